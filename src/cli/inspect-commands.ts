@@ -1,0 +1,73 @@
+import { openStore } from '../store/duckdb-store.ts';
+import type { RunStore } from '../store/run-store.ts';
+import { formatDuration } from '../util/duration.ts';
+import { ExitCode } from '../util/errors.ts';
+import { formatAction, formatRunSummary, groupComplaints } from './format-run.ts';
+import { styler, type Output } from './output.ts';
+
+async function withStore<T>(db: string, fn: (store: RunStore) => Promise<T>): Promise<T> {
+  const store = await openStore(db, { readOnly: true });
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** `beamulator runs`: the recorded runs, newest first. */
+export async function runsCommand(opts: { db: string; limit: number; json?: boolean }, output: Output): Promise<number> {
+  return withStore(opts.db, async (store) => {
+    const runs = await store.listRuns({ limit: opts.limit });
+    if (opts.json) {
+      output.out(`${JSON.stringify(runs, null, 2)}\n`);
+      return ExitCode.ok;
+    }
+    if (runs.length === 0) {
+      output.out(`no runs in ${opts.db} yet. Record one with \`beamulator run\`.\n`);
+      return ExitCode.ok;
+    }
+    const s = styler(output.color);
+    output.out(s.dim(`${'RUN'.padEnd(20)} ${'SIMULATION'.padEnd(14)} ${'STATUS'.padEnd(10)} ${'STARTED (UTC)'.padEnd(19)} ${'SIM TIME'.padStart(9)} ${'ACTIONS'.padStart(8)} ${'COMPLAINTS'.padStart(10)}  SEED`) + '\n');
+    for (const r of runs) {
+      const started = new Date(r.wallStartedAt).toISOString().slice(0, 19).replace('T', ' ');
+      const complaints = r.summary.complaints > 0 ? s.yellow(String(r.summary.complaints).padStart(10)) : String(0).padStart(10);
+      output.out(`${r.runId.padEnd(20)} ${r.simulation.slice(0, 14).padEnd(14)} ${r.status.padEnd(10)} ${started} ${formatDuration(r.simDurationMs).padStart(9)} ${String(r.summary.actions).padStart(8)} ${complaints}  ${r.seed}\n`);
+    }
+    output.out(s.dim(`\nShow one with \`beamulator show <run-id>\` (a unique prefix or 'latest' works too).\n`));
+    return ExitCode.ok;
+  });
+}
+
+/** `beamulator show <run-id>`: summary, complaints, actions. */
+export async function showCommand(idArg: string, opts: { db: string; actions: number; all?: boolean; json?: boolean }, output: Output): Promise<number> {
+  return withStore(opts.db, async (store) => {
+    const runId = await store.resolveRunId(idArg);
+    const run = (await store.getRun(runId))!;
+    const [actors, complaints, events] = await Promise.all([store.actors(runId), store.complaints(runId), store.events(runId)]);
+    const limit = opts.all || opts.json ? undefined : opts.actions;
+    const actions = limit === 0 ? [] : await store.actions(runId, limit !== undefined ? { limit } : {});
+    if (opts.json) {
+      output.out(`${JSON.stringify({ run, actors, actions, complaints, events }, null, 2)}\n`);
+      return ExitCode.ok;
+    }
+    const names = new Map(actors.map((a) => [a.actorId, a.name]));
+    const name = (id: number) => names.get(id) ?? `actor ${id}`;
+    const s = styler(output.color);
+    const crashes = events.filter((e) => e.kind === 'crash').length;
+    output.out(formatRunSummary({ ...run, wallMs: run.wallEndedAt !== null ? run.wallEndedAt - run.wallStartedAt : null, crashes }, groupComplaints(complaints), name, output.color));
+    if (run.file) output.out(s.dim(`  file        ${run.file}\n`));
+    if (run.error) output.out(`  error       ${s.red(run.error)}\n`);
+    if (complaints.length > 0) {
+      output.out(`\n${s.bold('complaints')}\n`);
+      for (const c of complaints.slice(0, 20)) {
+        output.out(`  ${c.severity.padEnd(9)} ${formatDuration(c.simTime).padStart(9)}  ${name(c.actorId).padEnd(18)} ${c.message}${c.actionSeq !== null ? s.dim(` (action #${c.actionSeq})`) : ''}\n`);
+      }
+      if (complaints.length > 20) output.out(s.dim(`  ... ${complaints.length - 20} more (--json for all)\n`));
+    }
+    if (actions.length > 0) {
+      output.out(`\n${s.bold('actions')}${actions.length < run.summary.actions ? s.dim(` (first ${actions.length} of ${run.summary.actions}; --all for every one)`) : ''}\n`);
+      for (const a of actions) output.out(`${formatAction(a, name, output.color)}\n`);
+    }
+    return ExitCode.ok;
+  });
+}

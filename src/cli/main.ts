@@ -1,0 +1,108 @@
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { BeamulatorError, ExitCode, isBeamulatorError, errorMessage } from '../util/errors.ts';
+import { version } from '../util/version.ts';
+import { processOutput, type Output } from './output.ts';
+import { runCommand } from './run-command.ts';
+import { runsCommand, showCommand } from './inspect-commands.ts';
+
+/**
+ * The `beamulator` command. Returns the exit code instead of exiting, so tests can call it.
+ *
+ * @example
+ * process.exitCode = await main(process.argv.slice(2));
+ */
+export async function main(argv: string[], output: Output = processOutput()): Promise<number> {
+  const program = new Command('beamulator')
+    .description('Simulate a population of users against your service; record every action; replay any run exactly.')
+    .version(version)
+    .exitOverride()
+    .configureOutput({ writeOut: output.out, writeErr: output.err })
+    .showSuggestionAfterError(true);
+  let code: number = ExitCode.ok;
+  const setCode = (c: number) => { code = c; };
+
+  program.command('run')
+    .argument('[simulation]', 'simulation file (*.sim.ts); found automatically when there is only one')
+    .description('run a simulation in virtual time and record it')
+    .option('-s, --seed <seed>', 'seed of the run (default: random, printed so you can repeat it)')
+    .option('-d, --duration <duration>', "sim-time length, e.g. '30m', '2h' (default: the simulation's, else 1h)")
+    .option('--db <path>', 'run store file, or :memory:', '.beamulator/beamulator.duckdb')
+    .option('-t, --target <url>', 'url of a running target (instead of the one the simulation starts)')
+    .option('-c, --concurrency <n>', 'due actors in flight together (default 1: one after another)', positiveInt)
+    .option('--overlap-window <duration>', 'with --concurrency, events this close in sim time run together')
+    .option('--actors <counts>', 'override actor counts, e.g. Organizer=2,Procrastinator=10', parseCounts)
+    .option('--max-actions <n>', 'stop after this many actions', positiveInt)
+    .option('--max-wall-time <duration>', 'stop after this much real time')
+    .option('--fail-on <severity>', 'exit 1 when a complaint this serious or worse is recorded: urgent, annoying, justsayin or none', 'urgent')
+    .option('--json', 'print the result as JSON')
+    .option('--no-progress', 'do not draw the progress line')
+    .action(async (file: string | undefined, opts) => setCode(await runCommand(file, opts, output)));
+
+  program.command('runs')
+    .description('list recorded runs, newest first')
+    .option('--db <path>', 'run store file', '.beamulator/beamulator.duckdb')
+    .option('-n, --limit <n>', 'how many', positiveInt, 20)
+    .option('--json', 'print as JSON')
+    .action(async (opts) => setCode(await runsCommand(opts, output)));
+
+  program.command('show')
+    .argument('<run-id>', "a run id, a unique prefix of one, or 'latest'")
+    .description("show a run: summary, complaints and actions")
+    .option('--db <path>', 'run store file', '.beamulator/beamulator.duckdb')
+    .option('-a, --actions <n>', 'how many actions to list (0 for none)', nonNegativeInt, 20)
+    .option('--all', 'list every action')
+    .option('--json', 'print as JSON (the whole run)')
+    .action(async (runId: string, opts) => setCode(await showCommand(runId, opts, output)));
+
+  program.addHelpText('after', `
+Exit codes: 0 ok, 1 complaints at or above --fail-on, 2 usage or simulation error,
+3 run store error (locked, corrupt), 4 target unavailable, 5 unknown run, 130 interrupted.
+
+Quick start:  beamulator run examples/todo/todo.sim.ts
+Then:         beamulator runs    and    beamulator show latest`);
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (error) {
+    return reportError(error, output);
+  }
+}
+
+function reportError(error: unknown, output: Output): number {
+  if (error instanceof CommanderError) {
+    // Commander already printed its message; help and version are not failures.
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return ExitCode.ok;
+    return ExitCode.usage;
+  }
+  if (isBeamulatorError(error)) {
+    output.err(`beamulator: ${error.message}\n`);
+    return error.exitCode;
+  }
+  output.err(`beamulator: internal error: ${errorMessage(error)}\n${(error as Error)?.stack ?? ''}\nThis is a bug in beamulator; please report it with the command you ran.\n`);
+  return ExitCode.internal;
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number >= 1.');
+  return n;
+}
+
+function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number >= 0.');
+  return n;
+}
+
+function parseCounts(value: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of value.split(',')) {
+    const m = /^\s*([^=]+?)\s*=\s*(\d+)\s*$/.exec(part);
+    if (!m) throw new InvalidArgumentError(`expected Behavior=count pairs like Organizer=2,Procrastinator=10 (got '${part}').`);
+    out[m[1]!] = Number(m[2]);
+  }
+  return out;
+}
+
+export { BeamulatorError };

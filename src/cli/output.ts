@@ -1,0 +1,24 @@
+/** Where the CLI writes; injected so tests can capture it. */
+export interface Output {
+  out(text: string): void;
+  err(text: string): void;
+  /** True when stderr is a terminal (progress lines are drawn only then). */
+  isTTY: boolean;
+  color: boolean;
+}
+
+export function processOutput(): Output {
+  const isTTY = Boolean(process.stderr.isTTY);
+  return {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    isTTY,
+    color: isTTY && !process.env.NO_COLOR,
+  };
+}
+
+/** Minimal ANSI styling that disappears when color is off. */
+export function styler(color: boolean) {
+  const wrap = (code: number) => (s: string | number) => (color ? `\x1b[${code}m${s}\x1b[0m` : String(s));
+  return { bold: wrap(1), dim: wrap(2), red: wrap(31), green: wrap(32), yellow: wrap(33), cyan: wrap(36) };
+}

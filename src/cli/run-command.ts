@@ -1,0 +1,146 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { atLeast } from '../engine/complaint.ts';
+import { loadSimulation } from '../engine/load-simulation.ts';
+import { runSimulation } from '../engine/run-simulation.ts';
+import type { ComplaintRecord, Severity } from '../store/records.ts';
+import { severities } from '../store/records.ts';
+import { formatDuration } from '../util/duration.ts';
+import { BeamulatorError, ExitCode } from '../util/errors.ts';
+import { formatRunSummary, groupComplaints } from './format-run.ts';
+import { styler, type Output } from './output.ts';
+
+export interface RunCommandOptions {
+  seed?: string;
+  duration?: string;
+  db: string;
+  target?: string;
+  concurrency?: number;
+  overlapWindow?: string;
+  actors?: Record<string, number>;
+  maxActions?: number;
+  maxWallTime?: string;
+  failOn: string;
+  json?: boolean;
+  progress: boolean;
+}
+
+/** `beamulator run`: load, run, print the summary, map complaints to the exit code. */
+export async function runCommand(fileArg: string | undefined, opts: RunCommandOptions, output: Output): Promise<number> {
+  const failOn = parseFailOn(opts.failOn);
+  const file = fileArg ?? (await findSimulationFile());
+  const { simulation, file: absFile, codeHash } = await loadSimulation(file);
+  const s = styler(output.color);
+
+  const complaints: ComplaintRecord[] = [];
+  const actorNames = new Map<number, string>();
+  let unreachable = 0;
+  let lastUnreachable = '';
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      output.err(`\n${s.yellow('stopping')}: finishing the current step and saving the run (Ctrl-C again to quit at once)\n`);
+      controller.abort();
+    } else {
+      process.exit(ExitCode.interrupted);
+    }
+  };
+  process.on('SIGINT', onSigint);
+  const drawProgress = opts.progress && output.isTTY && !opts.json;
+  let progressDrawn = false;
+  try {
+    const result = await runSimulation(simulation, {
+      db: opts.db,
+      file: path.relative(process.cwd(), absFile) || absFile,
+      codeHash,
+      signal: controller.signal,
+      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+      ...(opts.duration !== undefined ? { duration: opts.duration } : {}),
+      ...(opts.target !== undefined ? { target: opts.target } : {}),
+      ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
+      ...(opts.overlapWindow !== undefined ? { overlapWindow: opts.overlapWindow } : {}),
+      ...(opts.actors !== undefined ? { actors: opts.actors } : {}),
+      ...(opts.maxActions !== undefined ? { maxActions: opts.maxActions } : {}),
+      ...(opts.maxWallTime !== undefined ? { maxWallTime: opts.maxWallTime } : {}),
+      hooks: {
+        onComplaint: (c) => complaints.push(c),
+        onEvent: (e) => {
+          if (e.kind === 'spawn' && e.actorId !== null) actorNames.set(e.actorId, (e.detail as { name: string }).name);
+        },
+        onAction: (a) => {
+          if (a.outcome === 'error' && a.error?.startsWith('cannot reach')) {
+            unreachable++;
+            lastUnreachable = a.error;
+          }
+        },
+        onProgress: drawProgress
+          ? (p) => {
+            progressDrawn = true;
+            const pct = Math.min(100, Math.floor((p.simTime / p.simLimit) * 100));
+            output.err(`\r${s.dim(`  ${pct}%  sim ${formatDuration(p.simTime)} / ${formatDuration(p.simLimit)}  ${p.actions} actions  ${p.complaints} complaints  ${(p.wallMs / 1000).toFixed(1)}s`)}\x1b[K`);
+          }
+          : undefined,
+      },
+    });
+    if (progressDrawn) output.err('\r\x1b[K');
+    const failing = failOn ? complaints.filter((c) => atLeast(c.severity, failOn)).length : 0;
+    const exitCode = result.status === 'stopped' ? ExitCode.interrupted : failing > 0 ? ExitCode.complaints : ExitCode.ok;
+    if (opts.json) {
+      output.out(`${JSON.stringify({ ...result, file: path.relative(process.cwd(), absFile), failOn: failOn ?? 'none', exitCode, unreachableActions: unreachable }, null, 2)}\n`);
+      return exitCode;
+    }
+    const headline = { ...result, simulation: simulation.name };
+    output.out(formatRunSummary(headline, groupComplaints(complaints), (id) => actorNames.get(id) ?? `actor ${id}`, output.color));
+    if (unreachable > 0) {
+      output.out(`  ${s.yellow('target')}      ${unreachable} actions could not reach the target: ${lastUnreachable}. Is it running?\n`);
+    }
+    const rel = path.relative(process.cwd(), absFile) || absFile;
+    const dbFlag = opts.db !== '.beamulator/beamulator.duckdb' ? ` --db ${opts.db}` : '';
+    if (result.db && result.db !== ':memory:') {
+      output.out(`\n  inspect   beamulator show ${result.runId}${dbFlag}\n`);
+    }
+    output.out(`  repeat    ${repeatCommand(rel, result.seed, opts)}\n`);
+    if (failing > 0) output.out(`\n${s.red('failed')}: ${failing} complaint${failing === 1 ? '' : 's'} at or above '${failOn}' (exit 1; change with --fail-on)\n`);
+    if (result.status === 'stopped') output.out(`\n${s.yellow('interrupted')}: the run was stopped early; everything recorded so far is saved.\n`);
+    return exitCode;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+/** The command line that runs the same simulation with the same seed and settings again. */
+function repeatCommand(file: string, seed: string, opts: RunCommandOptions): string {
+  const parts = ['beamulator run', file, '--seed', seed];
+  if (opts.duration) parts.push('--duration', opts.duration);
+  if (opts.target) parts.push('--target', opts.target);
+  if (opts.concurrency) parts.push('--concurrency', String(opts.concurrency));
+  if (opts.overlapWindow) parts.push('--overlap-window', opts.overlapWindow);
+  if (opts.actors) parts.push('--actors', Object.entries(opts.actors).map(([k, v]) => `${k}=${v}`).join(','));
+  if (opts.maxActions) parts.push('--max-actions', String(opts.maxActions));
+  return parts.join(' ');
+}
+
+function parseFailOn(value: string): Severity | null {
+  if (value === 'none') return null;
+  if ((severities as readonly string[]).includes(value)) return value as Severity;
+  throw new BeamulatorError('BEAM_USAGE', `cannot use --fail-on '${value}'`, `Use one of: ${severities.join(', ')}, none`);
+}
+
+/** With no file given: the single `*.sim.ts` in ., simulations/ or examples/*. */
+async function findSimulationFile(): Promise<string> {
+  const candidates: string[] = [];
+  const look = async (dir: string) => {
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    for (const e of entries) if (e.isFile() && /\.sim\.(ts|mts|js|mjs)$/.test(e.name)) candidates.push(path.join(dir, e.name));
+  };
+  await look('.');
+  await look('simulations');
+  for (const e of await readdir('examples', { withFileTypes: true }).catch(() => [])) if (e.isDirectory()) await look(path.join('examples', e.name));
+  if (candidates.length === 1) return candidates[0]!;
+  if (candidates.length === 0) {
+    throw new BeamulatorError('BEAM_USAGE', 'cannot run: no simulation file given and none found', 'Pass one, e.g. `beamulator run my.sim.ts` (looked for *.sim.ts in ., simulations/ and examples/*/)');
+  }
+  throw new BeamulatorError('BEAM_USAGE', `cannot run: no simulation file given and ${candidates.length} found (${candidates.join(', ')})`, 'Pass the one to run');
+}

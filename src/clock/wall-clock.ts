@@ -1,0 +1,20 @@
+/**
+ * The only place in src/ that reads the wall clock. Everything it returns is
+ * excluded from the determinism contract (columns named `wall*`, latencies, run ids).
+ */
+import { performance } from 'node:perf_hooks';
+
+/** Wall-clock time, epoch ms. */
+export function wallNow(): number {
+  return Date.now();
+}
+
+/** A monotonic wall-clock reading in microseconds (for latencies and overlap evidence). */
+export function monotonicUs(): number {
+  return Math.round(performance.now() * 1000);
+}
+
+/** A monotonic wall-clock reading in milliseconds, fractional. */
+export function monotonicMs(): number {
+  return performance.now();
+}

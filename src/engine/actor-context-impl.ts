@@ -1,0 +1,127 @@
+import type { Action, ActionIO } from '../actions/action.ts';
+import type { ActionFailure } from '../actions/action-failure.ts';
+import { monotonicUs } from '../clock/wall-clock.ts';
+import { ConnectorError } from '../connectors/connector-error.ts';
+import type { HttpClient } from '../connectors/http-client.ts';
+import type { Rng } from '../rng/rng.ts';
+import type { Json, Outcome, Severity } from '../store/records.ts';
+import { parseDuration, type Duration } from '../util/duration.ts';
+import { errorMessage } from '../util/errors.ts';
+import { toJson } from '../util/to-json.ts';
+import type { Actor } from './actor.ts';
+import type { ActionResult, ActorContext, ExecuteOptions } from './actor-context.ts';
+import { STOP, type Stop } from './behavior.ts';
+import type { Engine } from './engine.ts';
+
+/** The `ctx` of one turn. Thin: everything lives on the actor and the engine. */
+export class ActorContextImpl<S = any, C = any> implements ActorContext<S, C> {
+  readonly #engine: Engine;
+  readonly #actor: Actor;
+
+  constructor(engine: Engine, actor: Actor) {
+    this.#engine = engine;
+    this.#actor = actor;
+  }
+
+  get actorId(): number { return this.#actor.id; }
+  get name(): string { return this.#actor.name; }
+  get behavior(): string { return this.#actor.behavior.name; }
+  get state(): S { return this.#actor.state as S; }
+  set state(value: S) { this.#actor.state = value; }
+  get config(): C { return this.#actor.config as C; }
+  get tags(): Set<string> { return this.#actor.tags; }
+  get rng(): Rng { return this.#actor.rng; }
+  get now(): number { return this.#actor.now; }
+  get date(): Date { return this.#engine.clock.date(this.#actor.now); }
+  get turn(): number { return this.#actor.turns; }
+
+  sleep(duration: Duration): Promise<void> {
+    return this.#engine.sleep(this.#actor, parseDuration(duration, 'ctx.sleep duration'));
+  }
+
+  stop(reason?: string): Stop {
+    (this.#actor as { stopReason?: string }).stopReason = reason;
+    return STOP;
+  }
+
+  complain(message: string, options: { severity?: Severity; detail?: unknown } = {}): void {
+    const actor = this.#actor;
+    this.#engine.recordComplaint(actor, actor.lastActionSeq, options.severity ?? 'annoying', message, 'ctx.complain', toJson(options.detail ?? null));
+  }
+
+  async execute<A, R>(action: Action<A, R>, args: A, options?: ExecuteOptions<A, R, S>): Promise<ActionResult<R>> {
+    if (!action || typeof action.run !== 'function' || typeof action.name !== 'string') {
+      throw new TypeError(`ctx.execute needs an action made with defineActions (got ${typeof action})`);
+    }
+    const engine = this.#engine;
+    const actor = this.#actor;
+    const seq = engine.nextActionSeq++;
+    actor.lastActionSeq = seq;
+    const { writer, runId } = engine.options;
+    let n = 0;
+    const controller = new AbortController();
+    const http: HttpClient = engine.options.http
+      ? engine.options.http.client((exchange) => writer.addExchange({
+        ...exchange, wallStartUs: exchange.wallStartUs - engine.wallStartUs, runId, actionSeq: seq, n: n++,
+      }))
+      : noTarget;
+    const io: ActionIO = { http, targetUrl: engine.options.targetUrl, signal: controller.signal };
+    const timeoutMs = action.timeoutMs ?? engine.options.actionTimeoutMs;
+    const wallStart = monotonicUs();
+    let outcome: Outcome = 'ok';
+    let value: R | undefined;
+    let error: string | null = null;
+    let result: Json = null;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      value = await Promise.race([
+        action.run(args, io),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => {
+            controller.abort();
+            reject(new ConnectorError(`action ${action.name} did not finish within ${timeoutMs}ms`, 'timeout'));
+          }, timeoutMs);
+        }),
+      ]);
+      result = toJson(value);
+    } catch (thrown) {
+      if ((thrown as Error)?.name === 'ActionFailure') {
+        outcome = 'error';
+        result = toJson((thrown as ActionFailure).detail);
+      } else if ((thrown as Error)?.name === 'ConnectorError') {
+        outcome = 'error';
+      } else {
+        outcome = 'crash';
+      }
+      error = errorMessage(thrown);
+    } finally {
+      clearTimeout(timer);
+    }
+    const wallEnd = monotonicUs();
+    const startUs = wallStart - engine.wallStartUs;
+    const latencyMs = (wallEnd - wallStart) / 1000;
+    engine.recordAction({
+      runId, seq, actorId: actor.id, action: action.name, args: toJson(args), outcome, result, error,
+      simTime: actor.now, step: engine.step, wallStartUs: startUs, wallEndUs: startUs + (wallEnd - wallStart), latencyMs,
+    });
+    for (const complaint of options?.complaints ?? []) {
+      let fired: boolean;
+      try {
+        fired = complaint.when({ args, result: value, outcome, error, state: actor.state as S });
+      } catch (thrown) {
+        throw new Error(`the check of complaint '${complaint.message}' threw: ${errorMessage(thrown)}`);
+      }
+      if (fired) {
+        engine.recordComplaint(actor, seq, complaint.severity ?? 'annoying', complaint.message, complaint.when.toString(), { action: action.name, args: toJson(args), outcome, result, error });
+      }
+    }
+    return { ok: outcome === 'ok', outcome, value, error, seq, latencyMs };
+  }
+}
+
+const noTargetError = () => {
+  throw new ConnectorError('this simulation has no target: give one with target.url, target.start or --target', 'unreachable');
+};
+const noTarget: HttpClient = {
+  request: noTargetError, get: noTargetError, post: noTargetError, put: noTargetError, patch: noTargetError, delete: noTargetError,
+} as unknown as HttpClient;

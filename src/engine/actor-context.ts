@@ -1,0 +1,58 @@
+import type { Action } from '../actions/action.ts';
+import type { Rng } from '../rng/rng.ts';
+import type { Outcome, Severity } from '../store/records.ts';
+import type { Duration } from '../util/duration.ts';
+import type { Stop } from './behavior.ts';
+import type { Complaint } from './complaint.ts';
+
+/** The outcome of `ctx.execute`. It never throws for target failures: check `ok`. */
+export interface ActionResult<R> {
+  ok: boolean;
+  outcome: Outcome;
+  /** The action's return value when `ok`. */
+  value: R | undefined;
+  /** The failure message when not `ok`. */
+  error: string | null;
+  /** The action's `seq` in the action log. */
+  seq: number;
+  latencyMs: number;
+}
+
+export interface ExecuteOptions<A, R, S> {
+  /** Expectations checked after the action; each that fires is recorded as a complaint. */
+  complaints?: ReadonlyArray<Complaint<A, R, S>>;
+}
+
+/**
+ * What a behavior's `act(ctx)` sees: the actor's own state, config, tags and rng, the virtual
+ * time, and the ways to act on the target.
+ */
+export interface ActorContext<S = any, C = any> {
+  readonly actorId: number;
+  readonly name: string;
+  readonly behavior: string;
+  /** The actor's state: mutate it or assign a new value. Keep it JSON-serializable. */
+  state: S;
+  /** Per-actor config from the population (read-only). */
+  readonly config: C;
+  readonly tags: Set<string>;
+  /** This actor's seeded random stream: every random choice goes through it. */
+  readonly rng: Rng;
+  /** Virtual time: sim ms since the run started. */
+  readonly now: number;
+  /** Virtual time as a date (the run's sim epoch + now). */
+  readonly date: Date;
+  /** This actor's turn number, from 1. */
+  readonly turn: number;
+  /**
+   * Runs an action against the target and logs it. Target failures come back as `ok: false`
+   * (outcome `error`); an exception in the action's own code is outcome `crash`.
+   */
+  execute<A, R>(action: Action<A, R>, args: A, options?: ExecuteOptions<A, R, S>): Promise<ActionResult<R>>;
+  /** Waits in virtual time, mid-turn (reading a page before clicking). Other actors act meanwhile. */
+  sleep(duration: Duration): Promise<void>;
+  /** Records a complaint that no single action's predicate expresses. */
+  complain(message: string, options?: { severity?: Severity; detail?: unknown }): void;
+  /** Return this from `act` to end the actor. */
+  stop(reason?: string): Stop;
+}

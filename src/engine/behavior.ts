@@ -1,0 +1,50 @@
+import type { Duration } from '../util/duration.ts';
+import type { ActorContext } from './actor-context.ts';
+
+/** Returned by `ctx.stop()`: the actor ends after this turn. */
+export const STOP: unique symbol = Symbol.for('beamulator.stop');
+export type Stop = typeof STOP;
+
+/** What a turn returns: the sim-time wait until the actor's next turn, or `ctx.stop()`. */
+export type TurnResult = Duration | Stop;
+
+/** What `initialState` gets when it is a function. */
+export interface InitInput<C> {
+  actorId: number;
+  name: string;
+  config: C;
+  rng: import('../rng/rng.ts').Rng;
+}
+
+/** A persona: how an actor decides what to do next. */
+export interface Behavior<S = any, C = any> {
+  readonly name: string;
+  /** The state an actor starts with (a value is deep-copied per actor; a function is called per actor). */
+  readonly initialState: S | ((init: InitInput<C>) => S);
+  /** Tags every actor of this behavior starts with. */
+  readonly tags?: readonly string[];
+  /** One turn. `await ctx.execute(...)` and `await ctx.sleep(...)` any number of times; return the wait. */
+  act(ctx: ActorContext<S, C>): Promise<TurnResult> | TurnResult;
+}
+
+/**
+ * Defines a behavior.
+ *
+ * @example
+ * export const procrastinator = defineBehavior({
+ *   name: 'Procrastinator',
+ *   initialState: { todos: [] as string[] },
+ *   async act(ctx) {
+ *     const todos = await ctx.execute(actions.listTodos, { user: ctx.config.user });
+ *     if (ctx.rng.chance(0.2)) await ctx.sleep('5m');
+ *     return ctx.rng.int(30, 120) * 60_000; // next turn in 30..120 sim minutes
+ *   },
+ * });
+ */
+export function defineBehavior<S, C = Record<string, unknown>>(behavior: Behavior<S, C>): Behavior<S, C> {
+  if (!behavior || typeof behavior.name !== 'string' || behavior.name === '') {
+    throw new TypeError('defineBehavior: a behavior needs a non-empty name');
+  }
+  if (typeof behavior.act !== 'function') throw new TypeError(`defineBehavior: behavior '${behavior.name}' needs an act(ctx) function`);
+  return Object.freeze({ ...behavior });
+}

@@ -1,0 +1,359 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { VirtualClock } from '../clock/virtual-clock.ts';
+import { monotonicMs } from '../clock/wall-clock.ts';
+import type { HttpConnector } from '../connectors/http-connector.ts';
+import { SeededRng } from '../rng/seeded-rng.ts';
+import type {
+  ActionRecord, ComplaintRecord, EventKind, Json, Outcome, RunSummary, Severity,
+} from '../store/records.ts';
+import type { RunWriter } from '../store/run-store.ts';
+import { parseDuration } from '../util/duration.ts';
+import { toJson } from '../util/to-json.ts';
+import { Actor } from './actor.ts';
+import { ActorContextImpl } from './actor-context-impl.ts';
+import { STOP, type Behavior } from './behavior.ts';
+import type { EngineHooks } from './engine-hooks.ts';
+import { EventQueue } from './event-queue.ts';
+import { buildPopulation } from './population.ts';
+import type { Simulation } from './simulation.ts';
+
+const TURN = 0;
+const RESUME = 1;
+
+/** Everything the engine needs for one run; `runSimulation` fills it from a simulation + options. */
+export interface EngineOptions {
+  sim: Simulation;
+  runId: string;
+  seed: string;
+  writer: RunWriter;
+  http: HttpConnector | null;
+  targetUrl: string;
+  simEpoch: number;
+  durationMs: number;
+  maxActions: number;
+  maxWallMs: number;
+  concurrency: number;
+  overlapWindowMs: number;
+  actionTimeoutMs: number;
+  restartDelayMs: number;
+  maxCrashesInARow: number;
+  /** Override actor counts by behavior name. */
+  counts?: Record<string, number>;
+  signal?: AbortSignal;
+  hooks?: EngineHooks;
+  /** How often progress is reported, wall ms (default 500). */
+  progressEveryMs?: number;
+}
+
+export interface EngineResult {
+  stopReason: string;
+  simDurationMs: number;
+  summary: RunSummary;
+  crashes: number;
+}
+
+/**
+ * The deterministic core: a virtual clock and a min-heap of (simTime, seq) events. Each actor's
+ * turn is a coroutine; time moves only when no actor is running, so results never depend on I/O speed.
+ */
+export class Engine {
+  readonly clock: VirtualClock;
+  readonly actors: Actor[] = [];
+  readonly queue = new EventQueue();
+  readonly options: EngineOptions;
+  readonly hooks: EngineHooks;
+  readonly wallStartMs = monotonicMs();
+  /** The same instant in µs: wall columns of the log count from it. */
+  readonly wallStartUs = Math.round(this.wallStartMs * 1000);
+
+  nextActionSeq = 0;
+  step = 0;
+  #complaintSeq = 0;
+  #eventSeq = 0;
+  #crashes = 0;
+  #stopRequested: string | null = null;
+  /** Actors between two of their own awaits (released at once when a stop is requested): the serial one, or a batch. */
+  #current: Actor | null = null;
+  readonly #inFlight: Actor[] = [];
+  readonly summary: RunSummary;
+
+  constructor(options: EngineOptions) {
+    this.options = options;
+    this.hooks = options.hooks ?? {};
+    this.clock = new VirtualClock(options.simEpoch);
+    this.summary = {
+      actions: 0,
+      byOutcome: { ok: 0, error: 0, crash: 0 },
+      complaints: 0,
+      bySeverity: { urgent: 0, annoying: 0, justsayin: 0 },
+      actors: 0,
+      simDurationMs: 0,
+    };
+  }
+
+  get runId(): string {
+    return this.options.runId;
+  }
+
+  /** Spawns the population and runs until a limit, an interrupt, or no actor is left. */
+  async run(): Promise<EngineResult> {
+    const { options } = this;
+    for (const spawn of buildPopulation(options.sim, options.seed, options.counts)) {
+      this.#spawn(spawn.behavior, spawn.name, spawn.config, spawn.tags, spawn.arrival, spawn.rngFor);
+    }
+    const onAbort = () => this.requestStop('interrupted');
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted) onAbort();
+    try {
+      const reason = await this.#loop();
+      this.summary.simDurationMs = this.clock.now();
+      return { stopReason: reason, simDurationMs: this.clock.now(), summary: this.summary, crashes: this.#crashes };
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Stops at the next step boundary; actors in flight are released (their coroutines are dropped). */
+  requestStop(reason: string): void {
+    if (this.#stopRequested) return;
+    this.#stopRequested = reason;
+    if (this.#current) this.#handBack(this.#current);
+    for (const actor of [...this.#inFlight]) this.#handBack(actor);
+  }
+
+  async #loop(): Promise<string> {
+    const { queue, options } = this;
+    const { durationMs, maxActions, concurrency, overlapWindowMs } = options;
+    const progressEvery = options.progressEveryMs ?? 500;
+    let lastYield = monotonicMs();
+    let lastProgress = lastYield;
+    for (;;) {
+      if (this.#stopRequested) return this.#limit(this.#stopRequested);
+      if (queue.size === 0) return 'all-actors-stopped';
+      const t = queue.peekTime();
+      if (t > durationMs) {
+        this.clock.advanceTo(durationMs);
+        return this.#limit('duration');
+      }
+      if (this.summary.actions >= maxActions) return this.#limit('max-actions');
+      this.step++;
+      if (concurrency === 1) {
+        queue.pop();
+        this.clock.advanceTo(t);
+        const pending = this.#dispatch(this.actors[queue.poppedActor]!, queue.poppedKind, t);
+        // A turn that finished synchronously needs no await (no microtask hop per turn).
+        if (pending) await pending;
+      } else {
+        await this.#dispatchBatch(Math.min(t + overlapWindowMs, durationMs), concurrency);
+      }
+      // Housekeeping off the hot path: yield to the event loop (signals, timers), flush, report.
+      if ((this.step & 255) === 0) {
+        const now = monotonicMs();
+        if (now - this.wallStartMs > options.maxWallMs) return this.#limit('max-wall-time');
+        if (now - lastYield > 50) {
+          lastYield = now;
+          await yieldToEventLoop();
+          await options.writer.flush();
+        }
+        if (now - lastProgress > progressEvery) {
+          lastProgress = now;
+          this.#progress(now);
+        }
+      }
+    }
+  }
+
+  async #dispatchBatch(until: number, concurrency: number): Promise<void> {
+    const { queue } = this;
+    const batch: Promise<void>[] = [];
+    let started = 0;
+    while (started++ < concurrency && queue.size > 0 && queue.peekTime() <= until) {
+      queue.pop();
+      this.clock.advanceTo(queue.poppedTime);
+      const pending = this.#dispatch(this.actors[queue.poppedActor]!, queue.poppedKind, queue.poppedTime);
+      if (pending) batch.push(pending);
+    }
+    if (batch.length > 0) await Promise.all(batch);
+  }
+
+  /**
+   * Runs an actor until it parks (ctx.sleep) or its turn ends. Returns undefined when that
+   * already happened synchronously, else a promise that resolves when it happens.
+   */
+  #dispatch(actor: Actor, kind: number, time: number): Promise<void> | undefined {
+    actor.now = time;
+    actor.park = parkedSynchronously;
+    if (this.options.concurrency === 1) this.#current = actor;
+    else this.#inFlight.push(actor);
+    if (kind === RESUME) {
+      const wake = actor.wake!;
+      actor.wake = null;
+      wake();
+    } else {
+      this.#startTurn(actor);
+    }
+    if (actor.park === null) return undefined;
+    return new Promise<void>((resolve) => {
+      actor.park = resolve;
+    });
+  }
+
+  #handBack(actor: Actor): void {
+    const park = actor.park;
+    actor.park = null;
+    if (this.#current === actor) this.#current = null;
+    else {
+      const i = this.#inFlight.indexOf(actor);
+      if (i >= 0) this.#inFlight.splice(i, 1);
+    }
+    park?.();
+  }
+
+  #startTurn(actor: Actor): void {
+    actor.turns++;
+    actor.rng.beginTurn();
+    let result: unknown;
+    try {
+      result = actor.behavior.act((actor.ctx ??= new ActorContextImpl(this, actor)));
+    } catch (error) {
+      this.#crash(actor, error);
+      return;
+    }
+    if (result !== null && typeof (result as Promise<unknown>)?.then === 'function') {
+      (result as Promise<unknown>).then((wait) => this.#endTurn(actor, wait), (error) => this.#crash(actor, error));
+    } else {
+      this.#endTurn(actor, result);
+    }
+  }
+
+  #endTurn(actor: Actor, wait: unknown): void {
+    if (!actor.park) return; // released by a stop request meanwhile
+    actor.crashesInARow = 0;
+    if (wait === STOP) {
+      actor.stopped = true;
+      this.recordEvent(actor, 'stop', { reason: (actor as { stopReason?: string }).stopReason ?? null });
+    } else {
+      let ms: number;
+      try {
+        ms = waitMs(wait);
+      } catch (error) {
+        this.#crash(actor, error);
+        return;
+      }
+      this.queue.push(actor.now + ms, actor.id, TURN);
+    }
+    this.#handBack(actor);
+  }
+
+  #crash(actor: Actor, error: unknown): void {
+    if (!actor.park) return;
+    this.#crashes++;
+    actor.crashesInARow++;
+    const message = error instanceof Error ? error.message : String(error);
+    const stack = error instanceof Error ? (error.stack ?? '').split('\n').slice(1, 4).map((l) => l.trim()) : [];
+    this.recordEvent(actor, 'crash', { error: message, stack, turn: actor.turns });
+    if (actor.crashesInARow >= this.options.maxCrashesInARow) {
+      actor.stopped = true;
+      this.recordEvent(actor, 'give-up', { crashesInARow: actor.crashesInARow });
+    } else {
+      // A fresh start: the state is rebuilt, the rng stream continues (so the run stays reproducible).
+      actor.state = freshState(actor.behavior, actor);
+      actor.tagSet = null;
+      this.recordEvent(actor, 'restart', { after: this.options.restartDelayMs });
+      this.queue.push(actor.now + this.options.restartDelayMs, actor.id, TURN);
+    }
+    this.#handBack(actor);
+  }
+
+  /** Called by ctx.sleep: parks the coroutine until its wake-up event is popped. */
+  sleep(actor: Actor, ms: number): Promise<void> {
+    if (!actor.park) throw new Error(`ctx.sleep was called outside ${actor.name}'s turn (a missing await?)`);
+    this.queue.push(actor.now + ms, actor.id, RESUME);
+    return new Promise<void>((resolve) => {
+      actor.wake = resolve;
+      this.#handBack(actor);
+    });
+  }
+
+  recordAction(row: ActionRecord): void {
+    this.summary.actions++;
+    this.summary.byOutcome[row.outcome]++;
+    this.options.writer.addAction(row);
+    this.hooks.onAction?.(row);
+  }
+
+  recordComplaint(actor: Actor, actionSeq: number | null, severity: Severity, message: string, trigger: string, detail: Json): void {
+    this.summary.complaints++;
+    this.summary.bySeverity[severity]++;
+    const row: ComplaintRecord = {
+      runId: this.runId, seq: this.#complaintSeq++, actionSeq, actorId: actor.id, severity, message, trigger, detail, simTime: actor.now,
+    };
+    this.options.writer.addComplaint(row);
+    this.hooks.onComplaint?.(row);
+  }
+
+  recordEvent(actor: Actor | null, kind: EventKind, detail: Json): void {
+    const row = { runId: this.runId, seq: this.#eventSeq++, simTime: actor?.now ?? this.clock.now(), actorId: actor?.id ?? null, kind, detail };
+    this.options.writer.addEvent(row);
+    this.hooks.onEvent?.(row);
+  }
+
+  #limit(reason: string): string {
+    this.recordEvent(null, reason === 'interrupted' ? 'interrupt' : 'limit', { reason });
+    return reason;
+  }
+
+  #progress(now: number): void {
+    this.hooks.onProgress?.({
+      simTime: this.clock.now(), simLimit: this.options.durationMs, actions: this.summary.actions,
+      complaints: this.summary.complaints, actors: this.summary.actors, wallMs: now - this.wallStartMs,
+    });
+  }
+
+  #spawn(behavior: Behavior, name: string, config: unknown, tags: readonly string[], arrival: number | ((rng: SeededRng) => number), rngFor: (id: number) => SeededRng): void {
+    const id = this.actors.length;
+    const rng = rngFor(id);
+    const rngState = rng.getState();
+    // The engine's own randomness (arrival jitter) is drawn from the actor's stream too.
+    const at = typeof arrival === 'number' ? arrival : arrival(rng);
+    const actor = new Actor(id, behavior, name, config, undefined, rng, tags);
+    actor.now = at;
+    actor.state = freshState(behavior, actor);
+    this.actors.push(actor);
+    this.summary.actors++;
+    this.options.writer.addActor({
+      runId: this.runId, actorId: id, behavior: behavior.name, name, config: toJson(config), initialState: toJson(actor.state),
+      tags: [...tags], rngState: rngState as unknown as Json, origin: 'config', spawnAt: at,
+    });
+    this.recordEvent(actor, 'spawn', { behavior: behavior.name, name });
+    this.queue.push(at, id, TURN);
+  }
+}
+
+/** Placeholder park: a hand-back before the engine awaits means the actor finished synchronously. */
+function parkedSynchronously(): void {}
+
+function freshState(behavior: Behavior, actor: Actor): unknown {
+  const init = behavior.initialState;
+  if (typeof init === 'function') {
+    return (init as (i: object) => unknown)({ actorId: actor.id, name: actor.name, config: actor.config, rng: actor.rng });
+  }
+  return init === undefined ? {} : structuredClone(init);
+}
+
+const parsedWaits = new Map<string, number>();
+
+function waitMs(wait: unknown): number {
+  if (typeof wait === 'number' && wait >= 0 && Number.isFinite(wait)) return wait;
+  if (typeof wait === 'string') {
+    let ms = parsedWaits.get(wait);
+    if (ms === undefined) {
+      ms = parseDuration(wait, 'the wait returned by act()');
+      if (parsedWaits.size < 1000) parsedWaits.set(wait, ms);
+    }
+    return ms;
+  }
+  throw new TypeError(`act() returned ${wait === undefined ? 'nothing' : JSON.stringify(wait)}: return the wait until the next turn (e.g. '5m' or 300000) or ctx.stop()`);
+}
+
+export type { Outcome };

@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BeamulatorError, errorMessage } from '../util/errors.ts';
+import { isSimulation, type Simulation } from './simulation.ts';
+
+export interface LoadedSimulation {
+  simulation: Simulation;
+  /** Absolute path of the file. */
+  file: string;
+  /** sha256 of the file's source: tells later whether the code changed since a run. */
+  codeHash: string;
+}
+
+/**
+ * Loads a simulation file (TypeScript or JavaScript, no build step): its default export, or an
+ * export named `simulation`, made with defineSimulation.
+ *
+ * @example
+ * const { simulation, codeHash } = await loadSimulation('examples/todo/todo.sim.ts');
+ */
+export async function loadSimulation(file: string): Promise<LoadedSimulation> {
+  const abs = path.resolve(file);
+  const info = await stat(abs).catch(() => null);
+  if (!info?.isFile()) {
+    throw new BeamulatorError('BEAM_SIMULATION_LOAD', `cannot load simulation ${file}: no such file`, 'Check the path (simulation files usually end in .sim.ts)');
+  }
+  const source = await readFile(abs);
+  let mod: Record<string, unknown>;
+  try {
+    mod = await importTs(abs);
+  } catch (error) {
+    throw new BeamulatorError('BEAM_SIMULATION_LOAD', `cannot load simulation ${file}: ${errorMessage(error)}`, 'Fix the error in the file (run it with `npx tsx <file>` to see the full stack)', { cause: error });
+  }
+  const candidate = mod.default ?? mod.simulation;
+  if (!isSimulation(candidate)) {
+    const exported = Object.keys(mod).join(', ') || 'nothing';
+    throw new BeamulatorError('BEAM_SIMULATION_INVALID', `cannot use ${file}: it does not export a simulation (exports: ${exported})`, 'Add `export default defineSimulation({ ... })`');
+  }
+  return { simulation: candidate, file: abs, codeHash: createHash('sha256').update(source).digest('hex') };
+}
+
+async function importTs(abs: string): Promise<Record<string, unknown>> {
+  const url = pathToFileURL(abs).href;
+  try {
+    return (await import(url)) as Record<string, unknown>;
+  } catch (error) {
+    // Plain Node without a TypeScript loader: load through tsx instead.
+    if ((error as { code?: string }).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error;
+    const { tsImport } = await import('tsx/esm/api');
+    return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
+  }
+}

@@ -1,0 +1,47 @@
+import { SeededRng } from '../rng/seeded-rng.ts';
+import { parseDuration } from '../util/duration.ts';
+import { BeamulatorError } from '../util/errors.ts';
+import type { Behavior } from './behavior.ts';
+import { resolveBehavior, type Simulation } from './simulation.ts';
+
+/** One actor to spawn: resolved behavior, name, config, and its arrival (fixed or drawn from its rng). */
+export interface Spawn {
+  behavior: Behavior;
+  name: string;
+  config: unknown;
+  tags: readonly string[];
+  arrival: number | ((rng: SeededRng) => number);
+  rngFor: (actorId: number) => SeededRng;
+}
+
+/**
+ * Expands the population into actors, in a fixed order (entries in order, then index), so actor
+ * ids and streams are the same every run. `counts` overrides counts by behavior name.
+ */
+export function buildPopulation(sim: Simulation, seed: string, counts?: Record<string, number>): Spawn[] {
+  const rngFor = (actorId: number) => SeededRng.forActor(seed, actorId);
+  const entries = sim.population.map((entry) => ({ entry, behavior: resolveBehavior(sim, entry.behavior) }));
+  if (counts) {
+    for (const name of Object.keys(counts)) {
+      if (!entries.some((e) => e.behavior.name === name)) {
+        const known = [...new Set(entries.map((e) => e.behavior.name))].join(', ');
+        throw new BeamulatorError('BEAM_UNKNOWN_BEHAVIOR', `cannot set the number of '${name}' actors: the population of '${sim.name}' has no such behavior`, `Known behaviors: ${known}`);
+      }
+    }
+  }
+  const out: Spawn[] = [];
+  for (const { entry, behavior } of entries) {
+    const count = counts?.[behavior.name] ?? entry.count ?? 1;
+    const at = parseDuration(entry.start?.at ?? 0, `start.at of ${behavior.name}`);
+    const rampUp = parseDuration(entry.start?.rampUp ?? 0, `start.rampUp of ${behavior.name}`);
+    const jitter = parseDuration(entry.start?.jitter ?? 0, `start.jitter of ${behavior.name}`);
+    const tags = [...(behavior.tags ?? []), ...(entry.tags ?? [])];
+    for (let i = 0; i < count; i++) {
+      const base = at + (count > 1 ? Math.floor((rampUp * i) / count) : 0);
+      const name = typeof entry.name === 'function' ? entry.name(i) : `${entry.name ?? behavior.name} ${i + 1}`;
+      const config = typeof entry.config === 'function' ? (entry.config as (i: number) => unknown)(i) : (entry.config ?? {});
+      out.push({ behavior, name, config, tags, arrival: jitter > 0 ? (rng) => base + rng.int(0, jitter) : base, rngFor });
+    }
+  }
+  return out;
+}

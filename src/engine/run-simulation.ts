@@ -1,0 +1,163 @@
+import { defaultSimEpoch } from '../clock/virtual-clock.ts';
+import { monotonicMs, wallNow } from '../clock/wall-clock.ts';
+import { HttpConnector } from '../connectors/http-connector.ts';
+import { normalizeSeed } from '../rng/seed.ts';
+import { openStore } from '../store/duckdb-store.ts';
+import { NullWriter } from '../store/null-writer.ts';
+import type { Json, RunStatus, RunSummary } from '../store/records.ts';
+import type { RunStore, RunWriter } from '../store/run-store.ts';
+import { parseDuration, type Duration } from '../util/duration.ts';
+import { BeamulatorError, errorMessage } from '../util/errors.ts';
+import { version } from '../util/version.ts';
+import { Engine } from './engine.ts';
+import type { EngineHooks } from './engine-hooks.ts';
+import { isSimulation, type Simulation, type StartedTarget } from './simulation.ts';
+
+/** Options of one run; each overrides the simulation's own default. */
+export interface RunOptions {
+  seed?: string | number;
+  /** Sim-time length of the run (default: the simulation's `duration`, else '1h'). */
+  duration?: Duration;
+  /** Stop after this many actions (checked between turns). */
+  maxActions?: number;
+  /** Stop after this much wall time. */
+  maxWallTime?: Duration;
+  concurrency?: number;
+  overlapWindow?: Duration;
+  /**
+   * Where to record: a DuckDB file path (default '.beamulator/beamulator.duckdb'), ':memory:',
+   * an open store, or `false` to record nothing.
+   */
+  db?: string | RunStore | false;
+  /** Url of a running target; when set, the simulation's `target.start` is not called. */
+  target?: string;
+  /** Override actor counts by behavior name. */
+  actors?: Record<string, number>;
+  /** Abort to stop the run gracefully (everything recorded so far is kept). */
+  signal?: AbortSignal;
+  hooks?: EngineHooks;
+  /** The simulation file, stored with the run. */
+  file?: string;
+  codeHash?: string;
+}
+
+export interface RunResult {
+  runId: string;
+  seed: string;
+  status: RunStatus;
+  stopReason: string;
+  summary: RunSummary;
+  crashes: number;
+  simDurationMs: number;
+  wallMs: number;
+  /** The store path the run was written to (null when not recorded). */
+  db: string | null;
+  targetUrl: string | null;
+}
+
+export const defaultDbPath = '.beamulator/beamulator.duckdb';
+
+/**
+ * Runs a simulation in virtual time and records it.
+ *
+ * @example
+ * const result = await runSimulation(sim, { seed: 42, duration: '2h', db: ':memory:' });
+ * console.log(result.runId, result.summary.complaints);
+ */
+export async function runSimulation(sim: Simulation, options: RunOptions = {}): Promise<RunResult> {
+  if (!isSimulation(sim)) {
+    throw new BeamulatorError('BEAM_SIMULATION_INVALID', 'cannot run: the value given is not a simulation', 'Export defineSimulation({...}) from the simulation file');
+  }
+  const wallStart = monotonicMs();
+  const seed = normalizeSeed(options.seed ?? sim.seed);
+  const durationMs = parseDuration(options.duration ?? sim.duration ?? '1h', 'duration');
+  const maxWallMs = options.maxWallTime !== undefined ? parseDuration(options.maxWallTime, 'max wall time') : Infinity;
+  const concurrency = options.concurrency ?? sim.concurrency ?? 1;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new BeamulatorError('BEAM_USAGE', `cannot run with concurrency ${concurrency}`, 'Use a whole number >= 1');
+  }
+  const maxActions = options.maxActions ?? Infinity;
+  const settings = {
+    durationMs,
+    maxActions,
+    maxWallMs,
+    concurrency,
+    overlapWindowMs: parseDuration(options.overlapWindow ?? sim.overlapWindow ?? 0, 'overlap window'),
+    actionTimeoutMs: parseDuration(sim.actionTimeout ?? '30s', 'action timeout'),
+    restartDelayMs: parseDuration(sim.restart?.delay ?? '1s', 'restart delay'),
+    maxCrashesInARow: sim.restart?.maxConsecutive ?? 5,
+    simEpoch: sim.startAt !== undefined ? new Date(sim.startAt).getTime() : defaultSimEpoch,
+  };
+  if (Number.isNaN(settings.simEpoch)) {
+    throw new BeamulatorError('BEAM_SIMULATION_INVALID', `cannot use startAt '${String(sim.startAt)}': not a date`, "Use an ISO date like '2026-01-05T08:00:00Z'");
+  }
+
+  const ownStore = typeof options.db === 'string' || options.db === undefined;
+  const store: RunStore | null = options.db === false ? null
+    : typeof options.db === 'object' ? options.db
+    : await openStore(options.db ?? defaultDbPath);
+  let target: StartedTarget | null = null;
+  let startedTarget = false;
+  let http: HttpConnector | null = null;
+  let writer: RunWriter = new NullWriter();
+  try {
+    ({ target, started: startedTarget } = await resolveTarget(sim, options.target));
+    if (target) {
+      http = new HttpConnector({ baseUrl: target.url, connections: sim.target?.connections ?? 64, defaultHeaders: sim.target?.headers ?? {}, timeoutMs: settings.actionTimeoutMs });
+    }
+    const config: Json = {
+      durationMs, maxActions: Number.isFinite(maxActions) ? maxActions : null, maxWallMs: Number.isFinite(maxWallMs) ? maxWallMs : null,
+      concurrency, overlapWindowMs: settings.overlapWindowMs, actionTimeoutMs: settings.actionTimeoutMs,
+      restartDelayMs: settings.restartDelayMs, maxCrashesInARow: settings.maxCrashesInARow, targetUrl: target?.url ?? null,
+      actors: options.actors ?? null,
+    };
+    writer = store
+      ? await store.beginRun({
+        kind: 'run', parentRunId: null, simulation: sim.name, file: options.file ?? null, seed, config,
+        codeHash: options.codeHash ?? null, beamulatorVersion: version, wallStartedAt: wallNow(), simEpoch: settings.simEpoch,
+      })
+      : new NullWriter();
+    const engine = new Engine({
+      ...settings, sim, runId: writer.runId, seed, writer, http, targetUrl: target?.url ?? '',
+      ...(options.actors ? { counts: options.actors } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.hooks ? { hooks: options.hooks } : {}),
+    });
+    let outcome;
+    try {
+      outcome = await engine.run();
+    } catch (error) {
+      await writer.finish({ status: 'failed', simDurationMs: engine.clock.now(), stopReason: 'error', error: errorMessage(error) });
+      throw error;
+    }
+    const status: RunStatus = outcome.stopReason === 'interrupted' ? 'stopped' : 'completed';
+    await writer.finish({ status, simDurationMs: outcome.simDurationMs, stopReason: outcome.stopReason, error: null });
+    return {
+      runId: writer.runId, seed, status, stopReason: outcome.stopReason, summary: outcome.summary, crashes: outcome.crashes,
+      simDurationMs: outcome.simDurationMs, wallMs: monotonicMs() - wallStart, db: store?.path ?? null, targetUrl: target?.url ?? null,
+    };
+  } finally {
+    await http?.close();
+    if (startedTarget) await target?.stop?.();
+    if (ownStore) await store?.close();
+  }
+}
+
+async function resolveTarget(sim: Simulation, url: string | undefined): Promise<{ target: StartedTarget | null; started: boolean }> {
+  const explicit = url ?? sim.target?.url;
+  if (explicit) {
+    try {
+      new URL(explicit);
+    } catch {
+      throw new BeamulatorError('BEAM_USAGE', `cannot use target '${explicit}': not a url`, 'Give a url like http://127.0.0.1:3000');
+    }
+    return { target: { url: explicit }, started: false };
+  }
+  if (!sim.target?.start) return { target: null, started: false };
+  try {
+    const target = await sim.target.start();
+    return { target, started: true };
+  } catch (error) {
+    throw new BeamulatorError('BEAM_TARGET', `cannot start the target of '${sim.name}': ${errorMessage(error)}`, 'Fix target.start, or point at a running target with --target <url>', { cause: error });
+  }
+}

@@ -1,0 +1,138 @@
+import type { Action } from '../actions/action.ts';
+import { BeamulatorError } from '../util/errors.ts';
+import type { Duration } from '../util/duration.ts';
+import type { Behavior } from './behavior.ts';
+
+/** How many actors of one behavior, with what config, arriving when. */
+export interface PopulationEntry<C = any> {
+  /** The behavior itself, or the name of one listed in `behaviors`. */
+  behavior: Behavior<any, C> | string;
+  /** How many actors (default 1). */
+  count?: number;
+  /** Actor names: a prefix (`'Organizer'` gives 'Organizer 1', 'Organizer 2'...) or a function of the index. */
+  name?: string | ((index: number) => string);
+  /** Per-actor config: one value for all (shared, read-only) or a function of the actor's index in this entry. */
+  config?: C | ((index: number) => C);
+  /** Extra tags for these actors. */
+  tags?: readonly string[];
+  /** When the actors arrive, in sim time. */
+  start?: {
+    /** First arrival (default 0). */
+    at?: Duration;
+    /** Spread arrivals evenly over this span (ramp-up). */
+    rampUp?: Duration;
+    /** Add a random delay up to this much per actor, drawn from the actor's own rng. */
+    jitter?: Duration;
+  };
+}
+
+/** A target that is already running. */
+export interface StartedTarget {
+  url: string;
+  stop?(): Promise<void> | void;
+  /** Brings the target back to an empty state (used between fuzz iterations). */
+  reset?(): Promise<void> | void;
+}
+
+/** The system under test. */
+export interface TargetSpec {
+  /** The url of a running target (overridden by `--target`). */
+  url?: string;
+  /** Starts a target for the run when no url is given; stopped when the run ends. */
+  start?: () => Promise<StartedTarget> | StartedTarget;
+  /** Headers sent with every HTTP request. */
+  headers?: Record<string, string>;
+  /** Keep-alive connections to the target (default 64). */
+  connections?: number;
+}
+
+export interface SimulationSpec {
+  name: string;
+  /** The actions behaviors may execute (for validation and docs; the log stores their names). */
+  actions?: Record<string, Action>;
+  /** Behaviors the population may refer to by name. */
+  behaviors?: ReadonlyArray<Behavior<any, any>>;
+  population: ReadonlyArray<PopulationEntry>;
+  target?: TargetSpec;
+  /** Default run length in sim time (default '1h'). */
+  duration?: Duration;
+  /** Default seed (a random seed is drawn, printed and stored when none is given). */
+  seed?: string | number;
+  /** How many due actors may be in flight together (default 1: one after another). */
+  concurrency?: number;
+  /** With concurrency > 1, events this close in sim time run together (default 0: same instant only). */
+  overlapWindow?: Duration;
+  /** Per-action timeout (default '30s', wall time). */
+  actionTimeout?: Duration;
+  /** What happens when a behavior throws: restart after `delay` (sim) with a fresh state, give up after `maxConsecutive` crashes in a row. */
+  restart?: { delay?: Duration; maxConsecutive?: number };
+  /** Sim time 0 as a date (default 2026-01-05T08:00:00Z, fixed so runs are reproducible). */
+  startAt?: string | number;
+}
+
+/** A validated simulation, ready to run. */
+export interface Simulation extends SimulationSpec {
+  readonly kind: 'beamulator.simulation';
+}
+
+/**
+ * Defines a simulation: actions, behaviors, population, target.
+ *
+ * @example
+ * export default defineSimulation({
+ *   name: 'todo',
+ *   actions,
+ *   behaviors: [organizer, procrastinator],
+ *   population: [
+ *     { behavior: 'Organizer', count: 2, config: (i) => ({ team: `team-${i % 2}` }) },
+ *     { behavior: procrastinator, count: 10, start: { rampUp: '10m' } },
+ *   ],
+ *   target: { url: 'http://127.0.0.1:3000' },
+ *   duration: '2h',
+ * });
+ */
+export function defineSimulation(spec: SimulationSpec): Simulation {
+  validate(spec);
+  return Object.freeze({ ...spec, kind: 'beamulator.simulation' as const });
+}
+
+/** True for an object made by defineSimulation (also across module copies). */
+export function isSimulation(value: unknown): value is Simulation {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'beamulator.simulation';
+}
+
+function invalid(name: string, reason: string, hint: string): BeamulatorError {
+  return new BeamulatorError('BEAM_SIMULATION_INVALID', `cannot use simulation '${name}': ${reason}`, hint);
+}
+
+function validate(spec: SimulationSpec): void {
+  if (!spec || typeof spec !== 'object') throw invalid('?', 'defineSimulation needs an object', 'See the README for the shape');
+  const name = typeof spec.name === 'string' && spec.name ? spec.name : '?';
+  if (name === '?') throw invalid(name, 'it has no name', "Add name: 'my-sim'");
+  if (!Array.isArray(spec.population)) throw invalid(name, 'population is not an array', "Add population: [{ behavior: myBehavior, count: 3 }]");
+  spec.population.forEach((entry, i) => {
+    if (!entry || (typeof entry.behavior !== 'string' && typeof entry.behavior?.act !== 'function')) {
+      throw invalid(name, `population[${i}] has no behavior`, 'Give a behavior made with defineBehavior, or the name of one in behaviors');
+    }
+    if (entry.count !== undefined && (!Number.isInteger(entry.count) || entry.count < 0)) {
+      throw invalid(name, `population[${i}].count is ${entry.count}`, 'Use a whole number >= 0');
+    }
+  });
+  if (spec.concurrency !== undefined && (!Number.isInteger(spec.concurrency) || spec.concurrency < 1)) {
+    throw invalid(name, `concurrency is ${spec.concurrency}`, 'Use a whole number >= 1');
+  }
+}
+
+/** Finds a population entry's behavior, by value or by name. */
+export function resolveBehavior(sim: SimulationSpec, ref: Behavior | string): Behavior {
+  if (typeof ref !== 'string') return ref;
+  const known = [...(sim.behaviors ?? []), ...sim.population.map((p) => p.behavior).filter((b): b is Behavior => typeof b !== 'string')];
+  const found = known.find((b) => b.name === ref);
+  if (found) return found;
+  const names = [...new Set(known.map((b) => b.name))];
+  throw new BeamulatorError(
+    'BEAM_UNKNOWN_BEHAVIOR',
+    `cannot build population of '${sim.name}': unknown behavior '${ref}'`,
+    names.length ? `Known behaviors: ${names.join(', ')}` : 'List behaviors in the simulation\'s behaviors: [...]',
+  );
+}

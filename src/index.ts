@@ -1,0 +1,34 @@
+/**
+ * beamulator: simulate a population of users against your service, record every action in
+ * DuckDB, and replay any run exactly.
+ *
+ * @example
+ * import { defineActions, defineBehavior, defineSimulation, runSimulation } from 'beamulator';
+ *
+ * @packageDocumentation
+ */
+export { defineActions, defineAction } from './actions/action.ts';
+export type { Action, ActionFn, ActionIO } from './actions/action.ts';
+export { fail, ActionFailure } from './actions/action-failure.ts';
+export { defineBehavior, STOP } from './engine/behavior.ts';
+export type { Behavior, InitInput, Stop, TurnResult } from './engine/behavior.ts';
+export type { ActorContext, ActionResult, ExecuteOptions } from './engine/actor-context.ts';
+export { defineComplaint, atLeast } from './engine/complaint.ts';
+export type { Complaint, ComplaintInput } from './engine/complaint.ts';
+export { defineSimulation, isSimulation } from './engine/simulation.ts';
+export type { Simulation, SimulationSpec, PopulationEntry, TargetSpec, StartedTarget } from './engine/simulation.ts';
+export { runSimulation, defaultDbPath } from './engine/run-simulation.ts';
+export type { RunOptions, RunResult } from './engine/run-simulation.ts';
+export type { EngineHooks, Progress } from './engine/engine-hooks.ts';
+export type { Rng, RngState, Weighted } from './rng/rng.ts';
+export { SeededRng } from './rng/seeded-rng.ts';
+export type { HttpClient, HttpResponse, HttpRequestOptions } from './connectors/http-client.ts';
+export { ConnectorError } from './connectors/connector-error.ts';
+export { openStore } from './store/duckdb-store.ts';
+export type { RunStore, RunWriter } from './store/run-store.ts';
+export type {
+  ActionRecord, ActorRecord, ComplaintRecord, EventRecord, ExchangeRecord, Json, Outcome, RunRecord, RunSummary, Severity,
+} from './store/records.ts';
+export { parseDuration, formatDuration } from './util/duration.ts';
+export type { Duration } from './util/duration.ts';
+export { BeamulatorError, ExitCode, isBeamulatorError } from './util/errors.ts';

@@ -1,0 +1,52 @@
+import type { Faker } from '@faker-js/faker';
+
+/** An option with its weight, for {@link Rng.weighted}. */
+export type Weighted<T> = readonly [value: T, weight: number];
+
+/**
+ * Every random decision of a run goes through an actor's `Rng`: the behaviors' choices and the
+ * engine's own (arrival, stagger). The seeded implementation draws from a per-actor stream; the
+ * fuzz implementations (tape-backed, recording) implement the same interface, so any behavior can
+ * be fuzzed and shrunk without a rewrite.
+ *
+ * Mapping rules shared by all implementations: each draw consumes one unsigned 32-bit value, and
+ * the value 0 is the "least" choice (min integer, `false`, first option, shortest wait).
+ *
+ * @example
+ * const team = ctx.rng.pick(['red', 'blue']);
+ * if (ctx.rng.chance(0.3)) await ctx.execute(actions.deleteTodo, { id });
+ * const title = ctx.rng.faker.lorem.sentence(3);
+ */
+export interface Rng {
+  /** A float in [0, 1). */
+  next(): number;
+  /** An integer in [min, max], both included. */
+  int(min: number, max: number): number;
+  /** A float in [min, max). */
+  float(min?: number, max?: number): number;
+  /** True with probability `p` (0..1). */
+  chance(p: number): boolean;
+  /** One element of a non-empty array. */
+  pick<T>(items: readonly T[]): T;
+  /** One value, chosen with probability proportional to its weight. Accepts pairs or a record of weights. */
+  weighted<T>(options: readonly Weighted<T>[]): T;
+  weighted<K extends string>(options: Readonly<Record<K, number>>): K;
+  /** A shuffled copy. */
+  shuffle<T>(items: readonly T[]): T[];
+  /**
+   * Seeded fake data (@faker-js/faker, English). Each access draws one value from this stream
+   * and reseeds a shared Faker with it, so use it right away:
+   * `ctx.rng.faker.person.firstName()`; do not keep the object across an `await`.
+   */
+  readonly faker: Faker;
+  /** Called by the engine at the start of each turn (tape-backed rngs start a new segment). */
+  beginTurn(): void;
+  /** A JSON snapshot of the stream's position, to restart it exactly. */
+  getState(): RngState;
+}
+
+/** Serializable rng position. */
+export interface RngState {
+  kind: string;
+  state: number[];
+}

@@ -1,0 +1,259 @@
+/**
+ * The run store on DuckDB: one file holds every run (`.beamulator/beamulator.duckdb` by default).
+ *
+ * DuckDB allows one read-write process or many read-only ones per file: `openStore` turns
+ * the lock error into BEAM_STORE_LOCKED naming the process. Within one process every store
+ * on a path shares one refcounted instance (see instance-cache.ts), so readers see what a
+ * writer has flushed, and closing the last store releases the file.
+ */
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { BeamulatorError, errorMessage } from '../util/errors.ts';
+import { DuckDBRunWriter, defaultBatchSize } from './duckdb-writer.ts';
+import { acquireInstance, type Lease } from './instance-cache.ts';
+import {
+  runColumns, summaryColumns, summaryJoins, toAction, toActor, toComplaint, toEvent, toExchange, toRunWithSummary, type Row,
+} from './read-rows.ts';
+import type { ActionRecord, ActorRecord, ComplaintRecord, EventRecord, ExchangeRecord, RunRecord, RunSummary } from './records.ts';
+import { Redactor, type RedactOptions } from './redact.ts';
+import { redactedJson } from './row-append.ts';
+import { isLatestAlias, newRunId, pickRun, runNotFound } from './run-id.ts';
+import type { RunFilter, RunStore, RunWriter } from './run-store.ts';
+import { prepareSchema } from './schema.ts';
+import { openError, useError } from './store-errors.ts';
+
+export const defaultStorePath = '.beamulator/beamulator.duckdb';
+
+export interface OpenStoreOptions {
+  /** Open with access_mode READ_ONLY (for `show`, `runs`): other read-only processes may open it too. */
+  readOnly?: boolean;
+  /** Redaction rules applied to every row before it is written; `false` records values as they are. */
+  redact?: RedactOptions | false;
+  /** Rows per appender commit, and the buffer size that triggers an auto-flush (default 5000). */
+  batchSize?: number;
+}
+
+type BeginRun = Parameters<RunStore['beginRun']>[0];
+
+/**
+ * Opens (creating or migrating if needed) the run store at `path`, or `:memory:`.
+ *
+ * @example
+ * const store = await openStore('.beamulator/beamulator.duckdb', { readOnly: true });
+ * try { console.log(await store.listRuns({ limit: 10 })); } finally { await store.close(); }
+ */
+export async function openStore(path: string = defaultStorePath, options: OpenStoreOptions = {}): Promise<DuckDBRunStore> {
+  const readOnly = options.readOnly ?? false;
+  const memory = path === ':memory:';
+  const key = memory ? ':memory:' : resolve(path);
+  if (!memory && readOnly && !existsSync(key)) {
+    throw new BeamulatorError('BEAM_STORE', `cannot open run store ${path}: no such file`, 'Record a run first with `beamulator run`');
+  }
+  if (!memory && !readOnly) {
+    try {
+      mkdirSync(dirname(key), { recursive: true });
+    } catch (error) {
+      throw new BeamulatorError('BEAM_STORE', `cannot open run store ${path}: cannot create its folder (${errorMessage(error)})`,
+        'Check the path and its permissions, or use --db <other file>', { cause: error });
+    }
+  }
+  let lease: Lease;
+  try {
+    lease = await acquireInstance(key, path, readOnly, async (instance) => {
+      const conn = await instance.connect();
+      try {
+        await prepareSchema(conn, path, { readOnly });
+      } finally {
+        conn.closeSync();
+      }
+    });
+  } catch (error) {
+    throw openError(path, error);
+  }
+  let conn: DuckDBConnection;
+  try {
+    conn = await lease.instance.connect();
+  } catch (error) {
+    lease.release();
+    throw openError(path, error);
+  }
+  const redactor = options.redact === false ? null : new Redactor(options.redact ?? {});
+  const batchSize = Math.max(1, Math.floor(options.batchSize ?? defaultBatchSize));
+  return new DuckDBRunStore(path, lease, conn, readOnly, redactor, batchSize);
+}
+
+export class DuckDBRunStore implements RunStore {
+  readonly #lease: Lease;
+  readonly #conn: DuckDBConnection;
+  readonly #redactor: Redactor | null;
+  readonly #batchSize: number;
+  readonly #writers = new Set<DuckDBRunWriter>();
+  #tail: Promise<unknown> = Promise.resolve();
+  #closed = false;
+
+  constructor(
+    readonly path: string, lease: Lease, conn: DuckDBConnection, readonly readOnly: boolean,
+    redactor: Redactor | null, batchSize: number,
+  ) {
+    this.#lease = lease;
+    this.#conn = conn;
+    this.#redactor = redactor;
+    this.#batchSize = batchSize;
+  }
+
+  async beginRun(run: BeginRun): Promise<RunWriter> {
+    if (this.readOnly) {
+      throw new BeamulatorError('BEAM_STORE', `cannot record a run in run store ${this.path}: it was opened read-only`,
+        'Open it without readOnly to record');
+    }
+    const config = redactedJson(this.#redactor, run.config);
+    const insert = (runId: string) => this.#query(
+      `INSERT INTO runs (${runColumns}) VALUES ($1, $2, $3, $4, $5, $6, 'running', $7, $8, $9, $10, NULL, 0, $11, NULL, NULL)`,
+      [runId, run.kind, run.parentRunId, run.simulation, run.file, String(run.seed), config, run.codeHash, run.beamulatorVersion,
+        BigInt(Math.round(run.wallStartedAt)), BigInt(Math.round(run.simEpoch))],
+      `begin run ${runId}`,
+    );
+    let runId = run.runId;
+    if (runId !== undefined) {
+      try {
+        await insert(runId);
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+        throw new BeamulatorError('BEAM_STORE', `cannot begin run ${runId}: a run with that id already exists in ${this.path}`,
+          'Give another run id, or none to get a fresh one');
+      }
+    } else {
+      // Three random chars per second: collisions are rare; the primary key catches them.
+      for (let attempt = 0; ; attempt++) {
+        runId = newRunId(run.wallStartedAt);
+        try {
+          await insert(runId);
+          break;
+        } catch (error) {
+          if (!isDuplicateKey(error) || attempt >= 50) throw error;
+        }
+      }
+    }
+    const conn = await this.#lease.instance.connect();
+    const writer = new DuckDBRunWriter({ runId, conn, path: this.path, redactor: this.#redactor, batchSize: this.#batchSize });
+    this.#writers.add(writer);
+    return writer;
+  }
+
+  async listRuns(filter: RunFilter = {}): Promise<Array<RunRecord & { summary: RunSummary }>> {
+    const limit = filter.limit !== undefined ? ` LIMIT ${wholeNumber(filter.limit, 'limit')}` : '';
+    const rows = await this.#query(
+      `WITH r AS (SELECT * FROM runs ORDER BY wall_started_at DESC, run_id DESC${limit})
+       SELECT r.*, ${summaryColumns} FROM r ${summaryJoins} ORDER BY r.wall_started_at DESC, r.run_id DESC`,
+      [], 'list runs',
+    );
+    return rows.map(toRunWithSummary);
+  }
+
+  async resolveRunId(idOrPrefix: string): Promise<string> {
+    const input = idOrPrefix.trim();
+    if (isLatestAlias(input)) {
+      const rows = await this.#query('SELECT run_id FROM runs ORDER BY wall_started_at DESC, run_id DESC LIMIT 1', [], 'find the latest run');
+      return pickRun(idOrPrefix, this.path, rows.map((r) => String(r.run_id)), rows.length);
+    }
+    if (input === '') throw runNotFound(idOrPrefix, this.path);
+    const rows = await this.#query(
+      `SELECT run_id, count(*) OVER () AS total, run_id = $1 AS exact FROM runs WHERE starts_with(run_id, $1)
+       ORDER BY exact DESC, wall_started_at DESC, run_id DESC LIMIT 6`,
+      [input], `find run ${input}`,
+    );
+    if (rows[0]?.exact === true) return String(rows[0].run_id);
+    return pickRun(idOrPrefix, this.path, rows.map((r) => String(r.run_id)), rows.length === 0 ? 0 : Number(rows[0]!.total));
+  }
+
+  async getRun(runId: string): Promise<(RunRecord & { summary: RunSummary }) | null> {
+    const rows = await this.#query(
+      `WITH r AS (SELECT * FROM runs WHERE run_id = $1) SELECT r.*, ${summaryColumns} FROM r ${summaryJoins}`, [runId], `read run ${runId}`,
+    );
+    return rows[0] ? toRunWithSummary(rows[0]) : null;
+  }
+
+  async actors(runId: string): Promise<ActorRecord[]> {
+    return (await this.#query('SELECT * FROM actors WHERE run_id = $1 ORDER BY actor_id', [runId], `read actors of run ${runId}`)).map(toActor);
+  }
+
+  async actions(runId: string, options: { limit?: number; offset?: number } = {}): Promise<ActionRecord[]> {
+    const limit = options.limit !== undefined ? ` LIMIT ${wholeNumber(options.limit, 'limit')}` : '';
+    const offset = options.offset !== undefined ? ` OFFSET ${wholeNumber(options.offset, 'offset')}` : '';
+    const sql = `SELECT * FROM actions WHERE run_id = $1 ORDER BY seq${limit}${offset}`;
+    return (await this.#query(sql, [runId], `read actions of run ${runId}`)).map(toAction);
+  }
+
+  async complaints(runId: string): Promise<ComplaintRecord[]> {
+    return (await this.#query('SELECT * FROM complaints WHERE run_id = $1 ORDER BY seq', [runId], `read complaints of run ${runId}`)).map(toComplaint);
+  }
+
+  async exchanges(runId: string, actionSeq?: number): Promise<ExchangeRecord[]> {
+    const rows = actionSeq === undefined
+      ? await this.#query('SELECT * FROM exchanges WHERE run_id = $1 ORDER BY action_seq, n', [runId], `read exchanges of run ${runId}`)
+      : await this.#query('SELECT * FROM exchanges WHERE run_id = $1 AND action_seq = $2 ORDER BY n', [runId, actionSeq], `read exchanges of run ${runId}`);
+    return rows.map(toExchange);
+  }
+
+  async events(runId: string): Promise<EventRecord[]> {
+    return (await this.#query('SELECT * FROM events WHERE run_id = $1 ORDER BY seq', [runId], `read events of run ${runId}`)).map(toEvent);
+  }
+
+  /** A value of the meta table (such as `schema_version`), or null. */
+  async meta(key: string): Promise<string | null> {
+    const rows = await this.#query('SELECT value FROM meta WHERE key = $1', [key], 'read meta');
+    const value = rows[0]?.value;
+    return value === undefined || value === null ? null : String(value);
+  }
+
+  /**
+   * Writes what every writer still buffers, then closes. The last store of a file closes the
+   * DuckDB instance, which checkpoints and releases the file lock.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    let failure: unknown = null;
+    for (const writer of this.#writers) {
+      try {
+        await writer.close();
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+    this.#writers.clear();
+    await this.#tail;
+    try {
+      this.#conn.closeSync();
+    } finally {
+      this.#lease.release();
+    }
+    if (failure) throw failure;
+  }
+
+  #query(sql: string, params: DuckDBValue[], doing: string): Promise<Row[]> {
+    // One query at a time on this connection; DuckDB's own threads parallelise each query.
+    const run = this.#tail.then(async () => {
+      if (this.#closed) throw useError(doing, this.path, new Error('the store is closed'));
+      try {
+        const reader = await this.#conn.runAndReadAll(sql, params);
+        return reader.getRowObjectsJS() as Row[];
+      } catch (error) {
+        throw useError(doing, this.path, error);
+      }
+    });
+    this.#tail = run.catch(() => undefined);
+    return run;
+  }
+}
+
+function isDuplicateKey(error: unknown): boolean {
+  const cause = (error as { cause?: unknown }).cause ?? error;
+  return /duplicate key|primary key constraint/i.test(errorMessage(cause));
+}
+
+function wholeNumber(n: number, what: string): number {
+  if (!Number.isInteger(n) || n < 0) throw new BeamulatorError('BEAM_USAGE', `cannot use ${what} ${n}`, 'Use a whole number >= 0');
+  return n;
+}

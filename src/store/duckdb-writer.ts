@@ -1,0 +1,208 @@
+/**
+ * The DuckDB RunWriter. `addX` encodes the row (snapshot + redaction) and pushes it into an
+ * in-memory buffer: synchronous, no I/O. `flush()` writes each buffer through a typed
+ * appender, committing every `batchSize` rows (`flushSync`), so an interrupted process keeps
+ * every committed batch.
+ *
+ * Auto-flush: when a buffer reaches `batchSize` rows, `addX` only schedules a flush with
+ * `setImmediate` (one at a time); it runs when the engine next lets the event loop turn (the
+ * engine also calls `flush()` itself at its yield points). A failed batch goes back into its
+ * buffer, so the next flush retries it; after a failed background flush, auto-flush pauses
+ * until an explicit `flush()` succeeds, and that call reports the error.
+ */
+import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import { wallNow } from '../clock/wall-clock.ts';
+import { errorMessage } from '../util/errors.ts';
+import type { ActionRecord, ActorRecord, ComplaintRecord, EventRecord, ExchangeRecord, RunStatus } from './records.ts';
+import type { Redactor } from './redact.ts';
+import {
+  appendAction, appendActor, appendComplaint, appendEvent, appendExchange,
+  encodeAction, encodeActor, encodeComplaint, encodeEvent, encodeExchange,
+} from './row-append.ts';
+import type { RunWriter } from './run-store.ts';
+import { useError } from './store-errors.ts';
+
+export const defaultBatchSize = 5000;
+
+class TableBuffer<R> {
+  rows: R[] = [];
+  constructor(readonly table: string, readonly append: (app: DuckDBAppender, row: R) => void) {}
+}
+
+export interface WriterOptions {
+  runId: string;
+  conn: DuckDBConnection;
+  /** The store path as the user gave it, for messages. */
+  path: string;
+  redactor: Redactor | null;
+  batchSize: number;
+}
+
+export class DuckDBRunWriter implements RunWriter {
+  readonly runId: string;
+  readonly #conn: DuckDBConnection;
+  readonly #path: string;
+  readonly #redactor: Redactor | null;
+  readonly #batchSize: number;
+  // Flush order: actors first, so a reader never sees an action of an actor it does not know.
+  readonly #actors = new TableBuffer('actors', appendActor);
+  readonly #actions = new TableBuffer('actions', appendAction);
+  readonly #exchanges = new TableBuffer('exchanges', appendExchange);
+  readonly #complaints = new TableBuffer('complaints', appendComplaint);
+  readonly #events = new TableBuffer('events', appendEvent);
+  readonly #buffers: readonly TableBuffer<any>[] = [this.#actors, this.#actions, this.#exchanges, this.#complaints, this.#events];
+  #tail: Promise<unknown> = Promise.resolve();
+  #queued = 0;
+  #autoFlushScheduled = false;
+  #autoFlushPaused = false;
+  #closed = false;
+
+  constructor(options: WriterOptions) {
+    this.runId = options.runId;
+    this.#conn = options.conn;
+    this.#path = options.path;
+    this.#redactor = options.redactor;
+    this.#batchSize = options.batchSize;
+  }
+
+  addActor(row: ActorRecord): void {
+    if (this.#actors.rows.push(encodeActor(row, this.runId, this.#redactor)) >= this.#batchSize) this.#autoFlush();
+  }
+
+  addAction(row: ActionRecord): void {
+    if (this.#actions.rows.push(encodeAction(row, this.runId, this.#redactor)) >= this.#batchSize) this.#autoFlush();
+  }
+
+  addComplaint(row: ComplaintRecord): void {
+    if (this.#complaints.rows.push(encodeComplaint(row, this.runId, this.#redactor)) >= this.#batchSize) this.#autoFlush();
+  }
+
+  addExchange(row: ExchangeRecord): void {
+    if (this.#exchanges.rows.push(encodeExchange(row, this.runId, this.#redactor)) >= this.#batchSize) this.#autoFlush();
+  }
+
+  addEvent(row: EventRecord): void {
+    if (this.#events.rows.push(encodeEvent(row, this.runId, this.#redactor)) >= this.#batchSize) this.#autoFlush();
+  }
+
+  /** Rows added but not yet committed. */
+  get pendingRows(): number {
+    let n = 0;
+    for (const b of this.#buffers) n += b.rows.length;
+    return n;
+  }
+
+  /** Writes what is buffered; resolves when it is committed. Cheap when nothing is. */
+  flush(): Promise<void> {
+    if (this.#queued === 0 && this.pendingRows === 0) return Promise.resolve();
+    return this.#serial(async () => {
+      await this.#writeAll();
+      this.#autoFlushPaused = false;
+    });
+  }
+
+  /**
+   * Flushes and marks the run finished. Callable after any error (also after a failed flush):
+   * the run row is updated even when rows could not be written, then that error is thrown.
+   */
+  async finish(update: { status: RunStatus; simDurationMs: number; stopReason: string | null; error: string | null }): Promise<void> {
+    let failure: unknown = null;
+    try {
+      await this.flush();
+    } catch (error) {
+      failure = error;
+    }
+    const error = update.error ?? (failure ? `some rows could not be saved: ${errorMessage(failure)}` : null);
+    await this.#serial(async () => {
+      try {
+        await this.#conn.run(
+          'UPDATE runs SET status = $1, wall_ended_at = $2, sim_duration_ms = $3, stop_reason = $4, error = $5 WHERE run_id = $6',
+          [update.status, BigInt(Math.round(wallNow())), Number(update.simDurationMs) || 0, update.stopReason, error, this.runId],
+        );
+      } catch (e) {
+        throw useError(`finish run ${this.runId}`, this.#path, e);
+      }
+    });
+    if (failure) throw failure;
+  }
+
+  /** Called by the store's close(): writes what is left, then releases the connection. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    try {
+      await this.flush();
+    } finally {
+      this.#closed = true;
+      this.#conn.closeSync();
+    }
+  }
+
+  #autoFlush(): void {
+    if (this.#autoFlushScheduled || this.#autoFlushPaused || this.#closed) return;
+    this.#autoFlushScheduled = true;
+    setImmediate(() => {
+      this.#autoFlushScheduled = false;
+      if (this.#closed) return;
+      this.flush().catch(() => {
+        // The rows are back in their buffers; the next explicit flush() retries and reports.
+        this.#autoFlushPaused = true;
+      });
+    });
+  }
+
+  #serial<T>(fn: () => Promise<T>): Promise<T> {
+    this.#queued++;
+    const run = this.#tail.then(() => {
+      if (this.#closed) throw useError(`write run ${this.runId}`, this.#path, new Error('the store is closed'));
+      return fn();
+    });
+    const done = run.finally(() => { this.#queued--; });
+    this.#tail = done.catch(() => undefined);
+    return done;
+  }
+
+  async #writeAll(): Promise<void> {
+    let first: unknown = null;
+    for (const buffer of this.#buffers) {
+      if (buffer.rows.length === 0) continue;
+      try {
+        await this.#writeTable(buffer);
+      } catch (error) {
+        first ??= useError(`write run ${this.runId}`, this.#path, error);
+      }
+    }
+    if (first) throw first;
+  }
+
+  async #writeTable<R>(buffer: TableBuffer<R>): Promise<void> {
+    const app = await this.#conn.createAppender(buffer.table);
+    // From here on everything is synchronous: rows added meanwhile go to the fresh buffer.
+    const rows = buffer.rows;
+    buffer.rows = [];
+    const size = this.#batchSize;
+    let committed = 0;
+    try {
+      for (let start = 0; start < rows.length; start += size) {
+        const end = Math.min(start + size, rows.length);
+        for (let i = start; i < end; i++) buffer.append(app, rows[i]!);
+        app.flushSync();
+        committed = end;
+      }
+    } catch (error) {
+      // Nothing recorded is dropped: the uncommitted rows go back in front of newer ones.
+      try {
+        app.clear();
+      } catch {
+        // The appender is unusable; the rows are restored below regardless.
+      }
+      buffer.rows = rows.slice(committed).concat(buffer.rows);
+      throw error;
+    } finally {
+      try {
+        app.closeSync();
+      } catch {
+        // Closing flushes nothing more (cleared or already flushed).
+      }
+    }
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * The rows a run writes, one interface per table of the run store. Everything the
+ * engine records is plain JSON-able data; `Json` columns are stored as DuckDB JSON.
+ *
+ * Determinism contract: for the same simulation + seed (+ same target behaviour) every
+ * field of these records is identical run to run, except the wall-clock ones, whose
+ * names start with `wall` (and `runId`, `latencyMs`, which measure or name a run).
+ */
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** What happened to one action: returned (`ok`), reported a failure (`error`), or threw (`crash`). */
+export type Outcome = 'ok' | 'error' | 'crash';
+
+/** Complaint severity, most to least serious (the original project's three levels). */
+export type Severity = 'urgent' | 'annoying' | 'justsayin';
+export const severities: readonly Severity[] = ['urgent', 'annoying', 'justsayin'];
+
+export type RunStatus = 'running' | 'completed' | 'stopped' | 'failed';
+export type RunKind = 'run' | 'replay' | 'fuzz';
+
+export interface RunRecord {
+  runId: string;
+  kind: RunKind;
+  parentRunId: string | null;
+  simulation: string;
+  /** Path of the simulation file, as given. */
+  file: string | null;
+  seed: string;
+  status: RunStatus;
+  /** The resolved run options (limits, concurrency, target url, ...). */
+  config: Json;
+  /** sha256 of the simulation file's source, to tell whether code changed since. */
+  codeHash: string | null;
+  beamulatorVersion: string;
+  /** Wall-clock start and end, epoch ms. */
+  wallStartedAt: number;
+  wallEndedAt: number | null;
+  /** Simulated time reached, ms since the run's sim start. */
+  simDurationMs: number;
+  /** Sim epoch of t=0, epoch ms (a fixed date by default, so runs are reproducible). */
+  simEpoch: number;
+  /** Why the run stopped: 'duration', 'max-actions', 'max-wall-time', 'all-actors-stopped', 'interrupted', 'error'. */
+  stopReason: string | null;
+  /** A one-line error when status is 'failed'. */
+  error: string | null;
+}
+
+export type ActorOrigin = 'config' | 'target' | 'runtime';
+
+export interface ActorRecord {
+  runId: string;
+  actorId: number;
+  behavior: string;
+  name: string;
+  config: Json;
+  initialState: Json;
+  tags: string[];
+  /** The actor's rng state at spawn, so a replay can restart the stream. */
+  rngState: Json;
+  origin: ActorOrigin;
+  /** Sim time of its first turn. */
+  spawnAt: number;
+}
+
+export interface ActionRecord {
+  runId: string;
+  /** Global order in which actions started; the key of the action log. */
+  seq: number;
+  actorId: number;
+  /** The registered action name (`createTodo`). */
+  action: string;
+  args: Json;
+  outcome: Outcome;
+  result: Json;
+  error: string | null;
+  /** Sim time when the action ran (virtual time does not move during an action). */
+  simTime: number;
+  /** Which engine step it ran in; actions of one step were in flight together when concurrency > 1. */
+  step: number;
+  /** Wall clock, µs since the run started: when the action started and finished (overlap evidence). */
+  wallStartUs: number;
+  wallEndUs: number;
+  latencyMs: number;
+}
+
+export interface ComplaintRecord {
+  runId: string;
+  /** Order of complaints within the run. */
+  seq: number;
+  /** The action that caused it, or null for a complaint raised outside an action. */
+  actionSeq: number | null;
+  actorId: number;
+  severity: Severity;
+  message: string;
+  /** Source text of the predicate that fired (or 'ctx.complain' for direct complaints). */
+  trigger: string;
+  detail: Json;
+  simTime: number;
+}
+
+export interface ExchangeRecord {
+  runId: string;
+  actionSeq: number;
+  /** n-th exchange of that action (0-based): offline replay matches on (action, n), never on URL alone. */
+  n: number;
+  protocol: 'http';
+  method: string;
+  url: string;
+  requestHeaders: Record<string, string>;
+  requestBody: string | null;
+  status: number | null;
+  responseHeaders: Record<string, string>;
+  responseBody: string | null;
+  /** Transport error (connection refused, timeout), when there was no response. */
+  error: string | null;
+  wallStartUs: number;
+  durationMs: number;
+}
+
+export type EventKind = 'spawn' | 'stop' | 'retire' | 'crash' | 'restart' | 'give-up' | 'limit' | 'interrupt';
+
+export interface EventRecord {
+  runId: string;
+  seq: number;
+  simTime: number;
+  actorId: number | null;
+  kind: EventKind;
+  detail: Json;
+}
+
+/** Counts that `beamulator run` and `show` print. */
+export interface RunSummary {
+  actions: number;
+  byOutcome: Record<Outcome, number>;
+  complaints: number;
+  bySeverity: Record<Severity, number>;
+  actors: number;
+  simDurationMs: number;
+}

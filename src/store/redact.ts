@@ -1,0 +1,172 @@
+/**
+ * Secrets never reach the run store: the writer passes every header map, Json value and
+ * JSON (or form) body through a Redactor before buffering it. Values are replaced, keys kept,
+ * and the caller's objects are never mutated (changed paths are copied, the rest shared).
+ */
+import type { Json } from './records.ts';
+
+export const REDACTED = '[redacted]';
+
+/** Header names whose values are always redacted (compared lower-case). */
+export const defaultRedactedHeaders: readonly string[] = ['authorization', 'cookie', 'set-cookie', 'proxy-authorization'];
+
+/** Header, field and form-parameter names whose values are redacted, at any depth. */
+export const defaultSecretFields = /pass(word)?|passwd|secret|token|api[-_]?key/i;
+
+export interface RedactOptions {
+  /** Header names to redact; replaces the default list (spread `defaultRedactedHeaders` to extend it). */
+  headers?: readonly string[];
+  /** Field names to redact in Json values, headers and bodies. */
+  fields?: RegExp;
+}
+
+/** Objects nested deeper than this are left as they are (a guard against cycles). */
+const maxDepth = 200;
+
+/** Thrown inside a walk that must see exactly what JSON.stringify will see. */
+const hasToJson = Symbol('hasToJson');
+
+export class Redactor {
+  readonly #headers: ReadonlySet<string>;
+  readonly #fields: RegExp;
+  /** Names repeat endlessly in a run: remember each verdict (bounded). */
+  readonly #verdicts = new Map<string, boolean>();
+  /** Whether a JSON text that does not match `fields` anywhere can be trusted to hold no secret field. */
+  readonly #prefilter: boolean;
+
+  constructor(options: RedactOptions = {}) {
+    this.#headers = new Set((options.headers ?? defaultRedactedHeaders).map((h) => h.toLowerCase()));
+    const fields = options.fields ?? defaultSecretFields;
+    // A global or sticky regex keeps state between test() calls: drop those flags.
+    this.#fields = new RegExp(fields.source, fields.flags.replace(/[gy]/g, ''));
+    // A key appears verbatim in JSON text without escapes, so an unanchored regex that matches
+    // a key also matches the text. Anchors, word boundaries and lookarounds break that.
+    this.#prefilter = !/[$^]|\\[bB]|\(\?/.test(fields.source);
+  }
+
+  /** True when a field of that name holds a secret. */
+  isSecretField(name: string): boolean {
+    let verdict = this.#verdicts.get(name);
+    if (verdict === undefined) {
+      verdict = this.#fields.test(name);
+      if (this.#verdicts.size >= 10_000) this.#verdicts.clear();
+      this.#verdicts.set(name, verdict);
+    }
+    return verdict;
+  }
+
+  /** The value with every secret field replaced; the same reference when nothing changed. */
+  value<T>(value: T): T {
+    return this.#walk(value, 0, false) as T;
+  }
+
+  /**
+   * The JSON text to store for a value (null for null/undefined), redacted. Walks the value
+   * (cheap: memoized key verdicts); a value with toJSON methods is serialized first and the
+   * parsed text walked instead, so what is stored is always exactly what was checked.
+   */
+  json(value: unknown, stringify: (v: unknown) => string | null): string | null {
+    let redacted: unknown;
+    try {
+      redacted = this.#walk(value, 0, true);
+    } catch (error) {
+      if (error !== hasToJson) throw error;
+      const text = stringify(value);
+      return text === null ? null : this.jsonText(text);
+    }
+    return stringify(redacted);
+  }
+
+  /** Redacts JSON text: the same text when it holds no secret field, else the redacted value re-serialized. */
+  jsonText(text: string): string {
+    if (this.#prefilter && !text.includes('\\') && !this.#fields.test(text)) return text;
+    const parsed: unknown = JSON.parse(text);
+    const redacted = this.value(parsed);
+    return redacted === parsed ? text : JSON.stringify(redacted);
+  }
+
+  headers(headers: Record<string, string>): Record<string, string> {
+    let out: Record<string, string> | null = null;
+    for (const name of Object.keys(headers)) {
+      if (headers[name] === REDACTED || !(this.#headers.has(name.toLowerCase()) || this.isSecretField(name))) continue;
+      out ??= { ...headers };
+      out[name] = REDACTED;
+    }
+    return out ?? headers;
+  }
+
+  /** A request or response body: redacted when it parses as JSON or is a urlencoded form. */
+  body(body: string | null, contentType?: string): string | null {
+    if (body === null || body.length === 0) return body;
+    const first = body.trimStart()[0];
+    if (first === '{' || first === '[') {
+      try {
+        return this.jsonText(body);
+      } catch {
+        return body; // not JSON after all
+      }
+    }
+    if (contentType !== undefined && /x-www-form-urlencoded/i.test(contentType)) {
+      const params = new URLSearchParams(body);
+      let changed = false;
+      for (const [name] of params) {
+        if (this.isSecretField(name) && params.get(name) !== REDACTED) {
+          params.set(name, REDACTED);
+          changed = true;
+        }
+      }
+      return changed ? params.toString() : body;
+    }
+    return body;
+  }
+
+  #walk(value: unknown, depth: number, strict: boolean): unknown {
+    if (value === null || typeof value !== 'object' || depth > maxDepth) return value;
+    if (strict && typeof (value as { toJSON?: unknown }).toJSON === 'function') throw hasToJson;
+    if (Array.isArray(value)) {
+      let out: unknown[] | null = null;
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
+        const next = this.#walk(item, depth + 1, strict);
+        if (next !== item) {
+          out ??= value.slice();
+          out[i] = next;
+        }
+      }
+      return out ?? value;
+    }
+    const obj = value as Record<string, unknown>;
+    let out: Record<string, unknown> | null = null;
+    for (const key of Object.keys(obj)) {
+      const item = obj[key];
+      const next = this.isSecretField(key) ? (item === undefined ? item : REDACTED) : this.#walk(item, depth + 1, strict);
+      if (next !== item) {
+        out ??= { ...obj };
+        out[key] = next;
+      }
+    }
+    return out ?? value;
+  }
+}
+
+const defaultRedactor = new Redactor();
+
+/**
+ * A copy of a Json value with secret fields (at any depth) replaced by "[redacted]".
+ *
+ * @example
+ * redact({ user: 'ann', auth: { password: 'x' } }) // { user: 'ann', auth: { password: '[redacted]' } }
+ */
+export function redact<T extends Json | unknown>(value: T, options?: RedactOptions): T {
+  return (options ? new Redactor(options) : defaultRedactor).value(value);
+}
+
+/**
+ * A copy of a header map with credential headers and secret-named headers redacted.
+ *
+ * @example
+ * redactHeaders({ Authorization: 'Bearer x', accept: '*' }) // { Authorization: '[redacted]', accept: '*' }
+ */
+export function redactHeaders(headers: Record<string, string>, options?: RedactOptions): Record<string, string> {
+  return (options ? new Redactor(options) : defaultRedactor).headers(headers);
+}

@@ -1,0 +1,41 @@
+import type {
+  ActionRecord, ActorRecord, ComplaintRecord, EventRecord, ExchangeRecord, RunRecord, RunStatus, RunSummary,
+} from './records.ts';
+
+/**
+ * Where a run is written. Appends are synchronous and cheap (they buffer);
+ * `flush` writes buffered rows in batches and is called off the hot path by the engine.
+ */
+export interface RunWriter {
+  readonly runId: string;
+  addActor(row: ActorRecord): void;
+  addAction(row: ActionRecord): void;
+  addComplaint(row: ComplaintRecord): void;
+  addExchange(row: ExchangeRecord): void;
+  addEvent(row: EventRecord): void;
+  /** Writes what is buffered. Cheap when nothing is. */
+  flush(): Promise<void>;
+  /** Flushes and marks the run finished. */
+  finish(update: { status: RunStatus; simDurationMs: number; stopReason: string | null; error: string | null }): Promise<void>;
+}
+
+export interface RunFilter {
+  limit?: number;
+}
+
+/** The run store: DuckDB in production and tests (`:memory:` for throwaway). */
+export interface RunStore {
+  readonly path: string;
+  /** Creates the run row (status 'running') and returns a writer for its rows. */
+  beginRun(run: Omit<RunRecord, 'runId' | 'status' | 'wallEndedAt' | 'simDurationMs' | 'stopReason' | 'error'> & { runId?: string }): Promise<RunWriter>;
+  listRuns(filter?: RunFilter): Promise<Array<RunRecord & { summary: RunSummary }>>;
+  /** Resolves a full id, a unique prefix, or `latest`. Throws BEAM_RUN_NOT_FOUND otherwise. */
+  resolveRunId(idOrPrefix: string): Promise<string>;
+  getRun(runId: string): Promise<(RunRecord & { summary: RunSummary }) | null>;
+  actors(runId: string): Promise<ActorRecord[]>;
+  actions(runId: string, options?: { limit?: number; offset?: number }): Promise<ActionRecord[]>;
+  complaints(runId: string): Promise<ComplaintRecord[]>;
+  exchanges(runId: string, actionSeq?: number): Promise<ExchangeRecord[]>;
+  events(runId: string): Promise<EventRecord[]>;
+  close(): Promise<void>;
+}

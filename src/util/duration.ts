@@ -1,0 +1,71 @@
+import { BeamulatorError } from './errors.ts';
+
+/** A duration: milliseconds as a number, or a string such as `'1h30m'`, `'250ms'`, `'2d'`, `'1.5s'`. */
+export type Duration = number | string;
+
+const units: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
+const part = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/y;
+
+/**
+ * Parses a duration into whole milliseconds.
+ *
+ * @example
+ * parseDuration('1h30m'); // 5_400_000
+ * parseDuration('250ms'); // 250
+ * parseDuration(1500);    // 1500
+ */
+export function parseDuration(value: Duration, what = 'duration'): number {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value) || value < 0) throw invalid(String(value), what);
+    return Math.round(value);
+  }
+  const text = value.trim().replace(/\s+/g, '');
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text));
+  let total = 0;
+  part.lastIndex = 0;
+  let matched = 0;
+  while (part.lastIndex < text.length) {
+    const m = part.exec(text);
+    if (!m) throw invalid(value, what);
+    total += Number(m[1]) * units[m[2]!]!;
+    matched++;
+  }
+  if (matched === 0) throw invalid(value, what);
+  return Math.round(total);
+}
+
+function invalid(value: string, what: string): BeamulatorError {
+  return new BeamulatorError(
+    'BEAM_DURATION',
+    `cannot read ${what} '${value}': not a duration`,
+    "Use a number of milliseconds or units like '250ms', '30s', '15m', '1h30m', '2d'",
+  );
+}
+
+/**
+ * Formats milliseconds compactly, largest units first.
+ *
+ * @example
+ * formatDuration(5_400_000); // '1h30m'
+ * formatDuration(250);       // '250ms'
+ */
+export function formatDuration(ms: number): string {
+  if (ms === 0) return '0ms';
+  const sign = ms < 0 ? '-' : '';
+  let rest = Math.abs(Math.round(ms));
+  let out = '';
+  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000], ['ms', 1]] as const) {
+    if (rest >= size) {
+      out += `${Math.floor(rest / size)}${unit}`;
+      rest %= size;
+    }
+  }
+  return sign + out;
+}

@@ -1,0 +1,85 @@
+/**
+ * Every failure a user can see is a BeamulatorError: a stable `code`, a one-line
+ * message ("cannot <do X>: <reason>. <hint>") and the process exit code it maps to.
+ */
+
+/** Documented, stable exit codes of the `beamulator` command. */
+export const ExitCode = {
+  /** The run finished and no complaint reached `--fail-on`. */
+  ok: 0,
+  /** The run finished, but complaints at or above `--fail-on` were recorded. */
+  complaints: 1,
+  /** Bad usage or configuration: unknown option, invalid duration, a simulation file that does not load. */
+  usage: 2,
+  /** The run store could not be used: locked by another process, corrupt, or not found. */
+  store: 3,
+  /** The target could not be started or reached at all. */
+  target: 4,
+  /** Asked for something that does not exist, such as an unknown run id. */
+  notFound: 5,
+  /** An internal error: a bug in beamulator. */
+  internal: 70,
+  /** Stopped by Ctrl-C (SIGINT); everything recorded so far was saved. */
+  interrupted: 130,
+} as const;
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+export type ErrorCode =
+  | 'BEAM_USAGE'
+  | 'BEAM_DURATION'
+  | 'BEAM_SIMULATION_LOAD'
+  | 'BEAM_SIMULATION_INVALID'
+  | 'BEAM_UNKNOWN_BEHAVIOR'
+  | 'BEAM_STORE_LOCKED'
+  | 'BEAM_STORE_CORRUPT'
+  | 'BEAM_STORE'
+  | 'BEAM_RUN_NOT_FOUND'
+  | 'BEAM_TARGET'
+  | 'BEAM_INTERNAL';
+
+const exitCodes: Record<ErrorCode, ExitCodeValue> = {
+  BEAM_USAGE: ExitCode.usage,
+  BEAM_DURATION: ExitCode.usage,
+  BEAM_SIMULATION_LOAD: ExitCode.usage,
+  BEAM_SIMULATION_INVALID: ExitCode.usage,
+  BEAM_UNKNOWN_BEHAVIOR: ExitCode.usage,
+  BEAM_STORE_LOCKED: ExitCode.store,
+  BEAM_STORE_CORRUPT: ExitCode.store,
+  BEAM_STORE: ExitCode.store,
+  BEAM_RUN_NOT_FOUND: ExitCode.notFound,
+  BEAM_TARGET: ExitCode.target,
+  BEAM_INTERNAL: ExitCode.internal,
+};
+
+/**
+ * A user-facing error.
+ *
+ * @example
+ * throw new BeamulatorError('BEAM_RUN_NOT_FOUND', 'cannot show run x1: no such run', 'List runs with `beamulator runs`.');
+ */
+export class BeamulatorError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+  readonly exitCode: ExitCodeValue;
+
+  constructor(code: ErrorCode, message: string, hint?: string, options?: { cause?: unknown }) {
+    super(hint ? `${message}. ${hint}` : message, options);
+    this.name = 'BeamulatorError';
+    this.code = code;
+    this.hint = hint;
+    this.exitCode = exitCodes[code];
+  }
+}
+
+/** True for a BeamulatorError, even one from another copy of the module (realm-safe). */
+export function isBeamulatorError(error: unknown): error is BeamulatorError {
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof Error && typeof code === 'string' && code.startsWith('BEAM_') && 'exitCode' in error;
+}
+
+/** The message of anything thrown, on one line. */
+export function errorMessage(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0] ?? text;
+}
