@@ -112,15 +112,16 @@ export const procrastinator = defineBehavior<Member, TeamConfig>({
     }
     const list = await ctx.execute(actions.listTodos, { user: state.user }, { complaints: [seesOtherTeam] });
     if (!list.ok) return '30m';
-    const todos = list.value!.filter((t) => t.team === state.user.team);
-    if (todos.length > 0 && ctx.rng.chance(0.6)) {
+    // Nobody rewords a finished task: a procrastinator rewords the open ones instead of doing them.
+    const open = list.value!.filter((t) => t.team === state.user.team && !t.completed);
+    if (open.length > 0 && ctx.rng.chance(0.7)) {
       // Reads the list for a while before renaming something.
       if (ctx.rng.chance(0.3)) await ctx.sleep(ctx.rng.int(1, 5) * 60_000);
-      const todo = ctx.rng.pick(todos);
+      const todo = ctx.rng.pick(open);
       await ctx.execute(actions.renameTodo, { user: state.user, id: todo.id, title: ctx.rng.faker.lorem.sentence(2) });
     } else if (ctx.rng.chance(0.3)) {
       await ctx.execute(actions.createTodo, { user: state.user, title: ctx.rng.faker.lorem.sentence(3) });
     }
-    return ctx.rng.int(10, 60) * 60_000;
+    return ctx.rng.int(10, 40) * 60_000;
   },
 });

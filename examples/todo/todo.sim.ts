@@ -5,7 +5,7 @@
  *   TODO_BUGS=stale-read npx beamulator run examples/todo/todo.sim.ts  # a planted bug: complaints
  *
  * TODO_BUGS takes a comma list of the app's planted bugs (lost-update, tenant-leak, stale-read)
- * or `all`. The lost update needs overlapping requests: add `--concurrency 4 --overlap-window 5m`.
+ * or `all`. The lost update needs overlapping requests: add `--concurrency 4 --overlap-window 10m`.
  * Pass `--target <url>` to run against a todo app you started yourself.
  */
 import { startTodoApp } from '../../fixtures/todo-app/server.ts';

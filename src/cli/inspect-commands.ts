@@ -53,8 +53,8 @@ export async function showCommand(idArg: string, opts: { db: string; actions: nu
     const names = new Map(actors.map((a) => [a.actorId, a.name]));
     const name = (id: number) => names.get(id) ?? `actor ${id}`;
     const s = styler(output.color);
-    const crashes = events.filter((e) => e.kind === 'crash').length;
-    output.out(formatRunSummary({ ...run, wallMs: run.wallEndedAt !== null ? run.wallEndedAt - run.wallStartedAt : null, crashes }, groupComplaints(complaints), name, output.color));
+    const crashEvents = events.filter((e) => e.kind === 'crash');
+    output.out(formatRunSummary({ ...run, wallMs: run.wallEndedAt !== null ? run.wallEndedAt - run.wallStartedAt : null, crashes: crashEvents.length }, groupComplaints(complaints), name, output.color));
     if (run.file) output.out(s.dim(`  file        ${run.file}\n`));
     if (run.error) output.out(`  error       ${s.red(run.error)}\n`);
     if (complaints.length > 0) {
@@ -63,6 +63,14 @@ export async function showCommand(idArg: string, opts: { db: string; actions: nu
         output.out(`  ${c.severity.padEnd(9)} ${formatDuration(c.simTime).padStart(9)}  ${name(c.actorId).padEnd(18)} ${c.message}${c.actionSeq !== null ? s.dim(` (action #${c.actionSeq})`) : ''}\n`);
       }
       if (complaints.length > 20) output.out(s.dim(`  ... ${complaints.length - 20} more (--json for all)\n`));
+    }
+    if (crashEvents.length > 0) {
+      output.out(`\n${s.bold('crashes')}\n`);
+      for (const e of crashEvents.slice(0, 10)) {
+        const detail = e.detail as { error?: string; turn?: number; stack?: string[] };
+        output.out(`  ${formatDuration(e.simTime).padStart(9)}  ${name(e.actorId ?? -1).padEnd(18)} ${detail.error ?? '?'} (turn ${detail.turn ?? '?'})${detail.stack?.[0] ? s.dim(` ${detail.stack[0]}`) : ''}\n`);
+      }
+      if (crashEvents.length > 10) output.out(s.dim(`  ... ${crashEvents.length - 10} more (--json for all)\n`));
     }
     if (actions.length > 0) {
       output.out(`\n${s.bold('actions')}${actions.length < run.summary.actions ? s.dim(` (first ${actions.length} of ${run.summary.actions}; --all for every one)`) : ''}\n`);

@@ -2,8 +2,6 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { BeamulatorError, ExitCode, isBeamulatorError, errorMessage } from '../util/errors.ts';
 import { version } from '../util/version.ts';
 import { processOutput, type Output } from './output.ts';
-import { runCommand } from './run-command.ts';
-import { runsCommand, showCommand } from './inspect-commands.ts';
 
 /**
  * The `beamulator` command. Returns the exit code instead of exiting, so tests can call it.
@@ -36,14 +34,21 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
     .option('--fail-on <severity>', 'exit 1 when a complaint this serious or worse is recorded: urgent, annoying, justsayin or none', 'urgent')
     .option('--json', 'print the result as JSON')
     .option('--no-progress', 'do not draw the progress line')
-    .action(async (file: string | undefined, opts) => setCode(await runCommand(file, opts, output)));
+    .action(async (file: string | undefined, opts) => {
+      // Commands load lazily: `--help` and `--version` stay fast.
+      const { runCommand } = await import('./run-command.ts');
+      setCode(await runCommand(file, opts, output));
+    });
 
   program.command('runs')
     .description('list recorded runs, newest first')
     .option('--db <path>', 'run store file', '.beamulator/beamulator.duckdb')
     .option('-n, --limit <n>', 'how many', positiveInt, 20)
     .option('--json', 'print as JSON')
-    .action(async (opts) => setCode(await runsCommand(opts, output)));
+    .action(async (opts) => {
+      const { runsCommand } = await import('./inspect-commands.ts');
+      setCode(await runsCommand(opts, output));
+    });
 
   program.command('show')
     .argument('<run-id>', "a run id, a unique prefix of one, or 'latest'")
@@ -52,11 +57,15 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
     .option('-a, --actions <n>', 'how many actions to list (0 for none)', nonNegativeInt, 20)
     .option('--all', 'list every action')
     .option('--json', 'print as JSON (the whole run)')
-    .action(async (runId: string, opts) => setCode(await showCommand(runId, opts, output)));
+    .action(async (runId: string, opts) => {
+      const { showCommand } = await import('./inspect-commands.ts');
+      setCode(await showCommand(runId, opts, output));
+    });
 
   program.addHelpText('after', `
 Exit codes: 0 ok, 1 complaints at or above --fail-on, 2 usage or simulation error,
-3 run store error (locked, corrupt), 4 target unavailable, 5 unknown run, 130 interrupted.
+3 run store error (locked, corrupt), 4 target unreachable, 5 unknown run,
+6 simulation code crashed, 130 interrupted (what was recorded is kept).
 
 Quick start:  beamulator run examples/todo/todo.sim.ts
 Then:         beamulator runs    and    beamulator show latest`);

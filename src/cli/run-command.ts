@@ -34,6 +34,10 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
 
   const complaints: ComplaintRecord[] = [];
   const actorNames = new Map<number, string>();
+  const crashes: string[] = [];
+  const noteCrash = (actorId: number | null, what: string) => {
+    crashes.push(`${actorId !== null ? actorNames.get(actorId) ?? `actor ${actorId}` : 'the run'}: ${what}`);
+  };
   let unreachable = 0;
   let lastUnreachable = '';
   const controller = new AbortController();
@@ -66,13 +70,21 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
       ...(opts.maxWallTime !== undefined ? { maxWallTime: opts.maxWallTime } : {}),
       hooks: {
         onComplaint: (c) => complaints.push(c),
+        onRunStart: (start) => {
+          if (opts.json) return;
+          const target = start.targetUrl ? `against ${start.targetUrl}` : 'without a target';
+          output.err(s.dim(`running ${simulation.name}: ${start.actors} actors, ${formatDuration(start.simLimit)} of sim time, seed ${start.seed}, ${target} (run ${start.runId})\n`));
+        },
         onEvent: (e) => {
           if (e.kind === 'spawn' && e.actorId !== null) actorNames.set(e.actorId, (e.detail as { name: string }).name);
+          if (e.kind === 'crash') noteCrash(e.actorId, `${(e.detail as { error: string }).error} (turn ${(e.detail as { turn: number }).turn})`);
         },
         onAction: (a) => {
           if (a.outcome === 'error' && a.error?.startsWith('cannot reach')) {
             unreachable++;
             lastUnreachable = a.error;
+          } else if (a.outcome === 'crash') {
+            noteCrash(a.actorId, `action ${a.action} threw: ${a.error}`);
           }
         },
         onProgress: drawProgress
@@ -86,14 +98,19 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
     });
     if (progressDrawn) output.err('\r\x1b[K');
     const failing = failOn ? complaints.filter((c) => atLeast(c.severity, failOn)).length : 0;
-    const exitCode = result.status === 'stopped' ? ExitCode.interrupted : failing > 0 ? ExitCode.complaints : ExitCode.ok;
+    const targetDown = unreachable > 0 && unreachable === result.summary.actions;
+    const exitCode = result.status === 'stopped' ? ExitCode.interrupted
+      : targetDown ? ExitCode.target
+      : crashes.length > 0 ? ExitCode.crashed
+      : failing > 0 ? ExitCode.complaints
+      : ExitCode.ok;
     if (opts.json) {
       output.out(`${JSON.stringify({ ...result, file: path.relative(process.cwd(), absFile), failOn: failOn ?? 'none', exitCode, unreachableActions: unreachable }, null, 2)}\n`);
       return exitCode;
     }
     const headline = { ...result, simulation: simulation.name };
     output.out(formatRunSummary(headline, groupComplaints(complaints), (id) => actorNames.get(id) ?? `actor ${id}`, output.color));
-    if (unreachable > 0) {
+    if (unreachable > 0 && !targetDown) {
       output.out(`  ${s.yellow('target')}      ${unreachable} actions could not reach the target: ${lastUnreachable}. Is it running?\n`);
     }
     const rel = path.relative(process.cwd(), absFile) || absFile;
@@ -103,6 +120,12 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
     }
     output.out(`  repeat    ${repeatCommand(rel, result.seed, opts)}\n`);
     if (failing > 0) output.out(`\n${s.red('failed')}: ${failing} complaint${failing === 1 ? '' : 's'} at or above '${failOn}' (exit 1; change with --fail-on)\n`);
+    if (crashes.length > 0) {
+      output.err(`beamulator: simulation code crashed ${crashes.length} time${crashes.length === 1 ? '' : 's'}, first ${crashes[0]}. Fix the behavior or action; \`beamulator show ${result.runId}\` lists the crashes\n`);
+    }
+    if (targetDown) {
+      output.err(`beamulator: cannot reach the target: every action failed (${lastUnreachable}). Start it, or point at it with --target <url>\n`);
+    }
     if (result.status === 'stopped') output.out(`\n${s.yellow('interrupted')}: the run was stopped early; everything recorded so far is saved.\n`);
     return exitCode;
   } finally {

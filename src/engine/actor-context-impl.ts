@@ -62,7 +62,7 @@ export class ActorContextImpl<S = any, C = any> implements ActorContext<S, C> {
     const controller = new AbortController();
     const http: HttpClient = engine.options.http
       ? engine.options.http.client((exchange) => writer.addExchange({
-        ...exchange, wallStartUs: exchange.wallStartUs - engine.wallStartUs, runId, actionSeq: seq, n: n++,
+        ...exchange, url: engine.relativeUrl(exchange.url), wallStartUs: exchange.wallStartUs - engine.wallStartUs, runId, actionSeq: seq, n: n++,
       }))
       : noTarget;
     const io: ActionIO = { http, targetUrl: engine.options.targetUrl, signal: controller.signal };

@@ -14,7 +14,17 @@ export interface Progress {
  * Listeners for what a run does. The engine publishes; reporters, the CLI and tests listen.
  * Listeners run on the hot path: keep them cheap.
  */
+/** Told once, when the run is recorded and its actors are about to start. */
+export interface RunStart {
+  runId: string;
+  seed: string;
+  targetUrl: string | null;
+  actors: number;
+  simLimit: number;
+}
+
 export interface EngineHooks {
+  onRunStart?(start: RunStart): void;
   onAction?(row: ActionRecord): void;
   onComplaint?(row: ComplaintRecord): void;
   onEvent?(row: EventRecord): void;

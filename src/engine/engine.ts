@@ -76,11 +76,13 @@ export class Engine {
   #current: Actor | null = null;
   readonly #inFlight: Actor[] = [];
   readonly summary: RunSummary;
+  readonly #targetOrigin: string;
 
   constructor(options: EngineOptions) {
     this.options = options;
     this.hooks = options.hooks ?? {};
     this.clock = new VirtualClock(options.simEpoch);
+    this.#targetOrigin = options.targetUrl ? new URL(options.targetUrl).origin : '';
     this.summary = {
       actions: 0,
       byOutcome: { ok: 0, error: 0, crash: 0 },
@@ -101,6 +103,9 @@ export class Engine {
     for (const spawn of buildPopulation(options.sim, options.seed, options.counts)) {
       this.#spawn(spawn.behavior, spawn.name, spawn.config, spawn.tags, spawn.arrival, spawn.rngFor);
     }
+    this.hooks.onRunStart?.({
+      runId: this.runId, seed: options.seed, targetUrl: options.targetUrl || null, actors: this.actors.length, simLimit: options.durationMs,
+    });
     const onAbort = () => this.requestStop('interrupted');
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted) onAbort();
@@ -263,6 +268,15 @@ export class Engine {
       this.queue.push(actor.now + this.options.restartDelayMs, actor.id, TURN);
     }
     this.#handBack(actor);
+  }
+
+  /**
+   * Exchanges with the target are stored by path (`/todos?x=1`), so a run compares equal to a
+   * replay against the same app on another port; other origins keep their absolute url.
+   */
+  relativeUrl(url: string): string {
+    const origin = this.#targetOrigin;
+    return origin && url.startsWith(origin) && url.charAt(origin.length) === '/' ? url.slice(origin.length) : url;
   }
 
   /** Called by ctx.sleep: parks the coroutine until its wake-up event is popped. */

@@ -7,8 +7,8 @@
  * writer has flushed, and closing the last store releases the file.
  */
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, mkdirSync, realpathSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { BeamulatorError, errorMessage } from '../util/errors.ts';
 import { DuckDBRunWriter, defaultBatchSize } from './duckdb-writer.ts';
 import { acquireInstance, type Lease } from './instance-cache.ts';
@@ -46,18 +46,18 @@ type BeginRun = Parameters<RunStore['beginRun']>[0];
 export async function openStore(path: string = defaultStorePath, options: OpenStoreOptions = {}): Promise<DuckDBRunStore> {
   const readOnly = options.readOnly ?? false;
   const memory = path === ':memory:';
-  const key = memory ? ':memory:' : resolve(path);
-  if (!memory && readOnly && !existsSync(key)) {
+  if (!memory && readOnly && !existsSync(path)) {
     throw new BeamulatorError('BEAM_STORE', `cannot open run store ${path}: no such file`, 'Record a run first with `beamulator run`');
   }
   if (!memory && !readOnly) {
     try {
-      mkdirSync(dirname(key), { recursive: true });
+      mkdirSync(dirname(resolve(path)), { recursive: true });
     } catch (error) {
       throw new BeamulatorError('BEAM_STORE', `cannot open run store ${path}: cannot create its folder (${errorMessage(error)})`,
         'Check the path and its permissions, or use --db <other file>', { cause: error });
     }
   }
+  const key = memory ? ':memory:' : canonicalPath(path);
   let lease: Lease;
   try {
     lease = await acquireInstance(key, path, readOnly, async (instance) => {
@@ -110,7 +110,7 @@ export class DuckDBRunStore implements RunStore {
     const config = redactedJson(this.#redactor, run.config);
     const insert = (runId: string) => this.#query(
       `INSERT INTO runs (${runColumns}) VALUES ($1, $2, $3, $4, $5, $6, 'running', $7, $8, $9, $10, NULL, 0, $11, NULL, NULL)`,
-      [runId, run.kind, run.parentRunId, run.simulation, run.file, String(run.seed), config, run.codeHash, run.beamulatorVersion,
+      [runId, run.kind, run.parentRunId ?? null, run.simulation, run.file ?? null, String(run.seed), config, run.codeHash ?? null, run.beamulatorVersion,
         BigInt(Math.round(run.wallStartedAt)), BigInt(Math.round(run.simEpoch))],
       `begin run ${runId}`,
     );
@@ -135,8 +135,8 @@ export class DuckDBRunStore implements RunStore {
         }
       }
     }
-    const conn = await this.#lease.instance.connect();
-    const writer = new DuckDBRunWriter({ runId, conn, path: this.path, redactor: this.#redactor, batchSize: this.#batchSize });
+    const instance = this.#lease.instance;
+    const writer = new DuckDBRunWriter({ runId, connect: () => instance.connect(), path: this.path, redactor: this.#redactor, batchSize: this.#batchSize });
     this.#writers.add(writer);
     return writer;
   }
@@ -200,6 +200,14 @@ export class DuckDBRunStore implements RunStore {
     return (await this.#query('SELECT * FROM events WHERE run_id = $1 ORDER BY seq', [runId], `read events of run ${runId}`)).map(toEvent);
   }
 
+  /**
+   * Runs any SQL on the store (one statement, `$1` parameters) and returns its rows as DuckDB
+   * gives them (BIGINT as bigint). For tools and tests; the record methods are the stable API.
+   */
+  async sql(sql: string, params: DuckDBValue[] = []): Promise<Array<Record<string, unknown>>> {
+    return this.#query(sql, params, 'run a query');
+  }
+
   /** A value of the meta table (such as `schema_version`), or null. */
   async meta(key: string): Promise<string | null> {
     const rows = await this.#query('SELECT value FROM meta WHERE key = $1', [key], 'read meta');
@@ -245,6 +253,20 @@ export class DuckDBRunStore implements RunStore {
     });
     this.#tail = run.catch(() => undefined);
     return run;
+  }
+}
+
+/** The absolute path with symlinks resolved, so two spellings of one file share one instance. */
+function canonicalPath(path: string): string {
+  const absolute = resolve(path);
+  try {
+    return realpathSync(absolute);
+  } catch {
+    try {
+      return join(realpathSync(dirname(absolute)), basename(absolute));
+    } catch {
+      return absolute;
+    }
   }
 }
 

@@ -31,7 +31,8 @@ class TableBuffer<R> {
 
 export interface WriterOptions {
   runId: string;
-  conn: DuckDBConnection;
+  /** Opens the writer's own connection (on first write; released again by finish). */
+  connect: () => Promise<DuckDBConnection>;
   /** The store path as the user gave it, for messages. */
   path: string;
   redactor: Redactor | null;
@@ -40,7 +41,8 @@ export interface WriterOptions {
 
 export class DuckDBRunWriter implements RunWriter {
   readonly runId: string;
-  readonly #conn: DuckDBConnection;
+  readonly #connect: () => Promise<DuckDBConnection>;
+  #conn: DuckDBConnection | null = null;
   readonly #path: string;
   readonly #redactor: Redactor | null;
   readonly #batchSize: number;
@@ -59,7 +61,7 @@ export class DuckDBRunWriter implements RunWriter {
 
   constructor(options: WriterOptions) {
     this.runId = options.runId;
-    this.#conn = options.conn;
+    this.#connect = options.connect;
     this.#path = options.path;
     this.#redactor = options.redactor;
     this.#batchSize = options.batchSize;
@@ -115,13 +117,16 @@ export class DuckDBRunWriter implements RunWriter {
     const error = update.error ?? (failure ? `some rows could not be saved: ${errorMessage(failure)}` : null);
     await this.#serial(async () => {
       try {
-        await this.#conn.run(
+        await (await this.#connection()).run(
           'UPDATE runs SET status = $1, wall_ended_at = $2, sim_duration_ms = $3, stop_reason = $4, error = $5 WHERE run_id = $6',
           [update.status, BigInt(Math.round(wallNow())), Number(update.simDurationMs) || 0, update.stopReason, error, this.runId],
         );
       } catch (e) {
         throw useError(`finish run ${this.runId}`, this.#path, e);
       }
+      // A store may record many runs: do not keep a connection per finished one.
+      // (A row added after finish reconnects; store.close() writes it.)
+      if (this.pendingRows === 0) this.#disconnect();
     });
     if (failure) throw failure;
   }
@@ -133,8 +138,19 @@ export class DuckDBRunWriter implements RunWriter {
       await this.flush();
     } finally {
       this.#closed = true;
-      this.#conn.closeSync();
+      this.#disconnect();
     }
+  }
+
+  async #connection(): Promise<DuckDBConnection> {
+    this.#conn ??= await this.#connect();
+    return this.#conn;
+  }
+
+  #disconnect(): void {
+    const conn = this.#conn;
+    this.#conn = null;
+    conn?.closeSync();
   }
 
   #autoFlush(): void {
@@ -175,7 +191,7 @@ export class DuckDBRunWriter implements RunWriter {
   }
 
   async #writeTable<R>(buffer: TableBuffer<R>): Promise<void> {
-    const app = await this.#conn.createAppender(buffer.table);
+    const app = await (await this.#connection()).createAppender(buffer.table);
     // From here on everything is synchronous: rows added meanwhile go to the fresh buffer.
     const rows = buffer.rows;
     buffer.rows = [];

@@ -106,6 +106,7 @@ export interface ExchangeRecord {
   n: number;
   protocol: 'http';
   method: string;
+  /** Path and query for requests to the run's target (`/todos?x=1`); the absolute url for any other origin. */
   url: string;
   requestHeaders: Record<string, string>;
   requestBody: string | null;

@@ -73,14 +73,14 @@ export function encodeComplaint(r: ComplaintRecord, runId: string, redactor: Red
 }
 
 export function encodeExchange(r: ExchangeRecord, runId: string, redactor: Redactor | null): ExchangeRow {
-  const reqHeaders = redactor ? redactor.headers(r.requestHeaders) : r.requestHeaders;
-  const resHeaders = redactor ? redactor.headers(r.responseHeaders) : r.responseHeaders;
+  const reqHeaders = r.requestHeaders ?? {};
+  const resHeaders = r.responseHeaders ?? {};
   return {
     runId: typeof r.runId === 'string' ? r.runId : runId, actionSeq: r.actionSeq, n: r.n, protocol: r.protocol, method: r.method, url: r.url,
-    requestHeaders: jsonText(reqHeaders),
-    requestBody: redactor ? redactor.body(r.requestBody, contentType(r.requestHeaders)) : r.requestBody,
-    status: r.status, responseHeaders: jsonText(resHeaders),
-    responseBody: redactor ? redactor.body(r.responseBody, contentType(r.responseHeaders)) : r.responseBody,
+    requestHeaders: jsonText(redactor ? redactor.headers(reqHeaders) : reqHeaders),
+    requestBody: redactor ? redactor.body(r.requestBody ?? null, contentType(reqHeaders)) : r.requestBody,
+    status: r.status, responseHeaders: jsonText(redactor ? redactor.headers(resHeaders) : resHeaders),
+    responseBody: redactor ? redactor.body(r.responseBody ?? null, contentType(resHeaders)) : r.responseBody,
     error: r.error, wallStartUs: r.wallStartUs, durationMs: r.durationMs,
   };
 }

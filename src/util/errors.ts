@@ -17,6 +17,8 @@ export const ExitCode = {
   target: 4,
   /** Asked for something that does not exist, such as an unknown run id. */
   notFound: 5,
+  /** The run finished, but simulation code crashed (a behavior or an action threw). */
+  crashed: 6,
   /** An internal error: a bug in beamulator. */
   internal: 70,
   /** Stopped by Ctrl-C (SIGINT); everything recorded so far was saved. */

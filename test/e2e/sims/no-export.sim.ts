@@ -1,0 +1,2 @@
+// A simulation file that forgot to export its simulation.
+export const name = 'nothing here';

@@ -1,0 +1,6 @@
+// The population names a behavior that does not exist.
+import { defineBehavior, defineSimulation } from '../../../src/index.ts';
+
+const walker = defineBehavior({ name: 'Walker', initialState: {}, act: () => '1m' });
+
+export default defineSimulation({ name: 'typo', behaviors: [walker], population: [{ behavior: 'Walkr', count: 1 }] });

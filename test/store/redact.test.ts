@@ -1,0 +1,160 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/duckdb-store.ts';
+import { REDACTED, Redactor, defaultRedactedHeaders, redact, redactHeaders } from '../../src/store/redact.ts';
+import { action, actor, beginTestRun, complaint, event, exchange, tempDir } from './helpers.ts';
+
+describe('redact', () => {
+  it('replaces secret fields at any depth, in objects and arrays', () => {
+    const value = {
+      user: 'ann',
+      password: 'hunter2',
+      profile: { apiKey: 'k1', api_key: 'k2', 'api-key': 'k3', APIKEY: 'k4', nick: 'a' },
+      sessions: [{ token: 't', id: 1 }, { refreshToken: 'r', passwd: 'p' }],
+      secrets: { nested: true },
+      count: 3,
+    };
+    expect(redact(value)).toEqual({
+      user: 'ann',
+      password: REDACTED,
+      profile: { apiKey: REDACTED, api_key: REDACTED, 'api-key': REDACTED, APIKEY: REDACTED, nick: 'a' },
+      sessions: [{ token: REDACTED, id: 1 }, { refreshToken: REDACTED, passwd: REDACTED }],
+      secrets: REDACTED,
+      count: 3,
+    });
+  });
+
+  it('never mutates its input, and shares what it did not change', () => {
+    const value = { a: { password: 'x' }, b: { keep: [1, 2] }, list: [{ token: 'y' }, 'plain'] };
+    const before = structuredClone(value);
+    const out = redact(value);
+    expect(value).toEqual(before);
+    expect(out).not.toBe(value);
+    expect(out.b).toBe(value.b); // untouched branch shared
+    expect(out.list).not.toBe(value.list);
+    expect(out.list[1]).toBe('plain');
+  });
+
+  it('returns the same value when there is nothing to redact', () => {
+    const value = { title: 'buy milk', tags: ['home'], n: null };
+    expect(redact(value)).toBe(value);
+    expect(redact('password')).toBe('password'); // a value, not a field name
+    expect(redact(null)).toBeNull();
+    expect(redact([1, 'x'])).toEqual([1, 'x']);
+  });
+
+  it('redacts credential headers and secret-named headers, case-insensitively, without mutating', () => {
+    const headers = {
+      Authorization: 'Bearer abc', cookie: 'sid=1', 'Set-Cookie': 'sid=2', 'proxy-authorization': 'Basic x',
+      'x-api-key': 'k', 'X-Auth-Token': 't', accept: 'application/json',
+    };
+    const before = { ...headers };
+    expect(redactHeaders(headers)).toEqual({
+      Authorization: REDACTED, cookie: REDACTED, 'Set-Cookie': REDACTED, 'proxy-authorization': REDACTED,
+      'x-api-key': REDACTED, 'X-Auth-Token': REDACTED, accept: 'application/json',
+    });
+    expect(headers).toEqual(before);
+    const clean = { accept: '*/*' };
+    expect(redactHeaders(clean)).toBe(clean);
+  });
+
+  it('takes configurable rules', () => {
+    const options = { headers: [...defaultRedactedHeaders, 'X-Tenant'], fields: /^ssn$|card/gi };
+    expect(redactHeaders({ 'x-tenant': 'acme', authorization: 'a', 'x-token': 't' }, options))
+      .toEqual({ 'x-tenant': REDACTED, authorization: REDACTED, 'x-token': 't' });
+    // A global regex must not alternate between matches (lastIndex).
+    expect(redact({ ssn: 1, ssn2: 2, creditCard: 3, password: 'kept' }, options)).toEqual({ ssn: REDACTED, ssn2: 2, creditCard: REDACTED, password: 'kept' });
+    expect(redact({ card: 1 }, options)).toEqual({ card: REDACTED });
+  });
+
+  it('redacts JSON and urlencoded bodies, and leaves other bodies alone', () => {
+    const r = new Redactor();
+    expect(JSON.parse(r.body('{"user":"ann","password":"x","deep":[{"token":"t"}]}')!)).toEqual({ user: 'ann', password: REDACTED, deep: [{ token: REDACTED }] });
+    const clean = '{ "title": "buy milk" }';
+    expect(r.body(clean)).toBe(clean); // formatting kept when nothing changed
+    expect(r.body('{"password": oops')).toBe('{"password": oops'); // not JSON: as is
+    expect(r.body('password=x')).toBe('password=x'); // no content type: as is
+    expect(r.body('user=ann&password=x', 'application/x-www-form-urlencoded')).toBe(`user=ann&password=${encodeURIComponent(REDACTED)}`);
+    expect(r.body(null)).toBeNull();
+    expect(r.body('')).toBe('');
+    // Escaped keys are found too ("pass\u0077ord" is "password").
+    expect(JSON.parse(r.body('{"pass\\u0077ord":"x"}')!)).toEqual({ password: REDACTED });
+  });
+
+  it('redacts what JSON.stringify would store, toJSON included', () => {
+    const r = new Redactor();
+    const custom = { toJSON: () => ({ password: 'x', ok: 1 }) };
+    expect(JSON.parse(r.json({ wrapped: custom }, (v) => JSON.stringify(v))!)).toEqual({ wrapped: { password: REDACTED, ok: 1 } });
+  });
+
+  it('honours anchored field regexes (no text prefilter shortcut)', () => {
+    const r = new Redactor({ fields: /^pin$/ });
+    expect(JSON.parse(r.jsonText('{"pin":"1234","pinned":true}'))).toEqual({ pin: REDACTED, pinned: true });
+  });
+});
+
+describe('the writer redacts before writing', () => {
+  let dir: string;
+  let cleanup: () => void;
+  beforeEach(() => ({ dir, cleanup } = tempDir()));
+  afterEach(() => cleanup());
+
+  it('in run config, actor config/state, action args/result, complaint and event detail, exchanges', async () => {
+    const store = await openStore(join(dir, 'runs.duckdb'));
+    try {
+      const config = { targetUrl: 'http://x', auth: { password: 'p' } };
+      const w = await beginTestRun(store, { config });
+      const args = { user: 'ann', password: 'hunter2' };
+      const ex = exchange(w.runId, 0, 0, {
+        requestHeaders: { Authorization: 'Bearer secret-token', 'content-type': 'application/json' },
+        requestBody: '{"user":"ann","password":"hunter2"}',
+        responseHeaders: { 'set-cookie': 'sid=abc', 'content-type': 'application/x-www-form-urlencoded' },
+        responseBody: 'session_token=abc&user=ann',
+      });
+      const originals = structuredClone({ config, args, ex });
+      w.addActor(actor(w.runId, 0, { config: { apiKey: 'k' }, initialState: { creds: { secret: 's' } }, rngState: { token: 'kept for replay' } }));
+      w.addAction(action(w.runId, 0, { args, result: { id: 1, accessToken: 'at' } }));
+      w.addComplaint(complaint(w.runId, 0, { detail: { request: { password: 'p' } } }));
+      w.addEvent(event(w.runId, 0, { detail: { passwd: 'x' } }));
+      w.addExchange(ex);
+      await w.finish({ status: 'completed', simDurationMs: 1, stopReason: 'duration', error: null });
+
+      expect({ config, args, ex }).toEqual(originals); // caller's objects untouched
+      expect((await store.getRun(w.runId))!.config).toEqual({ targetUrl: 'http://x', auth: { password: REDACTED } });
+      const [a] = await store.actors(w.runId);
+      expect([a!.config, a!.initialState, a!.rngState]).toEqual([{ apiKey: REDACTED }, { creds: { secret: REDACTED } }, { token: 'kept for replay' }]);
+      const [act] = await store.actions(w.runId);
+      expect([act!.args, act!.result]).toEqual([{ user: 'ann', password: REDACTED }, { id: 1, accessToken: REDACTED }]);
+      expect((await store.complaints(w.runId))[0]!.detail).toEqual({ request: { password: REDACTED } });
+      expect((await store.events(w.runId))[0]!.detail).toEqual({ passwd: REDACTED });
+      const [x] = await store.exchanges(w.runId);
+      expect(x!.requestHeaders).toEqual({ Authorization: REDACTED, 'content-type': 'application/json' });
+      expect(JSON.parse(x!.requestBody!)).toEqual({ user: 'ann', password: REDACTED });
+      expect(x!.responseHeaders['set-cookie']).toBe(REDACTED);
+      expect(new URLSearchParams(x!.responseBody!).get('session_token')).toBe(REDACTED);
+      // Nothing secret anywhere in the file's rows.
+      const dump = JSON.stringify(await store.sql(`SELECT * FROM actions UNION ALL BY NAME SELECT * FROM exchanges`), (_k, v: unknown) => typeof v === 'bigint' ? Number(v) : v);
+      expect(dump).not.toMatch(/hunter2|secret-token|sid=abc/);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('can be turned off or configured per store', async () => {
+    const store = await openStore(join(dir, 'runs.duckdb'), { redact: false });
+    const custom = await openStore(':memory:', { redact: { fields: /^pin$/ } });
+    try {
+      const w = await beginTestRun(store);
+      w.addAction(action(w.runId, 0, { args: { password: 'p' } }));
+      await w.flush();
+      expect((await store.actions(w.runId))[0]!.args).toEqual({ password: 'p' });
+      const c = await beginTestRun(custom);
+      c.addAction(action(c.runId, 0, { args: { password: 'p', pin: 1 } }));
+      await c.flush();
+      expect((await custom.actions(c.runId))[0]!.args).toEqual({ password: 'p', pin: REDACTED });
+    } finally {
+      await store.close();
+      await custom.close();
+    }
+  });
+});
