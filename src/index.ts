@@ -17,14 +17,14 @@ export { defineComplaint, atLeast } from './engine/complaint.ts';
 export type { Complaint, ComplaintInput } from './engine/complaint.ts';
 export { defineSimulation, isSimulation } from './engine/simulation.ts';
 export type { Simulation, SimulationSpec, PopulationEntry, TargetSpec, StartedTarget } from './engine/simulation.ts';
-export { runSimulation, defaultDbPath } from './engine/run-simulation.ts';
+export { runSimulation } from './engine/run-simulation.ts';
 export type { RunOptions, RunResult } from './engine/run-simulation.ts';
 export type { EngineHooks, Progress } from './engine/engine-hooks.ts';
 export type { Rng, RngState, Weighted } from './rng/rng.ts';
 export { SeededRng } from './rng/seeded-rng.ts';
 export type { HttpClient, HttpResponse, HttpRequestOptions } from './connectors/http-client.ts';
 export { ConnectorError } from './connectors/connector-error.ts';
-export { openStore } from './store/duckdb-store.ts';
+export { openStore, defaultStorePath } from './store/duckdb-store.ts';
 export type { RunStore, RunWriter } from './store/run-store.ts';
 export type {
   ActionRecord, ActorRecord, ComplaintRecord, EventRecord, ExchangeRecord, Json, Outcome, RunRecord, RunSummary, Severity,

@@ -1,6 +1,6 @@
 import type { ActionRecord, ComplaintRecord, RunSummary, Severity } from '../store/records.ts';
 import { severities } from '../store/records.ts';
-import { formatDuration } from '../util/duration.ts';
+import { formatClock, formatDuration } from '../util/duration.ts';
 import { styler } from './output.ts';
 
 export interface RunHeadline {
@@ -50,7 +50,7 @@ export function formatRunSummary(run: RunHeadline, groups: ComplaintGroup[], act
   lines.push(complaintsLine);
   for (const g of groups.slice(0, 8)) {
     const mark = g.severity === 'urgent' ? s.red(g.severity) : g.severity === 'annoying' ? s.yellow(g.severity) : g.severity;
-    const at = `first by ${actorName(g.first.actorId)} at ${formatDuration(g.first.simTime)}${g.first.actionSeq !== null ? `, action #${g.first.actionSeq}` : ''}`;
+    const at = `first by ${actorName(g.first.actorId)} at ${formatClock(g.first.simTime)}${g.first.actionSeq !== null ? `, action #${g.first.actionSeq}` : ''}`;
     lines.push(`    ${mark.padEnd(color ? mark.length + (9 - g.severity.length) : 9)} ${g.count}x ${g.message} ${s.dim(`(${at})`)}`);
   }
   if (groups.length > 8) lines.push(s.dim(`    ... ${groups.length - 8} more kinds of complaint`));
@@ -64,7 +64,7 @@ export function formatAction(a: ActionRecord, actorName: (id: number) => string,
   const outcome = a.outcome === 'ok' ? s.green('ok') : a.outcome === 'error' ? s.yellow('error') : s.red('crash');
   const args = clip(JSON.stringify(a.args), 60);
   const tail = a.outcome === 'ok' ? clip(JSON.stringify(a.result), 60) : (a.error ?? '');
-  return `  #${String(a.seq).padEnd(5)} ${formatDuration(a.simTime).padStart(9)}  ${actorName(a.actorId).padEnd(18)} ${a.action}(${args}) ${outcome} ${s.dim(tail)}`;
+  return `  #${String(a.seq).padEnd(5)} ${formatClock(a.simTime).padStart(8)}  ${actorName(a.actorId).padEnd(18)} ${a.action}(${args}) ${outcome} ${s.dim(tail)}`;
 }
 
 function clip(text: string | undefined, max: number): string {

@@ -1,9 +1,17 @@
 import { openStore } from '../store/duckdb-store.ts';
 import type { RunStore } from '../store/run-store.ts';
-import { formatDuration } from '../util/duration.ts';
+import { formatClock, formatDuration } from '../util/duration.ts';
 import { ExitCode } from '../util/errors.ts';
 import { formatAction, formatRunSummary, groupComplaints } from './format-run.ts';
 import { styler, type Output } from './output.ts';
+
+/**
+ * DuckDB lets a reader in only when no process is writing, so a run still marked 'running'
+ * here belongs to a process that died (killed, crashed): say so instead of 'running'.
+ */
+function shownStatus(status: string): string {
+  return status === 'running' ? 'abandoned' : status;
+}
 
 async function withStore<T>(db: string, fn: (store: RunStore) => Promise<T>): Promise<T> {
   const store = await openStore(db, { readOnly: true });
@@ -31,7 +39,7 @@ export async function runsCommand(opts: { db: string; limit: number; json?: bool
     for (const r of runs) {
       const started = new Date(r.wallStartedAt).toISOString().slice(0, 19).replace('T', ' ');
       const complaints = r.summary.complaints > 0 ? s.yellow(String(r.summary.complaints).padStart(10)) : String(0).padStart(10);
-      output.out(`${r.runId.padEnd(20)} ${r.simulation.slice(0, 14).padEnd(14)} ${r.status.padEnd(10)} ${started} ${formatDuration(r.simDurationMs).padStart(9)} ${String(r.summary.actions).padStart(8)} ${complaints}  ${r.seed}\n`);
+      output.out(`${r.runId.padEnd(20)} ${r.simulation.slice(0, 14).padEnd(14)} ${shownStatus(r.status).padEnd(10)} ${started} ${formatDuration(r.simDurationMs).padStart(9)} ${String(r.summary.actions).padStart(8)} ${complaints}  ${r.seed}\n`);
     }
     output.out(s.dim(`\nShow one with \`beamulator show <run-id>\` (a unique prefix or 'latest' works too).\n`));
     return ExitCode.ok;
@@ -54,13 +62,13 @@ export async function showCommand(idArg: string, opts: { db: string; actions: nu
     const name = (id: number) => names.get(id) ?? `actor ${id}`;
     const s = styler(output.color);
     const crashEvents = events.filter((e) => e.kind === 'crash');
-    output.out(formatRunSummary({ ...run, wallMs: run.wallEndedAt !== null ? run.wallEndedAt - run.wallStartedAt : null, crashes: crashEvents.length }, groupComplaints(complaints), name, output.color));
+    output.out(formatRunSummary({ ...run, status: shownStatus(run.status), wallMs: run.wallEndedAt !== null ? run.wallEndedAt - run.wallStartedAt : null, crashes: crashEvents.length }, groupComplaints(complaints), name, output.color));
     if (run.file) output.out(s.dim(`  file        ${run.file}\n`));
     if (run.error) output.out(`  error       ${s.red(run.error)}\n`);
     if (complaints.length > 0) {
       output.out(`\n${s.bold('complaints')}\n`);
       for (const c of complaints.slice(0, 20)) {
-        output.out(`  ${c.severity.padEnd(9)} ${formatDuration(c.simTime).padStart(9)}  ${name(c.actorId).padEnd(18)} ${c.message}${c.actionSeq !== null ? s.dim(` (action #${c.actionSeq})`) : ''}\n`);
+        output.out(`  ${c.severity.padEnd(9)} ${formatClock(c.simTime).padStart(8)}  ${name(c.actorId).padEnd(18)} ${c.message}${c.actionSeq !== null ? s.dim(` (action #${c.actionSeq})`) : ''}\n`);
       }
       if (complaints.length > 20) output.out(s.dim(`  ... ${complaints.length - 20} more (--json for all)\n`));
     }
@@ -68,7 +76,7 @@ export async function showCommand(idArg: string, opts: { db: string; actions: nu
       output.out(`\n${s.bold('crashes')}\n`);
       for (const e of crashEvents.slice(0, 10)) {
         const detail = e.detail as { error?: string; turn?: number; stack?: string[] };
-        output.out(`  ${formatDuration(e.simTime).padStart(9)}  ${name(e.actorId ?? -1).padEnd(18)} ${detail.error ?? '?'} (turn ${detail.turn ?? '?'})${detail.stack?.[0] ? s.dim(` ${detail.stack[0]}`) : ''}\n`);
+        output.out(`  ${formatClock(e.simTime).padStart(8)}  ${name(e.actorId ?? -1).padEnd(18)} ${detail.error ?? '?'} (turn ${detail.turn ?? '?'})${detail.stack?.[0] ? s.dim(` ${detail.stack[0]}`) : ''}\n`);
       }
       if (crashEvents.length > 10) output.out(s.dim(`  ... ${crashEvents.length - 10} more (--json for all)\n`));
     }

@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { BeamulatorError, ExitCode, isBeamulatorError, errorMessage } from '../util/errors.ts';
 import { version } from '../util/version.ts';
+import { defaultStorePath } from '../store/duckdb-store.ts';
 import { processOutput, type Output } from './output.ts';
 
 /**
@@ -24,7 +25,7 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
     .description('run a simulation in virtual time and record it')
     .option('-s, --seed <seed>', 'seed of the run (default: random, printed so you can repeat it)')
     .option('-d, --duration <duration>', "sim-time length, e.g. '30m', '2h' (default: the simulation's, else 1h)")
-    .option('--db <path>', 'run store file, or :memory:', '.beamulator/beamulator.duckdb')
+    .option('--db <path>', 'run store file, or :memory:', defaultStorePath)
     .option('-t, --target <url>', 'url of a running target (instead of the one the simulation starts)')
     .option('-c, --concurrency <n>', 'due actors in flight together (default 1: one after another)', positiveInt)
     .option('--overlap-window <duration>', 'with --concurrency, events this close in sim time run together')
@@ -42,7 +43,7 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
 
   program.command('runs')
     .description('list recorded runs, newest first')
-    .option('--db <path>', 'run store file', '.beamulator/beamulator.duckdb')
+    .option('--db <path>', 'run store file', defaultStorePath)
     .option('-n, --limit <n>', 'how many', positiveInt, 20)
     .option('--json', 'print as JSON')
     .action(async (opts) => {
@@ -53,7 +54,7 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
   program.command('show')
     .argument('<run-id>', "a run id, a unique prefix of one, or 'latest'")
     .description("show a run: summary, complaints and actions")
-    .option('--db <path>', 'run store file', '.beamulator/beamulator.duckdb')
+    .option('--db <path>', 'run store file', defaultStorePath)
     .option('-a, --actions <n>', 'how many actions to list (0 for none)', nonNegativeInt, 20)
     .option('--all', 'list every action')
     .option('--json', 'print as JSON (the whole run)')

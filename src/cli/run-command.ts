@@ -3,6 +3,7 @@ import path from 'node:path';
 import { atLeast } from '../engine/complaint.ts';
 import { loadSimulation } from '../engine/load-simulation.ts';
 import { runSimulation } from '../engine/run-simulation.ts';
+import { defaultStorePath } from '../store/duckdb-store.ts';
 import type { ComplaintRecord, Severity } from '../store/records.ts';
 import { severities } from '../store/records.ts';
 import { formatDuration } from '../util/duration.ts';
@@ -114,14 +115,14 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
       output.out(`  ${s.yellow('target')}      ${unreachable} actions could not reach the target: ${lastUnreachable}. Is it running?\n`);
     }
     const rel = path.relative(process.cwd(), absFile) || absFile;
-    const dbFlag = opts.db !== '.beamulator/beamulator.duckdb' ? ` --db ${opts.db}` : '';
+    const dbFlag = opts.db !== defaultStorePath ? ` --db ${opts.db}` : '';
     if (result.db && result.db !== ':memory:') {
       output.out(`\n  inspect   beamulator show ${result.runId}${dbFlag}\n`);
     }
     output.out(`  repeat    ${repeatCommand(rel, result.seed, opts)}\n`);
     if (failing > 0) output.out(`\n${s.red('failed')}: ${failing} complaint${failing === 1 ? '' : 's'} at or above '${failOn}' (exit 1; change with --fail-on)\n`);
     if (crashes.length > 0) {
-      output.err(`beamulator: simulation code crashed ${crashes.length} time${crashes.length === 1 ? '' : 's'}, first ${crashes[0]}. Fix the behavior or action; \`beamulator show ${result.runId}\` lists the crashes\n`);
+      output.err(`beamulator: cannot run ${simulation.name} cleanly: simulation code crashed ${crashes.length} time${crashes.length === 1 ? '' : 's'}, first ${crashes[0]}. Fix the behavior or action; \`beamulator show ${result.runId}\` lists the crashes\n`);
     }
     if (targetDown) {
       output.err(`beamulator: cannot reach the target: every action failed (${lastUnreachable}). Start it, or point at it with --target <url>\n`);

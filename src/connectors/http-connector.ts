@@ -66,12 +66,13 @@ export class HttpConnector {
 
   /**
    * A client for ONE action execution; each exchange (failed ones too) goes to `recorder`.
+   * Aborting `signal` (the action timed out or the run stopped) cancels its requests in flight.
    *
    * @example
    * const http = connector.client((exchange) => store.addExchange({ runId, actionSeq, n: n++, ...exchange }));
    */
-  client(recorder: ExchangeRecorder): HttpClient {
-    return new ConnectorHttpClient(this.#transport, recorder);
+  client(recorder: ExchangeRecorder, signal?: AbortSignal): HttpClient {
+    return new ConnectorHttpClient(this.#transport, recorder, signal);
   }
 
   /**
@@ -146,6 +147,7 @@ class ConnectorHttpClient implements HttpClient {
   constructor(
     readonly transport: Transport,
     readonly recorder: ExchangeRecorder,
+    readonly signal?: AbortSignal,
   ) {}
 
   get(path: string, options?: HttpRequestOptions): Promise<HttpResponse> {
@@ -204,7 +206,7 @@ class ConnectorHttpClient implements HttpClient {
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
         // undici's own timeouts tick at ~0.5s and may fire up to ~1s late; short ones get an exact timer.
-        signal: timeoutMs > 0 && timeoutMs <= preciseTimeoutMaxMs ? AbortSignal.timeout(timeoutMs) : null,
+        signal: requestSignal(this.signal, timeoutMs),
       });
       responseHeaders = joinMultiValues(response.headers);
       body = await response.body.text();
@@ -320,4 +322,11 @@ function joinMultiValues(headers: Record<string, string | string[] | undefined>)
 
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}`.replace(/\s*\n\s*/g, ' ') : String(error);
+}
+
+/** The request's abort signal: the action's, an exact timer for short timeouts, both, or none. */
+function requestSignal(action: AbortSignal | undefined, timeoutMs: number): AbortSignal | null {
+  const timer = timeoutMs > 0 && timeoutMs <= preciseTimeoutMaxMs ? AbortSignal.timeout(timeoutMs) : undefined;
+  if (action && timer) return AbortSignal.any([action, timer]);
+  return action ?? timer ?? null;
 }

@@ -63,7 +63,7 @@ export class ActorContextImpl<S = any, C = any> implements ActorContext<S, C> {
     const http: HttpClient = engine.options.http
       ? engine.options.http.client((exchange) => writer.addExchange({
         ...exchange, url: engine.relativeUrl(exchange.url), wallStartUs: exchange.wallStartUs - engine.wallStartUs, runId, actionSeq: seq, n: n++,
-      }))
+      }), controller.signal)
       : noTarget;
     const io: ActionIO = { http, targetUrl: engine.options.targetUrl, signal: controller.signal };
     const timeoutMs = action.timeoutMs ?? engine.options.actionTimeoutMs;

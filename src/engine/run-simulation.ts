@@ -2,7 +2,7 @@ import { defaultSimEpoch } from '../clock/virtual-clock.ts';
 import { monotonicMs, wallNow } from '../clock/wall-clock.ts';
 import { HttpConnector } from '../connectors/http-connector.ts';
 import { normalizeSeed } from '../rng/seed.ts';
-import { openStore } from '../store/duckdb-store.ts';
+import { defaultStorePath, openStore } from '../store/duckdb-store.ts';
 import { NullWriter } from '../store/null-writer.ts';
 import type { Json, RunStatus, RunSummary } from '../store/records.ts';
 import type { RunStore, RunWriter } from '../store/run-store.ts';
@@ -55,8 +55,6 @@ export interface RunResult {
   targetUrl: string | null;
 }
 
-export const defaultDbPath = '.beamulator/beamulator.duckdb';
-
 /**
  * Runs a simulation in virtual time and records it.
  *
@@ -95,7 +93,7 @@ export async function runSimulation(sim: Simulation, options: RunOptions = {}): 
   const ownStore = typeof options.db === 'string' || options.db === undefined;
   const store: RunStore | null = options.db === false ? null
     : typeof options.db === 'object' ? options.db
-    : await openStore(options.db ?? defaultDbPath);
+    : await openStore(options.db ?? defaultStorePath);
   let target: StartedTarget | null = null;
   let startedTarget = false;
   let http: HttpConnector | null = null;

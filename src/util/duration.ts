@@ -69,3 +69,17 @@ export function formatDuration(ms: number): string {
   }
   return sign + out;
 }
+
+/**
+ * Sim time as a clock reading since the run's start, to the second: `0:02:11`, `27:40:05`.
+ *
+ * @example
+ * formatClock(5_307_211); // '1:28:27'
+ */
+export function formatClock(ms: number): string {
+  const total = Math.floor(ms / 1000);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  return `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`;
+}

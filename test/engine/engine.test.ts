@@ -195,4 +195,19 @@ describe('engine', () => {
     expect(complaints[0]!.trigger).toContain('result?.id');
     expect(result.summary.bySeverity).toEqual({ urgent: 1, annoying: 0, justsayin: 2 });
   });
+
+  it('times out an action that never answers (outcome error) and aborts its signal', async () => {
+    let aborted = false;
+    const actions = defineActions({
+      hang: (_args: object, io) => new Promise<never>(() => {
+        io.signal.addEventListener('abort', () => (aborted = true));
+      }),
+    });
+    const b = defineBehavior({ name: 'Patient', initialState: {}, async act(ctx) { await ctx.execute(actions.hang, {}); return ctx.stop(); } });
+    const { actions: log } = await collect(defineSimulation({ name: 't', population: [{ behavior: b }], actionTimeout: 50 }), { seed: 1 });
+    expect(log).toHaveLength(1);
+    expect(log[0]).toMatchObject({ outcome: 'error', error: 'action hang did not finish within 50ms' });
+    expect(aborted).toBe(true);
+  });
 });
+
