@@ -1,6 +1,6 @@
 import type { ActionRecord, ComplaintRecord, RunSummary, Severity } from '../store/records.ts';
 import { severities } from '../store/records.ts';
-import { formatClock, formatDuration } from '../util/duration.ts';
+import { formatClock, formatDuration, toSeconds } from '../util/duration.ts';
 import { styler } from './output.ts';
 
 export interface RunHeadline {
@@ -42,7 +42,7 @@ export function formatRunSummary(run: RunHeadline, groups: ComplaintGroup[], act
   const status = run.status === 'completed' ? s.green(run.status) : run.status === 'running' ? s.cyan(run.status) : s.yellow(run.status);
   lines.push(`${s.bold(`run ${run.runId}`)}  ${run.simulation}  seed ${run.seed}  ${status}${run.stopReason ? ` (${run.stopReason})` : ''}`);
   const wall = run.wallMs !== null ? ` in ${formatDuration(Math.round(run.wallMs))} wall` : '';
-  lines.push(`  sim time    ${formatDuration(run.simDurationMs)}${wall}, ${summary.actors} actors`);
+  lines.push(`  sim time    ${formatDuration(toSeconds(run.simDurationMs))}${wall}, ${summary.actors} actors`);
   const o = summary.byOutcome;
   lines.push(`  actions     ${summary.actions}  (ok ${o.ok}, error ${o.error > 0 ? s.yellow(o.error) : 0}, crash ${o.crash > 0 ? s.red(o.crash) : 0})`);
   const v = summary.bySeverity;

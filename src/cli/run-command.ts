@@ -6,7 +6,7 @@ import { runSimulation } from '../engine/run-simulation.ts';
 import { defaultStorePath } from '../store/duckdb-store.ts';
 import type { ComplaintRecord, Severity } from '../store/records.ts';
 import { severities } from '../store/records.ts';
-import { formatDuration } from '../util/duration.ts';
+import { formatDuration, toSeconds } from '../util/duration.ts';
 import { BeamulatorError, ExitCode } from '../util/errors.ts';
 import { formatRunSummary, groupComplaints } from './format-run.ts';
 import { styler, type Output } from './output.ts';
@@ -92,7 +92,7 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
           ? (p) => {
             progressDrawn = true;
             const pct = Math.min(100, Math.floor((p.simTime / p.simLimit) * 100));
-            output.err(`\r${s.dim(`  ${pct}%  sim ${formatDuration(p.simTime)} / ${formatDuration(p.simLimit)}  ${p.actions} actions  ${p.complaints} complaints  ${(p.wallMs / 1000).toFixed(1)}s`)}\x1b[K`);
+            output.err(`\r${s.dim(`  ${pct}%  sim ${formatDuration(toSeconds(p.simTime))} / ${formatDuration(p.simLimit)}  ${p.actions} actions  ${p.complaints} complaints  ${(p.wallMs / 1000).toFixed(1)}s`)}\x1b[K`);
           }
           : undefined,
       },

@@ -40,8 +40,7 @@ export class ActorContextImpl<S = any, C = any> implements ActorContext<S, C> {
   }
 
   stop(reason?: string): Stop {
-    (this.#actor as { stopReason?: string }).stopReason = reason;
-    return STOP;
+    return reason === undefined ? STOP : { stop: true, reason };
   }
 
   complain(message: string, options: { severity?: Severity; detail?: unknown } = {}): void {

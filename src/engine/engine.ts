@@ -11,7 +11,7 @@ import { parseDuration } from '../util/duration.ts';
 import { toJson } from '../util/to-json.ts';
 import { Actor } from './actor.ts';
 import { ActorContextImpl } from './actor-context-impl.ts';
-import { STOP, type Behavior } from './behavior.ts';
+import { isStop, type Behavior } from './behavior.ts';
 import type { EngineHooks } from './engine-hooks.ts';
 import { EventQueue } from './event-queue.ts';
 import { buildPopulation } from './population.ts';
@@ -234,9 +234,9 @@ export class Engine {
   #endTurn(actor: Actor, wait: unknown): void {
     if (!actor.park) return; // released by a stop request meanwhile
     actor.crashesInARow = 0;
-    if (wait === STOP) {
+    if (isStop(wait)) {
       actor.stopped = true;
-      this.recordEvent(actor, 'stop', { reason: (actor as { stopReason?: string }).stopReason ?? null });
+      this.recordEvent(actor, 'stop', { reason: wait.reason ?? null });
     } else {
       let ms: number;
       try {

@@ -83,3 +83,8 @@ export function formatClock(ms: number): string {
   const s = total % 60;
   return `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`;
 }
+
+/** Drops the milliseconds of spans of a second or more, for display. */
+export function toSeconds(ms: number): number {
+  return ms >= 1000 ? Math.floor(ms / 1000) * 1000 : ms;
+}
