@@ -64,6 +64,7 @@ export async function showCommand(idArg: string, opts: { db: string; actions: nu
     const crashEvents = events.filter((e) => e.kind === 'crash');
     output.out(formatRunSummary({ ...run, status: shownStatus(run.status), wallMs: run.wallEndedAt !== null ? run.wallEndedAt - run.wallStartedAt : null, crashes: crashEvents.length }, groupComplaints(complaints), name, output.color));
     if (run.file) output.out(s.dim(`  file        ${run.file}\n`));
+    if (run.kind === 'replay') output.out(`  replay of   ${run.parentRunId ?? '?'}: ${describeComparison(run.comparison, s)}\n`);
     if (run.error) output.out(`  error       ${s.red(run.error)}\n`);
     if (complaints.length > 0) {
       output.out(`\n${s.bold('complaints')}\n`);
@@ -86,4 +87,14 @@ export async function showCommand(idArg: string, opts: { db: string; actions: nu
     }
     return ExitCode.ok;
   });
+}
+
+/** One line about a replay's comparison with its parent run. */
+function describeComparison(comparison: unknown, s: ReturnType<typeof styler>): string {
+  const c = comparison as { mode?: string; offline?: boolean; compared?: number; divergences?: number; first?: { seq: number; action: string; kind: string } | null } | null;
+  if (!c) return 'no comparison stored (the replay did not finish)';
+  const how = `${c.mode ?? '?'}${c.offline ? ', offline' : ''}`;
+  if (!c.divergences) return `${s.green('identical')} (${how}, ${c.compared ?? 0} actions compared)`;
+  const first = c.first ? `, first at action #${c.first.seq} ${c.first.action} (${c.first.kind})` : '';
+  return `${s.red('diverged')} (${how}): ${c.divergences} divergences${first}`;
 }

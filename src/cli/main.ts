@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { BeamulatorError, ExitCode, isBeamulatorError, errorMessage } from '../util/errors.ts';
 import { version } from '../util/version.ts';
 import { defaultStorePath } from '../store/duckdb-store.ts';
+import { registerExportCommands } from './export-commands.ts';
 import { processOutput, type Output } from './output.ts';
 
 /**
@@ -63,10 +64,29 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
       setCode(await showCommand(runId, opts, output));
     });
 
+  program.command('replay')
+    .argument('<run>', "a run id (or prefix, or 'latest'), or a replay file (replays/*.json)")
+    .description('replay a recorded run and compare it with the original, action by action')
+    .option('-m, --mode <mode>', 'rerun: run the simulation again from its seed; log: re-issue the logged actions verbatim', 'rerun')
+    .option('--offline', 'no target: serve the recorded answers')
+    .option('--pace <pace>', 'log mode: original (keep the recorded wall-clock spacing) or fast', 'fast')
+    .option('--db <path>', 'run store (the replay is recorded there too)', defaultStorePath)
+    .option('-t, --target <url>', 'url of a running target (instead of the one the simulation starts)')
+    .option('--sim <file>', "simulation file to use instead of the one the run names")
+    .option('--json', 'print the report as JSON')
+    .action(async (ref: string, opts) => {
+      const { replayCommand } = await import('./replay-command.ts');
+      setCode(await replayCommand(ref, opts, output));
+    });
+
+  registerExportCommands(program, output, setCode);
+
   program.addHelpText('after', `
 Exit codes: 0 ok, 1 complaints at or above --fail-on, 2 usage or simulation error,
-3 run store error (locked, corrupt), 4 target unreachable, 5 unknown run,
-6 simulation code crashed, 130 interrupted (what was recorded is kept).
+3 run store error (locked, corrupt), 4 target unreachable, 5 unknown run or file,
+6 simulation code crashed, 7 replay diverged, 8 unusable replay file, 9 replay file
+of another version, 10 replay file edited after export, 130 interrupted (what was
+recorded is kept).
 
 Quick start:  beamulator run examples/todo/todo.sim.ts
 Then:         beamulator runs    and    beamulator show latest`);

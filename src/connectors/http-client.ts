@@ -83,3 +83,12 @@ export interface HttpClient {
   patch(path: string, options?: HttpRequestOptions): Promise<HttpResponse>;
   delete(path: string, options?: HttpRequestOptions): Promise<HttpResponse>;
 }
+
+/**
+ * Makes the HTTP client of one action. The live connector (undici) and offline replay
+ * (recorded answers) both implement it; the engine does not know which it has.
+ */
+export interface HttpClientFactory {
+  client(recorder: (exchange: HttpExchange) => void, signal: AbortSignal, actionSeq: number): HttpClient;
+  close(): Promise<void>;
+}

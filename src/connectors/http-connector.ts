@@ -248,7 +248,8 @@ class ConnectorHttpClient implements HttpClient {
   }
 }
 
-class ConnectorHttpResponse implements HttpResponse {
+/** A fully read response (also built from recordings by offline replay). */
+export class ConnectorHttpResponse implements HttpResponse {
   readonly ok: boolean;
   readonly #method: string;
   readonly #url: string;
@@ -294,13 +295,13 @@ function lowercaseKeys(headers: Record<string, string> | undefined): Record<stri
   return out;
 }
 
-function mergeHeaders(defaults: Record<string, string> | undefined, own: Record<string, string> | undefined): Record<string, string> {
+export function mergeHeaders(defaults: Record<string, string> | undefined, own: Record<string, string> | undefined): Record<string, string> {
   const out: Record<string, string> = defaults ? { ...defaults } : {};
   if (own) for (const key of Object.keys(own)) out[key.toLowerCase()] = own[key] as string;
   return out;
 }
 
-function appendQuery(path: string, query: Record<string, string | number | boolean | undefined>): string {
+export function appendQuery(path: string, query: Record<string, string | number | boolean | undefined>): string {
   let sep = path.includes('?') ? '&' : '?';
   for (const key of Object.keys(query)) {
     const value = query[key];

@@ -1,10 +1,6 @@
-import type { Action, ActionIO } from '../actions/action.ts';
-import type { ActionFailure } from '../actions/action-failure.ts';
-import { monotonicUs } from '../clock/wall-clock.ts';
-import { ConnectorError } from '../connectors/connector-error.ts';
-import type { HttpClient } from '../connectors/http-client.ts';
+import type { Action } from '../actions/action.ts';
 import type { Rng } from '../rng/rng.ts';
-import type { Json, Outcome, Severity } from '../store/records.ts';
+import type { Severity } from '../store/records.ts';
 import { parseDuration, type Duration } from '../util/duration.ts';
 import { errorMessage } from '../util/errors.ts';
 import { toJson } from '../util/to-json.ts';
@@ -12,6 +8,7 @@ import type { Actor } from './actor.ts';
 import type { ActionResult, ActorContext, ExecuteOptions } from './actor-context.ts';
 import { STOP, type Stop } from './behavior.ts';
 import type { Engine } from './engine.ts';
+import { executeAction } from './execute-action.ts';
 
 /** The `ctx` of one turn. Thin: everything lives on the actor and the engine. */
 export class ActorContextImpl<S = any, C = any> implements ActorContext<S, C> {
@@ -56,53 +53,9 @@ export class ActorContextImpl<S = any, C = any> implements ActorContext<S, C> {
     const actor = this.#actor;
     const seq = engine.nextActionSeq++;
     actor.lastActionSeq = seq;
-    const { writer, runId } = engine.options;
-    let n = 0;
-    const controller = new AbortController();
-    const http: HttpClient = engine.options.http
-      ? engine.options.http.client((exchange) => writer.addExchange({
-        ...exchange, url: engine.relativeUrl(exchange.url), wallStartUs: exchange.wallStartUs - engine.wallStartUs, runId, actionSeq: seq, n: n++,
-      }), controller.signal)
-      : noTarget;
-    const io: ActionIO = { http, targetUrl: engine.options.targetUrl, signal: controller.signal };
-    const timeoutMs = action.timeoutMs ?? engine.options.actionTimeoutMs;
-    const wallStart = monotonicUs();
-    let outcome: Outcome = 'ok';
-    let value: R | undefined;
-    let error: string | null = null;
-    let result: Json = null;
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      value = await Promise.race([
-        action.run(args, io),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => {
-            controller.abort();
-            reject(new ConnectorError(`action ${action.name} did not finish within ${timeoutMs}ms`, 'timeout'));
-          }, timeoutMs);
-        }),
-      ]);
-      result = toJson(value);
-    } catch (thrown) {
-      if ((thrown as Error)?.name === 'ActionFailure') {
-        outcome = 'error';
-        result = toJson((thrown as ActionFailure).detail);
-      } else if ((thrown as Error)?.name === 'ConnectorError') {
-        outcome = 'error';
-      } else {
-        outcome = 'crash';
-      }
-      error = errorMessage(thrown);
-    } finally {
-      clearTimeout(timer);
-    }
-    const wallEnd = monotonicUs();
-    const startUs = wallStart - engine.wallStartUs;
-    const latencyMs = (wallEnd - wallStart) / 1000;
-    engine.recordAction({
-      runId, seq, actorId: actor.id, action: action.name, args: toJson(args), outcome, result, error,
-      simTime: actor.now, step: engine.step, wallStartUs: startUs, wallEndUs: startUs + (wallEnd - wallStart), latencyMs,
-    });
+    const { record, value } = await executeAction(engine, action, args, { seq, actorId: actor.id, simTime: actor.now, step: engine.step });
+    engine.recordAction(record);
+    const { outcome, error, result } = record;
     for (const complaint of options?.complaints ?? []) {
       let fired: boolean;
       try {
@@ -111,16 +64,9 @@ export class ActorContextImpl<S = any, C = any> implements ActorContext<S, C> {
         throw new Error(`the check of complaint '${complaint.message}' threw: ${errorMessage(thrown)}`);
       }
       if (fired) {
-        engine.recordComplaint(actor, seq, complaint.severity ?? 'annoying', complaint.message, complaint.when.toString(), { action: action.name, args: toJson(args), outcome, result, error });
+        engine.recordComplaint(actor, seq, complaint.severity ?? 'annoying', complaint.message, complaint.when.toString(), { action: action.name, args: record.args, outcome, result, error });
       }
     }
-    return { ok: outcome === 'ok', outcome, value, error, seq, latencyMs };
+    return { ok: outcome === 'ok', outcome, value, error, seq, latencyMs: record.latencyMs };
   }
 }
-
-const noTargetError = () => {
-  throw new ConnectorError('this simulation has no target: give one with target.url, target.start or --target', 'unreachable');
-};
-const noTarget: HttpClient = {
-  request: noTargetError, get: noTargetError, post: noTargetError, put: noTargetError, patch: noTargetError, delete: noTargetError,
-} as unknown as HttpClient;

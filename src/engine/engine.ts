@@ -1,7 +1,8 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { VirtualClock } from '../clock/virtual-clock.ts';
 import { monotonicMs } from '../clock/wall-clock.ts';
-import type { HttpConnector } from '../connectors/http-connector.ts';
+import type { HttpClientFactory } from '../connectors/http-client.ts';
+import { originOf, relativeUrl } from '../connectors/relative-url.ts';
 import { SeededRng } from '../rng/seeded-rng.ts';
 import type {
   ActionRecord, ComplaintRecord, EventKind, Json, Outcome, RunSummary, Severity,
@@ -9,6 +10,7 @@ import type {
 import type { RunWriter } from '../store/run-store.ts';
 import { parseDuration } from '../util/duration.ts';
 import { toJson } from '../util/to-json.ts';
+import { ActionWatchdog } from './action-watchdog.ts';
 import { Actor } from './actor.ts';
 import { ActorContextImpl } from './actor-context-impl.ts';
 import { isStop, type Behavior } from './behavior.ts';
@@ -26,7 +28,7 @@ export interface EngineOptions {
   runId: string;
   seed: string;
   writer: RunWriter;
-  http: HttpConnector | null;
+  http: HttpClientFactory | null;
   targetUrl: string;
   simEpoch: number;
   durationMs: number;
@@ -82,7 +84,8 @@ export class Engine {
     this.options = options;
     this.hooks = options.hooks ?? {};
     this.clock = new VirtualClock(options.simEpoch);
-    this.#targetOrigin = options.targetUrl ? new URL(options.targetUrl).origin : '';
+    this.watchdog = new ActionWatchdog(options.actionTimeoutMs);
+    this.#targetOrigin = originOf(options.targetUrl);
     this.summary = {
       actions: 0,
       byOutcome: { ok: 0, error: 0, crash: 0 },
@@ -96,6 +99,13 @@ export class Engine {
   get runId(): string {
     return this.options.runId;
   }
+
+  // What executeAction needs (ActionRunContext).
+  get writer(): RunWriter { return this.options.writer; }
+  get http(): HttpClientFactory | null { return this.options.http; }
+  get targetUrl(): string { return this.options.targetUrl; }
+  get actionTimeoutMs(): number { return this.options.actionTimeoutMs; }
+  readonly watchdog: ActionWatchdog;
 
   /** Spawns the population and runs until a limit, an interrupt, or no actor is left. */
   async run(): Promise<EngineResult> {
@@ -115,6 +125,7 @@ export class Engine {
       return { stopReason: reason, simDurationMs: this.clock.now(), summary: this.summary, crashes: this.#crashes };
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
+      this.watchdog.stop();
     }
   }
 
@@ -270,13 +281,9 @@ export class Engine {
     this.#handBack(actor);
   }
 
-  /**
-   * Exchanges with the target are stored by path (`/todos?x=1`), so a run compares equal to a
-   * replay against the same app on another port; other origins keep their absolute url.
-   */
+  /** Target urls are stored by path (see relativeUrl). */
   relativeUrl(url: string): string {
-    const origin = this.#targetOrigin;
-    return origin && url.startsWith(origin) && url.charAt(origin.length) === '/' ? url.slice(origin.length) : url;
+    return relativeUrl(this.#targetOrigin, url);
   }
 
   /** Called by ctx.sleep: parks the coroutine until its wake-up event is popped. */

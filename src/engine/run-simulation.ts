@@ -1,5 +1,6 @@
 import { defaultSimEpoch } from '../clock/virtual-clock.ts';
 import { monotonicMs, wallNow } from '../clock/wall-clock.ts';
+import type { HttpClientFactory } from '../connectors/http-client.ts';
 import { HttpConnector } from '../connectors/http-connector.ts';
 import { normalizeSeed } from '../rng/seed.ts';
 import { defaultStorePath, openStore } from '../store/duckdb-store.ts';
@@ -39,6 +40,17 @@ export interface RunOptions {
   /** The simulation file, stored with the run. */
   file?: string;
   codeHash?: string;
+  /** Set by replay: records the run as a replay of its parent and stores the comparison. */
+  replay?: ReplayRecording;
+}
+
+/** How a replay run differs from a normal one (see src/replay). */
+export interface ReplayRecording {
+  parentRunId: string;
+  /** Offline replay: answers requests from the recording instead of a target. */
+  http?: HttpClientFactory;
+  /** The comparison with the parent, stored with the run when it finishes. */
+  comparison(): Json;
 }
 
 export interface RunResult {
@@ -96,11 +108,13 @@ export async function runSimulation(sim: Simulation, options: RunOptions = {}): 
     : await openStore(options.db ?? defaultStorePath);
   let target: StartedTarget | null = null;
   let startedTarget = false;
-  let http: HttpConnector | null = null;
+  let http: HttpClientFactory | null = null;
   let writer: RunWriter = new NullWriter();
   try {
-    ({ target, started: startedTarget } = await resolveTarget(sim, options.target));
-    if (target) {
+    if (!options.replay?.http) ({ target, started: startedTarget } = await resolveTarget(sim, options.target));
+    if (options.replay?.http) {
+      http = options.replay.http;
+    } else if (target) {
       http = new HttpConnector({ baseUrl: target.url, connections: sim.target?.connections ?? 64, defaultHeaders: sim.target?.headers ?? {}, timeoutMs: settings.actionTimeoutMs });
     }
     const config: Json = {
@@ -111,7 +125,7 @@ export async function runSimulation(sim: Simulation, options: RunOptions = {}): 
     };
     writer = store
       ? await store.beginRun({
-        kind: 'run', parentRunId: null, simulation: sim.name, file: options.file ?? null, seed, config,
+        kind: options.replay ? 'replay' : 'run', parentRunId: options.replay?.parentRunId ?? null, simulation: sim.name, file: options.file ?? null, seed, config,
         codeHash: options.codeHash ?? null, beamulatorVersion: version, wallStartedAt: wallNow(), simEpoch: settings.simEpoch,
       })
       : new NullWriter();
@@ -129,7 +143,10 @@ export async function runSimulation(sim: Simulation, options: RunOptions = {}): 
       throw error;
     }
     const status: RunStatus = outcome.stopReason === 'interrupted' ? 'stopped' : 'completed';
-    await writer.finish({ status, simDurationMs: outcome.simDurationMs, stopReason: outcome.stopReason, error: null });
+    await writer.finish({
+      status, simDurationMs: outcome.simDurationMs, stopReason: outcome.stopReason, error: null,
+      ...(options.replay ? { comparison: options.replay.comparison() } : {}),
+    });
     return {
       runId: writer.runId, seed, status, stopReason: outcome.stopReason, summary: outcome.summary, crashes: outcome.crashes,
       simDurationMs: outcome.simDurationMs, wallMs: monotonicMs() - wallStart, db: store?.path ?? null, targetUrl: target?.url ?? null,

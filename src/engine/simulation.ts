@@ -1,4 +1,5 @@
 import type { Action } from '../actions/action.ts';
+import type { Json } from '../store/records.ts';
 import { BeamulatorError } from '../util/errors.ts';
 import type { Duration } from '../util/duration.ts';
 import type { Behavior } from './behavior.ts';
@@ -46,6 +47,20 @@ export interface TargetSpec {
   connections?: number;
 }
 
+/**
+ * How replay compares results. By default nothing is ignored: every field must match. Declare
+ * what legitimately changes between runs (generated ids, timestamps) here.
+ */
+export interface ReplayRules {
+  /**
+   * JSONPath expressions (`$.id`, `$[*].updatedAt`, `$..createdAt`) whose values are ignored in
+   * action results: one list for every action, or lists by action name (`'*'` for all).
+   */
+  ignore?: readonly string[] | Readonly<Record<string, readonly string[]>>;
+  /** A last say on a result before it is compared (after `ignore`): return the value to compare. */
+  normalize?: (result: Json, action: string) => Json;
+}
+
 export interface SimulationSpec {
   name: string;
   /** The actions behaviors may execute (for validation and docs; the log stores their names). */
@@ -68,6 +83,8 @@ export interface SimulationSpec {
   restart?: { delay?: Duration; maxConsecutive?: number };
   /** Sim time 0 as a date (default 2026-01-05T08:00:00Z, fixed so runs are reproducible). */
   startAt?: string | number;
+  /** How `beamulator replay` compares results (ignored fields, normalizers). */
+  replay?: ReplayRules;
 }
 
 /** A validated simulation, ready to run. */

@@ -10,6 +10,7 @@ import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { existsSync, mkdirSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { BeamulatorError, errorMessage } from '../util/errors.ts';
+import { importRunRows } from './duckdb-import.ts';
 import { DuckDBRunWriter, defaultBatchSize } from './duckdb-writer.ts';
 import { acquireInstance, type Lease } from './instance-cache.ts';
 import {
@@ -19,7 +20,7 @@ import type { ActionRecord, ActorRecord, ComplaintRecord, EventRecord, ExchangeR
 import { Redactor, type RedactOptions } from './redact.ts';
 import { redactedJson } from './row-append.ts';
 import { isLatestAlias, newRunId, pickRun, runNotFound } from './run-id.ts';
-import type { RunFilter, RunStore, RunWriter } from './run-store.ts';
+import type { RunFilter, RunRows, RunStore, RunWriter } from './run-store.ts';
 import { prepareSchema } from './schema.ts';
 import { openError, useError } from './store-errors.ts';
 
@@ -109,7 +110,7 @@ export class DuckDBRunStore implements RunStore {
     }
     const config = redactedJson(this.#redactor, run.config);
     const insert = (runId: string) => this.#query(
-      `INSERT INTO runs (${runColumns}) VALUES ($1, $2, $3, $4, $5, $6, 'running', $7, $8, $9, $10, NULL, 0, $11, NULL, NULL)`,
+      `INSERT INTO runs (${runColumns}) VALUES ($1, $2, $3, $4, $5, $6, 'running', $7, $8, $9, $10, NULL, 0, $11, NULL, NULL, NULL)`,
       [runId, run.kind, run.parentRunId ?? null, run.simulation, run.file ?? null, String(run.seed), config, run.codeHash ?? null, run.beamulatorVersion,
         BigInt(Math.round(run.wallStartedAt)), BigInt(Math.round(run.simEpoch))],
       `begin run ${runId}`,
@@ -198,6 +199,25 @@ export class DuckDBRunStore implements RunStore {
 
   async events(runId: string): Promise<EventRecord[]> {
     return (await this.#query('SELECT * FROM events WHERE run_id = $1 ORDER BY seq', [runId], `read events of run ${runId}`)).map(toEvent);
+  }
+
+  async importRun(run: RunRecord, rows: RunRows): Promise<void> {
+    if (this.readOnly) {
+      throw new BeamulatorError('BEAM_STORE', `cannot import run ${run.runId} into run store ${this.path}: it was opened read-only`,
+        'Open it without readOnly to import');
+    }
+    if (this.#closed) throw useError(`import run ${run.runId}`, this.path, new Error('the store is closed'));
+    let conn: DuckDBConnection;
+    try {
+      conn = await this.#lease.instance.connect();
+    } catch (error) {
+      throw useError(`import run ${run.runId}`, this.path, error);
+    }
+    try {
+      await importRunRows(conn, this.path, this.#redactor, run, rows);
+    } finally {
+      conn.closeSync();
+    }
   }
 
   /**

@@ -13,7 +13,7 @@
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import { wallNow } from '../clock/wall-clock.ts';
 import { errorMessage } from '../util/errors.ts';
-import type { ActionRecord, ActorRecord, ComplaintRecord, EventRecord, ExchangeRecord, RunStatus } from './records.ts';
+import type { ActionRecord, ActorRecord, ComplaintRecord, EventRecord, ExchangeRecord, Json, RunStatus } from './records.ts';
 import type { Redactor } from './redact.ts';
 import {
   appendAction, appendActor, appendComplaint, appendEvent, appendExchange,
@@ -107,7 +107,7 @@ export class DuckDBRunWriter implements RunWriter {
    * Flushes and marks the run finished. Callable after any error (also after a failed flush):
    * the run row is updated even when rows could not be written, then that error is thrown.
    */
-  async finish(update: { status: RunStatus; simDurationMs: number; stopReason: string | null; error: string | null }): Promise<void> {
+  async finish(update: { status: RunStatus; simDurationMs: number; stopReason: string | null; error: string | null; comparison?: Json }): Promise<void> {
     let failure: unknown = null;
     try {
       await this.flush();
@@ -118,8 +118,9 @@ export class DuckDBRunWriter implements RunWriter {
     await this.#serial(async () => {
       try {
         await (await this.#connection()).run(
-          'UPDATE runs SET status = $1, wall_ended_at = $2, sim_duration_ms = $3, stop_reason = $4, error = $5 WHERE run_id = $6',
-          [update.status, BigInt(Math.round(wallNow())), Number(update.simDurationMs) || 0, update.stopReason, error, this.runId],
+          'UPDATE runs SET status = $1, wall_ended_at = $2, sim_duration_ms = $3, stop_reason = $4, error = $5, comparison = $6 WHERE run_id = $7',
+          [update.status, BigInt(Math.round(wallNow())), Number(update.simDurationMs) || 0, update.stopReason, error,
+            update.comparison === undefined ? null : JSON.stringify(update.comparison), this.runId],
         );
       } catch (e) {
         throw useError(`finish run ${this.runId}`, this.#path, e);

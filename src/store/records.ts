@@ -44,6 +44,8 @@ export interface RunRecord {
   stopReason: string | null;
   /** A one-line error when status is 'failed'. */
   error: string | null;
+  /** For a replay (`kind = replay`): how it compared with its parent run. */
+  comparison: Json | null;
 }
 
 export type ActorOrigin = 'config' | 'target' | 'runtime';

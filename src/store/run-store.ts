@@ -1,5 +1,5 @@
 import type {
-  ActionRecord, ActorRecord, ComplaintRecord, EventRecord, ExchangeRecord, RunRecord, RunStatus, RunSummary,
+  ActionRecord, ActorRecord, ComplaintRecord, EventRecord, ExchangeRecord, Json, RunRecord, RunStatus, RunSummary,
 } from './records.ts';
 
 /**
@@ -16,7 +16,16 @@ export interface RunWriter {
   /** Writes what is buffered. Cheap when nothing is. */
   flush(): Promise<void>;
   /** Flushes and marks the run finished. */
-  finish(update: { status: RunStatus; simDurationMs: number; stopReason: string | null; error: string | null }): Promise<void>;
+  finish(update: { status: RunStatus; simDurationMs: number; stopReason: string | null; error: string | null; comparison?: Json }): Promise<void>;
+}
+
+/** Every row of one run, table by table (what `importRun` writes and a replay file holds). */
+export interface RunRows {
+  actors: ActorRecord[];
+  actions: ActionRecord[];
+  complaints: ComplaintRecord[];
+  exchanges: ExchangeRecord[];
+  events: EventRecord[];
 }
 
 export interface RunFilter {
@@ -27,7 +36,7 @@ export interface RunFilter {
 export interface RunStore {
   readonly path: string;
   /** Creates the run row (status 'running') and returns a writer for its rows. */
-  beginRun(run: Omit<RunRecord, 'runId' | 'status' | 'wallEndedAt' | 'simDurationMs' | 'stopReason' | 'error'> & { runId?: string }): Promise<RunWriter>;
+  beginRun(run: Omit<RunRecord, 'runId' | 'status' | 'wallEndedAt' | 'simDurationMs' | 'stopReason' | 'error' | 'comparison'> & { runId?: string }): Promise<RunWriter>;
   listRuns(filter?: RunFilter): Promise<Array<RunRecord & { summary: RunSummary }>>;
   /** Resolves a full id, a unique prefix, or `latest`. Throws BEAM_RUN_NOT_FOUND otherwise. */
   resolveRunId(idOrPrefix: string): Promise<string>;
@@ -37,5 +46,12 @@ export interface RunStore {
   complaints(runId: string): Promise<ComplaintRecord[]>;
   exchanges(runId: string, actionSeq?: number): Promise<ExchangeRecord[]>;
   events(runId: string): Promise<EventRecord[]>;
+  /**
+   * Writes a whole recorded run at once, atomically (import of a replay file): the run row
+   * exactly as given (status, stop reason, wall times...) and every row under `run.runId`
+   * (the rows' own runId is ignored). Rows pass through the store's redaction. Throws
+   * BEAM_RUN_EXISTS when the store already holds a run with that id.
+   */
+  importRun(run: RunRecord, rows: RunRows): Promise<void>;
   close(): Promise<void>;
 }

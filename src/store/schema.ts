@@ -52,6 +52,7 @@ const initialSchema: readonly string[] = [
 /** Every migration, oldest first. Append to this list; never edit a released entry. */
 export const migrations: readonly Migration[] = [
   { to: 1, description: 'initial schema: meta, runs, actors, actions, complaints, exchanges, events', sql: initialSchema },
+  { to: 2, description: 'runs.comparison: how a replay compared with its parent run', sql: ['ALTER TABLE runs ADD COLUMN comparison JSON'] },
 ];
 
 /** The schema version this code writes. */

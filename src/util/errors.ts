@@ -19,6 +19,14 @@ export const ExitCode = {
   notFound: 5,
   /** The run finished, but simulation code crashed (a behavior or an action threw). */
   crashed: 6,
+  /** A replay departed from the original run (see its first divergence). */
+  diverged: 7,
+  /** A replay file that cannot be used: truncated, not JSON, not a replay file, a missing or invalid field. */
+  replayFile: 8,
+  /** A replay file of another format version (written by a newer or older beamulator). */
+  replayVersion: 9,
+  /** A replay file edited after export (its checksum does not match). */
+  replayEdited: 10,
   /** An internal error: a bug in beamulator. */
   internal: 70,
   /** Stopped by Ctrl-C (SIGINT); everything recorded so far was saved. */
@@ -37,6 +45,11 @@ export type ErrorCode =
   | 'BEAM_STORE_CORRUPT'
   | 'BEAM_STORE'
   | 'BEAM_RUN_NOT_FOUND'
+  | 'BEAM_RUN_EXISTS'
+  | 'BEAM_REPLAY_NOT_FOUND'
+  | 'BEAM_REPLAY_FILE'
+  | 'BEAM_REPLAY_VERSION'
+  | 'BEAM_REPLAY_EDITED'
   | 'BEAM_TARGET'
   | 'BEAM_INTERNAL';
 
@@ -50,6 +63,16 @@ const exitCodes: Record<ErrorCode, ExitCodeValue> = {
   BEAM_STORE_CORRUPT: ExitCode.store,
   BEAM_STORE: ExitCode.store,
   BEAM_RUN_NOT_FOUND: ExitCode.notFound,
+  /** Importing a run whose id the store already holds (import it under another id). */
+  BEAM_RUN_EXISTS: ExitCode.usage,
+  /** A replay file that does not exist. */
+  BEAM_REPLAY_NOT_FOUND: ExitCode.notFound,
+  /** A replay file that cannot be read or written: truncated, not JSON, not a replay file, a missing or invalid field. */
+  BEAM_REPLAY_FILE: ExitCode.replayFile,
+  /** A replay file of another format version (written by a newer or older beamulator). */
+  BEAM_REPLAY_VERSION: ExitCode.replayVersion,
+  /** A replay file edited after export (its checksum does not match). */
+  BEAM_REPLAY_EDITED: ExitCode.replayEdited,
   BEAM_TARGET: ExitCode.target,
   BEAM_INTERNAL: ExitCode.internal,
 };

@@ -1,0 +1,139 @@
+/**
+ * `beamulator export` and `beamulator import`: a recorded run to a replay file (and Parquet),
+ * and a replay file back into a run store. Registered on the program by main.ts; the store
+ * and replay modules load only when a command runs.
+ */
+import type { Command } from 'commander';
+import { defaultStorePath } from '../store/duckdb-store.ts';
+import { ExitCode } from '../util/errors.ts';
+import { styler, type Output } from './output.ts';
+
+export interface ExportOptions {
+  db: string;
+  out?: string;
+  parquet?: string;
+  json?: boolean;
+}
+
+export interface ImportOptions {
+  db: string;
+  as?: string;
+  allowEdited?: boolean;
+  json?: boolean;
+}
+
+/** Adds `export` and `import` to the program. */
+export function registerExportCommands(program: Command, output: Output, setCode: (code: number) => void): void {
+  program.command('export')
+    .argument('<run-id>', "a run id, a unique prefix of one, or 'latest'")
+    .description('write a recorded run to a self-contained replay file (JSON), to replay it without the run store')
+    .option('-o, --out <file>', 'replay file to write (default: replays/<simulation>-<run-id>.json)')
+    .option('--db <path>', 'run store file', defaultStorePath)
+    .option('--parquet <dir>', 'write the run\'s tables as <dir>/<table>.parquet instead (add -o to write the replay file too)')
+    .option('--json', 'print the result as JSON')
+    .action(async (runId: string, opts: ExportOptions) => {
+      setCode(await exportCommand(runId, opts, output));
+    });
+
+  program.command('import')
+    .argument('<file>', 'a replay file written by `beamulator export`')
+    .description('copy the run of a replay file into a run store, keeping its id')
+    .option('--db <path>', 'run store file', defaultStorePath)
+    .option('--as <run-id>', 'import under this id instead of the original (when the store already has it)')
+    .option('--allow-edited', 'accept a file edited after export (its checksum does not match)')
+    .option('--json', 'print the result as JSON')
+    .action(async (file: string, opts: ImportOptions) => {
+      setCode(await importCommand(file, opts, output));
+    });
+}
+
+/** A path or command word as it can be pasted into a POSIX shell. */
+function shellWord(word: string): string {
+  return /^[\w./@:+,=-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** `beamulator export <run-id>`. */
+export async function exportCommand(idArg: string, opts: ExportOptions, output: Output): Promise<number> {
+  const [{ openStore }, replay, { stat }] = await Promise.all([
+    import('../store/duckdb-store.ts'), import('../replay/replay-file.ts'), import('node:fs/promises'),
+  ]);
+  const store = await openStore(opts.db, { readOnly: true });
+  let runId: string;
+  let bundle: Awaited<ReturnType<typeof replay.readRunBundle>>;
+  let parquet: Awaited<ReturnType<typeof replay.exportParquet>> | null = null;
+  try {
+    runId = await store.resolveRunId(idArg);
+    bundle = await replay.readRunBundle(store, runId);
+    if (opts.parquet !== undefined) parquet = await replay.exportParquet(store, runId, opts.parquet);
+  } finally {
+    await store.close();
+  }
+  const writeJson = opts.out !== undefined || opts.parquet === undefined;
+  const file = writeJson ? (opts.out ?? replay.defaultReplayPath(bundle.run)) : null;
+  let bytes: number | null = null;
+  if (file !== null) {
+    await replay.writeReplayFile(bundle, file);
+    bytes = (await stat(file)).size;
+  }
+  const replayCommand = file !== null ? `beamulator replay ${shellWord(file)}` : null;
+  const counts = {
+    actors: bundle.actors.length, actions: bundle.actions.length, complaints: bundle.complaints.length,
+    exchanges: bundle.exchanges.length, events: bundle.events.length,
+  };
+  if (opts.json) {
+    output.out(`${JSON.stringify({
+      runId, simulation: bundle.run.simulation, status: bundle.run.status, file, bytes, ...counts, parquet, replayCommand,
+    }, null, 2)}\n`);
+    return ExitCode.ok;
+  }
+  const s = styler(output.color);
+  const what = `${bundle.run.simulation}, ${counts.actions} actions, ${counts.complaints} complaints`;
+  if (file !== null) {
+    output.out(`exported run ${s.bold(runId)} (${what}) to ${file}${bytes !== null ? s.dim(` (${formatBytes(bytes)})`) : ''}\n`);
+  } else {
+    output.out(`exported run ${s.bold(runId)} (${what}) as Parquet\n`);
+  }
+  if (bundle.run.status === 'running') {
+    output.out(s.yellow(`  note      the run never finished (abandoned): it holds what was recorded before its process died\n`));
+  }
+  if (parquet !== null) {
+    output.out(`  parquet   ${parquet.map((p) => `${p.path} (${p.rows})`).join(', ')}\n`);
+  }
+  if (replayCommand !== null) output.out(`  replay    ${replayCommand}\n`);
+  return ExitCode.ok;
+}
+
+/** `beamulator import <file>`. */
+export async function importCommand(file: string, opts: ImportOptions, output: Output): Promise<number> {
+  const [{ openStore }, replay] = await Promise.all([import('../store/duckdb-store.ts'), import('../replay/replay-file.ts')]);
+  const { bundle, edited } = await replay.loadReplayFile(file, { allowEdited: opts.allowEdited ?? false });
+  const store = await openStore(opts.db);
+  let runId: string;
+  try {
+    runId = await replay.importBundle(store, bundle, opts.as !== undefined ? { runId: opts.as } : {});
+  } finally {
+    await store.close();
+  }
+  const db = opts.db === defaultStorePath ? '' : ` --db ${shellWord(opts.db)}`;
+  const showCommand = `beamulator show ${runId}${db}`;
+  if (opts.json) {
+    output.out(`${JSON.stringify({
+      runId, originalRunId: bundle.run.runId, file, db: opts.db, edited, simulation: bundle.run.simulation, status: bundle.run.status,
+      actions: bundle.actions.length, complaints: bundle.complaints.length, showCommand,
+    }, null, 2)}\n`);
+    return ExitCode.ok;
+  }
+  const s = styler(output.color);
+  const renamed = runId !== bundle.run.runId ? ` as ${s.bold(runId)}` : '';
+  output.out(`imported run ${s.bold(bundle.run.runId)}${renamed} (${bundle.run.simulation}, seed ${bundle.run.seed}, ${bundle.run.status}, `
+    + `${bundle.actions.length} actions) into ${opts.db}\n`);
+  if (edited) output.out(s.yellow('  note      the file was edited after export (checksum mismatch, accepted with --allow-edited)\n'));
+  output.out(`  inspect   ${showCommand}\n`);
+  return ExitCode.ok;
+}

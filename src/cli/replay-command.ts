@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import { defaultStorePath, openStore } from '../store/duckdb-store.ts';
+import { BeamulatorError, ExitCode } from '../util/errors.ts';
+import { formatReplayReport } from '../replay/format-report.ts';
+import { readReplayFile, readRunBundle } from '../replay/replay-file.ts';
+import { replayRun, type ReplayMode } from '../replay/replay-run.ts';
+import { styler, type Output } from './output.ts';
+
+export interface ReplayCommandOptions {
+  mode: string;
+  offline?: boolean;
+  pace: string;
+  db: string;
+  target?: string;
+  sim?: string;
+  json?: boolean;
+}
+
+/** `beamulator replay <run-id | file.json>`: replay, compare, report; exit 7 when it diverged. */
+export async function replayCommand(ref: string, opts: ReplayCommandOptions, output: Output): Promise<number> {
+  if (opts.mode !== 'rerun' && opts.mode !== 'log') {
+    throw new BeamulatorError('BEAM_USAGE', `cannot replay with --mode '${opts.mode}'`, 'Use rerun (run the simulation again from its seed) or log (re-issue the logged actions)');
+  }
+  if (opts.pace !== 'original' && opts.pace !== 'fast') {
+    throw new BeamulatorError('BEAM_USAGE', `cannot replay with --pace '${opts.pace}'`, 'Use original or fast');
+  }
+  if (opts.offline && opts.target) {
+    throw new BeamulatorError('BEAM_USAGE', 'cannot replay offline against a target', 'Drop --offline to call the target, or drop --target');
+  }
+  const fromFile = ref.endsWith('.json') || existsSync(ref);
+  const bundle = fromFile ? await readReplayFile(ref) : null;
+  const store = await openStore(opts.db);
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.on('SIGINT', onSigint);
+  try {
+    const source = bundle ?? (await readRunBundle(store, await store.resolveRunId(ref)));
+    const report = await replayRun(source, {
+      mode: opts.mode as ReplayMode, offline: Boolean(opts.offline), pace: opts.pace as 'original' | 'fast',
+      db: store, signal: controller.signal,
+      ...(opts.target ? { target: opts.target } : {}),
+      ...(opts.sim ? { file: opts.sim } : {}),
+    });
+    const exitCode = controller.signal.aborted ? ExitCode.interrupted : report.identical ? ExitCode.ok : ExitCode.diverged;
+    if (opts.json) {
+      output.out(`${JSON.stringify({ ...report, exitCode }, null, 2)}\n`);
+      return exitCode;
+    }
+    const s = styler(output.color);
+    output.out(formatReplayReport(report, source.actors, output.color));
+    const dbFlag = opts.db !== defaultStorePath ? ` --db ${opts.db}` : '';
+    output.out(`\n  inspect   beamulator show ${report.replayRunId}${dbFlag}\n`);
+    if (!report.identical) output.out(`\n${s.red('diverged')}: exit 7. The replay is stored as run ${report.replayRunId}; --json gives every divergence kept.\n`);
+    return exitCode;
+  } finally {
+    process.off('SIGINT', onSigint);
+    await store.close();
+  }
+}

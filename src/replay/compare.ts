@@ -1,0 +1,126 @@
+import { JSONPath } from 'jsonpath-plus';
+import diff from 'microdiff';
+import type { ReplayRules } from '../engine/simulation.ts';
+import { redact } from '../store/redact.ts';
+import type { ActionRecord, Json } from '../store/records.ts';
+
+/**
+ * - `simulation-changed`: the replay made a different action (actor, name or args) at this seq.
+ * - `result-changed`: same action, different outcome, error or (normalized) result.
+ * - `request-changed`: offline replay: the action sent a request other than the recorded one.
+ * - `missing`: the original has an action here, the replay ended before it.
+ * - `extra`: the replay made an action past the end of the original.
+ */
+export type DivergenceKind = 'simulation-changed' | 'result-changed' | 'request-changed' | 'missing' | 'extra';
+
+export interface Divergence {
+  kind: DivergenceKind;
+  seq: number;
+  simTime: number;
+  actorId: number;
+  action: string;
+  args: Json;
+  /** What the original recorded (null for `extra`). */
+  expected: Json;
+  /** What the replay did (null for `missing`). */
+  actual: Json;
+  /** One line per differing field: `result.completed: true → false`. */
+  differences: string[];
+}
+
+const IGNORED = '<ignored>';
+
+/** Applies a simulation's replay rules to results before they are compared. */
+export class ResultNormalizer {
+  readonly #rules: ReplayRules;
+
+  constructor(rules: ReplayRules = {}) {
+    this.#rules = rules;
+  }
+
+  normalize(action: string, value: Json): Json {
+    const paths = this.#pathsFor(action);
+    let out = value;
+    if (paths.length > 0 && out !== null && typeof out === 'object') {
+      out = structuredClone(out);
+      for (const path of paths) {
+        JSONPath({
+          path, json: out as object, resultType: 'all', wrap: true,
+          callback: (match: { parent: Record<string, unknown> | null; parentProperty: string | number }) => {
+            if (match.parent) match.parent[match.parentProperty] = IGNORED;
+          },
+        });
+      }
+    }
+    return this.#rules.normalize ? this.#rules.normalize(out, action) : out;
+  }
+
+  #pathsFor(action: string): readonly string[] {
+    const ignore = this.#rules.ignore;
+    if (!ignore) return [];
+    if (Array.isArray(ignore)) return ignore as readonly string[];
+    const byAction = ignore as Readonly<Record<string, readonly string[]>>;
+    return [...(byAction['*'] ?? []), ...(byAction[action] ?? [])];
+  }
+}
+
+/**
+ * Compares what the replay did at one seq with what the original recorded. The replay's args are
+ * redacted first, since the original's were redacted before they were stored.
+ */
+export function compareAction(expected: ActionRecord | undefined, actual: ActionRecord | undefined, normalizer: ResultNormalizer): Divergence | null {
+  if (!expected && !actual) return null;
+  if (!actual) return divergence('missing', expected!, view(expected!), null, ['the replay ended before this action']);
+  const actualArgs = redact(actual.args);
+  if (!expected) return divergence('extra', actual, null, view(actual, actualArgs), ['the original ended before this action']);
+  const sameCall = expected.actorId === actual.actorId && expected.action === actual.action && equal(expected.args, actualArgs);
+  if (!sameCall) {
+    const differences = describe({ actorId: expected.actorId, action: expected.action, args: expected.args }, { actorId: actual.actorId, action: actual.action, args: actualArgs });
+    return divergence('simulation-changed', expected, view(expected), view(actual, actualArgs), differences);
+  }
+  const before = outcomeOf(expected, normalizer);
+  const after = outcomeOf({ ...actual, result: redact(actual.result) }, normalizer);
+  if (equal(before, after)) return null;
+  return divergence('result-changed', expected, before, after, describe(before, after));
+}
+
+/** A request that differs from the recording (offline replay). */
+export function requestDivergence(action: ActionRecord, n: number, expected: { method: string; url: string }, actual: { method: string; url: string }): Divergence {
+  return divergence('request-changed', action, { request: n, ...expected }, { request: n, ...actual },
+    [`request #${n}: ${expected.method} ${expected.url} → ${actual.method} ${actual.url}`]);
+}
+
+function outcomeOf(a: ActionRecord, normalizer: ResultNormalizer): Json {
+  return { outcome: a.outcome, error: a.error, result: normalizer.normalize(a.action, a.result) };
+}
+
+function view(a: ActionRecord, args: Json = a.args): Json {
+  return { actorId: a.actorId, action: a.action, args, outcome: a.outcome, error: a.error, result: a.result };
+}
+
+function divergence(kind: DivergenceKind, at: ActionRecord, expected: Json, actual: Json, differences: string[]): Divergence {
+  return { kind, seq: at.seq, simTime: at.simTime, actorId: at.actorId, action: at.action, args: at.args, expected, actual, differences };
+}
+
+function equal(a: Json, b: Json): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Field-level differences, at most 12 lines. */
+function describe(before: Json, after: Json): string[] {
+  if (typeof before !== 'object' || typeof after !== 'object' || before === null || after === null) {
+    return [`${short(before)} → ${short(after)}`];
+  }
+  const lines = diff(before as Record<string, unknown>, after as Record<string, unknown>).map((d) => {
+    const path = d.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
+    if (d.type === 'CREATE') return `${path}: (absent) → ${short(d.value as Json)}`;
+    if (d.type === 'REMOVE') return `${path}: ${short(d.oldValue as Json)} → (absent)`;
+    return `${path}: ${short(d.oldValue as Json)} → ${short(d.value as Json)}`;
+  });
+  return lines.length > 12 ? [...lines.slice(0, 12), `... ${lines.length - 12} more differences`] : lines;
+}
+
+function short(value: Json): string {
+  const text = JSON.stringify(value) ?? 'undefined';
+  return text.length > 80 ? `${text.slice(0, 79)}…` : text;
+}

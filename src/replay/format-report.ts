@@ -1,0 +1,58 @@
+import { styler } from '../cli/output.ts';
+import { formatClock, formatDuration } from '../util/duration.ts';
+import type { ActorRecord } from '../store/records.ts';
+import type { Divergence, DivergenceKind } from './compare.ts';
+import type { ReplayReport } from './replay-run.ts';
+
+const kindText: Record<DivergenceKind, string> = {
+  'simulation-changed': 'the simulation changed: the replay made a different action here',
+  'result-changed': 'the target answered differently',
+  'request-changed': 'the action sent a different request than the recording',
+  missing: 'the replay ended before this action',
+  extra: 'the replay made an action the original did not',
+};
+
+/** The one-screen replay report (identical) or the first divergence with its context (diverged). */
+export function formatReplayReport(report: ReplayReport, actors: readonly ActorRecord[], color: boolean): string {
+  const s = styler(color);
+  const names = new Map(actors.map((a) => [a.actorId, a.name]));
+  const name = (id: number) => names.get(id) ?? `actor ${id}`;
+  const how = `${report.mode}${report.offline ? ', offline' : ''}`;
+  const lines: string[] = [];
+  const head = `replay ${report.replayRunId} of run ${report.parentRunId} (${report.simulation}, ${how})`;
+  if (report.identical) {
+    lines.push(`${s.bold(head)}: ${s.green('identical')}`);
+    lines.push(`  ${report.compared} actions compared in ${formatDuration(Math.round(report.wallMs))}`);
+  } else {
+    const first = report.divergences[0]!;
+    lines.push(`${s.bold(head)}: ${s.red('diverged')} at action #${first.seq}`);
+    lines.push(`  ${report.divergenceCount} divergence${report.divergenceCount === 1 ? '' : 's'} in ${report.compared} actions compared (original: ${report.original}), ${formatDuration(Math.round(report.wallMs))}`);
+    lines.push('');
+    lines.push(`  ${s.bold('first divergence')}: ${kindText[first.kind]}`);
+    lines.push(`    #${first.seq}  ${formatClock(first.simTime)}  ${name(first.actorId)}  ${call(first)}`);
+    if (report.context.length > 0) {
+      lines.push(`  ${s.dim(`before it, ${name(first.actorId)} did (original log):`)}`);
+      for (const a of report.context) {
+        lines.push(s.dim(`    #${a.seq}  ${formatClock(a.simTime)}  ${a.action}(${clip(JSON.stringify(a.args), 70)}) ${a.outcome}`));
+      }
+    }
+    lines.push(`  ${s.bold('original → replay')}:`);
+    for (const d of first.differences) lines.push(`    ${d}`);
+    const others = report.divergences.slice(1, 6);
+    if (others.length > 0) {
+      lines.push(`  ${s.dim('next divergences:')}`);
+      for (const d of others) lines.push(s.dim(`    #${d.seq}  ${formatClock(d.simTime)}  ${name(d.actorId)}  ${d.action}: ${d.kind}`));
+    }
+  }
+  if (report.codeChanged) lines.push(s.yellow('  note: the simulation file changed since the run was recorded (its code hash differs)'));
+  return lines.join('\n') + '\n';
+}
+
+function call(d: Divergence): string {
+  return `${d.action}(${clip(JSON.stringify(d.args), 90)})`;
+}
+
+function clip(text: string | undefined, max: number): string {
+  if (text === undefined) return '';
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}

@@ -1,0 +1,90 @@
+import { monotonicUs } from '../clock/wall-clock.ts';
+import { ConnectorError } from '../connectors/connector-error.ts';
+import { appendQuery, ConnectorHttpResponse, mergeHeaders } from '../connectors/http-connector.ts';
+import type { ExchangeSource } from '../connectors/action-scope.ts';
+import type { HttpClient, HttpClientFactory, HttpExchange, HttpMethod, HttpRequestOptions, HttpResponse } from '../connectors/http-client.ts';
+
+/** A request that differs from the recorded one at the same (action, n). */
+export interface RequestMismatch {
+  actionSeq: number;
+  n: number;
+  expected: { method: string; url: string };
+  actual: { method: string; url: string };
+}
+
+/**
+ * Offline replay's HTTP: answers each request with the recorded exchange at the same
+ * (action seq, n-th request of that action), so repeated identical requests get their own
+ * recorded answers. No socket is opened. A request that differs from the recording still gets
+ * the recorded answer (the replay goes on) and is reported to `onMismatch` as a divergence.
+ *
+ * @example
+ * const http = new OfflineHttp(source, (m) => divergences.push(m));
+ */
+export class OfflineHttp implements HttpClientFactory {
+  constructor(
+    readonly source: ExchangeSource,
+    readonly onMismatch: (mismatch: RequestMismatch) => void,
+  ) {}
+
+  client(recorder: (exchange: HttpExchange) => void, _signal: AbortSignal, actionSeq: number): HttpClient {
+    return new OfflineClient(this, recorder, actionSeq);
+  }
+
+  async close(): Promise<void> {}
+}
+
+class OfflineClient implements HttpClient {
+  #n = 0;
+
+  constructor(
+    readonly http: OfflineHttp,
+    readonly recorder: (exchange: HttpExchange) => void,
+    readonly actionSeq: number,
+  ) {}
+
+  get(path: string, options?: HttpRequestOptions) { return this.request('GET', path, options); }
+  post(path: string, options?: HttpRequestOptions) { return this.request('POST', path, options); }
+  put(path: string, options?: HttpRequestOptions) { return this.request('PUT', path, options); }
+  patch(path: string, options?: HttpRequestOptions) { return this.request('PATCH', path, options); }
+  delete(path: string, options?: HttpRequestOptions) { return this.request('DELETE', path, options); }
+
+  async request(method: HttpMethod, path: string, options?: HttpRequestOptions): Promise<HttpResponse> {
+    const n = this.#n++;
+    const url = options?.query ? appendQuery(path, options.query) : path;
+    const headers = mergeHeaders(undefined, options?.headers);
+    const requestBody = options?.json !== undefined ? JSON.stringify(options.json) : options?.body ?? null;
+    if (options?.json !== undefined) headers['content-type'] ??= 'application/json';
+    const recorded = this.http.source.find(this.actionSeq, n);
+    if (!recorded) {
+      const message = `offline replay: the recording has no request #${n} for action #${this.actionSeq} (${method} ${url})`;
+      this.recorder(exchange(method, url, headers, requestBody, null, {}, null, message));
+      throw new ConnectorError(message, 'unreachable');
+    }
+    if (recorded.method !== method || !sameUrl(recorded.url, url)) {
+      this.http.onMismatch({ actionSeq: this.actionSeq, n, expected: { method: recorded.method, url: recorded.url }, actual: { method, url } });
+    }
+    this.recorder(exchange(method, url, headers, requestBody, recorded.status, recorded.responseHeaders, recorded.responseBody, recorded.error));
+    if (recorded.status === null) throw new ConnectorError(recorded.error ?? 'the recorded request failed', 'unreachable');
+    return new ConnectorHttpResponse(recorded.status, recorded.responseHeaders, recorded.responseBody ?? '', method, url);
+  }
+}
+
+/** Recorded target urls are paths; a client may ask with an absolute url to the same path. */
+function sameUrl(recorded: string, actual: string): boolean {
+  if (recorded === actual) return true;
+  if (!recorded.startsWith('/') || actual.startsWith('/')) return false;
+  try {
+    const u = new URL(actual);
+    return u.pathname + u.search === recorded;
+  } catch {
+    return false;
+  }
+}
+
+function exchange(
+  method: string, url: string, requestHeaders: Record<string, string>, requestBody: string | null,
+  status: number | null, responseHeaders: Record<string, string>, responseBody: string | null, error: string | null,
+): HttpExchange {
+  return { protocol: 'http', method, url, requestHeaders, requestBody, status, responseHeaders, responseBody, error, wallStartUs: monotonicUs(), durationMs: 0 };
+}

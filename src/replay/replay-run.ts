@@ -1,0 +1,241 @@
+import { monotonicMs, monotonicUs, wallNow } from '../clock/wall-clock.ts';
+import type { ExchangeSource } from '../connectors/action-scope.ts';
+import type { HttpClientFactory } from '../connectors/http-client.ts';
+import { HttpConnector } from '../connectors/http-connector.ts';
+import { originOf, relativeUrl } from '../connectors/relative-url.ts';
+import { ActionWatchdog } from '../engine/action-watchdog.ts';
+import type { EngineHooks } from '../engine/engine-hooks.ts';
+import { executeAction } from '../engine/execute-action.ts';
+import { loadSimulation } from '../engine/load-simulation.ts';
+import { runSimulation } from '../engine/run-simulation.ts';
+import type { Simulation, StartedTarget } from '../engine/simulation.ts';
+import { defaultStorePath, openStore } from '../store/duckdb-store.ts';
+import type { ActionRecord, ActorRecord, ExchangeRecord, Json, RunRecord } from '../store/records.ts';
+import { NullWriter } from '../store/null-writer.ts';
+import type { RunStore } from '../store/run-store.ts';
+import { parseDuration } from '../util/duration.ts';
+import { BeamulatorError, errorMessage } from '../util/errors.ts';
+import { version } from '../util/version.ts';
+import { ResultNormalizer, type Divergence } from './compare.ts';
+import { DivergenceTracker } from './divergence-tracker.ts';
+import { OfflineHttp } from './offline-http.ts';
+
+/** A recorded run to replay: from the store, or from a replay file. */
+export interface ReplaySource {
+  run: RunRecord;
+  actors: ActorRecord[];
+  actions: ActionRecord[];
+  exchanges: ExchangeRecord[];
+}
+
+export type ReplayMode = 'rerun' | 'log';
+
+export interface ReplayOptions {
+  /** `rerun` (default): run the simulation again from its seed. `log`: re-issue the logged actions verbatim. */
+  mode?: ReplayMode;
+  /** Serve the recorded exchanges instead of calling a target. */
+  offline?: boolean;
+  /** Log mode: keep the original's wall-clock spacing (`original`) or go as fast as possible (`fast`, default). */
+  pace?: 'original' | 'fast';
+  /** The simulation; loaded from the run's file when not given. */
+  simulation?: Simulation;
+  /** A simulation file to use instead of the one the run names. */
+  file?: string;
+  /** Url of a running target (else the simulation starts one). */
+  target?: string;
+  /** Where the replay itself is recorded (default the default store; `false` for nowhere). */
+  db?: string | RunStore | false;
+  signal?: AbortSignal;
+  hooks?: EngineHooks;
+}
+
+export interface ReplayReport {
+  replayRunId: string;
+  parentRunId: string;
+  simulation: string;
+  mode: ReplayMode;
+  offline: boolean;
+  identical: boolean;
+  /** Actions the replay made and compared. */
+  compared: number;
+  /** Actions in the original. */
+  original: number;
+  divergenceCount: number;
+  /** The first divergences in seq order (up to 50). */
+  divergences: Divergence[];
+  /** Up to 5 actions of the first divergent action's actor just before it, from the original log. */
+  context: ActionRecord[];
+  /** The simulation file changed since the run was recorded. */
+  codeChanged: boolean;
+  wallMs: number;
+}
+
+/**
+ * Replays a recorded run and compares it, action by action, with the original.
+ *
+ * @example
+ * const source = await readRunBundle(store, runId);
+ * const report = await replayRun(source, { offline: true, db: false });
+ * if (!report.identical) console.log(report.divergences[0]);
+ */
+export async function replayRun(source: ReplaySource, options: ReplayOptions = {}): Promise<ReplayReport> {
+  const started = monotonicMs();
+  const mode = options.mode ?? 'rerun';
+  const offline = options.offline ?? false;
+  const { run } = source;
+  const loaded = options.simulation ? null : await loadReplaySimulation(run, options.file);
+  const sim = options.simulation ?? loaded!.simulation;
+  const tracker = new DivergenceTracker([...source.actions].sort((a, b) => a.seq - b.seq), new ResultNormalizer(sim.replay));
+  const offlineHttp = offline ? new OfflineHttp(exchangeIndex(source.exchanges), (m) => tracker.request(m)) : undefined;
+  const comparison = () => {
+    tracker.finish();
+    return tracker.toJson(mode, offline);
+  };
+  const replayRunId = mode === 'rerun'
+    ? await rerun(sim, run, tracker, comparison, offlineHttp, loaded?.codeHash, options)
+    : await reissue(sim, source, tracker, comparison, offlineHttp, options);
+  const first = tracker.kept[0];
+  return {
+    replayRunId, parentRunId: run.runId, simulation: run.simulation, mode, offline, identical: tracker.identical,
+    compared: tracker.compared, original: source.actions.length, divergenceCount: tracker.count, divergences: tracker.kept,
+    context: first ? source.actions.filter((a) => a.actorId === first.actorId && a.seq < first.seq).sort((a, b) => a.seq - b.seq).slice(-5) : [],
+    codeChanged: Boolean(loaded && run.codeHash && loaded.codeHash !== run.codeHash),
+    wallMs: monotonicMs() - started,
+  };
+}
+
+interface RunConfig {
+  durationMs?: number;
+  maxActions?: number | null;
+  concurrency?: number;
+  overlapWindowMs?: number;
+  actionTimeoutMs?: number;
+  actors?: Record<string, number> | null;
+}
+
+async function rerun(
+  sim: Simulation, run: RunRecord, tracker: DivergenceTracker, comparison: () => Json,
+  http: HttpClientFactory | undefined, codeHash: string | undefined, options: ReplayOptions,
+): Promise<string> {
+  const config = (run.config ?? {}) as RunConfig;
+  const result = await runSimulation(sim, {
+    seed: run.seed,
+    duration: config.durationMs ?? parseDuration(sim.duration ?? '1h'),
+    ...(config.maxActions ? { maxActions: config.maxActions } : {}),
+    ...(config.concurrency ? { concurrency: config.concurrency } : {}),
+    ...(config.overlapWindowMs ? { overlapWindow: config.overlapWindowMs } : {}),
+    ...(config.actors ? { actors: config.actors } : {}),
+    ...(options.target ? { target: options.target } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(run.file ? { file: run.file } : {}),
+    ...(codeHash ? { codeHash } : {}),
+    db: options.db ?? defaultStorePath,
+    hooks: {
+      ...options.hooks,
+      onAction: (a) => {
+        tracker.check(a);
+        options.hooks?.onAction?.(a);
+      },
+    },
+    replay: { parentRunId: run.runId, ...(http ? { http } : {}), comparison },
+  });
+  return result.runId;
+}
+
+/** Log mode: the logged actions, verbatim, in seq order; no behavior code runs. */
+async function reissue(
+  sim: Simulation, source: ReplaySource, tracker: DivergenceTracker, comparison: () => Json,
+  offlineHttp: HttpClientFactory | undefined, options: ReplayOptions,
+): Promise<string> {
+  const { run } = source;
+  const actions = new Map(Object.values(sim.actions ?? {}).map((a) => [a.name, a]));
+  const ownStore = typeof options.db === 'string' || options.db === undefined;
+  const store = options.db === false ? null : typeof options.db === 'object' ? options.db : await openStore(options.db ?? defaultStorePath);
+  let target: StartedTarget | null = null;
+  let startedTarget = false;
+  let http: HttpClientFactory | null = offlineHttp ?? null;
+  try {
+    if (!http) {
+      if (options.target) target = { url: options.target };
+      else if (sim.target?.url) target = { url: sim.target.url };
+      else if (sim.target?.start) {
+        target = await sim.target.start();
+        startedTarget = true;
+      }
+      if (target) http = new HttpConnector({ baseUrl: target.url, defaultHeaders: sim.target?.headers ?? {}, timeoutMs: 30_000 });
+    }
+    const writer = store
+      ? await store.beginRun({
+        kind: 'replay', parentRunId: run.runId, simulation: run.simulation, file: run.file, seed: run.seed,
+        config: { ...(run.config as Record<string, Json>), replayMode: 'log' }, codeHash: run.codeHash, beamulatorVersion: version,
+        wallStartedAt: wallNow(), simEpoch: run.simEpoch,
+      })
+      : null;
+    const runId = writer?.runId ?? 'unrecorded';
+    for (const actor of source.actors) writer?.addActor({ ...actor, runId });
+    const timeoutMs = ((run.config ?? {}) as RunConfig).actionTimeoutMs ?? 30_000;
+    const watchdog = new ActionWatchdog(timeoutMs);
+    const wallStartUs = monotonicUs();
+    const origin = originOf(target?.url ?? '');
+    const context = {
+      runId, writer: writer ?? new NullWriter(), http, targetUrl: target?.url ?? '', actionTimeoutMs: timeoutMs, watchdog, wallStartUs,
+      relativeUrl: (url: string) => relativeUrl(origin, url),
+    };
+    let simTime = 0;
+    let stopReason = 'log-end';
+    try {
+      for (const logged of [...source.actions].sort((a, b) => a.seq - b.seq)) {
+        if (options.signal?.aborted) {
+          stopReason = 'interrupted';
+          break;
+        }
+        if (options.pace === 'original') await waitUntil(wallStartUs + logged.wallStartUs);
+        simTime = logged.simTime;
+        const action = actions.get(logged.action);
+        if (!action) {
+          tracker.check({ ...logged, action: `${logged.action} (not in the simulation)`, outcome: 'crash', error: `no action named ${logged.action}`, result: null });
+          continue;
+        }
+        const { record } = await executeAction(context, action, logged.args, { seq: logged.seq, actorId: logged.actorId, simTime: logged.simTime, step: logged.step });
+        writer?.addAction(record);
+        options.hooks?.onAction?.(record);
+        tracker.check(record);
+      }
+    } finally {
+      watchdog.stop();
+      await writer?.finish({
+        status: stopReason === 'interrupted' ? 'stopped' : 'completed', simDurationMs: simTime, stopReason, error: null, comparison: comparison(),
+      });
+    }
+    return runId;
+  } finally {
+    await http?.close();
+    if (startedTarget) await target?.stop?.();
+    if (ownStore) await store?.close();
+  }
+}
+
+async function waitUntil(monotonicTargetUs: number): Promise<void> {
+  const ms = (monotonicTargetUs - monotonicUs()) / 1000;
+  if (ms > 1) await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function loadReplaySimulation(run: RunRecord, file: string | undefined): Promise<{ simulation: Simulation; codeHash: string }> {
+  const path = file ?? run.file;
+  if (!path) {
+    throw new BeamulatorError('BEAM_USAGE', `cannot replay run ${run.runId}: it does not name its simulation file`, 'Pass it with --sim <file>');
+  }
+  try {
+    return await loadSimulation(path);
+  } catch (error) {
+    if (file) throw error;
+    throw new BeamulatorError('BEAM_SIMULATION_LOAD', `cannot replay run ${run.runId}: its simulation ${path} does not load (${errorMessage(error)})`, 'Pass the simulation with --sim <file>', { cause: error });
+  }
+}
+
+/** Recorded exchanges by (action seq, n). */
+export function exchangeIndex(exchanges: readonly ExchangeRecord[]): ExchangeSource {
+  const byKey = new Map<string, ExchangeRecord>();
+  for (const e of exchanges) byKey.set(`${e.actionSeq}:${e.n}`, e);
+  return { find: (actionSeq, n) => byKey.get(`${actionSeq}:${n}`) };
+}

@@ -1,0 +1,12 @@
+import type { RunResult } from '../engine/run-simulation.ts';
+import type { RecordedRun, SeedSource } from './recorded-run.ts';
+
+/** What `runSimulation` from `beamulator/vitest` resolves to: a finished run, read back from its store. */
+export interface RunHandle extends RecordedRun {
+  readonly kind: 'run';
+  readonly seedSource: SeedSource;
+  /** What beamulator's own runSimulation returned (status, stop reason, crashes, timings). */
+  readonly result: RunResult;
+  /** The simulation file, relative to the working directory, when known. */
+  readonly file: string | null;
+}

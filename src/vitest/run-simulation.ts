@@ -1,0 +1,131 @@
+import path from 'node:path';
+import { loadSimulation, type LoadedSimulation } from '../engine/load-simulation.ts';
+import { runSimulation as runCore, type RunOptions, type RunResult } from '../engine/run-simulation.ts';
+import { isSimulation, type Simulation } from '../engine/simulation.ts';
+import type { ActionRecord, ActorRecord, ComplaintRecord, EventRecord } from '../store/records.ts';
+import type { RunStore } from '../store/run-store.ts';
+import { parseDuration } from '../util/duration.ts';
+import { BeamulatorError } from '../util/errors.ts';
+import { keepRuns } from './keep-runs.ts';
+import { openTestStore } from './open-test-store.ts';
+import { reproduceCommand, type ReproduceSettings } from './reproduce-command.ts';
+import { resolveSeed } from './resolve-seed.ts';
+import type { RunHandle } from './run-handle.ts';
+
+/**
+ * Options of a test run: beamulator's RunOptions (seed, duration, target, concurrency, hooks, ...)
+ * except where it is recorded, which is always a store of the run's own.
+ */
+export interface TestRunOptions extends Omit<RunOptions, 'db' | 'file' | 'codeHash'> {
+  /**
+   * Keep the run in a temp DuckDB file (its path is in `run.db` and in failure messages) instead
+   * of discarding it. Default: the env var BEAMULATOR_KEEP_RUNS=1, else false.
+   */
+  keep?: boolean;
+  /** The simulation's file, so the reproduce command can be a `beamulator run` command line. */
+  file?: string;
+}
+
+/**
+ * Runs a simulation for a test: records it in a store of its own (`:memory:`, or a temp DuckDB
+ * file with `keep`), reads everything back, closes the store, and resolves to a run handle the
+ * beamulator matchers understand. The simulation's own target (if it starts one) is stopped.
+ *
+ * `sim` is a simulation, a path to a simulation file, or what `loadSimulation` returned.
+ * The seed: `options.seed`, else `BEAMULATOR_SEED`, else the simulation's, else random.
+ *
+ * @example
+ * import { runSimulation } from 'beamulator/vitest';
+ * import todo from '../examples/todo/todo.sim.ts';
+ *
+ * test('the todo app keeps its promises', async () => {
+ *   const run = await runSimulation(todo, { duration: '2h', file: 'examples/todo/todo.sim.ts' });
+ *   expect(run).toHaveNoComplaints();
+ * });
+ */
+export async function runSimulation(sim: Simulation | LoadedSimulation | string, options: TestRunOptions = {}): Promise<RunHandle> {
+  const { simulation, file, codeHash } = await resolveSimulation(sim, options.file);
+  const { keep: keepOption, file: _file, ...runOptions } = options;
+  const { seed, source: seedSource } = resolveSeed(options.seed, simulation.seed);
+  const settings: ReproduceSettings = {
+    seed,
+    durationMs: parseDuration(options.duration ?? simulation.duration ?? '1h', 'duration'),
+    ...(options.target !== undefined ? { target: options.target } : {}),
+    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+    ...(options.overlapWindow !== undefined ? { overlapWindow: options.overlapWindow } : {}),
+    ...(options.actors !== undefined ? { actors: options.actors } : {}),
+    ...(options.maxActions !== undefined ? { maxActions: options.maxActions } : {}),
+    ...(options.maxWallTime !== undefined ? { maxWallTime: options.maxWallTime } : {}),
+  };
+  const reproduce = reproduceCommand(file, settings);
+  const notes: string[] = [];
+  if (options.target !== undefined) notes.push(`the run used the target at ${options.target}: start it the same way before repeating the run`);
+  if (file === null) notes.push("the simulation's file is unknown: pass `file` in the options (or a file path) to get a `beamulator run` command");
+
+  const { store, file: dbFile } = await openTestStore(keepRuns(keepOption));
+  let result: RunResult;
+  let rows: { actors: ActorRecord[]; actions: ActionRecord[]; complaints: ComplaintRecord[]; events: EventRecord[] };
+  try {
+    result = await runCore(simulation, {
+      ...runOptions,
+      seed,
+      db: store,
+      ...(file !== null ? { file } : {}),
+      ...(codeHash !== null ? { codeHash } : {}),
+    });
+    rows = await readRows(store, result.runId);
+  } catch (error) {
+    throw withRunContext(error, simulation.name, seed, reproduce, dbFile);
+  } finally {
+    await store.close();
+  }
+  return Object.freeze({
+    kind: 'run' as const,
+    runId: result.runId,
+    simulation: simulation.name,
+    seed,
+    seedSource,
+    summary: result.summary,
+    ...rows,
+    db: dbFile,
+    reproduce,
+    notes,
+    result,
+    file,
+  });
+}
+
+async function resolveSimulation(sim: Simulation | LoadedSimulation | string, fileOption: string | undefined): Promise<{ simulation: Simulation; file: string | null; codeHash: string | null }> {
+  if (typeof sim === 'string') {
+    const loaded = await loadSimulation(sim);
+    return { simulation: loaded.simulation, file: displayPath(fileOption ?? loaded.file), codeHash: loaded.codeHash };
+  }
+  if (isSimulation(sim)) return { simulation: sim, file: fileOption !== undefined ? displayPath(fileOption) : null, codeHash: null };
+  if (typeof sim === 'object' && sim !== null && isSimulation((sim as LoadedSimulation).simulation)) {
+    return { simulation: sim.simulation, file: displayPath(fileOption ?? sim.file), codeHash: sim.codeHash ?? null };
+  }
+  throw new BeamulatorError('BEAM_SIMULATION_INVALID', 'cannot run: the value given is not a simulation',
+    'Pass what defineSimulation returned, a simulation file path, or what loadSimulation returned');
+}
+
+/** A path relative to the working directory (where `npx beamulator` would run), if it is inside it. */
+function displayPath(file: string): string {
+  const rel = path.relative(process.cwd(), path.resolve(file));
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : path.resolve(file);
+}
+
+async function readRows(store: RunStore, runId: string) {
+  const [actors, actions, complaints, events] = await Promise.all([
+    store.actors(runId), store.actions(runId), store.complaints(runId), store.events(runId),
+  ]);
+  return { actors, actions, complaints, events };
+}
+
+/** Adds the seed and the reproduce command to an error from the run, so a failing test shows them. */
+function withRunContext(error: unknown, simulation: string, seed: string, reproduce: string, dbFile: string | null): unknown {
+  if (!(error instanceof Error)) return error;
+  const lines = [`  simulation ${simulation}`, `  seed       ${seed}`, `  reproduce  ${reproduce}`];
+  if (dbFile !== null) lines.push(`  db         ${dbFile}`);
+  error.message = `${error.message}\n${lines.join('\n')}`;
+  return error;
+}

@@ -1,0 +1,60 @@
+import type { MatcherState } from 'vitest';
+import { errorMessage } from '../util/errors.ts';
+import type { MatcherOutcome } from './matcher-outcome.ts';
+import type { RecordedRun } from './recorded-run.ts';
+import { requireRecordedRun } from './require-recorded-run.ts';
+import { runFooter } from './run-footer.ts';
+
+/**
+ * A check over a whole recorded run. Return `true` or nothing when it holds; `false`, or a string
+ * saying why, when it does not. Throwing (an `expect` inside, say) counts as not holding.
+ * Synchronous: everything the run recorded is already loaded on the handle.
+ *
+ * @example
+ * const everyTodoCreatedOnce: Invariant = (run) => {
+ *   const titles = run.actions.filter((a) => a.action === 'createTodo').map((a) => JSON.stringify(a.args));
+ *   if (new Set(titles).size !== titles.length) return 'a todo was created twice';
+ * };
+ */
+export type Invariant<R extends RecordedRun = RecordedRun> = (run: R) => boolean | string | void;
+
+/**
+ * `expect(run).toSatisfyInvariant(invariant, description?)`. Named so because vitest already has
+ * a built-in `toSatisfy(predicate)` with different rules (only a truthy return passes).
+ */
+export function toSatisfyInvariant(this: MatcherState, received: unknown, invariant: Invariant<any>, description?: string): MatcherOutcome {
+  const run = requireRecordedRun(received, 'toSatisfyInvariant');
+  if (typeof invariant !== 'function') {
+    throw new TypeError(`expect(run).toSatisfyInvariant(): the invariant must be a function (run) => boolean | string | void, got ${typeof invariant}`);
+  }
+  const name = description ?? (invariant.name || 'invariant');
+  let reason: string | null;
+  try {
+    reason = verdict(invariant(run), name);
+  } catch (error) {
+    if (error instanceof TypeError && error.message.startsWith('expect(run).toSatisfyInvariant()')) throw error;
+    reason = `it threw: ${errorMessage(error)}`;
+  }
+  const footer = runFooter(run, this);
+  return {
+    pass: reason === null,
+    message: () => this.isNot
+      ? `expected run not to satisfy ${quoted(name)}, but it did\n${footer}`
+      : `expected run to satisfy ${quoted(name)}, but it did not: ${reason}\n${footer}`,
+  };
+}
+
+/** null when the invariant holds, else the reason it does not. */
+function verdict(value: unknown, name: string): string | null {
+  if (value === undefined || value === null || value === true) return null;
+  if (value === false) return 'it returned false';
+  if (typeof value === 'string') return value === '' ? 'it returned an empty reason' : value;
+  if (typeof (value as { then?: unknown }).then === 'function') {
+    throw new TypeError(`expect(run).toSatisfyInvariant(): ${quoted(name)} returned a promise; invariants are synchronous (the run's rows are already loaded on the handle)`);
+  }
+  throw new TypeError(`expect(run).toSatisfyInvariant(): ${quoted(name)} returned ${typeof value}; return true/nothing when it holds, false or a reason when it does not`);
+}
+
+function quoted(name: string): string {
+  return name === 'invariant' ? 'the invariant' : `invariant "${name}"`;
+}

@@ -1,0 +1,9 @@
+import { expect, it } from 'vitest';
+// The specifier users write: resolved through package.json "exports" (package self-reference).
+import { runSimulation, setupMatchers } from 'beamulator/vitest';
+import * as direct from '../../src/vitest/index.ts';
+
+it("'beamulator/vitest' resolves to src/vitest/index.ts", () => {
+  expect(runSimulation).toBe(direct.runSimulation);
+  expect(setupMatchers).toBe(direct.setupMatchers);
+});
