@@ -29,6 +29,12 @@ export type { RunStore, RunWriter } from './store/run-store.ts';
 export type {
   ActionRecord, ActorRecord, ComplaintRecord, EventRecord, ExchangeRecord, Json, Outcome, RunRecord, RunSummary, Severity,
 } from './store/records.ts';
+export { replayRun, exchangeIndex } from './replay/replay-run.ts';
+export type { ReplayOptions, ReplayReport, ReplaySource, ReplayMode } from './replay/replay-run.ts';
+export type { Divergence, DivergenceKind } from './replay/compare.ts';
+export { readRunBundle, readReplayFile, writeReplayFile, importBundle, exportParquet } from './replay/replay-file.ts';
+export type { ReplayBundle } from './replay/replay-file.ts';
+export type { ReplayRules } from './engine/simulation.ts';
 export { parseDuration, formatDuration } from './util/duration.ts';
 export type { Duration } from './util/duration.ts';
 export { BeamulatorError, ExitCode, isBeamulatorError } from './util/errors.ts';

@@ -27,7 +27,7 @@ import type { ExchangeRecord } from '../../src/store/records.ts';
 
 const MS = Number(process.env.MS ?? 250);
 const WARMUP = Number(process.env.WARMUP ?? 50);
-const ROUNDS = Number(process.env.ROUNDS ?? 2);
+const ROUNDS = Number(process.env.ROUNDS ?? 1);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 32);
 
 const serverSource = `

@@ -73,6 +73,7 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
     .option('--db <path>', 'run store (the replay is recorded there too)', defaultStorePath)
     .option('-t, --target <url>', 'url of a running target (instead of the one the simulation starts)')
     .option('--sim <file>', "simulation file to use instead of the one the run names")
+    .option('--allow-edited', 'accept a replay file that was edited after export')
     .option('--json', 'print the report as JSON')
     .action(async (ref: string, opts) => {
       const { replayCommand } = await import('./replay-command.ts');

@@ -14,6 +14,7 @@ export interface ReplayCommandOptions {
   target?: string;
   sim?: string;
   json?: boolean;
+  allowEdited?: boolean;
 }
 
 /** `beamulator replay <run-id | file.json>`: replay, compare, report; exit 7 when it diverged. */
@@ -28,7 +29,7 @@ export async function replayCommand(ref: string, opts: ReplayCommandOptions, out
     throw new BeamulatorError('BEAM_USAGE', 'cannot replay offline against a target', 'Drop --offline to call the target, or drop --target');
   }
   const fromFile = ref.endsWith('.json') || existsSync(ref);
-  const bundle = fromFile ? await readReplayFile(ref) : null;
+  const bundle = fromFile ? await readReplayFile(ref, { allowEdited: Boolean(opts.allowEdited) }) : null;
   const store = await openStore(opts.db);
   const controller = new AbortController();
   const onSigint = () => controller.abort();

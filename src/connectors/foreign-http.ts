@@ -83,6 +83,7 @@ type ResponseArgs = HttpRequestEventMap['response'][0];
 
 /** A recording request between its start and its recorded end. */
 interface Pending {
+  requestId: string;
   scope: ActionScope;
   n: number;
   method: string;
@@ -221,7 +222,7 @@ export class ForeignHttp {
     if (!scope) return; // outside any action: passthrough, unrecorded
     const n = scope.nextExchange();
     const entry: Pending = {
-      scope, n, method: request.method, url: request.url, requestHeaders: headerRecord(request.headers),
+      requestId, scope, n, method: request.method, url: request.url, requestHeaders: headerRecord(request.headers),
       requestBody: readRequestBody(request), wallStartUs: monotonicUs(), error: null, settled: false,
     };
     this.#pending.set(requestId, entry);
@@ -238,7 +239,6 @@ export class ForeignHttp {
       raw.socket?.once('error', (error) => { entry.error ??= describeError(error); });
       raw.once('close', () => {
         if (!entry.settled) this.#fail(entry, entry.error ?? 'the request was closed before a response arrived (aborted)');
-        this.#pending.delete(requestId);
       });
     }
   }
@@ -247,7 +247,7 @@ export class ForeignHttp {
     const entry = this.#pending.get(requestId);
     if (!entry || entry.settled) return;
     entry.settled = true;
-    this.#pending.delete(requestId);
+    this.#pending.delete(entry.requestId);
     // Not awaited: the client gets its response while the copy is read here (an awaited
     // listener would hold the response back until the whole body arrived).
     void this.#finishRecording(kind, entry, response);
@@ -278,6 +278,7 @@ export class ForeignHttp {
   #fail(entry: Pending, error: string): void {
     if (entry.settled) return;
     entry.settled = true;
+    this.#pending.delete(entry.requestId);
     const durationMs = (monotonicUs() - entry.wallStartUs) / 1000;
     void entry.requestBody.then((requestBody) => this.#record(entry, {
       protocol: 'http', method: entry.method, url: entry.url, requestHeaders: entry.requestHeaders, requestBody,

@@ -89,6 +89,7 @@ export interface HttpClient {
  * (recorded answers) both implement it; the engine does not know which it has.
  */
 export interface HttpClientFactory {
-  client(recorder: (exchange: HttpExchange) => void, signal: AbortSignal, actionSeq: number): HttpClient;
+  /** `signal` is lazy: an AbortSignal costs more than an offline action, so it is made only when asked for. */
+  client(recorder: (exchange: HttpExchange) => void, signal: () => AbortSignal, actionSeq: number): HttpClient;
   close(): Promise<void>;
 }

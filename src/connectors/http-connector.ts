@@ -67,11 +67,12 @@ export class HttpConnector {
   /**
    * A client for ONE action execution; each exchange (failed ones too) goes to `recorder`.
    * Aborting `signal` (the action timed out or the run stopped) cancels its requests in flight.
+   * It may be given lazily, as a function: it is then made only when a request is sent.
    *
    * @example
    * const http = connector.client((exchange) => store.addExchange({ runId, actionSeq, n: n++, ...exchange }));
    */
-  client(recorder: ExchangeRecorder, signal?: AbortSignal): HttpClient {
+  client(recorder: ExchangeRecorder, signal?: AbortSignal | (() => AbortSignal)): HttpClient {
     return new ConnectorHttpClient(this.#transport, recorder, signal);
   }
 
@@ -147,7 +148,7 @@ class ConnectorHttpClient implements HttpClient {
   constructor(
     readonly transport: Transport,
     readonly recorder: ExchangeRecorder,
-    readonly signal?: AbortSignal,
+    readonly signal?: AbortSignal | (() => AbortSignal),
   ) {}
 
   get(path: string, options?: HttpRequestOptions): Promise<HttpResponse> {
@@ -206,7 +207,7 @@ class ConnectorHttpClient implements HttpClient {
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
         // undici's own timeouts tick at ~0.5s and may fire up to ~1s late; short ones get an exact timer.
-        signal: requestSignal(this.signal, timeoutMs),
+        signal: requestSignal(typeof this.signal === 'function' ? this.signal() : this.signal, timeoutMs),
       });
       responseHeaders = joinMultiValues(response.headers);
       body = await response.body.text();

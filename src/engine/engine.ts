@@ -3,7 +3,7 @@ import { VirtualClock } from '../clock/virtual-clock.ts';
 import { monotonicMs } from '../clock/wall-clock.ts';
 import type { HttpClientFactory } from '../connectors/http-client.ts';
 import { originOf, relativeUrl } from '../connectors/relative-url.ts';
-import { SeededRng } from '../rng/seeded-rng.ts';
+import type { Rng } from '../rng/rng.ts';
 import type {
   ActionRecord, ComplaintRecord, EventKind, Json, Outcome, RunSummary, Severity,
 } from '../store/records.ts';
@@ -41,6 +41,16 @@ export interface EngineOptions {
   maxCrashesInARow: number;
   /** Override actor counts by behavior name. */
   counts?: Record<string, number>;
+  /** Replace the population (fuzzing generates one). */
+  population?: Simulation['population'];
+  /** Each actor's random stream (default: seeded from `(seed, actorId)`; fuzzing uses tapes). */
+  rngFor?: (actorId: number) => Rng;
+  /**
+   * Overlap drawn from the actors' own streams: after popping an event, its actor draws how many
+   * of the next events (0..maxSpan, 0 = none) run concurrently with it, among those due within
+   * `maxLatencyMs`. Used by fuzzing, where the draws come from the actor's tape and shrink to serial.
+   */
+  overlap?: { maxSpan: number; maxLatencyMs: number };
   signal?: AbortSignal;
   hooks?: EngineHooks;
   /** How often progress is reported, wall ms (default 500). */
@@ -105,12 +115,13 @@ export class Engine {
   get http(): HttpClientFactory | null { return this.options.http; }
   get targetUrl(): string { return this.options.targetUrl; }
   get actionTimeoutMs(): number { return this.options.actionTimeoutMs; }
+  get foreignHttp(): boolean { return Boolean(this.options.sim.foreignHttp); }
   readonly watchdog: ActionWatchdog;
 
   /** Spawns the population and runs until a limit, an interrupt, or no actor is left. */
   async run(): Promise<EngineResult> {
     const { options } = this;
-    for (const spawn of buildPopulation(options.sim, options.seed, options.counts)) {
+    for (const spawn of buildPopulation(options.sim, options.seed, options.counts, options.rngFor, options.population)) {
       this.#spawn(spawn.behavior, spawn.name, spawn.config, spawn.tags, spawn.arrival, spawn.rngFor);
     }
     this.hooks.onRunStart?.({
@@ -153,7 +164,9 @@ export class Engine {
       }
       if (this.summary.actions >= maxActions) return this.#limit('max-actions');
       this.step++;
-      if (concurrency === 1) {
+      if (options.overlap) {
+        await this.#dispatchDrawnOverlap(options.overlap.maxSpan, Math.min(t + options.overlap.maxLatencyMs, durationMs));
+      } else if (concurrency === 1) {
         queue.pop();
         this.clock.advanceTo(t);
         const pending = this.#dispatch(this.actors[queue.poppedActor]!, queue.poppedKind, t);
@@ -192,6 +205,21 @@ export class Engine {
     if (batch.length > 0) await Promise.all(batch);
   }
 
+  /** Each popped event's actor draws how many following events join the batch (prototype's "actor-span"). */
+  async #dispatchDrawnOverlap(maxSpan: number, until: number): Promise<void> {
+    const { queue } = this;
+    const batch: Promise<void>[] = [];
+    for (let left = 1; left > 0 && queue.size > 0 && queue.peekTime() <= until; left--) {
+      queue.pop();
+      const actor = this.actors[queue.poppedActor]!;
+      this.clock.advanceTo(queue.poppedTime);
+      left = Math.max(left, 1 + actor.rng.int(0, maxSpan));
+      const pending = this.#dispatch(actor, queue.poppedKind, queue.poppedTime);
+      if (pending) batch.push(pending);
+    }
+    if (batch.length > 0) await Promise.all(batch);
+  }
+
   /**
    * Runs an actor until it parks (ctx.sleep) or its turn ends. Returns undefined when that
    * already happened synchronously, else a promise that resolves when it happens.
@@ -199,7 +227,7 @@ export class Engine {
   #dispatch(actor: Actor, kind: number, time: number): Promise<void> | undefined {
     actor.now = time;
     actor.park = parkedSynchronously;
-    if (this.options.concurrency === 1) this.#current = actor;
+    if (this.options.concurrency === 1 && !this.options.overlap) this.#current = actor;
     else this.#inFlight.push(actor);
     if (kind === RESUME) {
       const wake = actor.wake!;
@@ -248,6 +276,10 @@ export class Engine {
     if (isStop(wait)) {
       actor.stopped = true;
       this.recordEvent(actor, 'stop', { reason: wait.reason ?? null });
+    } else if (actor.rng.retired) {
+      // A tape-backed actor whose choices ran out: retiring it (instead of zero-filling) lets shrinking reach true minima.
+      actor.stopped = true;
+      this.recordEvent(actor, 'retire', { turn: actor.turns });
     } else {
       let ms: number;
       try {
@@ -331,7 +363,7 @@ export class Engine {
     });
   }
 
-  #spawn(behavior: Behavior, name: string, config: unknown, tags: readonly string[], arrival: number | ((rng: SeededRng) => number), rngFor: (id: number) => SeededRng): void {
+  #spawn(behavior: Behavior, name: string, config: unknown, tags: readonly string[], arrival: number | ((rng: Rng) => number), rngFor: (id: number) => Rng): void {
     const id = this.actors.length;
     const rng = rngFor(id);
     const rngState = rng.getState();

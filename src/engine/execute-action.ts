@@ -2,7 +2,8 @@ import type { Action, ActionIO } from '../actions/action.ts';
 import type { ActionFailure } from '../actions/action-failure.ts';
 import { monotonicUs } from '../clock/wall-clock.ts';
 import { ConnectorError } from '../connectors/connector-error.ts';
-import type { HttpClient, HttpClientFactory } from '../connectors/http-client.ts';
+import { actionScope, type ActionScope } from '../connectors/action-scope.ts';
+import type { HttpClient, HttpClientFactory, HttpExchange } from '../connectors/http-client.ts';
 import type { ActionRecord, Json, Outcome } from '../store/records.ts';
 import type { RunWriter } from '../store/run-store.ts';
 import { errorMessage } from '../util/errors.ts';
@@ -21,6 +22,8 @@ export interface ActionRunContext {
   wallStartUs: number;
   /** Stores target urls by path (see Engine.relativeUrl). */
   relativeUrl(url: string): string;
+  /** Run action code inside an ActionScope, so interceptors can record or serve foreign HTTP clients. */
+  foreignHttp: boolean;
 }
 
 /** Where in the run the action happens: everything of its record except what running it tells. */
@@ -39,13 +42,16 @@ export async function executeAction<A, R>(run: ActionRunContext, action: Action<
   const { writer, runId } = run;
   const seq = place.seq;
   let n = 0;
-  const controller = new AbortController();
-  const http: HttpClient = run.http
-    ? run.http.client((exchange) => writer.addExchange({
-      ...exchange, url: run.relativeUrl(exchange.url), wallStartUs: exchange.wallStartUs - run.wallStartUs, runId, actionSeq: seq, n: n++,
-    }), controller.signal, seq)
-    : noTarget;
-  const io: ActionIO = { http, targetUrl: run.targetUrl, signal: controller.signal };
+  // Made only when something asks for the signal: an AbortController costs more than an offline action.
+  let controller: AbortController | undefined;
+  const signal = () => (controller ??= new AbortController()).signal;
+  const record = (exchange: HttpExchange, index: number) => writer.addExchange({
+    ...exchange, url: run.relativeUrl(exchange.url), wallStartUs: exchange.wallStartUs - run.wallStartUs, runId, actionSeq: seq, n: index,
+  });
+  const http: HttpClient = run.http ? run.http.client((exchange) => record(exchange, n++), signal, seq) : noTarget;
+  // Foreign clients number their requests from the same counter, when they start.
+  const scope: ActionScope | null = run.foreignHttp ? { actionSeq: seq, nextExchange: () => n++, record: (index, exchange) => record(exchange, index) } : null;
+  const io: ActionIO = { http, targetUrl: run.targetUrl, get signal() { return signal(); } };
   const timeoutMs = action.timeoutMs ?? run.actionTimeoutMs;
   const wallStart = monotonicUs();
   let outcome: Outcome = 'ok';
@@ -56,10 +62,10 @@ export async function executeAction<A, R>(run: ActionRunContext, action: Action<
   try {
     value = await new Promise<R>((resolve, reject) => {
       watched = run.watchdog.watch(timeoutMs, () => {
-        controller.abort();
+        controller?.abort();
         reject(new ConnectorError(`action ${action.name} did not finish within ${timeoutMs}ms`, 'timeout'));
       });
-      action.run(args, io).then(resolve, reject);
+      (scope ? actionScope.run(scope, () => action.run(args, io)) : action.run(args, io)).then(resolve, reject);
     });
     result = toJson(value);
   } catch (thrown) {

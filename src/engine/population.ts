@@ -1,3 +1,4 @@
+import type { Rng } from '../rng/rng.ts';
 import { SeededRng } from '../rng/seeded-rng.ts';
 import { parseDuration } from '../util/duration.ts';
 import { BeamulatorError } from '../util/errors.ts';
@@ -10,17 +11,21 @@ export interface Spawn {
   name: string;
   config: unknown;
   tags: readonly string[];
-  arrival: number | ((rng: SeededRng) => number);
-  rngFor: (actorId: number) => SeededRng;
+  arrival: number | ((rng: Rng) => number);
+  rngFor: (actorId: number) => Rng;
 }
 
 /**
  * Expands the population into actors, in a fixed order (entries in order, then index), so actor
- * ids and streams are the same every run. `counts` overrides counts by behavior name.
+ * ids and streams are the same every run. `counts` overrides counts by behavior name; fuzzing
+ * replaces the streams (`rngFor`) and the population itself.
  */
-export function buildPopulation(sim: Simulation, seed: string, counts?: Record<string, number>): Spawn[] {
-  const rngFor = (actorId: number) => SeededRng.forActor(seed, actorId);
-  const entries = sim.population.map((entry) => ({ entry, behavior: resolveBehavior(sim, entry.behavior) }));
+export function buildPopulation(
+  sim: Simulation, seed: string, counts?: Record<string, number>,
+  rngFor: (actorId: number) => Rng = (actorId) => SeededRng.forActor(seed, actorId),
+  population: Simulation['population'] = sim.population,
+): Spawn[] {
+  const entries = population.map((entry) => ({ entry, behavior: resolveBehavior(sim, entry.behavior) }));
   if (counts) {
     for (const name of Object.keys(counts)) {
       if (!entries.some((e) => e.behavior.name === name)) {

@@ -1,10 +1,13 @@
 import { defaultSimEpoch } from '../clock/virtual-clock.ts';
 import { monotonicMs, wallNow } from '../clock/wall-clock.ts';
+import type { ExchangeSource } from '../connectors/action-scope.ts';
+import type { ForeignHttp } from '../connectors/foreign-http.ts';
 import type { HttpClientFactory } from '../connectors/http-client.ts';
 import { HttpConnector } from '../connectors/http-connector.ts';
 import { normalizeSeed } from '../rng/seed.ts';
 import { defaultStorePath, openStore } from '../store/duckdb-store.ts';
 import { NullWriter } from '../store/null-writer.ts';
+import type { Rng } from '../rng/rng.ts';
 import type { Json, RunStatus, RunSummary } from '../store/records.ts';
 import type { RunStore, RunWriter } from '../store/run-store.ts';
 import { parseDuration, type Duration } from '../util/duration.ts';
@@ -34,6 +37,16 @@ export interface RunOptions {
   target?: string;
   /** Override actor counts by behavior name. */
   actors?: Record<string, number>;
+  /** Replace the simulation's population (fuzzing generates one). */
+  population?: Simulation['population'];
+  /** Each actor's random stream (default: seeded; fuzzing passes tape-backed ones). */
+  rngFor?: (actorId: number) => Rng;
+  /** Overlap drawn from the actors' own streams (fuzzing); see EngineOptions.overlap. */
+  overlap?: { maxSpan: number; maxLatencyMs: number };
+  /** `fuzz` for runs made by the fuzzer (default `run`). */
+  kind?: 'run' | 'fuzz';
+  /** Extra data stored in the run's config under `meta` (the fuzzer stores the failing spec there). */
+  meta?: Json;
   /** Abort to stop the run gracefully (everything recorded so far is kept). */
   signal?: AbortSignal;
   hooks?: EngineHooks;
@@ -49,6 +62,11 @@ export interface ReplayRecording {
   parentRunId: string;
   /** Offline replay: answers requests from the recording instead of a target. */
   http?: HttpClientFactory;
+  /** Offline replay: the url the original run's target had (actions that build urls themselves still get one). */
+  targetUrl?: string;
+  /** Offline replay of a simulation with `foreignHttp`: the recording, and where request mismatches go. */
+  exchanges?: ExchangeSource;
+  onRequestMismatch?: (mismatch: { actionSeq: number; n: number; expected: { method: string; url: string }; actual: { method: string; url: string } }) => void;
   /** The comparison with the parent, stored with the run when it finishes. */
   comparison(): Json;
 }
@@ -110,10 +128,13 @@ export async function runSimulation(sim: Simulation, options: RunOptions = {}): 
   let startedTarget = false;
   let http: HttpClientFactory | null = null;
   let writer: RunWriter = new NullWriter();
+  const foreign = sim.foreignHttp ? await foreignHttpFor(options.replay) : null;
   try {
+    foreign?.apply();
     if (!options.replay?.http) ({ target, started: startedTarget } = await resolveTarget(sim, options.target));
     if (options.replay?.http) {
       http = options.replay.http;
+      target = { url: options.replay.targetUrl ?? 'http://offline.invalid' };
     } else if (target) {
       http = new HttpConnector({ baseUrl: target.url, connections: sim.target?.connections ?? 64, defaultHeaders: sim.target?.headers ?? {}, timeoutMs: settings.actionTimeoutMs });
     }
@@ -122,16 +143,21 @@ export async function runSimulation(sim: Simulation, options: RunOptions = {}): 
       concurrency, overlapWindowMs: settings.overlapWindowMs, actionTimeoutMs: settings.actionTimeoutMs,
       restartDelayMs: settings.restartDelayMs, maxCrashesInARow: settings.maxCrashesInARow, targetUrl: target?.url ?? null,
       actors: options.actors ?? null,
+      overlap: options.overlap ?? null,
+      meta: options.meta ?? null,
     };
     writer = store
       ? await store.beginRun({
-        kind: options.replay ? 'replay' : 'run', parentRunId: options.replay?.parentRunId ?? null, simulation: sim.name, file: options.file ?? null, seed, config,
+        kind: options.replay ? 'replay' : options.kind ?? 'run', parentRunId: options.replay?.parentRunId ?? null, simulation: sim.name, file: options.file ?? null, seed, config,
         codeHash: options.codeHash ?? null, beamulatorVersion: version, wallStartedAt: wallNow(), simEpoch: settings.simEpoch,
       })
       : new NullWriter();
     const engine = new Engine({
       ...settings, sim, runId: writer.runId, seed, writer, http, targetUrl: target?.url ?? '',
       ...(options.actors ? { counts: options.actors } : {}),
+      ...(options.population ? { population: options.population } : {}),
+      ...(options.rngFor ? { rngFor: options.rngFor } : {}),
+      ...(options.overlap ? { overlap: options.overlap } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.hooks ? { hooks: options.hooks } : {}),
     });
@@ -152,6 +178,7 @@ export async function runSimulation(sim: Simulation, options: RunOptions = {}): 
       simDurationMs: outcome.simDurationMs, wallMs: monotonicMs() - wallStart, db: store?.path ?? null, targetUrl: target?.url ?? null,
     };
   } finally {
+    foreign?.dispose();
     await http?.close();
     if (startedTarget) await target?.stop?.();
     if (ownStore) await store?.close();
@@ -175,4 +202,12 @@ async function resolveTarget(sim: Simulation, url: string | undefined): Promise<
   } catch (error) {
     throw new BeamulatorError('BEAM_TARGET', `cannot start the target of '${sim.name}': ${errorMessage(error)}`, 'Fix target.start, or point at a running target with --target <url>', { cause: error });
   }
+}
+
+/** Interceptors for foreign HTTP clients: recording, or serving the recording in an offline replay. */
+export async function foreignHttpFor(replay: Pick<ReplayRecording, 'exchanges' | 'onRequestMismatch'> | undefined): Promise<ForeignHttp> {
+  // Loaded only when asked for: msw's interceptors patch globals and cost start-up time.
+  const { ForeignHttp } = await import('../connectors/foreign-http.ts');
+  if (!replay?.exchanges) return ForeignHttp.record();
+  return ForeignHttp.serve(replay.exchanges, replay.onRequestMismatch ? { onMismatch: replay.onRequestMismatch } : {});
 }

@@ -85,6 +85,12 @@ export interface SimulationSpec {
   startAt?: string | number;
   /** How `beamulator replay` compares results (ignored fields, normalizers). */
   replay?: ReplayRules;
+  /**
+   * Also record the HTTP of clients the actions bring themselves (global fetch, node:http, SDKs),
+   * and serve it back in offline replays, through msw's interceptors. Costs: fetch at ~0.45x its
+   * speed, node:http at ~0.1x and a new TCP connection per request. `ctx.http` needs none of it.
+   */
+  foreignHttp?: boolean;
 }
 
 /** A validated simulation, ready to run. */

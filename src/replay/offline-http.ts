@@ -27,7 +27,7 @@ export class OfflineHttp implements HttpClientFactory {
     readonly onMismatch: (mismatch: RequestMismatch) => void,
   ) {}
 
-  client(recorder: (exchange: HttpExchange) => void, _signal: AbortSignal, actionSeq: number): HttpClient {
+  client(recorder: (exchange: HttpExchange) => void, _signal: () => AbortSignal, actionSeq: number): HttpClient {
     return new OfflineClient(this, recorder, actionSeq);
   }
 

@@ -6,8 +6,9 @@ import { originOf, relativeUrl } from '../connectors/relative-url.ts';
 import { ActionWatchdog } from '../engine/action-watchdog.ts';
 import type { EngineHooks } from '../engine/engine-hooks.ts';
 import { executeAction } from '../engine/execute-action.ts';
+import { fuzzSpecOfConfig, specRunOptions } from '../engine/fuzz-spec.ts';
 import { loadSimulation } from '../engine/load-simulation.ts';
-import { runSimulation } from '../engine/run-simulation.ts';
+import { foreignHttpFor, runSimulation } from '../engine/run-simulation.ts';
 import type { Simulation, StartedTarget } from '../engine/simulation.ts';
 import { defaultStorePath, openStore } from '../store/duckdb-store.ts';
 import type { ActionRecord, ActorRecord, ExchangeRecord, Json, RunRecord } from '../store/records.ts';
@@ -18,7 +19,7 @@ import { BeamulatorError, errorMessage } from '../util/errors.ts';
 import { version } from '../util/version.ts';
 import { ResultNormalizer, type Divergence } from './compare.ts';
 import { DivergenceTracker } from './divergence-tracker.ts';
-import { OfflineHttp } from './offline-http.ts';
+import { OfflineHttp, type RequestMismatch } from './offline-http.ts';
 
 /** A recorded run to replay: from the store, or from a replay file. */
 export interface ReplaySource {
@@ -86,14 +87,16 @@ export async function replayRun(source: ReplaySource, options: ReplayOptions = {
   const loaded = options.simulation ? null : await loadReplaySimulation(run, options.file);
   const sim = options.simulation ?? loaded!.simulation;
   const tracker = new DivergenceTracker([...source.actions].sort((a, b) => a.seq - b.seq), new ResultNormalizer(sim.replay));
-  const offlineHttp = offline ? new OfflineHttp(exchangeIndex(source.exchanges), (m) => tracker.request(m)) : undefined;
+  const exchanges = exchangeIndex(source.exchanges);
+  const offlineHttp = offline ? new OfflineHttp(exchanges, (m) => tracker.request(m)) : undefined;
+  const foreignServe = offline ? { exchanges, onRequestMismatch: (m: RequestMismatch) => tracker.request(m) } : {};
   const comparison = () => {
     tracker.finish();
     return tracker.toJson(mode, offline);
   };
   const replayRunId = mode === 'rerun'
-    ? await rerun(sim, run, tracker, comparison, offlineHttp, loaded?.codeHash, options)
-    : await reissue(sim, source, tracker, comparison, offlineHttp, options);
+    ? await rerun(sim, run, tracker, comparison, offlineHttp, foreignServe, loaded?.codeHash, options)
+    : await reissue(sim, source, tracker, comparison, offlineHttp, foreignServe, options);
   const first = tracker.kept[0];
   return {
     replayRunId, parentRunId: run.runId, simulation: run.simulation, mode, offline, identical: tracker.identical,
@@ -115,11 +118,14 @@ interface RunConfig {
 
 async function rerun(
   sim: Simulation, run: RunRecord, tracker: DivergenceTracker, comparison: () => Json,
-  http: HttpClientFactory | undefined, codeHash: string | undefined, options: ReplayOptions,
+  http: HttpClientFactory | undefined, foreignServe: ForeignServe, codeHash: string | undefined, options: ReplayOptions,
 ): Promise<string> {
   const config = (run.config ?? {}) as RunConfig;
+  // A fuzz run is replayed from its stored spec (population + tapes), not from its seed.
+  const fuzz = fuzzSpecOfConfig(run.config);
   const result = await runSimulation(sim, {
     seed: run.seed,
+    ...(fuzz ? specRunOptions(fuzz.spec, fuzz.options) : {}),
     duration: config.durationMs ?? parseDuration(sim.duration ?? '1h'),
     ...(config.maxActions ? { maxActions: config.maxActions } : {}),
     ...(config.concurrency ? { concurrency: config.concurrency } : {}),
@@ -137,7 +143,7 @@ async function rerun(
         options.hooks?.onAction?.(a);
       },
     },
-    replay: { parentRunId: run.runId, ...(http ? { http } : {}), comparison },
+    replay: { parentRunId: run.runId, ...(http ? { http, targetUrl: recordedTargetUrl(run) } : {}), ...foreignServe, comparison },
   });
   return result.runId;
 }
@@ -145,7 +151,7 @@ async function rerun(
 /** Log mode: the logged actions, verbatim, in seq order; no behavior code runs. */
 async function reissue(
   sim: Simulation, source: ReplaySource, tracker: DivergenceTracker, comparison: () => Json,
-  offlineHttp: HttpClientFactory | undefined, options: ReplayOptions,
+  offlineHttp: HttpClientFactory | undefined, foreignServe: ForeignServe, options: ReplayOptions,
 ): Promise<string> {
   const { run } = source;
   const actions = new Map(Object.values(sim.actions ?? {}).map((a) => [a.name, a]));
@@ -154,8 +160,12 @@ async function reissue(
   let target: StartedTarget | null = null;
   let startedTarget = false;
   let http: HttpClientFactory | null = offlineHttp ?? null;
+  const foreign = sim.foreignHttp ? await foreignHttpFor(foreignServe) : null;
   try {
-    if (!http) {
+    foreign?.apply();
+    if (http) {
+      target = { url: recordedTargetUrl(run) };
+    } else {
       if (options.target) target = { url: options.target };
       else if (sim.target?.url) target = { url: sim.target.url };
       else if (sim.target?.start) {
@@ -179,7 +189,7 @@ async function reissue(
     const origin = originOf(target?.url ?? '');
     const context = {
       runId, writer: writer ?? new NullWriter(), http, targetUrl: target?.url ?? '', actionTimeoutMs: timeoutMs, watchdog, wallStartUs,
-      relativeUrl: (url: string) => relativeUrl(origin, url),
+      relativeUrl: (url: string) => relativeUrl(origin, url), foreignHttp: Boolean(sim.foreignHttp),
     };
     let simTime = 0;
     let stopReason = 'log-end';
@@ -209,11 +219,19 @@ async function reissue(
     }
     return runId;
   } finally {
+    foreign?.dispose();
     await http?.close();
     if (startedTarget) await target?.stop?.();
     if (ownStore) await store?.close();
   }
 }
+
+/** The target url of the original run, or a placeholder that never resolves (offline replays open no socket). */
+function recordedTargetUrl(run: RunRecord): string {
+  return ((run.config ?? {}) as { targetUrl?: string | null }).targetUrl ?? 'http://offline.invalid';
+}
+
+type ForeignServe = { exchanges?: ExchangeSource; onRequestMismatch?: (m: RequestMismatch) => void };
 
 async function waitUntil(monotonicTargetUs: number): Promise<void> {
   const ms = (monotonicTargetUs - monotonicUs()) / 1000;

@@ -43,6 +43,8 @@ export interface Rng {
   beginTurn(): void;
   /** A JSON snapshot of the stream's position, to restart it exactly. */
   getState(): RngState;
+  /** True when a tape-backed stream has run out of choices and its actor should retire. */
+  readonly retired?: boolean;
 }
 
 /** Serializable rng position. */

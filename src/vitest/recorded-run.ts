@@ -29,6 +29,8 @@ export interface RecordedRun {
   readonly db: string | null;
   /** The exact command (or call) that repeats the run. */
   readonly reproduce: string;
+  /** Environment the run depended on (see `reproduceEnv`): set again by the rerun line of failure messages. */
+  readonly env?: Readonly<Record<string, string>>;
   /** Extra lines for failure messages (caveats about reproducing, for example). */
   readonly notes?: readonly string[];
 }

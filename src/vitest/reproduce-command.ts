@@ -16,14 +16,16 @@ export interface ReproduceSettings {
 /**
  * The command that repeats a run: `npx beamulator run <file> --seed <seed> --duration <d> ...`
  * when the simulation file is known, else the equivalent `runSimulation(sim, {...})` call.
+ * `env`: variables to set in front of the command (with the API call, as a comment).
  *
  * @example
- * reproduceCommand('examples/todo/todo.sim.ts', { seed: '42', durationMs: 28_800_000 });
- * // 'npx beamulator run examples/todo/todo.sim.ts --seed 42 --duration 8h'
+ * reproduceCommand('examples/todo/todo.sim.ts', { seed: '42', durationMs: 28_800_000 }, { TODO_BUGS: 'stale-read' });
+ * // 'TODO_BUGS=stale-read npx beamulator run examples/todo/todo.sim.ts --seed 42 --duration 8h'
  */
-export function reproduceCommand(file: string | null, settings: ReproduceSettings): string {
-  if (file === null) return apiCall(settings);
-  const parts = ['npx beamulator run', shellQuote(file), '--seed', shellQuote(settings.seed), '--duration', formatDuration(settings.durationMs)];
+export function reproduceCommand(file: string | null, settings: ReproduceSettings, env: Record<string, string> = {}): string {
+  const assignments = Object.entries(env).map(([name, value]) => `${name}=${shellQuote(value)}`);
+  if (file === null) return assignments.length > 0 ? `${apiCall(settings)}  // with ${assignments.join(' ')}` : apiCall(settings);
+  const parts = [...assignments, 'npx beamulator run', shellQuote(file), '--seed', shellQuote(settings.seed), '--duration', formatDuration(settings.durationMs)];
   if (settings.target !== undefined) parts.push('--target', shellQuote(settings.target));
   if (settings.concurrency !== undefined) parts.push('--concurrency', String(settings.concurrency));
   if (settings.overlapWindow !== undefined) parts.push('--overlap-window', shellQuote(String(settings.overlapWindow)));

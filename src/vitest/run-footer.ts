@@ -23,9 +23,10 @@ export function runFooter(run: RecordedRun, test: TestContext = {}): string {
     lines.push(`  inspect    the run was recorded in memory only; set ${keepRunsEnvVar}=1 (or keep: true) to keep it in a DuckDB file`);
   }
   if (test.testPath) {
+    const env = Object.entries(run.env ?? {}).map(([name, value]) => `${name}=${shellQuote(value)} `).join('');
     const pin = run.seedSource === 'random' || run.seedSource === 'env' ? `${seedEnvVar}=${shellQuote(run.seed)} ` : '';
     const name = test.currentTestName ? `  (test "${test.currentTestName}")` : '';
-    lines.push(`  rerun      ${pin}npx vitest run ${shellQuote(relative(test.testPath))}${name}`);
+    lines.push(`  rerun      ${env}${pin}npx vitest run ${shellQuote(relative(test.testPath))}${name}`);
   }
   for (const note of run.notes ?? []) lines.push(`  note       ${note}`);
   return lines.join('\n');

@@ -12,11 +12,17 @@ import { reproduceCommand, type ReproduceSettings } from './reproduce-command.ts
 import { resolveSeed } from './resolve-seed.ts';
 import type { RunHandle } from './run-handle.ts';
 
+/** The RunOptions a test run takes: the ones the reproduce command can repeat, plus signal and hooks. */
+type PassedRunOptions = Pick<RunOptions,
+  'seed' | 'duration' | 'maxActions' | 'maxWallTime' | 'concurrency' | 'overlapWindow' | 'target' | 'actors' | 'signal' | 'hooks'>;
+
 /**
- * Options of a test run: beamulator's RunOptions (seed, duration, target, concurrency, hooks, ...)
- * except where it is recorded, which is always a store of the run's own.
+ * Options of a test run: beamulator's RunOptions for a plain run (seed, duration, target,
+ * concurrency, overlapWindow, actors, maxActions, maxWallTime, signal, hooks). Where it is
+ * recorded is not one: every run gets a store of its own. The engine's replay and fuzz options
+ * are left out on purpose: the reproduce command could not repeat such a run.
  */
-export interface TestRunOptions extends Omit<RunOptions, 'db' | 'file' | 'codeHash'> {
+export interface TestRunOptions extends PassedRunOptions {
   /**
    * Keep the run in a temp DuckDB file (its path is in `run.db` and in failure messages) instead
    * of discarding it. Default: the env var BEAMULATOR_KEEP_RUNS=1, else false.
@@ -24,6 +30,11 @@ export interface TestRunOptions extends Omit<RunOptions, 'db' | 'file' | 'codeHa
   keep?: boolean;
   /** The simulation's file, so the reproduce command can be a `beamulator run` command line. */
   file?: string;
+  /**
+   * Environment variables the simulation reads (like `TODO_BUGS`): their values at the time of
+   * the run are put in front of the reproduce command, which otherwise cannot know them.
+   */
+  reproduceEnv?: readonly string[];
 }
 
 /**
@@ -45,7 +56,8 @@ export interface TestRunOptions extends Omit<RunOptions, 'db' | 'file' | 'codeHa
  */
 export async function runSimulation(sim: Simulation | LoadedSimulation | string, options: TestRunOptions = {}): Promise<RunHandle> {
   const { simulation, file, codeHash } = await resolveSimulation(sim, options.file);
-  const { keep: keepOption, file: _file, ...runOptions } = options;
+  const { keep: keepOption, reproduceEnv } = options;
+  const runOptions: PassedRunOptions = pick(options, ['seed', 'duration', 'maxActions', 'maxWallTime', 'concurrency', 'overlapWindow', 'target', 'actors', 'signal', 'hooks']);
   const { seed, source: seedSource } = resolveSeed(options.seed, simulation.seed);
   const settings: ReproduceSettings = {
     seed,
@@ -57,7 +69,8 @@ export async function runSimulation(sim: Simulation | LoadedSimulation | string,
     ...(options.maxActions !== undefined ? { maxActions: options.maxActions } : {}),
     ...(options.maxWallTime !== undefined ? { maxWallTime: options.maxWallTime } : {}),
   };
-  const reproduce = reproduceCommand(file, settings);
+  const env = Object.fromEntries((reproduceEnv ?? []).flatMap((name) => process.env[name] !== undefined ? [[name, process.env[name]!]] : []));
+  const reproduce = reproduceCommand(file, settings, env);
   const notes: string[] = [];
   if (options.target !== undefined) notes.push(`the run used the target at ${options.target}: start it the same way before repeating the run`);
   if (file === null) notes.push("the simulation's file is unknown: pass `file` in the options (or a file path) to get a `beamulator run` command");
@@ -89,10 +102,18 @@ export async function runSimulation(sim: Simulation | LoadedSimulation | string,
     ...rows,
     db: dbFile,
     reproduce,
+    env,
     notes,
     result,
     file,
   });
+}
+
+/** The given keys of `options` that are set (a caller's extra keys are not passed on). */
+function pick<T extends object, K extends keyof T>(options: T, keys: readonly K[]): Pick<T, K> {
+  const out: Partial<T> = {};
+  for (const key of keys) if (options[key] !== undefined) out[key] = options[key];
+  return out as Pick<T, K>;
 }
 
 async function resolveSimulation(sim: Simulation | LoadedSimulation | string, fileOption: string | undefined): Promise<{ simulation: Simulation; file: string | null; codeHash: string | null }> {

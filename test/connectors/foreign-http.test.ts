@@ -1,4 +1,5 @@
 import http from 'node:http';
+import https from 'node:https';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
@@ -334,6 +335,28 @@ describe('ForeignHttp serve mode (offline replay)', () => {
     const two = await actionScope.run(fakeScope(2), () => fetch('http://127.0.0.1:9/who').then((r) => r.text()));
     const one = await actionScope.run(fakeScope(1), () => nodeRequest('http://127.0.0.1:9/who'));
     expect([one.body.toString(), two]).toEqual(['action one', 'action two']);
+  });
+
+  it('serves node:https and https fetch requests too (absolute urls of other origins)', async () => {
+    const source = sourceOf([{
+      actionSeq: 2,
+      exchanges: [
+        exchange({ method: 'GET', url: 'https://api.example.test/v1/me', responseHeaders: { 'content-type': 'application/json' }, responseBody: '{"id":"me"}' }),
+        exchange({ method: 'GET', url: 'https://api.example.test/v1/me', responseHeaders: { 'content-type': 'application/json' }, responseBody: '{"id":"me again"}' }),
+      ],
+    }]);
+    apply(ForeignHttp.serve(source));
+    await actionScope.run(fakeScope(2), async () => {
+      const viaHttps = await new Promise<string>((resolve, reject) => {
+        https.get('https://api.example.test/v1/me', (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => { body += chunk.toString(); });
+          res.on('end', () => resolve(body));
+        }).on('error', reject);
+      });
+      expect(viaHttps).toBe('{"id":"me"}');
+      expect(await (await fetch('https://api.example.test/v1/me')).json()).toEqual({ id: 'me again' });
+    });
   });
 
   it('fails a request without a recording like a network error, with a clear message', async () => {

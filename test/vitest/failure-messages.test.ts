@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSimulation, type RunHandle } from '../../src/vitest/index.ts';
 import todo from '../../examples/todo/todo.sim.ts';
@@ -98,6 +100,7 @@ describe('failure messages of the matchers', () => {
 
   it('a kept run names its DuckDB file and the inspect command', async () => {
     const run = await runSimulation(todo, { seed: 2, duration: '10m', keep: true, file: exampleFile });
+    rmSync(path.dirname(run.db!), { recursive: true, force: true });
     const message = failureOf(() => expect(run).toHaveComplained('anything'));
     expect(message).toContain(`inspect    npx beamulator show ${run.runId} --db ${run.db}`);
   });

@@ -34,6 +34,13 @@ describe('reproduceCommand', () => {
       + ' --concurrency 4 --overlap-window 10m --actors Organizer=2,Procrastinator=10 --max-actions 500 --max-wall-time 30s');
   });
 
+  it('puts the given environment in front', () => {
+    expect(reproduceCommand('a.sim.ts', { seed: '1', durationMs: 60_000 }, { TODO_BUGS: 'stale-read,tenant-leak', EMPTY: '' }))
+      .toBe("TODO_BUGS=stale-read,tenant-leak EMPTY='' npx beamulator run a.sim.ts --seed 1 --duration 1m");
+    expect(reproduceCommand(null, { seed: '1', durationMs: 60_000 }, { TODO_BUGS: 'stale-read' }))
+      .toBe(`runSimulation(sim, { seed: "1", duration: '1m' })  // with TODO_BUGS=stale-read`);
+  });
+
   it('without a file, gives the runSimulation call', () => {
     expect(reproduceCommand(null, { seed: '42', durationMs: 3_600_000, actors: { Organizer: 1 } }))
       .toBe(`runSimulation(sim, { seed: "42", duration: '1h', actors: {"Organizer":1} })`);
@@ -65,6 +72,9 @@ describe('the matchers on any RecordedRun', () => {
     for (const name of Object.keys(beamulatorMatchers)) expect(typeof assertion[name]).toBe('function');
     expect(isRecordedRun(syntheticRun([]))).toBe(true);
     expect(isRecordedRun({ runId: 'x' })).toBe(false);
+    // vitest's built-in toSatisfy is left alone and still works on runs.
+    expect(syntheticRun([])).toSatisfy((r: RecordedRun) => r.complaints.length === 0);
+    expect(() => expect(syntheticRun([])).toSatisfy((() => undefined) as never)).toThrow();
   });
 
   it('severity thresholds count complaints at or above', () => {

@@ -6,7 +6,7 @@ import { loadSimulation } from '../../src/engine/load-simulation.ts';
 import { openInstanceCount } from '../../src/store/instance-cache.ts';
 import todo from '../../examples/todo/todo.sim.ts';
 import { startTodoApp, type TodoApp } from '../../fixtures/todo-app/server.ts';
-import { exampleFile, runShell, withEnv } from './helpers.ts';
+import { exampleFile, failureOf, runShell, withEnv } from './helpers.ts';
 
 const staleRead = 'the list shows a todo I completed as incomplete (stale read)';
 
@@ -56,6 +56,12 @@ describe('runSimulation from beamulator/vitest: the bundled todo app, bugs off',
     expect(byPath).toHaveNoComplaints();
   });
 
+  it("does not pass on the engine's replay/fuzz options, which the reproduce command could not repeat", async () => {
+    const run = await runSimulation(todo, { seed: 3, duration: '1h', population: [], kind: 'fuzz' } as never);
+    expect(run.kind).toBe('run');
+    expect(run.actions.length).toBeGreaterThan(0); // the simulation's own population ran
+  });
+
   it('without a file, the reproduce line is the equivalent runSimulation call', async () => {
     const short = await runSimulation(todo, { seed: 'abc', duration: '30m', concurrency: 2 });
     expect(short.reproduce).toBe(`runSimulation(sim, { seed: "abc", duration: '30m', concurrency: 2 })`);
@@ -92,6 +98,20 @@ describe('runSimulation against a todo app with the stale-read bug on', () => {
     expect(repeated.seed).toBe('1');
     expect(repeated.summary.actions).toBe(run.summary.actions);
     expect(repeated.summary.complaints).toBe(run.complaints.length);
+  });
+});
+
+describe('reproduceEnv: environment the simulation reads', () => {
+  it('goes in front of the reproduce command, which then repeats the run with the same bugs', async () => {
+    const run = await withEnv({ TODO_BUGS: 'stale-read' }, () => runSimulation(todo, { seed: 1, duration: '4h', file: exampleFile, reproduceEnv: ['TODO_BUGS', 'UNSET_VAR'] }));
+    expect(run.reproduce).toBe(`TODO_BUGS=stale-read npx beamulator run ${exampleFile} --seed 1 --duration 4h`);
+    expect(run).toHaveComplained(/stale read/);
+    expect(run.env).toEqual({ TODO_BUGS: 'stale-read' });
+    expect(failureOf(() => expect(run).toHaveNoComplaints())).toContain('rerun      TODO_BUGS=stale-read npx vitest run test/vitest/run-simulation.test.ts');
+    const cli = await runShell(`${run.reproduce} --db :memory: --json --fail-on none`, { TODO_BUGS: '' });
+    expect(cli.code, cli.stderr).toBe(0);
+    const repeated = JSON.parse(cli.stdout) as { summary: { actions: number; complaints: number } };
+    expect(repeated.summary).toMatchObject({ actions: run.summary.actions, complaints: run.complaints.length });
   });
 });
 
@@ -147,6 +167,20 @@ describe('keeping runs for inspection', () => {
     dirs.push(path.dirname(kept.db!));
     const notKept = await withEnv({ BEAMULATOR_KEEP_RUNS: '1' }, () => runSimulation(todo, { seed: 3, duration: '10m', keep: false }));
     expect(notKept.db).toBeNull();
+  });
+});
+
+describe('stopping a run', () => {
+  it("an aborted signal (vitest's context.signal on a test timeout) stops the run, recorded so far", async () => {
+    const controller = new AbortController();
+    const run = await runSimulation(todo, {
+      seed: 8, duration: '8h', signal: controller.signal,
+      hooks: { onAction: (a) => { if (a.seq === 10) controller.abort(); } },
+    });
+    expect(run.result.status).toBe('stopped');
+    expect(run.result.stopReason).toBe('interrupted');
+    expect(run.actions.length).toBeGreaterThan(10);
+    expect(run.actions.length).toBe(run.summary.actions);
   });
 });
 

@@ -1,0 +1,66 @@
+/**
+ * The fuzz spec: the exact replay artifact of a fuzz run (population + one choice tape per actor).
+ * Engine layer: no fast-check here; src/fuzz generates specs, replay re-runs them.
+ */
+import { TapeRng } from '../rng/tape-rng.ts';
+import type { Json } from '../store/records.ts';
+import type { RunOptions } from './run-simulation.ts';
+import type { PopulationEntry } from './simulation.ts';
+
+/** One actor of a fuzz spec: its behavior (by name), its config, and its per-turn tape (see TapeRng). */
+export interface FuzzActorSpec {
+  behavior: string;
+  config: Json;
+  tape: number[][];
+}
+
+/** A generated population with its choices; stored as `meta.fuzzSpec` with a fuzz run. */
+export interface FuzzSpec {
+  actors: FuzzActorSpec[];
+  /** Whether the engine's drawn overlap is on (spans come from each actor's own tape). */
+  overlap: boolean;
+}
+
+/** How a spec is turned into run options; stored as `meta.fuzzOptions` so a replay does the same. */
+export interface FuzzSpecOptions {
+  /** With overlap on: how many following events may join a popped one (0..maxSpan, drawn). */
+  maxSpan: number;
+  /** With overlap on: events joining a batch are due within this much sim time. */
+  maxLatencyMs: number;
+  /** Retire an actor when its tape runs out (true minima while shrinking). */
+  retire: boolean;
+  /** Each actor's arrival is drawn from its setup segment in 0..arrivalJitterMs (0: all arrive at 0, no draw). */
+  arrivalJitterMs?: number;
+}
+
+export const defaultFuzzSpecOptions: FuzzSpecOptions = { maxSpan: 2, maxLatencyMs: 2_000, retire: true, arrivalJitterMs: 0 };
+
+/**
+ * The run options that run a spec: one population entry per actor (count 1, config fixed,
+ * named `<behavior> <i+1>`), a TapeRng per actor, and the drawn overlap when `spec.overlap`.
+ *
+ * @example
+ * await runSimulation(sim, { db: false, ...specRunOptions(spec, defaultFuzzSpecOptions) });
+ */
+export function specRunOptions(spec: FuzzSpec, options: FuzzSpecOptions): Pick<RunOptions, 'population' | 'rngFor' | 'overlap'> {
+  const jitter = options.arrivalJitterMs ?? 0;
+  const population: PopulationEntry[] = spec.actors.map((actor, i) => ({
+    behavior: actor.behavior,
+    count: 1,
+    config: actor.config,
+    name: () => `${actor.behavior} ${i + 1}`,
+    ...(jitter > 0 ? { start: { jitter } } : {}),
+  }));
+  return {
+    population,
+    rngFor: (actorId) => new TapeRng(spec.actors[actorId]?.tape ?? [], { retire: options.retire }),
+    ...(spec.overlap ? { overlap: { maxSpan: options.maxSpan, maxLatencyMs: options.maxLatencyMs } } : {}),
+  };
+}
+
+/** Reads `meta.fuzzSpec` / `meta.fuzzOptions` back from a stored run config (null when not a fuzz run). */
+export function fuzzSpecOfConfig(config: Json): { spec: FuzzSpec; options: FuzzSpecOptions } | null {
+  const meta = (config as { meta?: { fuzzSpec?: FuzzSpec; fuzzOptions?: FuzzSpecOptions } } | null)?.meta;
+  if (!meta || typeof meta !== 'object' || !meta.fuzzSpec) return null;
+  return { spec: meta.fuzzSpec, options: { ...defaultFuzzSpecOptions, ...meta.fuzzOptions } };
+}

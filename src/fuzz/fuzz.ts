@@ -1,0 +1,356 @@
+/**
+ * The fuzz campaign: fast-check generates specs (population + per-actor tapes), each is run in
+ * virtual time against one target (reset between runs), a failure is shrunk with a time cap,
+ * canonicalized, recorded as a `fuzz` run with its spec, and exported as a replay file.
+ */
+import path from 'node:path';
+import fc from 'fast-check';
+import { monotonicMs } from '../clock/wall-clock.ts';
+import { specRunOptions, type FuzzSpec, type FuzzSpecOptions } from '../engine/fuzz-spec.ts';
+import { runSimulation } from '../engine/run-simulation.ts';
+import type { StartedTarget } from '../engine/simulation.ts';
+import { readRunBundle, writeReplayFile } from '../replay/replay-file.ts';
+import { RecordingRng } from '../rng/recording-rng.ts';
+import type { Rng } from '../rng/rng.ts';
+import { TapeRng } from '../rng/tape-rng.ts';
+import { defaultStorePath, openStore } from '../store/duckdb-store.ts';
+import type { ActionRecord, ActorRecord, ComplaintRecord, Json, Severity } from '../store/records.ts';
+import type { RunStore } from '../store/run-store.ts';
+import { BeamulatorError, errorMessage } from '../util/errors.ts';
+import type { FuzzTarget } from './fuzz-target.ts';
+import { specArbitrary } from './spec-arbitrary.ts';
+
+export interface FuzzOptions {
+  /** Property runs in the search (default 1000). */
+  runs?: number;
+  /** fast-check seed (default 42: campaigns are reproducible unless you pick another). */
+  seed?: number;
+  /** Wall-time cap of the search, ms (default 60 000). */
+  timeLimitMs?: number;
+  /** Wall-time cap of the shrink, ms (default 60 000). */
+  shrinkTimeLimitMs?: number;
+  /** Overrides the target's failOn. */
+  failOn?: Severity;
+  /** Called after every property run. */
+  onProgress?: (progress: FuzzProgress) => void;
+  /** Abort to stop: the best failure so far (if any) is still recorded and exported. */
+  signal?: AbortSignal;
+  /** Where the shrunk failure is recorded (default the default store; `false`: not recorded, no replay file). */
+  db?: string | RunStore | false;
+  /** Folder of the exported replay file (default 'replays'; `false`: no file). */
+  replaysDir?: string | false;
+  /** The fuzz target's file, stored with the run so `beamulator replay` can load it. */
+  file?: string;
+  /** Extra specs tried first (and shrunk when they fail): e.g. a recorded seeded run's canonical tapes. */
+  examples?: FuzzSpec[];
+}
+
+export interface FuzzProgress {
+  phase: 'search' | 'shrink' | 'record';
+  runs: number;
+  failures: number;
+  shrinks: number;
+  elapsedMs: number;
+  /** Actions of the smallest failing run so far. */
+  bestActions: number | null;
+}
+
+/** Why a run failed. */
+export type FuzzFailure =
+  | { kind: 'complaint'; complaint: ComplaintRecord; actionsAtFailure: number }
+  | { kind: 'invariant'; message: string; actionsAtFailure: number };
+
+export interface FuzzResult {
+  target: string;
+  found: boolean;
+  /** Stopped by the signal. */
+  interrupted: boolean;
+  /** Property runs of the search. */
+  runs: number;
+  /** Successful shrink steps. */
+  shrinks: number;
+  seed: number;
+  /** The shrunk, canonical spec (null when nothing was found). */
+  spec: FuzzSpec | null;
+  /** The recorded fuzz run (null when nothing was found or db is false). */
+  runId: string | null;
+  replayFile: string | null;
+  failure: FuzzFailure | null;
+  /** The complaint that failed the run (null for an invariant or no failure). */
+  complaint: ComplaintRecord | null;
+  /** The shrunk run's actors and action log. */
+  actors: Array<Pick<ActorRecord, 'actorId' | 'behavior' | 'name' | 'config'>>;
+  actions: ActionRecord[];
+  complaints: ComplaintRecord[];
+  timings: { searchMs: number; shrinkMs: number; recordMs: number; totalMs: number; firstFailureMs: number | null };
+}
+
+const rank: Record<Severity, number> = { urgent: 3, annoying: 2, justsayin: 1 };
+
+interface RunOutcome {
+  failure: FuzzFailure | null;
+  actions: ActionRecord[];
+  complaints: ComplaintRecord[];
+}
+
+/**
+ * Fuzzes a target: searches, shrinks, records. Starts the target once and resets it between runs.
+ *
+ * @example
+ * const result = await fuzz(staleRead, { seed: 1, runs: 500, db: ':memory:', replaysDir: false });
+ * if (result.found) console.log(result.actions.length, result.complaint?.message);
+ */
+export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promise<FuzzResult> {
+  const started = monotonicMs();
+  const settings = target.fuzz;
+  const failOn = options.failOn ?? settings.failOn;
+  const seed = options.seed ?? 42;
+  const specOptions: FuzzSpecOptions = {
+    maxSpan: settings.maxSpan, maxLatencyMs: settings.maxLatencyMs, retire: true, arrivalJitterMs: settings.arrivalJitterMs,
+  };
+  const fails = (c: ComplaintRecord) => rank[c.severity] >= rank[failOn] && (settings.failWhen?.(c) ?? true);
+  const live = await startTarget(target);
+  const signal = options.signal;
+  let runs = 0;
+  let failures = 0;
+  let shrinks = 0;
+  let phase: FuzzProgress['phase'] = 'search';
+  let best: { spec: FuzzSpec; outcome: RunOutcome } | null = null;
+  let firstFailureMs: number | null = null;
+  let inFlight: Promise<unknown> = Promise.resolve();
+
+  const progress = () => options.onProgress?.({
+    phase, runs, failures, shrinks, elapsedMs: monotonicMs() - started, bestActions: best ? best.outcome.failure!.actionsAtFailure : null,
+  });
+
+  const runOnce = async (spec: FuzzSpec, rngFor?: (actorId: number) => Rng): Promise<RunOutcome> => {
+    await live.reset();
+    const actions: ActionRecord[] = [];
+    const complaints: ComplaintRecord[] = [];
+    const stop = new AbortController();
+    let done = false;
+    let failure: FuzzFailure | null = null;
+    await runSimulation(target, {
+      db: false, target: live.url, duration: settings.durationMs, maxActions: settings.maxActions, signal: stop.signal,
+      ...specRunOptions(spec, specOptions),
+      ...(rngFor ? { rngFor } : {}),
+      hooks: {
+        onAction: (a) => {
+          if (!done) actions.push(a);
+        },
+        onComplaint: (c) => {
+          if (done) return;
+          complaints.push(c);
+          if (!failure && fails(c)) {
+            failure = { kind: 'complaint', complaint: c, actionsAtFailure: actions.length };
+            stop.abort();
+          }
+        },
+      },
+    });
+    done = true;
+    if (!failure) {
+      const view = { spec, actions, complaints };
+      for (const invariant of settings.invariants) {
+        const message = invariant(view);
+        if (message) {
+          failure = { kind: 'invariant', message, actionsAtFailure: actions.length };
+          break;
+        }
+      }
+    }
+    return { failure, actions, complaints };
+  };
+
+  const property = fc.asyncProperty(specArbitrary(settings), async (spec) => {
+    if (signal?.aborted) return true;
+    const run = runOnce(spec);
+    inFlight = run.catch(() => undefined);
+    const outcome = await run;
+    if (phase === 'search') runs++;
+    if (outcome.failure) {
+      failures++;
+      if (phase === 'shrink' && best) shrinks++;
+      best = { spec, outcome };
+      firstFailureMs ??= monotonicMs() - started;
+    }
+    progress();
+    return outcome.failure === null;
+  });
+
+  const aborted = new Promise<void>((resolve) => {
+    if (signal?.aborted) resolve();
+    signal?.addEventListener('abort', () => resolve(), { once: true });
+  });
+  const untilAbort = async (check: Promise<unknown>) => {
+    await Promise.race([check, aborted]);
+    await inFlight;
+  };
+
+  let searchMs = 0;
+  let shrinkMs = 0;
+  let recordMs = 0;
+  try {
+    // 1. Search (no shrinking): stops at the first failure.
+    const examples = (options.examples ?? []).map((spec) => [spec] as [FuzzSpec]);
+    await untilAbort(fc.check(property, {
+      seed, numRuns: (options.runs ?? 1000) + examples.length, examples, endOnFailure: true,
+      interruptAfterTimeLimit: options.timeLimitMs ?? 60_000,
+    }));
+    searchMs = monotonicMs() - started;
+
+    // 2. Shrink the failure, fed back as an example, under its own time cap.
+    if (best && !signal?.aborted) {
+      phase = 'shrink';
+      const found: FuzzSpec = (best as { spec: FuzzSpec }).spec;
+      const shrinkStart = monotonicMs();
+      await untilAbort(fc.check(property, {
+        seed, numRuns: 1, examples: [[found]], interruptAfterTimeLimit: options.shrinkTimeLimitMs ?? 60_000,
+      }));
+      shrinkMs = monotonicMs() - shrinkStart;
+    }
+    if (!best) {
+      return {
+        target: settings.name, found: false, interrupted: Boolean(signal?.aborted), runs, shrinks, seed, spec: null, runId: null,
+        replayFile: null, failure: null, complaint: null, actors: [], actions: [], complaints: [],
+        timings: { searchMs, shrinkMs, recordMs, totalMs: monotonicMs() - started, firstFailureMs },
+      };
+    }
+
+    // 3. Canonicalize (re-record the shrunk choices as canonical tape values), record, export.
+    phase = 'record';
+    progress();
+    const recordStart = monotonicMs();
+    const shrunk = (best as { spec: FuzzSpec; outcome: RunOutcome });
+    let spec = shrunk.spec;
+    let failure = shrunk.outcome.failure!;
+    const canonical = await canonicalize(spec, runOnce, specOptions.retire);
+    if (canonical.failure) {
+      spec = canonical.spec;
+      failure = canonical.failure;
+    }
+    const recorded = await recordFailure(target, live.url, spec, specOptions, failure, options, () => live.reset(), fails);
+    recordMs = monotonicMs() - recordStart;
+    const finalFailure = recorded.failure ?? failure;
+    return {
+      target: settings.name, found: true, interrupted: Boolean(signal?.aborted), runs, shrinks, seed, spec,
+      runId: recorded.runId, replayFile: recorded.replayFile, failure: finalFailure,
+      complaint: finalFailure.kind === 'complaint' ? finalFailure.complaint : null,
+      actors: recorded.actors, actions: recorded.actions, complaints: recorded.complaints,
+      timings: { searchMs, shrinkMs, recordMs, totalMs: monotonicMs() - started, firstFailureMs },
+    };
+  } finally {
+    await live.stop();
+  }
+}
+
+/** Re-runs a spec with recording rngs over its tapes and returns the canonical spec (trailing zeros trimmed). */
+async function canonicalize(
+  spec: FuzzSpec, runOnce: (spec: FuzzSpec, rngFor?: (actorId: number) => Rng) => Promise<RunOutcome>, retire: boolean,
+): Promise<{ spec: FuzzSpec; failure: FuzzFailure | null }> {
+  const recorders: RecordingRng[] = [];
+  await runOnce(spec, (id) => (recorders[id] = new RecordingRng(new TapeRng(spec.actors[id]?.tape ?? [], { retire }))));
+  const candidate: FuzzSpec = {
+    ...spec,
+    actors: spec.actors.map((actor, i) => {
+      const recorded = recorders[i]?.tape ?? actor.tape;
+      // Keep the segment count (it decides when the actor retires); drop zeros past each segment's last choice.
+      const tape = recorded.map((segment) => trimZeros(segment));
+      while (tape.length < actor.tape.length) tape.push([]);
+      return { ...actor, tape };
+    }),
+  };
+  const check = await runOnce(candidate);
+  return { spec: candidate, failure: check.failure };
+}
+
+function trimZeros(segment: readonly number[]): number[] {
+  let end = segment.length;
+  while (end > 0 && segment[end - 1] === 0) end--;
+  return segment.slice(0, end);
+}
+
+interface LiveTarget {
+  url: string;
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts the target once; `reset()` uses its reset, else restarts it. */
+async function startTarget(target: FuzzTarget): Promise<LiveTarget> {
+  const spec = target.target;
+  if (!spec?.start && !spec?.url) {
+    throw new BeamulatorError('BEAM_USAGE', `cannot fuzz '${target.name}': it has no target`, 'Give the fuzz target a target: { start() } (or the simulation a target)');
+  }
+  const start = async (): Promise<StartedTarget> => {
+    try {
+      return spec.start ? await spec.start() : { url: spec.url! };
+    } catch (error) {
+      throw new BeamulatorError('BEAM_TARGET', `cannot start the target of '${target.name}': ${errorMessage(error)}`, 'Fix target.start', { cause: error });
+    }
+  };
+  let current = await start();
+  const live: LiveTarget = {
+    get url() {
+      return current.url;
+    },
+    async reset() {
+      if (current.reset) await current.reset();
+      else if (spec.start) {
+        await current.stop?.();
+        current = await start();
+      }
+    },
+    async stop() {
+      await current.stop?.();
+    },
+  };
+  return live;
+}
+
+async function recordFailure(
+  target: FuzzTarget, url: string, spec: FuzzSpec, specOptions: FuzzSpecOptions, failure: FuzzFailure, options: FuzzOptions, reset: () => Promise<void>,
+  fails: (c: ComplaintRecord) => boolean,
+): Promise<{ runId: string | null; replayFile: string | null; failure: FuzzFailure | null; actors: FuzzResult['actors']; actions: ActionRecord[]; complaints: ComplaintRecord[] }> {
+  const settings = target.fuzz;
+  const ownStore = options.db === undefined || typeof options.db === 'string';
+  const store: RunStore | null = options.db === false ? null : typeof options.db === 'object' ? options.db : await openStore(options.db ?? defaultStorePath);
+  const actions: ActionRecord[] = [];
+  const complaints: ComplaintRecord[] = [];
+  const failOn = options.failOn ?? settings.failOn;
+  try {
+    await reset();
+    const result = await runSimulation(target, {
+      db: store ?? false, target: url, duration: settings.durationMs,
+      // Stop after the failing step (a replay stops at the same place: maxActions is stored with the run).
+      maxActions: failure.kind === 'complaint' ? Math.max(1, failure.actionsAtFailure) : settings.maxActions,
+      kind: 'fuzz',
+      meta: { fuzzSpec: spec as unknown as Json, fuzzOptions: specOptions as unknown as Json, failure: describeFailure(failure), failOn } as Json,
+      ...specRunOptions(spec, specOptions),
+      ...(options.file ? { file: path.resolve(options.file) } : {}),
+      hooks: { onAction: (a) => actions.push(a), onComplaint: (c) => complaints.push(c) },
+    });
+    const recordedFailure: FuzzFailure | null = failure.kind === 'complaint'
+      ? (() => {
+        const c = complaints.find(fails);
+        return c ? { kind: 'complaint' as const, complaint: c, actionsAtFailure: failure.actionsAtFailure } : null;
+      })()
+      : failure;
+    const actors = spec.actors.map((a, i) => ({ actorId: i, behavior: a.behavior, name: `${a.behavior} ${i + 1}`, config: a.config }));
+    if (!store) return { runId: null, replayFile: null, failure: recordedFailure, actors, actions, complaints };
+    let replayFile: string | null = null;
+    if (options.replaysDir !== false) {
+      replayFile = path.join(options.replaysDir ?? 'replays', `${settings.name}-${result.runId}.json`);
+      await writeReplayFile(await readRunBundle(store, result.runId), replayFile);
+    }
+    return { runId: result.runId, replayFile, failure: recordedFailure, actors, actions, complaints };
+  } finally {
+    if (ownStore) await store?.close();
+  }
+}
+
+function describeFailure(failure: FuzzFailure): Json {
+  return failure.kind === 'complaint'
+    ? { kind: 'complaint', message: failure.complaint.message, severity: failure.complaint.severity, actionSeq: failure.complaint.actionSeq, actorId: failure.complaint.actorId }
+    : { kind: 'invariant', message: failure.message };
+}

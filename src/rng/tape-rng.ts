@@ -1,0 +1,64 @@
+import { RngBase } from './rng-base.ts';
+import type { RngState } from './rng.ts';
+
+/** Options of a {@link TapeRng}. */
+export interface TapeRngOptions {
+  /** Report `retired` once the actor has started its last taped turn (default false: zero-fill forever). */
+  retire?: boolean;
+}
+
+/**
+ * The fuzz-mode rng: reads an actor's choices from a tape of per-turn segments (uint32 values),
+ * with the shared mapping rules (value 0 = least choice). Draws past the end of a segment give 0.
+ *
+ * Segment layout (the same one {@link RecordingRng} writes):
+ * - `tape[0]` is the **setup** segment: everything drawn before the actor's first turn, in order:
+ *   the engine's arrival draw (only when the population entry has a `start.jitter`), the draws of
+ *   the behavior's `initialState` (e.g. faker names), and, with overlap on, the span drawn when the
+ *   actor's first turn is popped.
+ * - `tape[n]` (n >= 1) is **turn n**: the behavior's draws during that turn (including the overlap
+ *   span drawn when a mid-turn `ctx.sleep` wakes up), then the span drawn when the actor's next
+ *   turn is popped (the engine draws it before calling `beginTurn()`).
+ *
+ * So a tape of length L gives the actor max(1, L - 1) turns when `retire` is on: it retires at the
+ * end of turn L - 1 (or of turn 1 when the tape has no turn segment at all).
+ *
+ * @example
+ * const rng = new TapeRng([[], [0, 2], [1]], { retire: true });
+ */
+export class TapeRng extends RngBase {
+  readonly tape: readonly (readonly number[])[];
+  readonly #retire: boolean;
+  #segment = 0;
+  #pos = 0;
+
+  constructor(tape: readonly (readonly number[])[], options: TapeRngOptions = {}) {
+    super();
+    this.tape = tape;
+    this.#retire = options.retire ?? false;
+  }
+
+  override beginTurn(): void {
+    this.#segment++;
+    this.#pos = 0;
+  }
+
+  nextUint32(): number {
+    const segment = this.tape[this.#segment];
+    if (!segment || this.#pos >= segment.length) {
+      this.#pos++;
+      return 0;
+    }
+    return segment[this.#pos++]! >>> 0;
+  }
+
+  /** True once the actor has started its last taped turn (and `retire` is on). */
+  get retired(): boolean {
+    return this.#retire && this.#segment >= Math.max(1, this.tape.length - 1);
+  }
+
+  /** `[segment, position]`: the tape itself belongs to the fuzz spec, not to the state. */
+  getState(): RngState {
+    return { kind: 'tape', state: [this.#segment, this.#pos] };
+  }
+}
