@@ -1,49 +1,61 @@
 import { monotonicMs } from '../clock/wall-clock.ts';
 
-interface Watched {
+/** One watched action: a node of the watchdog's list. */
+export interface Watched {
   deadline: number;
   expire: () => void;
+  prev: Watched | null;
+  next: Watched | null;
 }
 
 /**
- * Times out actions with one shared timer instead of one per action (a timer per action costs
- * more than an offline replay's whole action). Checks a few times per timeout, so an action
- * times out at most ~25% late. The timer is unref'd and lives until `stop()` (end of the run).
+ * Times out actions with one shared interval instead of a timer per action (a timer per action
+ * costs more than an offline replay's whole action). In-flight actions sit in an intrusive linked
+ * list: O(1) in and out, and no hash table that reallocates as it grows to one entry and shrinks
+ * back on every action. Checks a few times per timeout, so an action times out at most ~25% late.
+ * The interval is unref'd and lives until `stop()` (the end of the run).
  */
 export class ActionWatchdog {
-  readonly #watched = new Set<Watched>();
+  #head: Watched | null = null;
   #timer: NodeJS.Timeout | undefined;
-  readonly #tickMs: number;
-
-  constructor(timeoutMs: number) {
-    this.#tickMs = Math.max(5, Math.min(250, Math.floor(timeoutMs / 4)));
-  }
+  #tickMs = 250;
 
   /** Calls `expire` once `timeoutMs` of wall time passed, unless released first. */
   watch(timeoutMs: number, expire: () => void): Watched {
-    const entry = { deadline: monotonicMs() + timeoutMs, expire };
-    this.#watched.add(entry);
-    this.#timer ??= setInterval(() => this.#check(), this.#tickMs).unref();
+    const entry: Watched = { deadline: monotonicMs() + timeoutMs, expire, prev: null, next: this.#head };
+    if (this.#head) this.#head.prev = entry;
+    this.#head = entry;
+    const tick = Math.max(5, Math.min(250, Math.floor(timeoutMs / 4)));
+    if (!this.#timer || tick < this.#tickMs) {
+      clearInterval(this.#timer);
+      this.#tickMs = tick;
+      this.#timer = setInterval(() => this.#check(), tick).unref();
+    }
     return entry;
   }
 
   release(entry: Watched): void {
-    this.#watched.delete(entry);
+    if (entry.prev) entry.prev.next = entry.next;
+    else if (this.#head === entry) this.#head = entry.next;
+    if (entry.next) entry.next.prev = entry.prev;
+    entry.prev = entry.next = null;
   }
 
   stop(): void {
     clearInterval(this.#timer);
     this.#timer = undefined;
-    this.#watched.clear();
+    this.#head = null;
   }
 
   #check(): void {
     const now = monotonicMs();
-    for (const entry of this.#watched) {
+    for (let entry = this.#head; entry; ) {
+      const next = entry.next;
       if (entry.deadline <= now) {
-        this.#watched.delete(entry);
+        this.release(entry);
         entry.expire();
       }
+      entry = next;
     }
   }
 }

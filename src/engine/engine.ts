@@ -94,7 +94,7 @@ export class Engine {
     this.options = options;
     this.hooks = options.hooks ?? {};
     this.clock = new VirtualClock(options.simEpoch);
-    this.watchdog = new ActionWatchdog(options.actionTimeoutMs);
+    this.watchdog = new ActionWatchdog();
     this.#targetOrigin = originOf(options.targetUrl);
     this.summary = {
       actions: 0,

@@ -202,8 +202,12 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promi
     // 2. Shrink the failure, fed back as an example, under its own time cap.
     if (best && !signal?.aborted) {
       phase = 'shrink';
-      const found: FuzzSpec = (best as { spec: FuzzSpec }).spec;
       const shrinkStart = monotonicMs();
+      // Canonical tape values first (int k -> k-min, chance -> 0 or its threshold, pick/weighted -> index):
+      // small values shrink in a few steps where raw u32 values need ~32 each.
+      let found: FuzzSpec = (best as { spec: FuzzSpec }).spec;
+      const canonical = await canonicalize(found, runOnce, specOptions.retire);
+      if (canonical.failure) found = canonical.spec;
       await untilAbort(fc.check(property, {
         seed, numRuns: 1, examples: [[found]], interruptAfterTimeLimit: options.shrinkTimeLimitMs ?? 60_000,
       }));

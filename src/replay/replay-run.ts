@@ -184,7 +184,7 @@ async function reissue(
     const runId = writer?.runId ?? 'unrecorded';
     for (const actor of source.actors) writer?.addActor({ ...actor, runId });
     const timeoutMs = ((run.config ?? {}) as RunConfig).actionTimeoutMs ?? 30_000;
-    const watchdog = new ActionWatchdog(timeoutMs);
+    const watchdog = new ActionWatchdog();
     const wallStartUs = monotonicUs();
     const origin = originOf(target?.url ?? '');
     const context = {

@@ -1,11 +1,14 @@
 import { RngBase } from './rng-base.ts';
-import type { Rng, RngState } from './rng.ts';
+import type { Rng, RngState, Weighted } from './rng.ts';
+import { positiveOptions } from './tape-rng.ts';
 
 const TWO_32 = 4294967296;
 
 /** A source of raw uint32 draws (a SeededRng, a TapeRng: any RngBase). */
 export interface Uint32Source {
   nextUint32(): number;
+  /** Makes the weighted choice itself (one draw); the recorder stores the chosen option's index. */
+  weighted<T>(options: readonly Weighted<T>[]): T;
   getState(): RngState;
   /** Forwarded (a TapeRng needs it to move to its next segment). */
   beginTurn?(): void;
@@ -20,8 +23,9 @@ export interface Uint32Source {
  *
  * Canonical values are the smallest tape values that give the same choice:
  * `int(min, max) = k` records `k - min`; `chance(p)` records `1000 - round(1000p)` when true and
- * `0` when false; `pick` records the index; everything derived from `next()`/`nextUint32()`
- * (`float`, `weighted`, one value per `faker` access) records the raw uint32.
+ * `0` when false; `pick` records the index; `weighted` records the chosen option's index among those of positive
+ * weight (TapeRng's weighted mapping); everything derived from `next()`/`nextUint32()`
+ * (`next`, `float`, one value per `faker` access) records the raw uint32.
  *
  * @example
  * const rng = new RecordingRng(SeededRng.forActor('42', 0));
@@ -82,6 +86,14 @@ export class RecordingRng extends RngBase implements Rng {
     const result = this.#inner.nextUint32() % 1000 >= threshold;
     this.#record(result ? Math.max(0, threshold) : 0);
     return result;
+  }
+
+  /** The inner stream chooses (by weight when seeded); the tape gets the option's index among those of positive weight. */
+  override weighted<T>(options: readonly Weighted<T>[] | Readonly<Record<string, number>>): T {
+    const positive = positiveOptions<T>(options);
+    const value = this.#inner.weighted(positive);
+    this.#record(Math.max(0, positive.findIndex(([v]) => Object.is(v, value))));
+    return value;
   }
 
   getState(): RngState {

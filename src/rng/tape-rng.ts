@@ -1,5 +1,16 @@
 import { RngBase } from './rng-base.ts';
-import type { RngState } from './rng.ts';
+import type { RngState, Weighted } from './rng.ts';
+
+/** The options of a weighted choice that can be chosen (positive weight), in order; throws like RngBase for bad weights. */
+export function positiveOptions<T>(options: readonly Weighted<T>[] | Readonly<Record<string, number>>): Weighted<T>[] {
+  const pairs = (Array.isArray(options) ? options : Object.entries(options)) as readonly Weighted<T>[];
+  for (const [, w] of pairs) {
+    if (!(w >= 0)) throw new RangeError(`rng.weighted: weight ${w} is not a non-negative number`);
+  }
+  const positive = pairs.filter(([, w]) => w > 0);
+  if (positive.length === 0) throw new RangeError('rng.weighted: needs at least one positive weight');
+  return positive;
+}
 
 /** Options of a {@link TapeRng}. */
 export interface TapeRngOptions {
@@ -10,6 +21,7 @@ export interface TapeRngOptions {
 /**
  * The fuzz-mode rng: reads an actor's choices from a tape of per-turn segments (uint32 values),
  * with the shared mapping rules (value 0 = least choice). Draws past the end of a segment give 0.
+ * One exception: `weighted` maps value k to the (k mod n)-th option of positive weight (see below).
  *
  * Segment layout (the same one {@link RecordingRng} writes):
  * - `tape[0]` is the **setup** segment: everything drawn before the actor's first turn, in order:
@@ -50,6 +62,15 @@ export class TapeRng extends RngBase {
       return 0;
     }
     return segment[this.#pos++]! >>> 0;
+  }
+
+  /**
+   * Tape mapping for weighted choices: value k picks the (k mod n)-th option of positive weight, so
+   * 0 is the first option and canonical values stay small (the weights shape seeded runs, not tapes).
+   */
+  override weighted<T>(options: readonly Weighted<T>[] | Readonly<Record<string, number>>): T {
+    const positive = positiveOptions<T>(options);
+    return positive[this.nextUint32() % positive.length]![0];
   }
 
   /** True once the actor has started its last taped turn (and `retire` is on). */

@@ -2,7 +2,7 @@
  * beamulator/vitest: run simulations as vitest tests and assert on what they recorded.
  *
  * Importing this module registers the matchers (toHaveNoComplaints, toHaveComplained,
- * toSatisfyInvariant, toHaveOutcomes) on vitest's `expect` and adds their types.
+ * toSatisfyInvariant, toHaveOutcomes, toReplayIdentically) on vitest's `expect` and adds their types.
  *
  * @example
  * import { expect, test } from 'vitest';
@@ -34,6 +34,13 @@ export { setupMatchers } from './setup-matchers.ts';
 export type { SeverityOption } from './severity-option.ts';
 export type { Invariant } from './to-satisfy-invariant.ts';
 export type { MatcherOutcome } from './matcher-outcome.ts';
+export type { ReplayIdenticallyOptions } from './to-replay-identically.ts';
+export { replayTests, checkReplayFile, listReplayFiles, ReplayFileFailure } from './replay-tests.ts';
+export type { ReplayTestsOptions, ReplayFileOutcome } from './replay-tests.ts';
+export { replayCommand } from './replay-command.ts';
+export { fuzzTest, runFuzzTest, formatFuzzFailure, FuzzTestFailure } from './fuzz-test.ts';
+export type { FuzzTestOptions } from './fuzz-test.ts';
+export type { ReplayHow } from './replay-command.ts';
 
 // Registered on import, like jest-dom's 'vitest' entry: `import { runSimulation } from
 // 'beamulator/vitest'` is all a test file needs. setupMatchers() is idempotent.

@@ -4,6 +4,7 @@ import type { SeverityOption } from './severity-option.ts';
 import { toHaveComplained } from './to-have-complained.ts';
 import { toHaveNoComplaints } from './to-have-no-complaints.ts';
 import { toHaveOutcomes } from './to-have-outcomes.ts';
+import { toReplayIdentically, type ReplayIdenticallyOptions } from './to-replay-identically.ts';
 import { toSatisfyInvariant, type Invariant } from './to-satisfy-invariant.ts';
 
 /**
@@ -15,6 +16,7 @@ export const beamulatorMatchers = {
   toHaveComplained,
   toSatisfyInvariant,
   toHaveOutcomes,
+  toReplayIdentically,
 };
 
 declare module 'vitest' {
@@ -28,5 +30,10 @@ declare module 'vitest' {
     toSatisfyInvariant(invariant: Invariant<T extends RecordedRun ? T : RecordedRun>, description?: string): void;
     /** Exactly these numbers of actions with each given outcome, like `{ crash: 0, error: 0 }`. */
     toHaveOutcomes(expected: Partial<Record<Outcome, number>>): void;
+    /**
+     * Replays the run (rerun by default; `offline: true` serves the recorded answers) and passes when
+     * every action matches the original. Asynchronous: `await expect(run).toReplayIdentically()`.
+     */
+    toReplayIdentically(options?: ReplayIdenticallyOptions): Promise<void>;
   }
 }

@@ -1,5 +1,5 @@
 import type {
-  ActionRecord, ActorRecord, ComplaintRecord, EventRecord, RunKind, RunSummary,
+  ActionRecord, ActorRecord, ComplaintRecord, EventRecord, ExchangeRecord, RunKind, RunRecord, RunSummary,
 } from '../store/records.ts';
 
 /** Where a run's seed came from (see resolveSeed for the rule). */
@@ -33,6 +33,10 @@ export interface RecordedRun {
   readonly env?: Readonly<Record<string, string>>;
   /** Extra lines for failure messages (caveats about reproducing, for example). */
   readonly notes?: readonly string[];
+  /** The run's row as stored; with `exchanges`, what `toReplayIdentically` replays (a RunHandle has both). */
+  readonly run?: RunRecord;
+  /** Every HTTP exchange of the run (served back by an offline replay). */
+  readonly exchanges?: readonly ExchangeRecord[];
 }
 
 /** True for a value shaped like a RecordedRun (checked structurally, so it works across module copies). */

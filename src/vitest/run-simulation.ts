@@ -1,16 +1,17 @@
-import path from 'node:path';
 import { loadSimulation, type LoadedSimulation } from '../engine/load-simulation.ts';
 import { runSimulation as runCore, type RunOptions, type RunResult } from '../engine/run-simulation.ts';
 import { isSimulation, type Simulation } from '../engine/simulation.ts';
-import type { ActionRecord, ActorRecord, ComplaintRecord, EventRecord } from '../store/records.ts';
+import type { ActionRecord, ActorRecord, ComplaintRecord, EventRecord, ExchangeRecord, RunRecord } from '../store/records.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { parseDuration } from '../util/duration.ts';
 import { BeamulatorError } from '../util/errors.ts';
+import { displayPath } from './display-path.ts';
 import { keepRuns } from './keep-runs.ts';
 import { openTestStore } from './open-test-store.ts';
 import { reproduceCommand, type ReproduceSettings } from './reproduce-command.ts';
 import { resolveSeed } from './resolve-seed.ts';
 import type { RunHandle } from './run-handle.ts';
+import { rememberSimulation } from './simulation-of.ts';
 
 /** The RunOptions a test run takes: the ones the reproduce command can repeat, plus signal and hooks. */
 type PassedRunOptions = Pick<RunOptions,
@@ -77,7 +78,7 @@ export async function runSimulation(sim: Simulation | LoadedSimulation | string,
 
   const { store, file: dbFile } = await openTestStore(keepRuns(keepOption));
   let result: RunResult;
-  let rows: { actors: ActorRecord[]; actions: ActionRecord[]; complaints: ComplaintRecord[]; events: EventRecord[] };
+  let rows: { run: RunRecord; actors: ActorRecord[]; actions: ActionRecord[]; complaints: ComplaintRecord[]; events: EventRecord[]; exchanges: ExchangeRecord[] };
   try {
     result = await runCore(simulation, {
       ...runOptions,
@@ -92,7 +93,7 @@ export async function runSimulation(sim: Simulation | LoadedSimulation | string,
   } finally {
     await store.close();
   }
-  return Object.freeze({
+  const handle: RunHandle = Object.freeze({
     kind: 'run' as const,
     runId: result.runId,
     simulation: simulation.name,
@@ -107,6 +108,9 @@ export async function runSimulation(sim: Simulation | LoadedSimulation | string,
     result,
     file,
   });
+  // The matchers that replay the run (toReplayIdentically) rerun this very simulation object.
+  rememberSimulation(handle, simulation);
+  return handle;
 }
 
 /** The given keys of `options` that are set (a caller's extra keys are not passed on). */
@@ -129,17 +133,14 @@ async function resolveSimulation(sim: Simulation | LoadedSimulation | string, fi
     'Pass what defineSimulation returned, a simulation file path, or what loadSimulation returned');
 }
 
-/** A path relative to the working directory (where `npx beamulator` would run), if it is inside it. */
-function displayPath(file: string): string {
-  const rel = path.relative(process.cwd(), path.resolve(file));
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : path.resolve(file);
-}
 
 async function readRows(store: RunStore, runId: string) {
-  const [actors, actions, complaints, events] = await Promise.all([
-    store.actors(runId), store.actions(runId), store.complaints(runId), store.events(runId),
+  const [found, actors, actions, complaints, events, exchanges] = await Promise.all([
+    store.getRun(runId), store.actors(runId), store.actions(runId), store.complaints(runId), store.events(runId), store.exchanges(runId),
   ]);
-  return { actors, actions, complaints, events };
+  if (found === null) throw new BeamulatorError('BEAM_INTERNAL', `cannot read back run ${runId}: the store does not have it`);
+  const { summary: _summary, ...run } = found;
+  return { run, actors, actions, complaints, events, exchanges };
 }
 
 /** Adds the seed and the reproduce command to an error from the run, so a failing test shows them. */

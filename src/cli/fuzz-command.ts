@@ -1,0 +1,185 @@
+/**
+ * `beamulator fuzz [file]`: fuzz one target file, or every `fuzz/*.fuzz.ts`, print each shrunk
+ * failure readably with the command that replays it; exit 1 when a failure was found.
+ */
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { wallNow } from '../clock/wall-clock.ts';
+import { loadSimulation } from '../engine/load-simulation.ts';
+import { fuzz, type FuzzProgress, type FuzzResult } from '../fuzz/fuzz.ts';
+import { isFuzzTarget } from '../fuzz/fuzz-target.ts';
+import { defaultStorePath } from '../store/duckdb-store.ts';
+import { severities, type ActionRecord, type Severity } from '../store/records.ts';
+import { formatClock, parseDuration } from '../util/duration.ts';
+import { BeamulatorError, ExitCode } from '../util/errors.ts';
+import { styler, type Output } from './output.ts';
+
+export interface FuzzCommandOptions {
+  runs: string;
+  seed?: string;
+  timeLimit: string;
+  failOn?: string;
+  db: string;
+  replays: string;
+  json?: boolean;
+}
+
+/** Adds `fuzz` to the program. */
+export function registerFuzzCommand(program: Command, output: Output, setCode: (code: number) => void): void {
+  program.command('fuzz')
+    .argument('[file]', 'a fuzz target file (default: every fuzz/*.fuzz.ts)')
+    .description('search populations of actors and their choices for a failure with fast-check, shrink it, record it and export its replay')
+    .option('--runs <n>', 'property runs per target (search)', '1000')
+    .option('--seed <n>', 'fast-check seed (default: a fresh one, printed)')
+    .option('--time-limit <duration>', 'wall-time cap of the search, and separately of the shrink', '60s')
+    .option('--fail-on <severity>', "complaints at or above this fail a run (default: the target's, usually annoying)")
+    .option('--db <path>', 'run store where failures are recorded', defaultStorePath)
+    .option('--replays <dir>', 'where replay files of failures are written', 'replays')
+    .option('--json', 'print the results as JSON')
+    .action(async (file: string | undefined, opts: FuzzCommandOptions) => {
+      setCode(await fuzzCommand(file, opts, output));
+    });
+}
+
+export async function fuzzCommand(file: string | undefined, opts: FuzzCommandOptions, output: Output): Promise<number> {
+  const runs = Number(opts.runs);
+  if (!Number.isInteger(runs) || runs < 1) throw new BeamulatorError('BEAM_USAGE', `cannot fuzz with --runs ${opts.runs}`, 'Use a whole number >= 1');
+  const seed = opts.seed !== undefined ? Number(opts.seed) : wallNow() % 2147483647;
+  if (!Number.isInteger(seed)) throw new BeamulatorError('BEAM_USAGE', `cannot fuzz with --seed ${opts.seed}`, 'Use a whole number');
+  const timeLimitMs = parseDuration(opts.timeLimit, '--time-limit');
+  if (opts.failOn !== undefined && !severities.includes(opts.failOn as Severity)) {
+    throw new BeamulatorError('BEAM_USAGE', `cannot fuzz with --fail-on '${opts.failOn}'`, `Use one of ${severities.join(', ')}`);
+  }
+  const files = file ? [file] : defaultFiles();
+  const s = styler(output.color);
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.on('SIGINT', onSigint);
+  const results: Array<FuzzResult & { file: string }> = [];
+  try {
+    for (const f of files) {
+      if (controller.signal.aborted) break;
+      const { simulation } = await loadSimulation(f);
+      if (!isFuzzTarget(simulation)) {
+        throw new BeamulatorError('BEAM_SIMULATION_INVALID', `cannot fuzz ${f}: its default export is not a fuzz target`, 'Export default defineFuzzTarget({ ... })');
+      }
+      const rel = path.relative(process.cwd(), path.resolve(f)) || f;
+      if (!opts.json) output.out(`${s.bold('fuzz')} ${simulation.name}  ${s.dim(rel)}  seed ${seed}\n`);
+      const draw = output.isTTY && !opts.json;
+      const result = await fuzz(simulation, {
+        runs, seed, timeLimitMs, shrinkTimeLimitMs: timeLimitMs, file: rel, db: opts.db, replaysDir: opts.replays,
+        signal: controller.signal,
+        ...(opts.failOn ? { failOn: opts.failOn as Severity } : {}),
+        ...(draw ? { onProgress: throttled((p) => output.err(`\r${s.dim(progressLine(p))}\x1b[K`)) } : {}),
+      });
+      if (draw) output.err('\r\x1b[K');
+      results.push({ ...result, file: rel });
+      if (!opts.json) output.out(formatFuzzResult(result, opts.db, output.color));
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  const found = results.some((r) => r.found);
+  if (opts.json) output.out(`${JSON.stringify(results, null, 2)}\n`);
+  if (found) return ExitCode.complaints;
+  return controller.signal.aborted ? ExitCode.interrupted : ExitCode.ok;
+}
+
+function defaultFiles(): string[] {
+  let names: string[];
+  try {
+    names = readdirSync('fuzz');
+  } catch {
+    names = [];
+  }
+  const files = names.filter((n) => n.endsWith('.fuzz.ts') || n.endsWith('.fuzz.js')).sort().map((n) => path.join('fuzz', n));
+  if (files.length === 0) throw new BeamulatorError('BEAM_USAGE', 'cannot fuzz: no fuzz/*.fuzz.ts files here', 'Give a fuzz target file, or run from a folder with fuzz/');
+  return files;
+}
+
+function progressLine(p: FuzzProgress): string {
+  const best = p.bestActions !== null ? `  best ${p.bestActions} actions` : '';
+  return `  ${p.phase}  ${p.runs} runs  ${(p.elapsedMs / 1000).toFixed(1)}s  ${p.failures} failing  ${p.shrinks} shrink steps${best}`;
+}
+
+function throttled(fn: (p: FuzzProgress) => void): (p: FuzzProgress) => void {
+  let last = -Infinity;
+  return (p) => {
+    if (p.elapsedMs - last < 100 && p.phase !== 'record') return;
+    last = p.elapsedMs;
+    fn(p);
+  };
+}
+
+/** A result, readably: the shrunk run's actors, their actions with the target's answers, the failure, the replay command. */
+export function formatFuzzResult(result: FuzzResult, db: string, color: boolean): string {
+  const s = styler(color);
+  const t = result.timings;
+  const lines: string[] = [];
+  const timing = `search ${(t.searchMs / 1000).toFixed(1)}s, shrink ${(t.shrinkMs / 1000).toFixed(1)}s`;
+  if (!result.found) {
+    lines.push(`  ${s.green('passed')}  ${result.runs} runs without a failure (${timing})${result.interrupted ? s.yellow('  interrupted') : ''}`);
+    return lines.join('\n') + '\n\n';
+  }
+  const failure = result.failure!;
+  const what = failure.kind === 'complaint' ? `${failure.complaint.severity}: ${failure.complaint.message}` : `invariant broken: ${failure.message}`;
+  lines.push(`  ${s.red('FAILED')}  ${what}`);
+  lines.push(`  found after ${result.runs} runs, shrunk in ${result.shrinks} steps to ${result.actors.length} actor${result.actors.length === 1 ? '' : 's'}, ${result.actions.length} actions (${timing})${result.interrupted ? s.yellow('  interrupted: best so far') : ''}`);
+  lines.push('');
+  lines.push('  actors');
+  const names = new Map(result.actors.map((a) => [a.actorId, a.name]));
+  for (const a of result.actors) lines.push(`    ${a.name.padEnd(18)} ${JSON.stringify(a.config)}`);
+  lines.push('');
+  lines.push('  actions');
+  const failingSeq = failure.kind === 'complaint' ? failure.complaint.actionSeq : null;
+  for (const a of result.actions) lines.push(formatStep(a, names.get(a.actorId) ?? `actor ${a.actorId}`, a.seq === failingSeq, color));
+  if (failure.kind === 'complaint') {
+    const c = failure.complaint;
+    lines.push(`  ${s.red('=>')} ${names.get(c.actorId) ?? `actor ${c.actorId}`} complains at ${formatClock(c.simTime)}${c.actionSeq !== null ? ` (action #${c.actionSeq})` : ''}: ${c.message}`);
+  } else {
+    lines.push(`  ${s.red('=>')} ${failure.message}`);
+  }
+  lines.push('');
+  if (result.replayFile) lines.push(`  replay    beamulator replay ${result.replayFile}`);
+  if (result.runId) lines.push(`  inspect   beamulator show ${result.runId}${db !== defaultStorePath ? ` --db ${db}` : ''}`);
+  return lines.join('\n') + '\n\n';
+}
+
+function formatStep(a: ActionRecord, name: string, failing: boolean, color: boolean): string {
+  const s = styler(color);
+  const outcome = a.outcome === 'ok' ? s.green('ok') : a.outcome === 'error' ? s.yellow('error') : s.red('crash');
+  const args = clip(JSON.stringify(stripCredentials(a.args)), 50);
+  const answer = a.outcome === 'ok' ? clip(JSON.stringify(summarize(a.result)), 90) : (a.error ?? '');
+  const line = `    #${String(a.seq).padEnd(3)} ${formatClock(a.simTime)}  ${name.padEnd(16)} ${a.action}(${args}) ${outcome} ${s.dim(answer)}`;
+  return failing ? s.bold(line) : line;
+}
+
+/** The example's args carry credentials: show the username only. */
+function stripCredentials(args: unknown): unknown {
+  if (!args || typeof args !== 'object' || Array.isArray(args)) return args;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(args)) {
+    if (k === 'password') continue;
+    out[k] = k === 'user' && v && typeof v === 'object' ? (v as { username?: unknown }).username : v;
+  }
+  return out;
+}
+
+/** Todo-like records: id, title, completed, team only. */
+function summarize(result: unknown): unknown {
+  const one = (r: unknown) => {
+    if (!r || typeof r !== 'object' || Array.isArray(r)) return r;
+    const o = r as Record<string, unknown>;
+    if (!('id' in o)) return r;
+    const keep: Record<string, unknown> = {};
+    for (const k of ['id', 'title', 'completed', 'team', 'version']) if (k in o) keep[k] = o[k];
+    return keep;
+  };
+  return Array.isArray(result) ? result.map(one) : one(result);
+}
+
+function clip(text: string | undefined, max: number): string {
+  if (text === undefined) return '';
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}

@@ -1,0 +1,24 @@
+import type { ReplayMode } from '../replay/replay-run.ts';
+import { shellQuote } from './reproduce-command.ts';
+
+/** How a replay was made: the flags of `beamulator replay` that repeat it. */
+export interface ReplayHow {
+  mode?: ReplayMode;
+  offline?: boolean;
+  target?: string;
+}
+
+/**
+ * The `beamulator replay` command for a run id in a store file, or for a replay file (`db` null).
+ *
+ * @example
+ * replayCommand('replays/todo-example.json', null, { offline: true }); // 'npx beamulator replay replays/todo-example.json --offline'
+ */
+export function replayCommand(runIdOrFile: string, db: string | null, how: ReplayHow = {}): string {
+  const parts = ['npx beamulator replay', shellQuote(runIdOrFile)];
+  if (db !== null) parts.push('--db', shellQuote(db));
+  if (how.mode !== undefined && how.mode !== 'rerun') parts.push('--mode', how.mode);
+  if (how.offline) parts.push('--offline');
+  if (how.target !== undefined) parts.push('--target', shellQuote(how.target));
+  return parts.join(' ');
+}

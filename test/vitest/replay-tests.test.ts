@@ -1,0 +1,118 @@
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkReplayFile, listReplayFiles, replayTests } from '../../src/vitest/index.ts';
+import { readReplayFile, writeReplayFile, type ReplayBundle } from '../../src/replay/replay-file.ts';
+import { replayRun } from '../../src/replay/replay-run.ts';
+import { openStore } from '../../src/store/duckdb-store.ts';
+import todo from '../../examples/todo/todo.sim.ts';
+
+const example = 'replays/todo-example.json';
+const staleRead = 'replays/todo-stale-read.json';
+
+describe('checkReplayFile: what each test of replayTests runs', () => {
+  let dir: string;
+  let good: string;
+  let truncated: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'beamulator-replay-tests-'));
+    good = path.join(dir, 'good.json');
+    truncated = path.join(dir, 'truncated.json');
+    copyFileSync(example, good);
+    const text = readFileSync(example, 'utf8');
+    writeFileSync(truncated, text.slice(0, Math.floor(text.length / 2)));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('lists the *.json files of a folder, sorted; null for no folder', () => {
+    writeFileSync(path.join(dir, 'notes.txt'), 'not a replay');
+    expect(listReplayFiles(dir)).toEqual(['good.json', 'truncated.json']);
+    expect(listReplayFiles(path.join(dir, 'nope'))).toBeNull();
+  });
+
+  it('a good file replays identically (offline by default, no target)', async () => {
+    const outcome = await checkReplayFile(good);
+    expect(outcome.message).toMatch(/good\.json: identical \(\d+ actions, rerun, offline\)/);
+    expect(outcome.pass).toBe(true);
+    expect(outcome.report!.identical).toBe(true);
+    expect((await checkReplayFile(good, { mode: 'log' })).pass).toBe(true);
+  });
+
+  it("a truncated file fails with readReplayFile's one-line message", async () => {
+    const outcome = await checkReplayFile(truncated);
+    expect(outcome.pass).toBe(false);
+    expect(outcome.report).toBeNull();
+    const expected = await readReplayFile(truncated).then(() => 'read', (error: Error) => error.message);
+    expect(outcome.message).toBe(expected);
+    expect(outcome.message).toMatch(new RegExp(`^cannot read replay file ${escape(truncated)}: it is truncated or not JSON: .* at line \\d+, column \\d+ \\(byte \\d+ of \\d+\\)`));
+    expect(outcome.message).not.toContain('\n');
+  });
+
+  it('an edited file fails (unless allowEdited), and so does a missing one', async () => {
+    const edited = path.join(dir, 'edited.json');
+    writeFileSync(edited, readFileSync(example, 'utf8').replace('"seed":"42"', '"seed":"43"'));
+    const outcome = await checkReplayFile(edited);
+    expect(outcome.pass).toBe(false);
+    expect(outcome.message).toContain('it was edited after export (checksum mismatch)');
+    // Edited on purpose: the seed changed, and an offline rerun of another seed does not match the recording.
+    const allowed = await checkReplayFile(edited, { allowEdited: true });
+    expect(allowed.pass).toBe(false);
+    expect(allowed.message).toContain('diverged from its recording');
+    expect(allowed.message).toContain(`npx beamulator replay ${edited} --offline --allow-edited`);
+    expect((await checkReplayFile(path.join(dir, 'missing.json'))).message).toMatch(/no such file/);
+  });
+
+  it('a simulation file that does not exist is a clear failure', async () => {
+    const bundle = await readReplayFile(example);
+    const file = path.join(dir, 'no-sim.json');
+    await writeReplayFile({ ...bundle, run: { ...bundle.run, file: 'examples/gone/gone.sim.ts' } }, file);
+    const outcome = await checkReplayFile(file);
+    expect(outcome.pass).toBe(false);
+    expect(outcome.message).toContain(`cannot replay ${file} (run ${bundle.run.runId}, run of todo): cannot replay run ${bundle.run.runId}: its simulation examples/gone/gone.sim.ts does not load (cannot load simulation examples/gone/gone.sim.ts: no such file`);
+    expect(outcome.message).toContain(`replay     npx beamulator replay ${file} --offline`);
+  });
+
+  it('a divergence fails with the report and the `npx beamulator replay <file>` command', async () => {
+    const bundle = await readReplayFile(example);
+    const seq = bundle.actions[10]!.seq;
+    const changed: ReplayBundle = { ...bundle, actions: bundle.actions.map((a) => (a.seq === seq ? { ...a, outcome: 'error', error: 'HTTP 500', result: null } : a)) };
+    const file = path.join(dir, 'diverges.json');
+    await writeReplayFile(changed, file);
+    const outcome = await checkReplayFile(file);
+    expect(outcome.pass).toBe(false);
+    expect(outcome.message).toContain(`replay file ${file} diverged from its recording (run ${bundle.run.runId}, run of todo, seed 42): 1 divergence\n`);
+    expect(outcome.message).toContain(`diverged at action #${seq}`);
+    expect(outcome.message).toContain('outcome: "error" → "ok"');
+    expect(outcome.message).toContain(`  replay     npx beamulator replay ${file} --offline`);
+  });
+});
+
+describe('the committed replay files', () => {
+  it('are small', () => {
+    for (const file of [example, staleRead]) expect(readFileSync(file).length).toBeLessThan(300_000);
+  });
+
+  it('the stale-read run replays identically offline, and its complaints recur in the replay', async () => {
+    const bundle = await readReplayFile(staleRead);
+    expect(bundle.complaints.length).toBeGreaterThan(0);
+    expect(bundle.complaints.every((c) => c.severity === 'urgent' && /stale read/.test(c.message))).toBe(true);
+    const store = await openStore(':memory:');
+    try {
+      const report = await replayRun(bundle, { offline: true, simulation: todo, db: store });
+      expect(report.identical).toBe(true);
+      const key = (c: { actionSeq: number | null; actorId: number | null; severity: string; message: string }) => `${c.actionSeq}/${c.actorId}/${c.severity}/${c.message}`;
+      const recurred = await store.complaints(report.replayRunId);
+      expect(recurred.map(key)).toEqual(bundle.complaints.map(key));
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+// An empty or missing folder gives one passing test that says so (no it.skip).
+replayTests(path.join('test/vitest', 'no-such-replays-folder'));
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
