@@ -39,19 +39,12 @@ export interface ActionPlace {
  * Target failures and timeouts are outcome `error`, `fail()` too; anything else thrown is `crash`.
  */
 export async function executeAction<A, R>(run: ActionRunContext, action: Action<A, R>, args: A, place: ActionPlace): Promise<{ record: ActionRecord; value: R | undefined }> {
-  const { writer, runId } = run;
+  const { runId } = run;
   const seq = place.seq;
-  let n = 0;
-  // Made only when something asks for the signal: an AbortController costs more than an offline action.
-  let controller: AbortController | undefined;
-  const signal = () => (controller ??= new AbortController()).signal;
-  const record = (exchange: HttpExchange, index: number) => writer.addExchange({
-    ...exchange, url: run.relativeUrl(exchange.url), wallStartUs: exchange.wallStartUs - run.wallStartUs, runId, actionSeq: seq, n: index,
-  });
-  const http: HttpClient = run.http ? run.http.client((exchange) => record(exchange, n++), signal, seq) : noTarget;
-  // Foreign clients number their requests from the same counter, when they start.
-  const scope: ActionScope | null = run.foreignHttp ? { actionSeq: seq, nextExchange: () => n++, record: (index, exchange) => record(exchange, index) } : null;
-  const io: ActionIO = { http, targetUrl: run.targetUrl, get signal() { return signal(); } };
+  const call = new ActionCall(run, seq);
+  const http: HttpClient = run.http ? run.http.client(call.recordNext, call.signal, seq) : noTarget;
+  const io = new ActionIOImpl(http, run.targetUrl, call);
+  const scope: ActionScope | null = run.foreignHttp ? call : null;
   const timeoutMs = action.timeoutMs ?? run.actionTimeoutMs;
   const wallStart = monotonicUs();
   let outcome: Outcome = 'ok';
@@ -62,7 +55,7 @@ export async function executeAction<A, R>(run: ActionRunContext, action: Action<
   try {
     value = await new Promise<R>((resolve, reject) => {
       watched = run.watchdog.watch(timeoutMs, () => {
-        controller?.abort();
+        call.abort();
         reject(new ConnectorError(`action ${action.name} did not finish within ${timeoutMs}ms`, 'timeout'));
       });
       (scope ? actionScope.run(scope, () => action.run(args, io)) : action.run(args, io)).then(resolve, reject);
@@ -89,6 +82,60 @@ export async function executeAction<A, R>(run: ActionRunContext, action: Action<
       simTime: place.simTime, step: place.step, wallStartUs: startUs, wallEndUs: startUs + (wallEnd - wallStart), latencyMs: (wallEnd - wallStart) / 1000,
     },
   };
+}
+
+/**
+ * The per-action state the connectors call back into. A class, not closures: in a hot path run
+ * through tsx, every named arrow function becomes a dictionary-mode object (esbuild's keepNames),
+ * which was most of an offline replay's garbage.
+ */
+class ActionCall implements ActionScope {
+  #n = 0;
+  // Made only when something asks for the signal: an AbortController costs more than an offline action.
+  #controller: AbortController | undefined;
+  readonly recordNext: (exchange: HttpExchange) => void;
+  readonly signal: () => AbortSignal;
+
+  constructor(readonly run: ActionRunContext, readonly actionSeq: number) {
+    this.recordNext = this.#recordNext.bind(this);
+    this.signal = this.#signal.bind(this);
+  }
+
+  /** Foreign clients number their requests from the same counter, when they start. */
+  nextExchange(): number {
+    return this.#n++;
+  }
+
+  record(n: number, exchange: HttpExchange): void {
+    const { run } = this;
+    // Every field written out (no spread): a spread-then-override object lands in dictionary mode.
+    run.writer.addExchange({
+      runId: run.runId, actionSeq: this.actionSeq, n, protocol: exchange.protocol, method: exchange.method, url: run.relativeUrl(exchange.url),
+      requestHeaders: exchange.requestHeaders, requestBody: exchange.requestBody, status: exchange.status,
+      responseHeaders: exchange.responseHeaders, responseBody: exchange.responseBody, error: exchange.error,
+      wallStartUs: exchange.wallStartUs - run.wallStartUs, durationMs: exchange.durationMs,
+    });
+  }
+
+  abort(): void {
+    this.#controller?.abort();
+  }
+
+  #recordNext(exchange: HttpExchange): void {
+    this.record(this.#n++, exchange);
+  }
+
+  #signal(): AbortSignal {
+    return (this.#controller ??= new AbortController()).signal;
+  }
+}
+
+class ActionIOImpl implements ActionIO {
+  constructor(readonly http: HttpClient, readonly targetUrl: string, readonly call: ActionCall) {}
+
+  get signal(): AbortSignal {
+    return this.call.signal();
+  }
 }
 
 const noTargetError = () => {

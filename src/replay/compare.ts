@@ -78,8 +78,8 @@ export function compareAction(expected: ActionRecord | undefined, actual: Action
     const differences = describe({ actorId: expected.actorId, action: expected.action, args: expected.args }, { actorId: actual.actorId, action: actual.action, args: actualArgs });
     return divergence('simulation-changed', expected, view(expected), view(actual, actualArgs), differences);
   }
-  const before = outcomeOf(expected, normalizer);
-  const after = outcomeOf({ ...actual, result: redact(actual.result) }, normalizer);
+  const before = outcomeOf(expected.action, expected.outcome, expected.error, expected.result, normalizer);
+  const after = outcomeOf(actual.action, actual.outcome, actual.error, redact(actual.result), normalizer);
   if (equal(before, after)) return null;
   return divergence('result-changed', expected, before, after, describe(before, after));
 }
@@ -90,8 +90,8 @@ export function requestDivergence(action: ActionRecord, n: number, expected: { m
     [`request #${n}: ${expected.method} ${expected.url} → ${actual.method} ${actual.url}`]);
 }
 
-function outcomeOf(a: ActionRecord, normalizer: ResultNormalizer): Json {
-  return { outcome: a.outcome, error: a.error, result: normalizer.normalize(a.action, a.result) };
+function outcomeOf(action: string, outcome: ActionRecord['outcome'], error: string | null, result: Json, normalizer: ResultNormalizer): Json {
+  return { outcome, error, result: normalizer.normalize(action, result) };
 }
 
 function view(a: ActionRecord, args: Json = a.args): Json {
@@ -102,8 +102,23 @@ function divergence(kind: DivergenceKind, at: ActionRecord, expected: Json, actu
   return { kind, seq: at.seq, simTime: at.simTime, actorId: at.actorId, action: at.action, args: at.args, expected, actual, differences };
 }
 
-function equal(a: Json, b: Json): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+/** Deep equality of JSON values (key order ignored); no string building, since it runs per action. */
+export function equal(a: Json, b: Json): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!equal(a[i]!, b[i]!)) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  let count = 0;
+  for (const key in a) {
+    count++;
+    if (!Object.prototype.hasOwnProperty.call(b, key) || !equal(a[key]!, b[key]!)) return false;
+  }
+  for (const _ in b) count--;
+  return count === 0;
 }
 
 /** Field-level differences, at most 12 lines. */

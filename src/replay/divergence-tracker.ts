@@ -7,39 +7,41 @@ const KEEP = 50;
 
 /** Compares a replay's actions, as they happen, with the original log (by seq). */
 export class DivergenceTracker {
-  readonly #original: Map<number, ActionRecord>;
+  // Indexed by seq (seqs are dense from 0): arrays, not a Map and a Set, since check() runs per action.
+  readonly #original: Array<ActionRecord | undefined> = [];
   readonly #originalCount: number;
   readonly #normalizer: ResultNormalizer;
-  readonly #seen = new Set<number>();
+  #seen: Uint8Array;
   readonly kept: Divergence[] = [];
   count = 0;
   compared = 0;
 
   constructor(original: readonly ActionRecord[], normalizer: ResultNormalizer) {
-    this.#original = new Map(original.map((a) => [a.seq, a]));
+    for (const a of original) this.#original[a.seq] = a;
+    this.#seen = new Uint8Array(this.#original.length);
     this.#originalCount = original.length;
     this.#normalizer = normalizer;
   }
 
   /** Checks one action of the replay. */
   check(actual: ActionRecord): void {
-    this.#seen.add(actual.seq);
+    if (actual.seq < this.#seen.length) this.#seen[actual.seq] = 1;
     this.compared++;
-    this.#add(compareAction(this.#original.get(actual.seq), actual, this.#normalizer));
+    this.#add(compareAction(this.#original[actual.seq], actual, this.#normalizer));
   }
 
   /** An offline request that differs from the recording. */
   request(mismatch: RequestMismatch): void {
-    const original = this.#original.get(mismatch.actionSeq);
+    const original = this.#original[mismatch.actionSeq];
     if (original) this.#add(requestDivergence(original, mismatch.n, mismatch.expected, mismatch.actual));
   }
 
   /** Counts the original's actions the replay never reached; call once, at the end. */
   finish(): void {
-    for (const [seq, original] of this.#original) {
-      if (!this.#seen.has(seq)) this.#add(compareAction(original, undefined, this.#normalizer));
-    }
-    this.#seen.clear();
+    this.#original.forEach((original, seq) => {
+      if (original && !this.#seen[seq]) this.#add(compareAction(original, undefined, this.#normalizer));
+    });
+    this.#seen = new Uint8Array(this.#original.length).fill(1);
   }
 
   get identical(): boolean {

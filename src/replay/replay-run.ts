@@ -253,7 +253,8 @@ async function loadReplaySimulation(run: RunRecord, file: string | undefined): P
 
 /** Recorded exchanges by (action seq, n). */
 export function exchangeIndex(exchanges: readonly ExchangeRecord[]): ExchangeSource {
-  const byKey = new Map<string, ExchangeRecord>();
-  for (const e of exchanges) byKey.set(`${e.actionSeq}:${e.n}`, e);
-  return { find: (actionSeq, n) => byKey.get(`${actionSeq}:${n}`) };
+  // byAction[seq][n]: action seqs are dense from 0, so arrays beat string-keyed maps here.
+  const byAction: Array<ExchangeRecord[] | undefined> = [];
+  for (const e of exchanges) (byAction[e.actionSeq] ??= [])[e.n] = e;
+  return { find: (actionSeq, n) => byAction[actionSeq]?.[n] };
 }

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { compareAction, equal, ResultNormalizer } from '../../src/replay/compare.ts';
+import type { ActionRecord } from '../../src/store/records.ts';
+
+const action = (over: Partial<ActionRecord> = {}): ActionRecord => ({
+  runId: 'r', seq: 3, actorId: 1, action: 'listTodos', args: { user: 'a' }, outcome: 'ok', result: [{ id: 't1', done: false }],
+  error: null, simTime: 60_000, step: 2, wallStartUs: 0, wallEndUs: 10, latencyMs: 0.01, ...over,
+});
+
+describe('replay comparison', () => {
+  it('compares JSON deeply, ignoring key order', () => {
+    expect(equal({ a: 1, b: [1, { c: null }] }, { b: [1, { c: null }], a: 1 })).toBe(true);
+    expect(equal({ a: 1 }, { a: 1, b: 2 })).toBe(false);
+    expect(equal({ a: 1, b: 2 }, { a: 1 })).toBe(false);
+    expect(equal([1, 2], [2, 1])).toBe(false);
+    expect(equal([], {})).toBe(false);
+    expect(equal(null, {})).toBe(false);
+    expect(equal('1', 1)).toBe(false);
+  });
+
+  it('finds nothing when the replay did the same, ignoring wall-clock columns', () => {
+    expect(compareAction(action(), action({ wallStartUs: 99, latencyMs: 5, runId: 'other' }), new ResultNormalizer())).toBeNull();
+  });
+
+  it('tells a changed simulation from a changed answer, field by field', () => {
+    const changedArgs = compareAction(action(), action({ args: { user: 'b' } }), new ResultNormalizer());
+    expect(changedArgs).toMatchObject({ kind: 'simulation-changed', seq: 3, differences: ['args.user: "a" → "b"'] });
+    const changedResult = compareAction(action(), action({ result: [{ id: 't1', done: true }] }), new ResultNormalizer());
+    expect(changedResult).toMatchObject({ kind: 'result-changed', differences: ['result[0].done: false → true'] });
+    expect(compareAction(action(), undefined, new ResultNormalizer())).toMatchObject({ kind: 'missing' });
+    expect(compareAction(undefined, action(), new ResultNormalizer())).toMatchObject({ kind: 'extra' });
+  });
+
+  it('compares the replay args redacted, as the original was stored', () => {
+    expect(compareAction(action({ args: { password: '[redacted]' } }), action({ args: { password: 'hunter2' } }), new ResultNormalizer())).toBeNull();
+  });
+
+  it('applies declared ignores (JSONPath, per action) and normalizers', () => {
+    const rules = new ResultNormalizer({ ignore: { listTodos: ['$[*].id'] }, normalize: (r, a) => (a === 'listTodos' && Array.isArray(r) ? r.length : r) });
+    expect(compareAction(action(), action({ result: [{ id: 'zzz', done: true }] }), rules)).toBeNull();
+    expect(compareAction(action(), action({ result: [] }), rules)).toMatchObject({ kind: 'result-changed', differences: ['result: 1 → 0'] });
+    const onlyIds = new ResultNormalizer({ ignore: ['$..id'] });
+    expect(compareAction(action(), action({ result: [{ id: 'x9', done: false }] }), onlyIds)).toBeNull();
+    expect(compareAction(action(), action({ result: [{ id: 'x9', done: true }] }), onlyIds)).toMatchObject({ kind: 'result-changed' });
+  });
+});
