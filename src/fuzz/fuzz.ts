@@ -29,6 +29,11 @@ export interface FuzzOptions {
   timeLimitMs?: number;
   /** Wall-time cap of the shrink, ms (default 60 000). */
   shrinkTimeLimitMs?: number;
+  /**
+   * Cap on property runs while shrinking (default none). Unlike the time cap it does not depend on
+   * the machine's speed, so a fixed seed gives the same shrunk result everywhere (tests use it).
+   */
+  shrinkRuns?: number;
   /** Overrides the target's failOn. */
   failOn?: Severity;
   /** Called after every property run. */
@@ -69,6 +74,8 @@ export interface FuzzResult {
   runs: number;
   /** Successful shrink steps. */
   shrinks: number;
+  /** Property runs while shrinking. */
+  shrinkRuns: number;
   seed: number;
   /** The shrunk, canonical spec (null when nothing was found). */
   spec: FuzzSpec | null;
@@ -112,6 +119,9 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promi
   const live = await startTarget(target);
   const signal = options.signal;
   let runs = 0;
+  let shrinkRuns = 0;
+  let passStart = false;
+  let fatal: unknown = undefined;
   let failures = 0;
   let shrinks = 0;
   let phase: FuzzProgress['phase'] = 'search';
@@ -163,14 +173,26 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promi
   };
 
   const property = fc.asyncProperty(specArbitrary(settings), async (spec) => {
-    if (signal?.aborted) return true;
+    if (signal?.aborted || fatal !== undefined) return true;
+    if (phase === 'shrink' && shrinkRuns >= (options.shrinkRuns ?? Infinity)) return true;
+    if (phase === 'shrink') shrinkRuns++;
+    const first = passStart;
+    passStart = false;
     const run = runOnce(spec);
     inFlight = run.catch(() => undefined);
-    const outcome = await run;
+    let outcome: RunOutcome;
+    try {
+      outcome = await run;
+    } catch (error) {
+      // Not a finding: the run itself could not be made (target down, bad simulation). Stop and report it.
+      fatal = error;
+      return true;
+    }
     if (phase === 'search') runs++;
     if (outcome.failure) {
       failures++;
-      if (phase === 'shrink' && best) shrinks++;
+      // In the shrink phase every failing run but a pass's first (its starting example) is a shrink step.
+      if (phase === 'shrink' && !first) shrinks++;
       best = { spec, outcome };
       firstFailureMs ??= monotonicMs() - started;
     }
@@ -198,6 +220,7 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promi
       interruptAfterTimeLimit: options.timeLimitMs ?? 60_000,
     }));
     searchMs = monotonicMs() - started;
+    if (fatal !== undefined) throw fatal;
 
     // 2. Shrink the failure, fed back as an example, under its own time cap.
     if (best && !signal?.aborted) {
@@ -205,17 +228,26 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promi
       const shrinkStart = monotonicMs();
       // Canonical tape values first (int k -> k-min, chance -> 0 or its threshold, pick/weighted -> index):
       // small values shrink in a few steps where raw u32 values need ~32 each.
-      let found: FuzzSpec = (best as { spec: FuzzSpec }).spec;
-      const canonical = await canonicalize(found, runOnce, specOptions.retire);
-      if (canonical.failure) found = canonical.spec;
-      await untilAbort(fc.check(property, {
-        seed, numRuns: 1, examples: [[found]], interruptAfterTimeLimit: options.shrinkTimeLimitMs ?? 60_000,
-      }));
+      // Passes: canonicalize, shrink; again while a pass still made progress (re-recording can
+      // open new shrinks) and the caps allow.
+      const shrinkLimitMs = options.shrinkTimeLimitMs ?? 60_000;
+      for (let pass = 0; pass < 3 && !signal?.aborted; pass++) {
+        const before = (best as { spec: FuzzSpec }).spec;
+        const canonical = await canonicalize(before, runOnce, specOptions.retire);
+        const start = canonical.failure ? canonical.spec : before;
+        const shrinksBefore = shrinks;
+        const left = shrinkLimitMs - (monotonicMs() - shrinkStart);
+        if (left <= 0 || shrinkRuns >= (options.shrinkRuns ?? Infinity)) break;
+        passStart = true;
+        await untilAbort(fc.check(property, { seed, numRuns: 1, examples: [[start]], interruptAfterTimeLimit: left }));
+        if (shrinks === shrinksBefore) break;
+      }
       shrinkMs = monotonicMs() - shrinkStart;
+      if (fatal !== undefined) throw fatal;
     }
     if (!best) {
       return {
-        target: settings.name, found: false, interrupted: Boolean(signal?.aborted), runs, shrinks, seed, spec: null, runId: null,
+        target: settings.name, found: false, interrupted: Boolean(signal?.aborted), runs, shrinks, shrinkRuns, seed, spec: null, runId: null,
         replayFile: null, failure: null, complaint: null, actors: [], actions: [], complaints: [],
         timings: { searchMs, shrinkMs, recordMs, totalMs: monotonicMs() - started, firstFailureMs },
       };
@@ -237,7 +269,7 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promi
     recordMs = monotonicMs() - recordStart;
     const finalFailure = recorded.failure ?? failure;
     return {
-      target: settings.name, found: true, interrupted: Boolean(signal?.aborted), runs, shrinks, seed, spec,
+      target: settings.name, found: true, interrupted: Boolean(signal?.aborted), runs, shrinks, shrinkRuns, seed, spec,
       runId: recorded.runId, replayFile: recorded.replayFile, failure: finalFailure,
       complaint: finalFailure.kind === 'complaint' ? finalFailure.complaint : null,
       actors: recorded.actors, actions: recorded.actions, complaints: recorded.complaints,
@@ -331,7 +363,7 @@ async function recordFailure(
       kind: 'fuzz',
       meta: { fuzzSpec: spec as unknown as Json, fuzzOptions: specOptions as unknown as Json, failure: describeFailure(failure), failOn } as Json,
       ...specRunOptions(spec, specOptions),
-      ...(options.file ? { file: path.resolve(options.file) } : {}),
+      ...(options.file ? { file: options.file } : {}),
       hooks: { onAction: (a) => actions.push(a), onComplaint: (c) => complaints.push(c) },
     });
     const recordedFailure: FuzzFailure | null = failure.kind === 'complaint'

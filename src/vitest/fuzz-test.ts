@@ -2,6 +2,7 @@ import { it } from 'vitest';
 import { loadSimulation } from '../engine/load-simulation.ts';
 import { fuzz, type FuzzOptions, type FuzzResult } from '../fuzz/fuzz.ts';
 import { isFuzzTarget, type FuzzTarget } from '../fuzz/fuzz-target.ts';
+import { redact } from '../store/redact.ts';
 import { BeamulatorError } from '../util/errors.ts';
 import { formatClock } from '../util/duration.ts';
 import { displayPath } from './display-path.ts';
@@ -81,8 +82,9 @@ export function formatFuzzFailure(result: FuzzResult, context: { reproduce: stri
     lines.push(`  invariant ${failure.message}`);
   }
   lines.push(`  shrunk run:`);
+  // The campaign's actions come from the engine's hooks, before the store redacts them: redact here too.
   const shown = result.actions.slice(0, 20);
-  for (const a of shown) lines.push(`    #${a.seq}  ${formatClock(a.simTime)}  ${name(a.actorId)}  ${a.action}(${clip(JSON.stringify(a.args), 70)}) ${a.outcome}`);
+  for (const a of shown) lines.push(`    #${a.seq}  ${formatClock(a.simTime)}  ${name(a.actorId)}  ${a.action}(${clip(JSON.stringify(redact(a.args)), 70)}) ${a.outcome}`);
   if (result.actions.length > shown.length) lines.push(`    ... and ${result.actions.length - shown.length} more`);
   if (result.replayFile !== null) {
     lines.push(`  replay file ${result.replayFile}  (commit it: replayTests keeps it as a regression test)`);

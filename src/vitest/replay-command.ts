@@ -1,4 +1,6 @@
-import type { ReplayMode } from '../replay/replay-run.ts';
+import { formatReplayReport } from '../replay/format-report.ts';
+import type { ReplayMode, ReplayReport } from '../replay/replay-run.ts';
+import type { ActorRecord } from '../store/records.ts';
 import { shellQuote } from './reproduce-command.ts';
 
 /** How a replay was made: the flags of `beamulator replay` that repeat it. */
@@ -21,4 +23,10 @@ export function replayCommand(runIdOrFile: string, db: string | null, how: Repla
   if (how.offline) parts.push('--offline');
   if (how.target !== undefined) parts.push('--target', shellQuote(how.target));
   return parts.join(' ');
+}
+
+/** The CLI's replay report (no color), indented by two spaces, for a failure message. An unrecorded replay has no id to show. */
+export function reportText(report: ReplayReport, actors: readonly ActorRecord[]): string {
+  const text = formatReplayReport(report, actors, false).replace(/^replay unrecorded of run /, 'replay of run ');
+  return text.split('\n').map((line) => (line === '' ? line : `  ${line}`)).join('\n');
 }

@@ -2,11 +2,10 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'vitest';
 import type { Simulation } from '../engine/simulation.ts';
-import { formatReplayReport } from '../replay/format-report.ts';
 import { loadReplayFile, type ReplayBundle } from '../replay/replay-file.ts';
 import { replayRun, type ReplayMode, type ReplayReport } from '../replay/replay-run.ts';
 import { errorMessage } from '../util/errors.ts';
-import { replayCommand } from './replay-command.ts';
+import { replayCommand, reportText } from './replay-command.ts';
 
 /** Options of `replayTests` and `checkReplayFile`. */
 export interface ReplayTestsOptions {
@@ -84,7 +83,7 @@ export async function checkReplayFile(file: string, options: ReplayTestsOptions 
     file, pass: false, bundle, report,
     message: `replay file ${file} diverged from its recording (run ${run.runId}, ${run.kind} of ${run.simulation}, seed ${run.seed}): `
       + `${report.divergenceCount} divergence${report.divergenceCount === 1 ? '' : 's'}\n`
-      + `${indent(formatReplayReport(report, bundle.actors, false))}  replay     ${command}`,
+      + `${reportText(report, bundle.actors)}  replay     ${command}`,
   };
 }
 
@@ -146,6 +145,3 @@ function describeHow(report: ReplayReport): string {
   return `${report.mode}${report.offline ? ', offline' : ''}`;
 }
 
-function indent(text: string): string {
-  return text.split('\n').map((line) => (line === '' ? line : `  ${line}`)).join('\n');
-}

@@ -1,12 +1,11 @@
 import type { MatcherState } from 'vitest';
 import type { Simulation } from '../engine/simulation.ts';
-import { formatReplayReport } from '../replay/format-report.ts';
 import { replayRun, type ReplayMode, type ReplayReport, type ReplaySource } from '../replay/replay-run.ts';
 import { openStore } from '../store/duckdb-store.ts';
 import type { RunStore } from '../store/run-store.ts';
 import type { MatcherOutcome } from './matcher-outcome.ts';
 import type { RecordedRun } from './recorded-run.ts';
-import { replayCommand } from './replay-command.ts';
+import { replayCommand, reportText } from './replay-command.ts';
 import { requireRecordedRun } from './require-recorded-run.ts';
 import { runFooter } from './run-footer.ts';
 import { simulationOf } from './simulation-of.ts';
@@ -63,7 +62,7 @@ export async function toReplayIdentically(this: MatcherState, received: unknown,
     message: () => this.isNot
       ? `expected run ${run.runId} not to replay identically, but all ${report.compared} actions matched (${describeHow(report)})\n${footer}`
       : `expected run ${run.runId} to replay identically (${describeHow(report)}), but it diverged: ${report.divergenceCount} divergence${report.divergenceCount === 1 ? '' : 's'}\n`
-        + `${indent(formatReplayReport(report, run.actors, false))}${replayLine}${footer}`,
+        + `${reportText(report, run.actors)}${replayLine}${footer}`,
   };
 }
 
@@ -80,6 +79,3 @@ function describeHow(report: ReplayReport): string {
   return `${report.mode}${report.offline ? ', offline' : ''}`;
 }
 
-function indent(text: string): string {
-  return text.split('\n').map((line) => (line === '' ? line : `  ${line}`)).join('\n');
-}

@@ -21,6 +21,8 @@ describe('fuzzTest', () => {
     expect(message).toMatch(new RegExp(`^fuzz target 'stale-read' failed: found in \\d+ runs? \\(seed 1\\), shrunk to ${result.actions.length} actions? of \\d+ actors?`));
     expect(message).toContain('(stale read)');
     expect(message).toContain('  shrunk run:\n    #0  ');
+    expect(message).toContain('"password":"[redacted]"');
+    expect(message).not.toMatch(/"password":"(?!\[redacted\])/);
     expect(message).toContain(`  replay file ${file}`);
     expect(message).toContain(`  replay     npx beamulator replay ${file}\n`);
     expect(message).toContain(`  inspect    fuzz run ${result.runId} was recorded in memory only`);

@@ -28,6 +28,14 @@ const onlyKnownTodos: Invariant<RunHandle> = (run) => {
   }
 };
 
+test('a run replays identically: same actions, same answers, same decisions', async () => {
+  const run = await runSimulation(todo, { file, duration: '2h' });
+  // Offline: the recorded answers are served back; the simulation must make the same actions.
+  await expect(run).toReplayIdentically({ offline: true });
+  // Against the todo app the simulation starts again: the app must answer the same too.
+  await expect(run).toReplayIdentically();
+});
+
 test('actors only touch todos that exist', async () => {
   const run = await runSimulation(todo, { file, duration: '4h' });
   expect(run).toSatisfyInvariant(onlyKnownTodos);
