@@ -35,6 +35,8 @@ export type { Divergence, DivergenceKind } from './replay/compare.ts';
 export { readRunBundle, readReplayFile, writeReplayFile, importBundle, exportParquet } from './replay/replay-file.ts';
 export type { ReplayBundle } from './replay/replay-file.ts';
 export type { ReplayRules } from './engine/simulation.ts';
+export { defineFuzzTarget, fuzz } from './fuzz/index.ts';
+export type { FuzzTarget, FuzzTargetSpec, FuzzOptions, FuzzResult, FuzzSpec, FuzzInvariant } from './fuzz/index.ts';
 export { parseDuration, formatDuration } from './util/duration.ts';
 export type { Duration } from './util/duration.ts';
 export { BeamulatorError, ExitCode, isBeamulatorError } from './util/errors.ts';

@@ -3,6 +3,7 @@ import { BeamulatorError, ExitCode, isBeamulatorError, errorMessage } from '../u
 import { version } from '../util/version.ts';
 import { defaultStorePath } from '../store/duckdb-store.ts';
 import { registerExportCommands } from './export-commands.ts';
+import { registerFuzzCommand } from './fuzz-command.ts';
 import { processOutput, type Output } from './output.ts';
 
 /**
@@ -81,6 +82,7 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
     });
 
   registerExportCommands(program, output, setCode);
+  registerFuzzCommand(program, output, setCode);
 
   program.addHelpText('after', `
 Exit codes: 0 ok, 1 complaints at or above --fail-on, 2 usage or simulation error,

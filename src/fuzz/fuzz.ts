@@ -126,11 +126,13 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promi
   let shrinks = 0;
   let phase: FuzzProgress['phase'] = 'search';
   let best: { spec: FuzzSpec; outcome: RunOutcome } | null = null;
+  // fast-check's "smaller" is structural; the failing run with the fewest actions seen is kept too.
+  let fewest: { spec: FuzzSpec; outcome: RunOutcome } | null = null;
   let firstFailureMs: number | null = null;
   let inFlight: Promise<unknown> = Promise.resolve();
 
   const progress = () => options.onProgress?.({
-    phase, runs, failures, shrinks, elapsedMs: monotonicMs() - started, bestActions: best ? best.outcome.failure!.actionsAtFailure : null,
+    phase, runs, failures, shrinks, elapsedMs: monotonicMs() - started, bestActions: fewest ? fewest.outcome.failure!.actionsAtFailure : null,
   });
 
   const runOnce = async (spec: FuzzSpec, rngFor?: (actorId: number) => Rng): Promise<RunOutcome> => {
@@ -194,6 +196,7 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promi
       // In the shrink phase every failing run but a pass's first (its starting example) is a shrink step.
       if (phase === 'shrink' && !first) shrinks++;
       best = { spec, outcome };
+      if (!fewest || outcome.failure.actionsAtFailure < fewest.outcome.failure!.actionsAtFailure) fewest = best;
       firstFailureMs ??= monotonicMs() - started;
     }
     progress();
@@ -240,6 +243,9 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promi
         if (left <= 0 || shrinkRuns >= (options.shrinkRuns ?? Infinity)) break;
         passStart = true;
         await untilAbort(fc.check(property, { seed, numRuns: 1, examples: [[start]], interruptAfterTimeLimit: left }));
+        // The next pass (and the result) starts from the failing run with the fewest actions.
+        const least = fewest as { spec: FuzzSpec; outcome: RunOutcome } | null; // assigned in the property (TS cannot see it)
+        if (least && least.outcome.failure!.actionsAtFailure < (best as { outcome: RunOutcome }).outcome.failure!.actionsAtFailure) best = least;
         if (shrinks === shrinksBefore) break;
       }
       shrinkMs = monotonicMs() - shrinkStart;

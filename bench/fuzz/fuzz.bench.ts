@@ -1,0 +1,209 @@
+/**
+ * Fuzz benchmark. Run: `node --import tsx bench/fuzz/fuzz.bench.ts` (bounded: well under 2 minutes).
+ * Prints ratios against a baseline measured in the same process run (absolute times drift on
+ * shared machines); asserts nothing about time.
+ *
+ *  1. `fuzz()` on each planted-bug target (stale-read, tenant-leak) with fixed seeds: property runs
+ *     and wall time to the first failure, shrink runs and wall time, shrunk length (actions up to
+ *     the complaint) vs the behavior-level minimum (stale-read 11, tenant-leak 15; fuzz/README.md).
+ *  2. Baseline for the single-actor bug (stale-read): a plain fast-check `fc.commands` model-based
+ *     test against the same todo app over HTTP (global fetch), with a hand-written single-user model
+ *     of create / complete / list (signup in setup), the prototype's baseline. Its minimum is
+ *     5 commands (= the app's documented 7 calls with signup and the cache-filling list).
+ *  3. Ratio fuzz time / model-test time for stale-read (goal in issue 4: <= 2x).
+ *
+ * tenant-leak has no model-test column: a plain model test would need a hand-written multi-user,
+ * multi-tenant model (teams, per-user auth, visibility rules), which is the point of the fuzzer.
+ *
+ * Env: STALE_SEEDS (default 1,2,3), LEAK_SEEDS (default 1,2), MODEL_SEEDS (default 1..6),
+ * SHRINK_LIMIT_MS (default 20000, per fuzz shrink).
+ */
+import fc from 'fast-check';
+import { monotonicMs } from '../../src/clock/wall-clock.ts';
+import { fuzz, type FuzzResult } from '../../src/fuzz/index.ts';
+import type { FuzzTarget } from '../../src/fuzz/index.ts';
+import { startTodoApp, type TodoApp } from '../../fixtures/todo-app/server.ts';
+import staleRead from '../../fuzz/stale-read.fuzz.ts';
+import tenantLeak from '../../fuzz/tenant-leak.fuzz.ts';
+
+const seeds = (name: string, fallback: string) => (process.env[name] ?? fallback).split(',').map(Number);
+const STALE_SEEDS = seeds('STALE_SEEDS', '1,2,3');
+const LEAK_SEEDS = seeds('LEAK_SEEDS', '1,2');
+const MODEL_SEEDS = seeds('MODEL_SEEDS', '1,2,3,4,5,6');
+const SHRINK_LIMIT_MS = Number(process.env.SHRINK_LIMIT_MS ?? 20_000);
+const benchStart = monotonicMs();
+
+interface Row {
+  what: string;
+  seed: number;
+  found: boolean;
+  runsToFind: number;
+  msToFind: number;
+  shrinkRuns: number;
+  shrinkMs: number;
+  shrunk: number | null;
+  minimum: number;
+  unit: string;
+}
+
+const ms = (n: number) => `${Math.round(n).toLocaleString('en-US')}`;
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+// --- 1. fuzz() on the planted-bug targets --------------------------------------------------------
+async function fuzzRow(target: FuzzTarget, seed: number, minimum: number): Promise<Row> {
+  const result: FuzzResult = await fuzz(target, {
+    seed, runs: 1000, timeLimitMs: 30_000, shrinkTimeLimitMs: SHRINK_LIMIT_MS, db: false, replaysDir: false,
+  });
+  const t = result.timings;
+  return {
+    what: `fuzz ${target.fuzz.name}`, seed, found: result.found, runsToFind: result.runs,
+    // firstFailureMs counts from fuzz()'s start (includes starting the app once, like the model test's setup).
+    msToFind: t.firstFailureMs ?? t.searchMs, shrinkRuns: result.shrinkRuns, shrinkMs: t.shrinkMs + t.recordMs,
+    shrunk: result.failure ? result.failure.actionsAtFailure : null, minimum, unit: 'actions',
+  };
+}
+
+// --- 2. plain fc.commands model test for stale-read ----------------------------------------------
+interface Model { todos: Array<{ id: string; completed: boolean }> }
+interface Real { url: string; headers: Record<string, string> }
+
+let executed = 0;
+
+async function call(real: Real, method: string, url: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(real.url + url, {
+    method, headers: { ...real.headers, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  if (res.status >= 400) throw new Error(`${method} ${url}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+class CreateCommand implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly title: string) {}
+  check(): boolean {
+    return true;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    executed++;
+    const todo = (await call(r, 'POST', '/todos', { title: this.title })) as { id: string };
+    m.todos.push({ id: todo.id, completed: false });
+  }
+  toString(): string {
+    return `create(${JSON.stringify(this.title)})`;
+  }
+}
+
+class CompleteCommand implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly index: number) {}
+  check(m: Readonly<Model>): boolean {
+    return m.todos.length > 0;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    executed++;
+    const todo = m.todos[this.index % m.todos.length]!;
+    const got = (await call(r, 'PATCH', `/todos/${todo.id}`, { completed: true })) as { completed: boolean };
+    if (!got.completed) throw new Error(`PATCH ${todo.id} did not complete it`);
+    todo.completed = true;
+  }
+  toString(): string {
+    return `complete(${this.index})`;
+  }
+}
+
+class ListCommand implements fc.AsyncCommand<Model, Real> {
+  check(): boolean {
+    return true;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    executed++;
+    const list = (await call(r, 'GET', '/todos')) as Array<{ id: string; completed: boolean }>;
+    const got = JSON.stringify(list.map((t) => [t.id, t.completed]));
+    const want = JSON.stringify(m.todos.map((t) => [t.id, t.completed]));
+    if (got !== want) throw new Error(`list ${got} != model ${want}`);
+  }
+  toString(): string {
+    return 'list';
+  }
+}
+
+const commands = [
+  fc.string({ maxLength: 8 }).map((t) => new CreateCommand(t)),
+  fc.nat({ max: 9 }).map((i) => new CompleteCommand(i)),
+  fc.constant(new ListCommand()),
+];
+
+async function modelRow(app: TodoApp, seed: number): Promise<Row> {
+  const start = monotonicMs();
+  let runs = 0;
+  let firstFailureMs: number | null = null;
+  let runsToFind = 0;
+  let lastFailingCommands = 0;
+  let user = 0;
+  const property = fc.asyncProperty(fc.commands(commands, { size: 'small' }), async (cmds) => {
+    runs++;
+    app.reset();
+    const username = `u${++user}`;
+    const real: Real = { url: app.url, headers: { 'x-user': username, 'x-password': 'pw' } };
+    await call({ url: app.url, headers: {} }, 'POST', '/users', { username, password: 'pw', team: 'red' });
+    executed = 0;
+    try {
+      await fc.asyncModelRun(() => ({ model: { todos: [] }, real }), cmds);
+    } catch (error) {
+      firstFailureMs ??= monotonicMs() - start;
+      if (runsToFind === 0) runsToFind = runs;
+      lastFailingCommands = executed;
+      throw error;
+    }
+  });
+  const details = await fc.check(property, { seed, numRuns: 10_000, interruptAfterTimeLimit: 30_000 });
+  const total = monotonicMs() - start;
+  return {
+    what: 'fc.commands stale-read', seed, found: details.failed, runsToFind, msToFind: firstFailureMs ?? total,
+    shrinkRuns: runs - runsToFind, shrinkMs: total - (firstFailureMs ?? total),
+    // The final counterexample is the last failing run; its executed commands (signup is setup).
+    shrunk: details.failed ? lastFailingCommands : null, minimum: 5, unit: 'commands',
+  };
+}
+
+// --- run -----------------------------------------------------------------------------------------
+const rows: Row[] = [];
+const modelRows: Row[] = [];
+// Baseline first (warms fetch/undici and tsx module loading for both sides).
+const app = await startTodoApp({ bugs: ['stale-read'] });
+try {
+  await modelRow(app, 999); // warm-up, not reported
+  for (const seed of MODEL_SEEDS) modelRows.push(await modelRow(app, seed));
+} finally {
+  await app.stop();
+}
+for (const seed of STALE_SEEDS) rows.push(await fuzzRow(staleRead, seed, 11));
+for (const seed of LEAK_SEEDS) rows.push(await fuzzRow(tenantLeak, seed, 15));
+
+const header = ['what', 'seed', 'found', 'runs to find', 'ms to find', 'shrink runs', 'ms to shrink', 'shrunk', 'minimum'];
+const lines = [...rows, ...modelRows].map((r) => [
+  r.what, String(r.seed), r.found ? 'yes' : 'NO', String(r.runsToFind), ms(r.msToFind), String(r.shrinkRuns), ms(r.shrinkMs),
+  r.shrunk === null ? '-' : `${r.shrunk} ${r.unit}`, `${r.minimum} ${r.unit}`,
+]);
+const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+const print = (cells: string[]) => console.log(`| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`);
+print(header);
+print(widths.map((w) => '-'.repeat(w)));
+for (const l of lines) print(l);
+
+const stale = rows.filter((r) => r.what === 'fuzz stale-read' && r.found);
+const modelFound = modelRows.filter((r) => r.found);
+if (stale.length > 0 && modelFound.length > 0) {
+  const fuzzFind = median(stale.map((r) => r.msToFind));
+  const fuzzTotal = median(stale.map((r) => r.msToFind + r.shrinkMs));
+  const modelFind = median(modelFound.map((r) => r.msToFind));
+  const modelTotal = median(modelFound.map((r) => r.msToFind + r.shrinkMs));
+  console.log('');
+  console.log(`stale-read (single actor), medians: fuzz find ${ms(fuzzFind)} ms, find+shrink ${ms(fuzzTotal)} ms; `
+    + `fc.commands find ${ms(modelFind)} ms, find+shrink ${ms(modelTotal)} ms`);
+  console.log(`fuzz time / model-test time: find ${(fuzzFind / modelFind).toFixed(1)}x, find+shrink ${(fuzzTotal / modelTotal).toFixed(1)}x   (goal <= 2x)`);
+}
+console.log('tenant-leak: no model-test baseline (it would need a hand-written multi-user, multi-tenant model).');
+console.log(`bench wall time: ${ms(monotonicMs() - benchStart)} ms`);
