@@ -185,7 +185,8 @@ export async function runSimulation(sim: Simulation, options: RunOptions = {}): 
   }
 }
 
-async function resolveTarget(sim: Simulation, url: string | undefined): Promise<{ target: StartedTarget | null; started: boolean }> {
+/** The run's target: an explicit url, the simulation's url, or one the simulation starts (then `started`). */
+export async function resolveTarget(sim: Simulation, url: string | undefined): Promise<{ target: StartedTarget | null; started: boolean }> {
   const explicit = url ?? sim.target?.url;
   if (explicit) {
     try {

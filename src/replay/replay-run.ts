@@ -8,7 +8,7 @@ import type { EngineHooks } from '../engine/engine-hooks.ts';
 import { executeAction } from '../engine/execute-action.ts';
 import { fuzzSpecOfConfig, specRunOptions } from '../engine/fuzz-spec.ts';
 import { loadSimulation } from '../engine/load-simulation.ts';
-import { foreignHttpFor, runSimulation } from '../engine/run-simulation.ts';
+import { foreignHttpFor, resolveTarget, runSimulation } from '../engine/run-simulation.ts';
 import type { Simulation, StartedTarget } from '../engine/simulation.ts';
 import { defaultStorePath, openStore } from '../store/duckdb-store.ts';
 import type { ActionRecord, ActorRecord, ExchangeRecord, Json, RunRecord } from '../store/records.ts';
@@ -160,19 +160,15 @@ async function reissue(
   let target: StartedTarget | null = null;
   let startedTarget = false;
   let http: HttpClientFactory | null = offlineHttp ?? null;
+  const timeoutMs = ((run.config ?? {}) as RunConfig).actionTimeoutMs ?? 30_000;
   const foreign = sim.foreignHttp ? await foreignHttpFor(foreignServe) : null;
   try {
     foreign?.apply();
     if (http) {
       target = { url: recordedTargetUrl(run) };
     } else {
-      if (options.target) target = { url: options.target };
-      else if (sim.target?.url) target = { url: sim.target.url };
-      else if (sim.target?.start) {
-        target = await sim.target.start();
-        startedTarget = true;
-      }
-      if (target) http = new HttpConnector({ baseUrl: target.url, defaultHeaders: sim.target?.headers ?? {}, timeoutMs: 30_000 });
+      ({ target, started: startedTarget } = await resolveTarget(sim, options.target));
+      if (target) http = new HttpConnector({ baseUrl: target.url, defaultHeaders: sim.target?.headers ?? {}, timeoutMs });
     }
     const writer = store
       ? await store.beginRun({
@@ -183,7 +179,6 @@ async function reissue(
       : null;
     const runId = writer?.runId ?? 'unrecorded';
     for (const actor of source.actors) writer?.addActor({ ...actor, runId });
-    const timeoutMs = ((run.config ?? {}) as RunConfig).actionTimeoutMs ?? 30_000;
     const watchdog = new ActionWatchdog();
     const wallStartUs = monotonicUs();
     const origin = originOf(target?.url ?? '');
