@@ -6,21 +6,28 @@
  *  1. `fuzz()` on each planted-bug target (stale-read, tenant-leak) with fixed seeds: property runs
  *     and wall time to the first failure, shrink runs and wall time, shrunk length (actions up to
  *     the complaint) vs the behavior-level minimum (stale-read 11, tenant-leak 15; fuzz/README.md).
+ *  1b. The hybrid (issue 4): seeded runs of the target's simulation (the bundled example's
+ *     population) until one fails, then `shrinkRun` (re-run with RecordingRng, canonical tapes,
+ *     handed to fast-check as an example and shrunk). "runs to find" = seeded runs.
  *  2. Baseline for the single-actor bug (stale-read): a plain fast-check `fc.commands` model-based
  *     test against the same todo app over HTTP (global fetch), with a hand-written single-user model
  *     of create / complete / list (signup in setup), the prototype's baseline. Its minimum is
- *     5 commands (= the app's documented 7 calls with signup and the cache-filling list).
+ *     6 commands: create x3, list (fills the cache), complete, list (= the app's documented 7 calls with signup).
  *  3. Ratio fuzz time / model-test time for stale-read (goal in issue 4: <= 2x).
  *
  * tenant-leak has no model-test column: a plain model test would need a hand-written multi-user,
  * multi-tenant model (teams, per-user auth, visibility rules), which is the point of the fuzzer.
  *
- * Env: STALE_SEEDS (default 1,2,3), LEAK_SEEDS (default 1,2), MODEL_SEEDS (default 1..6),
+ * Env: STALE_SEEDS (default 1,2,3), LEAK_SEEDS (default 1,2), HYBRID_STALE_SEEDS (default 1,2,3),
+ * HYBRID_LEAK_SEEDS (default 1), MODEL_SEEDS (default 1..6),
  * SHRINK_LIMIT_MS (default 20000, per fuzz shrink).
  */
 import fc from 'fast-check';
 import { monotonicMs } from '../../src/clock/wall-clock.ts';
 import { fuzz, type FuzzResult } from '../../src/fuzz/index.ts';
+import { shrinkRun } from '../../src/fuzz/shrink-run.ts';
+import { openStore, runSimulation } from '../../src/index.ts';
+import type { RunStore } from '../../src/store/run-store.ts';
 import type { FuzzTarget } from '../../src/fuzz/index.ts';
 import { startTodoApp, type TodoApp } from '../../fixtures/todo-app/server.ts';
 import staleRead from '../../fuzz/stale-read.fuzz.ts';
@@ -29,6 +36,8 @@ import tenantLeak from '../../fuzz/tenant-leak.fuzz.ts';
 const seeds = (name: string, fallback: string) => (process.env[name] ?? fallback).split(',').map(Number);
 const STALE_SEEDS = seeds('STALE_SEEDS', '1,2,3');
 const LEAK_SEEDS = seeds('LEAK_SEEDS', '1,2');
+const HYBRID_STALE_SEEDS = seeds('HYBRID_STALE_SEEDS', '1,2,3');
+const HYBRID_LEAK_SEEDS = seeds('HYBRID_LEAK_SEEDS', '1');
 const MODEL_SEEDS = seeds('MODEL_SEEDS', '1,2,3,4,5,6');
 const SHRINK_LIMIT_MS = Number(process.env.SHRINK_LIMIT_MS ?? 20_000);
 const benchStart = monotonicMs();
@@ -63,6 +72,30 @@ async function fuzzRow(target: FuzzTarget, seed: number, minimum: number): Promi
     // firstFailureMs counts from fuzz()'s start (includes starting the app once, like the model test's setup).
     msToFind: t.firstFailureMs ?? t.searchMs, shrinkRuns: result.shrinkRuns, shrinkMs: t.shrinkMs + t.recordMs,
     shrunk: result.failure ? result.failure.actionsAtFailure : null, minimum, unit: 'actions',
+  };
+}
+
+// --- 1b. hybrid: seeded runs until one fails, then `shrinkRun` (record canonical tapes, shrink) ----
+async function hybridRow(target: FuzzTarget, seed: number, duration: string, minimum: number, store: RunStore): Promise<Row> {
+  const settings = target.fuzz;
+  const start = monotonicMs();
+  let runs = 0;
+  let failing: string | null = null;
+  for (let s = seed; s < seed + 20 && failing === null; s++) {
+    runs++;
+    const run = await runSimulation(target, { seed: s, duration, db: store });
+    const complaints = await store.complaints(run.runId);
+    if (complaints.some((c) => settings.failWhen?.(c) ?? true)) failing = run.runId;
+  }
+  const msToFind = monotonicMs() - start;
+  const base = { what: `hybrid ${settings.name}`, seed, runsToFind: runs, msToFind, minimum, unit: 'actions' };
+  if (failing === null) return { ...base, found: false, shrinkRuns: 0, shrinkMs: 0, shrunk: null };
+  const shrinkStart = monotonicMs();
+  const result = await shrinkRun(target, store, failing, { seed, shrinkTimeLimitMs: SHRINK_LIMIT_MS, db: false, replaysDir: false });
+  return {
+    ...base, found: true, shrinkRuns: result.shrinkRuns, shrinkMs: monotonicMs() - shrinkStart,
+    shrunk: result.failure ? result.failure.actionsAtFailure : null,
+    what: `hybrid ${settings.name} (seeded run: ${result.sourceActions} actions)`,
   };
 }
 
@@ -130,7 +163,7 @@ class ListCommand implements fc.AsyncCommand<Model, Real> {
 }
 
 const commands = [
-  fc.string({ maxLength: 8 }).map((t) => new CreateCommand(t)),
+  fc.string({ minLength: 1, maxLength: 8 }).filter((t) => t.trim().length > 0).map((t) => new CreateCommand(t)),
   fc.nat({ max: 9 }).map((i) => new CompleteCommand(i)),
   fc.constant(new ListCommand()),
 ];
@@ -164,7 +197,7 @@ async function modelRow(app: TodoApp, seed: number): Promise<Row> {
     what: 'fc.commands stale-read', seed, found: details.failed, runsToFind, msToFind: firstFailureMs ?? total,
     shrinkRuns: runs - runsToFind, shrinkMs: total - (firstFailureMs ?? total),
     // The final counterexample is the last failing run; its executed commands (signup is setup).
-    shrunk: details.failed ? lastFailingCommands : null, minimum: 5, unit: 'commands',
+    shrunk: details.failed ? lastFailingCommands : null, minimum: 6, unit: 'commands',
   };
 }
 
@@ -181,6 +214,13 @@ try {
 }
 for (const seed of STALE_SEEDS) rows.push(await fuzzRow(staleRead, seed, 11));
 for (const seed of LEAK_SEEDS) rows.push(await fuzzRow(tenantLeak, seed, 15));
+const store = await openStore(':memory:');
+try {
+  for (const seed of HYBRID_STALE_SEEDS) rows.push(await hybridRow(staleRead, seed, '2h', 11, store));
+  for (const seed of HYBRID_LEAK_SEEDS) rows.push(await hybridRow(tenantLeak, seed, '8h', 15, store));
+} finally {
+  await store.close();
+}
 
 const header = ['what', 'seed', 'found', 'runs to find', 'ms to find', 'shrink runs', 'ms to shrink', 'shrunk', 'minimum'];
 const lines = [...rows, ...modelRows].map((r) => [
@@ -204,6 +244,11 @@ if (stale.length > 0 && modelFound.length > 0) {
   console.log(`stale-read (single actor), medians: fuzz find ${ms(fuzzFind)} ms, find+shrink ${ms(fuzzTotal)} ms; `
     + `fc.commands find ${ms(modelFind)} ms, find+shrink ${ms(modelTotal)} ms`);
   console.log(`fuzz time / model-test time: find ${(fuzzFind / modelFind).toFixed(1)}x, find+shrink ${(fuzzTotal / modelTotal).toFixed(1)}x   (goal <= 2x)`);
+  const hybrid = rows.filter((r) => r.what.startsWith('hybrid stale-read') && r.found);
+  if (hybrid.length > 0) {
+    const hybridTotal = median(hybrid.map((r) => r.msToFind + r.shrinkMs));
+    console.log(`hybrid find+shrink ${ms(hybridTotal)} ms (median): hybrid / model-test time ${(hybridTotal / modelTotal).toFixed(1)}x`);
+  }
 }
 console.log('tenant-leak: no model-test baseline (it would need a hand-written multi-user, multi-tenant model).');
 console.log(`bench wall time: ${ms(monotonicMs() - benchStart)} ms`);

@@ -5,7 +5,7 @@ import type { HttpClientFactory } from '../connectors/http-client.ts';
 import { originOf, relativeUrl } from '../connectors/relative-url.ts';
 import type { Rng } from '../rng/rng.ts';
 import type {
-  ActionRecord, ComplaintRecord, EventKind, Json, Outcome, RunSummary, Severity,
+  ActionRecord, ComplaintRecord, EventKind, Json, RunSummary, Severity,
 } from '../store/records.ts';
 import type { RunWriter } from '../store/run-store.ts';
 import { parseDuration } from '../util/duration.ts';
@@ -409,4 +409,3 @@ function waitMs(wait: unknown): number {
   throw new TypeError(`act() returned ${wait === undefined ? 'nothing' : JSON.stringify(wait)}: return the wait until the next turn (e.g. '5m' or 300000) or ctx.stop()`);
 }
 
-export type { Outcome };
