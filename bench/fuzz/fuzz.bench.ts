@@ -14,12 +14,12 @@
  *     of create / complete / list (signup in setup), the prototype's baseline. Its minimum is
  *     6 commands: create x3, list (fills the cache), complete, list (= the app's documented 7 calls with signup).
  *  3. Ratio fuzz time / model-test time for stale-read (goal in issue 4: <= 2x).
- *
- * tenant-leak has no model-test column: a plain model test would need a hand-written multi-user,
- * multi-tenant model (teams, per-user auth, visibility rules), which is the point of the fuzzer.
+ *  4. The same kind of baseline for tenant-leak, which needs a hand-written multi-user,
+ *     multi-tenant model (signup into a team as a command, create / delete / list per user; each
+ *     list must hold exactly the caller's team's todos). Its minimum is 6 commands.
  *
  * Env: STALE_SEEDS (default 1,2,3), LEAK_SEEDS (default 1,2), HYBRID_STALE_SEEDS (default 1,2,3),
- * HYBRID_LEAK_SEEDS (default 1), MODEL_SEEDS (default 1..6),
+ * HYBRID_LEAK_SEEDS (default 1), MODEL_SEEDS (default 1..6), LEAK_MODEL_SEEDS (default 1,2,3),
  * SHRINK_LIMIT_MS (default 20000, per fuzz shrink).
  */
 import fc from 'fast-check';
@@ -33,12 +33,13 @@ import { startTodoApp, type TodoApp } from '../../fixtures/todo-app/server.ts';
 import staleRead from '../../fuzz/stale-read.fuzz.ts';
 import tenantLeak from '../../fuzz/tenant-leak.fuzz.ts';
 
-const seeds = (name: string, fallback: string) => (process.env[name] ?? fallback).split(',').map(Number);
+const seeds = (name: string, fallback: string) => (process.env[name] ?? fallback).split(',').filter((x) => x.trim() !== '').map(Number);
 const STALE_SEEDS = seeds('STALE_SEEDS', '1,2,3');
 const LEAK_SEEDS = seeds('LEAK_SEEDS', '1,2');
 const HYBRID_STALE_SEEDS = seeds('HYBRID_STALE_SEEDS', '1,2,3');
 const HYBRID_LEAK_SEEDS = seeds('HYBRID_LEAK_SEEDS', '1');
 const MODEL_SEEDS = seeds('MODEL_SEEDS', '1,2,3,4,5,6');
+const LEAK_MODEL_SEEDS = seeds('LEAK_MODEL_SEEDS', '1,2,3');
 const SHRINK_LIMIT_MS = Number(process.env.SHRINK_LIMIT_MS ?? 20_000);
 const benchStart = monotonicMs();
 
@@ -168,22 +169,123 @@ const commands = [
   fc.constant(new ListCommand()),
 ];
 
-async function modelRow(app: TodoApp, seed: number): Promise<Row> {
+// tenant-leak: a hand-written multi-user, multi-tenant model (users sign up into teams; each
+// list must hold exactly the caller's team's todos).
+interface TenantModel { users: Array<{ name: string; team: string }>; todos: Array<{ id: string; team: string }> }
+interface TenantReal { url: string; next: number }
+const as = (r: TenantReal, name: string): Real => ({ url: r.url, headers: { 'x-user': name, 'x-password': 'pw' } });
+const userOf = (m: Readonly<TenantModel>, u: number) => m.users[u % m.users.length]!;
+
+class SignupCommand implements fc.AsyncCommand<TenantModel, TenantReal> {
+  constructor(readonly team: string) {}
+  check(): boolean {
+    return true;
+  }
+  async run(m: TenantModel, r: TenantReal): Promise<void> {
+    executed++;
+    const name = `m${++r.next}`;
+    await call({ url: r.url, headers: {} }, 'POST', '/users', { username: name, password: 'pw', team: this.team });
+    m.users.push({ name, team: this.team });
+  }
+  toString(): string {
+    return `signup(${this.team})`;
+  }
+}
+
+class TenantCreateCommand implements fc.AsyncCommand<TenantModel, TenantReal> {
+  constructor(readonly user: number) {}
+  check(m: Readonly<TenantModel>): boolean {
+    return m.users.length > 0;
+  }
+  async run(m: TenantModel, r: TenantReal): Promise<void> {
+    executed++;
+    const user = userOf(m, this.user);
+    const todo = (await call(as(r, user.name), 'POST', '/todos', { title: 'x' })) as { id: string };
+    m.todos.push({ id: todo.id, team: user.team });
+  }
+  toString(): string {
+    return `create(user ${this.user})`;
+  }
+}
+
+class TenantDeleteCommand implements fc.AsyncCommand<TenantModel, TenantReal> {
+  constructor(readonly user: number, readonly index: number) {}
+  check(m: Readonly<TenantModel>): boolean {
+    return m.users.length > 0 && m.todos.some((t) => t.team === userOf(m, this.user).team);
+  }
+  async run(m: TenantModel, r: TenantReal): Promise<void> {
+    executed++;
+    const user = userOf(m, this.user);
+    const mine = m.todos.filter((t) => t.team === user.team);
+    const todo = mine[this.index % mine.length]!;
+    await call(as(r, user.name), 'DELETE', `/todos/${todo.id}`);
+    m.todos.splice(m.todos.indexOf(todo), 1);
+  }
+  toString(): string {
+    return `delete(user ${this.user}, ${this.index})`;
+  }
+}
+
+class TenantListCommand implements fc.AsyncCommand<TenantModel, TenantReal> {
+  constructor(readonly user: number) {}
+  check(m: Readonly<TenantModel>): boolean {
+    return m.users.length > 0;
+  }
+  async run(m: TenantModel, r: TenantReal): Promise<void> {
+    executed++;
+    const user = userOf(m, this.user);
+    const list = (await call(as(r, user.name), 'GET', '/todos')) as Array<{ id: string; team: string }>;
+    const got = JSON.stringify(list.map((t) => `${t.id}@${t.team}`).sort());
+    const want = JSON.stringify(m.todos.filter((t) => t.team === user.team).map((t) => `${t.id}@${t.team}`).sort());
+    if (got !== want) throw new Error(`list of ${user.name}@${user.team} ${got} != model ${want}`);
+  }
+  toString(): string {
+    return `list(user ${this.user})`;
+  }
+}
+
+const tenantCommands = [
+  fc.constantFrom('red', 'blue', 'green').map((t) => new SignupCommand(t)),
+  fc.nat({ max: 3 }).map((u) => new TenantCreateCommand(u)),
+  fc.tuple(fc.nat({ max: 3 }), fc.nat({ max: 9 })).map(([u, i]) => new TenantDeleteCommand(u, i)),
+  fc.nat({ max: 3 }).map((u) => new TenantListCommand(u)),
+];
+
+interface ModelTest<M extends object, R> {
+  name: string;
+  commands: Array<fc.Arbitrary<fc.AsyncCommand<M, R>>>;
+  /** After app.reset(): the initial model and real system. */
+  setup(app: TodoApp, run: number): Promise<{ model: M; real: R }>;
+  minimum: number;
+}
+
+const staleReadModel: ModelTest<Model, Real> = {
+  name: 'stale-read', commands, minimum: 6,
+  async setup(app, run) {
+    const username = `u${run}`;
+    await call({ url: app.url, headers: {} }, 'POST', '/users', { username, password: 'pw', team: 'red' });
+    return { model: { todos: [] }, real: { url: app.url, headers: { 'x-user': username, 'x-password': 'pw' } } };
+  },
+};
+// Minimum: signup A, signup B (other team), create (A), delete (A), create (B: reuses the id), list (A).
+const tenantLeakModel: ModelTest<TenantModel, TenantReal> = {
+  name: 'tenant-leak', commands: tenantCommands, minimum: 6,
+  setup: async (app) => ({ model: { users: [], todos: [] }, real: { url: app.url, next: 0 } }),
+};
+
+async function modelRow<M extends object, R>(app: TodoApp, test: ModelTest<M, R>, seed: number): Promise<Row> {
   const start = monotonicMs();
   let runs = 0;
   let firstFailureMs: number | null = null;
   let runsToFind = 0;
   let lastFailingCommands = 0;
-  let user = 0;
-  const property = fc.asyncProperty(fc.commands(commands, { size: 'small' }), async (cmds) => {
+  const property = fc.asyncProperty(fc.commands(test.commands, { size: 'small' }), async (cmds) => {
     runs++;
     app.reset();
-    const username = `u${++user}`;
-    const real: Real = { url: app.url, headers: { 'x-user': username, 'x-password': 'pw' } };
-    await call({ url: app.url, headers: {} }, 'POST', '/users', { username, password: 'pw', team: 'red' });
+    const initial = await test.setup(app, runs);
     executed = 0;
     try {
-      await fc.asyncModelRun(() => ({ model: { todos: [] }, real }), cmds);
+      await fc.asyncModelRun(() => initial, cmds);
     } catch (error) {
       firstFailureMs ??= monotonicMs() - start;
       if (runsToFind === 0) runsToFind = runs;
@@ -194,10 +296,10 @@ async function modelRow(app: TodoApp, seed: number): Promise<Row> {
   const details = await fc.check(property, { seed, numRuns: 10_000, interruptAfterTimeLimit: 30_000 });
   const total = monotonicMs() - start;
   return {
-    what: 'fc.commands stale-read', seed, found: details.failed, runsToFind, msToFind: firstFailureMs ?? total,
+    what: `fc.commands ${test.name}`, seed, found: details.failed, runsToFind, msToFind: firstFailureMs ?? total,
     shrinkRuns: runs - runsToFind, shrinkMs: total - (firstFailureMs ?? total),
-    // The final counterexample is the last failing run; its executed commands (signup is setup).
-    shrunk: details.failed ? lastFailingCommands : null, minimum: 6, unit: 'commands',
+    // The final counterexample is the last failing run; its executed commands.
+    shrunk: details.failed ? lastFailingCommands : null, minimum: test.minimum, unit: 'commands',
   };
 }
 
@@ -207,8 +309,10 @@ const modelRows: Row[] = [];
 // Baseline first (warms fetch/undici and tsx module loading for both sides).
 const app = await startTodoApp({ bugs: ['stale-read'] });
 try {
-  await modelRow(app, 999); // warm-up, not reported
-  for (const seed of MODEL_SEEDS) modelRows.push(await modelRow(app, seed));
+  await modelRow(app, staleReadModel, 999); // warm-up, not reported
+  for (const seed of MODEL_SEEDS) modelRows.push(await modelRow(app, staleReadModel, seed));
+  app.setBugs(['tenant-leak']);
+  for (const seed of LEAK_MODEL_SEEDS) modelRows.push(await modelRow(app, tenantLeakModel, seed));
 } finally {
   await app.stop();
 }
@@ -234,7 +338,7 @@ print(widths.map((w) => '-'.repeat(w)));
 for (const l of lines) print(l);
 
 const stale = rows.filter((r) => r.what === 'fuzz stale-read' && r.found);
-const modelFound = modelRows.filter((r) => r.found);
+const modelFound = modelRows.filter((r) => r.what === 'fc.commands stale-read' && r.found);
 if (stale.length > 0 && modelFound.length > 0) {
   const fuzzFind = median(stale.map((r) => r.msToFind));
   const fuzzTotal = median(stale.map((r) => r.msToFind + r.shrinkMs));
@@ -250,5 +354,12 @@ if (stale.length > 0 && modelFound.length > 0) {
     console.log(`hybrid find+shrink ${ms(hybridTotal)} ms (median): hybrid / model-test time ${(hybridTotal / modelTotal).toFixed(1)}x`);
   }
 }
-console.log('tenant-leak: no model-test baseline (it would need a hand-written multi-user, multi-tenant model).');
+const leak = rows.filter((r) => r.what === 'fuzz tenant-leak' && r.found);
+const leakModel = modelRows.filter((r) => r.what === 'fc.commands tenant-leak' && r.found);
+if (leak.length > 0 && leakModel.length > 0) {
+  const fuzzTotal = median(leak.map((r) => r.msToFind + r.shrinkMs));
+  const modelTotal = median(leakModel.map((r) => r.msToFind + r.shrinkMs));
+  console.log(`tenant-leak (multi-actor; the model test needs a hand-written multi-user, multi-tenant model), medians find+shrink: `
+    + `fuzz ${ms(fuzzTotal)} ms, fc.commands ${ms(modelTotal)} ms: ${(fuzzTotal / modelTotal).toFixed(1)}x`);
+}
 console.log(`bench wall time: ${ms(monotonicMs() - benchStart)} ms`);

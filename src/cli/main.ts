@@ -4,6 +4,7 @@ import { version } from '../util/version.ts';
 import { defaultStorePath } from '../store/duckdb-store.ts';
 import { registerExportCommands } from './export-commands.ts';
 import { registerFuzzCommand } from './fuzz-command.ts';
+import { registerShrinkCommand } from './shrink-command.ts';
 import { processOutput, type Output } from './output.ts';
 
 /**
@@ -83,6 +84,7 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
 
   registerExportCommands(program, output, setCode);
   registerFuzzCommand(program, output, setCode);
+  registerShrinkCommand(program, output, setCode);
 
   program.addHelpText('after', `
 Exit codes: 0 ok, 1 complaints at or above --fail-on, 2 usage or simulation error,

@@ -1,0 +1,82 @@
+/**
+ * `beamulator shrink <run-id> --target <fuzz file>`: the hybrid workflow. A failing normal
+ * (seeded) run's choices are recorded as canonical tapes, shrunk by fast-check through the fuzz
+ * target's property, recorded as a `fuzz` run and exported as a replay file.
+ */
+import path from 'node:path';
+import type { Command } from 'commander';
+import { loadSimulation } from '../engine/load-simulation.ts';
+import { isFuzzTarget } from '../fuzz/fuzz-target.ts';
+import { shrinkRun } from '../fuzz/shrink-run.ts';
+import { defaultStorePath, openStore } from '../store/duckdb-store.ts';
+import { severities, type Severity } from '../store/records.ts';
+import { parseDuration } from '../util/duration.ts';
+import { BeamulatorError, ExitCode } from '../util/errors.ts';
+import { formatFuzzResult } from './fuzz-command.ts';
+import { styler, type Output } from './output.ts';
+
+export interface ShrinkCommandOptions {
+  target: string;
+  seed?: string;
+  timeLimit: string;
+  failOn?: string;
+  db: string;
+  replays: string;
+  json?: boolean;
+}
+
+/** Adds `shrink` to the program. */
+export function registerShrinkCommand(program: Command, output: Output, setCode: (code: number) => void): void {
+  program.command('shrink')
+    .argument('<run-id>', "a failing run made by `beamulator run` (id, unique prefix, or 'latest')")
+    .description("shrink a failing seeded run with fast-check through a fuzz target's property, record it and export its replay")
+    .requiredOption('--target <file>', 'the fuzz target file (fuzz/*.fuzz.ts) whose simulation made the run')
+    .option('--seed <n>', 'fast-check seed of the shrink', '42')
+    .option('--time-limit <duration>', 'wall-time cap of the shrink', '60s')
+    .option('--fail-on <severity>', "complaints at or above this count as the failure (default: the target's, usually annoying)")
+    .option('--db <path>', 'run store holding the run; the shrunk run is recorded there too', defaultStorePath)
+    .option('--replays <dir>', 'where the replay file of the shrunk run is written', 'replays')
+    .option('--json', 'print the result as JSON')
+    .action(async (runId: string, opts: ShrinkCommandOptions) => {
+      setCode(await shrinkCommand(runId, opts, output));
+    });
+}
+
+export async function shrinkCommand(runRef: string, opts: ShrinkCommandOptions, output: Output): Promise<number> {
+  const seed = Number(opts.seed ?? 42);
+  if (!Number.isInteger(seed)) throw new BeamulatorError('BEAM_USAGE', `cannot shrink with --seed ${opts.seed}`, 'Use a whole number');
+  const shrinkTimeLimitMs = parseDuration(opts.timeLimit, '--time-limit');
+  if (opts.failOn !== undefined && !severities.includes(opts.failOn as Severity)) {
+    throw new BeamulatorError('BEAM_USAGE', `cannot shrink with --fail-on '${opts.failOn}'`, `Use one of ${severities.join(', ')}`);
+  }
+  const { simulation } = await loadSimulation(opts.target);
+  if (!isFuzzTarget(simulation)) {
+    throw new BeamulatorError('BEAM_SIMULATION_INVALID', `cannot shrink with ${opts.target}: its default export is not a fuzz target`, 'Export default defineFuzzTarget({ ... })');
+  }
+  const rel = path.relative(process.cwd(), path.resolve(opts.target)) || opts.target;
+  const s = styler(output.color);
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.on('SIGINT', onSigint);
+  const store = await openStore(opts.db);
+  try {
+    const runId = await store.resolveRunId(runRef);
+    if (!opts.json) output.out(`${s.bold('shrink')} run ${runId} with ${simulation.name}  ${s.dim(rel)}  seed ${seed}\n`);
+    const result = await shrinkRun(simulation, store, runId, {
+      seed, shrinkTimeLimitMs, file: rel, db: store, replaysDir: opts.replays, signal: controller.signal,
+      ...(opts.failOn ? { failOn: opts.failOn as Severity } : {}),
+    });
+    if (opts.json) {
+      output.out(`${JSON.stringify(result, null, 2)}\n`);
+    } else {
+      const shrunk = result.failure?.actionsAtFailure ?? result.actions.length;
+      output.out(`  source run ${runId}: ${result.recordedSpec.actors.length} actors, ${result.sourceActions} actions up to "${result.sourceComplaint.message}"\n`);
+      output.out(`  shrunk to ${result.actors.length} actor${result.actors.length === 1 ? '' : 's'}, ${shrunk} actions up to the failure\n`);
+      output.out(formatFuzzResult(result, opts.db, output.color));
+    }
+    return controller.signal.aborted ? ExitCode.interrupted : ExitCode.complaints;
+  } finally {
+    process.off('SIGINT', onSigint);
+    await store.close();
+  }
+}
