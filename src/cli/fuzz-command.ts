@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { wallNow } from '../clock/wall-clock.ts';
 import { loadSimulation } from '../engine/load-simulation.ts';
-import { fuzz, type FuzzProgress, type FuzzResult } from '../fuzz/fuzz.ts';
+import { campaignSettings, fuzz, type FuzzProgress, type FuzzResult } from '../fuzz/fuzz.ts';
 import { isFuzzTarget } from '../fuzz/fuzz-target.ts';
 import { defaultStorePath } from '../store/duckdb-store.ts';
 import { severities, type ActionRecord, type Severity } from '../store/records.ts';
@@ -23,6 +23,12 @@ export interface FuzzCommandOptions {
   db: string;
   replays: string;
   json?: boolean;
+  /** Overrides the target's maxActors. */
+  maxActors?: string;
+  /** Overrides the target's maxTurns. */
+  maxTurns?: string;
+  /** `--overlap` (true) / `--no-overlap` (false) override the target's overlap; undefined keeps it. */
+  overlap?: boolean;
 }
 
 /** Adds `fuzz` to the program. */
@@ -36,6 +42,10 @@ export function registerFuzzCommand(program: Command, output: Output, setCode: (
     .option('--fail-on <severity>', "complaints at or above this fail a run (default: the target's, usually annoying)")
     .option('--db <path>', 'run store where failures are recorded', defaultStorePath)
     .option('--replays <dir>', 'where replay files of failures are written', 'replays')
+    .option('--max-actors <n>', "at most this many actors per run (overrides the target's maxActors)")
+    .option('--max-turns <n>', "at most this many turns per actor (overrides the target's maxTurns)")
+    .option('--overlap', "let the actors' tapes overlap events (races), whatever the target says")
+    .option('--no-overlap', 'run events serially, whatever the target says')
     .option('--json', 'print the results as JSON')
     .action(async (file: string | undefined, opts: FuzzCommandOptions) => {
       setCode(await fuzzCommand(file, opts, output));
@@ -51,6 +61,13 @@ export async function fuzzCommand(file: string | undefined, opts: FuzzCommandOpt
   if (opts.failOn !== undefined && !severities.includes(opts.failOn as Severity)) {
     throw new BeamulatorError('BEAM_USAGE', `cannot fuzz with --fail-on '${opts.failOn}'`, `Use one of ${severities.join(', ')}`);
   }
+  const maxActors = wholeOption('--max-actors', opts.maxActors);
+  const maxTurns = wholeOption('--max-turns', opts.maxTurns);
+  const overrides = {
+    ...(maxActors !== undefined ? { maxActors } : {}),
+    ...(maxTurns !== undefined ? { maxTurns } : {}),
+    ...(opts.overlap !== undefined ? { overlap: opts.overlap } : {}),
+  };
   const files = file ? [file] : defaultFiles();
   const s = styler(output.color);
   const controller = new AbortController();
@@ -65,11 +82,13 @@ export async function fuzzCommand(file: string | undefined, opts: FuzzCommandOpt
         throw new BeamulatorError('BEAM_SIMULATION_INVALID', `cannot fuzz ${f}: its default export is not a fuzz target`, 'Export default defineFuzzTarget({ ... })');
       }
       const rel = path.relative(process.cwd(), path.resolve(f)) || f;
-      if (!opts.json) output.out(`${s.bold('fuzz')} ${simulation.name}  ${s.dim(rel)}  seed ${seed}\n`);
+      const settings = campaignSettings(simulation, overrides);
+      const bounds = Object.keys(overrides).length > 0 ? `  ${s.dim(`(max-actors ${settings.maxActors}, max-turns ${settings.maxTurns}, overlap ${settings.overlap ? 'on' : 'off'})`)}` : '';
+      if (!opts.json) output.out(`${s.bold('fuzz')} ${simulation.name}  ${s.dim(rel)}  seed ${seed}${bounds}\n`);
       const draw = output.isTTY && !opts.json;
       const result = await fuzz(simulation, {
         runs, seed, timeLimitMs, shrinkTimeLimitMs: timeLimitMs, file: rel, db: opts.db, replaysDir: opts.replays,
-        signal: controller.signal,
+        signal: controller.signal, ...overrides,
         ...(opts.failOn ? { failOn: opts.failOn as Severity } : {}),
         ...(draw ? { onProgress: throttled((p) => output.err(`\r${s.dim(progressLine(p))}\x1b[K`)) } : {}),
       });
@@ -84,6 +103,14 @@ export async function fuzzCommand(file: string | undefined, opts: FuzzCommandOpt
   if (opts.json) output.out(`${JSON.stringify(results, null, 2)}\n`);
   if (found) return ExitCode.complaints;
   return controller.signal.aborted ? ExitCode.interrupted : ExitCode.ok;
+}
+
+/** A whole number >= 1 given to a CLI option, or undefined when the option is absent. */
+function wholeOption(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 1) throw new BeamulatorError('BEAM_USAGE', `cannot fuzz with ${flag} ${value}`, 'Use a whole number >= 1');
+  return n;
 }
 
 function defaultFiles(): string[] {

@@ -17,7 +17,7 @@ import { defaultStorePath, openStore } from '../store/duckdb-store.ts';
 import type { ActionRecord, ActorRecord, ComplaintRecord, Json, Severity } from '../store/records.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { BeamulatorError, errorMessage } from '../util/errors.ts';
-import type { FuzzTarget } from './fuzz-target.ts';
+import type { FuzzSettings, FuzzTarget } from './fuzz-target.ts';
 import { specArbitrary } from './spec-arbitrary.ts';
 
 export interface FuzzOptions {
@@ -48,6 +48,35 @@ export interface FuzzOptions {
   file?: string;
   /** Extra specs tried first (and shrunk when they fail): e.g. a recorded seeded run's canonical tapes. */
   examples?: FuzzSpec[];
+  /** Overrides the target's maxActors for this campaign (whole number >= 1). */
+  maxActors?: number;
+  /** Overrides the target's maxTurns for this campaign (whole number >= 1). */
+  maxTurns?: number;
+  /** Overrides the target's overlap for this campaign. */
+  overlap?: boolean;
+}
+
+/**
+ * The target's settings with a campaign's overrides (maxActors, maxTurns, overlap) applied;
+ * throws a usage error for a bad override.
+ */
+export function campaignSettings(target: FuzzTarget, options: Pick<FuzzOptions, 'maxActors' | 'maxTurns' | 'overlap'> = {}): FuzzSettings {
+  const settings = target.fuzz;
+  for (const field of ['maxActors', 'maxTurns'] as const) {
+    const value = options[field];
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
+      throw new BeamulatorError('BEAM_USAGE', `cannot fuzz '${settings.name}' with ${field} ${value}`, 'Use a whole number >= 1');
+    }
+  }
+  if (options.overlap !== undefined && typeof options.overlap !== 'boolean') {
+    throw new BeamulatorError('BEAM_USAGE', `cannot fuzz '${settings.name}' with overlap ${String(options.overlap)}`, 'Use true or false');
+  }
+  return {
+    ...settings,
+    ...(options.maxActors !== undefined ? { maxActors: options.maxActors } : {}),
+    ...(options.maxTurns !== undefined ? { maxTurns: options.maxTurns } : {}),
+    ...(options.overlap !== undefined ? { overlap: options.overlap } : {}),
+  };
 }
 
 export interface FuzzProgress {
@@ -109,7 +138,7 @@ interface RunOutcome {
  */
 export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promise<FuzzResult> {
   const started = monotonicMs();
-  const settings = target.fuzz;
+  const settings = campaignSettings(target, options);
   const failOn = options.failOn ?? settings.failOn;
   const seed = options.seed ?? 42;
   const specOptions: FuzzSpecOptions = {

@@ -25,7 +25,9 @@ export interface Uint32Source {
  * `int(min, max) = k` records `k - min`; `chance(p)` records `1000 - round(1000p)` when true and
  * `0` when false; `pick` records the index; `weighted` records the chosen option's index among those of positive
  * weight (TapeRng's weighted mapping); everything derived from `next()`/`nextUint32()`
- * (`next`, `float`, one value per `faker` access) records the raw uint32.
+ * (`next`, `float`, one value per `faker` access) records the raw uint32. `draw(arbitrary)` records
+ * what fast-check consumed, in order: integer choices as canonical indices (through `int`), raw uint32s
+ * for bigint ranges wider than 32 bits (see `StreamRandom` in fc-random.ts).
  *
  * @example
  * const rng = new RecordingRng(SeededRng.forActor('42', 0));

@@ -1,5 +1,7 @@
 import { faker as fakerEN } from '@faker-js/faker/locale/en';
 import type { Faker } from '@faker-js/faker';
+import type { Arbitrary } from 'fast-check';
+import { drawFrom } from './fc-random.ts';
 import type { Rng, RngState, Weighted } from './rng.ts';
 
 const TWO_32 = 4294967296;
@@ -68,6 +70,10 @@ export abstract class RngBase implements Rng {
       out[j] = tmp;
     }
     return out;
+  }
+
+  draw<T>(arb: Arbitrary<T>): T {
+    return drawFrom(this, arb);
   }
 
   get faker(): Faker {

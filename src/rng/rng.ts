@@ -1,4 +1,5 @@
 import type { Faker } from '@faker-js/faker';
+import type { Arbitrary } from 'fast-check';
 
 /** An option with its weight, for {@link Rng.weighted}. */
 export type Weighted<T> = readonly [value: T, weight: number];
@@ -9,13 +10,15 @@ export type Weighted<T> = readonly [value: T, weight: number];
  * fuzz implementations (tape-backed, recording) implement the same interface, so any behavior can
  * be fuzzed and shrunk without a rewrite.
  *
- * Mapping rules shared by all implementations: each draw consumes one unsigned 32-bit value, and
- * the value 0 is the "least" choice (min integer, `false`, first option, shortest wait).
+ * Mapping rules shared by all implementations: each draw consumes one unsigned 32-bit value (a
+ * `draw(arbitrary)` as many as fast-check asks for), and the value 0 is the "least" choice (min
+ * integer, `false`, first option, shortest wait; for `draw`, fast-check's smallest value).
  *
  * @example
  * const team = ctx.rng.pick(['red', 'blue']);
  * if (ctx.rng.chance(0.3)) await ctx.execute(actions.deleteTodo, { id });
  * const title = ctx.rng.faker.lorem.sentence(3);
+ * const odd = ctx.rng.draw(fc.string({ unit: 'grapheme' })); // typed fuzz input
  */
 export interface Rng {
   /** A float in [0, 1). */
@@ -39,6 +42,14 @@ export interface Rng {
    * `ctx.rng.faker.person.firstName()`; do not keep the object across an `await`.
    */
   readonly faker: Faker;
+  /**
+   * One value of a fast-check arbitrary, generated from this stream (seeded in a normal run, the
+   * actor's tape in a fuzz run; recorded and replayed like any draw). A tape of zeros gives
+   * fast-check's "smallest" values (0, '', [], the first constant): the stream's value k is the
+   * k-th value of each range in fast-check's shrink order. Generated without bias, and
+   * `mrng.clone()` inside arbitraries reads the same stream (so `fc.clone` copies are not equal).
+   */
+  draw<T>(arb: Arbitrary<T>): T;
   /** Called by the engine at the start of each turn (tape-backed rngs start a new segment). */
   beginTurn(): void;
   /** A JSON snapshot of the stream's position, to restart it exactly. */
