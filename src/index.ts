@@ -40,3 +40,7 @@ export type { FuzzTarget, FuzzTargetSpec, FuzzOptions, FuzzResult, FuzzSpec, Fuz
 export { parseDuration, formatDuration } from './util/duration.ts';
 export type { Duration } from './util/duration.ts';
 export { BeamulatorError, ExitCode, isBeamulatorError } from './util/errors.ts';
+export { readYourWrites, monotonicReads, lostUpdate, defineChecker } from './checkers/index.ts';
+export type {
+  Checker, CheckerRun, Violation, Violations, Invariant, RunView, ActorView, EntityModel, Fields, CheckerOptions, MonotonicReadsOptions, LostUpdateOptions,
+} from './checkers/index.ts';

@@ -8,6 +8,7 @@ import type {
   ActionRecord, ComplaintRecord, EventKind, Json, RunSummary, Severity,
 } from '../store/records.ts';
 import type { RunWriter } from '../store/run-store.ts';
+import type { Checker, CheckerRun, Invariant, RunView, Violation, Violations } from '../checkers/types.ts';
 import { parseDuration } from '../util/duration.ts';
 import { toJson } from '../util/to-json.ts';
 import { ActionWatchdog } from './action-watchdog.ts';
@@ -89,6 +90,14 @@ export class Engine {
   readonly #inFlight: Actor[] = [];
   readonly summary: RunSummary;
   readonly #targetOrigin: string;
+  /** Checkers and invariants (sim.checkers, sim.invariants); all null when none are declared. */
+  readonly #checks: Array<{ checker: Checker; run: CheckerRun }> | null = null;
+  readonly #turnInvariants: Invariant[] | null = null;
+  readonly #endInvariants: Invariant[] | null = null;
+  /** The live log invariants read, kept only when some are declared. */
+  readonly #view: (RunView & { actions: ActionRecord[]; complaints: ComplaintRecord[]; actor: Actor | null }) | null = null;
+  /** Per-turn invariants currently broken, by actor (they complain again only after holding in between for that actor). */
+  readonly #broken = new Map<Invariant, Set<number>>();
 
   constructor(options: EngineOptions) {
     this.options = options;
@@ -104,6 +113,16 @@ export class Engine {
       actors: 0,
       simDurationMs: 0,
     };
+    const { checkers, invariants } = options.sim;
+    if (checkers?.length) this.#checks = checkers.map((checker) => ({ checker, run: checker.start() }));
+    if (invariants?.length) {
+      const clock = this.clock;
+      this.#view = { actions: [], complaints: [], actor: null, actors: this.actors, get simTime() { return clock.now(); } };
+      const perTurn = invariants.filter((i) => i.every === 'turn');
+      const atEnd = invariants.filter((i) => i.every !== 'turn');
+      if (perTurn.length) this.#turnInvariants = perTurn;
+      if (atEnd.length) this.#endInvariants = atEnd;
+    }
   }
 
   get runId(): string {
@@ -132,6 +151,7 @@ export class Engine {
     if (options.signal?.aborted) onAbort();
     try {
       const reason = await this.#loop();
+      if (this.#checks || this.#endInvariants) this.#finishChecks();
       this.summary.simDurationMs = this.clock.now();
       return { stopReason: reason, simDurationMs: this.clock.now(), summary: this.summary, crashes: this.#crashes };
     } finally {
@@ -290,6 +310,7 @@ export class Engine {
       }
       this.queue.push(actor.now + ms, actor.id, TURN);
     }
+    if (this.#turnInvariants) this.#checkInvariants(this.#turnInvariants, actor);
     this.#handBack(actor);
   }
 
@@ -333,16 +354,71 @@ export class Engine {
     this.summary.byOutcome[row.outcome]++;
     this.options.writer.addAction(row);
     this.hooks.onAction?.(row);
+    if (this.#checks || this.#view) this.#observe(row);
   }
 
-  recordComplaint(actor: Actor, actionSeq: number | null, severity: Severity, message: string, trigger: string, detail: Json): void {
+  recordComplaint(actor: Actor, actionSeq: number | null, severity: Severity, message: string, trigger: string, detail: Json, simTime = actor.now): void {
     this.summary.complaints++;
     this.summary.bySeverity[severity]++;
     const row: ComplaintRecord = {
-      runId: this.runId, seq: this.#complaintSeq++, actionSeq, actorId: actor.id, severity, message, trigger, detail, simTime: actor.now,
+      runId: this.runId, seq: this.#complaintSeq++, actionSeq, actorId: actor.id, severity, message, trigger, detail, simTime,
     };
     this.options.writer.addComplaint(row);
     this.hooks.onComplaint?.(row);
+    this.#view?.complaints.push(row);
+  }
+
+  /** Feeds an action to the checkers (and the invariants' log). */
+  #observe(row: ActionRecord): void {
+    this.#view?.actions.push(row);
+    for (const { checker, run } of this.#checks ?? []) this.#recordViolations(checker, run.onAction(row));
+  }
+
+  #recordViolations(checker: Checker, found: Violations): void {
+    if (found === null) return;
+    for (const v of Array.isArray(found) ? (found as readonly Violation[]) : [found as Violation]) {
+      const actor = this.actors[v.actorId];
+      if (!actor) throw new Error(`checker '${checker.name}' reported a violation for unknown actor ${v.actorId}`);
+      this.recordComplaint(actor, v.actionSeq, checker.severity ?? 'urgent', v.message, `checker:${checker.name}`,
+        toJson({ checker: checker.name, actions: v.actions, ...v.detail }), v.simTime);
+    }
+  }
+
+  /** Checks invariants for the actor whose turn ended (per turn) or for the whole run (actor null, at the end). */
+  #checkInvariants(invariants: readonly Invariant[], actor: Actor | null): void {
+    const view = this.#view!;
+    view.actor = actor;
+    for (const invariant of invariants) {
+      let message: string | null;
+      try {
+        message = invariant.check(view);
+      } catch (error) {
+        message = `invariant '${invariant.name}' threw: ${error instanceof Error ? error.message : String(error)}`;
+      }
+      if (actor) {
+        let broken = this.#broken.get(invariant);
+        if (message === null) {
+          broken?.delete(actor.id);
+          continue;
+        }
+        if (!broken) this.#broken.set(invariant, (broken = new Set()));
+        if (broken.has(actor.id)) continue;
+        broken.add(actor.id);
+      } else if (message === null) continue;
+      // An end invariant has no actor of its own: it is recorded as the last actor that acted (or the first actor).
+      const last = view.actions[view.actions.length - 1];
+      const who = actor ?? this.actors[last?.actorId ?? 0];
+      if (!who) continue;
+      this.recordComplaint(who, actor ? actor.lastActionSeq : null, invariant.severity ?? 'urgent', message, `invariant:${invariant.name}`,
+        { invariant: invariant.name, every: actor ? 'turn' : 'end', ...(actor ? { turn: actor.turns } : {}) }, actor ? actor.now : this.clock.now());
+    }
+    view.actor = null;
+  }
+
+  /** When the run ends: flushes the checkers and checks the end invariants. */
+  #finishChecks(): void {
+    for (const { checker, run } of this.#checks ?? []) if (run.atEnd) this.#recordViolations(checker, run.atEnd());
+    if (this.#endInvariants) this.#checkInvariants(this.#endInvariants, null);
   }
 
   recordEvent(actor: Actor | null, kind: EventKind, detail: Json): void {

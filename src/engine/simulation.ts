@@ -1,4 +1,5 @@
 import type { Action } from '../actions/action.ts';
+import type { Checker, Invariant } from '../checkers/types.ts';
 import type { Json } from '../store/records.ts';
 import { BeamulatorError } from '../util/errors.ts';
 import type { Duration } from '../util/duration.ts';
@@ -91,6 +92,10 @@ export interface SimulationSpec {
    * speed, node:http at ~0.1x and a new TCP connection per request. `ctx.http` needs none of it.
    */
   foreignHttp?: boolean;
+  /** Consistency checkers told every recorded action (readYourWrites, monotonicReads, lostUpdate...); their violations are complaints. */
+  checkers?: readonly Checker[];
+  /** Invariants checked after every turn or at the end of the run; a broken one is a complaint. */
+  invariants?: readonly Invariant[];
 }
 
 /** A validated simulation, ready to run. */

@@ -1,0 +1,139 @@
+import type { ActionRecord, Json } from '../store/records.ts';
+import type { CheckerRun, Violation, Violations } from './types.ts';
+
+/** Fields a write sets on one entity, by name. */
+export type Fields = Readonly<Record<string, Json>>;
+
+/**
+ * How a checker reads the action log: which actions write which entity (by key) and which
+ * fields they set, which actions show entities, and which delete them. Fields are assumed
+ * independent: a write of `title` does not change `completed`.
+ *
+ * The functions get the recorded args and result (the result is null unless the outcome is ok,
+ * so take the key and fields from args when you can).
+ *
+ * @example
+ * const todos: EntityModel = {
+ *   writes: {
+ *     completeTodo: (args: { id: string }) => ({ key: args.id, fields: { completed: true } }),
+ *     renameTodo: (args: { id: string; title: string }) => ({ key: args.id, fields: { title: args.title } }),
+ *   },
+ *   reads: {
+ *     listTodos: (_args, todos: Todo[]) => todos.map((t) => [t.id, t]),
+ *     getTodo: (_args, todo: Todo) => [[todo.id, todo]],
+ *   },
+ *   deletes: { deleteTodo: (args: { id: string }) => args.id },
+ * };
+ */
+export interface EntityModel {
+  writes: Readonly<Record<string, (args: any, result: any) => { key: string; fields: Fields } | null>>;
+  /** Called for ok outcomes only: the `[key, entity]` pairs the result shows. */
+  reads: Readonly<Record<string, (args: any, result: any) => Iterable<readonly [string, Json]>>>;
+  deletes?: Readonly<Record<string, (args: any, result: any) => string | null>>;
+}
+
+/** One action as the model sees it. */
+export interface ModelledAction {
+  record: ActionRecord;
+  write: { key: string; fields: Fields } | null;
+  deleted: string | null;
+  /** Entities the action showed (ok reads only). */
+  seen: ReadonlyArray<readonly [string, Json]>;
+}
+
+/**
+ * Base of the built-in checkers. Actions of one engine step may have run concurrently (and are
+ * told in the order they finished), while actions of different steps never overlap. So the
+ * records of a step are held back and judged together, in seq order, once the step is over: a
+ * read is never judged against a write of another actor that may have landed around it.
+ * Violations therefore come out one step late (or at the end of the run).
+ */
+export abstract class StepChecker implements CheckerRun {
+  readonly #model: EntityModel;
+  #step = -1;
+  #held: ActionRecord[] = [];
+
+  constructor(model: EntityModel) {
+    this.#model = model;
+  }
+
+  onAction(record: ActionRecord): Violations {
+    let out: Violations = null;
+    // (A record of an earlier step, from an actor released by a stop request, joins the current one.)
+    if (record.step > this.#step) {
+      out = this.#flush();
+      this.#step = record.step;
+    }
+    const { writes, reads, deletes } = this.#model;
+    if (Object.hasOwn(writes, record.action) || Object.hasOwn(reads, record.action) || (deletes && Object.hasOwn(deletes, record.action))) {
+      this.#held.push(record);
+    }
+    return out;
+  }
+
+  atEnd(): Violations {
+    return this.#flush();
+  }
+
+  #flush(): Violation[] | null {
+    if (this.#held.length === 0) return null;
+    const held = this.#held.sort((a, b) => a.seq - b.seq);
+    this.#held = [];
+    const step = held.map((r) => this.#modelled(r));
+    const found = this.judgeStep(step, touchedByActor(step));
+    return found.length > 0 ? found : null;
+  }
+
+  #modelled(record: ActionRecord): ModelledAction {
+    const { writes, reads, deletes } = this.#model;
+    const ok = record.outcome === 'ok';
+    const result = ok ? record.result : null;
+    const w = Object.hasOwn(writes, record.action) ? writes[record.action]!(record.args, result) : null;
+    const d = deletes && Object.hasOwn(deletes, record.action) ? deletes[record.action]!(record.args, result) : null;
+    const seen = ok && Object.hasOwn(reads, record.action) ? [...reads[record.action]!(record.args, result)] : [];
+    return { record, write: w, deleted: d, seen };
+  }
+
+  /** Judges one step's actions, in seq order. `touched` maps each key written or deleted in the step (any outcome) to the actors that did it. */
+  protected abstract judgeStep(step: readonly ModelledAction[], touched: ReadonlyMap<string, ReadonlySet<number>>): Violation[];
+}
+
+function touchedByActor(step: readonly ModelledAction[]): Map<string, Set<number>> {
+  const touched = new Map<string, Set<number>>();
+  for (const a of step) {
+    for (const key of [a.write?.key, a.deleted]) {
+      if (key == null) continue;
+      let actors = touched.get(key);
+      if (!actors) touched.set(key, (actors = new Set()));
+      actors.add(a.record.actorId);
+    }
+  }
+  return touched;
+}
+
+/** True when another actor than `actorId` wrote or deleted `key` in the step. */
+export function touchedByOthers(touched: ReadonlyMap<string, ReadonlySet<number>>, key: string, actorId: number): boolean {
+  const actors = touched.get(key);
+  if (!actors) return false;
+  return actors.size > 1 || !actors.has(actorId);
+}
+
+/** A field of an entity (undefined when the entity is not an object or lacks it). */
+export function fieldOf(entity: Json, field: string): Json | undefined {
+  return entity !== null && typeof entity === 'object' && !Array.isArray(entity) ? entity[field] : undefined;
+}
+
+/** Structural equality of JSON values. */
+export function jsonEqual(a: Json | undefined, b: Json | undefined): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || a === undefined || b === undefined || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bs = b as Json[];
+    return a.length === bs.length && a.every((v, i) => jsonEqual(v, bs[i]));
+  }
+  const ao = a as Record<string, Json>;
+  const bo = b as Record<string, Json>;
+  const keys = Object.keys(ao);
+  return keys.length === Object.keys(bo).length && keys.every((k) => Object.hasOwn(bo, k) && jsonEqual(ao[k], bo[k]));
+}

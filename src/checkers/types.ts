@@ -1,0 +1,91 @@
+import type { ActionRecord, ComplaintRecord, Json, Severity } from '../store/records.ts';
+
+/**
+ * A broken expectation found by a checker. The engine records it as a complaint of the actor
+ * who saw it, on the action that revealed it, with `trigger` = `checker:<name>` and a detail
+ * `{ checker, actions, ...detail }` that points at the actions involved.
+ */
+export interface Violation {
+  message: string;
+  /** The actor who saw it: the complaint is recorded as theirs. */
+  actorId: number;
+  /** The action that revealed it (usually the read): the complaint's actionSeq. */
+  actionSeq: number | null;
+  /** Sim time of that action. */
+  simTime: number;
+  /** The actions involved, by role (seqs): `{ write: 12, read: 40 }`, `{ write: 12, overlapping: [13], read: 40 }`. */
+  actions: Readonly<Record<string, number | readonly number[]>>;
+  /** More to store with the complaint (key, field, expected and seen values...). */
+  detail?: Readonly<Record<string, Json>>;
+}
+
+/** What a checker returns for one action: nothing, one violation, or several. */
+export type Violations = Violation | readonly Violation[] | null;
+
+/** One run's worth of a checker's state: told every recorded action as it happens. */
+export interface CheckerRun {
+  /** Called for each recorded action, in the order actions finish (seq order per actor). */
+  onAction(record: ActionRecord): Violations;
+  /** Called once when the run ends (to flush anything held back). */
+  atEnd?(): Violations;
+}
+
+/**
+ * A consistency checker over the action log. It holds no state itself: `start()` makes a fresh
+ * `CheckerRun` for each run, so a simulation (and every fuzz iteration) can reuse it.
+ */
+export interface Checker {
+  /** Names the checker in complaints (`trigger: 'checker:<name>'`). */
+  readonly name: string;
+  /** Severity of its complaints (default 'urgent'). */
+  readonly severity?: Severity;
+  start(): CheckerRun;
+}
+
+/** Identity helper that gives a hand-written checker its type. */
+export function defineChecker(checker: Checker): Checker {
+  return checker;
+}
+
+/** What an invariant sees of an actor. */
+export interface ActorView {
+  readonly id: number;
+  readonly name: string;
+  readonly behavior: { readonly name: string };
+  readonly config: unknown;
+  /** The actor's state (do not mutate it). */
+  readonly state: unknown;
+}
+
+/**
+ * A live, read-only view of the run so far. Nothing is copied: the arrays grow as the run goes
+ * on (keep no reference to them across checks if you need a snapshot).
+ */
+export interface RunView {
+  /** Every action recorded so far, in the order they finished. */
+  readonly actions: readonly ActionRecord[];
+  /** Every complaint recorded so far. */
+  readonly complaints: readonly ComplaintRecord[];
+  /** Current sim time. */
+  readonly simTime: number;
+  /** Per-turn invariants: the actor whose turn just ended. At the end: null. */
+  readonly actor: ActorView | null;
+  /** Every actor of the run. */
+  readonly actors: readonly ActorView[];
+}
+
+/**
+ * A user invariant over the run: returns a message when broken, else null. Checked after every
+ * turn (`every: 'turn'`) or once when the run ends (`every: 'end'`, the default). A broken one
+ * is recorded as a complaint (trigger `invariant:<name>`, message = what `check` returned). A
+ * per-turn invariant complains as the actor whose turn ended, when it breaks after that actor's
+ * turn, and again for that actor only after it held in between; an end invariant complains as
+ * the actor of the last action, with no actionSeq. A check that throws counts as broken.
+ */
+export interface Invariant {
+  name: string;
+  check: (view: RunView) => string | null;
+  every?: 'turn' | 'end';
+  /** Default 'urgent'. */
+  severity?: Severity;
+}
