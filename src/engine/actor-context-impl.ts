@@ -56,7 +56,8 @@ export class ActorContextImpl<S = any, C = any> implements ActorContext<S, C> {
     const { record, value } = await executeAction(engine, action, args, { seq, actorId: actor.id, simTime: actor.now, step: engine.step });
     engine.recordAction(record);
     const { outcome, error, result } = record;
-    for (const complaint of options?.complaints ?? []) {
+    const complaints = options?.complaints;
+    if (complaints) for (const complaint of complaints) {
       let fired: boolean;
       try {
         fired = complaint.when({ args, result: value, outcome, error, state: actor.state as S });
