@@ -6,7 +6,8 @@
 import type { Command } from 'commander';
 import { defaultStorePath } from '../store/duckdb-store.ts';
 import { ExitCode } from '../util/errors.ts';
-import { styler, type Output } from './output.ts';
+import { shellQuote } from '../util/reproduce-command.ts';
+import { dbFlag, styler, type Output } from './output.ts';
 
 export interface ExportOptions {
   db: string;
@@ -48,10 +49,6 @@ export function registerExportCommands(program: Command, output: Output, setCode
 }
 
 /** A path or command word as it can be pasted into a POSIX shell. */
-function shellWord(word: string): string {
-  return /^[\w./@:+,=-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
-}
-
 function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
@@ -81,7 +78,7 @@ export async function exportCommand(idArg: string, opts: ExportOptions, output: 
     await replay.writeReplayFile(bundle, file);
     bytes = (await stat(file)).size;
   }
-  const replayCommand = file !== null ? `beamulator replay ${shellWord(file)}` : null;
+  const replayCommand = file !== null ? `beamulator replay ${shellQuote(file)}` : null;
   const counts = {
     actors: bundle.actors.length, actions: bundle.actions.length, complaints: bundle.complaints.length,
     exchanges: bundle.exchanges.length, events: bundle.events.length,
@@ -120,7 +117,7 @@ export async function importCommand(file: string, opts: ImportOptions, output: O
   } finally {
     await store.close();
   }
-  const db = opts.db === defaultStorePath ? '' : ` --db ${shellWord(opts.db)}`;
+  const db = dbFlag(opts.db);
   const showCommand = `beamulator show ${runId}${db}`;
   if (opts.json) {
     output.out(`${JSON.stringify({

@@ -2,6 +2,7 @@ import type { ActionRecord, ComplaintRecord, RunSummary, Severity } from '../sto
 import { severities } from '../store/records.ts';
 import { formatClock, formatDuration, toSeconds } from '../util/duration.ts';
 import { styler } from './output.ts';
+import { clip } from '../util/clip.ts';
 
 export interface RunHeadline {
   runId: string;
@@ -67,7 +68,3 @@ export function formatAction(a: ActionRecord, actorName: (id: number) => string,
   return `  #${String(a.seq).padEnd(5)} ${formatClock(a.simTime).padStart(8)}  ${actorName(a.actorId).padEnd(18)} ${a.action}(${args}) ${outcome} ${s.dim(tail)}`;
 }
 
-function clip(text: string | undefined, max: number): string {
-  if (text === undefined) return '';
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}

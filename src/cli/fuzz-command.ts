@@ -13,7 +13,8 @@ import { defaultStorePath } from '../store/duckdb-store.ts';
 import { severities, type ActionRecord, type Severity } from '../store/records.ts';
 import { formatClock, parseDuration } from '../util/duration.ts';
 import { BeamulatorError, ExitCode } from '../util/errors.ts';
-import { styler, type Output } from './output.ts';
+import { dbFlag, styler, type Output } from './output.ts';
+import { clip } from '../util/clip.ts';
 
 export interface FuzzCommandOptions {
   runs: string;
@@ -169,7 +170,7 @@ export function formatFuzzResult(result: FuzzResult, db: string, color: boolean)
   }
   lines.push('');
   if (result.replayFile) lines.push(`  replay    beamulator replay ${result.replayFile}`);
-  if (result.runId) lines.push(`  inspect   beamulator show ${result.runId}${db !== defaultStorePath ? ` --db ${db}` : ''}`);
+  if (result.runId) lines.push(`  inspect   beamulator show ${result.runId}${dbFlag(db)}`);
   return lines.join('\n') + '\n\n';
 }
 
@@ -206,7 +207,3 @@ function summarize(result: unknown): unknown {
   return Array.isArray(result) ? result.map(one) : one(result);
 }
 
-function clip(text: string | undefined, max: number): string {
-  if (text === undefined) return '';
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}

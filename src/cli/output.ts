@@ -1,3 +1,6 @@
+import { defaultStorePath } from '../store/duckdb-store.ts';
+import { shellQuote } from '../util/reproduce-command.ts';
+
 /** Where the CLI writes; injected so tests can capture it. */
 export interface Output {
   out(text: string): void;
@@ -21,4 +24,9 @@ export function processOutput(): Output {
 export function styler(color: boolean) {
   const wrap = (code: number) => (s: string | number) => (color ? `\x1b[${code}m${s}\x1b[0m` : String(s));
   return { bold: wrap(1), dim: wrap(2), red: wrap(31), green: wrap(32), yellow: wrap(33), cyan: wrap(36) };
+}
+
+/** ` --db <path>` for commands printed to the user, or nothing for the default store. */
+export function dbFlag(db: string): string {
+  return db === defaultStorePath ? '' : ` --db ${shellQuote(db)}`;
 }

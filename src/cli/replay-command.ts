@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { defaultStorePath, openStore } from '../store/duckdb-store.ts';
+import { openStore } from '../store/duckdb-store.ts';
 import { BeamulatorError, ExitCode } from '../util/errors.ts';
 import { formatReplayReport } from '../replay/format-report.ts';
 import { readReplayFile, readRunBundle } from '../replay/replay-file.ts';
 import { replayRun, type ReplayMode } from '../replay/replay-run.ts';
-import { styler, type Output } from './output.ts';
+import { dbFlag, styler, type Output } from './output.ts';
 
 export interface ReplayCommandOptions {
   mode: string;
@@ -49,8 +49,7 @@ export async function replayCommand(ref: string, opts: ReplayCommandOptions, out
     }
     const s = styler(output.color);
     output.out(formatReplayReport(report, source.actors, output.color));
-    const dbFlag = opts.db !== defaultStorePath ? ` --db ${opts.db}` : '';
-    output.out(`\n  inspect   beamulator show ${report.replayRunId}${dbFlag}\n`);
+    output.out(`\n  inspect   beamulator show ${report.replayRunId}${dbFlag(opts.db)}\n`);
     if (!report.identical) output.out(`\n${s.red('diverged')}: exit 7. The replay is stored as run ${report.replayRunId}; --json gives every divergence kept.\n`);
     return exitCode;
   } finally {

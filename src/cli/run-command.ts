@@ -3,13 +3,13 @@ import path from 'node:path';
 import { atLeast } from '../engine/complaint.ts';
 import { loadSimulation } from '../engine/load-simulation.ts';
 import { runSimulation } from '../engine/run-simulation.ts';
-import { defaultStorePath } from '../store/duckdb-store.ts';
 import type { ComplaintRecord, Severity } from '../store/records.ts';
 import { severities } from '../store/records.ts';
-import { formatDuration, toSeconds } from '../util/duration.ts';
+import { formatDuration, parseDuration, toSeconds } from '../util/duration.ts';
+import { reproduceCommand } from '../util/reproduce-command.ts';
 import { BeamulatorError, ExitCode } from '../util/errors.ts';
 import { formatRunSummary, groupComplaints } from './format-run.ts';
-import { styler, type Output } from './output.ts';
+import { dbFlag, styler, type Output } from './output.ts';
 
 export interface RunCommandOptions {
   seed?: string;
@@ -115,11 +115,15 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
       output.out(`  ${s.yellow('target')}      ${unreachable} actions could not reach the target: ${lastUnreachable}. Is it running?\n`);
     }
     const rel = path.relative(process.cwd(), absFile) || absFile;
-    const dbFlag = opts.db !== defaultStorePath ? ` --db ${opts.db}` : '';
     if (result.db && result.db !== ':memory:') {
-      output.out(`\n  inspect   beamulator show ${result.runId}${dbFlag}\n`);
+      output.out(`\n  inspect   beamulator show ${result.runId}${dbFlag(opts.db)}\n`);
     }
-    output.out(`  repeat    ${repeatCommand(rel, result.seed, opts)}\n`);
+    output.out(`  repeat    ${reproduceCommand(rel, {
+      seed: result.seed, durationMs: parseDuration(opts.duration ?? simulation.duration ?? '1h'),
+      ...(opts.target ? { target: opts.target } : {}), ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+      ...(opts.overlapWindow ? { overlapWindow: opts.overlapWindow } : {}), ...(opts.actors ? { actors: opts.actors } : {}),
+      ...(opts.maxActions ? { maxActions: opts.maxActions } : {}),
+    })}\n`);
     if (failing > 0) output.out(`\n${s.red('failed')}: ${failing} complaint${failing === 1 ? '' : 's'} at or above '${failOn}' (exit 1; change with --fail-on)\n`);
     if (crashes.length > 0) {
       output.err(`beamulator: cannot run ${simulation.name} cleanly: simulation code crashed ${crashes.length} time${crashes.length === 1 ? '' : 's'}, first ${crashes[0]}. Fix the behavior or action; \`beamulator show ${result.runId}\` lists the crashes\n`);
@@ -132,18 +136,6 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
   } finally {
     process.off('SIGINT', onSigint);
   }
-}
-
-/** The command line that runs the same simulation with the same seed and settings again. */
-function repeatCommand(file: string, seed: string, opts: RunCommandOptions): string {
-  const parts = ['beamulator run', file, '--seed', seed];
-  if (opts.duration) parts.push('--duration', opts.duration);
-  if (opts.target) parts.push('--target', opts.target);
-  if (opts.concurrency) parts.push('--concurrency', String(opts.concurrency));
-  if (opts.overlapWindow) parts.push('--overlap-window', opts.overlapWindow);
-  if (opts.actors) parts.push('--actors', Object.entries(opts.actors).map(([k, v]) => `${k}=${v}`).join(','));
-  if (opts.maxActions) parts.push('--max-actions', String(opts.maxActions));
-  return parts.join(' ');
 }
 
 function parseFailOn(value: string): Severity | null {

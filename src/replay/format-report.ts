@@ -3,6 +3,7 @@ import { formatClock, formatDuration } from '../util/duration.ts';
 import type { ActorRecord } from '../store/records.ts';
 import type { Divergence, DivergenceKind } from './compare.ts';
 import type { ReplayReport } from './replay-run.ts';
+import { clip } from '../util/clip.ts';
 
 const kindText: Record<DivergenceKind, string> = {
   'simulation-changed': 'the simulation changed: the replay made a different action here',
@@ -52,7 +53,3 @@ function call(d: Divergence): string {
   return `${d.action}(${clip(JSON.stringify(d.args), 90)})`;
 }
 
-function clip(text: string | undefined, max: number): string {
-  if (text === undefined) return '';
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}

@@ -9,8 +9,9 @@ import { displayPath } from './display-path.ts';
 import { openTestStore } from './open-test-store.ts';
 import { keepRuns, keepRunsEnvVar } from './keep-runs.ts';
 import { replayCommand } from './replay-command.ts';
-import { shellQuote } from './reproduce-command.ts';
+import { shellQuote } from '../util/reproduce-command.ts';
 import { seedEnvVar } from './resolve-seed.ts';
+import { clip } from '../util/clip.ts';
 
 /** Options of `fuzzTest`: the campaign's (see `fuzz`), plus where the failure goes and the test's timeout. */
 export interface FuzzTestOptions extends Pick<FuzzOptions, 'runs' | 'seed' | 'timeLimitMs' | 'shrinkTimeLimitMs' | 'failOn' | 'examples'> {
@@ -137,7 +138,3 @@ function pick<T extends object, K extends keyof T>(options: T, keys: readonly K[
   return out as Pick<T, K>;
 }
 
-function clip(text: string | undefined, max: number): string {
-  if (text === undefined) return '';
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}

@@ -1,7 +1,7 @@
 import { formatReplayReport } from '../replay/format-report.ts';
 import type { ReplayMode, ReplayReport } from '../replay/replay-run.ts';
 import type { ActorRecord } from '../store/records.ts';
-import { shellQuote } from './reproduce-command.ts';
+import { shellQuote } from '../util/reproduce-command.ts';
 
 /** How a replay was made: the flags of `beamulator replay` that repeat it. */
 export interface ReplayHow {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { RecordedRun } from './recorded-run.ts';
 import { keepRunsEnvVar } from './keep-runs.ts';
-import { shellQuote } from './reproduce-command.ts';
+import { shellQuote } from '../util/reproduce-command.ts';
 import { seedEnvVar } from './resolve-seed.ts';
 
 /** What a matcher knows about the test it runs in (a subset of vitest's MatcherState). */

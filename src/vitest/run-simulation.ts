@@ -8,7 +8,7 @@ import { BeamulatorError } from '../util/errors.ts';
 import { displayPath } from './display-path.ts';
 import { keepRuns } from './keep-runs.ts';
 import { openTestStore } from './open-test-store.ts';
-import { reproduceCommand, type ReproduceSettings } from './reproduce-command.ts';
+import { reproduceCommand, type ReproduceSettings } from '../util/reproduce-command.ts';
 import { resolveSeed } from './resolve-seed.ts';
 import type { RunHandle } from './run-handle.ts';
 import { rememberSimulation } from './simulation-of.ts';

@@ -1,4 +1,4 @@
-import { formatDuration, type Duration } from '../util/duration.ts';
+import { formatDuration, type Duration } from './duration.ts';
 
 /** The run settings a reproduce command repeats. */
 export interface ReproduceSettings {
