@@ -12,17 +12,12 @@ import { defaultStorePath, openStore } from '../store/duckdb-store.ts';
 import { severities, type Severity } from '../store/records.ts';
 import { parseDuration } from '../util/duration.ts';
 import { BeamulatorError, ExitCode } from '../util/errors.ts';
-import { formatFuzzResult } from './fuzz-command.ts';
+import { formatFuzzResult, type FuzzCommandOptions } from './fuzz-command.ts';
 import { styler, type Output } from './output.ts';
 
-export interface ShrinkCommandOptions {
+/** The fuzz command's search options, plus the fuzz target to shrink with. */
+export interface ShrinkCommandOptions extends Pick<FuzzCommandOptions, 'seed' | 'timeLimit' | 'failOn' | 'db' | 'replays' | 'json'> {
   target: string;
-  seed?: string;
-  timeLimit: string;
-  failOn?: string;
-  db: string;
-  replays: string;
-  json?: boolean;
 }
 
 /** Adds `shrink` to the program. */
