@@ -1,3 +1,4 @@
+import type { Action } from '../actions/action.ts';
 import type { ActionRecord, ComplaintRecord, Json, Severity } from '../store/records.ts';
 
 /**
@@ -72,19 +73,33 @@ export interface RunView {
   readonly actor: ActorView | null;
   /** Every actor of the run. */
   readonly actors: readonly ActorView[];
+  /**
+   * Runs an action against the target to look at its state, as the actor whose turn ended (at
+   * the end: the last actor that acted). It is logged, checked and replayed like any action; the
+   * complaint of a broken invariant points at its last probe. The answer is `ctx.execute`'s.
+   *
+   * @example
+   * check: async (run) => {
+   *   const todos = await run.execute(actions.listTodos, { user: 'admin' });
+   *   return todos.ok && new Set(todos.value.map((t) => t.id)).size !== todos.value.length ? 'duplicate todo ids' : null;
+   * }
+   */
+  execute<A, R>(action: Action<A, R>, args: A): Promise<{ ok: boolean; value: R | undefined; error: string | null; seq: number }>;
 }
 
 /**
- * A user invariant over the run: returns a message when broken, else null. Checked after every
+ * A user invariant over the run: returns a message when broken, else null (or a promise of
+ * one, when it queries the target through `view.execute`). Checked after every
  * turn (`every: 'turn'`) or once when the run ends (`every: 'end'`, the default). A broken one
  * is recorded as a complaint (trigger `invariant:<name>`, message = what `check` returned). A
  * per-turn invariant complains as the actor whose turn ended, when it breaks after that actor's
  * turn, and again for that actor only after it held in between; an end invariant complains as
- * the actor of the last action, with no actionSeq. A check that throws counts as broken.
+ * the actor of the last action, with no actionSeq unless it probed the target. A check that
+ * throws (or rejects) counts as broken.
  */
 export interface Invariant {
   name: string;
-  check: (view: RunView) => string | null;
+  check: (view: RunView) => string | null | Promise<string | null>;
   every?: 'turn' | 'end';
   /** Default 'urgent'. */
   severity?: Severity;

@@ -161,7 +161,7 @@ export function formatFuzzResult(result: FuzzResult, db: string, color: boolean)
   lines.push('');
   lines.push('  actions');
   const failingSeq = failure.kind === 'complaint' ? failure.complaint.actionSeq : null;
-  for (const a of result.actions) lines.push(formatStep(a, names.get(a.actorId) ?? `actor ${a.actorId}`, a.seq === failingSeq, color));
+  for (const a of result.actions) lines.push(formatStep(a, names.get(a.actorId) ?? `actor ${a.actorId}`, a.seq === failingSeq, result.probes[a.seq], color));
   if (failure.kind === 'complaint') {
     const c = failure.complaint;
     lines.push(`  ${s.red('=>')} ${names.get(c.actorId) ?? `actor ${c.actorId}`} complains at ${formatClock(c.simTime)}${c.actionSeq !== null ? ` (action #${c.actionSeq})` : ''}: ${c.message}`);
@@ -174,12 +174,14 @@ export function formatFuzzResult(result: FuzzResult, db: string, color: boolean)
   return lines.join('\n') + '\n\n';
 }
 
-function formatStep(a: ActionRecord, name: string, failing: boolean, color: boolean): string {
+function formatStep(a: ActionRecord, name: string, failing: boolean, probeOf: string | undefined, color: boolean): string {
   const s = styler(color);
   const outcome = a.outcome === 'ok' ? s.green('ok') : a.outcome === 'error' ? s.yellow('error') : s.red('crash');
   const args = clip(JSON.stringify(stripCredentials(a.args)), 50);
   const answer = a.outcome === 'ok' ? clip(JSON.stringify(summarize(a.result)), 90) : (a.error ?? '');
-  const line = `    #${String(a.seq).padEnd(3)} ${formatClock(a.simTime)}  ${name.padEnd(16)} ${a.action}(${args}) ${outcome} ${s.dim(answer)}`;
+  // An invariant's probe is marked, so a reader can tell it from what the behaviors chose.
+  const probe = probeOf === undefined ? '' : `${s.dim(`[probe of ${probeOf}]`)} `;
+  const line = `    #${String(a.seq).padEnd(3)} ${formatClock(a.simTime)}  ${name.padEnd(16)} ${probe}${a.action}(${args}) ${outcome} ${s.dim(answer)}`;
   return failing ? s.bold(line) : line;
 }
 

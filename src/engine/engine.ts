@@ -8,7 +8,7 @@ import type {
   ActionRecord, ComplaintRecord, EventKind, Json, RunSummary, Severity,
 } from '../store/records.ts';
 import type { RunWriter } from '../store/run-store.ts';
-import type { Checker, CheckerRun, Invariant, RunView, Violation, Violations } from '../checkers/types.ts';
+import type { Checker, CheckerRun, Violation, Violations } from '../checkers/types.ts';
 import { parseDuration } from '../util/duration.ts';
 import { toJson } from '../util/to-json.ts';
 import { ActionWatchdog } from './action-watchdog.ts';
@@ -17,6 +17,7 @@ import { ActorContextImpl } from './actor-context-impl.ts';
 import { isStop, type Behavior } from './behavior.ts';
 import type { EngineHooks } from './engine-hooks.ts';
 import { EventQueue } from './event-queue.ts';
+import { InvariantChecks } from './invariant-checks.ts';
 import { buildPopulation } from './population.ts';
 import type { Simulation } from './simulation.ts';
 
@@ -92,12 +93,9 @@ export class Engine {
   readonly #targetOrigin: string;
   /** Checkers and invariants (sim.checkers, sim.invariants); all null when none are declared. */
   readonly #checks: Array<{ checker: Checker; run: CheckerRun }> | null = null;
-  readonly #turnInvariants: Invariant[] | null = null;
-  readonly #endInvariants: Invariant[] | null = null;
-  /** The live log invariants read, kept only when some are declared. */
-  readonly #view: (RunView & { actions: ActionRecord[]; complaints: ComplaintRecord[]; actor: Actor | null }) | null = null;
-  /** Per-turn invariants currently broken, by actor (they complain again only after holding in between for that actor). */
-  readonly #broken = new Map<Invariant, Set<number>>();
+  readonly #invariants: InvariantChecks | null = null;
+  /** Set only when some invariant runs per turn (so a turn's end costs nothing otherwise). */
+  readonly #turnInvariants: InvariantChecks | null = null;
 
   constructor(options: EngineOptions) {
     this.options = options;
@@ -116,12 +114,8 @@ export class Engine {
     const { checkers, invariants } = options.sim;
     if (checkers?.length) this.#checks = checkers.map((checker) => ({ checker, run: checker.start() }));
     if (invariants?.length) {
-      const clock = this.clock;
-      this.#view = { actions: [], complaints: [], actor: null, actors: this.actors, get simTime() { return clock.now(); } };
-      const perTurn = invariants.filter((i) => i.every === 'turn');
-      const atEnd = invariants.filter((i) => i.every !== 'turn');
-      if (perTurn.length) this.#turnInvariants = perTurn;
-      if (atEnd.length) this.#endInvariants = atEnd;
+      this.#invariants = new InvariantChecks(this, invariants);
+      if (this.#invariants.perTurn) this.#turnInvariants = this.#invariants;
     }
   }
 
@@ -151,7 +145,7 @@ export class Engine {
     if (options.signal?.aborted) onAbort();
     try {
       const reason = await this.#loop();
-      if (this.#checks || this.#endInvariants) this.#finishChecks();
+      if (this.#checks || this.#invariants) await this.#finishChecks();
       this.summary.simDurationMs = this.clock.now();
       return { stopReason: reason, simDurationMs: this.clock.now(), summary: this.summary, crashes: this.#crashes };
     } finally {
@@ -310,8 +304,9 @@ export class Engine {
       }
       this.queue.push(actor.now + ms, actor.id, TURN);
     }
-    if (this.#turnInvariants) this.#checkInvariants(this.#turnInvariants, actor);
-    this.#handBack(actor);
+    const checking = this.#turnInvariants?.afterTurn(actor);
+    if (checking) checking.then(() => this.#handBack(actor), (error: unknown) => this.#crash(actor, error));
+    else this.#handBack(actor);
   }
 
   #crash(actor: Actor, error: unknown): void {
@@ -354,7 +349,7 @@ export class Engine {
     this.summary.byOutcome[row.outcome]++;
     this.options.writer.addAction(row);
     this.hooks.onAction?.(row);
-    if (this.#checks || this.#view) this.#observe(row);
+    if (this.#checks || this.#invariants) this.#observe(row);
   }
 
   recordComplaint(actor: Actor, actionSeq: number | null, severity: Severity, message: string, trigger: string, detail: Json, simTime = actor.now): void {
@@ -365,12 +360,12 @@ export class Engine {
     };
     this.options.writer.addComplaint(row);
     this.hooks.onComplaint?.(row);
-    this.#view?.complaints.push(row);
+    this.#invariants?.complaints.push(row);
   }
 
   /** Feeds an action to the checkers (and the invariants' log). */
   #observe(row: ActionRecord): void {
-    this.#view?.actions.push(row);
+    this.#invariants?.actions.push(row);
     for (const { checker, run } of this.#checks ?? []) this.#recordViolations(checker, run.onAction(row));
   }
 
@@ -384,41 +379,11 @@ export class Engine {
     }
   }
 
-  /** Checks invariants for the actor whose turn ended (per turn) or for the whole run (actor null, at the end). */
-  #checkInvariants(invariants: readonly Invariant[], actor: Actor | null): void {
-    const view = this.#view!;
-    view.actor = actor;
-    for (const invariant of invariants) {
-      let message: string | null;
-      try {
-        message = invariant.check(view);
-      } catch (error) {
-        message = `invariant '${invariant.name}' threw: ${error instanceof Error ? error.message : String(error)}`;
-      }
-      if (actor) {
-        let broken = this.#broken.get(invariant);
-        if (message === null) {
-          broken?.delete(actor.id);
-          continue;
-        }
-        if (!broken) this.#broken.set(invariant, (broken = new Set()));
-        if (broken.has(actor.id)) continue;
-        broken.add(actor.id);
-      } else if (message === null) continue;
-      // An end invariant has no actor of its own: it is recorded as the last actor that acted (or the first actor).
-      const last = view.actions[view.actions.length - 1];
-      const who = actor ?? this.actors[last?.actorId ?? 0];
-      if (!who) continue;
-      this.recordComplaint(who, actor ? actor.lastActionSeq : null, invariant.severity ?? 'urgent', message, `invariant:${invariant.name}`,
-        { invariant: invariant.name, every: actor ? 'turn' : 'end', ...(actor ? { turn: actor.turns } : {}) }, actor ? actor.now : this.clock.now());
-    }
-    view.actor = null;
-  }
-
   /** When the run ends: flushes the checkers and checks the end invariants. */
-  #finishChecks(): void {
+  async #finishChecks(): Promise<void> {
+    // End invariants first: the actions they probe with are fed to the checkers before those flush.
+    await this.#invariants?.atEnd();
     for (const { checker, run } of this.#checks ?? []) if (run.atEnd) this.#recordViolations(checker, run.atEnd());
-    if (this.#endInvariants) this.#checkInvariants(this.#endInvariants, null);
   }
 
   recordEvent(actor: Actor | null, kind: EventKind, detail: Json): void {

@@ -31,7 +31,12 @@ export async function loadSimulation(file: string): Promise<LoadedSimulation> {
   try {
     mod = await importTs(abs);
   } catch (error) {
-    throw new BeamulatorError('BEAM_SIMULATION_LOAD', `cannot load simulation ${file}: ${errorMessage(error)}`, 'Fix the error in the file (run it with `npx tsx <file>` to see the full stack)', { cause: error });
+    const message = errorMessage(error);
+    // Outside a `"type": "module"` package tsx loads .ts files as CommonJS, which cannot import beamulator's ES modules in a cycle.
+    const hint = /require\(\) ES Module/.test(message)
+      ? 'The file was loaded as CommonJS: add "type": "module" to the nearest package.json, or rename it to .mts'
+      : 'Fix the error in the file (run it with `npx tsx <file>` to see the full stack)';
+    throw new BeamulatorError('BEAM_SIMULATION_LOAD', `cannot load simulation ${file}: ${message}`, hint, { cause: error });
   }
   const candidate = mod.default ?? mod.simulation;
   if (!isSimulation(candidate)) {

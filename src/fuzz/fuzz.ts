@@ -117,6 +117,8 @@ export interface FuzzResult {
   /** The shrunk run's actors and action log. */
   actors: Array<Pick<ActorRecord, 'actorId' | 'behavior' | 'name' | 'config'>>;
   actions: ActionRecord[];
+  /** Actions that invariants ran to query the target: seq -> invariant name. */
+  probes: Record<number, string>;
   complaints: ComplaintRecord[];
   timings: { searchMs: number; shrinkMs: number; recordMs: number; totalMs: number; firstFailureMs: number | null };
 }
@@ -283,7 +285,7 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promi
     if (!best) {
       return {
         target: settings.name, found: false, interrupted: Boolean(signal?.aborted), runs, shrinks, shrinkRuns, seed, spec: null, runId: null,
-        replayFile: null, failure: null, complaint: null, actors: [], actions: [], complaints: [],
+        replayFile: null, failure: null, complaint: null, actors: [], actions: [], probes: {}, complaints: [],
         timings: { searchMs, shrinkMs, recordMs, totalMs: monotonicMs() - started, firstFailureMs },
       };
     }
@@ -307,7 +309,7 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promi
       target: settings.name, found: true, interrupted: Boolean(signal?.aborted), runs, shrinks, shrinkRuns, seed, spec,
       runId: recorded.runId, replayFile: recorded.replayFile, failure: finalFailure,
       complaint: finalFailure.kind === 'complaint' ? finalFailure.complaint : null,
-      actors: recorded.actors, actions: recorded.actions, complaints: recorded.complaints,
+      actors: recorded.actors, actions: recorded.actions, probes: recorded.probes, complaints: recorded.complaints,
       timings: { searchMs, shrinkMs, recordMs, totalMs: monotonicMs() - started, firstFailureMs },
     };
   } finally {
@@ -382,12 +384,13 @@ async function startTarget(target: FuzzTarget): Promise<LiveTarget> {
 async function recordFailure(
   target: FuzzTarget, url: string, spec: FuzzSpec, specOptions: FuzzSpecOptions, failure: FuzzFailure, options: FuzzOptions, reset: () => Promise<void>,
   fails: (c: ComplaintRecord) => boolean,
-): Promise<{ runId: string | null; replayFile: string | null; failure: FuzzFailure | null; actors: FuzzResult['actors']; actions: ActionRecord[]; complaints: ComplaintRecord[] }> {
+): Promise<Pick<FuzzResult, 'runId' | 'replayFile' | 'failure' | 'actors' | 'actions' | 'probes' | 'complaints'>> {
   const settings = target.fuzz;
   const ownStore = options.db === undefined || typeof options.db === 'string';
   const store: RunStore | null = options.db === false ? null : typeof options.db === 'object' ? options.db : await openStore(options.db ?? defaultStorePath);
   const actions: ActionRecord[] = [];
   const complaints: ComplaintRecord[] = [];
+  const probes: Record<number, string> = {};
   const failOn = options.failOn ?? settings.failOn;
   try {
     await reset();
@@ -399,7 +402,15 @@ async function recordFailure(
       meta: { fuzzSpec: spec as unknown as Json, fuzzOptions: specOptions as unknown as Json, failure: describeFailure(failure), failOn } as Json,
       ...specRunOptions(spec, specOptions),
       ...(options.file ? { file: options.file } : {}),
-      hooks: { onAction: (a) => actions.push(a), onComplaint: (c) => complaints.push(c) },
+      hooks: {
+        onAction: (a) => actions.push(a), onComplaint: (c) => complaints.push(c),
+        onEvent: (e) => {
+          if (e.kind === 'probe') {
+            const { invariant, seq } = e.detail as { invariant: string; seq: number };
+            probes[seq] = invariant;
+          }
+        },
+      },
     });
     const recordedFailure: FuzzFailure | null = failure.kind === 'complaint'
       ? (() => {
@@ -408,13 +419,13 @@ async function recordFailure(
       })()
       : failure;
     const actors = spec.actors.map((a, i) => ({ actorId: i, behavior: a.behavior, name: `${a.behavior} ${i + 1}`, config: a.config }));
-    if (!store) return { runId: null, replayFile: null, failure: recordedFailure, actors, actions, complaints };
+    if (!store) return { runId: null, replayFile: null, failure: recordedFailure, actors, actions, probes, complaints };
     let replayFile: string | null = null;
     if (options.replaysDir !== false) {
       replayFile = path.join(options.replaysDir ?? 'replays', `${settings.name}-${result.runId}.json`);
       await writeReplayFile(await readRunBundle(store, result.runId), replayFile);
     }
-    return { runId: result.runId, replayFile, failure: recordedFailure, actors, actions, complaints };
+    return { runId: result.runId, replayFile, failure: recordedFailure, actors, actions, probes, complaints };
   } finally {
     if (ownStore) await store?.close();
   }

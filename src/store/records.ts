@@ -121,7 +121,8 @@ export interface ExchangeRecord {
   durationMs: number;
 }
 
-export type EventKind = 'spawn' | 'stop' | 'retire' | 'crash' | 'restart' | 'give-up' | 'limit' | 'interrupt';
+/** `probe`: an invariant ran an action (detail `{ invariant, seq }`), so logs can tell probes from the behaviors' actions. */
+export type EventKind = 'spawn' | 'stop' | 'retire' | 'crash' | 'restart' | 'give-up' | 'limit' | 'interrupt' | 'probe';
 
 export interface EventRecord {
   runId: string;

@@ -89,7 +89,8 @@ export class BeamulatorError extends Error {
   readonly exitCode: ExitCodeValue;
 
   constructor(code: ErrorCode, message: string, hint?: string, options?: { cause?: unknown }) {
-    super(hint ? `${message}. ${hint}` : message, options);
+    // A reason quoted from elsewhere may end in its own period: never print "..".
+    super(hint ? `${message.replace(/\.+$/, '')}. ${hint}` : message, options);
     this.name = 'BeamulatorError';
     this.code = code;
     this.hint = hint;

@@ -1,0 +1,143 @@
+import type { Action } from '../actions/action.ts';
+import type { Invariant, RunView } from '../checkers/types.ts';
+import type { ActionRecord, ComplaintRecord, Json } from '../store/records.ts';
+import { errorMessage } from '../util/errors.ts';
+import type { Actor } from './actor.ts';
+import { ActorContextImpl } from './actor-context-impl.ts';
+import type { ActionResult } from './actor-context.ts';
+import type { Engine } from './engine.ts';
+
+type Verdict = string | null;
+
+/**
+ * Runs a simulation's invariants: per turn for the actor whose turn ended, and once at the end.
+ * Synchronous invariants stay synchronous (no promise per turn); one that returns a promise, for
+ * example because it queries the target through `view.execute`, holds the actor's turn open
+ * until it settles, so its probe actions land in the log at a fixed place and replay exactly.
+ */
+export class InvariantChecks {
+  /** The live log the views read (appended to by the engine). */
+  readonly actions: ActionRecord[] = [];
+  readonly complaints: ComplaintRecord[] = [];
+  readonly #engine: Engine;
+  readonly #perTurn: readonly Invariant[];
+  readonly #atEnd: readonly Invariant[];
+  /** Per-turn invariants currently broken, by actor (they complain again only after holding in between for that actor). */
+  readonly #broken = new Map<Invariant, Set<number>>();
+
+  constructor(engine: Engine, invariants: readonly Invariant[]) {
+    this.#engine = engine;
+    this.#perTurn = invariants.filter((i) => i.every === 'turn');
+    this.#atEnd = invariants.filter((i) => i.every !== 'turn');
+  }
+
+  get perTurn(): boolean {
+    return this.#perTurn.length > 0;
+  }
+
+  /** After `actor`'s turn. Returns a promise only when an invariant is asynchronous. */
+  afterTurn(actor: Actor): Promise<void> | undefined {
+    return this.#run(this.#perTurn, 0, actor);
+  }
+
+  /** When the run ends. */
+  atEnd(): Promise<void> | undefined {
+    if (this.#atEnd.length === 0) return undefined;
+    return this.#run(this.#atEnd, 0, null);
+  }
+
+  #run(invariants: readonly Invariant[], from: number, actor: Actor | null): Promise<void> | undefined {
+    for (let i = from; i < invariants.length; i++) {
+      const invariant = invariants[i]!;
+      const view = new InvariantView(this, actor, invariant.name);
+      let verdict: Verdict | Promise<Verdict>;
+      try {
+        verdict = invariant.check(view);
+      } catch (error) {
+        verdict = threw(invariant, error);
+      }
+      if (verdict !== null && typeof verdict === 'object' && typeof verdict.then === 'function') {
+        return Promise.resolve(verdict).then(
+          (message) => this.#judge(invariant, actor, view, message),
+          (error) => this.#judge(invariant, actor, view, threw(invariant, error)),
+        ).then(() => this.#run(invariants, i + 1, actor));
+      }
+      this.#judge(invariant, actor, view, verdict as Verdict);
+    }
+    return undefined;
+  }
+
+  #judge(invariant: Invariant, actor: Actor | null, view: InvariantView, message: Verdict): void {
+    if (message !== null && typeof message !== 'string') message = `invariant '${invariant.name}' returned ${JSON.stringify(message)}: return a message when broken, else null`;
+    if (actor) {
+      let broken = this.#broken.get(invariant);
+      if (message === null) {
+        broken?.delete(actor.id);
+        return;
+      }
+      if (!broken) this.#broken.set(invariant, (broken = new Set()));
+      if (broken.has(actor.id)) return;
+      broken.add(actor.id);
+    } else if (message === null) return;
+    const engine = this.#engine;
+    // An end invariant has no actor of its own: it is recorded as the one its probes ran as, else the last actor that acted.
+    const who = actor ?? view.prober();
+    if (!who) return;
+    const probes = view.probes.sort((a, b) => a - b);
+    const detail: Record<string, Json> = { invariant: invariant.name, every: actor ? 'turn' : 'end' };
+    if (actor) detail.turn = actor.turns;
+    if (probes.length > 0) detail.probes = probes;
+    // The complaint points at the action that revealed it: the last probe, else the actor's last action of the turn.
+    const seq = probes.length > 0 ? probes[probes.length - 1]! : actor ? actor.lastActionSeq : null;
+    engine.recordComplaint(who, seq, invariant.severity ?? 'urgent', message, `invariant:${invariant.name}`, detail, actor ? actor.now : engine.clock.now());
+  }
+
+  get engine(): Engine {
+    return this.#engine;
+  }
+}
+
+function threw(invariant: Invariant, error: unknown): string {
+  return `invariant '${invariant.name}' threw: ${errorMessage(error)}`;
+}
+
+/** One check's view of the run; probes run as its actor (at the end: the last actor that acted). */
+class InvariantView implements RunView {
+  readonly probes: number[] = [];
+  readonly #checks: InvariantChecks;
+  readonly #actor: Actor | null;
+  readonly #invariant: string;
+  #prober: Actor | undefined;
+
+  constructor(checks: InvariantChecks, actor: Actor | null, invariant: string) {
+    this.#checks = checks;
+    this.#actor = actor;
+    this.#invariant = invariant;
+  }
+
+  get actions(): readonly ActionRecord[] { return this.#checks.actions; }
+  get complaints(): readonly ComplaintRecord[] { return this.#checks.complaints; }
+  get simTime(): number { return this.#checks.engine.clock.now(); }
+  get actor(): Actor | null { return this.#actor; }
+  get actors(): readonly Actor[] { return this.#checks.engine.actors; }
+
+  prober(): Actor | undefined {
+    if (this.#prober || this.#actor) return this.#prober ?? this.#actor!;
+    const { actions } = this.#checks;
+    const engine = this.#checks.engine;
+    this.#prober = engine.actors[actions[actions.length - 1]?.actorId ?? 0];
+    // At the end, probes happen at the run's end time.
+    if (this.#prober) this.#prober.now = engine.clock.now();
+    return this.#prober;
+  }
+
+  async execute<A, R>(action: Action<A, R>, args: A): Promise<ActionResult<R>> {
+    const actor = this.prober();
+    if (!actor) throw new Error('invariant probes need an actor: this run has none');
+    const engine = this.#checks.engine;
+    const result = await (actor.ctx ??= new ActorContextImpl(engine, actor)).execute(action, args);
+    this.probes.push(result.seq);
+    engine.recordEvent(actor, 'probe', { invariant: this.#invariant, seq: result.seq });
+    return result;
+  }
+}
