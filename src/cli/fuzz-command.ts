@@ -30,6 +30,8 @@ export interface FuzzCommandOptions {
   maxTurns?: string;
   /** `--overlap` (true) / `--no-overlap` (false) override the target's overlap; undefined keeps it. */
   overlap?: boolean;
+  /** The targets are known to be buggy: succeed when each one fails, fail when one passes. */
+  expectFailure?: boolean;
 }
 
 /** Adds `fuzz` to the program. */
@@ -47,6 +49,7 @@ export function registerFuzzCommand(program: Command, output: Output, setCode: (
     .option('--max-turns <n>', "at most this many turns per actor (overrides the target's maxTurns)")
     .option('--overlap', "let the actors' tapes overlap events (races), whatever the target says")
     .option('--no-overlap', 'run events serially, whatever the target says')
+    .option('--expect-failure', 'the targets have a known bug: exit 0 when each one fails (recorded, replayable), 1 when one passes')
     .option('--json', 'print the results as JSON')
     .action(async (file: string | undefined, opts: FuzzCommandOptions) => {
       setCode(await fuzzCommand(file, opts, output));
@@ -100,10 +103,15 @@ export async function fuzzCommand(file: string | undefined, opts: FuzzCommandOpt
   } finally {
     process.off('SIGINT', onSigint);
   }
-  const found = results.some((r) => r.found);
   if (opts.json) output.out(`${JSON.stringify(results, null, 2)}\n`);
-  if (found) return ExitCode.complaints;
-  return controller.signal.aborted ? ExitCode.interrupted : ExitCode.ok;
+  if (controller.signal.aborted && !results.some((r) => r.found)) return ExitCode.interrupted;
+  if (opts.expectFailure) {
+    const passed = results.filter((r) => !r.found);
+    if (passed.length === 0) return ExitCode.ok;
+    if (!opts.json) output.err(`beamulator: expected a failure, but ${passed.map((r) => r.file).join(', ')} passed. Raise --runs or --time-limit, or check that the bug is switched on\n`);
+    return ExitCode.complaints;
+  }
+  return results.some((r) => r.found) ? ExitCode.complaints : ExitCode.ok;
 }
 
 /** A whole number >= 1 given to a CLI option, or undefined when the option is absent. */

@@ -48,7 +48,7 @@ export async function replayCommand(ref: string, opts: ReplayCommandOptions, out
       return exitCode;
     }
     const s = styler(output.color);
-    output.out(formatReplayReport(report, source.actors, output.color));
+    output.out(formatReplayReport(report, source.actors, output.color, source.complaints));
     output.out(`\n  inspect   beamulator show ${report.replayRunId}${dbFlag(opts.db)}\n`);
     if (!report.identical) output.out(`\n${s.red('diverged')}: exit 7. The replay is stored as run ${report.replayRunId}; --json gives every divergence kept.\n`);
     return exitCode;

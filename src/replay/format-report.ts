@@ -1,6 +1,6 @@
 import { styler } from '../cli/output.ts';
 import { formatClock, formatDuration } from '../util/duration.ts';
-import type { ActorRecord } from '../store/records.ts';
+import type { ActorRecord, ComplaintRecord } from '../store/records.ts';
 import type { Divergence, DivergenceKind } from './compare.ts';
 import type { ReplayReport } from './replay-run.ts';
 import { clip } from '../util/clip.ts';
@@ -14,7 +14,7 @@ const kindText: Record<DivergenceKind, string> = {
 };
 
 /** The one-screen replay report (identical) or the first divergence with its context (diverged). */
-export function formatReplayReport(report: ReplayReport, actors: readonly ActorRecord[], color: boolean): string {
+export function formatReplayReport(report: ReplayReport, actors: readonly ActorRecord[], color: boolean, originalComplaints?: readonly ComplaintRecord[]): string {
   const s = styler(color);
   const names = new Map(actors.map((a) => [a.actorId, a.name]));
   const name = (id: number) => names.get(id) ?? `actor ${id}`;
@@ -45,8 +45,22 @@ export function formatReplayReport(report: ReplayReport, actors: readonly ActorR
       for (const d of others) lines.push(s.dim(`    #${d.seq}  ${formatClock(d.simTime)}  ${name(d.actorId)}  ${d.action}: ${d.kind}`));
     }
   }
+  if (report.complaints && originalComplaints) {
+    const line = complaintsLine(originalComplaints, report.complaints);
+    if (line) lines.push(`  ${line}`);
+  }
   if (report.codeChanged) lines.push(s.yellow('  note: the simulation file changed since the run was recorded (its code hash differs)'));
   return lines.join('\n') + '\n';
+}
+
+/** Whether the replay raised the original's complaints again: what a user replaying a failure wants to know first. */
+function complaintsLine(original: readonly ComplaintRecord[], replay: readonly ComplaintRecord[]): string | null {
+  if (original.length === 0 && replay.length === 0) return null;
+  const text = (c: ComplaintRecord) => `${c.severity}: ${c.message}`;
+  const same = original.length === replay.length && original.every((c, i) => text(c) === text(replay[i]!) && c.actionSeq === replay[i]!.actionSeq);
+  const plural = (n: number) => `${n} complaint${n === 1 ? '' : 's'}`;
+  if (same) return `${plural(replay.length)} raised again, as in the original (first: ${clip(text(replay[0]!), 90)})`;
+  return `complaints differ: the original had ${original.length}, the replay raised ${replay.length}${replay[0] ? ` (first: ${clip(text(replay[0]), 90)})` : ''}`;
 }
 
 function call(d: Divergence): string {

@@ -11,7 +11,7 @@ import { loadSimulation } from '../engine/load-simulation.ts';
 import { foreignHttpFor, resolveTarget, runSimulation } from '../engine/run-simulation.ts';
 import type { Simulation, StartedTarget } from '../engine/simulation.ts';
 import { defaultStorePath, openStore } from '../store/duckdb-store.ts';
-import type { ActionRecord, ActorRecord, ExchangeRecord, Json, RunRecord } from '../store/records.ts';
+import type { ActionRecord, ActorRecord, ComplaintRecord, ExchangeRecord, Json, RunRecord } from '../store/records.ts';
 import { NullWriter } from '../store/null-writer.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { parseDuration } from '../util/duration.ts';
@@ -68,6 +68,8 @@ export interface ReplayReport {
   context: ActionRecord[];
   /** The simulation file changed since the run was recorded. */
   codeChanged: boolean;
+  /** Complaints the replay raised (rerun: the behaviors and checks ran again), in order; null in log mode. */
+  complaints: ComplaintRecord[] | null;
   wallMs: number;
 }
 
@@ -94,8 +96,9 @@ export async function replayRun(source: ReplaySource, options: ReplayOptions = {
     tracker.finish();
     return tracker.toJson(mode, offline);
   };
-  const replayRunId = mode === 'rerun'
-    ? await rerun(sim, run, tracker, comparison, offlineHttp, foreignServe, loaded?.codeHash, options)
+  const complaints: ComplaintRecord[] | null = mode === 'rerun' ? [] : null;
+  const replayRunId = complaints
+    ? await rerun(sim, run, tracker, comparison, offlineHttp, foreignServe, loaded?.codeHash, complaints, options)
     : await reissue(sim, source, tracker, comparison, offlineHttp, foreignServe, options);
   const first = tracker.kept[0];
   return {
@@ -103,6 +106,7 @@ export async function replayRun(source: ReplaySource, options: ReplayOptions = {
     compared: tracker.compared, original: source.actions.length, divergenceCount: tracker.count, divergences: tracker.kept,
     context: first ? source.actions.filter((a) => a.actorId === first.actorId && a.seq < first.seq).sort((a, b) => a.seq - b.seq).slice(-5) : [],
     codeChanged: Boolean(loaded && run.codeHash && loaded.codeHash !== run.codeHash),
+    complaints,
     wallMs: monotonicMs() - started,
   };
 }
@@ -118,14 +122,15 @@ interface RunConfig {
 
 async function rerun(
   sim: Simulation, run: RunRecord, tracker: DivergenceTracker, comparison: () => Json,
-  http: HttpClientFactory | undefined, foreignServe: ForeignServe, codeHash: string | undefined, options: ReplayOptions,
+  http: HttpClientFactory | undefined, foreignServe: ForeignServe, codeHash: string | undefined, complaints: ComplaintRecord[], options: ReplayOptions,
 ): Promise<string> {
   const config = (run.config ?? {}) as RunConfig;
   // A fuzz run is replayed from its stored spec (population + tapes), not from its seed.
   const fuzz = fuzzSpecOfConfig(run.config);
   const result = await runSimulation(sim, {
     seed: run.seed,
-    ...(fuzz ? specRunOptions(fuzz.spec, fuzz.options) : {}),
+    // The spec goes with the replay too, so a replay of this replay reruns the same tapes.
+    ...(fuzz ? { ...specRunOptions(fuzz.spec, fuzz.options), meta: { fuzzSpec: fuzz.spec, fuzzOptions: fuzz.options } as unknown as Json } : {}),
     duration: config.durationMs ?? parseDuration(sim.duration ?? '1h'),
     ...(config.maxActions ? { maxActions: config.maxActions } : {}),
     ...(config.concurrency ? { concurrency: config.concurrency } : {}),
@@ -141,6 +146,10 @@ async function rerun(
       onAction: (a) => {
         tracker.check(a);
         options.hooks?.onAction?.(a);
+      },
+      onComplaint: (c) => {
+        complaints.push(c);
+        options.hooks?.onComplaint?.(c);
       },
     },
     replay: { parentRunId: run.runId, ...(http ? { http, targetUrl: recordedTargetUrl(run) } : {}), ...foreignServe, comparison },

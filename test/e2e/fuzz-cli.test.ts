@@ -17,7 +17,23 @@ describe('beamulator fuzz (real CLI)', () => {
     const replay = await runCli(['replay', file, '--db', db]);
     expect(replay.code).toBe(0);
     expect(replay.stdout).toContain('(stale-read, rerun): identical');
+    expect(replay.stdout).toContain('1 complaint raised again, as in the original (first: urgent: the list shows a todo I completed as incomplete (stale read))');
     const offline = await runCli(['replay', file, '--db', db, '--offline']);
     expect(offline.code).toBe(0);
+    // A replay is a run: replaying it (here the latest run, the offline replay) reruns the same tapes.
+    const again = await runCli(['replay', 'latest', '--db', db]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/^replay \S+ of run \S+ \(stale-read, rerun\): identical/);
+  });
+
+  it('--expect-failure: exit 0 when the known bug is found, 1 with a clear line when the target passes', async () => {
+    const db = path.join(tmp.dir, 'expect.duckdb');
+    const replays = path.join(tmp.dir, 'expect-replays');
+    const found = await runCli(['fuzz', path.join(root, 'fuzz/stale-read.fuzz.ts'), '--seed', '1', '--db', db, '--replays', replays, '--expect-failure']);
+    expect(found.code).toBe(0);
+    expect(found.stdout).toContain('FAILED  urgent');
+    const passed = await runCli(['fuzz', path.join(root, 'fuzz/bugs-off.fuzz.ts'), '--seed', '1', '--runs', '3', '--db', db, '--replays', replays, '--expect-failure']);
+    expect(passed.code).toBe(1);
+    expect(passed.stderr).toBe('beamulator: expected a failure, but fuzz/bugs-off.fuzz.ts passed. Raise --runs or --time-limit, or check that the bug is switched on\n');
   });
 });
