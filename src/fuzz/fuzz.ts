@@ -18,6 +18,7 @@ import type { ActionRecord, ActorRecord, ComplaintRecord, Json, Severity } from 
 import type { RunStore } from '../store/run-store.ts';
 import { BeamulatorError, errorMessage } from '../util/errors.ts';
 import type { FuzzSettings, FuzzTarget } from './fuzz-target.ts';
+import { deletePass } from './delete-pass.ts';
 import { specArbitrary } from './spec-arbitrary.ts';
 
 export interface FuzzOptions {
@@ -278,6 +279,29 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promi
         const least = fewest as { spec: FuzzSpec; outcome: RunOutcome } | null; // assigned in the property (TS cannot see it)
         if (least && least.outcome.failure!.actionsAtFailure < (best as { outcome: RunOutcome }).outcome.failure!.actionsAtFailure) best = least;
         if (shrinks === shrinksBefore) break;
+      }
+      // 2b. Deletions fast-check does not try (a useless actor mid-population, one filler turn), under the same caps.
+      if (!signal?.aborted && fatal === undefined) {
+        const start = best as { spec: FuzzSpec; outcome: RunOutcome };
+        const outcomes = new Map<FuzzSpec, RunOutcome>([[start.spec, start.outcome]]);
+        const deleted = await deletePass(start.spec, start.outcome.failure!.actionsAtFailure, async (spec) => {
+          shrinkRuns++;
+          try {
+            const outcome = await runOnce(spec);
+            outcomes.set(spec, outcome);
+            if (outcome.failure) failures++;
+            return { failed: outcome.failure !== null, actionsAtFailure: outcome.failure?.actionsAtFailure ?? 0 };
+          } catch (error) {
+            fatal = error;
+            return { failed: false, actionsAtFailure: 0 };
+          } finally {
+            progress();
+          }
+        }, () => !signal?.aborted && fatal === undefined && monotonicMs() - shrinkStart < shrinkLimitMs && shrinkRuns < (options.shrinkRuns ?? Infinity));
+        if (deleted.deletions > 0) {
+          best = { spec: deleted.spec, outcome: outcomes.get(deleted.spec)! };
+          shrinks += deleted.deletions;
+        }
       }
       shrinkMs = monotonicMs() - shrinkStart;
       if (fatal !== undefined) throw fatal;

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import type { FuzzSpec } from '../../src/engine/fuzz-spec.ts';
+import { deletePass, type Trial } from '../../src/fuzz/delete-pass.ts';
+
+const actor = (behavior: string, tape: number[][]) => ({ behavior, config: {}, tape });
+
+/**
+ * A stand-in for a run (the real ones are in fuzz.test.ts): it fails when some actor "A" has a turn
+ * drawing 7 and some actor "B" exists; actions = every turn of every actor.
+ */
+function judge(spec: FuzzSpec): Trial {
+  const failed = spec.actors.some((a) => a.behavior === 'A' && a.tape.some((s) => s.includes(7))) && spec.actors.some((a) => a.behavior === 'B');
+  return { failed, actionsAtFailure: spec.actors.reduce((n, a) => n + a.tape.length, 0) };
+}
+
+describe('deletePass', () => {
+  it('drops a useless actor in the middle and filler turns, keeping what the failure needs', async () => {
+    const spec: FuzzSpec = { overlap: false, actors: [actor('A', [[1], [2], [7], [3]]), actor('C', [[0], [5]]), actor('B', [[9], [4]])] };
+    const tried: FuzzSpec[] = [];
+    const result = await deletePass(spec, judge(spec).actionsAtFailure, async (s) => {
+      tried.push(s);
+      return judge(s);
+    }, () => true);
+    // Segment 0 (setup draws) is never deleted; the other turns go unless the failure needs them.
+    expect(result.spec.actors).toEqual([actor('A', [[1], [7]]), actor('B', [[9]])]);
+    expect(result.actionsAtFailure).toBe(3);
+    expect(result.deletions).toBe(4);
+    expect(judge(result.spec).failed).toBe(true);
+    expect(tried.length).toBeGreaterThan(result.deletions); // rejected candidates were tried too
+  });
+
+  it('keeps the spec when no deletion still fails, and stops when told to', async () => {
+    const spec: FuzzSpec = { overlap: false, actors: [actor('A', [[7]]), actor('B', [[1]])] };
+    expect(await deletePass(spec, 2, async (s) => judge(s), () => true)).toEqual({ spec, actionsAtFailure: 2, deletions: 0 });
+    let runs = 0;
+    const big: FuzzSpec = { overlap: false, actors: [actor('A', [[0], [1], [2], [7]]), actor('B', [[0], [1], [2]])] };
+    const capped = await deletePass(big, 7, async (s) => (runs++, judge(s)), () => runs < 2);
+    expect(runs).toBe(2);
+    expect(capped.deletions).toBeLessThanOrEqual(2);
+  });
+
+  it('never accepts a deletion that needs more actions to fail', async () => {
+    const spec: FuzzSpec = { overlap: false, actors: [actor('A', [[7], [1]]), actor('B', [[0]])] };
+    // Pretend that losing A's second turn makes the failure take longer.
+    const result = await deletePass(spec, 3, async (s) => ({ failed: true, actionsAtFailure: s.actors[0]?.tape.length === 1 ? 10 : 3 }), () => true);
+    expect(result.spec.actors[0]!.tape).toEqual([[7], [1]]);
+  });
+});
