@@ -59,12 +59,17 @@ export function formatRunSummary(run: RunHeadline, groups: ComplaintGroup[], act
   return lines.join('\n') + '\n';
 }
 
+/** Marks an invariant's probe (see the `probe` events), so a reader can tell it from what the behaviors chose. */
+export function probeMark(invariant: string | undefined, color: boolean): string {
+  return invariant === undefined ? '' : `${styler(color).dim(`[probe of ${invariant}]`)} `;
+}
+
 /** One action per line, for `beamulator show`. */
-export function formatAction(a: ActionRecord, actorName: (id: number) => string, color: boolean): string {
+export function formatAction(a: ActionRecord, actorName: (id: number) => string, color: boolean, probeOf?: string): string {
   const s = styler(color);
   const outcome = a.outcome === 'ok' ? s.green('ok') : a.outcome === 'error' ? s.yellow('error') : s.red('crash');
   const args = clip(JSON.stringify(a.args), 60);
   const tail = a.outcome === 'ok' ? clip(JSON.stringify(a.result), 60) : (a.error ?? '');
-  return `  #${String(a.seq).padEnd(5)} ${formatClock(a.simTime).padStart(8)}  ${actorName(a.actorId).padEnd(18)} ${a.action}(${args}) ${outcome} ${s.dim(tail)}`;
+  return `  #${String(a.seq).padEnd(5)} ${formatClock(a.simTime).padStart(8)}  ${actorName(a.actorId).padEnd(18)} ${probeMark(probeOf, color)}${a.action}(${args}) ${outcome} ${s.dim(tail)}`;
 }
 

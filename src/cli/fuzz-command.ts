@@ -14,6 +14,7 @@ import { severities, type ActionRecord, type Severity } from '../store/records.t
 import { formatClock, parseDuration } from '../util/duration.ts';
 import { BeamulatorError, ExitCode } from '../util/errors.ts';
 import { dbFlag, styler, type Output } from './output.ts';
+import { probeMark } from './format-run.ts';
 import { clip } from '../util/clip.ts';
 
 export interface FuzzCommandOptions {
@@ -187,9 +188,7 @@ function formatStep(a: ActionRecord, name: string, failing: boolean, probeOf: st
   const outcome = a.outcome === 'ok' ? s.green('ok') : a.outcome === 'error' ? s.yellow('error') : s.red('crash');
   const args = clip(JSON.stringify(stripCredentials(a.args)), 50);
   const answer = a.outcome === 'ok' ? clip(JSON.stringify(summarize(a.result)), 90) : (a.error ?? '');
-  // An invariant's probe is marked, so a reader can tell it from what the behaviors chose.
-  const probe = probeOf === undefined ? '' : `${s.dim(`[probe of ${probeOf}]`)} `;
-  const line = `    #${String(a.seq).padEnd(3)} ${formatClock(a.simTime)}  ${name.padEnd(16)} ${probe}${a.action}(${args}) ${outcome} ${s.dim(answer)}`;
+  const line = `    #${String(a.seq).padEnd(3)} ${formatClock(a.simTime)}  ${name.padEnd(16)} ${probeMark(probeOf, color)}${a.action}(${args}) ${outcome} ${s.dim(answer)}`;
   return failing ? s.bold(line) : line;
 }
 

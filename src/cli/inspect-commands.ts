@@ -3,6 +3,7 @@ import type { RunStore } from '../store/run-store.ts';
 import { formatClock, formatDuration } from '../util/duration.ts';
 import { ExitCode } from '../util/errors.ts';
 import { formatAction, formatRunSummary, groupComplaints } from './format-run.ts';
+import { probesOf } from '../engine/invariant-checks.ts';
 import { styler, type Output } from './output.ts';
 
 /**
@@ -83,7 +84,8 @@ export async function showCommand(idArg: string, opts: { db: string; actions: nu
     }
     if (actions.length > 0) {
       output.out(`\n${s.bold('actions')}${actions.length < run.summary.actions ? s.dim(` (first ${actions.length} of ${run.summary.actions}; --all for every one)`) : ''}\n`);
-      for (const a of actions) output.out(`${formatAction(a, name, output.color)}\n`);
+      const probes = probesOf(events);
+      for (const a of actions) output.out(`${formatAction(a, name, output.color, probes[a.seq])}\n`);
     }
     return ExitCode.ok;
   });

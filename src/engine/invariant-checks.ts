@@ -1,6 +1,6 @@
 import type { Action } from '../actions/action.ts';
 import type { Invariant, RunView } from '../checkers/types.ts';
-import type { ActionRecord, ComplaintRecord, Json } from '../store/records.ts';
+import type { ActionRecord, ComplaintRecord, EventRecord, Json } from '../store/records.ts';
 import { errorMessage } from '../util/errors.ts';
 import type { Actor } from './actor.ts';
 import { ActorContextImpl } from './actor-context-impl.ts';
@@ -95,6 +95,18 @@ export class InvariantChecks {
   get engine(): Engine {
     return this.#engine;
   }
+}
+
+/** Seq -> invariant name of the actions invariants ran as probes, from a run's events. */
+export function probesOf(events: Iterable<EventRecord>): Record<number, string> {
+  const probes: Record<number, string> = {};
+  for (const e of events) {
+    if (e.kind === 'probe') {
+      const { invariant, seq } = e.detail as { invariant: string; seq: number };
+      probes[seq] = invariant;
+    }
+  }
+  return probes;
 }
 
 function threw(invariant: Invariant, error: unknown): string {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { monotonicMs } from '../clock/wall-clock.ts';
 import { specRunOptions, type FuzzSpec, type FuzzSpecOptions } from '../engine/fuzz-spec.ts';
+import { probesOf } from '../engine/invariant-checks.ts';
 import { runSimulation } from '../engine/run-simulation.ts';
 import type { StartedTarget } from '../engine/simulation.ts';
 import { readRunBundle, writeReplayFile } from '../replay/replay-file.ts';
@@ -14,7 +15,7 @@ import { RecordingRng } from '../rng/recording-rng.ts';
 import type { Rng } from '../rng/rng.ts';
 import { TapeRng } from '../rng/tape-rng.ts';
 import { defaultStorePath, openStore } from '../store/duckdb-store.ts';
-import type { ActionRecord, ActorRecord, ComplaintRecord, Json, Severity } from '../store/records.ts';
+import type { ActionRecord, ActorRecord, ComplaintRecord, EventRecord, Json, Severity } from '../store/records.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { BeamulatorError, errorMessage } from '../util/errors.ts';
 import type { FuzzSettings, FuzzTarget } from './fuzz-target.ts';
@@ -414,7 +415,7 @@ async function recordFailure(
   const store: RunStore | null = options.db === false ? null : typeof options.db === 'object' ? options.db : await openStore(options.db ?? defaultStorePath);
   const actions: ActionRecord[] = [];
   const complaints: ComplaintRecord[] = [];
-  const probes: Record<number, string> = {};
+  const events: EventRecord[] = [];
   const failOn = options.failOn ?? settings.failOn;
   try {
     await reset();
@@ -428,12 +429,7 @@ async function recordFailure(
       ...(options.file ? { file: options.file } : {}),
       hooks: {
         onAction: (a) => actions.push(a), onComplaint: (c) => complaints.push(c),
-        onEvent: (e) => {
-          if (e.kind === 'probe') {
-            const { invariant, seq } = e.detail as { invariant: string; seq: number };
-            probes[seq] = invariant;
-          }
-        },
+        onEvent: (e) => events.push(e),
       },
     });
     const recordedFailure: FuzzFailure | null = failure.kind === 'complaint'
@@ -443,6 +439,7 @@ async function recordFailure(
       })()
       : failure;
     const actors = spec.actors.map((a, i) => ({ actorId: i, behavior: a.behavior, name: `${a.behavior} ${i + 1}`, config: a.config }));
+    const probes = probesOf(events);
     if (!store) return { runId: null, replayFile: null, failure: recordedFailure, actors, actions, probes, complaints };
     let replayFile: string | null = null;
     if (options.replaysDir !== false) {

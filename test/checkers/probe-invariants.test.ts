@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defineActions, type Action, defineBehavior, defineSimulation, openStore, runSimulation, type Invariant } from '../../src/index.ts';
+import { probesOf } from '../../src/engine/invariant-checks.ts';
 import { defineFuzzTarget, fuzz } from '../../src/fuzz/index.ts';
 import { readRunBundle } from '../../src/replay/replay-file.ts';
 import { replayRun } from '../../src/replay/replay-run.ts';
@@ -146,6 +147,13 @@ describe('a probing invariant on the bundled todo app', () => {
       // The complaint points at the probe that revealed it: a getTodo of the complaining actor.
       const probe = bundle.actions.find((a) => a.seq === found[0]!.actionSeq)!;
       expect(probe).toMatchObject({ action: 'getTodo', actorId: found[0]!.actorId });
+      // Every probe is marked by a stored probe event; the behaviors' own actions are not.
+      const probes = probesOf(bundle.events);
+      expect(probes[probe.seq]).toBe('list agrees with direct reads');
+      const marked = bundle.actions.filter((a) => probes[a.seq] !== undefined);
+      expect(marked.every((a) => a.action === 'listTodos' || a.action === 'getTodo')).toBe(true);
+      expect(bundle.actions.some((a) => a.action === 'createTodo' && probes[a.seq] === undefined)).toBe(true);
+      expect(marked.length).toBeLessThan(bundle.actions.length);
 
       // A rerun replay runs the invariants again: same probes at the same places, same complaints.
       app.reset();
