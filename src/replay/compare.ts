@@ -85,9 +85,29 @@ export function compareAction(expected: ActionRecord | undefined, actual: Action
 }
 
 /** A request that differs from the recording (offline replay). */
-export function requestDivergence(action: ActionRecord, n: number, expected: { method: string; url: string }, actual: { method: string; url: string }): Divergence {
-  return divergence('request-changed', action, { request: n, ...expected }, { request: n, ...actual },
-    [`request #${n}: ${expected.method} ${expected.url} → ${actual.method} ${actual.url}`]);
+export function requestDivergence(action: ActionRecord, n: number, expected: RequestView, actual: RequestView): Divergence {
+  const sameLine = expected.method === actual.method && expected.url === actual.url;
+  const lines = [sameLine ? `request #${n}: ${expected.method} ${expected.url}, another body` : `request #${n}: ${expected.method} ${expected.url} → ${actual.method} ${actual.url}`];
+  if (expected.body !== undefined || actual.body !== undefined) {
+    const before = parsedBody(expected.body ?? null);
+    const after = parsedBody(actual.body ?? null);
+    // describe() gives `path: a → b` lines for two objects, one `a → b` line otherwise.
+    const fields = typeof before === 'object' && typeof after === 'object' && before !== null && after !== null;
+    for (const line of describe(before, after)) lines.push(`request #${n} body${fields ? (line.startsWith('[') ? '' : '.') : ': '}${line}`);
+  }
+  return divergence('request-changed', action, { request: n, ...expected } as Json, { request: n, ...actual } as Json, lines);
+}
+
+type RequestView = { method: string; url: string; body?: string | null };
+
+/** A JSON body as a value (so it diffs field by field), anything else as its text. */
+function parsedBody(body: Json): Json {
+  if (typeof body !== 'string') return body;
+  try {
+    return JSON.parse(body) as Json;
+  } catch {
+    return body;
+  }
 }
 
 function outcomeOf(action: string, outcome: ActionRecord['outcome'], error: string | null, result: Json, normalizer: ResultNormalizer): Json {

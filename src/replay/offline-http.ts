@@ -2,14 +2,16 @@ import { monotonicUs } from '../clock/wall-clock.ts';
 import { ConnectorError } from '../connectors/connector-error.ts';
 import { appendQuery, ConnectorHttpResponse, mergeHeaders } from '../connectors/http-connector.ts';
 import type { ExchangeSource } from '../connectors/action-scope.ts';
+import { redactBody } from '../store/redact.ts';
+import { sameBody } from './same-body.ts';
 import type { HttpClient, HttpClientFactory, HttpExchange, HttpMethod, HttpRequestOptions, HttpResponse } from '../connectors/http-client.ts';
 
-/** A request that differs from the recorded one at the same (action, n). */
+/** A request that differs from the recorded one at the same (action, n). `body` is there when the bodies differ. */
 export interface RequestMismatch {
   actionSeq: number;
   n: number;
-  expected: { method: string; url: string };
-  actual: { method: string; url: string };
+  expected: { method: string; url: string; body?: string | null };
+  actual: { method: string; url: string; body?: string | null };
 }
 
 /**
@@ -61,8 +63,14 @@ class OfflineClient implements HttpClient {
       this.recorder(exchange(method, url, headers, requestBody, null, {}, null, message));
       throw new ConnectorError(message, 'unreachable');
     }
-    if (recorded.method !== method || !sameUrl(recorded.url, url)) {
-      this.http.onMismatch({ actionSeq: this.actionSeq, n, expected: { method: recorded.method, url: recorded.url }, actual: { method, url } });
+    const bodyChanged = !sameBody(recorded.requestBody, requestBody);
+    if (bodyChanged || recorded.method !== method || !sameUrl(recorded.url, url)) {
+      this.http.onMismatch({
+        actionSeq: this.actionSeq, n,
+        expected: bodyChanged ? { method: recorded.method, url: recorded.url, body: recorded.requestBody } : { method: recorded.method, url: recorded.url },
+        // What the replay sent is reported (and stored with the comparison): redacted like a recording.
+        actual: bodyChanged ? { method, url, body: redactBody(requestBody, headers['content-type']) } : { method, url },
+      });
     }
     this.recorder(exchange(method, url, headers, requestBody, recorded.status, recorded.responseHeaders, recorded.responseBody, recorded.error));
     if (recorded.status === null) throw new ConnectorError(recorded.error ?? 'the recorded request failed', 'unreachable');

@@ -170,3 +170,14 @@ export function redact<T extends Json | unknown>(value: T, options?: RedactOptio
 export function redactHeaders(headers: Record<string, string>, options?: RedactOptions): Record<string, string> {
   return (options ? new Redactor(options) : defaultRedactor).headers(headers);
 }
+
+/**
+ * A request or response body with secret fields redacted (JSON, or a urlencoded form when the
+ * content type says so), as the run store would store it.
+ *
+ * @example
+ * redactBody('{"user":"ann","password":"x"}') // '{"user":"ann","password":"[redacted]"}'
+ */
+export function redactBody(body: string | null, contentType?: string): string | null {
+  return defaultRedactor.body(body, contentType);
+}
