@@ -29,19 +29,21 @@ import type { ExchangeRecord } from '../store/records.ts';
 import { actionScope } from './action-scope.ts';
 import type { ActionScope, ExchangeSource } from './action-scope.ts';
 import type { HttpExchange } from './http-client.ts';
+import { redactBody } from '../store/redact.ts';
+import { sameBody } from './same-body.ts';
 
 /** A request of the replay that differs from the recorded exchange it was matched to by (action seq, n). */
 export interface ForeignMismatch {
   actionSeq: number;
   n: number;
-  /** As recorded: `url` is path+query for the run's target, absolute for other origins. */
-  expected: { method: string; url: string };
-  /** What the action sent, with `url` in the same form as `expected.url`. */
-  actual: { method: string; url: string };
+  /** As recorded: `url` is path+query for the run's target, absolute for other origins. `body` when the bodies differ. */
+  expected: { method: string; url: string; body?: string | null };
+  /** What the action sent, with `url` in the same form as `expected.url` (and `body` redacted). */
+  actual: { method: string; url: string; body?: string | null };
 }
 
 export interface ForeignServeOptions {
-  /** Called for every method/url mismatch, before the request is answered. */
+  /** Called for every method/url/body mismatch, before the request is answered. */
   onMismatch?: (info: ForeignMismatch) => void;
   /**
    * What a mismatched request gets. `'fail'` (default): a network error naming both requests,
@@ -211,7 +213,7 @@ export class ForeignHttp {
 
   async #onRequest(kind: Kind, { request, requestId, controller }: RequestArgs): Promise<void> {
     if (this.mode === 'record') this.#startRecording(kind, request, requestId);
-    else this.#serve(request, controller);
+    else await this.#serve(request, controller);
   }
 
   // ---------------------------------------------------------------- record
@@ -268,7 +270,7 @@ export class ForeignHttp {
       error = `response body: ${describeError(cause)}`;
     }
     const requestBody = await entry.requestBody;
-    this.#record(entry, {
+    this.#record(entry.scope, entry.n, {
       protocol: 'http', method: entry.method, url: entry.url, requestHeaders: entry.requestHeaders, requestBody,
       status, responseHeaders: status === null ? {} : responseHeaders, responseBody, error,
       wallStartUs: entry.wallStartUs, durationMs: (monotonicUs() - entry.wallStartUs) / 1000,
@@ -280,52 +282,61 @@ export class ForeignHttp {
     entry.settled = true;
     this.#pending.delete(entry.requestId);
     const durationMs = (monotonicUs() - entry.wallStartUs) / 1000;
-    void entry.requestBody.then((requestBody) => this.#record(entry, {
+    void entry.requestBody.then((requestBody) => this.#record(entry.scope, entry.n, {
       protocol: 'http', method: entry.method, url: entry.url, requestHeaders: entry.requestHeaders, requestBody,
       status: null, responseHeaders: {}, responseBody: null, error, wallStartUs: entry.wallStartUs, durationMs,
     }));
   }
 
-  #record(entry: Pending, exchange: HttpExchange): void {
+  #record(scope: ActionScope, n: number, exchange: HttpExchange): void {
     try {
-      entry.scope.record(entry.n, exchange);
+      scope.record(n, exchange);
     } catch (error) {
       // Off the client's path (the response was already delivered): warn instead of an unhandled rejection.
-      process.emitWarning(`beamulator: recording exchange #${entry.n} of action seq ${entry.scope.actionSeq} failed: ${describeError(error)}`);
+      process.emitWarning(`beamulator: recording exchange #${n} of action seq ${scope.actionSeq} failed: ${describeError(error)}`);
     }
   }
 
   // ----------------------------------------------------------------- serve
 
-  #serve(request: Request, controller: RequestController): void {
+  async #serve(request: Request, controller: RequestController): Promise<void> {
+    const method = request.method.toUpperCase();
+    // Numbered synchronously, when the request starts (as when recording), before the body is read.
+    const scope = actionScope.getStore();
+    const n = scope ? scope.nextExchange() : -1;
+    const wallStartUs = monotonicUs();
     try {
-      const outcome = this.#answer(request);
+      const body = await readRequestBody(request);
+      const outcome = scope
+        ? this.#answer(request, method, scope.actionSeq, n, body)
+        : new ForeignReplayError(`offline replay: request outside an action (${method} ${request.url})`, 'outside-action', null, null);
+      // The replay is a run too: what the action sent and what it was served go into its exchanges.
+      if (scope) this.#record(scope, n, servedExchange(request, method, body, outcome, wallStartUs));
       if (outcome instanceof Error) controller.errorWith(outcome);
-      else controller.respondWith(outcome);
+      else controller.respondWith(outcome.response);
     } catch (error) {
       // A throwing onMismatch (or a malformed record) must not become the interceptors' generic 500.
       controller.errorWith(error instanceof Error ? error : new Error(String(error)));
     }
   }
 
-  #answer(request: Request): Response | ForeignReplayError {
-    const method = request.method.toUpperCase();
-    const scope = actionScope.getStore();
-    if (!scope) return new ForeignReplayError(`offline replay: request outside an action (${method} ${request.url})`, 'outside-action', null, null);
-    const seq = scope.actionSeq;
-    const n = scope.nextExchange();
+  #answer(request: Request, method: string, seq: number, n: number, body: string | null): { response: Response; record: ExchangeRecord } | ForeignReplayError {
     const record = this.#source!.find(seq, n);
     if (!record) {
       return new ForeignReplayError(`no recorded exchange #${n} for action seq ${seq} (offline replay): ${method} ${request.url}`, 'no-recording', seq, n);
     }
     const actualUrl = comparableUrl(request.url, record.url);
-    if (record.method.toUpperCase() !== method || !sameUrl(record.url, actualUrl)) {
-      const info: ForeignMismatch = { actionSeq: seq, n, expected: { method: record.method, url: record.url }, actual: { method, url: actualUrl } };
+    const bodyChanged = !sameBody(record.requestBody, body);
+    if (bodyChanged || record.method.toUpperCase() !== method || !sameUrl(record.url, actualUrl)) {
+      const info: ForeignMismatch = bodyChanged
+        ? { actionSeq: seq, n, expected: { method: record.method, url: record.url, body: record.requestBody }, actual: { method, url: actualUrl, body: redactBody(body, request.headers.get('content-type') ?? undefined) } }
+        : { actionSeq: seq, n, expected: { method: record.method, url: record.url }, actual: { method, url: actualUrl } };
       this.#options.onMismatch?.(info);
       if ((this.#options.mismatch ?? 'fail') === 'fail') {
-        return new ForeignReplayError(
-          `offline replay diverged at exchange #${n} of action seq ${seq}: recorded ${record.method} ${record.url}, the action sent ${method} ${actualUrl}`,
-          'mismatch', seq, n);
+        const what = bodyChanged && info.expected.url === info.actual.url && info.expected.method === info.actual.method
+          ? `recorded ${record.method} ${record.url} with another body`
+          : `recorded ${record.method} ${record.url}, the action sent ${method} ${actualUrl}`;
+        return new ForeignReplayError(`offline replay diverged at exchange #${n} of action seq ${seq}: ${what}`, 'mismatch', seq, n);
       }
     }
     if (record.status === null) {
@@ -333,8 +344,18 @@ export class ForeignHttp {
       return new ForeignReplayError(`recorded network error replayed (exchange #${n} of action seq ${seq}): ${message}`,
         'recorded-failure', seq, n, /\b(E[A-Z0-9_]{3,}|UND_ERR_[A-Z_]+)\b/.exec(message)?.[1]);
     }
-    return replayResponse(record, method);
+    return { response: replayResponse(record, method), record };
   }
+}
+
+/** The exchange an offline replay stores for a served request: the recorded answer, or the failure it was given. */
+function servedExchange(request: Request, method: string, body: string | null, outcome: { record: ExchangeRecord } | Error, wallStartUs: number): HttpExchange {
+  const answered = outcome instanceof Error ? null : outcome.record;
+  return {
+    protocol: 'http', method, url: request.url, requestHeaders: headerRecord(request.headers), requestBody: body,
+    status: answered?.status ?? null, responseHeaders: answered?.responseHeaders ?? {}, responseBody: answered?.responseBody ?? null,
+    error: answered ? answered.error : (outcome as Error).message, wallStartUs, durationMs: (monotonicUs() - wallStartUs) / 1000,
+  };
 }
 
 /**

@@ -3,7 +3,7 @@ import { ConnectorError } from '../connectors/connector-error.ts';
 import { appendQuery, ConnectorHttpResponse, mergeHeaders } from '../connectors/http-connector.ts';
 import type { ExchangeSource } from '../connectors/action-scope.ts';
 import { redactBody } from '../store/redact.ts';
-import { sameBody } from './same-body.ts';
+import { sameBody } from '../connectors/same-body.ts';
 import type { HttpClient, HttpClientFactory, HttpExchange, HttpMethod, HttpRequestOptions, HttpResponse } from '../connectors/http-client.ts';
 
 /** A request that differs from the recorded one at the same (action, n). `body` is there when the bodies differ. */

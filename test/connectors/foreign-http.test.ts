@@ -411,9 +411,40 @@ describe('ForeignHttp serve mode (offline replay)', () => {
         'offline replay diverged at exchange #2 of action seq 3: recorded GET /todos?page=2, the action sent GET /todos?page=3');
     });
     expect(mismatches).toEqual([
-      { actionSeq: 3, n: 1, expected: { method: 'POST', url: 'http://other.test/hook' }, actual: { method: 'PUT', url: 'http://other.test/hook' } },
+      // The PUT also sent a body where the recorded POST had none.
+      { actionSeq: 3, n: 1, expected: { method: 'POST', url: 'http://other.test/hook', body: null }, actual: { method: 'PUT', url: 'http://other.test/hook', body: 'x' } },
       { actionSeq: 3, n: 2, expected: { method: 'GET', url: '/todos?page=2' }, actual: { method: 'GET', url: '/todos?page=3' } },
     ]);
+  });
+
+  it('compares request bodies (a recorded [redacted] matches anything) and records what it served into the replay', async () => {
+    const source = sourceOf([{
+      actionSeq: 5,
+      exchanges: [
+        exchange({ method: 'POST', url: '/login', requestBody: '{"user":"ann","password":"[redacted]"}', responseBody: 'welcome' }),
+        exchange({ method: 'POST', url: '/todos', requestBody: '{"title":"milk"}', status: 201, responseBody: 'created' }),
+      ],
+    }]);
+    const mismatches: ForeignMismatch[] = [];
+    apply(ForeignHttp.serve(source, { onMismatch: (m) => mismatches.push(m) }));
+    const scope = fakeScope(5);
+    await actionScope.run(scope, async () => {
+      const login = await fetch('http://127.0.0.1:9/login', { method: 'POST', body: '{"user":"ann","password":"hunter2"}', headers: { 'content-type': 'application/json' } });
+      expect(await login.text()).toBe('welcome');
+      await expect(nodeRequest('http://127.0.0.1:9/todos', { method: 'POST', body: '{"title":"bread"}' })).rejects.toMatchObject({
+        reason: 'mismatch', n: 1, message: 'offline replay diverged at exchange #1 of action seq 5: recorded POST /todos with another body',
+      });
+    });
+    expect(mismatches).toEqual([
+      { actionSeq: 5, n: 1, expected: { method: 'POST', url: '/todos', body: '{"title":"milk"}' }, actual: { method: 'POST', url: '/todos', body: '{"title":"bread"}' } },
+    ]);
+    // Both requests are recorded as the replay's exchanges: the served answer, and the refusal.
+    const served = byN(scope);
+    expect(served.map((e) => [e.method, e.url, e.requestBody, e.status, e.responseBody])).toEqual([
+      ['POST', 'http://127.0.0.1:9/login', '{"user":"ann","password":"hunter2"}', 200, 'welcome'],
+      ['POST', 'http://127.0.0.1:9/todos', '{"title":"bread"}', null, null],
+    ]);
+    expect(served[1]!.error).toBe('offline replay diverged at exchange #1 of action seq 5: recorded POST /todos with another body');
   });
 
   it("with mismatch: 'serve' reports the mismatch and answers with the recording anyway", async () => {

@@ -56,6 +56,10 @@ describe('actions with their own HTTP client (foreignHttp)', () => {
       await app.stop();
       const offline = await replayRun(bundle, { offline: true, simulation: sim, db: store });
       expect(offline, JSON.stringify(offline.divergences.slice(0, 2))).toMatchObject({ identical: true, compared: 24 });
+      // The replay is a run with the exchanges it was served, in the recording's form (paths for the target).
+      const served = await store.exchanges(offline.replayRunId);
+      const shape = (e: (typeof served)[number]) => [e.actionSeq, e.n, e.method, e.url, e.requestBody, e.status, e.responseBody];
+      expect(served.map(shape)).toEqual(bundle.exchanges.map(shape));
       const online = await replayRun(bundle, { simulation: sim, db: false });
       expect(online.identical).toBe(false);
       expect(online.divergences[0]).toMatchObject({ seq: 0, kind: 'result-changed' });
