@@ -20,6 +20,8 @@
  *
  * Env: STALE_SEEDS (default 1,2,3), LEAK_SEEDS (default 1,2), HYBRID_STALE_SEEDS (default 1,2,3),
  * HYBRID_LEAK_SEEDS (default 1), MODEL_SEEDS (default 1..6), LEAK_MODEL_SEEDS (default 1,2,3),
+ * LOST_SEEDS (default none: lost-update takes 35-75 s a seed; its shrink is capped at LOST_SHRINK_RUNS,
+ * default 400, the cap fuzz/README.md's numbers were measured with; minimum 7 actions),
  * SHRINK_LIMIT_MS (default 20000, per fuzz shrink).
  */
 import fc from 'fast-check';
@@ -32,12 +34,15 @@ import type { FuzzTarget } from '../../src/fuzz/index.ts';
 import { startTodoApp, type TodoApp } from '../../fixtures/todo-app/server.ts';
 import staleRead from '../../fuzz/stale-read.fuzz.ts';
 import tenantLeak from '../../fuzz/tenant-leak.fuzz.ts';
+import lostUpdate from '../../fuzz/lost-update.fuzz.ts';
 
 const seeds = (name: string, fallback: string) => (process.env[name] ?? fallback).split(',').filter((x) => x.trim() !== '').map(Number);
 const STALE_SEEDS = seeds('STALE_SEEDS', '1,2,3');
 const LEAK_SEEDS = seeds('LEAK_SEEDS', '1,2');
 const HYBRID_STALE_SEEDS = seeds('HYBRID_STALE_SEEDS', '1,2,3');
 const HYBRID_LEAK_SEEDS = seeds('HYBRID_LEAK_SEEDS', '1');
+const LOST_SEEDS = seeds('LOST_SEEDS', '');
+const LOST_SHRINK_RUNS = Number(process.env.LOST_SHRINK_RUNS ?? 400);
 const MODEL_SEEDS = seeds('MODEL_SEEDS', '1,2,3,4,5,6');
 const LEAK_MODEL_SEEDS = seeds('LEAK_MODEL_SEEDS', '1,2,3');
 const SHRINK_LIMIT_MS = Number(process.env.SHRINK_LIMIT_MS ?? 20_000);
@@ -63,9 +68,10 @@ const median = (xs: number[]) => {
 };
 
 // --- 1. fuzz() on the planted-bug targets --------------------------------------------------------
-async function fuzzRow(target: FuzzTarget, seed: number, minimum: number): Promise<Row> {
+async function fuzzRow(target: FuzzTarget, seed: number, minimum: number, shrinkRuns?: number): Promise<Row> {
   const result: FuzzResult = await fuzz(target, {
-    seed, runs: 1000, timeLimitMs: 30_000, shrinkTimeLimitMs: SHRINK_LIMIT_MS, db: false, replaysDir: false,
+    seed, runs: 1000, timeLimitMs: shrinkRuns ? 60_000 : 30_000, shrinkTimeLimitMs: shrinkRuns ? 120_000 : SHRINK_LIMIT_MS, db: false, replaysDir: false,
+    ...(shrinkRuns ? { shrinkRuns } : {}),
   });
   const t = result.timings;
   return {
@@ -318,6 +324,7 @@ try {
 }
 for (const seed of STALE_SEEDS) rows.push(await fuzzRow(staleRead, seed, 11));
 for (const seed of LEAK_SEEDS) rows.push(await fuzzRow(tenantLeak, seed, 15));
+for (const seed of LOST_SEEDS) rows.push(await fuzzRow(lostUpdate, seed, 7, LOST_SHRINK_RUNS));
 const store = await openStore(':memory:');
 try {
   for (const seed of HYBRID_STALE_SEEDS) rows.push(await hybridRow(staleRead, seed, '2h', 11, store));

@@ -163,6 +163,12 @@ export function formatFuzzResult(result: FuzzResult, db: string, color: boolean)
   const what = failure.kind === 'complaint' ? `${failure.complaint.severity}: ${failure.complaint.message}` : `invariant broken: ${failure.message}`;
   lines.push(`  ${s.red('FAILED')}  ${what}`);
   lines.push(`  found after ${result.runs} runs, shrunk in ${result.shrinks} steps to ${result.actors.length} actor${result.actors.length === 1 ? '' : 's'}, ${result.actions.length} actions (${timing})${result.interrupted ? s.yellow('  interrupted: best so far') : ''}`);
+  const r = result.reproduced;
+  if (r) {
+    const counts = `${r.failed}/${r.runs} re-runs failed the same way, ${r.identical}/${r.runs} with an identical log`;
+    lines.push(r.identical === r.runs ? `  reproduced ${r.runs}/${r.runs} (${counts})` : `  ${s.yellow('FLAKY')}  ${counts}: the failure depends on timing the spec does not fix`);
+  }
+  if (result.unconfirmed > 0) lines.push(`  ${result.unconfirmed} shrink candidate${result.unconfirmed === 1 ? '' : 's'} failed once but not again in a row (not taken)`);
   lines.push('');
   lines.push('  actors');
   const names = new Map(result.actors.map((a) => [a.actorId, a.name]));

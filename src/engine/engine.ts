@@ -227,8 +227,12 @@ export class Engine {
       queue.pop();
       const actor = this.actors[queue.poppedActor]!;
       this.clock.advanceTo(queue.poppedTime);
+      // A turn's span is the first draw of its own tape segment: a shrink that deletes a turn then
+      // deletes its span too, instead of handing it to the turn after (whose own span it was not).
+      const turn = queue.poppedKind === TURN;
+      if (turn) actor.rng.beginTurn();
       left = Math.max(left, 1 + actor.rng.int(0, maxSpan));
-      const pending = this.#dispatch(actor, queue.poppedKind, queue.poppedTime);
+      const pending = this.#dispatch(actor, queue.poppedKind, queue.poppedTime, turn);
       if (pending) batch.push(pending);
     }
     if (batch.length > 0) await Promise.all(batch);
@@ -238,7 +242,7 @@ export class Engine {
    * Runs an actor until it parks (ctx.sleep) or its turn ends. Returns undefined when that
    * already happened synchronously, else a promise that resolves when it happens.
    */
-  #dispatch(actor: Actor, kind: number, time: number): Promise<void> | undefined {
+  #dispatch(actor: Actor, kind: number, time: number, turnBegun = false): Promise<void> | undefined {
     actor.now = time;
     actor.park = parkedSynchronously;
     if (this.options.concurrency === 1 && !this.options.overlap) this.#current = actor;
@@ -248,7 +252,7 @@ export class Engine {
       actor.wake = null;
       wake();
     } else {
-      this.#startTurn(actor);
+      this.#startTurn(actor, turnBegun);
     }
     if (actor.park === null) return undefined;
     return new Promise<void>((resolve) => {
@@ -267,9 +271,9 @@ export class Engine {
     park?.();
   }
 
-  #startTurn(actor: Actor): void {
+  #startTurn(actor: Actor, turnBegun: boolean): void {
     actor.turns++;
-    actor.rng.beginTurn();
+    if (!turnBegun) actor.rng.beginTurn();
     let result: unknown;
     try {
       result = actor.behavior.act((actor.ctx ??= new ActorContextImpl(this, actor)));

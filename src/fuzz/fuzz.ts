@@ -56,6 +56,15 @@ export interface FuzzOptions {
   maxTurns?: number;
   /** Overrides the target's overlap for this campaign. */
   overlap?: boolean;
+  /**
+   * Runs in a row a failing shrink candidate must fail (the same way) to count as a shrink step
+   * (default 2 when overlap is on, else 1). With overlap, whether a race bites depends on the
+   * target's timing, and a shrink that settled on a candidate failing once in a while would
+   * hand the user a failure their replay does not show.
+   */
+  confirmRuns?: number;
+  /** Re-runs of the shrunk failure that check it reproduces (default 5; 0: no check). */
+  reproduceRuns?: number;
 }
 
 /**
@@ -91,6 +100,17 @@ export interface FuzzProgress {
   bestActions: number | null;
 }
 
+/**
+ * How often the shrunk failure recurred when its spec was run again: `failed` re-runs failed the
+ * same way (same kind and message), `identical` of those also logged the same actions (actor,
+ * action, args, outcome, result, sim time, in order) up to the failure.
+ */
+export interface Reproduction {
+  runs: number;
+  failed: number;
+  identical: number;
+}
+
 /** Why a run failed. */
 export type FuzzFailure =
   | { kind: 'complaint'; complaint: ComplaintRecord; actionsAtFailure: number }
@@ -107,6 +127,10 @@ export interface FuzzResult {
   shrinks: number;
   /** Property runs while shrinking. */
   shrinkRuns: number;
+  /** Shrink candidates that failed once but not again in a row (see confirmRuns): the race did not always bite. */
+  unconfirmed: number;
+  /** The shrunk failure run again (see reproduceRuns); null when nothing was found or not checked. */
+  reproduced: Reproduction | null;
   seed: number;
   /** The shrunk, canonical spec (null when nothing was found). */
   spec: FuzzSpec | null;
@@ -149,6 +173,8 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promi
     maxSpan: settings.maxSpan, maxLatencyMs: settings.maxLatencyMs, retire: true, arrivalJitterMs: settings.arrivalJitterMs,
   };
   const fails = (c: ComplaintRecord) => rank[c.severity] >= rank[failOn] && (settings.failWhen?.(c) ?? true);
+  const confirmRuns = options.confirmRuns ?? (settings.overlap ? 2 : 1);
+  let unconfirmed = 0;
   const live = await startTarget(target);
   const signal = options.signal;
   let runs = 0;
@@ -207,13 +233,26 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promi
     return { failure, actions, complaints };
   };
 
+  // While shrinking, a failure counts only when it fails the same way confirmRuns times in a row.
+  const confirmedRun = async (spec: FuzzSpec): Promise<RunOutcome> => {
+    const once = await runOnce(spec);
+    if (!once.failure) return once;
+    for (let i = 1; i < confirmRuns; i++) {
+      if (!sameFailure((await runOnce(spec)).failure, once.failure)) {
+        unconfirmed++;
+        return { ...once, failure: null };
+      }
+    }
+    return once;
+  };
+
   const property = fc.asyncProperty(specArbitrary(settings), async (spec) => {
     if (signal?.aborted || fatal !== undefined) return true;
     if (phase === 'shrink' && shrinkRuns >= (options.shrinkRuns ?? Infinity)) return true;
     if (phase === 'shrink') shrinkRuns++;
     const first = passStart;
     passStart = false;
-    const run = runOnce(spec);
+    const run = phase === 'shrink' ? confirmedRun(spec) : runOnce(spec);
     inFlight = run.catch(() => undefined);
     let outcome: RunOutcome;
     try {
@@ -288,7 +327,7 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promi
         const deleted = await deletePass(start.spec, start.outcome.failure!.actionsAtFailure, async (spec) => {
           shrinkRuns++;
           try {
-            const outcome = await runOnce(spec);
+            const outcome = await confirmedRun(spec);
             outcomes.set(spec, outcome);
             if (outcome.failure) failures++;
             return { failed: outcome.failure !== null, actionsAtFailure: outcome.failure?.actionsAtFailure ?? 0 };
@@ -309,7 +348,7 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promi
     }
     if (!best) {
       return {
-        target: settings.name, found: false, interrupted: Boolean(signal?.aborted), runs, shrinks, shrinkRuns, seed, spec: null, runId: null,
+        target: settings.name, found: false, interrupted: Boolean(signal?.aborted), runs, shrinks, shrinkRuns, unconfirmed, reproduced: null, seed, spec: null, runId: null,
         replayFile: null, failure: null, complaint: null, actors: [], actions: [], probes: {}, complaints: [],
         timings: { searchMs, shrinkMs, recordMs, totalMs: monotonicMs() - started, firstFailureMs },
       };
@@ -322,16 +361,19 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promi
     const shrunk = (best as { spec: FuzzSpec; outcome: RunOutcome });
     let spec = shrunk.spec;
     let failure = shrunk.outcome.failure!;
+    let reference = shrunk.outcome;
     const canonical = await canonicalize(spec, runOnce, specOptions.retire);
     if (canonical.failure) {
       spec = canonical.spec;
       failure = canonical.failure;
+      reference = canonical.outcome;
     }
-    const recorded = await recordFailure(target, live.url, spec, specOptions, failure, options, () => live.reset(), fails);
+    const reproduced = signal?.aborted ? null : await reproduce(spec, reference, options.reproduceRuns ?? 5, runOnce);
+    const recorded = await recordFailure(target, live.url, spec, specOptions, failure, options, () => live.reset(), fails, reproduced);
     recordMs = monotonicMs() - recordStart;
     const finalFailure = recorded.failure ?? failure;
     return {
-      target: settings.name, found: true, interrupted: Boolean(signal?.aborted), runs, shrinks, shrinkRuns, seed, spec,
+      target: settings.name, found: true, interrupted: Boolean(signal?.aborted), runs, shrinks, shrinkRuns, unconfirmed, reproduced, seed, spec,
       runId: recorded.runId, replayFile: recorded.replayFile, failure: finalFailure,
       complaint: finalFailure.kind === 'complaint' ? finalFailure.complaint : null,
       actors: recorded.actors, actions: recorded.actions, probes: recorded.probes, complaints: recorded.complaints,
@@ -345,7 +387,7 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promi
 /** Re-runs a spec with recording rngs over its tapes and returns the canonical spec (trailing zeros trimmed). */
 async function canonicalize(
   spec: FuzzSpec, runOnce: (spec: FuzzSpec, rngFor?: (actorId: number) => Rng) => Promise<RunOutcome>, retire: boolean,
-): Promise<{ spec: FuzzSpec; failure: FuzzFailure | null }> {
+): Promise<{ spec: FuzzSpec; failure: FuzzFailure | null; outcome: RunOutcome }> {
   const recorders: RecordingRng[] = [];
   await runOnce(spec, (id) => (recorders[id] = new RecordingRng(new TapeRng(spec.actors[id]?.tape ?? [], { retire }))));
   const candidate: FuzzSpec = {
@@ -359,7 +401,33 @@ async function canonicalize(
     }),
   };
   const check = await runOnce(candidate);
-  return { spec: candidate, failure: check.failure };
+  return { spec: candidate, failure: check.failure, outcome: check };
+}
+
+/** Same kind and message: what a user would call the same failure. */
+function sameFailure(a: FuzzFailure | null, b: FuzzFailure): boolean {
+  if (!a || a.kind !== b.kind) return false;
+  return a.kind === 'complaint' ? a.complaint.message === (b as typeof a).complaint.message : a.message === (b as typeof a).message;
+}
+
+/** One line per action up to the failure, with everything a replay compares. */
+function logUpToFailure(outcome: RunOutcome): string[] {
+  return outcome.actions.slice(0, outcome.failure!.actionsAtFailure)
+    .map((a) => JSON.stringify([a.seq, a.actorId, a.simTime, a.action, a.args, a.outcome, a.result, a.error]));
+}
+
+/** Runs the shrunk spec `runs` times more and counts how often it fails the same way, and with the same log. */
+async function reproduce(spec: FuzzSpec, reference: RunOutcome, runs: number, runOnce: (spec: FuzzSpec) => Promise<RunOutcome>): Promise<Reproduction | null> {
+  if (runs <= 0) return null;
+  const expected = logUpToFailure(reference).join('\n');
+  const result: Reproduction = { runs, failed: 0, identical: 0 };
+  for (let i = 0; i < runs; i++) {
+    const again = await runOnce(spec);
+    if (!sameFailure(again.failure, reference.failure!)) continue;
+    result.failed++;
+    if (again.failure!.actionsAtFailure === reference.failure!.actionsAtFailure && logUpToFailure(again).join('\n') === expected) result.identical++;
+  }
+  return result;
 }
 
 function trimZeros(segment: readonly number[]): number[] {
@@ -408,7 +476,7 @@ async function startTarget(target: FuzzTarget): Promise<LiveTarget> {
 
 async function recordFailure(
   target: FuzzTarget, url: string, spec: FuzzSpec, specOptions: FuzzSpecOptions, failure: FuzzFailure, options: FuzzOptions, reset: () => Promise<void>,
-  fails: (c: ComplaintRecord) => boolean,
+  fails: (c: ComplaintRecord) => boolean, reproduced: Reproduction | null,
 ): Promise<Pick<FuzzResult, 'runId' | 'replayFile' | 'failure' | 'actors' | 'actions' | 'probes' | 'complaints'>> {
   const settings = target.fuzz;
   const ownStore = options.db === undefined || typeof options.db === 'string';
@@ -424,7 +492,10 @@ async function recordFailure(
       // Stop after the failing step (a replay stops at the same place: maxActions is stored with the run).
       maxActions: failure.kind === 'complaint' ? Math.max(1, failure.actionsAtFailure) : settings.maxActions,
       kind: 'fuzz',
-      meta: { fuzzSpec: spec as unknown as Json, fuzzOptions: specOptions as unknown as Json, failure: describeFailure(failure), failOn } as Json,
+      meta: {
+        fuzzSpec: spec as unknown as Json, fuzzOptions: specOptions as unknown as Json, failure: describeFailure(failure), failOn,
+        reproduced: reproduced as unknown as Json,
+      } as Json,
       ...specRunOptions(spec, specOptions),
       ...(options.file ? { file: options.file } : {}),
       hooks: {

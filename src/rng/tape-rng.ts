@@ -25,12 +25,12 @@ export interface TapeRngOptions {
  *
  * Segment layout (the same one {@link RecordingRng} writes):
  * - `tape[0]` is the **setup** segment: everything drawn before the actor's first turn, in order:
- *   the engine's arrival draw (only when the population entry has a `start.jitter`), the draws of
- *   the behavior's `initialState` (e.g. faker names), and, with overlap on, the span drawn when the
- *   actor's first turn is popped.
- * - `tape[n]` (n >= 1) is **turn n**: the behavior's draws during that turn (including the overlap
- *   span drawn when a mid-turn `ctx.sleep` wakes up), then the span drawn when the actor's next
- *   turn is popped (the engine draws it before calling `beginTurn()`).
+ *   the engine's arrival draw (only when the population entry has a `start.jitter`) and the draws
+ *   of the behavior's `initialState` (e.g. faker names).
+ * - `tape[n]` (n >= 1) is **turn n**: with overlap on, first the span drawn when the turn is popped
+ *   (the engine calls `beginTurn()` before drawing it, so deleting a turn's segment deletes its
+ *   span too), then the behavior's draws during that turn (including the overlap span drawn when a
+ *   mid-turn `ctx.sleep` wakes up).
  *
  * So a tape of length L gives the actor max(1, L - 1) turns when `retire` is on: it retires at the
  * end of turn L - 1 (or of turn 1 when the tape has no turn segment at all).

@@ -19,7 +19,7 @@ import tenantLeak from '../../fuzz/tenant-leak.fuzz.ts';
 import bugsOff from '../../fuzz/bugs-off.fuzz.ts';
 import { todoFuzzTarget } from '../../fuzz/todo-fuzz.ts';
 import { tempDir } from '../support/cli.ts';
-import { fuzzCommand } from '../../src/cli/fuzz-command.ts';
+import { formatFuzzResult, fuzzCommand } from '../../src/cli/fuzz-command.ts';
 
 const tmp = tempDir();
 let store: DuckDBRunStore;
@@ -147,6 +147,37 @@ describe('fuzz: invariants', () => {
     expect(result.actions.map((a) => a.action)).toEqual(['signup', 'listTodos', 'createTodo', 'listTodos', 'createTodo']);
     const report = await replayRun(await readRunBundle(store, result.runId!), { simulation: target, db: false });
     expect(report).toMatchObject({ identical: true, compared: 5 });
+  });
+});
+
+describe('fuzz: flaky failures', () => {
+  it('with overlap, a shrink candidate counts only when it fails twice in a row', async () => {
+    // Two actors acting always fail; one actor fails every other run (a race that bites sometimes).
+    let single = 0;
+    const target = todoFuzzTarget('flaky-single', [], {
+      overlap: true,
+      invariants: [(run) => {
+        const acting = new Set(run.actions.map((a) => a.actorId)).size;
+        return acting >= 2 || (acting === 1 && single++ % 2 === 1) ? 'acted' : null;
+      }],
+    });
+    const result = await fuzz(target, { seed: 1, runs: 50, shrinkRuns: 60, db: false, replaysDir: false });
+    expect(result.failure).toMatchObject({ kind: 'invariant', message: 'acted' });
+    // Without the confirming run, a one-actor candidate that happened to fail would have been taken.
+    expect(result.unconfirmed).toBeGreaterThan(0);
+    expect(result.actors).toHaveLength(2);
+    expect(result.reproduced).toEqual({ runs: 5, failed: 5, identical: 5 });
+  });
+
+  it('re-runs the shrunk failure and reports it FLAKY when it does not always recur', async () => {
+    let checked = 0;
+    const target = todoFuzzTarget('flaky', [], { invariants: [(run) => (run.actions.length > 0 && checked++ % 2 === 1 ? 'bit this time' : null)] });
+    const result = await fuzz(target, { seed: 1, runs: 50, shrinkRuns: 20, db: false, replaysDir: false });
+    expect(result.failure).toMatchObject({ kind: 'invariant', message: 'bit this time' });
+    // 5 re-runs in a row of a failure that alternates: 2 or 3 of them fail.
+    expect(result.reproduced!.runs).toBe(5);
+    expect([2, 3]).toContain(result.reproduced!.failed);
+    expect(formatFuzzResult(result, ':memory:', false)).toMatch(/FLAKY {2}[23]\/5 re-runs failed the same way/);
   });
 });
 
