@@ -176,7 +176,9 @@ export function formatFuzzResult(result: FuzzResult, db: string, color: boolean)
   lines.push('');
   lines.push('  actions');
   const failingSeq = failure.kind === 'complaint' ? failure.complaint.actionSeq : null;
-  for (const a of result.actions) lines.push(formatStep(a, names.get(a.actorId) ?? `actor ${a.actorId}`, a.seq === failingSeq, result.probes[a.seq], color));
+  const together = concurrentWith(result.actions);
+  for (const a of result.actions) lines.push(formatStep(a, names.get(a.actorId) ?? `actor ${a.actorId}`, a.seq === failingSeq, result.probes[a.seq], together.get(a.seq), color));
+  if (together.size > 0) lines.push(s.dim('    [with #n]: ran concurrently with action #n (other actors, same engine step)'));
   if (failure.kind === 'complaint') {
     const c = failure.complaint;
     lines.push(`  ${s.red('=>')} ${names.get(c.actorId) ?? `actor ${c.actorId}`} complains at ${formatClock(c.simTime)}${c.actionSeq !== null ? ` (action #${c.actionSeq})` : ''}: ${c.message}`);
@@ -189,13 +191,32 @@ export function formatFuzzResult(result: FuzzResult, db: string, color: boolean)
   return lines.join('\n') + '\n\n';
 }
 
-function formatStep(a: ActionRecord, name: string, failing: boolean, probeOf: string | undefined, color: boolean): string {
+function formatStep(a: ActionRecord, name: string, failing: boolean, probeOf: string | undefined, others: number[] | undefined, color: boolean): string {
   const s = styler(color);
   const outcome = a.outcome === 'ok' ? s.green('ok') : a.outcome === 'error' ? s.yellow('error') : s.red('crash');
   const args = clip(JSON.stringify(stripCredentials(a.args)), 50);
   const answer = a.outcome === 'ok' ? clip(JSON.stringify(summarize(a.result)), 90) : (a.error ?? '');
-  const line = `    #${String(a.seq).padEnd(3)} ${formatClock(a.simTime)}  ${name.padEnd(16)} ${probeMark(probeOf, color)}${a.action}(${args}) ${outcome} ${s.dim(answer)}`;
+  const concurrent = others ? `${s.yellow(`[with ${others.map((n) => `#${n}`).join(', ')}]`)} ` : '';
+  const line = `    #${String(a.seq).padEnd(3)} ${formatClock(a.simTime)}  ${name.padEnd(16)} ${concurrent}${probeMark(probeOf, color)}${a.action}(${args}) ${outcome} ${s.dim(answer)}`;
   return failing ? s.bold(line) : line;
+}
+
+/** Seq -> the other actors' actions of the same engine step (they ran concurrently: overlap). */
+function concurrentWith(actions: readonly ActionRecord[]): Map<number, number[]> {
+  const bySteps = new Map<number, ActionRecord[]>();
+  for (const a of actions) {
+    const step = bySteps.get(a.step);
+    if (step) step.push(a);
+    else bySteps.set(a.step, [a]);
+  }
+  const out = new Map<number, number[]>();
+  for (const step of bySteps.values()) {
+    for (const a of step) {
+      const others = step.filter((b) => b.actorId !== a.actorId).map((b) => b.seq);
+      if (others.length > 0) out.set(a.seq, others);
+    }
+  }
+  return out;
 }
 
 /** The example's args carry credentials: show the username only. */

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/index.ts';
 import type { DuckDBRunStore } from '../../src/store/duckdb-store.ts';
+import { formatFuzzResult } from '../../src/cli/fuzz-command.ts';
 import { fuzz, type FuzzResult } from '../../src/fuzz/index.ts';
 import { readReplayFile, readRunBundle } from '../../src/replay/replay-file.ts';
 import { replayRun } from '../../src/replay/replay-run.ts';
@@ -50,6 +51,11 @@ describe('fuzz: lost-update', () => {
     const rename = result.actions.find((a) => a.action === 'renameTodo');
     expect(rename?.step).toBe(complete.step);
     expect(rename!.actorId).not.toBe(complete.actorId);
+    // The printed run says so: each of the two is marked as running with the other.
+    const printed = formatFuzzResult(result, store.path, false);
+    expect(printed).toMatch(new RegExp(`#${complete.seq} .*\\[with [^\\]]*#${rename!.seq}\\b[^\\]]*\\] completeTodo`));
+    expect(printed).toMatch(new RegExp(`#${rename!.seq} .*\\[with [^\\]]*#${complete.seq}\\b[^\\]]*\\] renameTodo`));
+    expect(printed).toContain('[with #n]: ran concurrently with action #n');
   });
 
   it('reproduces: the shrunk spec failed identically in all 5 re-runs, as stored with the run', async () => {
