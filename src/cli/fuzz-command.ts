@@ -31,6 +31,10 @@ export interface FuzzCommandOptions {
   maxTurns?: string;
   /** `--overlap` (true) / `--no-overlap` (false) override the target's overlap; undefined keeps it. */
   overlap?: boolean;
+  /** Runs in a row a failing shrink candidate must fail (confirmRuns). */
+  confirm?: string;
+  /** Re-runs of the shrunk failure (reproduceRuns). */
+  reproduce?: string;
   /** The targets are known to be buggy: succeed when each one fails, fail when one passes. */
   expectFailure?: boolean;
 }
@@ -50,6 +54,8 @@ export function registerFuzzCommand(program: Command, output: Output, setCode: (
     .option('--max-turns <n>', "at most this many turns per actor (overrides the target's maxTurns)")
     .option('--overlap', "let the actors' tapes overlap events (races), whatever the target says")
     .option('--no-overlap', 'run events serially, whatever the target says')
+    .option('--confirm <n>', 'a failing shrink candidate must fail the same way n times in a row (default 2 with overlap, else 1)')
+    .option('--reproduce <n>', 're-runs of the shrunk failure that check it reproduces, reported k/n (default 5; 0: none)')
     .option('--expect-failure', 'the targets have a known bug: exit 0 when each one fails (recorded, replayable), 1 when one passes')
     .option('--json', 'print the results as JSON')
     .action(async (file: string | undefined, opts: FuzzCommandOptions) => {
@@ -68,6 +74,8 @@ export async function fuzzCommand(file: string | undefined, opts: FuzzCommandOpt
   }
   const maxActors = wholeOption('--max-actors', opts.maxActors);
   const maxTurns = wholeOption('--max-turns', opts.maxTurns);
+  const confirmRuns = wholeOption('--confirm', opts.confirm);
+  const reproduceRuns = wholeOption('--reproduce', opts.reproduce, 0);
   const overrides = {
     ...(maxActors !== undefined ? { maxActors } : {}),
     ...(maxTurns !== undefined ? { maxTurns } : {}),
@@ -94,6 +102,8 @@ export async function fuzzCommand(file: string | undefined, opts: FuzzCommandOpt
       const result = await fuzz(simulation, {
         runs, seed, timeLimitMs, shrinkTimeLimitMs: timeLimitMs, file: rel, db: opts.db, replaysDir: opts.replays,
         signal: controller.signal, ...overrides,
+        ...(confirmRuns !== undefined ? { confirmRuns } : {}),
+        ...(reproduceRuns !== undefined ? { reproduceRuns } : {}),
         ...(opts.failOn ? { failOn: opts.failOn as Severity } : {}),
         ...(draw ? { onProgress: throttled((p) => output.err(`\r${s.dim(progressLine(p))}\x1b[K`)) } : {}),
       });
@@ -115,11 +125,11 @@ export async function fuzzCommand(file: string | undefined, opts: FuzzCommandOpt
   return results.some((r) => r.found) ? ExitCode.complaints : ExitCode.ok;
 }
 
-/** A whole number >= 1 given to a CLI option, or undefined when the option is absent. */
-function wholeOption(flag: string, value: string | undefined): number | undefined {
+/** A whole number >= min (default 1) given to a CLI option, or undefined when the option is absent. */
+function wholeOption(flag: string, value: string | undefined, min = 1): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (value.trim() === '' || !Number.isInteger(n) || n < 1) throw new BeamulatorError('BEAM_USAGE', `cannot fuzz with ${flag} ${value}`, 'Use a whole number >= 1');
+  if (value.trim() === '' || !Number.isInteger(n) || n < min) throw new BeamulatorError('BEAM_USAGE', `cannot fuzz with ${flag} ${value}`, `Use a whole number >= ${min}`);
   return n;
 }
 

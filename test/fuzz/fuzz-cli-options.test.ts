@@ -29,9 +29,13 @@ describe('fuzz campaign overrides', () => {
     expect(() => campaignSettings(staleRead, { maxTurns: 1.5 })).toThrow(/maxTurns 1.5/);
   });
 
-  it('rejects bad --max-actors / --max-turns with a clear error before starting anything', async () => {
-    for (const [flag, key, value] of [['--max-actors', 'maxActors', '0'], ['--max-actors', 'maxActors', 'two'], ['--max-turns', 'maxTurns', '2.5'], ['--max-turns', 'maxTurns', '']] as const) {
-      await expect(fuzzCommand('fuzz/stale-read.fuzz.ts', base({ [key]: value }), captured())).rejects.toThrow(`cannot fuzz with ${flag} ${value}`);
+  it('rejects bad --max-actors / --max-turns / --confirm / --reproduce with a clear error before starting anything', async () => {
+    const bad = [
+      ['--max-actors', 'maxActors', '0', 1], ['--max-actors', 'maxActors', 'two', 1], ['--max-turns', 'maxTurns', '2.5', 1], ['--max-turns', 'maxTurns', '', 1],
+      ['--confirm', 'confirm', '0', 1], ['--reproduce', 'reproduce', '-1', 0],
+    ] as const;
+    for (const [flag, key, value, min] of bad) {
+      await expect(fuzzCommand('fuzz/stale-read.fuzz.ts', base({ [key]: value }), captured())).rejects.toThrow(`cannot fuzz with ${flag} ${value}. Use a whole number >= ${min}`);
     }
   });
 
