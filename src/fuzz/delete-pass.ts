@@ -43,6 +43,13 @@ export async function deletePass(
     for (let i = best.actors.length - 1; i >= 0 && more(); i--) {
       if (best.actors.length > 1 && await attempt({ ...best, actors: best.actors.filter((_, j) => j !== i) })) changed = true;
     }
+    // The same turn of every actor at once: filler turns that keep two actors' events aligned
+    // (a race) can only go together.
+    const longest = Math.max(0, ...best.actors.map((a) => a.tape.length));
+    for (let s = longest - 1; s >= 1 && more() && best.actors.length > 1; s--) {
+      const actors = best.actors.map((a) => (s < a.tape.length ? { ...a, tape: a.tape.filter((_, k) => k !== s) } : a));
+      if (await attempt({ ...best, actors })) changed = true;
+    }
     // Turn segments (not segment 0, the actor's setup draws), last first per actor.
     for (let i = 0; i < best.actors.length && more(); i++) {
       for (let s = best.actors[i]!.tape.length - 1; s >= 1 && more(); s--) {

@@ -174,6 +174,7 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promi
   };
   const fails = (c: ComplaintRecord) => rank[c.severity] >= rank[failOn] && (settings.failWhen?.(c) ?? true);
   const confirmRuns = options.confirmRuns ?? (settings.overlap ? 2 : 1);
+  const fcShrinkRuns = Math.floor((options.shrinkRuns ?? Infinity) * 0.75);
   let unconfirmed = 0;
   const live = await startTarget(target);
   const signal = options.signal;
@@ -248,7 +249,7 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promi
 
   const property = fc.asyncProperty(specArbitrary(settings), async (spec) => {
     if (signal?.aborted || fatal !== undefined) return true;
-    if (phase === 'shrink' && shrinkRuns >= (options.shrinkRuns ?? Infinity)) return true;
+    if (phase === 'shrink' && shrinkRuns >= fcShrinkRuns) return true;
     if (phase === 'shrink') shrinkRuns++;
     const first = passStart;
     passStart = false;
@@ -306,13 +307,15 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promi
       // Passes: canonicalize, shrink; again while a pass still made progress (re-recording can
       // open new shrinks) and the caps allow.
       const shrinkLimitMs = options.shrinkTimeLimitMs ?? 60_000;
+      // fast-check's passes get 3/4 of the caps: the deletion pass after them needs a few seconds
+      // (about 2 s on lost-update), and a slow target must not leave it none.
       for (let pass = 0; pass < 3 && !signal?.aborted; pass++) {
         const before = (best as { spec: FuzzSpec }).spec;
         const canonical = await canonicalize(before, runOnce, specOptions.retire);
         const start = canonical.failure ? canonical.spec : before;
         const shrinksBefore = shrinks;
-        const left = shrinkLimitMs - (monotonicMs() - shrinkStart);
-        if (left <= 0 || shrinkRuns >= (options.shrinkRuns ?? Infinity)) break;
+        const left = shrinkLimitMs * 0.75 - (monotonicMs() - shrinkStart);
+        if (left <= 0 || shrinkRuns >= fcShrinkRuns) break;
         passStart = true;
         await untilAbort(fc.check(property, { seed, numRuns: 1, examples: [[start]], interruptAfterTimeLimit: left }));
         // The next pass (and the result) starts from the failing run with the fewest actions.

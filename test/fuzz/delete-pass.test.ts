@@ -24,9 +24,22 @@ describe('deletePass', () => {
     // Segment 0 (setup draws) is never deleted; the other turns go unless the failure needs them.
     expect(result.spec.actors).toEqual([actor('A', [[1], [7]]), actor('B', [[9]])]);
     expect(result.actionsAtFailure).toBe(3);
-    expect(result.deletions).toBe(4);
+    expect(result.deletions).toBe(3); // C; A's [3]; A's [2] with B's [4] (the same turn of both)
     expect(judge(result.spec).failed).toBe(true);
     expect(tried.length).toBeGreaterThan(result.deletions); // rejected candidates were tried too
+  });
+
+  it('deletes the same turn of every actor at once when only that keeps them aligned (a race)', async () => {
+    // Fails while A and B have as many turns (their events line up) and both still have a turn.
+    const aligned = (s: FuzzSpec): Trial => {
+      const [a, b] = s.actors;
+      const failed = s.actors.length === 2 && a!.tape.length === b!.tape.length && a!.tape.length >= 2;
+      return { failed, actionsAtFailure: s.actors.reduce((n, x) => n + x.tape.length, 0) };
+    };
+    const spec: FuzzSpec = { overlap: true, actors: [actor('A', [[0], [1], [2], [3]]), actor('B', [[0], [4], [5], [6]])] };
+    const result = await deletePass(spec, 8, async (s) => aligned(s), () => true);
+    expect(result.spec.actors.map((a) => a.tape.length)).toEqual([2, 2]);
+    expect(result.actionsAtFailure).toBe(4);
   });
 
   it('keeps the spec when no deletion still fails, and stops when told to', async () => {
