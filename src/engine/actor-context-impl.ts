@@ -53,7 +53,7 @@ export class ActorContextImpl<S = any, C = any> implements ActorContext<S, C> {
     const actor = this.#actor;
     const seq = engine.nextActionSeq++;
     actor.lastActionSeq = seq;
-    const { record, value } = await executeAction(engine, action, args, { seq, actorId: actor.id, simTime: actor.now, step: engine.step });
+    const { logRecord: record, value } = await executeAction(engine, action, args, seq, actor.id, actor.now, engine.step);
     engine.recordAction(record);
     const { outcome, error, result } = record;
     const complaints = options?.complaints;

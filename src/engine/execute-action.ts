@@ -8,7 +8,7 @@ import type { ActionRecord, Json, Outcome } from '../store/records.ts';
 import type { RunWriter } from '../store/run-store.ts';
 import { errorMessage } from '../util/errors.ts';
 import { toJson } from '../util/to-json.ts';
-import type { ActionWatchdog } from './action-watchdog.ts';
+import type { ActionWatchdog, Watched } from './action-watchdog.ts';
 
 /** What running one action needs from its run (the engine, or a log replay). */
 export interface ActionRunContext {
@@ -26,41 +26,29 @@ export interface ActionRunContext {
   foreignHttp: boolean;
 }
 
-/** Where in the run the action happens: everything of its record except what running it tells. */
-export interface ActionPlace {
-  seq: number;
-  actorId: number;
-  simTime: number;
-  step: number;
+/** What running an action gave: its log record, and the value its code returned (undefined unless ok). */
+export interface ExecutedAction<R> {
+  readonly logRecord: ActionRecord;
+  readonly value: R | undefined;
 }
 
 /**
  * Runs one action's code with its connectors, under its timeout, and builds its log record.
  * Target failures and timeouts are outcome `error`, `fail()` too; anything else thrown is `crash`.
+ * Where in the run it happens (seq, actor, sim time, step) comes as plain numbers: no object per action.
  */
-export async function executeAction<A, R>(run: ActionRunContext, action: Action<A, R>, args: A, place: ActionPlace): Promise<{ record: ActionRecord; value: R | undefined }> {
-  const { runId } = run;
-  const seq = place.seq;
-  const call = new ActionCall(run, seq);
-  const http: HttpClient = run.http ? run.http.client(call.recordNext, call.signal, seq) : noTarget;
-  const io = new ActionIOImpl(http, run.targetUrl, call);
-  const scope: ActionScope | null = run.foreignHttp ? call : null;
-  const timeoutMs = action.timeoutMs ?? run.actionTimeoutMs;
+export async function executeAction<A, R>(
+  run: ActionRunContext, action: Action<A, R>, args: A, seq: number, actorId: number, simTime: number, step: number,
+): Promise<ExecutedAction<R>> {
+  const call = new ActionCall<R>(run, seq, action.name, action.timeoutMs ?? run.actionTimeoutMs);
   const wallStart = monotonicUs();
   let outcome: Outcome = 'ok';
-  let value: R | undefined;
   let error: string | null = null;
   let result: Json = null;
-  let watched: ReturnType<ActionWatchdog['watch']> | undefined;
+  run.watchdog.watch(call, call.timeoutMs, wallStart / 1000);
   try {
-    value = await new Promise<R>((resolve, reject) => {
-      watched = run.watchdog.watch(timeoutMs, () => {
-        call.abort();
-        reject(new ConnectorError(`action ${action.name} did not finish within ${timeoutMs}ms`, 'timeout'));
-      });
-      (scope ? actionScope.run(scope, () => action.run(args, io)) : action.run(args, io)).then(resolve, reject);
-    });
-    result = toJson(value);
+    call.value = await call.start(action, args);
+    result = toJson(call.value);
   } catch (thrown) {
     const name = (thrown as Error | null)?.name;
     if (name === 'ActionFailure') {
@@ -71,34 +59,77 @@ export async function executeAction<A, R>(run: ActionRunContext, action: Action<
     }
     error = errorMessage(thrown);
   } finally {
-    if (watched) run.watchdog.release(watched);
+    run.watchdog.release(call);
   }
   const wallEnd = monotonicUs();
   const startUs = wallStart - run.wallStartUs;
-  return {
-    value,
-    record: {
-      runId, seq, actorId: place.actorId, action: action.name, args: toJson(args), outcome, result, error,
-      simTime: place.simTime, step: place.step, wallStartUs: startUs, wallEndUs: startUs + (wallEnd - wallStart), latencyMs: (wallEnd - wallStart) / 1000,
-    },
+  call.logRecord = {
+    runId: run.runId, seq, actorId, action: action.name, args: toJson(args), outcome, result, error,
+    simTime, step, wallStartUs: startUs, wallEndUs: startUs + (wallEnd - wallStart), latencyMs: (wallEnd - wallStart) / 1000,
   };
+  return call;
+}
+
+/** A promise whose settle functions go to `call`: no executor closure (nor its context) per action. */
+function settledBy<R>(call: ActionCall<R>): Promise<R> {
+  settling = call;
+  try {
+    return new Promise<R>(captureSettlers);
+  } finally {
+    settling = null;
+  }
+}
+// The executor runs synchronously, inside settledBy.
+let settling: ActionCall<any> | null = null;
+function captureSettlers(resolve: (value: any) => void, reject: (reason: unknown) => void): void {
+  settling!.resolve = resolve;
+  settling!.reject = reject;
 }
 
 /**
- * The per-action state the connectors call back into. A class, not closures: in a hot path run
- * through tsx, every named arrow function becomes a dictionary-mode object (esbuild's keepNames),
- * which was most of an offline replay's garbage.
+ * The per-action state: what the connectors call back into, the watchdog's list node, and the
+ * promise the action's code races against its timeout. One object, not closures: in a hot path
+ * run through tsx, every named arrow function becomes a dictionary-mode object (esbuild's
+ * keepNames), and each closure, context and list entry was garbage of every offline action.
  */
-class ActionCall implements ActionScope {
+class ActionCall<R> implements ActionScope, Watched, ExecutedAction<R> {
   #n = 0;
   // Made only when something asks for the signal: an AbortController costs more than an offline action.
-  #controller: AbortController | undefined;
+  #controller: AbortController | undefined = undefined;
   readonly recordNext: (exchange: HttpExchange) => void;
   readonly signal: () => AbortSignal;
+  // Watched: the watchdog's intrusive list.
+  deadline = 0;
+  prev: Watched | null = null;
+  next: Watched | null = null;
+  resolve: (value: R) => void = ignore;
+  reject: (reason: unknown) => void = ignore;
+  value: R | undefined = undefined;
+  logRecord: ActionRecord = undefined as unknown as ActionRecord;
 
-  constructor(readonly run: ActionRunContext, readonly actionSeq: number) {
+  constructor(readonly run: ActionRunContext, readonly actionSeq: number, readonly actionName: string, readonly timeoutMs: number) {
     this.recordNext = this.#recordNext.bind(this);
     this.signal = this.#signal.bind(this);
+  }
+
+  /** The action's outcome, or a timeout (see expire) if that comes first. */
+  start<A>(action: Action<A, R>, args: A): Promise<R> {
+    const settled = settledBy(this);
+    const { run } = this;
+    const http: HttpClient = run.http ? run.http.client(this.recordNext, this.signal, this.actionSeq) : noTarget;
+    const io = new ActionIOImpl(http, run.targetUrl, this);
+    try {
+      (run.foreignHttp ? actionScope.run(this, () => action.run(args, io)) : action.run(args, io)).then(this.resolve, this.reject);
+    } catch (thrown) {
+      // Thrown synchronously (or not a promise): the same outcome as a rejection.
+      this.reject(thrown);
+    }
+    return settled;
+  }
+
+  expire(): void {
+    this.abort();
+    this.reject(new ConnectorError(`action ${this.actionName} did not finish within ${this.timeoutMs}ms`, 'timeout'));
   }
 
   /** Foreign clients number their requests from the same counter, when they start. */
@@ -130,8 +161,10 @@ class ActionCall implements ActionScope {
   }
 }
 
+function ignore(): void {}
+
 class ActionIOImpl implements ActionIO {
-  constructor(readonly http: HttpClient, readonly targetUrl: string, readonly call: ActionCall) {}
+  constructor(readonly http: HttpClient, readonly targetUrl: string, readonly call: { readonly signal: () => AbortSignal }) {}
 
   get signal(): AbortSignal {
     return this.call.signal();
