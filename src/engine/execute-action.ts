@@ -26,52 +26,25 @@ export interface ActionRunContext {
   foreignHttp: boolean;
 }
 
-/** What running an action gave: its log record, and the value its code returned (undefined unless ok). */
-export interface ExecutedAction<R> {
-  readonly logRecord: ActionRecord;
-  readonly value: R | undefined;
-}
-
 /**
  * Runs one action's code with its connectors, under its timeout, and builds its log record.
  * Target failures and timeouts are outcome `error`, `fail()` too; anything else thrown is `crash`.
- * Where in the run it happens (seq, actor, sim time, step) comes as plain numbers: no object per action.
+ * The engine's ctx.execute runs the same steps inline (one async frame less per action).
  */
 export async function executeAction<A, R>(
   run: ActionRunContext, action: Action<A, R>, args: A, seq: number, actorId: number, simTime: number, step: number,
-): Promise<ExecutedAction<R>> {
-  const call = new ActionCall<R>(run, seq, action.name, action.timeoutMs ?? run.actionTimeoutMs);
-  const wallStart = monotonicUs();
-  let outcome: Outcome = 'ok';
-  let error: string | null = null;
-  let result: Json = null;
-  run.watchdog.watch(call, call.timeoutMs, wallStart / 1000);
+): Promise<ActionRecord> {
+  const call = new ActionCall<A, R>(run, action, seq, actorId, simTime, step);
   try {
-    call.value = await call.start(action, args);
-    result = toJson(call.value);
+    call.succeeded(await call.start(args));
   } catch (thrown) {
-    const name = (thrown as Error | null)?.name;
-    if (name === 'ActionFailure') {
-      outcome = 'error';
-      result = toJson((thrown as ActionFailure).detail);
-    } else {
-      outcome = name === 'ConnectorError' ? 'error' : 'crash';
-    }
-    error = errorMessage(thrown);
-  } finally {
-    run.watchdog.release(call);
+    call.failed(thrown);
   }
-  const wallEnd = monotonicUs();
-  const startUs = wallStart - run.wallStartUs;
-  call.logRecord = {
-    runId: run.runId, seq, actorId, action: action.name, args: toJson(args), outcome, result, error,
-    simTime, step, wallStartUs: startUs, wallEndUs: startUs + (wallEnd - wallStart), latencyMs: (wallEnd - wallStart) / 1000,
-  };
-  return call;
+  return call.finish(args);
 }
 
 /** A promise whose settle functions go to `call`: no executor closure (nor its context) per action. */
-function settledBy<R>(call: ActionCall<R>): Promise<R> {
+function settledBy<R>(call: ActionCall<any, R>): Promise<R> {
   settling = call;
   try {
     return new Promise<R>(captureSettlers);
@@ -80,42 +53,57 @@ function settledBy<R>(call: ActionCall<R>): Promise<R> {
   }
 }
 // The executor runs synchronously, inside settledBy.
-let settling: ActionCall<any> | null = null;
+let settling: ActionCall<any, any> | null = null;
 function captureSettlers(resolve: (value: any) => void, reject: (reason: unknown) => void): void {
   settling!.resolve = resolve;
   settling!.reject = reject;
 }
 
 /**
- * The per-action state: what the connectors call back into, the watchdog's list node, and the
- * promise the action's code races against its timeout. One object, not closures: in a hot path
- * run through tsx, every named arrow function becomes a dictionary-mode object (esbuild's
- * keepNames), and each closure, context and list entry was garbage of every offline action.
+ * One action's execution: `start(args)`, then `succeeded(value)` or `failed(thrown)` with what its
+ * promise gave, then `finish(args)` for the log record (see executeAction). Where in the run it
+ * happens (seq, actor, sim time, step) is given up front: the engine's step moves on meanwhile.
+ *
+ * Also what the connectors call back into, the watchdog's list node, and the holder of the promise
+ * the action's code races against its timeout. One object, not closures: in a hot path run
+ * through tsx, every named arrow function becomes a dictionary-mode object (esbuild's keepNames),
+ * and each closure, context and list entry was garbage of every offline action.
  */
-class ActionCall<R> implements ActionScope, Watched, ExecutedAction<R> {
+export class ActionCall<A, R> implements ActionScope, Watched {
   #n = 0;
   // Made only when something asks for the signal: an AbortController costs more than an offline action.
   #controller: AbortController | undefined = undefined;
   readonly recordNext: (exchange: HttpExchange) => void;
   readonly signal: () => AbortSignal;
+  readonly timeoutMs: number;
   // Watched: the watchdog's intrusive list.
   deadline = 0;
   prev: Watched | null = null;
   next: Watched | null = null;
   resolve: (value: R) => void = ignore;
   reject: (reason: unknown) => void = ignore;
+  /** What the action's code returned (undefined unless it succeeded). */
   value: R | undefined = undefined;
-  logRecord: ActionRecord = undefined as unknown as ActionRecord;
+  outcome: Outcome = 'ok';
+  result: Json = null;
+  error: string | null = null;
+  #wallStart = 0;
 
-  constructor(readonly run: ActionRunContext, readonly actionSeq: number, readonly actionName: string, readonly timeoutMs: number) {
+  constructor(
+    readonly run: ActionRunContext, readonly action: Action<A, R>,
+    readonly actionSeq: number, readonly actorId: number, readonly simTime: number, readonly step: number,
+  ) {
+    this.timeoutMs = action.timeoutMs ?? run.actionTimeoutMs;
     this.recordNext = this.#recordNext.bind(this);
     this.signal = this.#signal.bind(this);
   }
 
-  /** The action's outcome, or a timeout (see expire) if that comes first. */
-  start<A>(action: Action<A, R>, args: A): Promise<R> {
+  /** Runs the action's code: settles with its outcome, or a timeout (see expire) if that comes first. */
+  start(args: A): Promise<R> {
+    const { run, action } = this;
     const settled = settledBy(this);
-    const { run } = this;
+    this.#wallStart = monotonicUs();
+    run.watchdog.watch(this, this.timeoutMs, this.#wallStart / 1000);
     const http: HttpClient = run.http ? run.http.client(this.recordNext, this.signal, this.actionSeq) : noTarget;
     const io = new ActionIOImpl(http, run.targetUrl, this);
     try {
@@ -127,9 +115,40 @@ class ActionCall<R> implements ActionScope, Watched, ExecutedAction<R> {
     return settled;
   }
 
+  succeeded(value: R): void {
+    this.value = value;
+    this.result = toJson(value);
+  }
+
+  failed(thrown: unknown): void {
+    const name = (thrown as Error | null)?.name;
+    if (name === 'ActionFailure') {
+      this.outcome = 'error';
+      this.result = toJson((thrown as ActionFailure).detail);
+    } else {
+      this.outcome = name === 'ConnectorError' ? 'error' : 'crash';
+      this.result = null;
+    }
+    this.error = errorMessage(thrown);
+  }
+
+  /** The log record, once the action settled. */
+  finish(args: A): ActionRecord {
+    const { run } = this;
+    run.watchdog.release(this);
+    const wallStart = this.#wallStart;
+    const wallEnd = monotonicUs();
+    const startUs = wallStart - run.wallStartUs;
+    return {
+      runId: run.runId, seq: this.actionSeq, actorId: this.actorId, action: this.action.name, args: toJson(args),
+      outcome: this.outcome, result: this.result, error: this.error, simTime: this.simTime, step: this.step, wallStartUs: startUs,
+      wallEndUs: startUs + (wallEnd - wallStart), latencyMs: (wallEnd - wallStart) / 1000,
+    };
+  }
+
   expire(): void {
     this.abort();
-    this.reject(new ConnectorError(`action ${this.actionName} did not finish within ${this.timeoutMs}ms`, 'timeout'));
+    this.reject(new ConnectorError(`action ${this.action.name} did not finish within ${this.timeoutMs}ms`, 'timeout'));
   }
 
   /** Foreign clients number their requests from the same counter, when they start. */
@@ -162,6 +181,7 @@ class ActionCall<R> implements ActionScope, Watched, ExecutedAction<R> {
 }
 
 function ignore(): void {}
+
 
 class ActionIOImpl implements ActionIO {
   constructor(readonly http: HttpClient, readonly targetUrl: string, readonly call: { readonly signal: () => AbortSignal }) {}

@@ -201,7 +201,7 @@ async function reissue(
           tracker.check({ ...logged, action: `${logged.action} (not in the simulation)`, outcome: 'crash', error: `no action named ${logged.action}`, result: null });
           continue;
         }
-        const { logRecord: record } = await executeAction(context, action, logged.args, logged.seq, logged.actorId, logged.simTime, logged.step);
+        const record = await executeAction(context, action, logged.args, logged.seq, logged.actorId, logged.simTime, logged.step);
         writer?.addAction(record);
         options.hooks?.onAction?.(record);
         tracker.check(record);
