@@ -5,13 +5,8 @@ import type { Json } from '../store/records.ts';
  * Map/Set -> object/array, Error -> {name, message}, cycles -> '[circular]', functions dropped.
  */
 export function toJson(value: unknown): Json {
-  if (value === null || typeof value !== 'object') return convert(value, 0);
-  const base = ancestors.length;
-  try {
-    return convert(value, base);
-  } finally {
-    ancestors.length = base;
-  }
+  // convert pops what it pushed (in a finally), so the stack is back at `base` afterwards.
+  return convert(value, ancestors.length);
 }
 
 // The path from the root: a value already on it is a cycle. (A path, not a WeakSet, because most
