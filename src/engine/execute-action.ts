@@ -116,11 +116,13 @@ export class ActionCall<A, R> implements ActionScope, Watched {
   }
 
   succeeded(value: R): void {
+    this.run.watchdog.release(this);
     this.value = value;
     this.result = toJson(value);
   }
 
   failed(thrown: unknown): void {
+    this.run.watchdog.release(this);
     const name = (thrown as Error | null)?.name;
     if (name === 'ActionFailure') {
       this.outcome = 'error';
@@ -135,7 +137,6 @@ export class ActionCall<A, R> implements ActionScope, Watched {
   /** The log record, once the action settled. */
   finish(args: A): ActionRecord {
     const { run } = this;
-    run.watchdog.release(this);
     const wallStart = this.#wallStart;
     const wallEnd = monotonicUs();
     const startUs = wallStart - run.wallStartUs;
