@@ -1,11 +1,15 @@
 import { monotonicMs } from '../clock/wall-clock.ts';
 
-/** One watched action: a node of the watchdog's list. */
+/**
+ * One watched action: a node of the watchdog's list. The caller's own per-action object carries
+ * these fields, so watching allocates nothing.
+ */
 export interface Watched {
   deadline: number;
-  expire: () => void;
   prev: Watched | null;
   next: Watched | null;
+  /** Called once the deadline passed (after the entry left the list). */
+  expire(): void;
 }
 
 /**
@@ -20,9 +24,14 @@ export class ActionWatchdog {
   #timer: NodeJS.Timeout | undefined;
   #tickMs = 250;
 
-  /** Calls `expire` once `timeoutMs` of wall time passed, unless released first. */
-  watch(timeoutMs: number, expire: () => void): Watched {
-    const entry: Watched = { deadline: monotonicMs() + timeoutMs, expire, prev: null, next: this.#head };
+  /**
+   * Calls `entry.expire()` once `timeoutMs` of wall time passed since `nowMs` (a monotonicMs
+   * reading the caller already has), unless released first.
+   */
+  watch(entry: Watched, timeoutMs: number, nowMs: number): void {
+    entry.deadline = nowMs + timeoutMs;
+    entry.prev = null;
+    entry.next = this.#head;
     if (this.#head) this.#head.prev = entry;
     this.#head = entry;
     const tick = Math.max(5, Math.min(250, Math.floor(timeoutMs / 4)));
@@ -31,7 +40,6 @@ export class ActionWatchdog {
       this.#tickMs = tick;
       this.#timer = setInterval(() => this.#check(), tick).unref();
     }
-    return entry;
   }
 
   release(entry: Watched): void {

@@ -255,9 +255,7 @@ export class Engine {
       this.#startTurn(actor, turnBegun);
     }
     if (actor.park === null) return undefined;
-    return new Promise<void>((resolve) => {
-      actor.park = resolve;
-    });
+    return parkedBy(actor);
   }
 
   #handBack(actor: Actor): void {
@@ -430,6 +428,21 @@ export class Engine {
 
 /** Placeholder park: a hand-back before the engine awaits means the actor finished synchronously. */
 function parkedSynchronously(): void {}
+
+/** A promise that `actor.park()` resolves; the executor is no closure (and no context) per turn. */
+function parkedBy(actor: Actor): Promise<void> {
+  parking = actor;
+  try {
+    return new Promise<void>(captureParking);
+  } finally {
+    parking = null;
+  }
+}
+// The executor runs synchronously, inside parkedBy.
+let parking: Actor | null = null;
+function captureParking(resolve: () => void): void {
+  parking!.park = resolve;
+}
 
 function freshState(behavior: Behavior, actor: Actor): unknown {
   const init = behavior.initialState;

@@ -29,6 +29,7 @@ export interface Divergence {
 }
 
 const IGNORED = '<ignored>';
+const noPaths: readonly string[] = [];
 
 /** Applies a simulation's replay rules to results before they are compared. */
 export class ResultNormalizer {
@@ -57,7 +58,7 @@ export class ResultNormalizer {
 
   #pathsFor(action: string): readonly string[] {
     const ignore = this.#rules.ignore;
-    if (!ignore) return [];
+    if (!ignore) return noPaths;
     if (Array.isArray(ignore)) return ignore as readonly string[];
     const byAction = ignore as Readonly<Record<string, readonly string[]>>;
     return [...(byAction['*'] ?? []), ...(byAction[action] ?? [])];
@@ -78,9 +79,12 @@ export function compareAction(expected: ActionRecord | undefined, actual: Action
     const differences = describe({ actorId: expected.actorId, action: expected.action, args: expected.args }, { actorId: actual.actorId, action: actual.action, args: actualArgs });
     return divergence('simulation-changed', expected, view(expected), view(actual, actualArgs), differences);
   }
-  const before = outcomeOf(expected.action, expected.outcome, expected.error, expected.result, normalizer);
-  const after = outcomeOf(actual.action, actual.outcome, actual.error, redact(actual.result), normalizer);
-  if (equal(before, after)) return null;
+  const expectedResult = normalizer.normalize(expected.action, expected.result);
+  const actualResult = normalizer.normalize(actual.action, redact(actual.result));
+  // Compared field by field: the {outcome, error, result} views are built only for a divergence.
+  if (expected.outcome === actual.outcome && expected.error === actual.error && equal(expectedResult, actualResult)) return null;
+  const before: Json = { outcome: expected.outcome, error: expected.error, result: expectedResult };
+  const after: Json = { outcome: actual.outcome, error: actual.error, result: actualResult };
   return divergence('result-changed', expected, before, after, describe(before, after));
 }
 
@@ -108,10 +112,6 @@ function parsedBody(body: Json): Json {
   } catch {
     return body;
   }
-}
-
-function outcomeOf(action: string, outcome: ActionRecord['outcome'], error: string | null, result: Json, normalizer: ResultNormalizer): Json {
-  return { outcome, error, result: normalizer.normalize(action, result) };
 }
 
 function view(a: ActionRecord, args: Json = a.args): Json {

@@ -8,7 +8,7 @@ const KEEP = 50;
 /** Compares a replay's actions, as they happen, with the original log (by seq). */
 export class DivergenceTracker {
   // Indexed by seq (seqs are dense from 0): arrays, not a Map and a Set, since check() runs per action.
-  readonly #original: Array<ActionRecord | undefined> = [];
+  readonly #original: ReadonlyArray<ActionRecord | undefined>;
   readonly #originalCount: number;
   readonly #normalizer: ResultNormalizer;
   #seen: Uint8Array;
@@ -17,7 +17,14 @@ export class DivergenceTracker {
   compared = 0;
 
   constructor(original: readonly ActionRecord[], normalizer: ResultNormalizer) {
-    for (const a of original) this.#original[a.seq] = a;
+    // A log read back has seqs 0..n-1 in order: it is its own index then (no copy of a big log).
+    if (original.every((a, i) => a.seq === i)) {
+      this.#original = original;
+    } else {
+      const bySeq: Array<ActionRecord | undefined> = [];
+      for (const a of original) bySeq[a.seq] = a;
+      this.#original = bySeq;
+    }
     this.#seen = new Uint8Array(this.#original.length);
     this.#originalCount = original.length;
     this.#normalizer = normalizer;

@@ -88,7 +88,7 @@ export async function replayRun(source: ReplaySource, options: ReplayOptions = {
   const { run } = source;
   const loaded = options.simulation ? null : await loadReplaySimulation(run, options.file);
   const sim = options.simulation ?? loaded!.simulation;
-  const tracker = new DivergenceTracker([...source.actions].sort((a, b) => a.seq - b.seq), new ResultNormalizer(sim.replay));
+  const tracker = new DivergenceTracker(inSeqOrder(source.actions), new ResultNormalizer(sim.replay));
   const exchanges = exchangeIndex(source.exchanges);
   const offlineHttp = offline ? new OfflineHttp(exchanges, (m) => tracker.request(m)) : undefined;
   const foreignServe = offline ? { exchanges, onRequestMismatch: (m: RequestMismatch) => tracker.request(m) } : {};
@@ -198,7 +198,7 @@ async function reissue(
     let simTime = 0;
     let stopReason = 'log-end';
     try {
-      for (const logged of [...source.actions].sort((a, b) => a.seq - b.seq)) {
+      for (const logged of inSeqOrder(source.actions)) {
         if (options.signal?.aborted) {
           stopReason = 'interrupted';
           break;
@@ -210,7 +210,7 @@ async function reissue(
           tracker.check({ ...logged, action: `${logged.action} (not in the simulation)`, outcome: 'crash', error: `no action named ${logged.action}`, result: null });
           continue;
         }
-        const { record } = await executeAction(context, action, logged.args, { seq: logged.seq, actorId: logged.actorId, simTime: logged.simTime, step: logged.step });
+        const record = await executeAction(context, action, logged.args, logged.seq, logged.actorId, logged.simTime, logged.step);
         writer?.addAction(record);
         options.hooks?.onAction?.(record);
         tracker.check(record);
@@ -255,10 +255,38 @@ async function loadReplaySimulation(run: RunRecord, file: string | undefined): P
   }
 }
 
+/** The actions in seq order: the array itself when it already is (a log read back always is). */
+function inSeqOrder(actions: readonly ActionRecord[]): readonly ActionRecord[] {
+  for (let i = 1; i < actions.length; i++) {
+    if (actions[i - 1]!.seq > actions[i]!.seq) return [...actions].sort((a, b) => a.seq - b.seq);
+  }
+  return actions;
+}
+
 /** Recorded exchanges by (action seq, n). */
 export function exchangeIndex(exchanges: readonly ExchangeRecord[]): ExchangeSource {
-  // byAction[seq][n]: action seqs are dense from 0, so arrays beat string-keyed maps here.
-  const byAction: Array<ExchangeRecord[] | undefined> = [];
-  for (const e of exchanges) (byAction[e.actionSeq] ??= [])[e.n] = e;
-  return { find: (actionSeq, n) => byAction[actionSeq]?.[n] };
+  // One flat array for the whole run, slot (seq, n) at first[seq] + n, rather than an array per
+  // action: a replay builds this before its first action, and 100k small arrays were a few % of it.
+  let lastSeq = -1;
+  for (const e of exchanges) {
+    // Numbering is dense from 0 in practice; anything else (a hand-edited file) gets the plain index.
+    if (!(Number.isInteger(e.actionSeq) && Number.isInteger(e.n) && e.actionSeq >= 0 && e.n >= 0 && e.n <= exchanges.length)) return sparseIndex(exchanges);
+    if (e.actionSeq > lastSeq) lastSeq = e.actionSeq;
+  }
+  if (lastSeq > 4 * exchanges.length + 1024) return sparseIndex(exchanges);
+  const first = new Int32Array(lastSeq + 2);
+  for (const e of exchanges) first[e.actionSeq + 1] = Math.max(first[e.actionSeq + 1]!, e.n + 1);
+  for (let seq = 0; seq <= lastSeq; seq++) first[seq + 1]! += first[seq]!;
+  const slots: Array<ExchangeRecord | undefined> = [];
+  for (let i = first[lastSeq + 1]!; i > 0; i--) slots.push(undefined);
+  for (const e of exchanges) slots[first[e.actionSeq]! + e.n] = e;
+  return {
+    find: (actionSeq, n) => (actionSeq >= 0 && actionSeq <= lastSeq && n >= 0 && first[actionSeq]! + n < first[actionSeq + 1]! ? slots[first[actionSeq]! + n] : undefined),
+  };
+}
+
+function sparseIndex(exchanges: readonly ExchangeRecord[]): ExchangeSource {
+  const byKey = new Map<string, ExchangeRecord>();
+  for (const e of exchanges) byKey.set(`${e.actionSeq}:${e.n}`, e);
+  return { find: (actionSeq, n) => byKey.get(`${actionSeq}:${n}`) };
 }

@@ -137,7 +137,10 @@ export class Redactor {
     }
     const obj = value as Record<string, unknown>;
     let out: Record<string, unknown> | null = null;
-    for (const key of Object.keys(obj)) {
+    // for-in with an own-property check, not Object.keys: the same keys in the same order, without
+    // a keys array per object (this walks every action's args and result).
+    for (const key in obj) {
+      if (!Object.prototype.hasOwnProperty.call(obj, key)) continue;
       const item = obj[key];
       const next = this.isSecretField(key) ? (item === undefined ? item : REDACTED) : this.#walk(item, depth + 1, strict);
       if (next !== item) {

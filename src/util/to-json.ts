@@ -5,12 +5,17 @@ import type { Json } from '../store/records.ts';
  * Map/Set -> object/array, Error -> {name, message}, cycles -> '[circular]', functions dropped.
  */
 export function toJson(value: unknown): Json {
-  return convert(value, []);
+  // convert pops what it pushed (in a finally), so the stack is back at `base` afterwards.
+  return convert(value, ancestors.length);
 }
 
-// `ancestors` is the path from the root: a value already on it is a cycle. (A path, not a
-// WeakSet, because most values are shallow and this runs for every action.)
-function convert(value: unknown, ancestors: object[]): Json {
+// The path from the root: a value already on it is a cycle. (A path, not a WeakSet, because most
+// values are shallow and this runs for every action.) One stack shared by all calls, since an
+// array per call was most of this function's garbage; a call made while converting (a getter
+// calling toJson) works above its caller's part, from `base`.
+const ancestors: object[] = [];
+
+function convert(value: unknown, base: number): Json {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -26,20 +31,20 @@ function convert(value: unknown, ancestors: object[]): Json {
   }
   if (value === null) return null;
   const obj = value as object;
-  if (ancestors.includes(obj)) return '[circular]';
+  if (ancestors.indexOf(obj, base) >= 0) return '[circular]';
   ancestors.push(obj);
   try {
-    if (Array.isArray(obj)) return obj.map((v) => convert(v, ancestors));
+    if (Array.isArray(obj)) return obj.map((v) => convert(v, base));
     if (obj instanceof Date) return Number.isNaN(obj.getTime()) ? null : obj.toISOString();
     if (obj instanceof Error) return { name: obj.name, message: obj.message };
-    if (obj instanceof Map) return Object.fromEntries([...obj].map(([k, v]) => [String(k), convert(v, ancestors)]));
-    if (obj instanceof Set) return [...obj].map((v) => convert(v, ancestors));
+    if (obj instanceof Map) return Object.fromEntries([...obj].map(([k, v]) => [String(k), convert(v, base)]));
+    if (obj instanceof Set) return [...obj].map((v) => convert(v, base));
     if (ArrayBuffer.isView(obj)) return `[${obj.constructor.name} ${obj.byteLength} bytes]`;
     const out: Record<string, Json> = {};
     for (const k in obj) {
       if (!Object.prototype.hasOwnProperty.call(obj, k)) continue;
       const v = (obj as Record<string, unknown>)[k];
-      if (v !== undefined && typeof v !== 'function') out[k] = convert(v, ancestors);
+      if (v !== undefined && typeof v !== 'function') out[k] = convert(v, base);
     }
     return out;
   } finally {
