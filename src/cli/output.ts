@@ -12,9 +12,22 @@ export interface Output {
 
 export function processOutput(): Output {
   const isTTY = Boolean(process.stderr.isTTY);
+  // A reader that goes away (`beamulator show ... | head`) is not an error of the command: stop
+  // writing to it and let the command finish (a run still records everything).
+  const closed = { stdout: false, stderr: false };
+  for (const name of ['stdout', 'stderr'] as const) {
+    process[name].on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      closed[name] = true;
+    });
+  }
   return {
-    out: (text) => process.stdout.write(text),
-    err: (text) => process.stderr.write(text),
+    out: (text) => {
+      if (!closed.stdout) process.stdout.write(text);
+    },
+    err: (text) => {
+      if (!closed.stderr) process.stderr.write(text);
+    },
     isTTY,
     color: isTTY && !process.env.NO_COLOR,
   };

@@ -31,6 +31,10 @@ export async function loadSimulation(file: string): Promise<LoadedSimulation> {
   try {
     mod = await importTs(abs);
   } catch (error) {
+    // The loader's own message can hide a syntax error (tsx falls back to require() and reports
+    // an ES module cycle instead): name the syntax error itself when there is one.
+    const syntax = await syntaxError(abs, source.toString('utf8'));
+    if (syntax) throw new BeamulatorError('BEAM_SIMULATION_LOAD', `cannot load simulation ${file}: ${syntax}`, 'Fix the error in the file', { cause: error });
     const message = errorMessage(error);
     // Outside a `"type": "module"` package tsx loads .ts files as CommonJS, which cannot import beamulator's ES modules in a cycle.
     const hint = /require\(\) ES Module/.test(message)
@@ -55,5 +59,19 @@ async function importTs(abs: string): Promise<Record<string, unknown>> {
     if ((error as { code?: string }).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error;
     const { tsImport } = await import('tsx/esm/api');
     return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
+  }
+}
+
+/** The first syntax error of a simulation source as `syntax error at line:col: text`, or null. */
+async function syntaxError(file: string, source: string): Promise<string | null> {
+  const { transform } = await import('esbuild');
+  const loader = /\.[cm]?tsx?$/.test(file) ? (file.endsWith('x') ? 'tsx' : 'ts') : 'js';
+  try {
+    await transform(source, { loader, sourcefile: file, logLevel: 'silent' });
+    return null;
+  } catch (error) {
+    const first = (error as { errors?: Array<{ text: string; location?: { line: number; column: number } | null }> }).errors?.[0];
+    if (!first) return null;
+    return `syntax error${first.location ? ` at ${first.location.line}:${first.location.column + 1}` : ''}: ${first.text}`;
   }
 }

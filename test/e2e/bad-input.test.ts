@@ -35,7 +35,32 @@ describe('bad input gets one clear line and a documented exit code', () => {
     writeFileSync(broken, "import { defineSimulation } from 'beamulator';\nexport default defineSimulation({ name: 'broken', population: [ });\n");
     const r = await runCli(['run', broken, '--db', db]);
     expect(r.code).toBe(2);
-    expectOneLineError(r, /cannot load simulation .*broken\.sim\.ts: .*Fix the error in the file/);
+    expectOneLineError(r, /cannot load simulation .*broken\.sim\.ts: syntax error at 2:\d+: Unexpected "}"\. Fix the error in the file$/);
+  });
+
+  it('a file loaded as CommonJS (no "type": "module" around it): exit 2 with the fix; as .mts it runs', async () => {
+    const source = `import { defineBehavior, defineSimulation } from '${path.join(root, 'src/index.ts')}';
+const b = defineBehavior({ name: 'B', initialState: {}, act: (ctx) => ctx.stop() });
+export default defineSimulation({ name: 'cjs', population: [{ behavior: b, count: 1 }] });
+`;
+    const cjs = path.join(tmp.dir, 'cjs.sim.ts');
+    writeFileSync(cjs, source);
+    const r = await runCli(['run', cjs, '--db', ':memory:'], { cwd: tmp.dir });
+    expect(r.code).toBe(2);
+    expectOneLineError(r, /cannot load simulation .*cjs\.sim\.ts: .*The file was loaded as CommonJS: add "type": "module" to the nearest package\.json, or rename it to \.mts$/);
+    const mts = path.join(tmp.dir, 'cjs.sim.mts');
+    writeFileSync(mts, source);
+    expect((await runCli(['run', mts, '--db', ':memory:'], { cwd: tmp.dir })).code).toBe(0);
+  });
+
+  it('a reader that goes away (| head) ends the output quietly, not with an EPIPE crash', async () => {
+    const pipeDb = path.join(tmp.dir, 'pipe.duckdb');
+    expect((await runCli(['run', exampleSim, '--db', pipeDb, '--seed', '1'])).code).toBe(0); // 8h: more output than a pipe holds
+    const { child, done } = startCli(['show', 'latest', '--db', pipeDb, '--all']);
+    child.stdout!.once('data', () => child.stdout!.destroy());
+    const r = await done;
+    expect(r.stderr).not.toMatch(/EPIPE|Error/);
+    expect(r.code).toBe(0);
   });
 
   it('an unknown behavior, in the file or in --actors: exit 2 naming the known ones', async () => {
