@@ -7,5 +7,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // vitest's default is one worker less than the cores: a single worker on the 2-core CI machines.
+    // Most test time is spent waiting on child processes and loopback HTTP, so two overlap well
+    // (measured here: 262 s -> 163 s for the whole suite).
+    maxWorkers: 2,
   },
 });
