@@ -63,7 +63,9 @@ for (const [label, db] of [['not recorded', false], ['recorded to DuckDB', path.
     if (!report.identical) throw new Error(`offline replay diverged: ${JSON.stringify(report.divergences[0])}`);
     best.push(report.compared / s);
   }
-  console.log(`offline replay, ${label.padEnd(19)} ${fmt(Math.max(...best))} actions/s   (${fmt(original.length)} actions; goal >= 200,000/s)`);
+  // The goal is the replay machinery's; recording into DuckDB is bounded by the store (bench/store).
+  const goal = db === false ? '; goal >= 200,000/s' : '; no goal';
+  console.log(`offline replay, ${label.padEnd(19)} ${fmt(Math.max(...best))} actions/s   (${fmt(original.length)} actions${goal})`);
 }
 
 // --- 2. rerun replay vs the original run ----------------------------------------------------
