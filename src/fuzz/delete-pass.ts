@@ -8,12 +8,13 @@ export interface Trial {
 
 /**
  * Deterministic deletions after fast-check's shrink (delta debugging over the spec's structure):
- * drop one whole actor, then one turn segment of one actor, keeping any deletion after which the
- * run still fails in no more actions. fast-check shrinks an array mostly from its front and one
- * value at a time, so it leaves a useless actor in the middle of the population, or a filler turn
- * whose removal only works together with a matching change elsewhere; one deletion at a time,
- * re-judged on the real target, reaches those. Runs until a full sweep changes nothing or `more()`
- * says stop (the caller's time and run caps).
+ * drop one whole actor, the same turn segment of every actor at once, or one turn segment of one
+ * actor, keeping any deletion after which the run still fails in no more actions. fast-check
+ * shrinks an array mostly from its front and one value at a time, so it leaves a useless actor
+ * in the middle of the population, or filler turns whose removal only works together with the
+ * matching turn of another actor (the two sides of a race); deletions re-judged on the real
+ * target reach those. Runs until a full sweep changes nothing or `more()` says stop (the
+ * caller's time and run caps).
  *
  * @example
  * const smaller = await deletePass(spec, actions, async (s) => judge(await runOnce(s)), () => monotonicMs() < deadline);
