@@ -1,5 +1,5 @@
 /**
- * `beamulator fuzz [file]`: fuzz one target file, or every `fuzz/*.fuzz.ts`, print each shrunk
+ * `beamulator fuzz [files...]`: fuzz the given target files, or every `fuzz/*.fuzz.ts`, print each shrunk
  * failure readably with the command that replays it; exit 1 when a failure was found.
  */
 import { readdirSync } from 'node:fs';
@@ -42,7 +42,7 @@ export interface FuzzCommandOptions {
 /** Adds `fuzz` to the program. */
 export function registerFuzzCommand(program: Command, output: Output, setCode: (code: number) => void): void {
   program.command('fuzz')
-    .argument('[file]', 'a fuzz target file (default: every fuzz/*.fuzz.ts)')
+    .argument('[files...]', 'fuzz target files (default: every fuzz/*.fuzz.ts)')
     .description('search populations of actors and their choices for a failure with fast-check, shrink it, record it and export its replay')
     .option('--runs <n>', 'property runs per target (search)', '1000')
     .option('--seed <n>', 'fast-check seed (default: a fresh one, printed)')
@@ -58,12 +58,12 @@ export function registerFuzzCommand(program: Command, output: Output, setCode: (
     .option('--reproduce <n>', 're-runs of the shrunk failure that check it reproduces, reported k/n (default 5; 0: none)')
     .option('--expect-failure', 'the targets have a known bug: exit 0 when each one fails (recorded, replayable), 1 when one passes')
     .option('--json', 'print the results as JSON')
-    .action(async (file: string | undefined, opts: FuzzCommandOptions) => {
-      setCode(await fuzzCommand(file, opts, output));
+    .action(async (files: string[], opts: FuzzCommandOptions) => {
+      setCode(await fuzzCommand(files, opts, output));
     });
 }
 
-export async function fuzzCommand(file: string | undefined, opts: FuzzCommandOptions, output: Output): Promise<number> {
+export async function fuzzCommand(file: string | readonly string[] | undefined, opts: FuzzCommandOptions, output: Output): Promise<number> {
   const runs = Number(opts.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new BeamulatorError('BEAM_USAGE', `cannot fuzz with --runs ${opts.runs}`, 'Use a whole number >= 1');
   const seed = opts.seed !== undefined ? Number(opts.seed) : wallNow() % 2147483647;
@@ -81,7 +81,8 @@ export async function fuzzCommand(file: string | undefined, opts: FuzzCommandOpt
     ...(maxTurns !== undefined ? { maxTurns } : {}),
     ...(opts.overlap !== undefined ? { overlap: opts.overlap } : {}),
   };
-  const files = file ? [file] : defaultFiles();
+  const given = typeof file === 'string' ? [file] : (file ?? []);
+  const files = given.length > 0 ? given : defaultFiles();
   const s = styler(output.color);
   const controller = new AbortController();
   const onSigint = () => controller.abort();
@@ -115,6 +116,7 @@ export async function fuzzCommand(file: string | undefined, opts: FuzzCommandOpt
     process.off('SIGINT', onSigint);
   }
   if (opts.json) output.out(`${JSON.stringify(results, null, 2)}\n`);
+  else if (results.length > 1) output.out(formatCampaignSummary(results, output.color));
   if (controller.signal.aborted && !results.some((r) => r.found)) return ExitCode.interrupted;
   if (opts.expectFailure) {
     const passed = results.filter((r) => !r.found);
@@ -123,6 +125,19 @@ export async function fuzzCommand(file: string | undefined, opts: FuzzCommandOpt
     return ExitCode.complaints;
   }
   return results.some((r) => r.found) ? ExitCode.complaints : ExitCode.ok;
+}
+
+/** One line per target after a multi-target campaign: what failed (with its replay file) and what passed. */
+function formatCampaignSummary(results: ReadonlyArray<FuzzResult & { file: string }>, color: boolean): string {
+  const s = styler(color);
+  const failed = results.filter((r) => r.found).length;
+  const lines = [s.bold(`${results.length} targets: ${failed} failed, ${results.length - failed} passed`)];
+  const width = Math.max(...results.map((r) => r.file.length));
+  for (const r of results) {
+    const what = r.found ? `${s.red('FAILED')}  ${r.actions.length} actions${r.replayFile ? `  ${r.replayFile}` : ''}` : s.green('passed');
+    lines.push(`  ${r.file.padEnd(width)}  ${what}`);
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 /** A whole number >= min (default 1) given to a CLI option, or undefined when the option is absent. */

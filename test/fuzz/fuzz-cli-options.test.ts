@@ -69,4 +69,14 @@ describe('fuzz campaign overrides', () => {
       expect(result!.spec.actors).toHaveLength(1);
     }
   });
+
+  it('several target files run in order and end with one summary line per target', async () => {
+    const output = captured();
+    const code = await fuzzCommand(['fuzz/bugs-off.fuzz.ts', 'fuzz/stale-read.fuzz.ts'], base({ runs: '20', reproduce: '0' }), output);
+    expect(code).toBe(1);
+    expect(output.text.indexOf('fuzz bugs-off')).toBeLessThan(output.text.indexOf('fuzz stale-read'));
+    const summary = output.text.slice(output.text.indexOf('2 targets: 1 failed, 1 passed'));
+    expect(summary).toMatch(/^2 targets: 1 failed, 1 passed\n {2}fuzz\/bugs-off\.fuzz\.ts {4}passed\n {2}fuzz\/stale-read\.fuzz\.ts {2}FAILED {2}\d+ actions {2}\S+stale-read-\S+\.json\n$/);
+  });
 });
+
