@@ -10,6 +10,7 @@ import type {
 import type { RunWriter } from '../store/run-store.ts';
 import type { Checker, CheckerRun, Violation, Violations } from '../checkers/types.ts';
 import { parseDuration } from '../util/duration.ts';
+import { errorMessage } from '../util/errors.ts';
 import { toJson } from '../util/to-json.ts';
 import { ActionWatchdog } from './action-watchdog.ts';
 import { Actor } from './actor.ts';
@@ -307,8 +308,16 @@ export class Engine {
       this.queue.push(actor.now + ms, actor.id, TURN);
     }
     const checking = this.#turnInvariants?.afterTurn(actor);
-    if (checking) checking.then(() => this.#handBack(actor), (error: unknown) => this.#crash(actor, error));
-    else this.#handBack(actor);
+    if (checking) {
+      // A check's own errors are verdicts already; anything else is ours. The actor's next event is
+      // queued, so it is recorded without the restart a crash of act() would schedule.
+      checking.then(() => this.#handBack(actor), (error: unknown) => {
+        this.recordEvent(actor, 'crash', { error: errorMessage(error), stack: [], turn: actor.turns });
+        this.#handBack(actor);
+      });
+    } else {
+      this.#handBack(actor);
+    }
   }
 
   #crash(actor: Actor, error: unknown): void {
