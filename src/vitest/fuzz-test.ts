@@ -82,6 +82,9 @@ export function formatFuzzFailure(result: FuzzResult, context: { reproduce: stri
   } else {
     lines.push(`  invariant ${failure.message}`);
   }
+  const r = result.reproduced;
+  // A race that bit once in a while is worth knowing before trusting the replay file.
+  if (r && r.runs > 0) lines.push(`  reproduced ${r.failed}/${r.runs} re-runs${r.failed < r.runs || r.identical < r.runs ? ` (FLAKY: ${r.identical}/${r.runs} with an identical log)` : ''}`);
   lines.push(`  shrunk run:`);
   // The campaign's actions come from the engine's hooks, before the store redacts them: redact here too.
   const shown = result.actions.slice(0, 20);

@@ -20,7 +20,7 @@ describe('fuzzTest', () => {
     expect(existsSync(file)).toBe(true);
     expect(message).toMatch(new RegExp(`^fuzz target 'stale-read' failed: found in \\d+ runs? \\(seed 1\\), shrunk to ${result.actions.length} actions? of \\d+ actors?`));
     expect(message).toContain('(stale read)');
-    expect(message).toContain('  shrunk run:\n    #0  ');
+    expect(message).toContain('  reproduced 5/5 re-runs\n  shrunk run:\n    #0  ');
     expect(message).toContain('"password":"[redacted]"');
     expect(message).not.toMatch(/"password":"(?!\[redacted\])/);
     expect(message).toContain(`  replay file ${file}`);
