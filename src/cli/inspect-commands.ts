@@ -66,6 +66,7 @@ export async function showCommand(idArg: string, opts: { db: string; actions: nu
     output.out(formatRunSummary({ ...run, status: shownStatus(run.status), wallMs: run.wallEndedAt !== null ? run.wallEndedAt - run.wallStartedAt : null, crashes: crashEvents.length }, groupComplaints(complaints), name, output.color));
     if (run.file) output.out(s.dim(`  file        ${run.file}\n`));
     if (run.kind === 'replay') output.out(`  replay of   ${run.parentRunId ?? '?'}: ${describeComparison(run.comparison, s)}\n`);
+    if (run.kind === 'fuzz') output.out(`  fuzz        ${describeFuzzRun(run.config, s)}\n`);
     if (run.error) output.out(`  error       ${s.red(run.error)}\n`);
     if (complaints.length > 0) {
       output.out(`\n${s.bold('complaints')}\n`);
@@ -89,6 +90,16 @@ export async function showCommand(idArg: string, opts: { db: string; actions: nu
     }
     return ExitCode.ok;
   });
+}
+
+/** One line about a fuzz run: it is a shrunk failure driven by tapes (the seed does not make it), and how it reproduced. */
+function describeFuzzRun(config: unknown, s: ReturnType<typeof styler>): string {
+  const meta = (config as { meta?: { fuzzSpec?: { actors?: unknown[]; overlap?: boolean }; reproduced?: { runs: number; failed: number; identical: number } | null } } | null)?.meta;
+  const actors = meta?.fuzzSpec?.actors?.length ?? 0;
+  const r = meta?.reproduced;
+  const reproduced = !r || r.runs === 0 ? 'not re-run'
+    : r.failed === r.runs && r.identical === r.runs ? s.green(`reproduced ${r.failed}/${r.runs}`) : s.yellow(`FLAKY: ${r.failed}/${r.runs} re-runs failed the same way`);
+  return `a shrunk failure of ${actors} actor${actors === 1 ? '' : 's'} on choice tapes (overlap ${meta?.fuzzSpec?.overlap ? 'on' : 'off'}; the seed plays no part), ${reproduced}`;
 }
 
 /** One line about a replay's comparison with its parent run. */

@@ -14,6 +14,9 @@ describe('beamulator fuzz (real CLI)', () => {
     expect(found.stdout).toMatch(/FAILED {2}urgent: the list shows a todo I completed as incomplete \(stale read\)/);
     expect(found.stdout).toMatch(/shrunk in \d+ steps to 1 actor, \d+ actions/);
     const file = /replay +beamulator replay (\S+\.json)/.exec(found.stdout)![1]!;
+    const runId = /inspect +beamulator show (\S+)/.exec(found.stdout)![1]!;
+    const shown = await runCli(['show', runId, '--db', db, '-a', '0']);
+    expect(shown.stdout).toContain('  fuzz        a shrunk failure of 1 actor on choice tapes (overlap off; the seed plays no part), reproduced 5/5\n');
     const replay = await runCli(['replay', file, '--db', db]);
     expect(replay.code).toBe(0);
     expect(replay.stdout).toContain('(stale-read, rerun): identical');
