@@ -36,11 +36,13 @@ export async function runsCommand(opts: { db: string; limit: number; json?: bool
       return ExitCode.ok;
     }
     const s = styler(output.color);
-    output.out(s.dim(`${'RUN'.padEnd(20)} ${'SIMULATION'.padEnd(14)} ${'STATUS'.padEnd(10)} ${'STARTED (UTC)'.padEnd(19)} ${'SIM TIME'.padStart(9)} ${'ACTIONS'.padStart(8)} ${'COMPLAINTS'.padStart(10)}  SEED`) + '\n');
+    output.out(s.dim(`${'RUN'.padEnd(20)} ${'KIND'.padEnd(6)} ${'SIMULATION'.padEnd(14)} ${'STATUS'.padEnd(10)} ${'STARTED (UTC)'.padEnd(19)} ${'SIM TIME'.padStart(9)} ${'ACTIONS'.padStart(8)} ${'COMPLAINTS'.padStart(10)}  SEED`) + '\n');
     for (const r of runs) {
       const started = new Date(r.wallStartedAt).toISOString().slice(0, 19).replace('T', ' ');
       const complaints = r.summary.complaints > 0 ? s.yellow(String(r.summary.complaints).padStart(10)) : String(0).padStart(10);
-      output.out(`${r.runId.padEnd(20)} ${r.simulation.slice(0, 14).padEnd(14)} ${shownStatus(r.status).padEnd(10)} ${started} ${formatDuration(r.simDurationMs).padStart(9)} ${String(r.summary.actions).padStart(8)} ${complaints}  ${r.seed}\n`);
+      // A fuzz run is made by its choice tapes, not its seed (show <id> says more).
+      const seed = r.kind === 'fuzz' ? s.dim('(tapes)') : r.seed;
+      output.out(`${r.runId.padEnd(20)} ${r.kind.padEnd(6)} ${r.simulation.slice(0, 14).padEnd(14)} ${shownStatus(r.status).padEnd(10)} ${started} ${formatDuration(r.simDurationMs).padStart(9)} ${String(r.summary.actions).padStart(8)} ${complaints}  ${seed}\n`);
     }
     output.out(s.dim(`\nShow one with \`beamulator show <run-id>\` (a unique prefix or 'latest' works too).\n`));
     return ExitCode.ok;

@@ -18,7 +18,7 @@ describe('beamulator run / runs / show (the real CLI against the bundled todo ap
 
     const runs = await runCli(['runs', '--db', db]);
     expect(runs.code).toBe(0);
-    expect(runs.stdout).toContain(runId);
+    expect(runs.stdout).toMatch(new RegExp(`^${runId} +run +todo .* 11\\n`, 'm'));
 
     const show = await runCli(['show', runId.slice(0, 17), '--db', db, '--actions', '5']);
     expect(show.code).toBe(0);

@@ -15,6 +15,7 @@ describe('beamulator fuzz (real CLI)', () => {
     expect(found.stdout).toMatch(/shrunk in \d+ steps to 1 actor, \d+ actions/);
     const file = /replay +beamulator replay (\S+\.json)/.exec(found.stdout)![1]!;
     const runId = /inspect +beamulator show (\S+)/.exec(found.stdout)![1]!;
+    expect((await runCli(['runs', '--db', db])).stdout).toMatch(new RegExp(`^${runId} +fuzz +stale-read .* \\(tapes\\)\\n`, 'm'));
     const shown = await runCli(['show', runId, '--db', db, '-a', '0']);
     expect(shown.stdout).toContain('  fuzz        a shrunk failure of 1 actor on choice tapes (overlap off; the seed plays no part), reproduced 5/5\n');
     const replay = await runCli(['replay', file, '--db', db]);
