@@ -29,18 +29,10 @@ import type { ExchangeRecord } from '../store/records.ts';
 import { actionScope } from './action-scope.ts';
 import type { ActionScope, ExchangeSource } from './action-scope.ts';
 import type { HttpExchange } from './http-client.ts';
-import { redactBody } from '../store/redact.ts';
-import { sameBody } from './same-body.ts';
+import { requestMismatch, type RequestMismatch } from './request-mismatch.ts';
 
 /** A request of the replay that differs from the recorded exchange it was matched to by (action seq, n). */
-export interface ForeignMismatch {
-  actionSeq: number;
-  n: number;
-  /** As recorded: `url` is path+query for the run's target, absolute for other origins. `body` when the bodies differ. */
-  expected: { method: string; url: string; body?: string | null };
-  /** What the action sent, with `url` in the same form as `expected.url` (and `body` redacted). */
-  actual: { method: string; url: string; body?: string | null };
-}
+export type ForeignMismatch = RequestMismatch;
 
 export interface ForeignServeOptions {
   /** Called for every method/url/body mismatch, before the request is answered. */
@@ -326,14 +318,11 @@ export class ForeignHttp {
       return new ForeignReplayError(`no recorded exchange #${n} for action seq ${seq} (offline replay): ${method} ${request.url}`, 'no-recording', seq, n);
     }
     const actualUrl = comparableUrl(request.url, record.url);
-    const bodyChanged = !sameBody(record.requestBody, body);
-    if (bodyChanged || record.method.toUpperCase() !== method || !sameUrl(record.url, actualUrl)) {
-      const info: ForeignMismatch = bodyChanged
-        ? { actionSeq: seq, n, expected: { method: record.method, url: record.url, body: record.requestBody }, actual: { method, url: actualUrl, body: redactBody(body, request.headers.get('content-type') ?? undefined) } }
-        : { actionSeq: seq, n, expected: { method: record.method, url: record.url }, actual: { method, url: actualUrl } };
+    const info = requestMismatch(record, seq, n, { method, url: actualUrl, body, contentType: request.headers.get('content-type') ?? undefined }, sameUrl(record.url, actualUrl));
+    if (info) {
       this.#options.onMismatch?.(info);
       if ((this.#options.mismatch ?? 'fail') === 'fail') {
-        const what = bodyChanged && info.expected.url === info.actual.url && info.expected.method === info.actual.method
+        const what = info.actual.body !== undefined && info.expected.url === info.actual.url && info.expected.method.toUpperCase() === method
           ? `recorded ${record.method} ${record.url} with another body`
           : `recorded ${record.method} ${record.url}, the action sent ${method} ${actualUrl}`;
         return new ForeignReplayError(`offline replay diverged at exchange #${n} of action seq ${seq}: ${what}`, 'mismatch', seq, n);

@@ -2,6 +2,7 @@ import { defaultSimEpoch } from '../clock/virtual-clock.ts';
 import { monotonicMs, wallNow } from '../clock/wall-clock.ts';
 import type { ExchangeSource } from '../connectors/action-scope.ts';
 import type { ForeignHttp } from '../connectors/foreign-http.ts';
+import type { RequestMismatch } from '../connectors/request-mismatch.ts';
 import type { HttpClientFactory } from '../connectors/http-client.ts';
 import { HttpConnector } from '../connectors/http-connector.ts';
 import { normalizeSeed } from '../rng/seed.ts';
@@ -66,7 +67,7 @@ export interface ReplayRecording {
   targetUrl?: string;
   /** Offline replay of a simulation with `foreignHttp`: the recording, and where request mismatches go. */
   exchanges?: ExchangeSource;
-  onRequestMismatch?: (mismatch: { actionSeq: number; n: number; expected: { method: string; url: string }; actual: { method: string; url: string } }) => void;
+  onRequestMismatch?: (mismatch: RequestMismatch) => void;
   /** The comparison with the parent, stored with the run when it finishes. */
   comparison(): Json;
 }

@@ -3,6 +3,7 @@ import diff from 'microdiff';
 import type { ReplayRules } from '../engine/simulation.ts';
 import { redact } from '../store/redact.ts';
 import type { ActionRecord, Json } from '../store/records.ts';
+import type { RequestView } from '../connectors/request-mismatch.ts';
 
 /**
  * - `simulation-changed`: the replay made a different action (actor, name or args) at this seq.
@@ -101,8 +102,6 @@ export function requestDivergence(action: ActionRecord, n: number, expected: Req
   }
   return divergence('request-changed', action, { request: n, ...expected } as Json, { request: n, ...actual } as Json, lines);
 }
-
-type RequestView = { method: string; url: string; body?: string | null };
 
 /** A JSON body as a value (so it diffs field by field), anything else as its text. */
 function parsedBody(body: Json): Json {

@@ -2,17 +2,10 @@ import { monotonicUs } from '../clock/wall-clock.ts';
 import { ConnectorError } from '../connectors/connector-error.ts';
 import { appendQuery, ConnectorHttpResponse, mergeHeaders } from '../connectors/http-connector.ts';
 import type { ExchangeSource } from '../connectors/action-scope.ts';
-import { redactBody } from '../store/redact.ts';
-import { sameBody } from '../connectors/same-body.ts';
+import { requestMismatch, type RequestMismatch } from '../connectors/request-mismatch.ts';
 import type { HttpClient, HttpClientFactory, HttpExchange, HttpMethod, HttpRequestOptions, HttpResponse } from '../connectors/http-client.ts';
 
-/** A request that differs from the recorded one at the same (action, n). `body` is there when the bodies differ. */
-export interface RequestMismatch {
-  actionSeq: number;
-  n: number;
-  expected: { method: string; url: string; body?: string | null };
-  actual: { method: string; url: string; body?: string | null };
-}
+export type { RequestMismatch };
 
 /**
  * Offline replay's HTTP: answers each request with the recorded exchange at the same
@@ -63,15 +56,8 @@ class OfflineClient implements HttpClient {
       this.recorder(exchange(method, url, headers, requestBody, null, {}, null, message));
       throw new ConnectorError(message, 'unreachable');
     }
-    const bodyChanged = !sameBody(recorded.requestBody, requestBody);
-    if (bodyChanged || recorded.method !== method || !sameUrl(recorded.url, url)) {
-      this.http.onMismatch({
-        actionSeq: this.actionSeq, n,
-        expected: bodyChanged ? { method: recorded.method, url: recorded.url, body: recorded.requestBody } : { method: recorded.method, url: recorded.url },
-        // What the replay sent is reported (and stored with the comparison): redacted like a recording.
-        actual: bodyChanged ? { method, url, body: redactBody(requestBody, headers['content-type']) } : { method, url },
-      });
-    }
+    const mismatch = requestMismatch(recorded, this.actionSeq, n, { method, url, body: requestBody, contentType: headers['content-type'] }, sameUrl(recorded.url, url));
+    if (mismatch) this.http.onMismatch(mismatch);
     this.recorder(exchange(method, url, headers, requestBody, recorded.status, recorded.responseHeaders, recorded.responseBody, recorded.error));
     if (recorded.status === null) throw new ConnectorError(recorded.error ?? 'the recorded request failed', 'unreachable');
     return new ConnectorHttpResponse(recorded.status, recorded.responseHeaders, recorded.responseBody ?? '', method, url);

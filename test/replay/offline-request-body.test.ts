@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineActions, defineBehavior, defineSimulation, openStore, runSimulation } from '../../src/index.ts';
 import { readRunBundle } from '../../src/replay/replay-file.ts';
 import { replayRun } from '../../src/replay/replay-run.ts';
-import { sameBody } from '../../src/connectors/same-body.ts';
+import { sameBody } from '../../src/connectors/request-mismatch.ts';
 import type { DuckDBRunStore } from '../../src/store/duckdb-store.ts';
 
 describe('sameBody', () => {
