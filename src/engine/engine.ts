@@ -95,8 +95,6 @@ export class Engine {
   /** Checkers and invariants (sim.checkers, sim.invariants); all null when none are declared. */
   readonly #checks: Array<{ checker: Checker; run: CheckerRun }> | null = null;
   readonly #invariants: InvariantChecks | null = null;
-  /** Set only when some invariant runs per turn (so a turn's end costs nothing otherwise). */
-  readonly #turnInvariants: InvariantChecks | null = null;
 
   constructor(options: EngineOptions) {
     this.options = options;
@@ -114,10 +112,7 @@ export class Engine {
     };
     const { checkers, invariants } = options.sim;
     if (checkers?.length) this.#checks = checkers.map((checker) => ({ checker, run: checker.start() }));
-    if (invariants?.length) {
-      this.#invariants = new InvariantChecks(this, invariants);
-      if (this.#invariants.perTurn) this.#turnInvariants = this.#invariants;
-    }
+    if (invariants?.length) this.#invariants = new InvariantChecks(this, invariants);
   }
 
   get runId(): string {
@@ -307,7 +302,7 @@ export class Engine {
       }
       this.queue.push(actor.now + ms, actor.id, TURN);
     }
-    const checking = this.#turnInvariants?.afterTurn(actor);
+    const checking = this.#invariants?.afterTurn(actor);
     if (checking) {
       // A check's own errors are verdicts already; anything else is ours. The actor's next event is
       // queued, so it is recorded without the restart a crash of act() would schedule.

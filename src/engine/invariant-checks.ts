@@ -31,10 +31,6 @@ export class InvariantChecks {
     this.#atEnd = invariants.filter((i) => i.every !== 'turn');
   }
 
-  get perTurn(): boolean {
-    return this.#perTurn.length > 0;
-  }
-
   /** After `actor`'s turn. Returns a promise only when an invariant is asynchronous. */
   afterTurn(actor: Actor): Promise<void> | undefined {
     return this.#run(this.#perTurn, 0, actor);
@@ -42,7 +38,6 @@ export class InvariantChecks {
 
   /** When the run ends. */
   atEnd(): Promise<void> | undefined {
-    if (this.#atEnd.length === 0) return undefined;
     return this.#run(this.#atEnd, 0, null);
   }
 
@@ -134,12 +129,13 @@ class InvariantView implements RunView {
   get actors(): readonly Actor[] { return this.#checks.engine.actors; }
 
   prober(): Actor | undefined {
-    if (this.#prober || this.#actor) return this.#prober ?? this.#actor!;
-    const { actions } = this.#checks;
-    const engine = this.#checks.engine;
-    this.#prober = engine.actors[actions[actions.length - 1]?.actorId ?? 0];
-    // At the end, probes happen at the run's end time.
-    if (this.#prober) this.#prober.now = engine.clock.now();
+    if (this.#actor) return this.#actor;
+    if (!this.#prober) {
+      const { actions, engine } = this.#checks;
+      this.#prober = engine.actors[actions[actions.length - 1]?.actorId ?? 0];
+      // At the end, probes happen at the run's end time.
+      if (this.#prober) this.#prober.now = engine.clock.now();
+    }
     return this.#prober;
   }
 

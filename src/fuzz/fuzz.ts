@@ -149,6 +149,9 @@ export interface FuzzResult {
   timings: { searchMs: number; shrinkMs: number; recordMs: number; totalMs: number; firstFailureMs: number | null };
 }
 
+/** fast-check's share of the shrink caps (the deletion pass gets the rest). */
+const fcShare = 0.75;
+
 const rank: Record<Severity, number> = { urgent: 3, annoying: 2, justsayin: 1 };
 
 interface RunOutcome {
@@ -174,7 +177,10 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promi
   };
   const fails = (c: ComplaintRecord) => rank[c.severity] >= rank[failOn] && (settings.failWhen?.(c) ?? true);
   const confirmRuns = options.confirmRuns ?? (settings.overlap ? 2 : 1);
-  const fcShrinkRuns = Math.floor((options.shrinkRuns ?? Infinity) * 0.75);
+  // fast-check's shrink passes get 3/4 of the shrink caps: the deletion pass after them needs a few
+  // seconds (about 2 s on lost-update), and a slow target must not leave it none.
+  const maxShrinkRuns = options.shrinkRuns ?? Infinity;
+  const fcShrinkRuns = Math.floor(maxShrinkRuns * fcShare);
   let unconfirmed = 0;
   const live = await startTarget(target);
   const signal = options.signal;
@@ -307,14 +313,12 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promi
       // Passes: canonicalize, shrink; again while a pass still made progress (re-recording can
       // open new shrinks) and the caps allow.
       const shrinkLimitMs = options.shrinkTimeLimitMs ?? 60_000;
-      // fast-check's passes get 3/4 of the caps: the deletion pass after them needs a few seconds
-      // (about 2 s on lost-update), and a slow target must not leave it none.
       for (let pass = 0; pass < 3 && !signal?.aborted; pass++) {
         const before = (best as { spec: FuzzSpec }).spec;
         const canonical = await canonicalize(before, runOnce, specOptions.retire);
         const start = canonical.failure ? canonical.spec : before;
         const shrinksBefore = shrinks;
-        const left = shrinkLimitMs * 0.75 - (monotonicMs() - shrinkStart);
+        const left = shrinkLimitMs * fcShare - (monotonicMs() - shrinkStart);
         if (left <= 0 || shrinkRuns >= fcShrinkRuns) break;
         passStart = true;
         await untilAbort(fc.check(property, { seed, numRuns: 1, examples: [[start]], interruptAfterTimeLimit: left }));
@@ -340,7 +344,7 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promi
           } finally {
             progress();
           }
-        }, () => !signal?.aborted && fatal === undefined && monotonicMs() - shrinkStart < shrinkLimitMs && shrinkRuns < (options.shrinkRuns ?? Infinity));
+        }, () => !signal?.aborted && fatal === undefined && monotonicMs() - shrinkStart < shrinkLimitMs && shrinkRuns < maxShrinkRuns);
         if (deleted.deletions > 0) {
           best = { spec: deleted.spec, outcome: outcomes.get(deleted.spec)! };
           shrinks += deleted.deletions;
