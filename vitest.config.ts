@@ -1,8 +1,14 @@
+import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // `import 'beamulator'` in tests, examples and fuzz targets resolves to src/ (package.json's
+  // "beamulator-source" condition), the same modules the unit tests import by path: one instance.
+  ssr: { resolve: { conditions: ['beamulator-source', ...defaultServerConditions] } },
+  resolve: { conditions: ['beamulator-source', ...defaultServerConditions] },
   test: {
     include: ['test/**/*.test.ts', 'src/**/*.test.ts', 'fixtures/**/*.test.ts', 'examples/**/*.test.ts'],
+    globalSetup: ['./test/support/build-dist.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,

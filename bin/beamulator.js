@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// The CLI shim: TypeScript runs without a build step (the CLI and the user's simulation files).
-import { register } from 'tsx/esm/api';
+// The CLI shim: compiled JavaScript. The user's TypeScript files (simulations, fuzz targets,
+// config) go through a loader that is registered only when one of them is loaded.
+import { main } from '../dist/cli/main.js';
 
-register();
-const { main } = await import('../src/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));

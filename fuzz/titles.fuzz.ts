@@ -9,8 +9,8 @@
 import fc from 'fast-check';
 import { actions, type Credentials } from '../examples/todo/actions.ts';
 import { startTodoApp } from '../fixtures/todo-app/server.ts';
-import { defineFuzzTarget } from '../src/fuzz/index.ts';
-import { defineBehavior, defineSimulation } from '../src/index.ts';
+import { defineFuzzTarget } from 'beamulator';
+import { defineBehavior, defineSimulation } from 'beamulator';
 import { teams } from './todo-fuzz.ts';
 
 /** Titles that stress the app's text handling; a tape of zeros draws ''. */

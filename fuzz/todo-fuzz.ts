@@ -5,7 +5,7 @@
 import { startTodoApp } from '../fixtures/todo-app/server.ts';
 import type { BugName } from '../fixtures/todo-app/bugs.ts';
 import todo from '../examples/todo/todo.sim.ts';
-import { defineFuzzTarget, type FuzzTarget, type FuzzTargetSpec } from '../src/fuzz/index.ts';
+import { defineFuzzTarget, type FuzzTarget, type FuzzTargetSpec } from 'beamulator';
 
 /** The example's teams: the first is the "least" choice, so shrunk runs use it unless a second team matters. */
 export const teams = [{ team: 'red' }, { team: 'blue' }, { team: 'green' }];

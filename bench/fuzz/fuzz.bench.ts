@@ -26,11 +26,11 @@
  */
 import fc from 'fast-check';
 import { monotonicMs } from '../../src/clock/wall-clock.ts';
-import { fuzz, type FuzzResult } from '../../src/fuzz/index.ts';
+import { fuzz, type FuzzResult } from 'beamulator';
 import { shrinkRun } from '../../src/fuzz/shrink-run.ts';
-import { openStore, runSimulation } from '../../src/index.ts';
+import { openStore, runSimulation } from 'beamulator';
 import type { RunStore } from '../../src/store/run-store.ts';
-import type { FuzzTarget } from '../../src/fuzz/index.ts';
+import type { FuzzTarget } from 'beamulator';
 import { startTodoApp, type TodoApp } from '../../fixtures/todo-app/server.ts';
 import staleRead from '../../fuzz/stale-read.fuzz.ts';
 import tenantLeak from '../../fuzz/tenant-leak.fuzz.ts';

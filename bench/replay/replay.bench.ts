@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { monotonicMs } from '../../src/clock/wall-clock.ts';
-import { defineActions, defineBehavior, defineSimulation, openStore, runSimulation } from '../../src/index.ts';
+import { defineActions, defineBehavior, defineSimulation, openStore, runSimulation } from 'beamulator';
 import type { ActionRecord, ExchangeRecord } from '../../src/store/records.ts';
 import { OfflineHttp } from '../../src/replay/offline-http.ts';
 import { readRunBundle } from '../../src/replay/replay-file.ts';

@@ -2,7 +2,7 @@
  * Actions: the only code that talks to the todo app. Each maps the HTTP answer to a value
  * (outcome `ok`) or to `fail(...)` (outcome `error`); a network failure is an `error` too.
  */
-import { defineActions, fail, type HttpResponse } from '../../src/index.ts';
+import { defineActions, fail, type HttpResponse } from 'beamulator';
 
 export interface Credentials {
   username: string;

@@ -4,7 +4,7 @@
  *   and checks that what it wrote reads back (read-your-writes) and that it sees only its team.
  * - Procrastinator: browses the list, renames todos, adds the odd one, and wanders off mid-turn.
  */
-import { defineBehavior, type ActorContext, type Complaint } from '../../src/index.ts';
+import { defineBehavior, type ActorContext, type Complaint } from 'beamulator';
 import { actions, type Credentials, type Todo } from './actions.ts';
 
 export interface TeamConfig {

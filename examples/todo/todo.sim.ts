@@ -10,7 +10,7 @@
  */
 import { startTodoApp } from '../../fixtures/todo-app/server.ts';
 import { parseBugs } from '../../fixtures/todo-app/bugs.ts';
-import { defineSimulation } from '../../src/index.ts';
+import { defineSimulation } from 'beamulator';
 import { actions } from './actions.ts';
 import { organizer, procrastinator, type TeamConfig } from './behaviors.ts';
 

@@ -1,5 +1,4 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { ExchangeRecord } from '../store/records.ts';
 import type { HttpExchange } from './http-client.ts';
 
 /**
@@ -17,8 +16,3 @@ export interface ActionScope {
 
 /** Set by the engine around each action's code (only when foreign-client recording or serving is on). */
 export const actionScope = new AsyncLocalStorage<ActionScope>();
-
-/** Recorded exchanges, for offline replay: matched by (action seq, n-th exchange), never by url alone. */
-export interface ExchangeSource {
-  find(actionSeq: number, n: number): ExchangeRecord | undefined;
-}

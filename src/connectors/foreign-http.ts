@@ -27,7 +27,8 @@ import { FetchInterceptor } from '@mswjs/interceptors/fetch';
 import { monotonicUs } from '../clock/wall-clock.ts';
 import type { ExchangeRecord } from '../store/records.ts';
 import { actionScope } from './action-scope.ts';
-import type { ActionScope, ExchangeSource } from './action-scope.ts';
+import type { ActionScope } from './action-scope.ts';
+import type { ExchangeSource } from './exchange-source.ts';
 import type { HttpExchange } from './http-client.ts';
 import { requestMismatch, type RequestMismatch } from './request-mismatch.ts';
 

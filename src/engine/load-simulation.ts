@@ -42,7 +42,7 @@ export async function loadSimulation(file: string): Promise<LoadedSimulation> {
       : 'Fix the error in the file (run it with `npx tsx <file>` to see the full stack)';
     throw new BeamulatorError('BEAM_SIMULATION_LOAD', `cannot load simulation ${file}: ${message}`, hint, { cause: error });
   }
-  const candidate = mod.default ?? mod.simulation;
+  const candidate = simulationExport(mod) ?? simulationExport(mod.default as Record<string, unknown> | undefined);
   if (!isSimulation(candidate)) {
     const exported = Object.keys(mod).join(', ') || 'nothing';
     throw new BeamulatorError('BEAM_SIMULATION_INVALID', `cannot use ${file}: it does not export a simulation (exports: ${exported})`, 'Add `export default defineSimulation({ ... })`');
@@ -50,16 +50,39 @@ export async function loadSimulation(file: string): Promise<LoadedSimulation> {
   return { simulation: candidate, file: abs, codeHash: createHash('sha256').update(source).digest('hex') };
 }
 
+/**
+ * The default export, or the one named `simulation`. A file loaded as CommonJS (a project without
+ * `"type": "module"`) arrives wrapped once more: its exports object is the default export.
+ */
+function simulationExport(mod: Record<string, unknown> | undefined): unknown {
+  if (typeof mod !== 'object' || mod === null) return undefined;
+  return [mod.default, mod.simulation].find(isSimulation);
+}
+
 async function importTs(abs: string): Promise<Record<string, unknown>> {
   const url = pathToFileURL(abs).href;
   try {
     return (await import(url)) as Record<string, unknown>;
   } catch (error) {
-    // Plain Node without a TypeScript loader: load through tsx instead.
+    // Plain Node cannot load TypeScript: register tsx's hooks for the rest of the process and try
+    // again. Registered globally (not tsImport's private namespace) so that the user's
+    // `import 'beamulator'` gets this very instance of the package, not a second copy.
     if ((error as { code?: string }).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error;
-    const { tsImport } = await import('tsx/esm/api');
-    return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
+    // Node remembers the failed import of this url: the retry asks for the file under another one.
+    await registerTypeScriptLoader();
+    return (await import(`${url}?ts`)) as Record<string, unknown>;
   }
+}
+
+let loaderRegistered: Promise<void> | undefined;
+
+/** tsx's ES module and CommonJS hooks, loaded only once a TypeScript file needs them (tsx costs ~170 ms). */
+function registerTypeScriptLoader(): Promise<void> {
+  loaderRegistered ??= Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]).then(([esm, cjs]) => {
+    esm.register();
+    cjs.register();
+  });
+  return loaderRegistered;
 }
 
 /** The first syntax error of a simulation source as `syntax error at line:col: text`, or null. */

@@ -1,6 +1,6 @@
 import { defaultSimEpoch } from '../clock/virtual-clock.ts';
 import { monotonicMs, wallNow } from '../clock/wall-clock.ts';
-import type { ExchangeSource } from '../connectors/action-scope.ts';
+import type { ExchangeSource } from '../connectors/exchange-source.ts';
 import type { ForeignHttp } from '../connectors/foreign-http.ts';
 import type { RequestMismatch } from '../connectors/request-mismatch.ts';
 import type { HttpClientFactory } from '../connectors/http-client.ts';

@@ -1,7 +1,7 @@
 import { monotonicUs } from '../clock/wall-clock.ts';
 import { ConnectorError } from '../connectors/connector-error.ts';
 import { appendQuery, ConnectorHttpResponse, mergeHeaders } from '../connectors/http-connector.ts';
-import type { ExchangeSource } from '../connectors/action-scope.ts';
+import type { ExchangeSource } from '../connectors/exchange-source.ts';
 import { requestMismatch, type RequestMismatch } from '../connectors/request-mismatch.ts';
 import type { HttpClient, HttpClientFactory, HttpExchange, HttpMethod, HttpRequestOptions, HttpResponse } from '../connectors/http-client.ts';
 

@@ -1,5 +1,5 @@
 import { monotonicMs, monotonicUs, wallNow } from '../clock/wall-clock.ts';
-import type { ExchangeSource } from '../connectors/action-scope.ts';
+import type { ExchangeSource } from '../connectors/exchange-source.ts';
 import type { HttpClientFactory } from '../connectors/http-client.ts';
 import { HttpConnector } from '../connectors/http-connector.ts';
 import { originOf, relativeUrl } from '../connectors/relative-url.ts';

@@ -7,7 +7,7 @@ export const keepRunsEnvVar = 'BEAMULATOR_KEEP_RUNS';
  * @example
  * keepRuns(undefined, { BEAMULATOR_KEEP_RUNS: '1' }); // true
  */
-export function keepRuns(explicit: boolean | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+export function keepRuns(explicit: boolean | undefined, env: Record<string, string | undefined> = process.env): boolean {
   if (explicit !== undefined) return explicit;
   const value = env[keepRunsEnvVar]?.trim().toLowerCase();
   return value === '1' || value === 'true' || value === 'yes';

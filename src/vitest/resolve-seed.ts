@@ -19,7 +19,7 @@ export const seedEnvVar = 'BEAMULATOR_SEED';
 export function resolveSeed(
   explicit: string | number | undefined,
   simulationSeed: string | number | undefined,
-  env: NodeJS.ProcessEnv = process.env,
+  env: Record<string, string | undefined> = process.env,
 ): { seed: string; source: SeedSource } {
   if (explicit !== undefined && explicit !== '') return { seed: String(explicit), source: 'options' };
   const pinned = env[seedEnvVar]?.trim();

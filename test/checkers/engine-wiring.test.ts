@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defineActions, defineBehavior, defineChecker, defineSimulation, runSimulation, type Invariant, type Violation } from '../../src/index.ts';
+import { defineActions, defineBehavior, defineChecker, defineSimulation, runSimulation, type Invariant, type Violation } from 'beamulator';
 import type { ActionRecord, ComplaintRecord } from '../../src/store/records.ts';
 
 /** An in-process counter service: bump writes, peek reads, and sometimes reads a stale value. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defineSimulation, fuzz } from '../../src/index.ts';
-import { defineFuzzTarget } from '../../src/fuzz/index.ts';
+import { defineSimulation, fuzz } from 'beamulator';
+import { defineFuzzTarget } from 'beamulator';
 import { readYourWrites, type EntityModel } from '../../src/checkers/index.ts';
 import type { Json } from '../../src/store/records.ts';
 import { actions, type Todo } from '../../examples/todo/actions.ts';

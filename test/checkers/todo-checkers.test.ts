@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defineSimulation, runSimulation, type RunOptions } from '../../src/index.ts';
+import { defineSimulation, runSimulation, type RunOptions } from 'beamulator';
 import { lostUpdate, monotonicReads, readYourWrites, type EntityModel, type Invariant } from '../../src/checkers/index.ts';
 import type { ComplaintRecord, Json } from '../../src/store/records.ts';
 import { actions, type Todo } from '../../examples/todo/actions.ts';

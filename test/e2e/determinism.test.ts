@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openStore, runSimulation } from '../../src/index.ts';
+import { openStore, runSimulation } from 'beamulator';
 import type { RunStore } from '../../src/store/run-store.ts';
 import todo from '../../examples/todo/todo.sim.ts';
 import { tempDir } from '../support/cli.ts';

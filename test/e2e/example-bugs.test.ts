@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runSimulation, type RunOptions } from '../../src/index.ts';
+import { runSimulation, type RunOptions } from 'beamulator';
 import type { ComplaintRecord } from '../../src/store/records.ts';
 import todo from '../../examples/todo/todo.sim.ts';
 import { startTodoApp, type TodoApp } from '../../fixtures/todo-app/server.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defineActions, defineBehavior, defineSimulation, fail } from '../../src/index.ts';
+import { defineActions, defineBehavior, defineSimulation, fail } from 'beamulator';
 import { collect, deterministicLog } from './helpers.ts';
 
 /** An in-process "service": a counter store that answers after a microtask, like a fast target. */

@@ -1,4 +1,4 @@
-import { runSimulation, type RunOptions } from '../../src/index.ts';
+import { runSimulation, type RunOptions } from 'beamulator';
 import type { ActionRecord, ComplaintRecord, EventRecord } from '../../src/store/records.ts';
 import type { Simulation } from '../../src/engine/simulation.ts';
 

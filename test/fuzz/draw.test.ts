@@ -2,8 +2,8 @@
 import http from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defineBehavior, defineSimulation, runSimulation } from '../../src/index.ts';
-import { defineFuzzTarget, fuzz } from '../../src/fuzz/index.ts';
+import { defineBehavior, defineSimulation, runSimulation } from 'beamulator';
+import { defineFuzzTarget, fuzz } from 'beamulator';
 import { RecordingRng } from '../../src/rng/recording-rng.ts';
 import { SeededRng } from '../../src/rng/seeded-rng.ts';
 import { TapeRng } from '../../src/rng/tape-rng.ts';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Command } from 'commander';
 import { fuzzCommand, registerFuzzCommand, type FuzzCommandOptions } from '../../src/cli/fuzz-command.ts';
-import { campaignSettings } from '../../src/fuzz/index.ts';
+import { campaignSettings } from '../../src/fuzz/fuzz.ts';
 import staleRead from '../../fuzz/stale-read.fuzz.ts';
 import bugsOff from '../../fuzz/bugs-off.fuzz.ts';
 import { tempDir } from '../support/cli.ts';

@@ -8,9 +8,9 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../src/index.ts';
+import { openStore } from 'beamulator';
 import type { DuckDBRunStore } from '../../src/store/duckdb-store.ts';
-import { defineFuzzTarget, fuzz, type FuzzResult } from '../../src/fuzz/index.ts';
+import { defineFuzzTarget, fuzz, type FuzzResult } from 'beamulator';
 import todo from '../../examples/todo/todo.sim.ts';
 import { readReplayFile, readRunBundle } from '../../src/replay/replay-file.ts';
 import { replayRun } from '../../src/replay/replay-run.ts';

@@ -10,10 +10,10 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../src/index.ts';
+import { openStore } from 'beamulator';
 import type { DuckDBRunStore } from '../../src/store/duckdb-store.ts';
 import { formatFuzzResult } from '../../src/cli/fuzz-command.ts';
-import { fuzz, type FuzzResult } from '../../src/fuzz/index.ts';
+import { fuzz, type FuzzResult } from 'beamulator';
 import { readReplayFile, readRunBundle } from '../../src/replay/replay-file.ts';
 import { replayRun } from '../../src/replay/replay-run.ts';
 import lostUpdate from '../../fuzz/lost-update.fuzz.ts';

@@ -9,7 +9,7 @@
 import path from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, runSimulation } from '../../src/index.ts';
+import { openStore, runSimulation } from 'beamulator';
 import type { DuckDBRunStore } from '../../src/store/duckdb-store.ts';
 import { shrinkRun, type ShrinkRunResult } from '../../src/fuzz/shrink-run.ts';
 import { registerShrinkCommand } from '../../src/cli/shrink-command.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runSimulation } from '../../src/index.ts';
+import { runSimulation } from 'beamulator';
 import { RecordingRng } from '../../src/rng/recording-rng.ts';
 import { SeededRng } from '../../src/rng/seeded-rng.ts';
 import { TapeRng } from '../../src/rng/tape-rng.ts';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defineActions, defineBehavior, defineSimulation, fail, openStore, runSimulation } from '../../src/index.ts';
+import { defineActions, defineBehavior, defineSimulation, fail, openStore, runSimulation } from 'beamulator';
 import { readRunBundle } from '../../src/replay/replay-file.ts';
 import { replayRun } from '../../src/replay/replay-run.ts';
 import { startTodoApp } from '../../fixtures/todo-app/server.ts';

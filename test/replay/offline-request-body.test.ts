@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defineActions, defineBehavior, defineSimulation, openStore, runSimulation } from '../../src/index.ts';
+import { defineActions, defineBehavior, defineSimulation, openStore, runSimulation } from 'beamulator';
 import { readRunBundle } from '../../src/replay/replay-file.ts';
 import { replayRun } from '../../src/replay/replay-run.ts';
 import { sameBody } from '../../src/connectors/request-mismatch.ts';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import todo from '../../examples/todo/todo.sim.ts';
 import { registerExportCommands } from '../../src/cli/export-commands.ts';
 import type { Output } from '../../src/cli/output.ts';
-import { openStore, runSimulation } from '../../src/index.ts';
+import { openStore, runSimulation } from 'beamulator';
 import {
   defaultReplayPath, exportParquet, formatReplayFile, importBundle, loadReplayFile, parquetTables, readReplayFile, readRunBundle,
   writeReplayFile, type ReplayBundle,

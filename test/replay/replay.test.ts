@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, runSimulation } from '../../src/index.ts';
+import { openStore, runSimulation } from 'beamulator';
 import type { DuckDBRunStore } from '../../src/store/duckdb-store.ts';
 import { importBundle, readReplayFile, readRunBundle, writeReplayFile } from '../../src/replay/replay-file.ts';
 import { replayRun } from '../../src/replay/replay-run.ts';

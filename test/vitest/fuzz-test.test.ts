@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkReplayFile, fuzzTest, runFuzzTest } from '../../src/vitest/index.ts';
+import { checkReplayFile, fuzzTest, runFuzzTest } from 'beamulator/vitest';
 import { readReplayFile } from '../../src/replay/replay-file.ts';
 import { withEnv } from './helpers.ts';
 

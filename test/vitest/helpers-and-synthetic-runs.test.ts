@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   beamulatorMatchers, isRecordedRun, keepRuns, reproduceCommand, resolveSeed, setupMatchers, type RecordedRun,
-} from '../../src/vitest/index.ts';
+} from 'beamulator/vitest';
 import type { ComplaintRecord, Severity } from '../../src/store/records.ts';
 import { failureOf } from './helpers.ts';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runSimulation } from '../../src/vitest/index.ts';
+import { runSimulation } from 'beamulator/vitest';
 import { openInstanceCount } from '../../src/store/instance-cache.ts';
 import todo from '../../examples/todo/todo.sim.ts';
 import { startTodoApp, type TodoApp } from '../../fixtures/todo-app/server.ts';

@@ -7,3 +7,10 @@ it("'beamulator/vitest' resolves to src/vitest/index.ts", () => {
   expect(runSimulation).toBe(direct.runSimulation);
   expect(setupMatchers).toBe(direct.setupMatchers);
 });
+
+it("'beamulator' resolves to src/index.ts: one instance with the modules tests import by path", async () => {
+  const root = await import('beamulator');
+  const direct = await import('../../src/index.ts');
+  expect(root.runSimulation).toBe(direct.runSimulation);
+  expect(root.BeamulatorError).toBe(direct.BeamulatorError);
+});

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkReplayFile, runSimulation, type RunHandle } from '../../src/vitest/index.ts';
+import { checkReplayFile, runSimulation, type RunHandle } from 'beamulator/vitest';
 import { openInstanceCount } from '../../src/store/instance-cache.ts';
 import todo from '../../examples/todo/todo.sim.ts';
 import { startTodoApp } from '../../fixtures/todo-app/server.ts';

@@ -1,7 +1,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runSimulation, type RunHandle } from '../../src/vitest/index.ts';
+import { runSimulation, type RunHandle } from 'beamulator/vitest';
 import { loadSimulation } from '../../src/engine/load-simulation.ts';
 import { openInstanceCount } from '../../src/store/instance-cache.ts';
 import todo from '../../examples/todo/todo.sim.ts';

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runSimulation, type RunHandle } from '../../src/vitest/index.ts';
+import { runSimulation, type RunHandle } from 'beamulator/vitest';
 import type { ActionRecord } from '../../src/store/records.ts';
 import todo from '../../examples/todo/todo.sim.ts';
 import { exampleFile } from './helpers.ts';

@@ -1,5 +1,5 @@
 // A behavior that throws on its third turn, every time it gets there.
-import { defineBehavior, defineSimulation } from '../../../src/index.ts';
+import { defineBehavior, defineSimulation } from 'beamulator';
 
 const fragile = defineBehavior({
   name: 'Fragile',

@@ -1,5 +1,5 @@
 // The population names a behavior that does not exist.
-import { defineBehavior, defineSimulation } from '../../../src/index.ts';
+import { defineBehavior, defineSimulation } from 'beamulator';
 
 const walker = defineBehavior({ name: 'Walker', initialState: {}, act: () => '1m' });
 
