@@ -8,6 +8,8 @@ export default defineConfig({
   resolve: { conditions: ['beamulator-source', ...defaultServerConditions] },
   test: {
     include: ['test/**/*.test.ts', 'src/**/*.test.ts', 'fixtures/**/*.test.ts', 'examples/**/*.test.ts'],
+    // The consumer test's project is installed and tested in a temp folder, not here.
+    exclude: ['**/node_modules/**', 'test/consumer/project/**'],
     globalSetup: ['./test/support/build-dist.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
     testTimeout: 60_000,

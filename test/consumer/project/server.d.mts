@@ -1,0 +1,1 @@
+export function startServer(): Promise<{ url: string; reset(): void; stop(): Promise<void> }>;
