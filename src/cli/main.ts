@@ -82,6 +82,17 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
       setCode(await replayCommand(ref, opts, output));
     });
 
+  program.command('init')
+    .description('scaffold beamulator into this project: a config file, a simulation aimed at --url, a fuzz target, a vitest test')
+    .option('-u, --url <url>', 'url of your service (the scaffold\'s first action is GET /)', 'http://localhost:3000')
+    .option('--name <name>', "the simulation's name and file stem (default: from package.json's name)")
+    .option('--dir <dir>', 'the project folder', '.')
+    .option('--json', 'print what was done as JSON')
+    .action(async (opts) => {
+      const { initCommand } = await import('./init-command.ts');
+      setCode(await initCommand(opts, output));
+    });
+
   registerExportCommands(program, output, setCode);
   registerFuzzCommand(program, output, setCode);
   registerShrinkCommand(program, output, setCode);
