@@ -4,7 +4,7 @@
  * and replay modules load only when a command runs.
  */
 import type { Command } from 'commander';
-import { defaultStorePath } from '../store/duckdb-store.ts';
+import { defaultStorePath } from '../store/default-store-path.ts';
 import { ExitCode } from '../util/errors.ts';
 import { shellQuote } from '../util/reproduce-command.ts';
 import { dbFlag, styler, type Output } from './output.ts';

@@ -1,15 +1,16 @@
 /**
  * `beamulator fuzz [files...]`: fuzz the given target files, or every `fuzz/*.fuzz.ts`, print each shrunk
  * failure readably with the command that replays it; exit 1 when a failure was found.
+ *
+ * main.ts loads this module for every command (even `--help`): the fuzz engine, fast-check and the
+ * simulation loader are imported inside {@link fuzzCommand}, only when a campaign runs.
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { wallNow } from '../clock/wall-clock.ts';
-import { loadSimulation } from '../engine/load-simulation.ts';
-import { campaignSettings, fuzz, type FuzzProgress, type FuzzResult } from '../fuzz/fuzz.ts';
-import { isFuzzTarget } from '../fuzz/fuzz-target.ts';
-import { defaultStorePath } from '../store/duckdb-store.ts';
+import type { FuzzProgress, FuzzResult } from '../fuzz/fuzz.ts';
+import { defaultStorePath } from '../store/default-store-path.ts';
 import { severities, type ActionRecord, type Severity } from '../store/records.ts';
 import { formatClock, parseDuration } from '../util/duration.ts';
 import { BeamulatorError, ExitCode } from '../util/errors.ts';
@@ -83,6 +84,9 @@ export async function fuzzCommand(file: string | readonly string[] | undefined, 
   };
   const given = typeof file === 'string' ? [file] : (file ?? []);
   const files = given.length > 0 ? given : defaultFiles();
+  const [{ loadSimulation }, { campaignSettings, fuzz }, { isFuzzTarget }] = await Promise.all([
+    import('../engine/load-simulation.ts'), import('../fuzz/fuzz.ts'), import('../fuzz/fuzz-target.ts'),
+  ]);
   const s = styler(output.color);
   const controller = new AbortController();
   const onSigint = () => controller.abort();

@@ -1,7 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { BeamulatorError, ExitCode, isBeamulatorError, errorMessage } from '../util/errors.ts';
 import { version } from '../util/version.ts';
-import { defaultStorePath } from '../store/duckdb-store.ts';
+import { defaultStorePath } from '../store/default-store-path.ts';
 import { registerExportCommands } from './export-commands.ts';
 import { registerFuzzCommand } from './fuzz-command.ts';
 import { registerShrinkCommand } from './shrink-command.ts';

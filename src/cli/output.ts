@@ -1,4 +1,4 @@
-import { defaultStorePath } from '../store/duckdb-store.ts';
+import { defaultStorePath } from '../store/default-store-path.ts';
 import { shellQuote } from '../util/reproduce-command.ts';
 
 /** Where the CLI writes; injected so tests can capture it. */

@@ -2,13 +2,13 @@
  * `beamulator shrink <run-id> --target <fuzz file>`: the hybrid workflow. A failing normal
  * (seeded) run's choices are recorded as canonical tapes, shrunk by fast-check through the fuzz
  * target's property, recorded as a `fuzz` run and exported as a replay file.
+ *
+ * main.ts loads this module for every command (even `--help`): the store, the fuzz engine and the
+ * simulation loader are imported inside {@link shrinkCommand}, only when it runs.
  */
 import path from 'node:path';
 import type { Command } from 'commander';
-import { loadSimulation } from '../engine/load-simulation.ts';
-import { isFuzzTarget } from '../fuzz/fuzz-target.ts';
-import { shrinkRun } from '../fuzz/shrink-run.ts';
-import { defaultStorePath, openStore } from '../store/duckdb-store.ts';
+import { defaultStorePath } from '../store/default-store-path.ts';
 import { severities, type Severity } from '../store/records.ts';
 import { parseDuration } from '../util/duration.ts';
 import { BeamulatorError, ExitCode } from '../util/errors.ts';
@@ -44,6 +44,9 @@ export async function shrinkCommand(runRef: string, opts: ShrinkCommandOptions, 
   if (opts.failOn !== undefined && !severities.includes(opts.failOn as Severity)) {
     throw new BeamulatorError('BEAM_USAGE', `cannot shrink with --fail-on '${opts.failOn}'`, `Use one of ${severities.join(', ')}`);
   }
+  const [{ loadSimulation }, { isFuzzTarget }, { shrinkRun }, { openStore }] = await Promise.all([
+    import('../engine/load-simulation.ts'), import('../fuzz/fuzz-target.ts'), import('../fuzz/shrink-run.ts'), import('../store/duckdb-store.ts'),
+  ]);
   const { simulation } = await loadSimulation(opts.target);
   if (!isFuzzTarget(simulation)) {
     throw new BeamulatorError('BEAM_SIMULATION_INVALID', `cannot shrink with ${opts.target}: its default export is not a fuzz target`, 'Export default defineFuzzTarget({ ... })');

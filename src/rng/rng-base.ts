@@ -1,10 +1,23 @@
-import { faker as fakerEN } from '@faker-js/faker/locale/en';
+import { createRequire } from 'node:module';
 import type { Faker } from '@faker-js/faker';
 import type { Arbitrary } from 'fast-check';
 import { drawFrom } from './fc-random.ts';
 import type { Rng, RngState, Weighted } from './rng.ts';
 
 const TWO_32 = 4294967296;
+
+const require = createRequire(import.meta.url);
+let fakerEN: Faker | undefined;
+
+/**
+ * faker's English instance, loaded on first use: its locale data costs every process that loads the
+ * rngs ~25 ms (more on a busy machine), and most commands and many simulations never ask for fake
+ * data. `rng.faker` is a synchronous getter, so this uses require(), which loads faker's ES module
+ * build synchronously on Node >= 20.19 (the same instance an `import` of it gets).
+ */
+function englishFaker(): Faker {
+  return (fakerEN ??= (require('@faker-js/faker/locale/en') as typeof import('@faker-js/faker/locale/en')).faker);
+}
 
 /**
  * Derives every operation from `nextUint32()` with the shared mapping rules
@@ -77,7 +90,8 @@ export abstract class RngBase implements Rng {
   }
 
   get faker(): Faker {
-    fakerEN.seed(this.nextUint32());
-    return fakerEN;
+    const faker = englishFaker();
+    faker.seed(this.nextUint32());
+    return faker;
   }
 }

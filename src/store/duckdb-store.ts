@@ -10,6 +10,7 @@ import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { existsSync, mkdirSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { BeamulatorError, errorMessage } from '../util/errors.ts';
+import { defaultStorePath } from './default-store-path.ts';
 import { importRunRows } from './duckdb-import.ts';
 import { DuckDBRunWriter, defaultBatchSize } from './duckdb-writer.ts';
 import { acquireInstance, type Lease } from './instance-cache.ts';
@@ -24,7 +25,7 @@ import type { RunFilter, RunRows, RunStore, RunWriter } from './run-store.ts';
 import { prepareSchema } from './schema.ts';
 import { openError, useError } from './store-errors.ts';
 
-export const defaultStorePath = '.beamulator/beamulator.duckdb';
+export { defaultStorePath };
 
 export interface OpenStoreOptions {
   /** Open with access_mode READ_ONLY (for `show`, `runs`): other read-only processes may open it too. */

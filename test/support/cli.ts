@@ -15,9 +15,16 @@ export interface CliResult {
   stderr: string;
 }
 
+export interface CliOptions {
+  env?: Record<string, string>;
+  cwd?: string;
+  /** Flags for node itself, before the bin (e.g. `--import` of a test hook). */
+  nodeArgs?: string[];
+}
+
 /** Starts the real CLI as a user would; `done` resolves when it exits. */
-export function startCli(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): { child: ChildProcess; done: Promise<CliResult>; stderrSoFar: () => string } {
-  const child = spawn(process.execPath, [bin, ...args], {
+export function startCli(args: string[], options: CliOptions = {}): { child: ChildProcess; done: Promise<CliResult>; stderrSoFar: () => string } {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), bin, ...args], {
     cwd: options.cwd ?? root,
     env: { ...process.env, NO_COLOR: '1', TODO_BUGS: '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -30,7 +37,7 @@ export function startCli(args: string[], options: { env?: Record<string, string>
   return { child, done, stderrSoFar: () => stderr };
 }
 
-export function runCli(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliResult> {
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   return startCli(args, options).done;
 }
 
