@@ -30,6 +30,12 @@ export interface InitInput<C, V = ParamValues> {
 }
 
 /**
+ * `initialState` as a function. Declared as a method so that, like `act`, it is checked
+ * bivariantly: a behavior typed for one simulation's parameters fits any population.
+ */
+type InitialStateFn<S, C, V> = { bivarianceHack(init: InitInput<C, V>): S }['bivarianceHack'];
+
+/**
  * A persona: how an actor decides what to do next. `S` is its state, `C` its per-actor config,
  * `V` the type of the run's parameters (`ctx.params`): behaviors are written before the
  * simulation that uses them, so they name it themselves, e.g. `ParamValues<typeof params>` of
@@ -38,7 +44,7 @@ export interface InitInput<C, V = ParamValues> {
 export interface Behavior<S = any, C = any, V = ParamValues> {
   readonly name: string;
   /** The state an actor starts with (a value is deep-copied per actor; a function is called per actor). */
-  readonly initialState: S | ((init: InitInput<C, V>) => S);
+  readonly initialState: S | InitialStateFn<S, C, V>;
   /** Tags every actor of this behavior starts with. */
   readonly tags?: readonly string[];
   /** One turn. `await ctx.execute(...)` and `await ctx.sleep(...)` any number of times; return the wait. */

@@ -32,6 +32,9 @@ export interface PopulationEntry<C = any, V = ParamValues> {
   };
 }
 
+/** A per-actor config value: anything but undefined. */
+type ConfigValue = object | string | number | boolean | bigint | symbol | null;
+
 /** A target that is already running. */
 export interface StartedTarget {
   url: string;
@@ -85,7 +88,8 @@ export interface SimulationSpec<P extends ParamDefs = ParamDefs> {
   actions?: Record<string, Action>;
   /** Behaviors the population may refer to by name. */
   behaviors?: ReadonlyArray<Behavior<any, any>>;
-  population: ReadonlyArray<PopulationEntry<any, ParamValues<P>>>;
+  // Configs typed as "some value" (not any), so a config function's parameters are inferred.
+  population: ReadonlyArray<PopulationEntry<ConfigValue, ParamValues<P>>>;
   target?: TargetSpec<ParamValues<P>>;
   /** Default run length in sim time (default '1h'). */
   duration?: Duration;
