@@ -34,9 +34,9 @@ export interface TestRunOptions<P extends ParamDefs = ParamDefs> extends PassedR
   /** The simulation's file, so the reproduce command can be a `beamulator run` command line. */
   file?: string;
   /**
-   * Environment variables the simulation reads itself (outside its parameters): their values at
-   * the time of the run are put in front of the reproduce command, which otherwise cannot know
-   * them. Parameters need none of this: the reproduce command sets every one with `--param`.
+   * Environment variables the run depends on: their values at the time of the run go in front of
+   * the test's rerun line, and of the reproduce command unless a parameter reads them (the
+   * command sets every parameter with `--param`, so only variables read outside parameters matter).
    */
   reproduceEnv?: readonly string[];
 }
@@ -77,7 +77,10 @@ export async function runSimulation<P extends ParamDefs = ParamDefs>(sim: Simula
     ...(options.maxWallTime !== undefined ? { maxWallTime: options.maxWallTime } : {}),
   };
   const env = Object.fromEntries((reproduceEnv ?? []).flatMap((name) => process.env[name] !== undefined ? [[name, process.env[name]!]] : []));
-  const reproduce = reproduceCommand(file, settings, env);
+  // A variable a parameter reads needs no place in front of the command: the command sets the parameter
+  // (the test's rerun line keeps it: the test itself may read it).
+  const paramEnv = new Set(Object.values(simulation.params ?? {}).map((def) => def.env));
+  const reproduce = reproduceCommand(file, settings, Object.fromEntries(Object.entries(env).filter(([name]) => !paramEnv.has(name))));
   const notes: string[] = [];
   if (options.target !== undefined) notes.push(`the run used the target at ${options.target}: start it the same way before repeating the run`);
   if (file === null) notes.push("the simulation's file is unknown: pass `file` in the options (or a file path) to get a `beamulator run` command");

@@ -125,13 +125,15 @@ describe('params: the planted bug as a parameter of the example', () => {
 });
 
 describe('reproduceEnv: environment the simulation reads', () => {
-  it('goes in front of the reproduce command, which then repeats the run with the same bugs', async () => {
-    const run = await withEnv({ TODO_BUGS: 'stale-read' }, () => runSimulation(todo, { seed: 1, duration: '4h', file: exampleFile, reproduceEnv: ['TODO_BUGS', 'UNSET_VAR'] }));
-    // The example reads TODO_BUGS through its parameter's `env`: the parameter is repeated too.
-    expect(run.reproduce).toBe(`TODO_BUGS=stale-read npx beamulator run ${exampleFile} --seed 1 --duration 4h --param bugs=stale-read --param teams=3`);
+  it('goes in front of the rerun line, and of the reproduce command unless a parameter reads it; the command repeats the run', async () => {
+    const run = await withEnv({ TODO_BUGS: 'stale-read', OTHER_VAR: 'x y' },
+      () => runSimulation(todo, { seed: 1, duration: '4h', file: exampleFile, reproduceEnv: ['TODO_BUGS', 'OTHER_VAR', 'UNSET_VAR'] }));
+    // The example reads TODO_BUGS through its parameter's `env`: the command sets the parameter instead.
+    expect(run.reproduce).toBe(`OTHER_VAR='x y' npx beamulator run ${exampleFile} --seed 1 --duration 4h --param bugs=stale-read --param teams=3`);
     expect(run).toHaveComplained(/stale read/);
-    expect(run.env).toEqual({ TODO_BUGS: 'stale-read' });
-    expect(failureOf(() => expect(run).toHaveNoComplaints())).toContain('rerun      TODO_BUGS=stale-read npx vitest run test/vitest/run-simulation.test.ts');
+    expect(run.env).toEqual({ TODO_BUGS: 'stale-read', OTHER_VAR: 'x y' });
+    // The test itself may read the variables: its rerun line keeps them all.
+    expect(failureOf(() => expect(run).toHaveNoComplaints())).toContain("rerun      TODO_BUGS=stale-read OTHER_VAR='x y' npx vitest run test/vitest/run-simulation.test.ts");
     const cli = await runShell(`${run.reproduce} --db :memory: --json --fail-on none`, { TODO_BUGS: '' });
     expect(cli.code, cli.stderr).toBe(0);
     const repeated = JSON.parse(cli.stdout) as { summary: { actions: number; complaints: number } };
