@@ -113,7 +113,9 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
       : failing > 0 ? ExitCode.complaints
       : ExitCode.ok;
     if (opts.json) {
-      output.out(`${JSON.stringify({ ...result, file: path.relative(process.cwd(), absFile), failOn: failOn ?? 'none', exitCode, unreachableActions: unreachable }, null, 2)}\n`);
+      output.out(`${JSON.stringify({
+        ...result, paramSources: params.sources, file: path.relative(process.cwd(), absFile), failOn: failOn ?? 'none', exitCode, unreachableActions: unreachable,
+      }, null, 2)}\n`);
       return exitCode;
     }
     const headline = { ...result, simulation: simulation.name, paramSources: params.sources };

@@ -1,5 +1,5 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { defineBehavior, defineParams, defineSimulation, runSimulation, type ParamValues, type Simulation } from 'beamulator';
+import { defineBehavior, defineFuzzTarget, defineParams, defineSimulation, runSimulation, type ParamValues, type Simulation } from 'beamulator';
 import { resolveParams } from '../../src/engine/resolve-params.ts';
 import { BeamulatorError } from '../../src/util/errors.ts';
 import { paramText } from '../../src/util/param-text.ts';
@@ -134,6 +134,23 @@ describe('parameter declarations (defineSimulation / defineParams)', () => {
     void (() => runSimulation(sim, { params: { teams: 'x' } }));
     // @ts-expect-error: not one of its choices
     void (() => runSimulation(shop, { params: { faults: ['fire'] } }));
+  });
+});
+
+describe('fuzz targets', () => {
+  it("pin their values: the simulation's other parameters stay as declared, the pinned ones ignore the environment", () => {
+    const target = defineFuzzTarget({ name: 'slow', simulation: shop, params: { faults: ['slow-db'], sale: true } });
+    const env = { SHOP_FAULTS: 'no-cache', SHOP_SALE: 'false' };
+    expect(resolveParams(target, { env }).values).toEqual({ faults: ['slow-db'], shoppers: 50, region: 'eu', sale: true, mode: 'calm' });
+    expect(target.params.faults).toEqual({ default: ['slow-db'], choices: ['slow-db', 'no-cache'], description: 'faults the shop starts with' });
+    // A run of the target can still set them (a replay sets the stored values).
+    expect(resolveParams(target, { flags: ['faults=no-cache'] }).values.faults).toEqual(['no-cache']);
+    expect(resolveParams(defineFuzzTarget({ name: 'plain', simulation: shop }), { env }).values.faults).toEqual(['no-cache']);
+  });
+
+  it('refuse a wrong value at definition', () => {
+    expect(errorOf(() => defineFuzzTarget({ name: 'bad', simulation: shop, params: { faults: ['fire'] as never } })))
+      .toMatch(/^cannot define fuzz target 'bad': params\.faults = \["fire"\]: 'fire' is not one of slow-db, no-cache\./);
   });
 });
 
