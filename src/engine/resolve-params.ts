@@ -1,5 +1,5 @@
 import { BeamulatorError } from '../util/errors.ts';
-import { describeParam, kindOf, listItemProblem, type ParamDef, type ParamDefs, type ParamValue, type ParamValues } from '../util/params.ts';
+import { describeParam, kindOf, listItemProblem, paramPreview, type ParamDef, type ParamDefs, type ParamValue, type ParamValues } from '../util/params.ts';
 
 /** Where a resolved value came from: the run (`set`), an environment variable (`env NAME`), or the default. */
 export type ParamSource = 'set' | `env ${string}` | 'default';
@@ -39,7 +39,7 @@ export function resolveParams(sim: { name: string; params?: ParamDefs | undefine
   // name -> [the value, how to name it in an error]
   const set = new Map<string, { value: unknown; label: string }>();
   for (const [name, value] of Object.entries(input.given ?? {})) {
-    if (value !== undefined) set.set(name, { value, label: `params.${name} = ${preview(value)}` });
+    if (value !== undefined) set.set(name, { value, label: `params.${name} = ${paramPreview(value)}` });
   }
   for (const flag of input.flags ?? []) {
     const eq = flag.indexOf('=');
@@ -106,9 +106,3 @@ function toValue(def: ParamDef, given: unknown, fail: (problem: string) => Error
 
 const truthy = new Set(['true', 'yes', 'on', '1']);
 const falsy = new Set(['false', 'no', 'off', '0']);
-
-function preview(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
-}
-

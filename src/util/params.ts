@@ -131,7 +131,8 @@ export function describeParam(name: string, def: ParamDef): string {
   return `${name}${def.description ? `: ${def.description}` : ''} (${what}${choices}, default ${shown === '' ? 'none' : shown}${env})`;
 }
 
-function paramPreview(value: unknown): string {
+/** A short rendering of a value for messages. */
+export function paramPreview(value: unknown): string {
   if (value === undefined) return 'undefined';
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
