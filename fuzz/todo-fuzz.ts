@@ -1,8 +1,8 @@
 /**
  * Shared setup of the todo fuzz targets: the bundled example's behaviors against the bundled
- * todo app with one planted bug switched on (or none).
+ * todo app (which the example's `target.start` starts) with one planted bug switched on (or none),
+ * set through the example's `bugs` parameter.
  */
-import { startTodoApp } from '../fixtures/todo-app/server.ts';
 import type { BugName } from '../fixtures/todo-app/bugs.ts';
 import todo from '../examples/todo/todo.sim.ts';
 import { defineFuzzTarget, type FuzzTarget, type FuzzTargetSpec } from 'beamulator';
@@ -14,17 +14,12 @@ export function todoFuzzTarget(name: string, bugs: BugName[], extra: Partial<Fuz
   return defineFuzzTarget({
     name,
     simulation: todo,
+    params: { bugs },
     behaviors: ['Organizer', 'Procrastinator'],
     configs: teams,
     maxActors: 3,
     maxTurns: 12,
     duration: '24h',
-    target: {
-      start: async () => {
-        const app = await startTodoApp({ bugs });
-        return { url: app.url, stop: () => app.stop(), reset: () => app.reset() };
-      },
-    },
     ...extra,
   });
 }

@@ -16,7 +16,9 @@ export type { ActorContext, ActionResult, ExecuteOptions } from './engine/actor-
 export { defineComplaint, atLeast } from './engine/complaint.ts';
 export type { Complaint, ComplaintInput } from './engine/complaint.ts';
 export { defineSimulation, isSimulation } from './engine/simulation.ts';
-export type { Simulation, SimulationSpec, PopulationEntry, TargetSpec, StartedTarget } from './engine/simulation.ts';
+export type { Simulation, SimulationSpec, PopulationEntry, TargetSpec, TargetStartInput, StartedTarget } from './engine/simulation.ts';
+export { defineParams } from './util/params.ts';
+export type { ParamDef, ParamDefs, ParamValue, ParamValues, ParamSettings, ParamType } from './util/params.ts';
 export { runSimulation } from './engine/run-simulation.ts';
 export type { RunOptions, RunResult } from './engine/run-simulation.ts';
 export type { EngineHooks, Progress } from './engine/engine-hooks.ts';

@@ -24,7 +24,7 @@ function engineFor(sim: ReturnType<typeof defineSimulation>, durationMs: number)
   return new Engine({
     sim, runId: 'bench', seed: 'bench', writer: new NullWriter(), http: null, targetUrl: '', simEpoch: 0,
     durationMs, maxActions: Infinity, maxWallMs: Infinity, concurrency: 1, overlapWindowMs: 0,
-    actionTimeoutMs: 30_000, restartDelayMs: 1000, maxCrashesInARow: 5,
+    actionTimeoutMs: 30_000, restartDelayMs: 1000, maxCrashesInARow: 5, params: {},
   });
 }
 

@@ -51,7 +51,7 @@ const recordRun = await runSimulation(sim, {
 const exchanges = original.map((a) => ({ ...canned(a.seq), url: `/items/${(a.args as { i: number }).i}` }));
 const source: ReplaySource = {
   run: { runId: 'orig', kind: 'run', parentRunId: null, simulation: 'bench', file: null, seed: '1', status: 'completed', config: { durationMs: 100 * 86_400_000 },
-    codeHash: null, beamulatorVersion: '0', wallStartedAt: 0, wallEndedAt: 0, simDurationMs: recordRun.simDurationMs, simEpoch: 0, stopReason: null, error: null, comparison: null },
+    codeHash: null, beamulatorVersion: '0', wallStartedAt: 0, wallEndedAt: 0, simDurationMs: recordRun.simDurationMs, simEpoch: 0, stopReason: null, error: null, comparison: null, params: null },
   actors: [], actions: original, exchanges,
 };
 for (const [label, db] of [['not recorded', false], ['recorded to DuckDB', path.join(dir, 'offline.duckdb')]] as const) {

@@ -1,4 +1,5 @@
 import type { HttpClient } from '../connectors/http-client.ts';
+import type { ParamValues } from '../util/params.ts';
 
 /** What an action's code gets besides its args: the connectors, bound to the run's target. */
 export interface ActionIO {
@@ -8,6 +9,8 @@ export interface ActionIO {
   targetUrl: string;
   /** Aborted when the action times out or the run is stopped. */
   signal: AbortSignal;
+  /** The run's parameters (see SimulationSpec.params), untyped: cast to the simulation's `ParamValues<...>`. */
+  params: ParamValues;
 }
 
 /** An action's implementation: the only code that touches the target. */

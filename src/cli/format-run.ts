@@ -3,6 +3,7 @@ import { severities } from '../store/records.ts';
 import { formatClock, formatDuration, toSeconds } from '../util/duration.ts';
 import { styler } from './output.ts';
 import { clip } from '../util/clip.ts';
+import { paramText } from '../util/param-text.ts';
 
 export interface RunHeadline {
   runId: string;
@@ -14,6 +15,10 @@ export interface RunHeadline {
   wallMs: number | null;
   summary: RunSummary;
   crashes: number;
+  /** The run's resolved parameters (null: recorded before runs had them). */
+  params?: Readonly<Record<string, unknown>> | null;
+  /** Where each parameter's value came from, when known (a live run): env ones are marked. */
+  paramSources?: Readonly<Record<string, string>>;
 }
 
 export interface ComplaintGroup {
@@ -42,6 +47,8 @@ export function formatRunSummary(run: RunHeadline, groups: ComplaintGroup[], act
   const lines: string[] = [];
   const status = run.status === 'completed' ? s.green(run.status) : run.status === 'running' ? s.cyan(run.status) : s.yellow(run.status);
   lines.push(`${s.bold(`run ${run.runId}`)}  ${run.simulation}  seed ${run.seed}  ${status}${run.stopReason ? ` (${run.stopReason})` : ''}`);
+  const params = Object.entries(run.params ?? {});
+  if (params.length > 0) lines.push(`  params      ${params.map(([name, value]) => formatParam(name, value, run.paramSources?.[name], s)).join('  ')}`);
   const wall = run.wallMs !== null ? ` in ${formatDuration(Math.round(run.wallMs))} wall` : '';
   lines.push(`  sim time    ${formatDuration(toSeconds(run.simDurationMs))}${wall}, ${summary.actors} actors`);
   const o = summary.byOutcome;
@@ -57,6 +64,11 @@ export function formatRunSummary(run: RunHeadline, groups: ComplaintGroup[], act
   if (groups.length > 8) lines.push(s.dim(`    ... ${groups.length - 8} more kinds of complaint`));
   if (run.crashes > 0) lines.push(`  crashes     ${s.red(run.crashes)} behavior crash${run.crashes === 1 ? '' : 'es'} (actors restarted; see the run's events)`);
   return lines.join('\n') + '\n';
+}
+
+function formatParam(name: string, value: unknown, source: string | undefined, s: ReturnType<typeof styler>): string {
+  const text = paramText(value);
+  return `${name}=${text === '' ? s.dim('(empty)') : text}${source?.startsWith('env ') ? s.dim(` (${source})`) : ''}`;
 }
 
 /** Marks an invariant's probe (see the `probe` events), so a reader can tell it from what the behaviors chose. */

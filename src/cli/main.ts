@@ -28,6 +28,7 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
     .description('run a simulation in virtual time and record it')
     .option('-s, --seed <seed>', 'seed of the run (default: random, printed so you can repeat it)')
     .option('-d, --duration <duration>', "sim-time length, e.g. '30m', '2h' (default: the simulation's, else 1h)")
+    .option('--param <name=value>', 'set one of the simulation\'s parameters, e.g. --param users=50 (repeatable; a list is comma-separated)', (v: string, all: string[] = []) => [...all, v])
     .option('--db <path>', 'run store file, or :memory:', defaultStorePath)
     .option('-t, --target <url>', 'url of a running target (instead of the one the simulation starts)')
     .option('-c, --concurrency <n>', 'due actors in flight together (default 1: one after another)', positiveInt)

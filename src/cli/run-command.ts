@@ -2,7 +2,9 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { atLeast } from '../engine/complaint.ts';
 import { loadSimulation } from '../engine/load-simulation.ts';
+import { resolveParams } from '../engine/resolve-params.ts';
 import { runSimulation } from '../engine/run-simulation.ts';
+import { defaultStorePath } from '../store/duckdb-store.ts';
 import type { ComplaintRecord, Severity } from '../store/records.ts';
 import { severities } from '../store/records.ts';
 import { formatDuration, parseDuration, toSeconds } from '../util/duration.ts';
@@ -14,6 +16,8 @@ import { dbFlag, styler, type Output } from './output.ts';
 export interface RunCommandOptions {
   seed?: string;
   duration?: string;
+  /** `--param name=value` flags, in order (a later one wins). */
+  param?: string[];
   db: string;
   target?: string;
   concurrency?: number;
@@ -31,6 +35,8 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
   const failOn = parseFailOn(opts.failOn);
   const file = fileArg ?? (await findSimulationFile());
   const { simulation, file: absFile, codeHash } = await loadSimulation(file);
+  // Resolved here, not only in runSimulation, so errors name the flag and the output can say where a value came from.
+  const params = resolveParams(simulation, { flags: opts.param, env: process.env });
   const s = styler(output.color);
 
   const complaints: ComplaintRecord[] = [];
@@ -61,6 +67,7 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
       file: path.relative(process.cwd(), absFile) || absFile,
       codeHash,
       signal: controller.signal,
+      params: params.values,
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       ...(opts.duration !== undefined ? { duration: opts.duration } : {}),
       ...(opts.target !== undefined ? { target: opts.target } : {}),
@@ -106,10 +113,12 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
       : failing > 0 ? ExitCode.complaints
       : ExitCode.ok;
     if (opts.json) {
-      output.out(`${JSON.stringify({ ...result, file: path.relative(process.cwd(), absFile), failOn: failOn ?? 'none', exitCode, unreachableActions: unreachable }, null, 2)}\n`);
+      output.out(`${JSON.stringify({
+        ...result, paramSources: params.sources, file: path.relative(process.cwd(), absFile), failOn: failOn ?? 'none', exitCode, unreachableActions: unreachable,
+      }, null, 2)}\n`);
       return exitCode;
     }
-    const headline = { ...result, simulation: simulation.name };
+    const headline = { ...result, simulation: simulation.name, paramSources: params.sources };
     output.out(formatRunSummary(headline, groupComplaints(complaints), (id) => actorNames.get(id) ?? `actor ${id}`, output.color));
     if (unreachable > 0 && !targetDown) {
       output.out(`  ${s.yellow('target')}      ${unreachable} actions could not reach the target: ${lastUnreachable}. Is it running?\n`);
@@ -119,10 +128,11 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
       output.out(`\n  inspect   beamulator show ${result.runId}${dbFlag(opts.db)}\n`);
     }
     output.out(`  repeat    ${reproduceCommand(rel, {
-      seed: result.seed, durationMs: parseDuration(opts.duration ?? simulation.duration ?? '1h'),
+      seed: result.seed, durationMs: parseDuration(opts.duration ?? simulation.duration ?? '1h'), params: result.params,
       ...(opts.target ? { target: opts.target } : {}), ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
       ...(opts.overlapWindow ? { overlapWindow: opts.overlapWindow } : {}), ...(opts.actors ? { actors: opts.actors } : {}),
-      ...(opts.maxActions ? { maxActions: opts.maxActions } : {}),
+      ...(opts.maxActions ? { maxActions: opts.maxActions } : {}), ...(opts.maxWallTime ? { maxWallTime: opts.maxWallTime } : {}),
+      ...(opts.db !== defaultStorePath ? { db: opts.db } : {}), ...(opts.failOn !== defaultFailOn ? { failOn: opts.failOn } : {}),
     })}\n`);
     if (failing > 0) output.out(`\n${s.red('failed')}: ${failing} complaint${failing === 1 ? '' : 's'} at or above '${failOn}' (exit 1; change with --fail-on)\n`);
     if (crashes.length > 0) {
@@ -137,6 +147,9 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
     process.off('SIGINT', onSigint);
   }
 }
+
+/** `--fail-on`'s default in main.ts (not imported from there: main.ts loads commands lazily). */
+const defaultFailOn = 'urgent';
 
 function parseFailOn(value: string): Severity | null {
   if (value === 'none') return null;

@@ -7,6 +7,7 @@ import { toJson } from '../util/to-json.ts';
 import type { Actor } from './actor.ts';
 import type { ActionResult, ActorContext, ExecuteOptions } from './actor-context.ts';
 import { STOP, type Stop } from './behavior.ts';
+import type { ParamValues } from '../util/params.ts';
 import type { Engine } from './engine.ts';
 import { ActionCall } from './execute-action.ts';
 
@@ -26,6 +27,7 @@ export class ActorContextImpl<S = any, C = any> implements ActorContext<S, C> {
   get state(): S { return this.#actor.state as S; }
   set state(value: S) { this.#actor.state = value; }
   get config(): C { return this.#actor.config as C; }
+  get params(): ParamValues { return this.#engine.options.params; }
   get tags(): Set<string> { return this.#actor.tags; }
   get rng(): Rng { return this.#actor.rng; }
   get now(): number { return this.#actor.now; }

@@ -4,6 +4,7 @@ import type { Outcome, Severity } from '../store/records.ts';
 import type { Duration } from '../util/duration.ts';
 import type { Stop } from './behavior.ts';
 import type { Complaint } from './complaint.ts';
+import type { ParamValues } from '../util/params.ts';
 
 /** The outcome of `ctx.execute`. It never throws for target failures: check `ok`. */
 export interface ActionResult<R> {
@@ -27,7 +28,7 @@ export interface ExecuteOptions<A, R, S> {
  * What a behavior's `act(ctx)` sees: the actor's own state, config, tags and rng, the virtual
  * time, and the ways to act on the target.
  */
-export interface ActorContext<S = any, C = any> {
+export interface ActorContext<S = any, C = any, V = ParamValues> {
   readonly actorId: number;
   readonly name: string;
   readonly behavior: string;
@@ -35,6 +36,8 @@ export interface ActorContext<S = any, C = any> {
   state: S;
   /** Per-actor config from the population (read-only). */
   readonly config: C;
+  /** The run's parameters, resolved (`--param`, env, defaults) and frozen; the same for every actor. */
+  readonly params: V;
   readonly tags: Set<string>;
   /** This actor's seeded random stream: every random choice goes through it. */
   readonly rng: Rng;

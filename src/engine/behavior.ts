@@ -1,5 +1,6 @@
 import type { Duration } from '../util/duration.ts';
 import type { ActorContext } from './actor-context.ts';
+import type { ParamValues } from '../util/params.ts';
 
 /** Returned by `ctx.stop(reason)`: the actor ends after this turn. A plain object, so async `act` infers it. */
 export interface Stop {
@@ -19,22 +20,35 @@ export function isStop(value: unknown): value is Stop {
 export type TurnResult = Duration | Stop;
 
 /** What `initialState` gets when it is a function. */
-export interface InitInput<C> {
+export interface InitInput<C, V = ParamValues> {
   actorId: number;
   name: string;
   config: C;
   rng: import('../rng/rng.ts').Rng;
+  /** The run's parameters (see SimulationSpec.params). */
+  params: V;
 }
 
-/** A persona: how an actor decides what to do next. */
-export interface Behavior<S = any, C = any> {
+/**
+ * `initialState` as a function. Declared as a method so that, like `act`, it is checked
+ * bivariantly: a behavior typed for one simulation's parameters fits any population.
+ */
+type InitialStateFn<S, C, V> = { bivarianceHack(init: InitInput<C, V>): S }['bivarianceHack'];
+
+/**
+ * A persona: how an actor decides what to do next. `S` is its state, `C` its per-actor config,
+ * `V` the type of the run's parameters (`ctx.params`): behaviors are written before the
+ * simulation that uses them, so they name it themselves, e.g. `ParamValues<typeof params>` of
+ * a `defineParams` declaration both share; by default any parameter values.
+ */
+export interface Behavior<S = any, C = any, V = ParamValues> {
   readonly name: string;
   /** The state an actor starts with (a value is deep-copied per actor; a function is called per actor). */
-  readonly initialState: S | ((init: InitInput<C>) => S);
+  readonly initialState: S | InitialStateFn<S, C, V>;
   /** Tags every actor of this behavior starts with. */
   readonly tags?: readonly string[];
   /** One turn. `await ctx.execute(...)` and `await ctx.sleep(...)` any number of times; return the wait. */
-  act(ctx: ActorContext<S, C>): Promise<TurnResult> | TurnResult;
+  act(ctx: ActorContext<S, C, V>): Promise<TurnResult> | TurnResult;
 }
 
 /**
@@ -51,7 +65,7 @@ export interface Behavior<S = any, C = any> {
  *   },
  * });
  */
-export function defineBehavior<S, C = Record<string, unknown>>(behavior: Behavior<S, C>): Behavior<S, C> {
+export function defineBehavior<S, C = Record<string, unknown>, V = ParamValues>(behavior: Behavior<S, C, V>): Behavior<S, C, V> {
   if (!behavior || typeof behavior.name !== 'string' || behavior.name === '') {
     throw new TypeError('defineBehavior: a behavior needs a non-empty name');
   }

@@ -19,6 +19,7 @@ import { isStop, type Behavior } from './behavior.ts';
 import type { EngineHooks } from './engine-hooks.ts';
 import { EventQueue } from './event-queue.ts';
 import { InvariantChecks } from './invariant-checks.ts';
+import type { ParamValues } from '../util/params.ts';
 import { buildPopulation } from './population.ts';
 import type { Simulation } from './simulation.ts';
 
@@ -42,6 +43,8 @@ export interface EngineOptions {
   actionTimeoutMs: number;
   restartDelayMs: number;
   maxCrashesInARow: number;
+  /** The run's resolved parameters (ctx.params, io.params, population functions). */
+  params: ParamValues;
   /** Override actor counts by behavior name. */
   counts?: Record<string, number>;
   /** Replace the population (fuzzing generates one). */
@@ -125,12 +128,13 @@ export class Engine {
   get targetUrl(): string { return this.options.targetUrl; }
   get actionTimeoutMs(): number { return this.options.actionTimeoutMs; }
   get foreignHttp(): boolean { return Boolean(this.options.sim.foreignHttp); }
+  get params(): ParamValues { return this.options.params; }
   readonly watchdog: ActionWatchdog;
 
   /** Spawns the population and runs until a limit, an interrupt, or no actor is left. */
   async run(): Promise<EngineResult> {
     const { options } = this;
-    for (const spawn of buildPopulation(options.sim, options.seed, options.counts, options.rngFor, options.population)) {
+    for (const spawn of buildPopulation(options.sim, options.seed, options.params, options.counts, options.rngFor, options.population)) {
       this.#spawn(spawn.behavior, spawn.name, spawn.config, spawn.tags, spawn.arrival, spawn.rngFor);
     }
     this.hooks.onRunStart?.({
@@ -327,7 +331,7 @@ export class Engine {
       this.recordEvent(actor, 'give-up', { crashesInARow: actor.crashesInARow });
     } else {
       // A fresh start: the state is rebuilt, the rng stream continues (so the run stays reproducible).
-      actor.state = freshState(actor.behavior, actor);
+      actor.state = freshState(actor.behavior, actor, this.options.params);
       actor.tagSet = null;
       this.recordEvent(actor, 'restart', { after: this.options.restartDelayMs });
       this.queue.push(actor.now + this.options.restartDelayMs, actor.id, TURN);
@@ -418,7 +422,7 @@ export class Engine {
     const at = typeof arrival === 'number' ? arrival : arrival(rng);
     const actor = new Actor(id, behavior, name, config, undefined, rng, tags);
     actor.now = at;
-    actor.state = freshState(behavior, actor);
+    actor.state = freshState(behavior, actor, this.options.params);
     this.actors.push(actor);
     this.summary.actors++;
     this.options.writer.addActor({
@@ -448,10 +452,10 @@ function captureParking(resolve: () => void): void {
   parking!.park = resolve;
 }
 
-function freshState(behavior: Behavior, actor: Actor): unknown {
+function freshState(behavior: Behavior, actor: Actor, params: ParamValues): unknown {
   const init = behavior.initialState;
   if (typeof init === 'function') {
-    return (init as (i: object) => unknown)({ actorId: actor.id, name: actor.name, config: actor.config, rng: actor.rng });
+    return (init as (i: object) => unknown)({ actorId: actor.id, name: actor.name, config: actor.config, rng: actor.rng, params });
   }
   return init === undefined ? {} : structuredClone(init);
 }

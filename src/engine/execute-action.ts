@@ -9,6 +9,7 @@ import type { RunWriter } from '../store/run-store.ts';
 import { errorMessage } from '../util/errors.ts';
 import { toJson } from '../util/to-json.ts';
 import type { ActionWatchdog, Watched } from './action-watchdog.ts';
+import type { ParamValues } from '../util/params.ts';
 
 /** What running one action needs from its run (the engine, or a log replay). */
 export interface ActionRunContext {
@@ -24,6 +25,8 @@ export interface ActionRunContext {
   relativeUrl(url: string): string;
   /** Run action code inside an ActionScope, so interceptors can record or serve foreign HTTP clients. */
   foreignHttp: boolean;
+  /** The run's parameters (io.params). */
+  params: ParamValues;
 }
 
 /**
@@ -105,7 +108,7 @@ export class ActionCall<A, R> implements ActionScope, Watched {
     this.#wallStart = monotonicUs();
     run.watchdog.watch(this, this.timeoutMs, this.#wallStart / 1000);
     const http: HttpClient = run.http ? run.http.client(this.recordNext, this.signal, this.actionSeq) : noTarget;
-    const io = new ActionIOImpl(http, run.targetUrl, this);
+    const io = new ActionIOImpl(http, run.targetUrl, run.params, this);
     try {
       (run.foreignHttp ? actionScope.run(this, () => action.run(args, io)) : action.run(args, io)).then(this.resolve, this.reject);
     } catch (thrown) {
@@ -198,7 +201,7 @@ class LoggedAction implements ActionRecord {
 }
 
 class ActionIOImpl implements ActionIO {
-  constructor(readonly http: HttpClient, readonly targetUrl: string, readonly call: { readonly signal: () => AbortSignal }) {}
+  constructor(readonly http: HttpClient, readonly targetUrl: string, readonly params: ParamValues, readonly call: { readonly signal: () => AbortSignal }) {}
 
   get signal(): AbortSignal {
     return this.call.signal();

@@ -3,6 +3,7 @@ import { SeededRng } from '../rng/seeded-rng.ts';
 import { parseDuration } from '../util/duration.ts';
 import { BeamulatorError } from '../util/errors.ts';
 import type { Behavior } from './behavior.ts';
+import type { ParamValues } from '../util/params.ts';
 import { resolveBehavior, type Simulation } from './simulation.ts';
 
 /** One actor to spawn: resolved behavior, name, config, and its arrival (fixed or drawn from its rng). */
@@ -17,11 +18,11 @@ export interface Spawn {
 
 /**
  * Expands the population into actors, in a fixed order (entries in order, then index), so actor
- * ids and streams are the same every run. `counts` overrides counts by behavior name; fuzzing
- * replaces the streams (`rngFor`) and the population itself.
+ * ids and streams are the same every run. `params` go to count and config functions; `counts`
+ * overrides counts by behavior name; fuzzing replaces the streams (`rngFor`) and the population itself.
  */
 export function buildPopulation(
-  sim: Simulation, seed: string, counts?: Record<string, number>,
+  sim: Simulation, seed: string, params: ParamValues, counts?: Record<string, number>,
   rngFor: (actorId: number) => Rng = (actorId) => SeededRng.forActor(seed, actorId),
   population: Simulation['population'] = sim.population,
 ): Spawn[] {
@@ -36,7 +37,7 @@ export function buildPopulation(
   }
   const out: Spawn[] = [];
   for (const { entry, behavior } of entries) {
-    const count = counts?.[behavior.name] ?? entry.count ?? 1;
+    const count = counts?.[behavior.name] ?? countOf(entry.count, params, sim.name, behavior.name);
     const at = parseDuration(entry.start?.at ?? 0, `start.at of ${behavior.name}`);
     const rampUp = parseDuration(entry.start?.rampUp ?? 0, `start.rampUp of ${behavior.name}`);
     const jitter = parseDuration(entry.start?.jitter ?? 0, `start.jitter of ${behavior.name}`);
@@ -44,9 +45,18 @@ export function buildPopulation(
     for (let i = 0; i < count; i++) {
       const base = at + (count > 1 ? Math.floor((rampUp * i) / count) : 0);
       const name = typeof entry.name === 'function' ? entry.name(i) : `${entry.name ?? behavior.name} ${i + 1}`;
-      const config = typeof entry.config === 'function' ? (entry.config as (i: number) => unknown)(i) : (entry.config ?? {});
+      const config = typeof entry.config === 'function' ? (entry.config as (i: number, p: ParamValues) => unknown)(i, params) : (entry.config ?? {});
       out.push({ behavior, name, config, tags, arrival: jitter > 0 ? (rng) => base + rng.int(0, jitter) : base, rngFor });
     }
   }
   return out;
+}
+
+function countOf(count: number | ((params: ParamValues) => number) | undefined, params: ParamValues, sim: string, behavior: string): number {
+  if (typeof count !== 'function') return count ?? 1;
+  const n = count(params);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new BeamulatorError('BEAM_SIMULATION_INVALID', `cannot build population of '${sim}': the count function of ${behavior} returned ${String(n)}`, 'Return a whole number >= 0');
+  }
+  return n;
 }

@@ -16,11 +16,20 @@ import { BeamulatorError, errorMessage } from '../util/errors.ts';
 import { version } from '../util/version.ts';
 import { Engine } from './engine.ts';
 import type { EngineHooks } from './engine-hooks.ts';
+import type { ParamDefs, ParamSettings, ParamValues } from '../util/params.ts';
+import { resolveParams } from './resolve-params.ts';
 import { isSimulation, type Simulation, type StartedTarget } from './simulation.ts';
 
 /** Options of one run; each overrides the simulation's own default. */
-export interface RunOptions {
+export interface RunOptions<P extends ParamDefs = ParamDefs> {
   seed?: string | number;
+  /**
+   * Values of the simulation's parameters (see SimulationSpec.params); the others come from
+   * their `env` variable if they name one, else their default. Text is parsed as `--param` does.
+   */
+  params?: ParamSettings<P>;
+  /** Where parameters that name an `env` variable read it (default `process.env`). */
+  env?: Readonly<Record<string, string | undefined>>;
   /** Sim-time length of the run (default: the simulation's `duration`, else '1h'). */
   duration?: Duration;
   /** Stop after this many actions (checked between turns). */
@@ -75,6 +84,8 @@ export interface ReplayRecording {
 export interface RunResult {
   runId: string;
   seed: string;
+  /** The run's resolved parameters, as stored with it. */
+  params: ParamValues;
   status: RunStatus;
   stopReason: string;
   summary: RunSummary;
@@ -93,7 +104,7 @@ export interface RunResult {
  * const result = await runSimulation(sim, { seed: 42, duration: '2h', db: ':memory:' });
  * console.log(result.runId, result.summary.complaints);
  */
-export async function runSimulation(sim: Simulation, options: RunOptions = {}): Promise<RunResult> {
+export async function runSimulation<P extends ParamDefs>(sim: Simulation<P>, options: RunOptions<P> = {}): Promise<RunResult> {
   if (!isSimulation(sim)) {
     throw new BeamulatorError('BEAM_SIMULATION_INVALID', 'cannot run: the value given is not a simulation', 'Export defineSimulation({...}) from the simulation file');
   }
@@ -106,6 +117,7 @@ export async function runSimulation(sim: Simulation, options: RunOptions = {}): 
     throw new BeamulatorError('BEAM_USAGE', `cannot run with concurrency ${concurrency}`, 'Use a whole number >= 1');
   }
   const maxActions = options.maxActions ?? Infinity;
+  const { values: params } = resolveParams(sim, { given: options.params, env: options.env ?? process.env });
   const settings = {
     durationMs,
     maxActions,
@@ -132,7 +144,7 @@ export async function runSimulation(sim: Simulation, options: RunOptions = {}): 
   const foreign = sim.foreignHttp ? await foreignHttpFor(options.replay) : null;
   try {
     foreign?.apply();
-    if (!options.replay?.http) ({ target, started: startedTarget } = await resolveTarget(sim, options.target));
+    if (!options.replay?.http) ({ target, started: startedTarget } = await resolveTarget(sim, options.target, params));
     if (options.replay?.http) {
       http = options.replay.http;
       target = { url: options.replay.targetUrl ?? 'http://offline.invalid' };
@@ -149,12 +161,12 @@ export async function runSimulation(sim: Simulation, options: RunOptions = {}): 
     };
     writer = store
       ? await store.beginRun({
-        kind: options.replay ? 'replay' : options.kind ?? 'run', parentRunId: options.replay?.parentRunId ?? null, simulation: sim.name, file: options.file ?? null, seed, config,
+        kind: options.replay ? 'replay' : options.kind ?? 'run', parentRunId: options.replay?.parentRunId ?? null, simulation: sim.name, file: options.file ?? null, seed, config, params,
         codeHash: options.codeHash ?? null, beamulatorVersion: version, wallStartedAt: wallNow(), simEpoch: settings.simEpoch,
       })
       : new NullWriter();
     const engine = new Engine({
-      ...settings, sim, runId: writer.runId, seed, writer, http, targetUrl: target?.url ?? '',
+      ...settings, sim, runId: writer.runId, seed, writer, http, targetUrl: target?.url ?? '', params,
       ...(options.actors ? { counts: options.actors } : {}),
       ...(options.population ? { population: options.population } : {}),
       ...(options.rngFor ? { rngFor: options.rngFor } : {}),
@@ -175,7 +187,7 @@ export async function runSimulation(sim: Simulation, options: RunOptions = {}): 
       ...(options.replay ? { comparison: options.replay.comparison() } : {}),
     });
     return {
-      runId: writer.runId, seed, status, stopReason: outcome.stopReason, summary: outcome.summary, crashes: outcome.crashes,
+      runId: writer.runId, seed, params, status, stopReason: outcome.stopReason, summary: outcome.summary, crashes: outcome.crashes,
       simDurationMs: outcome.simDurationMs, wallMs: monotonicMs() - wallStart, db: store?.path ?? null, targetUrl: target?.url ?? null,
     };
   } finally {
@@ -186,8 +198,8 @@ export async function runSimulation(sim: Simulation, options: RunOptions = {}): 
   }
 }
 
-/** The run's target: an explicit url, the simulation's url, or one the simulation starts (then `started`). */
-export async function resolveTarget(sim: Simulation, url: string | undefined): Promise<{ target: StartedTarget | null; started: boolean }> {
+/** The run's target: an explicit url, the simulation's url, or one the simulation starts with the run's parameters (then `started`). */
+export async function resolveTarget(sim: Simulation, url: string | undefined, params: ParamValues): Promise<{ target: StartedTarget | null; started: boolean }> {
   const explicit = url ?? sim.target?.url;
   if (explicit) {
     try {
@@ -199,7 +211,7 @@ export async function resolveTarget(sim: Simulation, url: string | undefined): P
   }
   if (!sim.target?.start) return { target: null, started: false };
   try {
-    const target = await sim.target.start();
+    const target = await sim.target.start({ params });
     return { target, started: true };
   } catch (error) {
     throw new BeamulatorError('BEAM_TARGET', `cannot start the target of '${sim.name}': ${errorMessage(error)}`, 'Fix target.start, or point at a running target with --target <url>', { cause: error });

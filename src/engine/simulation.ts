@@ -4,17 +4,21 @@ import type { Json } from '../store/records.ts';
 import { BeamulatorError } from '../util/errors.ts';
 import type { Duration } from '../util/duration.ts';
 import type { Behavior } from './behavior.ts';
+import { checkParamDefs, type ParamDefs, type ParamValues } from '../util/params.ts';
 
-/** How many actors of one behavior, with what config, arriving when. */
-export interface PopulationEntry<C = any> {
+/**
+ * How many actors of one behavior, with what config, arriving when. `V` is the type of the run's
+ * parameter values (inferred from the simulation's `params`).
+ */
+export interface PopulationEntry<C = any, V = ParamValues> {
   /** The behavior itself, or the name of one listed in `behaviors`. */
   behavior: Behavior<any, C> | string;
-  /** How many actors (default 1). */
-  count?: number;
+  /** How many actors (default 1), or a function of the run's parameters (`--actors` still overrides it). */
+  count?: number | ((params: V) => number);
   /** Actor names: a prefix (`'Organizer'` gives 'Organizer 1', 'Organizer 2'...) or a function of the index. */
   name?: string | ((index: number) => string);
-  /** Per-actor config: one value for all (shared, read-only) or a function of the actor's index in this entry. */
-  config?: C | ((index: number) => C);
+  /** Per-actor config: one value for all (shared, read-only) or a function of the actor's index in this entry and the run's parameters. */
+  config?: C | ((index: number, params: V) => C);
   /** Extra tags for these actors. */
   tags?: readonly string[];
   /** When the actors arrive, in sim time. */
@@ -28,6 +32,9 @@ export interface PopulationEntry<C = any> {
   };
 }
 
+/** A per-actor config value: anything but undefined. */
+type ConfigValue = object | string | number | boolean | bigint | symbol | null;
+
 /** A target that is already running. */
 export interface StartedTarget {
   url: string;
@@ -36,12 +43,17 @@ export interface StartedTarget {
   reset?(): Promise<void> | void;
 }
 
+/** What `target.start` gets: the run's resolved parameters (start the app in the mode they ask for). */
+export interface TargetStartInput<V = ParamValues> {
+  params: V;
+}
+
 /** The system under test. */
-export interface TargetSpec {
+export interface TargetSpec<V = ParamValues> {
   /** The url of a running target (overridden by `--target`). */
   url?: string;
-  /** Starts a target for the run when no url is given; stopped when the run ends. */
-  start?: () => Promise<StartedTarget> | StartedTarget;
+  /** Starts a target for the run when no url is given; stopped when the run ends. Gets the run's parameters. */
+  start?(input: TargetStartInput<V>): Promise<StartedTarget> | StartedTarget;
   /** Headers sent with every HTTP request. */
   headers?: Record<string, string>;
   /** Keep-alive connections to the target (default 64). */
@@ -62,14 +74,23 @@ export interface ReplayRules {
   normalize?: (result: Json, action: string) => Json;
 }
 
-export interface SimulationSpec {
+export interface SimulationSpec<P extends ParamDefs = ParamDefs> {
   name: string;
+  /**
+   * The run's parameters: named, typed (by their defaults), documented knobs a run sets with
+   * `--param name=value` or `runSimulation(sim, { params })`, read from an environment variable
+   * only where one names it (`env`). Their resolved values are stored with the run (a replay uses
+   * them) and reach `target.start({ params })`, population `count`/`config` functions,
+   * `initialState({ params })`, `ctx.params` and the actions' `io.params`.
+   */
+  params?: P;
   /** The actions behaviors may execute (for validation and docs; the log stores their names). */
   actions?: Record<string, Action>;
   /** Behaviors the population may refer to by name. */
   behaviors?: ReadonlyArray<Behavior<any, any>>;
-  population: ReadonlyArray<PopulationEntry>;
-  target?: TargetSpec;
+  // Configs typed as "some value" (not any), so a config function's parameters are inferred.
+  population: ReadonlyArray<PopulationEntry<ConfigValue, ParamValues<P>>>;
+  target?: TargetSpec<ParamValues<P>>;
   /** Default run length in sim time (default '1h'). */
   duration?: Duration;
   /** Default seed (a random seed is drawn, printed and stored when none is given). */
@@ -98,9 +119,13 @@ export interface SimulationSpec {
   invariants?: readonly Invariant[];
 }
 
-/** A validated simulation, ready to run. */
-export interface Simulation extends SimulationSpec {
+/**
+ * A validated simulation, ready to run. `P` (its parameter declarations) types the `params` a
+ * run may set; everything else is typed for any parameters, so any simulation fits `Simulation`.
+ */
+export interface Simulation<P extends ParamDefs = ParamDefs> extends SimulationSpec {
   readonly kind: 'beamulator.simulation';
+  readonly params: P;
 }
 
 /**
@@ -115,13 +140,15 @@ export interface Simulation extends SimulationSpec {
  *     { behavior: 'Organizer', count: 2, config: (i) => ({ team: `team-${i % 2}` }) },
  *     { behavior: procrastinator, count: 10, start: { rampUp: '10m' } },
  *   ],
- *   target: { url: 'http://127.0.0.1:3000' },
+ *   params: { faults: { default: [], choices: ['slow-db', 'no-cache'], description: 'faults the app starts with' } },
+ *   target: { start: async ({ params }) => startMyApp({ faults: params.faults }) },
  *   duration: '2h',
  * });
  */
-export function defineSimulation(spec: SimulationSpec): Simulation {
+export function defineSimulation<const P extends ParamDefs = Record<string, never>>(spec: SimulationSpec<P>): Simulation<P> {
   validate(spec);
-  return Object.freeze({ ...spec, kind: 'beamulator.simulation' as const });
+  // The callbacks were typed for P's values; the engine only ever passes values resolved from P.
+  return Object.freeze({ ...spec, params: spec.params ?? {}, kind: 'beamulator.simulation' as const }) as unknown as Simulation<P>;
 }
 
 /** True for an object made by defineSimulation (also across module copies). */
@@ -133,16 +160,17 @@ function invalid(name: string, reason: string, hint: string): BeamulatorError {
   return new BeamulatorError('BEAM_SIMULATION_INVALID', `cannot use simulation '${name}': ${reason}`, hint);
 }
 
-function validate(spec: SimulationSpec): void {
+function validate(spec: SimulationSpec<any>): void {
   if (!spec || typeof spec !== 'object') throw invalid('?', 'defineSimulation needs an object', 'See the README for the shape');
   const name = typeof spec.name === 'string' && spec.name ? spec.name : '?';
   if (name === '?') throw invalid(name, 'it has no name', "Add name: 'my-sim'");
+  checkParamDefs(name, spec.params);
   if (!Array.isArray(spec.population)) throw invalid(name, 'population is not an array', "Add population: [{ behavior: myBehavior, count: 3 }]");
   spec.population.forEach((entry, i) => {
     if (!entry || (typeof entry.behavior !== 'string' && typeof entry.behavior?.act !== 'function')) {
       throw invalid(name, `population[${i}] has no behavior`, 'Give a behavior made with defineBehavior, or the name of one in behaviors');
     }
-    if (entry.count !== undefined && (!Number.isInteger(entry.count) || entry.count < 0)) {
+    if (entry.count !== undefined && typeof entry.count !== 'function' && (!Number.isInteger(entry.count) || entry.count < 0)) {
       throw invalid(name, `population[${i}].count is ${entry.count}`, 'Use a whole number >= 0');
     }
   });

@@ -1,6 +1,8 @@
 import type { ActionRecord, ComplaintRecord, Json, Severity } from '../store/records.ts';
 import type { FuzzSpec } from '../engine/fuzz-spec.ts';
-import { defineSimulation, isSimulation, type Simulation, type StartedTarget } from '../engine/simulation.ts';
+import { resolveParams } from '../engine/resolve-params.ts';
+import { defineSimulation, isSimulation, type Simulation, type StartedTarget, type TargetStartInput } from '../engine/simulation.ts';
+import type { ParamDef, ParamDefs, ParamSettings, ParamValues } from '../util/params.ts';
 import { parseDuration, type Duration } from '../util/duration.ts';
 import { BeamulatorError } from '../util/errors.ts';
 import { severities } from '../store/records.ts';
@@ -15,11 +17,17 @@ export interface FuzzRunView {
 /** An invariant over a finished fuzz run: a message when it is broken, else null. */
 export type FuzzInvariant = (run: FuzzRunView) => string | null;
 
-export interface FuzzTargetSpec {
+export interface FuzzTargetSpec<P extends ParamDefs = ParamDefs> {
   /** The target's name (fuzz runs are stored under it; replay files are `replays/<name>-<run-id>.json`). */
   name: string;
   /** The simulation whose behaviors and actions are fuzzed. */
-  simulation: Simulation;
+  simulation: Simulation<P>;
+  /**
+   * Values of the simulation's parameters for every run of this target (e.g. the planted bug to
+   * hunt): they become the target's defaults and are not read from the environment. Like any
+   * run's, the resolved values are stored with each recorded fuzz run and used by its replay.
+   */
+  params?: ParamSettings<P>;
   /** Names of the simulation's behaviors to draw actors from (default: every behavior it knows). */
   behaviors?: readonly string[];
   /** Per-actor configs to choose from (e.g. teams); default `[{}]`. The first is the "least" one. */
@@ -51,8 +59,8 @@ export interface FuzzTargetSpec {
   maxActions?: number;
   /** Checked at the end of each run that raised no failing complaint. */
   invariants?: readonly FuzzInvariant[];
-  /** The target, started once per campaign and `reset()` between runs (default: the simulation's). */
-  target?: { start(): Promise<StartedTarget> | StartedTarget };
+  /** The target, started once per campaign (with the runs' parameters) and `reset()` between runs (default: the simulation's). */
+  target?: { start(input: TargetStartInput<ParamValues<P>>): Promise<StartedTarget> | StartedTarget };
 }
 
 /** Resolved fuzz settings, attached to the target. */
@@ -91,8 +99,8 @@ export type FuzzTarget = Simulation & { readonly fuzz: FuzzSettings };
  *   target: { start: async () => { const app = await startTodoApp({ bugs: ['stale-read'] }); return { url: app.url, stop: app.stop, reset: app.reset }; } },
  * });
  */
-export function defineFuzzTarget(spec: FuzzTargetSpec): FuzzTarget {
-  const sim = spec.simulation;
+export function defineFuzzTarget<P extends ParamDefs>(spec: FuzzTargetSpec<P>): FuzzTarget {
+  const sim = spec.simulation as Simulation;
   if (!isSimulation(sim)) throw invalid(spec.name, 'simulation is not a simulation', 'Pass the default export of a .sim.ts file');
   const known = [...new Set([...(sim.behaviors ?? []).map((b) => b.name), ...sim.population.map((p) => (typeof p.behavior === 'string' ? p.behavior : p.behavior.name))])];
   const behaviors = [...(spec.behaviors ?? known)];
@@ -122,8 +130,29 @@ export function defineFuzzTarget(spec: FuzzTargetSpec): FuzzTarget {
     invariants: [...(spec.invariants ?? [])],
   };
   const { kind: _kind, ...rest } = sim;
-  const simulation = defineSimulation({ ...rest, name: spec.name, ...(spec.target ? { target: { ...sim.target, start: spec.target.start } } : {}) });
+  const simulation = defineSimulation({
+    ...rest, name: spec.name, params: pinParams(spec.name, sim, spec.params ?? {}),
+    ...(spec.target ? { target: { ...sim.target, start: spec.target.start as NonNullable<Simulation['target']>['start'] } } : {}),
+  });
   return Object.freeze({ ...simulation, fuzz: Object.freeze(settings) });
+}
+
+/**
+ * The simulation's parameters with the target's values as defaults, and no `env` for those: the
+ * target says which bug it hunts, and an environment variable left set must not change that.
+ */
+function pinParams(name: string, sim: Simulation, values: Readonly<Record<string, unknown>>): ParamDefs {
+  const { values: pinned } = resolveParams(sim, { given: values, doing: `define fuzz target '${name}'` });
+  const defs: Record<string, ParamDef> = {};
+  for (const [param, def] of Object.entries(sim.params ?? {})) {
+    if (!Object.hasOwn(values, param) || values[param] === undefined) {
+      defs[param] = def;
+      continue;
+    }
+    const { env: _env, ...rest } = def;
+    defs[param] = { ...rest, default: pinned[param]! };
+  }
+  return defs;
 }
 
 /** True for a value made by defineFuzzTarget. */

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { monotonicMs } from '../clock/wall-clock.ts';
 import { specRunOptions, type FuzzSpec, type FuzzSpecOptions } from '../engine/fuzz-spec.ts';
 import { probesOf } from '../engine/invariant-checks.ts';
+import { resolveParams } from '../engine/resolve-params.ts';
 import { runSimulation } from '../engine/run-simulation.ts';
 import type { StartedTarget } from '../engine/simulation.ts';
 import { readRunBundle, writeReplayFile } from '../replay/replay-file.ts';
@@ -18,6 +19,7 @@ import { defaultStorePath, openStore } from '../store/duckdb-store.ts';
 import type { ActionRecord, ActorRecord, ComplaintRecord, EventRecord, Json, Severity } from '../store/records.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { BeamulatorError, errorMessage } from '../util/errors.ts';
+import type { ParamSettings, ParamValues } from '../util/params.ts';
 import type { FuzzSettings, FuzzTarget } from './fuzz-target.ts';
 import { deletePass } from './delete-pass.ts';
 import { specArbitrary } from './spec-arbitrary.ts';
@@ -50,6 +52,11 @@ export interface FuzzOptions {
   file?: string;
   /** Extra specs tried first (and shrunk when they fail): e.g. a recorded seeded run's canonical tapes. */
   examples?: FuzzSpec[];
+  /**
+   * Values of the simulation's parameters for this campaign, over the target's own (`params` of
+   * defineFuzzTarget); the rest are resolved as for any run (env where declared, else default).
+   */
+  params?: ParamSettings;
   /** Overrides the target's maxActors for this campaign (whole number >= 1). */
   maxActors?: number;
   /** Overrides the target's maxTurns for this campaign (whole number >= 1). */
@@ -182,7 +189,9 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promi
   const maxShrinkRuns = options.shrinkRuns ?? Infinity;
   const fcShrinkRuns = Math.floor(maxShrinkRuns * fcShare);
   let unconfirmed = 0;
-  const live = await startTarget(target);
+  // Resolved once: every run of the campaign (and its recorded failure) gets the same values.
+  const { values: params } = resolveParams(target, { given: options.params, env: process.env });
+  const live = await startTarget(target, params);
   const signal = options.signal;
   let runs = 0;
   let shrinkRuns = 0;
@@ -209,7 +218,7 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promi
     let done = false;
     let failure: FuzzFailure | null = null;
     await runSimulation(target, {
-      db: false, target: live.url, duration: settings.durationMs, maxActions: settings.maxActions, signal: stop.signal,
+      db: false, target: live.url, duration: settings.durationMs, maxActions: settings.maxActions, signal: stop.signal, params,
       ...specRunOptions(spec, specOptions),
       ...(rngFor ? { rngFor } : {}),
       hooks: {
@@ -376,7 +385,7 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promi
       reference = canonical.outcome;
     }
     const reproduced = signal?.aborted ? null : await reproduce(spec, reference, options.reproduceRuns ?? 5, runOnce);
-    const recorded = await recordFailure(target, live.url, spec, specOptions, failure, options, () => live.reset(), fails, reproduced);
+    const recorded = await recordFailure(target, live.url, params, spec, specOptions, failure, options, () => live.reset(), fails, reproduced);
     recordMs = monotonicMs() - recordStart;
     const finalFailure = recorded.failure ?? failure;
     return {
@@ -449,15 +458,15 @@ interface LiveTarget {
   stop(): Promise<void>;
 }
 
-/** Starts the target once; `reset()` uses its reset, else restarts it. */
-async function startTarget(target: FuzzTarget): Promise<LiveTarget> {
+/** Starts the target once with the campaign's parameters; `reset()` uses its reset, else restarts it. */
+async function startTarget(target: FuzzTarget, params: ParamValues): Promise<LiveTarget> {
   const spec = target.target;
   if (!spec?.start && !spec?.url) {
     throw new BeamulatorError('BEAM_USAGE', `cannot fuzz '${target.name}': it has no target`, 'Give the fuzz target a target: { start() } (or the simulation a target)');
   }
   const start = async (): Promise<StartedTarget> => {
     try {
-      return spec.start ? await spec.start() : { url: spec.url! };
+      return spec.start ? await spec.start({ params }) : { url: spec.url! };
     } catch (error) {
       throw new BeamulatorError('BEAM_TARGET', `cannot start the target of '${target.name}': ${errorMessage(error)}`, 'Fix target.start', { cause: error });
     }
@@ -482,7 +491,7 @@ async function startTarget(target: FuzzTarget): Promise<LiveTarget> {
 }
 
 async function recordFailure(
-  target: FuzzTarget, url: string, spec: FuzzSpec, specOptions: FuzzSpecOptions, failure: FuzzFailure, options: FuzzOptions, reset: () => Promise<void>,
+  target: FuzzTarget, url: string, params: ParamValues, spec: FuzzSpec, specOptions: FuzzSpecOptions, failure: FuzzFailure, options: FuzzOptions, reset: () => Promise<void>,
   fails: (c: ComplaintRecord) => boolean, reproduced: Reproduction | null,
 ): Promise<Pick<FuzzResult, 'runId' | 'replayFile' | 'failure' | 'actors' | 'actions' | 'probes' | 'complaints'>> {
   const settings = target.fuzz;
@@ -495,7 +504,7 @@ async function recordFailure(
   try {
     await reset();
     const result = await runSimulation(target, {
-      db: store ?? false, target: url, duration: settings.durationMs,
+      db: store ?? false, target: url, duration: settings.durationMs, params,
       // Stop after the failing step (a replay stops at the same place: maxActions is stored with the run).
       maxActions: failure.kind === 'complaint' ? Math.max(1, failure.actionsAtFailure) : settings.maxActions,
       kind: 'fuzz',

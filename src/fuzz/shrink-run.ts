@@ -6,14 +6,17 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { FuzzSpec } from '../engine/fuzz-spec.ts';
 import { buildPopulation } from '../engine/population.ts';
+import { resolveParams } from '../engine/resolve-params.ts';
 import { runSimulation } from '../engine/run-simulation.ts';
 import type { StartedTarget } from '../engine/simulation.ts';
 import { readRunBundle } from '../replay/replay-file.ts';
+import { storedParams } from '../replay/stored-params.ts';
 import { RecordingRng } from '../rng/recording-rng.ts';
 import { SeededRng } from '../rng/seeded-rng.ts';
 import type { ComplaintRecord, Json, Severity } from '../store/records.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { BeamulatorError, errorMessage } from '../util/errors.ts';
+import type { ParamValues } from '../util/params.ts';
 import { fuzz, type FuzzOptions, type FuzzResult } from './fuzz.ts';
 import type { FuzzSettings, FuzzTarget } from './fuzz-target.ts';
 
@@ -63,15 +66,18 @@ export async function shrinkRun(target: FuzzTarget, store: RunStore, runId: stri
   const failingIndex = sourceComplaint.actionSeq === null ? -1 : bundle.actions.findIndex((a) => a.seq === sourceComplaint.actionSeq);
   const sourceActions = failingIndex >= 0 ? failingIndex + 1 : bundle.actions.length;
 
+  // The run's own parameters (else the target's): the shrunk run must fail as the source run did.
+  const stored = storedParams(target, run);
+  const { values: params } = resolveParams(target, { given: stored.params, env: stored.env ?? process.env });
   const spawnAt = bundle.actors.map((a) => a.spawnAt);
   // Arrivals are kept exactly (the order of actors decides shared state): widen arrivalJitter to the latest one.
   const arrivalJitterMs = Math.max(settings.arrivalJitterMs, ...spawnAt);
-  const recordedSpec = await recordSpec(target, bundle.run.seed, (run.config ?? {}) as RunConfig, sourceActions, spawnAt, arrivalJitterMs);
+  const recordedSpec = await recordSpec(target, bundle.run.seed, params, (run.config ?? {}) as RunConfig, sourceActions, spawnAt, arrivalJitterMs);
   const { spec, widened } = fitToDomain(recordedSpec, target, arrivalJitterMs);
-  const result = await fuzz(widened, { ...options, seed: options.seed ?? 42, runs: 0, examples: [spec] });
+  const result = await fuzz(widened, { ...options, params, seed: options.seed ?? 42, runs: 0, examples: [spec] });
   if (!result.found) {
     throw new BeamulatorError('BEAM_USAGE', `cannot shrink run ${runId}: its recorded choices, run as a fuzz spec of '${settings.name}', do not fail`,
-      'The fuzz target must fail the same way as the run (same bugs, failOn/failWhen); arrivals and overlap of the seeded run are approximated');
+      "The fuzz target must count the run's failure (failOn/failWhen; the run's own parameters are used); arrivals and overlap of the seeded run are approximated");
   }
   return { ...result, sourceRunId: runId, sourceComplaint, sourceActions, recordedSpec };
 }
@@ -84,15 +90,17 @@ interface RunConfig {
 }
 
 /** Re-runs the seeded run (up to its failing action) with RecordingRngs and returns its canonical tapes as a fuzz spec. */
-async function recordSpec(target: FuzzTarget, seed: string, config: RunConfig, maxActions: number, spawnAt: number[], jitter: number): Promise<FuzzSpec> {
+async function recordSpec(
+  target: FuzzTarget, seed: string, params: ParamValues, config: RunConfig, maxActions: number, spawnAt: number[], jitter: number,
+): Promise<FuzzSpec> {
   const counts = config.actors ?? undefined;
   // Which actors drew their arrival (population entries with a start.jitter): that draw opens their setup segment.
-  const spawns = buildPopulation(target, seed, counts);
+  const spawns = buildPopulation(target, seed, params, counts);
   const recorders: RecordingRng[] = [];
-  const live = await startTarget(target);
+  const live = await startTarget(target, params);
   try {
     await runSimulation(target, {
-      seed, db: false, target: live.url, maxActions,
+      seed, db: false, target: live.url, maxActions, params,
       ...(config.durationMs ? { duration: config.durationMs } : {}),
       ...(config.concurrency ? { concurrency: config.concurrency } : {}),
       ...(config.overlapWindowMs ? { overlapWindow: config.overlapWindowMs } : {}),
@@ -148,13 +156,13 @@ function fitToDomain(spec: FuzzSpec, target: FuzzTarget, arrivalJitterMs: number
   return { spec: { actors, overlap: false }, widened: { ...target, fuzz: Object.freeze(fuzzSettings) } };
 }
 
-async function startTarget(target: FuzzTarget): Promise<StartedTarget> {
+async function startTarget(target: FuzzTarget, params: ParamValues): Promise<StartedTarget> {
   const spec = target.target;
   if (!spec?.start && !spec?.url) {
     throw new BeamulatorError('BEAM_USAGE', `cannot shrink with '${target.name}': it has no target`, 'Give the fuzz target a target: { start() }');
   }
   try {
-    return spec.start ? await spec.start() : { url: spec.url! };
+    return spec.start ? await spec.start({ params }) : { url: spec.url! };
   } catch (error) {
     throw new BeamulatorError('BEAM_TARGET', `cannot start the target of '${target.name}': ${errorMessage(error)}`, 'Fix target.start', { cause: error });
   }

@@ -8,6 +8,7 @@ import type { EngineHooks } from '../engine/engine-hooks.ts';
 import { executeAction } from '../engine/execute-action.ts';
 import { fuzzSpecOfConfig, specRunOptions } from '../engine/fuzz-spec.ts';
 import { loadSimulation } from '../engine/load-simulation.ts';
+import { resolveParams } from '../engine/resolve-params.ts';
 import { foreignHttpFor, resolveTarget, runSimulation } from '../engine/run-simulation.ts';
 import type { Simulation, StartedTarget } from '../engine/simulation.ts';
 import { defaultStorePath, openStore } from '../store/duckdb-store.ts';
@@ -20,6 +21,7 @@ import { version } from '../util/version.ts';
 import { ResultNormalizer, type Divergence } from './compare.ts';
 import { DivergenceTracker } from './divergence-tracker.ts';
 import { OfflineHttp, type RequestMismatch } from './offline-http.ts';
+import { storedParams } from './stored-params.ts';
 
 /** A recorded run to replay: from the store, or from a replay file. */
 export interface ReplaySource {
@@ -129,6 +131,7 @@ async function rerun(
   const fuzz = fuzzSpecOfConfig(run.config);
   const result = await runSimulation(sim, {
     seed: run.seed,
+    ...storedParams(sim, run),
     // The spec goes with the replay too, so a replay of this replay reruns the same tapes.
     ...(fuzz ? { ...specRunOptions(fuzz.spec, fuzz.options), meta: { fuzzSpec: fuzz.spec, fuzzOptions: fuzz.options } as unknown as Json } : {}),
     duration: config.durationMs ?? parseDuration(sim.duration ?? '1h'),
@@ -170,19 +173,21 @@ async function reissue(
   let startedTarget = false;
   let http: HttpClientFactory | null = offlineHttp ?? null;
   const timeoutMs = ((run.config ?? {}) as RunConfig).actionTimeoutMs ?? 30_000;
+  const stored = storedParams(sim, run);
+  const { values: params } = resolveParams(sim, { given: stored.params, env: stored.env ?? process.env });
   const foreign = sim.foreignHttp ? await foreignHttpFor(foreignServe) : null;
   try {
     foreign?.apply();
     if (http) {
       target = { url: recordedTargetUrl(run) };
     } else {
-      ({ target, started: startedTarget } = await resolveTarget(sim, options.target));
+      ({ target, started: startedTarget } = await resolveTarget(sim, options.target, params));
       if (target) http = new HttpConnector({ baseUrl: target.url, defaultHeaders: sim.target?.headers ?? {}, timeoutMs });
     }
     const writer = store
       ? await store.beginRun({
         kind: 'replay', parentRunId: run.runId, simulation: run.simulation, file: run.file, seed: run.seed,
-        config: { ...(run.config as Record<string, Json>), replayMode: 'log' }, codeHash: run.codeHash, beamulatorVersion: version,
+        config: { ...(run.config as Record<string, Json>), replayMode: 'log' }, params: params as Record<string, Json>, codeHash: run.codeHash, beamulatorVersion: version,
         wallStartedAt: wallNow(), simEpoch: run.simEpoch,
       })
       : null;
@@ -193,7 +198,7 @@ async function reissue(
     const origin = originOf(target?.url ?? '');
     const context = {
       runId, writer: writer ?? new NullWriter(), http, targetUrl: target?.url ?? '', actionTimeoutMs: timeoutMs, watchdog, wallStartUs,
-      relativeUrl: (url: string) => relativeUrl(origin, url), foreignHttp: Boolean(sim.foreignHttp),
+      relativeUrl: (url: string) => relativeUrl(origin, url), foreignHttp: Boolean(sim.foreignHttp), params,
     };
     let simTime = 0;
     let stopReason = 'log-end';

@@ -92,6 +92,7 @@ export const runFields: Fields<RunRecord> = {
   wallEndedAt: numOrNull, simDurationMs: num, simEpoch: num, stopReason: strOrNull, error: strOrNull,
   // Added after the first files could have been written: absent reads as null.
   comparison: { ...json, absent: () => null },
+  params: { check: (v) => (v === null || isPlainObject(v) ? null : `must be an object of parameter values or null${got(v)}`), absent: () => null },
 };
 
 export const actorFields: Fields<ActorRecord> = {

@@ -43,6 +43,7 @@ const runColumns: { [K in keyof RunRecord]-?: Column } = {
   stopReason: { name: 'stop_reason', value: (r) => text(r.stopReason) },
   error: { name: 'error', value: (r) => text(r.error) },
   comparison: { name: 'comparison', value: (r) => jsonText(r.comparison ?? null) },
+  params: { name: 'params', value: (r, redactor) => redactedJson(redactor, r.params ?? null) },
 };
 
 /**

@@ -110,10 +110,11 @@ export class DuckDBRunStore implements RunStore {
         'Open it without readOnly to record');
     }
     const config = redactedJson(this.#redactor, run.config);
+    const params = redactedJson(this.#redactor, run.params ?? null);
     const insert = (runId: string) => this.#query(
-      `INSERT INTO runs (${runColumns}) VALUES ($1, $2, $3, $4, $5, $6, 'running', $7, $8, $9, $10, NULL, 0, $11, NULL, NULL, NULL)`,
+      `INSERT INTO runs (${runColumns}) VALUES ($1, $2, $3, $4, $5, $6, 'running', $7, $8, $9, $10, NULL, 0, $11, NULL, NULL, NULL, $12)`,
       [runId, run.kind, run.parentRunId ?? null, run.simulation, run.file ?? null, String(run.seed), config, run.codeHash ?? null, run.beamulatorVersion,
-        BigInt(Math.round(run.wallStartedAt)), BigInt(Math.round(run.simEpoch))],
+        BigInt(Math.round(run.wallStartedAt)), BigInt(Math.round(run.simEpoch)), params],
       `begin run ${runId}`,
     );
     let runId = run.runId;

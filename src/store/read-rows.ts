@@ -44,7 +44,7 @@ function headers(v: unknown): Record<string, string> {
 }
 
 export const runColumns = `run_id, kind, parent_run_id, simulation, file, seed, status, config, code_hash, beamulator_version,
-  wall_started_at, wall_ended_at, sim_duration_ms, sim_epoch, stop_reason, error, comparison`;
+  wall_started_at, wall_ended_at, sim_duration_ms, sim_epoch, stop_reason, error, comparison, params`;
 
 export function toRun(r: Row): RunRecord {
   return {
@@ -54,6 +54,7 @@ export function toRun(r: Row): RunRecord {
     wallStartedAt: num(r.wall_started_at), wallEndedAt: numOrNull(r.wall_ended_at), simDurationMs: num(r.sim_duration_ms),
     simEpoch: num(r.sim_epoch), stopReason: strOrNull(r.stop_reason), error: strOrNull(r.error),
     comparison: r.comparison === undefined ? null : json(r.comparison),
+    params: r.params === undefined ? null : json(r.params) as RunRecord['params'],
   };
 }
 

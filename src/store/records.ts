@@ -46,6 +46,11 @@ export interface RunRecord {
   error: string | null;
   /** For a replay (`kind = replay`): how it compared with its parent run. */
   comparison: Json | null;
+  /**
+   * The run's resolved parameters (every parameter of its simulation, after `--param`, env and
+   * defaults; secret-named ones redacted); null for a run recorded before runs had parameters.
+   */
+  params: Record<string, Json> | null;
 }
 
 export type ActorOrigin = 'config' | 'target' | 'runtime';

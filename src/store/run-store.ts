@@ -36,7 +36,11 @@ export interface RunFilter {
 export interface RunStore {
   readonly path: string;
   /** Creates the run row (status 'running') and returns a writer for its rows. */
-  beginRun(run: Omit<RunRecord, 'runId' | 'status' | 'wallEndedAt' | 'simDurationMs' | 'stopReason' | 'error' | 'comparison'> & { runId?: string }): Promise<RunWriter>;
+  beginRun(run: Omit<RunRecord, 'runId' | 'status' | 'wallEndedAt' | 'simDurationMs' | 'stopReason' | 'error' | 'comparison' | 'params'> & {
+    runId?: string;
+    /** The run's resolved parameters (default null: none recorded). */
+    params?: Record<string, Json> | null;
+  }): Promise<RunWriter>;
   listRuns(filter?: RunFilter): Promise<Array<RunRecord & { summary: RunSummary }>>;
   /** Resolves a full id, a unique prefix, or `latest`. Throws BEAM_RUN_NOT_FOUND otherwise. */
   resolveRunId(idOrPrefix: string): Promise<string>;

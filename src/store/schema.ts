@@ -53,6 +53,7 @@ const initialSchema: readonly string[] = [
 export const migrations: readonly Migration[] = [
   { to: 1, description: 'initial schema: meta, runs, actors, actions, complaints, exchanges, events', sql: initialSchema },
   { to: 2, description: 'runs.comparison: how a replay compared with its parent run', sql: ['ALTER TABLE runs ADD COLUMN comparison JSON'] },
+  { to: 3, description: "runs.params: the run's resolved parameters (NULL for runs recorded before parameters)", sql: ['ALTER TABLE runs ADD COLUMN params JSON'] },
 ];
 
 /** The schema version this code writes. */

@@ -1,31 +1,40 @@
 import { formatDuration, type Duration } from './duration.ts';
+import { paramText } from './param-text.ts';
 
 /** The run settings a reproduce command repeats. */
 export interface ReproduceSettings {
   seed: string;
   /** The resolved sim-time length. */
   durationMs: number;
+  /** The run's resolved parameters: every one is repeated, so neither env nor a changed default can alter the run. */
+  params?: Readonly<Record<string, unknown>>;
   target?: string;
   concurrency?: number;
   overlapWindow?: Duration;
   actors?: Record<string, number>;
   maxActions?: number;
   maxWallTime?: Duration;
+  /** The run store, when not the default one. */
+  db?: string;
+  /** `--fail-on`, when not the default (it changes the exit code, not the run). */
+  failOn?: string;
 }
 
 /**
  * The command that repeats a run: `npx beamulator run <file> --seed <seed> --duration <d> ...`
  * when the simulation file is known, else the equivalent `runSimulation(sim, {...})` call.
- * `env`: variables to set in front of the command (with the API call, as a comment).
+ * `env`: variables to set in front of the command (with the API call, as a comment), for
+ * simulations that read the environment themselves; parameters are better (`params`).
  *
  * @example
- * reproduceCommand('examples/todo/todo.sim.ts', { seed: '42', durationMs: 28_800_000 }, { TODO_BUGS: 'stale-read' });
- * // 'TODO_BUGS=stale-read npx beamulator run examples/todo/todo.sim.ts --seed 42 --duration 8h'
+ * reproduceCommand('shop.sim.ts', { seed: '42', durationMs: 28_800_000, params: { faults: ['slow-db'], shoppers: 50 } });
+ * // 'npx beamulator run shop.sim.ts --seed 42 --duration 8h --param faults=slow-db --param shoppers=50'
  */
 export function reproduceCommand(file: string | null, settings: ReproduceSettings, env: Record<string, string> = {}): string {
   const assignments = Object.entries(env).map(([name, value]) => `${name}=${shellQuote(value)}`);
   if (file === null) return assignments.length > 0 ? `${apiCall(settings)}  // with ${assignments.join(' ')}` : apiCall(settings);
   const parts = [...assignments, 'npx beamulator run', shellQuote(file), '--seed', shellQuote(settings.seed), '--duration', formatDuration(settings.durationMs)];
+  for (const [name, value] of Object.entries(settings.params ?? {})) parts.push('--param', shellQuote(`${name}=${paramText(value)}`));
   if (settings.target !== undefined) parts.push('--target', shellQuote(settings.target));
   if (settings.concurrency !== undefined) parts.push('--concurrency', String(settings.concurrency));
   if (settings.overlapWindow !== undefined) parts.push('--overlap-window', shellQuote(String(settings.overlapWindow)));
@@ -34,17 +43,21 @@ export function reproduceCommand(file: string | null, settings: ReproduceSetting
   }
   if (settings.maxActions !== undefined) parts.push('--max-actions', String(settings.maxActions));
   if (settings.maxWallTime !== undefined) parts.push('--max-wall-time', shellQuote(String(settings.maxWallTime)));
+  if (settings.db !== undefined) parts.push('--db', shellQuote(settings.db));
+  if (settings.failOn !== undefined) parts.push('--fail-on', shellQuote(settings.failOn));
   return parts.join(' ');
 }
 
 function apiCall(settings: ReproduceSettings): string {
   const fields = [`seed: ${JSON.stringify(settings.seed)}`, `duration: '${formatDuration(settings.durationMs)}'`];
+  if (settings.params !== undefined && Object.keys(settings.params).length > 0) fields.push(`params: ${JSON.stringify(settings.params)}`);
   if (settings.target !== undefined) fields.push(`target: ${JSON.stringify(settings.target)}`);
   if (settings.concurrency !== undefined) fields.push(`concurrency: ${settings.concurrency}`);
   if (settings.overlapWindow !== undefined) fields.push(`overlapWindow: ${JSON.stringify(settings.overlapWindow)}`);
   if (settings.actors !== undefined) fields.push(`actors: ${JSON.stringify(settings.actors)}`);
   if (settings.maxActions !== undefined) fields.push(`maxActions: ${settings.maxActions}`);
   if (settings.maxWallTime !== undefined) fields.push(`maxWallTime: ${JSON.stringify(settings.maxWallTime)}`);
+  if (settings.db !== undefined) fields.push(`db: ${JSON.stringify(settings.db)}`);
   return `runSimulation(sim, { ${fields.join(', ')} })`;
 }
 

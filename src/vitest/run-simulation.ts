@@ -1,10 +1,12 @@
 import { loadSimulation, type LoadedSimulation } from '../engine/load-simulation.ts';
+import { resolveParams } from '../engine/resolve-params.ts';
 import { runSimulation as runCore, type RunOptions, type RunResult } from '../engine/run-simulation.ts';
 import { isSimulation, type Simulation } from '../engine/simulation.ts';
 import type { ActionRecord, ActorRecord, ComplaintRecord, EventRecord, ExchangeRecord, RunRecord } from '../store/records.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { parseDuration } from '../util/duration.ts';
 import { BeamulatorError } from '../util/errors.ts';
+import type { ParamDefs } from '../util/params.ts';
 import { displayPath } from './display-path.ts';
 import { keepRuns } from './keep-runs.ts';
 import { openTestStore } from './open-test-store.ts';
@@ -14,16 +16,16 @@ import type { RunHandle } from './run-handle.ts';
 import { rememberSimulation } from './simulation-of.ts';
 
 /** The RunOptions a test run takes: the ones the reproduce command can repeat, plus signal and hooks. */
-type PassedRunOptions = Pick<RunOptions,
-  'seed' | 'duration' | 'maxActions' | 'maxWallTime' | 'concurrency' | 'overlapWindow' | 'target' | 'actors' | 'signal' | 'hooks'>;
+type PassedRunOptions<P extends ParamDefs = ParamDefs> = Pick<RunOptions<P>,
+  'seed' | 'duration' | 'params' | 'maxActions' | 'maxWallTime' | 'concurrency' | 'overlapWindow' | 'target' | 'actors' | 'signal' | 'hooks'>;
 
 /**
- * Options of a test run: beamulator's RunOptions for a plain run (seed, duration, target,
+ * Options of a test run: beamulator's RunOptions for a plain run (seed, duration, params, target,
  * concurrency, overlapWindow, actors, maxActions, maxWallTime, signal, hooks). Where it is
  * recorded is not one: every run gets a store of its own. The engine's replay and fuzz options
  * are left out on purpose: the reproduce command could not repeat such a run.
  */
-export interface TestRunOptions extends PassedRunOptions {
+export interface TestRunOptions<P extends ParamDefs = ParamDefs> extends PassedRunOptions<P> {
   /**
    * Keep the run in a temp DuckDB file (its path is in `run.db` and in failure messages) instead
    * of discarding it. Default: the env var BEAMULATOR_KEEP_RUNS=1, else false.
@@ -32,8 +34,9 @@ export interface TestRunOptions extends PassedRunOptions {
   /** The simulation's file, so the reproduce command can be a `beamulator run` command line. */
   file?: string;
   /**
-   * Environment variables the simulation reads (like `TODO_BUGS`): their values at the time of
-   * the run are put in front of the reproduce command, which otherwise cannot know them.
+   * Environment variables the run depends on: their values at the time of the run go in front of
+   * the test's rerun line, and of the reproduce command unless a parameter reads them (the
+   * command sets every parameter with `--param`, so only variables read outside parameters matter).
    */
   reproduceEnv?: readonly string[];
 }
@@ -55,14 +58,17 @@ export interface TestRunOptions extends PassedRunOptions {
  *   expect(run).toHaveNoComplaints();
  * });
  */
-export async function runSimulation(sim: Simulation | LoadedSimulation | string, options: TestRunOptions = {}): Promise<RunHandle> {
-  const { simulation, file, codeHash } = await resolveSimulation(sim, options.file);
+export async function runSimulation<P extends ParamDefs = ParamDefs>(sim: Simulation<P> | LoadedSimulation | string, options: TestRunOptions<P> = {}): Promise<RunHandle> {
+  const { simulation, file, codeHash } = await resolveSimulation(sim as Simulation | LoadedSimulation | string, options.file);
   const { keep: keepOption, reproduceEnv } = options;
-  const runOptions: PassedRunOptions = pick(options, ['seed', 'duration', 'maxActions', 'maxWallTime', 'concurrency', 'overlapWindow', 'target', 'actors', 'signal', 'hooks']);
+  const runOptions: PassedRunOptions = pick(options as TestRunOptions, ['seed', 'duration', 'maxActions', 'maxWallTime', 'concurrency', 'overlapWindow', 'target', 'actors', 'signal', 'hooks']);
   const { seed, source: seedSource } = resolveSeed(options.seed, simulation.seed);
+  // Resolved before the run, for the reproduce command (every parameter, so the environment cannot change it).
+  const { values: params } = resolveParams(simulation, { given: options.params, env: process.env });
   const settings: ReproduceSettings = {
     seed,
     durationMs: parseDuration(options.duration ?? simulation.duration ?? '1h', 'duration'),
+    params,
     ...(options.target !== undefined ? { target: options.target } : {}),
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     ...(options.overlapWindow !== undefined ? { overlapWindow: options.overlapWindow } : {}),
@@ -71,7 +77,10 @@ export async function runSimulation(sim: Simulation | LoadedSimulation | string,
     ...(options.maxWallTime !== undefined ? { maxWallTime: options.maxWallTime } : {}),
   };
   const env = Object.fromEntries((reproduceEnv ?? []).flatMap((name) => process.env[name] !== undefined ? [[name, process.env[name]!]] : []));
-  const reproduce = reproduceCommand(file, settings, env);
+  // A variable a parameter reads needs no place in front of the command: the command sets the parameter
+  // (the test's rerun line keeps it: the test itself may read it).
+  const paramEnv = new Set(Object.values(simulation.params ?? {}).map((def) => def.env));
+  const reproduce = reproduceCommand(file, settings, Object.fromEntries(Object.entries(env).filter(([name]) => !paramEnv.has(name))));
   const notes: string[] = [];
   if (options.target !== undefined) notes.push(`the run used the target at ${options.target}: start it the same way before repeating the run`);
   if (file === null) notes.push("the simulation's file is unknown: pass `file` in the options (or a file path) to get a `beamulator run` command");
@@ -83,6 +92,7 @@ export async function runSimulation(sim: Simulation | LoadedSimulation | string,
     result = await runCore(simulation, {
       ...runOptions,
       seed,
+      params,
       db: store,
       ...(file !== null ? { file } : {}),
       ...(codeHash !== null ? { codeHash } : {}),

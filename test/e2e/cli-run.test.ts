@@ -39,7 +39,9 @@ describe('beamulator run / runs / show (the real CLI against the bundled todo ap
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/urgent +\d+x the list shows a todo I completed as incomplete \(stale read\)/);
     expect(run.stdout).toMatch(/failed: \d+ complaints? at or above 'urgent'/);
-    const lenient = await runCli(['run', exampleSim, '--seed', '11', '--db', db, '--fail-on', 'none'], { env: { TODO_BUGS: 'stale-read' } });
+    // The same bug as a parameter (the environment is the example's opt-in; --param is the way).
+    const lenient = await runCli(['run', exampleSim, '--seed', '11', '--db', db, '--fail-on', 'none', '--param', 'bugs=stale-read']);
+    expect(lenient.stdout).toMatch(/urgent +\d+x the list shows a todo I completed as incomplete \(stale read\)/);
     expect(lenient.code).toBe(0);
   });
 

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTodoApp } from '../../fixtures/todo-app/server.ts';
 import { exampleSim, runCli, startCli, tempDir, waitFor } from '../support/cli.ts';
 
 const tmp = tempDir();
@@ -31,7 +32,12 @@ describe('beamulator replay / export / import (real CLI)', () => {
     expect(offline.code).toBe(0);
     expect(offline.stdout).toContain('(todo, log, offline): identical');
 
-    const changed = await runCli(['replay', runId, '--db', db], { env: { TODO_BUGS: 'stale-read' } });
+    // The run's stored parameters (bugs off) rule, not what the environment says today.
+    const envSet = await runCli(['replay', runId, '--db', db], { env: { TODO_BUGS: 'stale-read' } });
+    expect(envSet.code, envSet.stdout).toBe(0);
+    // A target that behaves differently (the bug on) diverges.
+    const app = await startTodoApp({ bugs: ['stale-read'] });
+    const changed = await runCli(['replay', runId, '--db', db, '--target', app.url]).finally(() => app.reset());
     expect(changed.code).toBe(7);
     expect(changed.stdout).toMatch(/diverged at action #\d+/);
     expect(changed.stdout).toMatch(/first divergence: the target answered differently\n +#\d+ +\d+:\d\d:\d\d +Organizer \d +listTodos\(/);
@@ -39,7 +45,7 @@ describe('beamulator replay / export / import (real CLI)', () => {
     const replayId = /^replay (\S+)/m.exec(changed.stdout)![1]!;
     const show = await runCli(['show', replayId, '--db', db, '--actions', '0']);
     expect(show.stdout).toMatch(new RegExp(`replay of +${runId}: diverged \\(rerun\\): \\d+ divergences, first at action #\\d+ listTodos`));
-    const json = JSON.parse((await runCli(['replay', runId, '--db', db, '--json'], { env: { TODO_BUGS: 'stale-read' } })).stdout);
+    const json = JSON.parse((await runCli(['replay', runId, '--db', db, '--json', '--target', app.url]).finally(() => app.stop())).stdout);
     expect(json).toMatchObject({ identical: false, exitCode: 7, parentRunId: runId });
     expect(json.divergences[0].kind).toBe('result-changed');
   });

@@ -9,7 +9,7 @@ import type { Output } from '../../src/cli/output.ts';
 import { openStore, runSimulation } from 'beamulator';
 import {
   defaultReplayPath, exportParquet, formatReplayFile, importBundle, loadReplayFile, parquetTables, readReplayFile, readRunBundle,
-  writeReplayFile, type ReplayBundle,
+  replayChecksum, writeReplayFile, type ReplayBundle,
 } from '../../src/replay/replay-file.ts';
 import type { DuckDBRunStore } from '../../src/store/duckdb-store.ts';
 import { BeamulatorError, ExitCode, type ErrorCode } from '../../src/util/errors.ts';
@@ -30,15 +30,8 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'beam-replay-'));
   dbPath = join(dir, 'runs.duckdb');
   store = await openStore(dbPath);
-  // A planted bug, so the run has complaints too (the example reads TODO_BUGS when it starts the app).
-  const before = process.env.TODO_BUGS;
-  process.env.TODO_BUGS = 'stale-read';
-  try {
-    runId = (await runSimulation(todo, { seed: 1, duration: '2h', db: store })).runId;
-  } finally {
-    if (before === undefined) delete process.env.TODO_BUGS;
-    else process.env.TODO_BUGS = before;
-  }
+  // A planted bug, so the run has complaints too (the example starts the app with its `bugs` parameter).
+  runId = (await runSimulation(todo, { seed: 1, duration: '2h', db: store, params: { bugs: ['stale-read'] } })).runId;
   bundle = await readRunBundle(store, runId);
 });
 
@@ -87,6 +80,7 @@ describe('readRunBundle', () => {
     const { summary, ...record } = run;
     expect(bundle.run).toEqual(record);
     expect(bundle.run.status).toBe('completed');
+    expect(bundle.run.params).toEqual({ bugs: ['stale-read'], teams: 3 });
     expect(bundle.actions).toHaveLength(summary.actions);
     expect(bundle.actions.length).toBeGreaterThan(50);
     expect(bundle.complaints).toHaveLength(summary.complaints);
@@ -255,6 +249,17 @@ describe('bad replay files: one clear error each', () => {
     const path = await editedFile('extra', (doc) => { doc.note = 'mine'; doc.actions[0].extra = 1; delete doc.run.comparison; });
     await expectError(() => readReplayFile(path), 'BEAM_REPLAY_EDITED', /checksum mismatch/);
     expect(await readReplayFile(path, { allowEdited: true })).toEqual(bundle);
+  });
+
+  it('reads a file written before runs had parameters (no run.params, checksum intact) with params null', async () => {
+    const doc = JSON.parse(formatReplayFile(bundle));
+    delete doc.run.params;
+    doc.checksum = replayChecksum(doc);
+    const path = join(dir, 'before-params.json');
+    writeFileSync(path, JSON.stringify(doc));
+    const read = await readReplayFile(path);
+    expect(read.run.params).toBeNull();
+    expect(read).toEqual({ ...bundle, run: { ...bundle.run, params: null } });
   });
 });
 

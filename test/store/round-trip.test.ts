@@ -85,7 +85,7 @@ describe('round trip', () => {
     expect(run).toEqual({
       runId: id, kind: 'run', parentRunId: null, simulation: 'todo', file: null, seed: '42', status: 'completed',
       config: { unicode }, codeHash: null, beamulatorVersion: '0.1.0', wallStartedAt: wallStart, wallEndedAt: expect.any(Number),
-      simDurationMs: 3_600_000, simEpoch: Date.UTC(2026, 0, 5, 8), stopReason: 'duration', error: null, comparison: null,
+      simDurationMs: 3_600_000, simEpoch: Date.UTC(2026, 0, 5, 8), stopReason: 'duration', error: null, comparison: null, params: null,
       summary: {
         actions: 5, byOutcome: { ok: 3, error: 1, crash: 1 }, complaints: 3, bySeverity: { urgent: 1, annoying: 1, justsayin: 1 },
         actors: 2, simDurationMs: 3_600_000,

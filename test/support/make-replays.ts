@@ -8,8 +8,9 @@
  *
  * test/replays.test.ts replays every file of replays/ (offline) on each `npm test`. Regenerate
  * them when the example's behaviors or actions change on purpose (a replay then diverges).
+ * The committed ones predate run parameters (no `run.params`): they also keep such files
+ * replaying; regenerated ones carry the run's parameters.
  */
-import { startTodoApp } from '../../fixtures/todo-app/server.ts';
 import { runSimulation } from '../../src/engine/run-simulation.ts';
 import { readRunBundle, writeReplayFile, type ReplayBundle } from '../../src/replay/replay-file.ts';
 import { openStore } from '../../src/store/duckdb-store.ts';
@@ -29,16 +30,14 @@ export async function recordExample(): Promise<ReplayBundle> {
   }
 }
 
-/** Records the example against an app started with the stale-read bug on. */
+/** Records the example with its `bugs` parameter switching the stale-read bug on. */
 export async function recordStaleRead(): Promise<ReplayBundle> {
-  const app = await startTodoApp({ bugs: ['stale-read'] });
   const store = await openStore(':memory:');
   try {
-    const result = await runSimulation(todo, { seed: 42, duration: '2h', db: store, file: exampleFile, target: app.url });
+    const result = await runSimulation(todo, { seed: 42, duration: '2h', db: store, file: exampleFile, params: { bugs: ['stale-read'] } });
     return await readRunBundle(store, result.runId);
   } finally {
     await store.close();
-    await app.stop();
   }
 }
 

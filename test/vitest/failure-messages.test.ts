@@ -39,7 +39,7 @@ describe('failure messages of the matchers', () => {
     const actor = buggy.actors.find((a) => a.actorId === first.actorId)!.name;
     expect(message).toMatch(new RegExp(`urgent +${escape(staleRead)} +\\(${escape(actor)} at \\d+:\\d\\d:\\d\\d, action #${first.actionSeq}; ${count}x\\)`));
     expectFooter(message, buggy);
-    expect(message).toContain(`--seed 1 --duration 8h --target ${app.url}`);
+    expect(message).toContain(`--seed 1 --duration 8h --param bugs= --param teams=3 --target ${app.url}`);
     expect(message).toContain('seed       1 (from options.seed)');
     expect(message).toContain('the run was recorded in memory only; set BEAMULATOR_KEEP_RUNS=1');
     expect(message).toContain(`note       the run used the target at ${app.url}`);

@@ -44,13 +44,16 @@ describe('runSimulation from beamulator/vitest: the bundled todo app, bugs off',
     expect(run.complaints).toEqual([]);
     expect(run.db).toBeNull();
     expect(run.file).toBe(exampleFile);
-    expect(run.reproduce).toBe(`npx beamulator run ${exampleFile} --seed 42 --duration 8h`);
+    // Every parameter, defaults too: neither the environment nor a changed default can alter the repeat.
+    expect(run.reproduce).toBe(`npx beamulator run ${exampleFile} --seed 42 --duration 8h --param bugs= --param teams=3`);
+    expect(run.run.params).toEqual({ bugs: [], teams: 3 });
+    expect(run.result.params).toEqual({ bugs: [], teams: 3 });
   });
 
   it('accepts a simulation file path, and what loadSimulation returned', async () => {
     const byPath = await runSimulation(exampleFile, { seed: 42, duration: '2h' });
     expect(byPath.file).toBe(exampleFile);
-    expect(byPath.reproduce).toBe(`npx beamulator run ${exampleFile} --seed 42 --duration 2h`);
+    expect(byPath.reproduce).toBe(`npx beamulator run ${exampleFile} --seed 42 --duration 2h --param bugs= --param teams=3`);
     const loaded = await runSimulation(await loadSimulation(exampleFile), { seed: 42, duration: '2h' });
     expect(logOf(loaded)).toEqual(logOf(byPath));
     expect(byPath).toHaveNoComplaints();
@@ -64,7 +67,7 @@ describe('runSimulation from beamulator/vitest: the bundled todo app, bugs off',
 
   it('without a file, the reproduce line is the equivalent runSimulation call', async () => {
     const short = await runSimulation(todo, { seed: 'abc', duration: '30m', concurrency: 2 });
-    expect(short.reproduce).toBe(`runSimulation(sim, { seed: "abc", duration: '30m', concurrency: 2 })`);
+    expect(short.reproduce).toBe(`runSimulation(sim, { seed: "abc", duration: '30m', params: {"bugs":[],"teams":3}, concurrency: 2 })`);
     expect(short.notes?.join('\n')).toMatch(/pass `file` in the options/);
   });
 });
@@ -86,7 +89,7 @@ describe('runSimulation against a todo app with the stale-read bug on', () => {
     expect(run).not.toHaveNoComplaints({ severity: 'urgent' });
     expect(run).toSatisfyInvariant((r) => r.complaints.every((c) => c.message === staleRead));
     expect(run).not.toSatisfyInvariant((r) => r.complaints.length === 0, 'no complaints');
-    expect(run.reproduce).toBe(`npx beamulator run ${exampleFile} --seed 1 --duration 8h --target ${app.url}`);
+    expect(run.reproduce).toBe(`npx beamulator run ${exampleFile} --seed 1 --duration 8h --param bugs= --param teams=3 --target ${app.url}`);
   });
 
   it('its reproduce command repeats the run exactly (same complaints from the CLI)', async () => {
@@ -101,13 +104,36 @@ describe('runSimulation against a todo app with the stale-read bug on', () => {
   });
 });
 
-describe('reproduceEnv: environment the simulation reads', () => {
-  it('goes in front of the reproduce command, which then repeats the run with the same bugs', async () => {
-    const run = await withEnv({ TODO_BUGS: 'stale-read' }, () => runSimulation(todo, { seed: 1, duration: '4h', file: exampleFile, reproduceEnv: ['TODO_BUGS', 'UNSET_VAR'] }));
-    expect(run.reproduce).toBe(`TODO_BUGS=stale-read npx beamulator run ${exampleFile} --seed 1 --duration 4h`);
+describe('params: the planted bug as a parameter of the example', () => {
+  it('switches the bug on, and the reproduce command (which sets it) repeats the run whatever the environment holds', async () => {
+    const run = await withEnv({ TODO_BUGS: undefined }, () => runSimulation(todo, { seed: 1, duration: '4h', file: exampleFile, params: { bugs: ['stale-read'] } }));
     expect(run).toHaveComplained(/stale read/);
-    expect(run.env).toEqual({ TODO_BUGS: 'stale-read' });
-    expect(failureOf(() => expect(run).toHaveNoComplaints())).toContain('rerun      TODO_BUGS=stale-read npx vitest run test/vitest/run-simulation.test.ts');
+    expect(run.reproduce).toBe(`npx beamulator run ${exampleFile} --seed 1 --duration 4h --param bugs=stale-read --param teams=3`);
+    expect(run.run.params).toEqual({ bugs: ['stale-read'], teams: 3 });
+    // Another bug in the environment changes nothing: the command sets every parameter itself.
+    const cli = await runShell(`${run.reproduce} --db :memory: --json --fail-on none`, { TODO_BUGS: 'tenant-leak' });
+    expect(cli.code, cli.stderr).toBe(0);
+    const repeated = JSON.parse(cli.stdout) as { params: unknown; summary: { actions: number; complaints: number } };
+    expect(repeated.params).toEqual({ bugs: ['stale-read'], teams: 3 });
+    expect(repeated.summary).toMatchObject({ actions: run.summary.actions, complaints: run.complaints.length });
+  });
+
+  it('a value of the wrong type fails before anything runs, naming the parameter', async () => {
+    const error = await runSimulation(todo, { seed: 1, params: { teams: 'many' as unknown as number } }).then(() => null, (e: unknown) => e);
+    expect((error as Error).message).toMatch(/^cannot run todo: params\.teams = "many": expected a number\. teams: how many teams/);
+  });
+});
+
+describe('reproduceEnv: environment the simulation reads', () => {
+  it('goes in front of the rerun line, and of the reproduce command unless a parameter reads it; the command repeats the run', async () => {
+    const run = await withEnv({ TODO_BUGS: 'stale-read', OTHER_VAR: 'x y' },
+      () => runSimulation(todo, { seed: 1, duration: '4h', file: exampleFile, reproduceEnv: ['TODO_BUGS', 'OTHER_VAR', 'UNSET_VAR'] }));
+    // The example reads TODO_BUGS through its parameter's `env`: the command sets the parameter instead.
+    expect(run.reproduce).toBe(`OTHER_VAR='x y' npx beamulator run ${exampleFile} --seed 1 --duration 4h --param bugs=stale-read --param teams=3`);
+    expect(run).toHaveComplained(/stale read/);
+    expect(run.env).toEqual({ TODO_BUGS: 'stale-read', OTHER_VAR: 'x y' });
+    // The test itself may read the variables: its rerun line keeps them all.
+    expect(failureOf(() => expect(run).toHaveNoComplaints())).toContain("rerun      TODO_BUGS=stale-read OTHER_VAR='x y' npx vitest run test/vitest/run-simulation.test.ts");
     const cli = await runShell(`${run.reproduce} --db :memory: --json --fail-on none`, { TODO_BUGS: '' });
     expect(cli.code, cli.stderr).toBe(0);
     const repeated = JSON.parse(cli.stdout) as { summary: { actions: number; complaints: number } };
@@ -191,6 +217,6 @@ describe('errors from the run itself', () => {
     const { message } = error as Error;
     expect(message).toMatch(/cannot use target 'not a url'/);
     expect(message).toContain('seed       5');
-    expect(message).toContain(`reproduce  npx beamulator run ${exampleFile} --seed 5 --duration 8h --target 'not a url'`);
+    expect(message).toContain(`reproduce  npx beamulator run ${exampleFile} --seed 5 --duration 8h --param bugs= --param teams=3 --target 'not a url'`);
   });
 });

@@ -9,7 +9,8 @@ const file = 'examples/todo/todo.sim.ts';
 
 test('a simulated day of the todo app: no complaints, no failed actions', async () => {
   // The simulation starts its own todo app and stops it at the end. Its planted bugs are off
-  // unless TODO_BUGS says otherwise; reproduceEnv puts TODO_BUGS in the printed reproduce command.
+  // unless its `bugs` parameter says otherwise, which reads TODO_BUGS when nothing sets it;
+  // reproduceEnv puts TODO_BUGS in the printed rerun line (the reproduce command sets the parameter).
   const run = await runSimulation(todo, { file, duration: '8h', reproduceEnv: ['TODO_BUGS'] });
   expect(run).toHaveNoComplaints();
   expect(run).toHaveOutcomes({ error: 0, crash: 0 });
@@ -41,7 +42,12 @@ test('actors only touch todos that exist', async () => {
   expect(run).toSatisfyInvariant(onlyKnownTodos);
 });
 
-describe('with the stale-read bug planted', () => {
+test("the simulation's bugs parameter switches the stale read on", async () => {
+  const run = await runSimulation(todo, { file, seed: 1, params: { bugs: ['stale-read'] } });
+  expect(run).toHaveComplained(/stale read/, { severity: 'urgent' });
+});
+
+describe('against a todo app the test starts, with the stale-read bug planted', () => {
   let app: TodoApp;
   beforeAll(async () => {
     app = await startTodoApp({ bugs: ['stale-read'] });
