@@ -11,14 +11,17 @@ import type { Command } from 'commander';
 import { wallNow } from '../clock/wall-clock.ts';
 import type { FuzzProgress, FuzzResult } from '../fuzz/fuzz.ts';
 import { defaultStorePath } from '../store/default-store-path.ts';
+import { withSimulationDefaults } from '../engine/simulation-defaults.ts';
 import { severities, type ActionRecord, type Severity } from '../store/records.ts';
+import { Redactor } from '../store/redact.ts';
 import { formatClock, parseDuration } from '../util/duration.ts';
 import { BeamulatorError, ExitCode } from '../util/errors.ts';
 import { dbFlag, styler, type Output } from './output.ts';
+import { configuredFiles, outputRedactor, redactPatterns, simulationDefaults, type ProjectOptions } from './project-config.ts';
 import { probeMark } from './format-run.ts';
 import { clip } from '../util/clip.ts';
 
-export interface FuzzCommandOptions {
+export interface FuzzCommandOptions extends ProjectOptions {
   runs: string;
   seed?: string;
   timeLimit: string;
@@ -83,7 +86,10 @@ export async function fuzzCommand(file: string | readonly string[] | undefined, 
     ...(opts.overlap !== undefined ? { overlap: opts.overlap } : {}),
   };
   const given = typeof file === 'string' ? [file] : (file ?? []);
-  const files = given.length > 0 ? given : defaultFiles();
+  const project = opts.projectConfig;
+  const files = given.length > 0 ? given : (await configuredFiles(project, 'fuzz')) ?? defaultFiles();
+  const redact = redactPatterns(project);
+  const redactor = outputRedactor(project);
   const [{ loadSimulation }, { campaignSettings, fuzz }, { isFuzzTarget }] = await Promise.all([
     import('../engine/load-simulation.ts'), import('../fuzz/fuzz.ts'), import('../fuzz/fuzz-target.ts'),
   ]);
@@ -95,7 +101,7 @@ export async function fuzzCommand(file: string | readonly string[] | undefined, 
   try {
     for (const f of files) {
       if (controller.signal.aborted) break;
-      const { simulation } = await loadSimulation(f);
+      const simulation = withSimulationDefaults((await loadSimulation(f)).simulation, simulationDefaults(project));
       if (!isFuzzTarget(simulation)) {
         throw new BeamulatorError('BEAM_SIMULATION_INVALID', `cannot fuzz ${f}: its default export is not a fuzz target`, 'Export default defineFuzzTarget({ ... })');
       }
@@ -106,7 +112,7 @@ export async function fuzzCommand(file: string | readonly string[] | undefined, 
       const draw = output.isTTY && !opts.json;
       const result = await fuzz(simulation, {
         runs, seed, timeLimitMs, shrinkTimeLimitMs: timeLimitMs, file: rel, db: opts.db, replaysDir: opts.replays,
-        signal: controller.signal, ...overrides,
+        signal: controller.signal, ...overrides, ...(redact ? { redact } : {}),
         ...(confirmRuns !== undefined ? { confirmRuns } : {}),
         ...(reproduceRuns !== undefined ? { reproduceRuns } : {}),
         ...(opts.failOn ? { failOn: opts.failOn as Severity } : {}),
@@ -114,7 +120,7 @@ export async function fuzzCommand(file: string | readonly string[] | undefined, 
       });
       if (draw) output.err('\r\x1b[K');
       results.push({ ...result, file: rel });
-      if (!opts.json) output.out(formatFuzzResult(result, opts.db, output.color));
+      if (!opts.json) output.out(formatFuzzResult(result, opts.db, output.color, redactor));
     }
   } finally {
     process.off('SIGINT', onSigint);
@@ -179,7 +185,7 @@ function throttled(fn: (p: FuzzProgress) => void): (p: FuzzProgress) => void {
 }
 
 /** A result, readably: the shrunk run's actors, their actions with the target's answers, the failure, the replay command. */
-export function formatFuzzResult(result: FuzzResult, db: string, color: boolean): string {
+export function formatFuzzResult(result: FuzzResult, db: string, color: boolean, redactor: Redactor = new Redactor()): string {
   const s = styler(color);
   const t = result.timings;
   const lines: string[] = [];
@@ -206,7 +212,11 @@ export function formatFuzzResult(result: FuzzResult, db: string, color: boolean)
   lines.push('  actions');
   const failingSeq = failure.kind === 'complaint' ? failure.complaint.actionSeq : null;
   const together = concurrentWith(result.actions);
-  for (const a of result.actions) lines.push(formatStep(a, names.get(a.actorId) ?? `actor ${a.actorId}`, a.seq === failingSeq, result.probes[a.seq], together.get(a.seq), color));
+  // The actions come from the engine's hooks, before the store redacts them: redact what is printed too.
+  for (const a of result.actions) {
+    const shown = { ...a, args: redactor.value(a.args), result: redactor.value(a.result) };
+    lines.push(formatStep(shown, names.get(a.actorId) ?? `actor ${a.actorId}`, a.seq === failingSeq, result.probes[a.seq], together.get(a.seq), color));
+  }
   if (together.size > 0) lines.push(s.dim('    [with #n]: ran concurrently with action #n (other actors, same engine step)'));
   if (failure.kind === 'complaint') {
     const c = failure.complaint;

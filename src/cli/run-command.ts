@@ -1,7 +1,9 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { atLeast } from '../engine/complaint.ts';
+import type { LoadedConfig } from '../config/load-config.ts';
 import { loadSimulation } from '../engine/load-simulation.ts';
+import { withSimulationDefaults } from '../engine/simulation-defaults.ts';
 import { runSimulation } from '../engine/run-simulation.ts';
 import type { ComplaintRecord, Severity } from '../store/records.ts';
 import { severities } from '../store/records.ts';
@@ -10,8 +12,9 @@ import { reproduceCommand } from '../util/reproduce-command.ts';
 import { BeamulatorError, ExitCode } from '../util/errors.ts';
 import { formatRunSummary, groupComplaints } from './format-run.ts';
 import { dbFlag, styler, type Output } from './output.ts';
+import { configuredFiles, redactPatterns, simulationDefaults, type ProjectOptions } from './project-config.ts';
 
-export interface RunCommandOptions {
+export interface RunCommandOptions extends ProjectOptions {
   seed?: string;
   duration?: string;
   db: string;
@@ -29,8 +32,12 @@ export interface RunCommandOptions {
 /** `beamulator run`: load, run, print the summary, map complaints to the exit code. */
 export async function runCommand(fileArg: string | undefined, opts: RunCommandOptions, output: Output): Promise<number> {
   const failOn = parseFailOn(opts.failOn);
-  const file = fileArg ?? (await findSimulationFile());
-  const { simulation, file: absFile, codeHash } = await loadSimulation(file);
+  const project = opts.projectConfig;
+  const file = fileArg ?? (await findSimulationFile(project));
+  const loaded = await loadSimulation(file);
+  const { file: absFile, codeHash } = loaded;
+  const simulation = withSimulationDefaults(loaded.simulation, simulationDefaults(project));
+  const redact = redactPatterns(project);
   const s = styler(output.color);
 
   const complaints: ComplaintRecord[] = [];
@@ -69,12 +76,14 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
       ...(opts.actors !== undefined ? { actors: opts.actors } : {}),
       ...(opts.maxActions !== undefined ? { maxActions: opts.maxActions } : {}),
       ...(opts.maxWallTime !== undefined ? { maxWallTime: opts.maxWallTime } : {}),
+      ...(redact ? { redact } : {}),
       hooks: {
         onComplaint: (c) => complaints.push(c),
         onRunStart: (start) => {
           if (opts.json) return;
           const target = start.targetUrl ? `against ${start.targetUrl}` : 'without a target';
-          output.err(s.dim(`running ${simulation.name}: ${start.actors} actors, ${formatDuration(start.simLimit)} of sim time, seed ${start.seed}, ${target} (run ${start.runId})\n`));
+          const config = project ? `; config ${project.shown}` : '';
+          output.err(s.dim(`running ${simulation.name}: ${start.actors} actors, ${formatDuration(start.simLimit)} of sim time, seed ${start.seed}, ${target} (run ${start.runId}${config})\n`));
         },
         onEvent: (e) => {
           if (e.kind === 'spawn' && e.actorId !== null) actorNames.set(e.actorId, (e.detail as { name: string }).name);
@@ -106,7 +115,9 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
       : failing > 0 ? ExitCode.complaints
       : ExitCode.ok;
     if (opts.json) {
-      output.out(`${JSON.stringify({ ...result, file: path.relative(process.cwd(), absFile), failOn: failOn ?? 'none', exitCode, unreachableActions: unreachable }, null, 2)}\n`);
+      output.out(`${JSON.stringify({
+        ...result, file: path.relative(process.cwd(), absFile), config: project?.shown ?? null, failOn: failOn ?? 'none', exitCode, unreachableActions: unreachable,
+      }, null, 2)}\n`);
       return exitCode;
     }
     const headline = { ...result, simulation: simulation.name };
@@ -144,8 +155,13 @@ function parseFailOn(value: string): Severity | null {
   throw new BeamulatorError('BEAM_USAGE', `cannot use --fail-on '${value}'`, `Use one of: ${severities.join(', ')}, none`);
 }
 
-/** With no file given: the single `*.sim.ts` in ., simulations/ or examples/*. */
-async function findSimulationFile(): Promise<string> {
+/** With no file given: the single file the config's `simulations` globs match, else the single `*.sim.ts` in ., simulations/ or examples/*. */
+async function findSimulationFile(project: LoadedConfig | undefined): Promise<string> {
+  const configured = await configuredFiles(project, 'simulations');
+  if (configured?.length === 1) return configured[0]!;
+  if (configured) {
+    throw new BeamulatorError('BEAM_USAGE', `cannot run: no simulation file given and ${project!.shown}'s simulations match ${configured.length} (${configured.join(', ')})`, 'Pass the one to run');
+  }
   const candidates: string[] = [];
   const look = async (dir: string) => {
     const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
