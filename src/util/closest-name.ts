@@ -5,12 +5,14 @@
  * @example
  * closestName('failon', ['db', 'failOn', 'target']); // 'failOn'
  * closestName('timeout', ['actionTimeout']); // 'actionTimeout'
+ * closestName('dbPath', ['db', 'target']); // 'db'
  */
 export function closestName(name: string, candidates: readonly string[]): string | null {
+  const lower = name.toLowerCase();
   let best: string | null = null;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
-    const d = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    const d = editDistance(lower, candidate.toLowerCase());
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;
@@ -18,9 +20,13 @@ export function closestName(name: string, candidates: readonly string[]): string
   }
   // A third of the name may be wrong (at least 1, at most 3 edits): 'dbb' → 'db', not 'x' → 'db'.
   if (bestDistance <= Math.min(3, Math.max(1, Math.floor(name.length / 3)))) return best;
-  // Part of a longer name: 'timeout' → 'actionTimeout'.
-  const lower = name.toLowerCase();
-  return lower.length >= 4 ? candidates.find((c) => c.toLowerCase().includes(lower)) ?? null : null;
+  // One name inside the other: 'timeout' → 'actionTimeout', 'dbPath' → 'db' (a prefix first, then the longest).
+  const related = candidates.filter((c) => {
+    const l = c.toLowerCase();
+    return (lower.length >= 4 && l.includes(lower)) || (l.length >= 2 && lower.includes(l));
+  });
+  const score = (c: string) => (lower.startsWith(c.toLowerCase()) ? 1000 : 0) + c.length;
+  return related.sort((a, b) => score(b) - score(a))[0] ?? null;
 }
 
 /** Levenshtein distance, with one row of memory. */
