@@ -126,6 +126,11 @@ describe('beamulator.config.ts (real CLI, a project outside the repo)', () => {
     const replay = await runCli(['replay', runId], { cwd: dir });
     expect(replay.stdout).toContain('(shop, rerun): identical');
     expect(replay.code).toBe(0);
+    // export without -o writes into the config's replays folder (relative to the config, not the working directory).
+    const exported = await runCli(['export', runId], { cwd: sub });
+    expect(exported.code).toBe(0);
+    expect(exported.stdout).toContain(`to ${path.join('../../out/replays', `shop-${runId}.json`)}`);
+    expect(existsSync(path.join(dir, 'out/replays', `shop-${runId}.json`))).toBe(true);
   });
 
   it("the config's redact patterns hide fields and headers in the stored run", async () => {
@@ -154,7 +159,7 @@ describe('beamulator.config.ts (real CLI, a project outside the repo)', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/"session":"\[redacted\]"/); // printed actions are redacted too
     expect(r.stdout).not.toContain('sess-123');
-    const files = readdirSync(path.join(dir, 'out/replays'));
+    const files = readdirSync(path.join(dir, 'out/replays')).filter((f) => !f.includes(runId)); // besides the exported run
     expect(files).toHaveLength(1);
     expect(r.stdout).toContain(`replay    beamulator replay ${path.join('out/replays', files[0]!)}`);
     const fuzzRun = /inspect +beamulator show (\S+)/.exec(r.stdout)![1]!;
