@@ -113,7 +113,7 @@ export async function importCommand(file: string, opts: ImportOptions, output: O
   const { bundle, edited } = await replay.loadReplayFile(file, { allowEdited: opts.allowEdited ?? false });
   // Imported rows pass through the store's redaction: the config's patterns too.
   const redact = redactPatterns(opts.projectConfig);
-  const store = await openStore(opts.db, redact ? { redact: { extra: redact } } : {});
+  const store = await openStore(opts.db, { redact: { extra: redact } });
   let runId: string;
   try {
     runId = await replay.importBundle(store, bundle, opts.as !== undefined ? { runId: opts.as } : {});

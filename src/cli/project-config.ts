@@ -63,8 +63,7 @@ export function redactPatterns(project: LoadedConfig | undefined): readonly Reda
 
 /** The redaction a command's output applies to values it prints (the built-in rules plus the config's). */
 export function outputRedactor(project: LoadedConfig | undefined): Redactor {
-  const extra = redactPatterns(project);
-  return new Redactor(extra ? { extra } : {});
+  return new Redactor({ extra: redactPatterns(project) });
 }
 
 /** The config's folder of replay files, relative to the working directory (undefined: the config has none). */

@@ -32,7 +32,7 @@ export async function replayCommand(ref: string, opts: ReplayCommandOptions, out
   const fromFile = ref.endsWith('.json') || existsSync(ref);
   const bundle = fromFile ? await readReplayFile(ref, { allowEdited: Boolean(opts.allowEdited) }) : null;
   const redact = redactPatterns(opts.projectConfig);
-  const store = await openStore(opts.db, redact ? { redact: { extra: redact } } : {});
+  const store = await openStore(opts.db, { redact: { extra: redact } });
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.on('SIGINT', onSigint);

@@ -60,7 +60,7 @@ export async function shrinkCommand(runRef: string, opts: ShrinkCommandOptions, 
   const onSigint = () => controller.abort();
   process.on('SIGINT', onSigint);
   const redact = redactPatterns(opts.projectConfig);
-  const store = await openStore(opts.db, redact ? { redact: { extra: redact } } : {});
+  const store = await openStore(opts.db, { redact: { extra: redact } });
   try {
     const runId = await store.resolveRunId(runRef);
     if (!opts.json) output.out(`${s.bold('shrink')} run ${runId} with ${simulation.name}  ${s.dim(rel)}  seed ${seed}\n`);

@@ -132,7 +132,7 @@ export async function runSimulation(sim: Simulation, options: RunOptions = {}): 
   const ownStore = typeof options.db === 'string' || options.db === undefined;
   const store: RunStore | null = options.db === false ? null
     : typeof options.db === 'object' ? options.db
-    : await openStore(options.db ?? defaultStorePath, options.redact ? { redact: { extra: options.redact } } : {});
+    : await openStore(options.db ?? defaultStorePath, { redact: { extra: options.redact } });
   let target: StartedTarget | null = null;
   let startedTarget = false;
   let http: HttpClientFactory | null = null;

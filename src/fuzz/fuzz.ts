@@ -491,7 +491,7 @@ async function recordFailure(
   const settings = target.fuzz;
   const ownStore = options.db === undefined || typeof options.db === 'string';
   const store: RunStore | null = options.db === false ? null : typeof options.db === 'object' ? options.db
-    : await openStore(options.db ?? defaultStorePath, options.redact ? { redact: { extra: options.redact } } : {});
+    : await openStore(options.db ?? defaultStorePath, { redact: { extra: options.redact } });
   const actions: ActionRecord[] = [];
   const complaints: ComplaintRecord[] = [];
   const events: EventRecord[] = [];

@@ -97,7 +97,7 @@ export async function replayRun(source: ReplaySource, options: ReplayOptions = {
   const { run } = source;
   const loaded = options.simulation ? null : await loadReplaySimulation(run, options.file);
   const sim = withSimulationDefaults(options.simulation ?? loaded!.simulation, options.defaults ?? {});
-  const redactor = new Redactor(options.redact ? { extra: options.redact } : {});
+  const redactor = new Redactor({ extra: options.redact });
   const tracker = new DivergenceTracker(inSeqOrder(source.actions), new ResultNormalizer(sim.replay), redactor);
   const exchanges = exchangeIndex(source.exchanges);
   const offlineHttp = offline ? new OfflineHttp(exchanges, (m) => tracker.request(m)) : undefined;
@@ -178,7 +178,7 @@ async function reissue(
   const actions = new Map(Object.values(sim.actions ?? {}).map((a) => [a.name, a]));
   const ownStore = typeof options.db === 'string' || options.db === undefined;
   const store = options.db === false ? null : typeof options.db === 'object' ? options.db
-    : await openStore(options.db ?? defaultStorePath, options.redact ? { redact: { extra: options.redact } } : {});
+    : await openStore(options.db ?? defaultStorePath, { redact: { extra: options.redact } });
   let target: StartedTarget | null = null;
   let startedTarget = false;
   let http: HttpClientFactory | null = offlineHttp ?? null;
