@@ -8,7 +8,7 @@ import { defaultStorePath } from '../store/default-store-path.ts';
 import { ExitCode } from '../util/errors.ts';
 import { shellQuote } from '../util/reproduce-command.ts';
 import { dbFlag, styler, type Output } from './output.ts';
-import { redactPatterns, replaysDir, type ProjectOptions } from './project-config.ts';
+import type { ProjectOptions } from './project-config.ts';
 
 export interface ExportOptions extends ProjectOptions {
   db: string;
@@ -58,8 +58,8 @@ function formatBytes(n: number): string {
 
 /** `beamulator export <run-id>`. */
 export async function exportCommand(idArg: string, opts: ExportOptions, output: Output): Promise<number> {
-  const [{ openStore }, replay, { stat }] = await Promise.all([
-    import('../store/duckdb-store.ts'), import('../replay/replay-file.ts'), import('node:fs/promises'),
+  const [{ openStore }, replay, { stat }, { replaysDir }] = await Promise.all([
+    import('../store/duckdb-store.ts'), import('../replay/replay-file.ts'), import('node:fs/promises'), import('./project-config.ts'),
   ]);
   const store = await openStore(opts.db, { readOnly: true });
   let runId: string;
@@ -109,7 +109,9 @@ export async function exportCommand(idArg: string, opts: ExportOptions, output: 
 
 /** `beamulator import <file>`. */
 export async function importCommand(file: string, opts: ImportOptions, output: Output): Promise<number> {
-  const [{ openStore }, replay] = await Promise.all([import('../store/duckdb-store.ts'), import('../replay/replay-file.ts')]);
+  const [{ openStore }, replay, { redactPatterns }] = await Promise.all([
+    import('../store/duckdb-store.ts'), import('../replay/replay-file.ts'), import('./project-config.ts'),
+  ]);
   const { bundle, edited } = await replay.loadReplayFile(file, { allowEdited: opts.allowEdited ?? false });
   // Imported rows pass through the store's redaction: the config's patterns too.
   const redact = redactPatterns(opts.projectConfig);
