@@ -28,6 +28,7 @@ export type { HttpClient, HttpResponse, HttpRequestOptions } from './connectors/
 export { ConnectorError } from './connectors/connector-error.ts';
 export { openStore, defaultStorePath } from './store/duckdb-store.ts';
 export type { RunStore, RunWriter } from './store/run-store.ts';
+export type { RedactPattern } from './store/redact.ts';
 export type {
   ActionRecord, ActorRecord, ComplaintRecord, EventRecord, ExchangeRecord, Json, Outcome, RunRecord, RunSummary, Severity,
 } from './store/records.ts';
@@ -39,6 +40,8 @@ export type { ReplayBundle } from './replay/replay-file.ts';
 export type { ReplayRules } from './engine/simulation.ts';
 export { defineFuzzTarget, fuzz } from './fuzz/index.ts';
 export type { FuzzTarget, FuzzTargetSpec, FuzzOptions, FuzzResult, FuzzSpec, FuzzInvariant } from './fuzz/index.ts';
+export { defineConfig } from './config/define-config.ts';
+export type { BeamulatorConfig } from './config/define-config.ts';
 export { parseDuration, formatDuration } from './util/duration.ts';
 export type { Duration } from './util/duration.ts';
 export { BeamulatorError, ExitCode, isBeamulatorError } from './util/errors.ts';

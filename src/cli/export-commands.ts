@@ -8,15 +8,16 @@ import { defaultStorePath } from '../store/default-store-path.ts';
 import { ExitCode } from '../util/errors.ts';
 import { shellQuote } from '../util/reproduce-command.ts';
 import { dbFlag, styler, type Output } from './output.ts';
+import type { ProjectOptions } from './project-config.ts';
 
-export interface ExportOptions {
+export interface ExportOptions extends ProjectOptions {
   db: string;
   out?: string;
   parquet?: string;
   json?: boolean;
 }
 
-export interface ImportOptions {
+export interface ImportOptions extends ProjectOptions {
   db: string;
   as?: string;
   allowEdited?: boolean;
@@ -28,7 +29,7 @@ export function registerExportCommands(program: Command, output: Output, setCode
   program.command('export')
     .argument('<run-id>', "a run id, a unique prefix of one, or 'latest'")
     .description('write a recorded run to a self-contained replay file (JSON), to replay it without the run store')
-    .option('-o, --out <file>', 'replay file to write (default: replays/<simulation>-<run-id>.json)')
+    .option('-o, --out <file>', "replay file to write (default: <replays>/<simulation>-<run-id>.json, replays/ unless the config's replays says otherwise)")
     .option('--db <path>', 'run store file', defaultStorePath)
     .option('--parquet <dir>', 'write the run\'s tables as <dir>/<table>.parquet instead (add -o to write the replay file too)')
     .option('--json', 'print the result as JSON')
@@ -57,8 +58,8 @@ function formatBytes(n: number): string {
 
 /** `beamulator export <run-id>`. */
 export async function exportCommand(idArg: string, opts: ExportOptions, output: Output): Promise<number> {
-  const [{ openStore }, replay, { stat }] = await Promise.all([
-    import('../store/duckdb-store.ts'), import('../replay/replay-file.ts'), import('node:fs/promises'),
+  const [{ openStore }, replay, { stat }, { replaysDir }] = await Promise.all([
+    import('../store/duckdb-store.ts'), import('../replay/replay-file.ts'), import('node:fs/promises'), import('./project-config.ts'),
   ]);
   const store = await openStore(opts.db, { readOnly: true });
   let runId: string;
@@ -72,7 +73,7 @@ export async function exportCommand(idArg: string, opts: ExportOptions, output: 
     await store.close();
   }
   const writeJson = opts.out !== undefined || opts.parquet === undefined;
-  const file = writeJson ? (opts.out ?? replay.defaultReplayPath(bundle.run)) : null;
+  const file = writeJson ? (opts.out ?? replay.defaultReplayPath(bundle.run, replaysDir(opts.projectConfig))) : null;
   let bytes: number | null = null;
   if (file !== null) {
     await replay.writeReplayFile(bundle, file);
@@ -108,9 +109,13 @@ export async function exportCommand(idArg: string, opts: ExportOptions, output: 
 
 /** `beamulator import <file>`. */
 export async function importCommand(file: string, opts: ImportOptions, output: Output): Promise<number> {
-  const [{ openStore }, replay] = await Promise.all([import('../store/duckdb-store.ts'), import('../replay/replay-file.ts')]);
+  const [{ openStore }, replay, { redactPatterns }] = await Promise.all([
+    import('../store/duckdb-store.ts'), import('../replay/replay-file.ts'), import('./project-config.ts'),
+  ]);
   const { bundle, edited } = await replay.loadReplayFile(file, { allowEdited: opts.allowEdited ?? false });
-  const store = await openStore(opts.db);
+  // Imported rows pass through the store's redaction: the config's patterns too.
+  const redact = redactPatterns(opts.projectConfig);
+  const store = await openStore(opts.db, { redact: { extra: redact } });
   let runId: string;
   try {
     runId = await replay.importBundle(store, bundle, opts.as !== undefined ? { runId: opts.as } : {});

@@ -12,13 +12,15 @@ import { wallNow } from '../clock/wall-clock.ts';
 import type { FuzzProgress, FuzzResult } from '../fuzz/fuzz.ts';
 import { defaultStorePath } from '../store/default-store-path.ts';
 import { severities, type ActionRecord, type Severity } from '../store/records.ts';
+import type { Redactor } from '../store/redact.ts';
 import { formatClock, parseDuration } from '../util/duration.ts';
 import { BeamulatorError, ExitCode } from '../util/errors.ts';
 import { dbFlag, styler, type Output } from './output.ts';
+import type { ProjectOptions } from './project-config.ts';
 import { probeMark } from './format-run.ts';
 import { clip } from '../util/clip.ts';
 
-export interface FuzzCommandOptions {
+export interface FuzzCommandOptions extends ProjectOptions {
   runs: string;
   seed?: string;
   timeLimit: string;
@@ -83,10 +85,14 @@ export async function fuzzCommand(file: string | readonly string[] | undefined, 
     ...(opts.overlap !== undefined ? { overlap: opts.overlap } : {}),
   };
   const given = typeof file === 'string' ? [file] : (file ?? []);
-  const files = given.length > 0 ? given : defaultFiles();
-  const [{ loadSimulation }, { campaignSettings, fuzz }, { isFuzzTarget }] = await Promise.all([
-    import('../engine/load-simulation.ts'), import('../fuzz/fuzz.ts'), import('../fuzz/fuzz-target.ts'),
+  const [{ loadSimulation }, { withSimulationDefaults }, { campaignSettings, fuzz }, { isFuzzTarget }, config] = await Promise.all([
+    import('../engine/load-simulation.ts'), import('../engine/simulation-defaults.ts'), import('../fuzz/fuzz.ts'), import('../fuzz/fuzz-target.ts'),
+    import('./project-config.ts'),
   ]);
+  const project = opts.projectConfig;
+  const files = given.length > 0 ? given : (await config.configuredFiles(project, 'fuzz')) ?? defaultFiles();
+  const redact = config.redactPatterns(project);
+  const redactor = config.outputRedactor(project);
   const s = styler(output.color);
   const controller = new AbortController();
   const onSigint = () => controller.abort();
@@ -95,7 +101,7 @@ export async function fuzzCommand(file: string | readonly string[] | undefined, 
   try {
     for (const f of files) {
       if (controller.signal.aborted) break;
-      const { simulation } = await loadSimulation(f);
+      const simulation = withSimulationDefaults((await loadSimulation(f)).simulation, config.simulationDefaults(project));
       if (!isFuzzTarget(simulation)) {
         throw new BeamulatorError('BEAM_SIMULATION_INVALID', `cannot fuzz ${f}: its default export is not a fuzz target`, 'Export default defineFuzzTarget({ ... })');
       }
@@ -106,7 +112,7 @@ export async function fuzzCommand(file: string | readonly string[] | undefined, 
       const draw = output.isTTY && !opts.json;
       const result = await fuzz(simulation, {
         runs, seed, timeLimitMs, shrinkTimeLimitMs: timeLimitMs, file: rel, db: opts.db, replaysDir: opts.replays,
-        signal: controller.signal, ...overrides,
+        signal: controller.signal, ...overrides, ...(redact ? { redact } : {}),
         ...(confirmRuns !== undefined ? { confirmRuns } : {}),
         ...(reproduceRuns !== undefined ? { reproduceRuns } : {}),
         ...(opts.failOn ? { failOn: opts.failOn as Severity } : {}),
@@ -114,7 +120,7 @@ export async function fuzzCommand(file: string | readonly string[] | undefined, 
       });
       if (draw) output.err('\r\x1b[K');
       results.push({ ...result, file: rel });
-      if (!opts.json) output.out(formatFuzzResult(result, opts.db, output.color));
+      if (!opts.json) output.out(formatFuzzResult(result, opts.db, output.color, redactor));
     }
   } finally {
     process.off('SIGINT', onSigint);
@@ -179,7 +185,8 @@ function throttled(fn: (p: FuzzProgress) => void): (p: FuzzProgress) => void {
 }
 
 /** A result, readably: the shrunk run's actors, their actions with the target's answers, the failure, the replay command. */
-export function formatFuzzResult(result: FuzzResult, db: string, color: boolean): string {
+/** `redactor`: what the printed args and results hide (the actions come from the engine, unredacted). */
+export function formatFuzzResult(result: FuzzResult, db: string, color: boolean, redactor?: Redactor): string {
   const s = styler(color);
   const t = result.timings;
   const lines: string[] = [];
@@ -206,7 +213,10 @@ export function formatFuzzResult(result: FuzzResult, db: string, color: boolean)
   lines.push('  actions');
   const failingSeq = failure.kind === 'complaint' ? failure.complaint.actionSeq : null;
   const together = concurrentWith(result.actions);
-  for (const a of result.actions) lines.push(formatStep(a, names.get(a.actorId) ?? `actor ${a.actorId}`, a.seq === failingSeq, result.probes[a.seq], together.get(a.seq), color));
+  for (const a of result.actions) {
+    const shown = redactor ? { ...a, args: redactor.value(a.args), result: redactor.value(a.result) } : a;
+    lines.push(formatStep(shown, names.get(a.actorId) ?? `actor ${a.actorId}`, a.seq === failingSeq, result.probes[a.seq], together.get(a.seq), color));
+  }
   if (together.size > 0) lines.push(s.dim('    [with #n]: ran concurrently with action #n (other actors, same engine step)'));
   if (failure.kind === 'complaint') {
     const c = failure.complaint;

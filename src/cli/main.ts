@@ -17,11 +17,19 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
   const program = new Command('beamulator')
     .description('Simulate a population of users against your service; record every action; replay any run exactly.')
     .version(version)
+    .option('--config <file>', 'the project config to use (default: the nearest beamulator.config.ts, .mts, .js or .mjs up from here)')
+    .option('--no-config', 'use no project config')
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     .configureOutput({ writeOut: output.out, writeErr: output.err })
     .showSuggestionAfterError(true);
   let code: number = ExitCode.ok;
   const setCode = (c: number) => { code = c; };
+  // The project config is read before a command's action only: `--help` and `--version` never load it.
+  program.hook('preAction', async (_program, command) => {
+    const { applyProjectConfig } = await import('./project-config.ts');
+    await applyProjectConfig(program, command);
+  });
 
   program.command('run')
     .argument('[simulation]', 'simulation file (*.sim.ts); found automatically when there is only one')
@@ -104,6 +112,9 @@ Exit codes: 0 ok, 1 complaints at or above --fail-on, 2 usage or simulation erro
 6 simulation code crashed, 7 replay diverged, 8 unusable replay file, 9 replay file
 of another version, 10 replay file edited after export, 130 interrupted (what was
 recorded is kept).
+
+Defaults come from beamulator.config.ts (the nearest one up from the working directory) when
+there is one; a flag given on the command line wins.
 
 Quick start:  beamulator run examples/todo/todo.sim.ts
 Then:         beamulator runs    and    beamulator show latest`);

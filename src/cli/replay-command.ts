@@ -5,8 +5,9 @@ import { formatReplayReport } from '../replay/format-report.ts';
 import { readReplayFile, readRunBundle } from '../replay/replay-file.ts';
 import { replayRun, type ReplayMode } from '../replay/replay-run.ts';
 import { dbFlag, styler, type Output } from './output.ts';
+import { redactPatterns, simulationDefaults, type ProjectOptions } from './project-config.ts';
 
-export interface ReplayCommandOptions {
+export interface ReplayCommandOptions extends ProjectOptions {
   mode: string;
   offline?: boolean;
   pace: string;
@@ -30,7 +31,8 @@ export async function replayCommand(ref: string, opts: ReplayCommandOptions, out
   }
   const fromFile = ref.endsWith('.json') || existsSync(ref);
   const bundle = fromFile ? await readReplayFile(ref, { allowEdited: Boolean(opts.allowEdited) }) : null;
-  const store = await openStore(opts.db);
+  const redact = redactPatterns(opts.projectConfig);
+  const store = await openStore(opts.db, { redact: { extra: redact } });
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.on('SIGINT', onSigint);
@@ -38,7 +40,8 @@ export async function replayCommand(ref: string, opts: ReplayCommandOptions, out
     const source = bundle ?? (await readRunBundle(store, await store.resolveRunId(ref)));
     const report = await replayRun(source, {
       mode: opts.mode as ReplayMode, offline: Boolean(opts.offline), pace: opts.pace as 'original' | 'fast',
-      db: store, signal: controller.signal,
+      db: store, signal: controller.signal, defaults: simulationDefaults(opts.projectConfig),
+      ...(redact ? { redact } : {}),
       ...(opts.target ? { target: opts.target } : {}),
       ...(opts.sim ? { file: opts.sim } : {}),
     });

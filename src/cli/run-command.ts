@@ -1,8 +1,10 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { atLeast } from '../engine/complaint.ts';
+import type { LoadedConfig } from '../config/load-config.ts';
 import { loadSimulation } from '../engine/load-simulation.ts';
 import { resolveParams } from '../engine/resolve-params.ts';
+import { withSimulationDefaults } from '../engine/simulation-defaults.ts';
 import { runSimulation } from '../engine/run-simulation.ts';
 import { defaultStorePath } from '../store/duckdb-store.ts';
 import type { ComplaintRecord, Severity } from '../store/records.ts';
@@ -12,8 +14,9 @@ import { reproduceCommand } from '../util/reproduce-command.ts';
 import { BeamulatorError, ExitCode } from '../util/errors.ts';
 import { formatRunSummary, groupComplaints } from './format-run.ts';
 import { dbFlag, styler, type Output } from './output.ts';
+import { configuredFiles, redactPatterns, simulationDefaults, type ProjectOptions } from './project-config.ts';
 
-export interface RunCommandOptions {
+export interface RunCommandOptions extends ProjectOptions {
   seed?: string;
   duration?: string;
   /** `--param name=value` flags, in order (a later one wins). */
@@ -33,8 +36,12 @@ export interface RunCommandOptions {
 /** `beamulator run`: load, run, print the summary, map complaints to the exit code. */
 export async function runCommand(fileArg: string | undefined, opts: RunCommandOptions, output: Output): Promise<number> {
   const failOn = parseFailOn(opts.failOn);
-  const file = fileArg ?? (await findSimulationFile());
-  const { simulation, file: absFile, codeHash } = await loadSimulation(file);
+  const project = opts.projectConfig;
+  const file = fileArg ?? (await findSimulationFile(project));
+  const loaded = await loadSimulation(file);
+  const { file: absFile, codeHash } = loaded;
+  const simulation = withSimulationDefaults(loaded.simulation, simulationDefaults(project));
+  const redact = redactPatterns(project);
   // Resolved here, not only in runSimulation, so errors name the flag and the output can say where a value came from.
   const params = resolveParams(simulation, { flags: opts.param, env: process.env });
   const s = styler(output.color);
@@ -76,12 +83,14 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
       ...(opts.actors !== undefined ? { actors: opts.actors } : {}),
       ...(opts.maxActions !== undefined ? { maxActions: opts.maxActions } : {}),
       ...(opts.maxWallTime !== undefined ? { maxWallTime: opts.maxWallTime } : {}),
+      ...(redact ? { redact } : {}),
       hooks: {
         onComplaint: (c) => complaints.push(c),
         onRunStart: (start) => {
           if (opts.json) return;
           const target = start.targetUrl ? `against ${start.targetUrl}` : 'without a target';
-          output.err(s.dim(`running ${simulation.name}: ${start.actors} actors, ${formatDuration(start.simLimit)} of sim time, seed ${start.seed}, ${target} (run ${start.runId})\n`));
+          const config = project ? `; config ${project.shown}` : '';
+          output.err(s.dim(`running ${simulation.name}: ${start.actors} actors, ${formatDuration(start.simLimit)} of sim time, seed ${start.seed}, ${target} (run ${start.runId}${config})\n`));
         },
         onEvent: (e) => {
           if (e.kind === 'spawn' && e.actorId !== null) actorNames.set(e.actorId, (e.detail as { name: string }).name);
@@ -114,7 +123,7 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
       : ExitCode.ok;
     if (opts.json) {
       output.out(`${JSON.stringify({
-        ...result, paramSources: params.sources, file: path.relative(process.cwd(), absFile), failOn: failOn ?? 'none', exitCode, unreachableActions: unreachable,
+        ...result, paramSources: params.sources, file: path.relative(process.cwd(), absFile), config: project?.shown ?? null, failOn: failOn ?? 'none', exitCode, unreachableActions: unreachable,
       }, null, 2)}\n`);
       return exitCode;
     }
@@ -157,8 +166,13 @@ function parseFailOn(value: string): Severity | null {
   throw new BeamulatorError('BEAM_USAGE', `cannot use --fail-on '${value}'`, `Use one of: ${severities.join(', ')}, none`);
 }
 
-/** With no file given: the single `*.sim.ts` in ., simulations/ or examples/*. */
-async function findSimulationFile(): Promise<string> {
+/** With no file given: the single file the config's `simulations` globs match, else the single `*.sim.ts` in ., simulations/ or examples/*. */
+async function findSimulationFile(project: LoadedConfig | undefined): Promise<string> {
+  const configured = await configuredFiles(project, 'simulations');
+  if (configured?.length === 1) return configured[0]!;
+  if (configured) {
+    throw new BeamulatorError('BEAM_USAGE', `cannot run: no simulation file given and ${project!.shown}'s simulations match ${configured.length} (${configured.join(', ')})`, 'Pass the one to run');
+  }
   const candidates: string[] = [];
   const look = async (dir: string) => {
     const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);

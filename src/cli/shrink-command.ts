@@ -16,7 +16,7 @@ import { formatFuzzResult, type FuzzCommandOptions } from './fuzz-command.ts';
 import { styler, type Output } from './output.ts';
 
 /** The fuzz command's search options, plus the fuzz target to shrink with. */
-export interface ShrinkCommandOptions extends Pick<FuzzCommandOptions, 'seed' | 'timeLimit' | 'failOn' | 'db' | 'replays' | 'json'> {
+export interface ShrinkCommandOptions extends Pick<FuzzCommandOptions, 'seed' | 'timeLimit' | 'failOn' | 'db' | 'replays' | 'json' | 'projectConfig'> {
   target: string;
 }
 
@@ -44,10 +44,12 @@ export async function shrinkCommand(runRef: string, opts: ShrinkCommandOptions, 
   if (opts.failOn !== undefined && !severities.includes(opts.failOn as Severity)) {
     throw new BeamulatorError('BEAM_USAGE', `cannot shrink with --fail-on '${opts.failOn}'`, `Use one of ${severities.join(', ')}`);
   }
-  const [{ loadSimulation }, { isFuzzTarget }, { shrinkRun }, { openStore }] = await Promise.all([
-    import('../engine/load-simulation.ts'), import('../fuzz/fuzz-target.ts'), import('../fuzz/shrink-run.ts'), import('../store/duckdb-store.ts'),
+  const [{ loadSimulation }, { withSimulationDefaults }, { isFuzzTarget }, { shrinkRun }, { openStore }, config] = await Promise.all([
+    import('../engine/load-simulation.ts'), import('../engine/simulation-defaults.ts'), import('../fuzz/fuzz-target.ts'), import('../fuzz/shrink-run.ts'),
+    import('../store/duckdb-store.ts'), import('./project-config.ts'),
   ]);
-  const { simulation } = await loadSimulation(opts.target);
+  const loaded = await loadSimulation(opts.target);
+  const simulation = withSimulationDefaults(loaded.simulation, config.simulationDefaults(opts.projectConfig));
   if (!isFuzzTarget(simulation)) {
     throw new BeamulatorError('BEAM_SIMULATION_INVALID', `cannot shrink with ${opts.target}: its default export is not a fuzz target`, 'Export default defineFuzzTarget({ ... })');
   }
@@ -56,7 +58,8 @@ export async function shrinkCommand(runRef: string, opts: ShrinkCommandOptions, 
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.on('SIGINT', onSigint);
-  const store = await openStore(opts.db);
+  const redact = config.redactPatterns(opts.projectConfig);
+  const store = await openStore(opts.db, { redact: { extra: redact } });
   try {
     const runId = await store.resolveRunId(runRef);
     if (!opts.json) output.out(`${s.bold('shrink')} run ${runId} with ${simulation.name}  ${s.dim(rel)}  seed ${seed}\n`);
@@ -70,7 +73,7 @@ export async function shrinkCommand(runRef: string, opts: ShrinkCommandOptions, 
       const shrunk = result.failure?.actionsAtFailure ?? result.actions.length;
       output.out(`  source run ${runId}: ${result.recordedSpec.actors.length} actors, ${result.sourceActions} actions up to "${result.sourceComplaint.message}"\n`);
       output.out(`  shrunk to ${result.actors.length} actor${result.actors.length === 1 ? '' : 's'}, ${shrunk} actions up to the failure\n`);
-      output.out(formatFuzzResult(result, opts.db, output.color));
+      output.out(formatFuzzResult(result, opts.db, output.color, config.outputRedactor(opts.projectConfig)));
     }
     return controller.signal.aborted ? ExitCode.interrupted : ExitCode.complaints;
   } finally {

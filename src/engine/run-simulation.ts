@@ -10,6 +10,7 @@ import { defaultStorePath, openStore } from '../store/duckdb-store.ts';
 import { NullWriter } from '../store/null-writer.ts';
 import type { Rng } from '../rng/rng.ts';
 import type { Json, RunStatus, RunSummary } from '../store/records.ts';
+import type { RedactPattern } from '../store/redact.ts';
 import type { RunStore, RunWriter } from '../store/run-store.ts';
 import { parseDuration, type Duration } from '../util/duration.ts';
 import { BeamulatorError, errorMessage } from '../util/errors.ts';
@@ -38,11 +39,18 @@ export interface RunOptions<P extends ParamDefs = ParamDefs> {
   maxWallTime?: Duration;
   concurrency?: number;
   overlapWindow?: Duration;
+  /** Per-action timeout (default: the simulation's `actionTimeout`, else '30s'); replays pass the original's. */
+  actionTimeout?: Duration;
   /**
    * Where to record: a DuckDB file path (default '.beamulator/beamulator.duckdb'), ':memory:',
    * an open store, or `false` to record nothing.
    */
   db?: string | RunStore | false;
+  /**
+   * Names to redact on top of the built-in rules in the store this run opens (`db` as a path). A
+   * store passed as `db` keeps the rules it was opened with (`openStore(path, { redact: { extra } })`).
+   */
+  redact?: readonly RedactPattern[];
   /** Url of a running target; when set, the simulation's `target.start` is not called. */
   target?: string;
   /** Override actor counts by behavior name. */
@@ -124,7 +132,7 @@ export async function runSimulation<P extends ParamDefs>(sim: Simulation<P>, opt
     maxWallMs,
     concurrency,
     overlapWindowMs: parseDuration(options.overlapWindow ?? sim.overlapWindow ?? 0, 'overlap window'),
-    actionTimeoutMs: parseDuration(sim.actionTimeout ?? '30s', 'action timeout'),
+    actionTimeoutMs: parseDuration(options.actionTimeout ?? sim.actionTimeout ?? '30s', 'action timeout'),
     restartDelayMs: parseDuration(sim.restart?.delay ?? '1s', 'restart delay'),
     maxCrashesInARow: sim.restart?.maxConsecutive ?? 5,
     simEpoch: sim.startAt !== undefined ? new Date(sim.startAt).getTime() : defaultSimEpoch,
@@ -136,7 +144,7 @@ export async function runSimulation<P extends ParamDefs>(sim: Simulation<P>, opt
   const ownStore = typeof options.db === 'string' || options.db === undefined;
   const store: RunStore | null = options.db === false ? null
     : typeof options.db === 'object' ? options.db
-    : await openStore(options.db ?? defaultStorePath);
+    : await openStore(options.db ?? defaultStorePath, { redact: { extra: options.redact } });
   let target: StartedTarget | null = null;
   let startedTarget = false;
   let http: HttpClientFactory | null = null;

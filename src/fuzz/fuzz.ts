@@ -17,6 +17,7 @@ import type { Rng } from '../rng/rng.ts';
 import { TapeRng } from '../rng/tape-rng.ts';
 import { defaultStorePath, openStore } from '../store/duckdb-store.ts';
 import type { ActionRecord, ActorRecord, ComplaintRecord, EventRecord, Json, Severity } from '../store/records.ts';
+import type { RedactPattern } from '../store/redact.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { BeamulatorError, errorMessage } from '../util/errors.ts';
 import type { ParamSettings, ParamValues } from '../util/params.ts';
@@ -46,6 +47,8 @@ export interface FuzzOptions {
   signal?: AbortSignal;
   /** Where the shrunk failure is recorded (default the default store; `false`: not recorded, no replay file). */
   db?: string | RunStore | false;
+  /** Names to redact on top of the built-in rules in the store this opens (`db` as a path); see RunOptions.redact. */
+  redact?: readonly RedactPattern[];
   /** Folder of the exported replay file (default 'replays'; `false`: no file). */
   replaysDir?: string | false;
   /** The fuzz target's file, stored with the run so `beamulator replay` can load it. */
@@ -496,7 +499,8 @@ async function recordFailure(
 ): Promise<Pick<FuzzResult, 'runId' | 'replayFile' | 'failure' | 'actors' | 'actions' | 'probes' | 'complaints'>> {
   const settings = target.fuzz;
   const ownStore = options.db === undefined || typeof options.db === 'string';
-  const store: RunStore | null = options.db === false ? null : typeof options.db === 'object' ? options.db : await openStore(options.db ?? defaultStorePath);
+  const store: RunStore | null = options.db === false ? null : typeof options.db === 'object' ? options.db
+    : await openStore(options.db ?? defaultStorePath, { redact: { extra: options.redact } });
   const actions: ActionRecord[] = [];
   const complaints: ComplaintRecord[] = [];
   const events: EventRecord[] = [];

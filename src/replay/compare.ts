@@ -1,7 +1,7 @@
 import { JSONPath } from 'jsonpath-plus';
 import diff from 'microdiff';
 import type { ReplayRules } from '../engine/simulation.ts';
-import { redact } from '../store/redact.ts';
+import { REDACTED, Redactor } from '../store/redact.ts';
 import type { ActionRecord, Json } from '../store/records.ts';
 import type { RequestView } from '../connectors/request-mismatch.ts';
 
@@ -30,6 +30,7 @@ export interface Divergence {
 }
 
 const IGNORED = '<ignored>';
+const builtInRedactor = new Redactor();
 const noPaths: readonly string[] = [];
 
 /** Applies a simulation's replay rules to results before they are compared. */
@@ -67,25 +68,29 @@ export class ResultNormalizer {
 }
 
 /**
- * Compares what the replay did at one seq with what the original recorded. The replay's args are
- * redacted first, since the original's were redacted before they were stored.
+ * Compares what the replay did at one seq with what the original recorded. The original was
+ * redacted with its store's rules, which may have changed since: a value it stored as
+ * `[redacted]` matches whatever the replay has there. The replay's values a divergence shows are
+ * redacted with `redactor` (default: the built-in rules), as the replay's own store would.
  */
-export function compareAction(expected: ActionRecord | undefined, actual: ActionRecord | undefined, normalizer: ResultNormalizer): Divergence | null {
+export function compareAction(
+  expected: ActionRecord | undefined, actual: ActionRecord | undefined, normalizer: ResultNormalizer, redactor: Redactor = builtInRedactor,
+): Divergence | null {
   if (!expected && !actual) return null;
   if (!actual) return divergence('missing', expected!, view(expected!), null, ['the replay ended before this action']);
-  const actualArgs = redact(actual.args);
-  if (!expected) return divergence('extra', actual, null, view(actual, actualArgs), ['the original ended before this action']);
-  const sameCall = expected.actorId === actual.actorId && expected.action === actual.action && equal(expected.args, actualArgs);
+  if (!expected) return divergence('extra', actual, null, view(actual, redactor.value(actual.args)), ['the original ended before this action']);
+  const sameCall = expected.actorId === actual.actorId && expected.action === actual.action && matchesRecording(expected.args, actual.args);
   if (!sameCall) {
+    const actualArgs = redactor.value(actual.args);
     const differences = describe({ actorId: expected.actorId, action: expected.action, args: expected.args }, { actorId: actual.actorId, action: actual.action, args: actualArgs });
     return divergence('simulation-changed', expected, view(expected), view(actual, actualArgs), differences);
   }
   const expectedResult = normalizer.normalize(expected.action, expected.result);
-  const actualResult = normalizer.normalize(actual.action, redact(actual.result));
+  const actualResult = normalizer.normalize(actual.action, actual.result);
   // Compared field by field: the {outcome, error, result} views are built only for a divergence.
-  if (expected.outcome === actual.outcome && expected.error === actual.error && equal(expectedResult, actualResult)) return null;
+  if (expected.outcome === actual.outcome && expected.error === actual.error && matchesRecording(expectedResult, actualResult)) return null;
   const before: Json = { outcome: expected.outcome, error: expected.error, result: expectedResult };
-  const after: Json = { outcome: actual.outcome, error: actual.error, result: actualResult };
+  const after: Json = { outcome: actual.outcome, error: actual.error, result: redactor.value(actualResult) };
   return divergence('result-changed', expected, before, after, describe(before, after));
 }
 
@@ -123,18 +128,27 @@ function divergence(kind: DivergenceKind, at: ActionRecord, expected: Json, actu
 
 /** Deep equality of JSON values (key order ignored); no string building, since it runs per action. */
 export function equal(a: Json, b: Json): boolean {
-  if (a === b) return true;
+  return same(a, b, false);
+}
+
+/** Deep equality where a value the recording stored as `[redacted]` matches anything. */
+export function matchesRecording(recorded: Json, actual: Json): boolean {
+  return same(recorded, actual, true);
+}
+
+function same(a: Json, b: Json, redactedMatches: boolean): boolean {
+  if (a === b || (redactedMatches && a === REDACTED)) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!equal(a[i]!, b[i]!)) return false;
+    for (let i = 0; i < a.length; i++) if (!same(a[i]!, b[i]!, redactedMatches)) return false;
     return true;
   }
   if (Array.isArray(b)) return false;
   let count = 0;
   for (const key in a) {
     count++;
-    if (!Object.prototype.hasOwnProperty.call(b, key) || !equal(a[key]!, b[key]!)) return false;
+    if (!Object.prototype.hasOwnProperty.call(b, key) || !same(a[key]!, b[key]!, redactedMatches)) return false;
   }
   for (const _ in b) count--;
   return count === 0;

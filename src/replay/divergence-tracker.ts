@@ -1,6 +1,7 @@
 import type { ActionRecord, Json } from '../store/records.ts';
 import { compareAction, requestDivergence, type Divergence, type ResultNormalizer } from './compare.ts';
 import type { RequestMismatch } from './offline-http.ts';
+import type { Redactor } from '../store/redact.ts';
 
 /** Divergences kept in full; beyond that only counted. */
 const KEEP = 50;
@@ -11,12 +12,14 @@ export class DivergenceTracker {
   readonly #original: ReadonlyArray<ActionRecord | undefined>;
   readonly #originalCount: number;
   readonly #normalizer: ResultNormalizer;
+  readonly #redactor: Redactor | undefined;
   #seen: Uint8Array;
   readonly kept: Divergence[] = [];
   count = 0;
   compared = 0;
 
-  constructor(original: readonly ActionRecord[], normalizer: ResultNormalizer) {
+  /** `redactor`: the rules the replay's values are shown with (default: the built-in ones). */
+  constructor(original: readonly ActionRecord[], normalizer: ResultNormalizer, redactor?: Redactor) {
     // A log read back has seqs 0..n-1 in order: it is its own index then (no copy of a big log).
     if (original.every((a, i) => a.seq === i)) {
       this.#original = original;
@@ -28,19 +31,23 @@ export class DivergenceTracker {
     this.#seen = new Uint8Array(this.#original.length);
     this.#originalCount = original.length;
     this.#normalizer = normalizer;
+    this.#redactor = redactor;
   }
 
   /** Checks one action of the replay. */
   check(actual: ActionRecord): void {
     if (actual.seq < this.#seen.length) this.#seen[actual.seq] = 1;
     this.compared++;
-    this.#add(compareAction(this.#original[actual.seq], actual, this.#normalizer));
+    this.#add(compareAction(this.#original[actual.seq], actual, this.#normalizer, this.#redactor));
   }
 
   /** An offline request that differs from the recording. */
   request(mismatch: RequestMismatch): void {
     const original = this.#original[mismatch.actionSeq];
-    if (original) this.#add(requestDivergence(original, mismatch.n, mismatch.expected, mismatch.actual));
+    if (!original) return;
+    // The mismatch's body was redacted with the built-in rules only (a JSON body gets ours too).
+    const actual = this.#redactor && mismatch.actual.body ? { ...mismatch.actual, body: this.#redactor.body(mismatch.actual.body) } : mismatch.actual;
+    this.#add(requestDivergence(original, mismatch.n, mismatch.expected, actual));
   }
 
   /** Counts the original's actions the replay never reached; call once, at the end. */

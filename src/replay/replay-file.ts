@@ -11,7 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { wallNow } from '../clock/wall-clock.ts';
 import type { RunRecord } from '../store/records.ts';
 import { runNotFound } from '../store/run-id.ts';
@@ -275,8 +275,8 @@ export async function importBundle(store: RunStore, bundle: ReplayBundle, option
   return runId;
 }
 
-/** Where `beamulator export` writes by default: `replays/<simulation>-<run-id>.json`. */
-export function defaultReplayPath(run: Pick<RunRecord, 'simulation' | 'runId'>): string {
+/** Where `beamulator export` writes by default: `<dir>/<simulation>-<run-id>.json` (dir: `replays`). */
+export function defaultReplayPath(run: Pick<RunRecord, 'simulation' | 'runId'>, dir = 'replays'): string {
   const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '') || 'run';
-  return `replays/${safe(run.simulation)}-${safe(run.runId)}.json`;
+  return join(dir, `${safe(run.simulation)}-${safe(run.runId)}.json`);
 }

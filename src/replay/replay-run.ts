@@ -11,9 +11,11 @@ import { loadSimulation } from '../engine/load-simulation.ts';
 import { resolveParams } from '../engine/resolve-params.ts';
 import { foreignHttpFor, resolveTarget, runSimulation } from '../engine/run-simulation.ts';
 import type { Simulation, StartedTarget } from '../engine/simulation.ts';
+import { withSimulationDefaults, type SimulationDefaults } from '../engine/simulation-defaults.ts';
 import { defaultStorePath, openStore } from '../store/duckdb-store.ts';
 import type { ActionRecord, ActorRecord, ComplaintRecord, ExchangeRecord, Json, RunRecord } from '../store/records.ts';
 import { NullWriter } from '../store/null-writer.ts';
+import { Redactor, type RedactPattern } from '../store/redact.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { parseDuration } from '../util/duration.ts';
 import { BeamulatorError, errorMessage } from '../util/errors.ts';
@@ -46,8 +48,15 @@ export interface ReplayOptions {
   file?: string;
   /** Url of a running target (else the simulation starts one). */
   target?: string;
+  /** Project defaults (beamulator.config.ts) for the loaded simulation: its target url; see withSimulationDefaults. */
+  defaults?: SimulationDefaults;
   /** Where the replay itself is recorded (default the default store; `false` for nowhere). */
   db?: string | RunStore | false;
+  /**
+   * Names to redact on top of the built-in rules: in the store this replay opens (`db` as a path)
+   * and in the replay's values that divergences show and store.
+   */
+  redact?: readonly RedactPattern[];
   signal?: AbortSignal;
   hooks?: EngineHooks;
 }
@@ -89,8 +98,9 @@ export async function replayRun(source: ReplaySource, options: ReplayOptions = {
   const offline = options.offline ?? false;
   const { run } = source;
   const loaded = options.simulation ? null : await loadReplaySimulation(run, options.file);
-  const sim = options.simulation ?? loaded!.simulation;
-  const tracker = new DivergenceTracker(inSeqOrder(source.actions), new ResultNormalizer(sim.replay));
+  const sim = withSimulationDefaults(options.simulation ?? loaded!.simulation, options.defaults ?? {});
+  const redactor = new Redactor({ extra: options.redact });
+  const tracker = new DivergenceTracker(inSeqOrder(source.actions), new ResultNormalizer(sim.replay), redactor);
   const exchanges = exchangeIndex(source.exchanges);
   const offlineHttp = offline ? new OfflineHttp(exchanges, (m) => tracker.request(m)) : undefined;
   const foreignServe = offline ? { exchanges, onRequestMismatch: (m: RequestMismatch) => tracker.request(m) } : {};
@@ -138,7 +148,9 @@ async function rerun(
     ...(config.maxActions ? { maxActions: config.maxActions } : {}),
     ...(config.concurrency ? { concurrency: config.concurrency } : {}),
     ...(config.overlapWindowMs ? { overlapWindow: config.overlapWindowMs } : {}),
+    ...(config.actionTimeoutMs ? { actionTimeout: config.actionTimeoutMs } : {}),
     ...(config.actors ? { actors: config.actors } : {}),
+    ...(options.redact ? { redact: options.redact } : {}),
     ...(options.target ? { target: options.target } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(run.file ? { file: run.file } : {}),
@@ -168,7 +180,8 @@ async function reissue(
   const { run } = source;
   const actions = new Map(Object.values(sim.actions ?? {}).map((a) => [a.name, a]));
   const ownStore = typeof options.db === 'string' || options.db === undefined;
-  const store = options.db === false ? null : typeof options.db === 'object' ? options.db : await openStore(options.db ?? defaultStorePath);
+  const store = options.db === false ? null : typeof options.db === 'object' ? options.db
+    : await openStore(options.db ?? defaultStorePath, { redact: { extra: options.redact } });
   let target: StartedTarget | null = null;
   let startedTarget = false;
   let http: HttpClientFactory | null = offlineHttp ?? null;

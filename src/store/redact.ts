@@ -13,11 +13,20 @@ export const defaultRedactedHeaders: readonly string[] = ['authorization', 'cook
 /** Header, field and form-parameter names whose values are redacted, at any depth. */
 export const defaultSecretFields = /pass(word)?|passwd|secret|token|api[-_]?key/i;
 
+/**
+ * A name to redact on top of the built-in rules (header, JSON field or form parameter): a string
+ * is a whole name, case-insensitive, where `*` matches any run of characters (`'x-internal-*'`);
+ * a RegExp is tested against the name (`/^card/i`).
+ */
+export type RedactPattern = string | RegExp;
+
 export interface RedactOptions {
   /** Header names to redact; replaces the default list (spread `defaultRedactedHeaders` to extend it). */
   headers?: readonly string[];
   /** Field names to redact in Json values, headers and bodies. */
   fields?: RegExp;
+  /** More names to redact, wherever `fields` applies (headers, Json values, bodies), in addition to it. */
+  extra?: readonly RedactPattern[];
 }
 
 /** Objects nested deeper than this are left as they are (a guard against cycles). */
@@ -28,27 +37,27 @@ const hasToJson = Symbol('hasToJson');
 
 export class Redactor {
   readonly #headers: ReadonlySet<string>;
-  readonly #fields: RegExp;
+  /** `fields`, then the extra patterns: a name matching any of them is secret. */
+  readonly #fields: readonly RegExp[];
   /** Names repeat endlessly in a run: remember each verdict (bounded). */
   readonly #verdicts = new Map<string, boolean>();
-  /** Whether a JSON text that does not match `fields` anywhere can be trusted to hold no secret field. */
-  readonly #prefilter: boolean;
+  /** Regexes a JSON text must match somewhere to possibly hold a secret field; null when no such test is sound. */
+  readonly #prefilters: readonly RegExp[] | null;
 
   constructor(options: RedactOptions = {}) {
     this.#headers = new Set((options.headers ?? defaultRedactedHeaders).map((h) => h.toLowerCase()));
-    const fields = options.fields ?? defaultSecretFields;
-    // A global or sticky regex keeps state between test() calls: drop those flags.
-    this.#fields = new RegExp(fields.source, fields.flags.replace(/[gy]/g, ''));
-    // A key appears verbatim in JSON text without escapes, so an unanchored regex that matches
-    // a key also matches the text. Anchors, word boundaries and lookarounds break that.
-    this.#prefilter = !/[$^]|\\[bB]|\(\?/.test(fields.source);
+    this.#fields = [options.fields ?? defaultSecretFields, ...(options.extra ?? []).map(patternRegExp)]
+      // A global or sticky regex keeps state between test() calls: drop those flags.
+      .map((r) => new RegExp(r.source, r.flags.replace(/[gy]/g, '')));
+    const prefilters = this.#fields.map(textPrefilter);
+    this.#prefilters = prefilters.every((r) => r !== null) ? prefilters : null;
   }
 
   /** True when a field of that name holds a secret. */
   isSecretField(name: string): boolean {
     let verdict = this.#verdicts.get(name);
     if (verdict === undefined) {
-      verdict = this.#fields.test(name);
+      verdict = this.#fields.some((r) => r.test(name));
       if (this.#verdicts.size >= 10_000) this.#verdicts.clear();
       this.#verdicts.set(name, verdict);
     }
@@ -79,7 +88,7 @@ export class Redactor {
 
   /** Redacts JSON text: the same text when it holds no secret field, else the redacted value re-serialized. */
   jsonText(text: string): string {
-    if (this.#prefilter && !text.includes('\\') && !this.#fields.test(text)) return text;
+    if (this.#prefilters && !text.includes('\\') && !this.#prefilters.some((r) => r.test(text))) return text;
     const parsed: unknown = JSON.parse(text);
     const redacted = this.value(parsed);
     return redacted === parsed ? text : JSON.stringify(redacted);
@@ -150,6 +159,25 @@ export class Redactor {
     }
     return out ?? value;
   }
+}
+
+/** A RedactPattern as a RegExp over whole names. */
+function patternRegExp(pattern: RedactPattern): RegExp {
+  if (typeof pattern !== 'string') return pattern;
+  const body = pattern.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  return new RegExp(`^${body}$`, 'i');
+}
+
+/**
+ * A regex that matches a JSON text whenever `names` matches one of its keys, or null. A key
+ * appears verbatim in JSON text without escapes, so the name regex without its outer anchors
+ * (which then matches more, never less) finds it in the text. Inner anchors, word boundaries
+ * and lookarounds would not carry over.
+ */
+function textPrefilter(names: RegExp): RegExp | null {
+  const source = names.source.replace(/^\^/, '').replace(/(?<!\\)\$$/, '');
+  if (/[$^]|\\[bB]|\(\?/.test(source)) return null;
+  return new RegExp(source, names.flags);
 }
 
 const defaultRedactor = new Redactor();

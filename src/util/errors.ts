@@ -9,7 +9,7 @@ export const ExitCode = {
   ok: 0,
   /** The run finished, but complaints at or above `--fail-on` were recorded. */
   complaints: 1,
-  /** Bad usage or configuration: unknown option, invalid duration, a simulation file that does not load. */
+  /** Bad usage or configuration: unknown option, invalid duration, a simulation or config file that does not load. */
   usage: 2,
   /** The run store could not be used: locked by another process, corrupt, or not found. */
   store: 3,
@@ -37,6 +37,7 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
 export type ErrorCode =
   | 'BEAM_USAGE'
+  | 'BEAM_CONFIG'
   | 'BEAM_DURATION'
   | 'BEAM_SIMULATION_LOAD'
   | 'BEAM_SIMULATION_INVALID'
@@ -55,6 +56,8 @@ export type ErrorCode =
 
 const exitCodes: Record<ErrorCode, ExitCodeValue> = {
   BEAM_USAGE: ExitCode.usage,
+  /** beamulator.config.ts does not load, or holds an unknown key or a value of the wrong type. */
+  BEAM_CONFIG: ExitCode.usage,
   BEAM_DURATION: ExitCode.usage,
   BEAM_SIMULATION_LOAD: ExitCode.usage,
   BEAM_SIMULATION_INVALID: ExitCode.usage,

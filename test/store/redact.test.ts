@@ -87,6 +87,21 @@ describe('redact', () => {
     expect(JSON.parse(r.json({ wrapped: custom }, (v) => JSON.stringify(v))!)).toEqual({ wrapped: { password: REDACTED, ok: 1 } });
   });
 
+  it('adds extra names on top of the built-in rules: whole names (case-insensitive, * for anything) and regexes', () => {
+    const r = new Redactor({ extra: ['session', 'x-internal-*', /^card/i, /pin$/g] });
+    expect(r.value({ session: 's', sessionId: 'kept', SESSION: 's', cardNumber: '4111', discard: 'kept', password: 'p', pin: 1, spin: 2, pinned: 3 }))
+      .toEqual({ session: REDACTED, sessionId: 'kept', SESSION: REDACTED, cardNumber: REDACTED, discard: 'kept', password: REDACTED, pin: REDACTED, spin: REDACTED, pinned: 3 });
+    expect(r.headers({ 'X-Internal-Trace': 'a', 'x-internal': 'kept', Authorization: 'b', Session: 'c', accept: '*/*' }))
+      .toEqual({ 'X-Internal-Trace': REDACTED, 'x-internal': 'kept', Authorization: REDACTED, Session: REDACTED, accept: '*/*' });
+    expect(r.body('name=ann&session=s1', 'application/x-www-form-urlencoded')).toBe(`name=ann&session=${encodeURIComponent(REDACTED)}`);
+    // Bodies: the text prefilter still finds names an anchored regex or a glob matches.
+    expect(JSON.parse(r.body('{"a":{"cardHolder":"ann"},"list":[{"x-internal-id":1}]}')!)).toEqual({ a: { cardHolder: REDACTED }, list: [{ 'x-internal-id': REDACTED }] });
+    const clean = '{ "title": "buy milk" }';
+    expect(r.body(clean)).toBe(clean);
+    // Regex characters in a string pattern are literal.
+    expect(new Redactor({ extra: ['a.b'] }).value({ 'a.b': 1, axb: 2 })).toEqual({ 'a.b': REDACTED, axb: 2 });
+  });
+
   it('honours anchored field regexes (no text prefilter shortcut)', () => {
     const r = new Redactor({ fields: /^pin$/ });
     expect(JSON.parse(r.jsonText('{"pin":"1234","pinned":true}'))).toEqual({ pin: REDACTED, pinned: true });
@@ -135,6 +150,24 @@ describe('the writer redacts before writing', () => {
       // Nothing secret anywhere in the file's rows.
       const dump = JSON.stringify(await store.sql(`SELECT * FROM actions UNION ALL BY NAME SELECT * FROM exchanges`), (_k, v: unknown) => typeof v === 'bigint' ? Number(v) : v);
       expect(dump).not.toMatch(/hunter2|secret-token|sid=abc/);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('with extra names from the store options, in everything it writes', async () => {
+    const store = await openStore(join(dir, 'extra.duckdb'), { redact: { extra: ['session', /^card/i] } });
+    try {
+      const w = await beginTestRun(store);
+      w.addActor(actor(w.runId, 0, { config: { cardNumber: '4111', team: 'red' }, initialState: { session: 's1' } }));
+      w.addAction(action(w.runId, 0, { args: { session: 's1', name: 'ann' }, result: { CardToken: 'c' } }));
+      w.addExchange(exchange(w.runId, 0, 0, { requestHeaders: { session: 's1', accept: '*/*' }, requestBody: '{"cardNumber":"4111"}' }));
+      await w.flush();
+      expect((await store.actions(w.runId))[0]).toMatchObject({ args: { session: REDACTED, name: 'ann' }, result: { CardToken: REDACTED } });
+      expect((await store.actors(w.runId))[0]).toMatchObject({ config: { cardNumber: REDACTED, team: 'red' }, initialState: { session: REDACTED } });
+      const x = (await store.exchanges(w.runId))[0]!;
+      expect(x.requestHeaders).toEqual({ session: REDACTED, accept: '*/*' });
+      expect(JSON.parse(x.requestBody!)).toEqual({ cardNumber: REDACTED });
     } finally {
       await store.close();
     }

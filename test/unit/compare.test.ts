@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareAction, equal, ResultNormalizer } from '../../src/replay/compare.ts';
 import type { ActionRecord } from '../../src/store/records.ts';
+import { Redactor } from '../../src/store/redact.ts';
 
 const action = (over: Partial<ActionRecord> = {}): ActionRecord => ({
   runId: 'r', seq: 3, actorId: 1, action: 'listTodos', args: { user: 'a' }, outcome: 'ok', result: [{ id: 't1', done: false }],
@@ -33,6 +34,22 @@ describe('replay comparison', () => {
 
   it('compares the replay args redacted, as the original was stored', () => {
     expect(compareAction(action({ args: { password: '[redacted]' } }), action({ args: { password: 'hunter2' } }), new ResultNormalizer())).toBeNull();
+  });
+
+  it("lets a value the recording redacted (under whatever rules) match anything, and shows the replay's values redacted", () => {
+    // Redacted by a project's extra pattern when recorded: the replay's raw value matches.
+    const recorded = action({ args: { session: '[redacted]', user: 'a' }, result: [{ id: 't1', cardNumber: '[redacted]' }] });
+    expect(compareAction(recorded, action({ args: { session: 's1', user: 'a' }, result: [{ id: 't1', cardNumber: '4111' }] }), new ResultNormalizer())).toBeNull();
+    // Recorded before a pattern was added: raw on both sides still matches.
+    expect(compareAction(action({ args: { session: 's1', user: 'a' } }), action({ args: { session: 's1', user: 'a' } }), new ResultNormalizer())).toBeNull();
+    // A divergence elsewhere shows the replay's secrets redacted by the given rules.
+    const d = compareAction(recorded, action({ args: { session: 's1', user: 'b' } }), new ResultNormalizer(), new Redactor({ extra: ['session'] }));
+    expect(d).toMatchObject({ kind: 'simulation-changed', differences: ['args.user: "a" → "b"'], actual: { args: { session: '[redacted]', user: 'b' } } });
+    const r = compareAction(recorded, action({ args: { session: 's1', user: 'a' }, result: [{ id: 't2', cardNumber: '4111' }] }), new ResultNormalizer(), new Redactor({ extra: [/^card/i] }));
+    expect(r).toMatchObject({ kind: 'result-changed', actual: { result: [{ id: 't2', cardNumber: '[redacted]' }] } });
+    expect(JSON.stringify(r)).not.toContain('4111');
+    // The key must still be there.
+    expect(compareAction(recorded, action({ args: { user: 'a' } }), new ResultNormalizer())).toMatchObject({ kind: 'simulation-changed' });
   });
 
   it('applies declared ignores (JSONPath, per action) and normalizers', () => {
