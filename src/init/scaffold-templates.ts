@@ -13,7 +13,7 @@ export function configTemplate(): string {
 export default defineConfig({
   db: '.beamulator/beamulator.duckdb', // where runs are recorded (\`beamulator runs\`, \`show\`, \`replay\`)
   replays: 'replays',                  // where fuzz failures are exported as replay files
-  failOn: 'urgent',                    // exit 1 when a complaint this serious is recorded
+  // failOn: 'annoying',               // exit 1 on complaints this serious or worse (default 'urgent')
   simulations: ['simulations/**/*.sim.ts'],
   fuzz: ['fuzz/**/*.fuzz.ts'],
 });

@@ -34,6 +34,7 @@ export default defineSimulation({
   actions,
   behaviors: [writer],
   population: [{ behavior: writer, count: 2 }],
-  target: { start: () => startServer() },
+  params: { lostCreate: { default: false, description: 'plant the bug: every third note is lost' } },
+  target: { start: ({ params }) => startServer({ lostCreate: params.lostCreate }) },
   duration: '2h',
 });

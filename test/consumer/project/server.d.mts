@@ -1,1 +1,1 @@
-export function startServer(): Promise<{ url: string; reset(): void; stop(): Promise<void> }>;
+export function startServer(options?: { lostCreate?: boolean }): Promise<{ url: string; reset(): void; stop(): Promise<void> }>;

@@ -1,8 +1,8 @@
-// The consumer project's "own service": a notes API with one planted bug. Every third note a
-// user creates is acknowledged (201) but never stored, so a list after it misses the note.
+// The consumer project's "own service": a notes API with one planted bug, off unless asked for:
+// with `lostCreate`, every third note is acknowledged (201) but never stored.
 import { createServer } from 'node:http';
 
-export async function startServer() {
+export async function startServer({ lostCreate = false } = {}) {
   let notes = [];
   let created = 0;
   const server = createServer((req, res) => {
@@ -16,7 +16,7 @@ export async function startServer() {
       if (req.method === 'GET' && req.url === '/') return send(200, { ok: true });
       if (req.method === 'POST' && req.url === '/notes') {
         const note = { id: ++created, text: JSON.parse(body).text };
-        if (process.env.NOTES_BUG !== 'lost-create' || created % 3 !== 0) notes.push(note);
+        if (!lostCreate || created % 3 !== 0) notes.push(note);
         return send(201, note);
       }
       if (req.method === 'GET' && req.url === '/notes') return send(200, notes);
