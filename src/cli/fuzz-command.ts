@@ -45,7 +45,7 @@ export interface FuzzCommandOptions extends ProjectOptions {
 /** Adds `fuzz` to the program. */
 export function registerFuzzCommand(program: Command, output: Output, setCode: (code: number) => void): void {
   program.command('fuzz')
-    .argument('[files...]', 'fuzz target files (default: every fuzz/*.fuzz.ts)')
+    .argument('[files...]', 'fuzz target files, or folders of them (default: every fuzz/*.fuzz.ts)')
     .description('search populations of actors and their choices for a failure with fast-check, shrink it, record it and export its replay')
     .option('--runs <n>', 'property runs per target (search)', '1000')
     .option('--seed <n>', 'fast-check seed (default: a fresh one, printed)')
@@ -85,12 +85,14 @@ export async function fuzzCommand(file: string | readonly string[] | undefined, 
     ...(opts.overlap !== undefined ? { overlap: opts.overlap } : {}),
   };
   const given = typeof file === 'string' ? [file] : (file ?? []);
-  const [{ loadSimulation }, { withSimulationDefaults }, { campaignSettings, fuzz }, { isFuzzTarget }, config] = await Promise.all([
+  const [{ loadSimulation }, { withSimulationDefaults }, { campaignSettings, fuzz }, { isFuzzTarget }, config, { filesOfArgument }] = await Promise.all([
     import('../engine/load-simulation.ts'), import('../engine/simulation-defaults.ts'), import('../fuzz/fuzz.ts'), import('../fuzz/fuzz-target.ts'),
-    import('./project-config.ts'),
+    import('./project-config.ts'), import('../engine/user-files.ts'),
   ]);
   const project = opts.projectConfig;
-  const files = given.length > 0 ? given : (await config.configuredFiles(project, 'fuzz')) ?? defaultFiles();
+  // A folder stands for every fuzz target inside it.
+  const expanded = (await Promise.all(given.map((g) => filesOfArgument(g, 'fuzz target')))).flat();
+  const files = expanded.length > 0 ? expanded : (await config.configuredFiles(project, 'fuzz')) ?? defaultFiles();
   const redact = config.redactPatterns(project);
   const redactor = config.outputRedactor(project);
   const s = styler(output.color);
@@ -101,7 +103,7 @@ export async function fuzzCommand(file: string | readonly string[] | undefined, 
   try {
     for (const f of files) {
       if (controller.signal.aborted) break;
-      const simulation = withSimulationDefaults((await loadSimulation(f)).simulation, config.simulationDefaults(project));
+      const simulation = withSimulationDefaults((await loadSimulation(f, 'fuzz target')).simulation, config.simulationDefaults(project));
       if (!isFuzzTarget(simulation)) {
         throw new BeamulatorError('BEAM_SIMULATION_INVALID', `cannot fuzz ${f}: its default export is not a fuzz target`, 'Export default defineFuzzTarget({ ... })');
       }

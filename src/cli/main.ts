@@ -32,7 +32,7 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
   });
 
   program.command('run')
-    .argument('[simulation]', 'simulation file (*.sim.ts); found automatically when there is only one')
+    .argument('[simulation]', 'simulation file (*.sim.ts), or a folder holding one; found automatically when there is only one')
     .description('run a simulation in virtual time and record it')
     .option('-s, --seed <seed>', 'seed of the run (default: random, printed so you can repeat it)')
     .option('-d, --duration <duration>', "sim-time length, e.g. '30m', '2h' (default: the simulation's, else 1h)")

@@ -48,7 +48,7 @@ export async function shrinkCommand(runRef: string, opts: ShrinkCommandOptions, 
     import('../engine/load-simulation.ts'), import('../engine/simulation-defaults.ts'), import('../fuzz/fuzz-target.ts'), import('../fuzz/shrink-run.ts'),
     import('../store/duckdb-store.ts'), import('./project-config.ts'),
   ]);
-  const loaded = await loadSimulation(opts.target);
+  const loaded = await loadSimulation(opts.target, 'fuzz target');
   const simulation = withSimulationDefaults(loaded.simulation, config.simulationDefaults(opts.projectConfig));
   if (!isFuzzTarget(simulation)) {
     throw new BeamulatorError('BEAM_SIMULATION_INVALID', `cannot shrink with ${opts.target}: its default export is not a fuzz target`, 'Export default defineFuzzTarget({ ... })');

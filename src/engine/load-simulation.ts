@@ -3,6 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { BeamulatorError } from '../util/errors.ts';
 import { importUserModule } from '../util/import-user-module.ts';
+import { oneFileOfArgument, type UserFileKind } from './user-files.ts';
 import { isSimulation, type Simulation } from './simulation.ts';
 
 export interface LoadedSimulation {
@@ -15,13 +16,17 @@ export interface LoadedSimulation {
 
 /**
  * Loads a simulation file (TypeScript or JavaScript, no build step): its default export, or an
- * export named `simulation`, made with defineSimulation.
+ * export named `simulation`, made with defineSimulation. A folder stands for the only file of
+ * `kind` inside it (`*.sim.ts`, or `*.fuzz.ts` for a fuzz target).
  *
  * @example
  * const { simulation, codeHash } = await loadSimulation('examples/todo/todo.sim.ts');
  */
-export async function loadSimulation(file: string): Promise<LoadedSimulation> {
-  const abs = path.resolve(file);
+export async function loadSimulation(fileOrFolder: string, kind: UserFileKind = 'simulation'): Promise<LoadedSimulation> {
+  // A folder stands for the only simulation (or fuzz target) inside it.
+  const picked = await oneFileOfArgument(fileOrFolder, kind);
+  const file = picked === fileOrFolder ? fileOrFolder : path.relative(process.cwd(), picked);
+  const abs = path.resolve(picked);
   const info = await stat(abs).catch(() => null);
   if (!info?.isFile()) {
     throw new BeamulatorError('BEAM_SIMULATION_LOAD', `cannot load simulation ${file}: no such file`, 'Check the path (simulation files usually end in .sim.ts)');
