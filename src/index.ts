@@ -40,8 +40,6 @@ export type { ReplayBundle } from './replay/replay-file.ts';
 export type { ReplayRules } from './engine/simulation.ts';
 export { defineFuzzTarget, fuzz } from './fuzz/index.ts';
 export type { FuzzTarget, FuzzTargetSpec, FuzzOptions, FuzzResult, FuzzSpec, FuzzInvariant } from './fuzz/index.ts';
-export { defineConfig } from './config/define-config.ts';
-export type { BeamulatorConfig } from './config/define-config.ts';
 export { parseDuration, formatDuration } from './util/duration.ts';
 export type { Duration } from './util/duration.ts';
 export { BeamulatorError, ExitCode, isBeamulatorError } from './util/errors.ts';

@@ -49,7 +49,7 @@ export interface BeamulatorConfig {
  * Types a project config. Default-export it from `beamulator.config.ts` at the project root.
  *
  * @example
- * import { defineConfig } from 'beamulator';
+ * import { defineConfig } from 'beamulator/config';
  *
  * export default defineConfig({
  *   db: '.beamulator/beamulator.duckdb',

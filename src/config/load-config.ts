@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { BeamulatorError } from '../util/errors.ts';
-import { importUserModule } from '../util/import-user-module.ts';
+import { importConfigModule } from './import-config-module.ts';
 import type { BeamulatorConfig } from './define-config.ts';
 import { validateConfig } from './validate-config.ts';
 
@@ -57,7 +57,7 @@ export async function loadConfig(options: { cwd?: string; file?: string } = {}):
     if (file === null) return null;
   }
   const shown = shownPath(file, cwd);
-  const mod = await importUserModule(file, { code: 'BEAM_CONFIG', subject: `config ${shown}` });
+  const mod = await importConfigModule(file, shown);
   const exports = moduleExports(mod);
   if (exports.default === undefined) {
     const names = Object.keys(exports).join(', ') || 'nothing';

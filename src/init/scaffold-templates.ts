@@ -6,7 +6,7 @@ export interface ScaffoldNames {
 }
 
 export function configTemplate(): string {
-  return `import { defineConfig } from 'beamulator';
+  return `import { defineConfig } from 'beamulator/config';
 
 // Project-wide defaults for every beamulator command; a command-line flag overrides each one.
 // Paths are relative to this file.

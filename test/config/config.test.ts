@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defineConfig } from 'beamulator';
+import { defineConfig } from 'beamulator/config';
 import { findConfigFile, loadConfig } from '../../src/config/load-config.ts';
 import { validateConfig } from '../../src/config/validate-config.ts';
 import { withSimulationDefaults } from '../../src/engine/simulation-defaults.ts';

@@ -4,6 +4,7 @@
  * (which proves the trace sees it) but no TypeScript loader, faker or fuzz code; faker loads only
  * when a behavior asks for fake data. Start-up times are measured by bench/cli, not asserted here.
  */
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { root, tempDir } from '../support/cli.ts';
@@ -48,6 +49,22 @@ describe('what the CLI loads', () => {
       expect({ args, heavy: heavyOf(traced) }).toEqual({ args, heavy: ['@duckdb/node-api'] });
       expect(traced.own.filter((file) => file.startsWith('dist/fuzz/'))).toEqual([]);
     }
+  });
+
+  it('runs under a TypeScript project config reads it with esbuild alone: no tsx, no fuzz code', async () => {
+    const project = path.join(tmp.dir, 'project');
+    mkdirSync(path.join(project, 'deep/er'), { recursive: true });
+    writeFileSync(path.join(project, 'beamulator.config.ts'), `import { defineConfig } from '${path.join(root, 'dist/config/index.js')}';
+import { store } from './store-path.ts';
+export default defineConfig({ db: store satisfies string });
+`);
+    writeFileSync(path.join(project, 'store-path.ts'), `export const store: string = ${JSON.stringify(db)};\n`);
+    const traced = await runCliTraced(['runs'], { cwd: path.join(project, 'deep/er') });
+    expect(traced.code, traced.stderr).toBe(0);
+    expect(traced.stdout).toContain(runIds.at(-1)); // the config's store, so the config was read
+    expect(heavyOf(traced)).toEqual(['@duckdb/node-api', 'esbuild']);
+    expect(traced.own.filter((file) => file.startsWith('dist/fuzz/'))).toEqual([]);
+    expect(readdirSync(project).filter((name) => name.endsWith('.mjs'))).toEqual([]); // the bundled config is removed
   });
 
   it('loads faker only for a run whose behaviors ask for fake data', async () => {

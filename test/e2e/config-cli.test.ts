@@ -10,6 +10,7 @@ import { openStore } from '../../src/store/duckdb-store.ts';
 import { root, runCli, tempDir } from '../support/cli.ts';
 
 const dist = path.join(root, 'dist/index.js');
+const distConfig = path.join(root, 'dist/config/index.js');
 const tmp = tempDir();
 const dir = path.join(tmp.dir, 'shop');
 let server: Server;
@@ -22,7 +23,7 @@ function write(files: Record<string, string>): void {
   }
 }
 
-const config = (target: string) => `import { defineConfig } from '${dist}';
+const config = (target: string) => `import { defineConfig } from '${distConfig}';
 export default defineConfig({
   db: 'store/runs.duckdb',
   replays: 'out/replays',
@@ -192,7 +193,7 @@ describe('beamulator.config.ts (real CLI, a project outside the repo)', () => {
   });
 
   it('a bad config: exit 2 with one line naming the file and the key; --config and --no-config choose another or none', async () => {
-    write({ 'bad/beamulator.config.ts': `import { defineConfig } from '${dist}';\nexport default defineConfig({ failOn: 'fatal' as 'urgent' });\n`, 'bad/ok.config.mjs': "export default { db: 'ok.duckdb' };\n" });
+    write({ 'bad/beamulator.config.ts': `import { defineConfig } from '${distConfig}';\nexport default defineConfig({ failOn: 'fatal' as 'urgent' });\n`, 'bad/ok.config.mjs': "export default { db: 'ok.duckdb' };\n" });
     const bad = path.join(dir, 'bad');
     for (const args of [['run'], ['runs'], ['show', 'latest'], ['replay', 'latest'], ['fuzz']]) {
       const r = await runCli(args, { cwd: bad });
