@@ -3,6 +3,7 @@
 // (The root config runs them too, with the default pool, forks.)
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -10,11 +11,15 @@ const shared = { include: ['test/vitest/**/*.test.ts'], testTimeout: 60_000, hoo
 
 export default defineConfig({
   root,
+  // As in the root config: `import 'beamulator'` resolves to src/, one instance with the modules
+  // the tests import by path (test/vitest/package-entry.test.ts checks it).
+  ssr: { resolve: { conditions: ['beamulator-source', ...defaultServerConditions] } },
+  resolve: { conditions: ['beamulator-source', ...defaultServerConditions] },
   test: {
     reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
-      { test: { ...shared, name: 'forks', pool: 'forks' } },
-      { test: { ...shared, name: 'threads', pool: 'threads' } },
+      { extends: true, test: { ...shared, name: 'forks', pool: 'forks' } },
+      { extends: true, test: { ...shared, name: 'threads', pool: 'threads' } },
     ],
   },
 });
