@@ -143,7 +143,9 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
       ...(opts.maxActions ? { maxActions: opts.maxActions } : {}), ...(opts.maxWallTime ? { maxWallTime: opts.maxWallTime } : {}),
       ...(opts.db !== defaultStorePath ? { db: opts.db } : {}), ...(opts.failOn !== defaultFailOn ? { failOn: opts.failOn } : {}),
     })}\n`);
-    if (failing > 0) output.out(`\n${s.red('failed')}: ${failing} complaint${failing === 1 ? '' : 's'} at or above '${failOn}' (exit 1; change with --fail-on)\n`);
+    // Only when the complaints decide the exit code: a target that is down (4), a crash (6) or an
+    // interrupt (130) exits otherwise, and says so itself.
+    if (exitCode === ExitCode.complaints) output.out(`\n${s.red('failed')}: ${failing} complaint${failing === 1 ? '' : 's'} at or above '${failOn}' (exit 1; change with --fail-on)\n`);
     if (crashes.length > 0) {
       output.err(`beamulator: cannot run ${simulation.name} cleanly: simulation code crashed ${crashes.length} time${crashes.length === 1 ? '' : 's'}, first ${crashes[0]}. Fix the behavior or action; \`beamulator show ${result.runId}\` lists the crashes\n`);
     }

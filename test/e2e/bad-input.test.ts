@@ -115,6 +115,14 @@ export default defineSimulation({ name: 'cjs', population: [{ behavior: b, count
     expect(show.actions.every((a: { outcome: string }) => a.outcome === 'error')).toBe(true);
   });
 
+  it('an unreachable target the actors complain about: exit 4, and no line that promises exit 1', async () => {
+    const r = await runCli(['run', path.join(sims, 'down-complains.sim.ts'), '--db', db, '--target', 'http://127.0.0.1:9']);
+    expect(r.code).toBe(4);
+    expect(r.stdout).toMatch(/complaints {2}\d+ {2}\(urgent [1-9]/);
+    expect(r.stdout).not.toContain('exit 1');
+    expectOneLineError(r, /cannot reach the target: every action failed/);
+  });
+
   it('a behavior that throws: recorded as crashes, actors restart, exit 6', async () => {
     const r = await runCli(['run', path.join(sims, 'crashing.sim.ts'), '--db', db]);
     expect(r.code).toBe(6);
