@@ -18,6 +18,7 @@ import { readReplayFile, readRunBundle } from '../../src/replay/replay-file.ts';
 import { replayRun } from '../../src/replay/replay-run.ts';
 import lostUpdate from '../../fuzz/lost-update.fuzz.ts';
 import { tempDir } from '../support/cli.ts';
+import { noTimeCap } from '../support/no-time-cap.ts';
 
 const MINIMUM = 7;
 const tmp = tempDir();
@@ -27,7 +28,7 @@ let result: FuzzResult;
 beforeAll(async () => {
   store = await openStore(path.join(tmp.dir, 'lost-update.duckdb'));
   result = await fuzz(lostUpdate, {
-    seed: 4, runs: 1000, shrinkRuns: 400, timeLimitMs: 120_000, shrinkTimeLimitMs: 120_000, db: store,
+    seed: 4, runs: 1000, shrinkRuns: 400, ...noTimeCap, db: store,
     replaysDir: path.join(tmp.dir, 'replays'), file: 'fuzz/lost-update.fuzz.ts',
   });
 }, 300_000);
