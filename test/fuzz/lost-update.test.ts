@@ -5,8 +5,15 @@
  * and completes t1 while the Procrastinator lists and renames it. The Organizer's PATCH reaches the
  * app first, the rename overwrites it, and the completion's own response comes back incomplete (the
  * complaint); the rename ends after it (8 actions in the run).
- * Measured with shrinkRuns 400: seeds 1-4 give 10, 15, 10, 8 actions up to the complaint (found in
+ * Measured with shrinkRuns 400: seeds 1-4 give 8, 10, 8, 8 actions up to the complaint (found in
  * 109, 221, 408, 145 runs); seed 4 is tested, with the issue's bound: within 1 action of the minimum.
+ *
+ * Nothing here depends on the machine's speed: the campaign is capped by runs (noTimeCap), and
+ * the target's app counts its race window in event-loop turns (fuzz/lost-update.fuzz.ts). The
+ * two PATCHes of an overlapping step reach it 1 turn apart and race every time; with a window
+ * of 20 ms, a pause of the process between them (a loaded CI machine, a GC) would let the first
+ * save before the second read, and the search, the shrink, the 5/5 re-runs and the identical
+ * replays below would each depend on when such pauses fall.
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
