@@ -11,6 +11,7 @@ export default defineConfig({
     // The consumer test's project is installed and tested in a temp folder, not here.
     exclude: ['**/node_modules/**', 'test/consumer/project/**'],
     globalSetup: ['./test/support/build-dist.ts'],
+    setupFiles: ['./test/support/stop-leftover-children.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -4,7 +4,7 @@ import { describe, it } from 'vitest';
 import type { Simulation } from '../engine/simulation.ts';
 import { loadReplayFile, type ReplayBundle } from '../replay/replay-file.ts';
 import { replayRun, type ReplayMode, type ReplayReport } from '../replay/replay-run.ts';
-import { errorMessage } from '../util/errors.ts';
+import { BeamulatorError, errorMessage } from '../util/errors.ts';
 import { replayCommand, reportText } from './replay-command.ts';
 
 /** Options of `replayTests` and `checkReplayFile`. */
@@ -25,6 +25,11 @@ export interface ReplayTestsOptions {
   simulation?: Simulation;
   /** Timeout of each test, ms (default: vitest's testTimeout). */
   timeout?: number;
+  /**
+   * Let a folder with no replay files pass (one passing test says so). Default false: an empty
+   * folder fails, so replay tests cannot vanish unnoticed. A missing folder fails either way.
+   */
+  allowEmpty?: boolean;
 }
 
 /** The outcome of replaying one replay file. */
@@ -105,8 +110,9 @@ export function listReplayFiles(dir: string): string[] | null {
  * the divergence report and the `npx beamulator replay <file>` command. A file that cannot be
  * read (truncated, edited, another version) fails its test with readReplayFile's message.
  *
- * A folder with no replay files (or no folder) gives one passing test named
- * `no replay files in <dir>`, so the report shows it looked, and found nothing.
+ * A folder with no replay files fails (one failing test, `no replay files in <dir>`), unless
+ * `allowEmpty` is set; a folder that does not exist always fails: a mistyped name or another
+ * working directory must not turn the regression tests into nothing.
  *
  * Call it at the top level of a test file (or inside a describe).
  *
@@ -120,7 +126,10 @@ export function replayTests(dir = 'replays', options: ReplayTestsOptions = {}): 
   const label = dir.endsWith('/') ? dir : `${dir}/`;
   describe(label, () => {
     if (files === null || files.length === 0) {
-      it(`no replay files in ${dir}${files === null ? ' (no such folder)' : ''}`, () => undefined);
+      const failure = files === null ? missingFolder(dir) : options.allowEmpty ? null : emptyFolder(dir);
+      it(`no replay files in ${dir}${files === null ? ' (no such folder)' : ''}`, () => {
+        if (failure) throw failure;
+      });
       return;
     }
     for (const name of files) {
@@ -139,6 +148,16 @@ export class ReplayFileFailure extends Error {
     this.name = 'ReplayFileFailure';
     this.stack = `${this.name}: ${message}`;
   }
+}
+
+function missingFolder(dir: string): BeamulatorError {
+  return new BeamulatorError('BEAM_REPLAY_NOT_FOUND', `cannot replay the files of ${dir}: there is no folder ${path.resolve(dir)}`,
+    'Pass the folder of the replay files, relative to the working directory of the tests, or create it (keep it in git with a .gitkeep, and pass { allowEmpty: true } while it is empty)');
+}
+
+function emptyFolder(dir: string): BeamulatorError {
+  return new BeamulatorError('BEAM_REPLAY_NOT_FOUND', `cannot replay the files of ${dir}: it has no *.json replay files`,
+    `Export a run into it (npx beamulator export <run-id> -o ${path.join(dir, '<name>.json')}), or pass { allowEmpty: true } to replayTests while it has none`);
 }
 
 function describeHow(report: ReplayReport): string {

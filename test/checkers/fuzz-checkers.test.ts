@@ -6,6 +6,7 @@ import type { Json } from '../../src/store/records.ts';
 import { actions, type Todo } from '../../examples/todo/actions.ts';
 import { organizer, procrastinator } from '../../examples/todo/behaviors.ts';
 import { startTodoApp } from '../../fixtures/todo-app/server.ts';
+import { noTimeCap } from '../support/no-time-cap.ts';
 
 const todos: EntityModel = {
   writes: { completeTodo: (args: { id: string }) => ({ key: args.id, fields: { completed: true } }) },
@@ -27,7 +28,7 @@ describe('checkers under fuzzing', () => {
       failWhen: (c) => c.trigger === 'checker:read-your-writes',
       target: { start: async () => { const app = await startTodoApp({ bugs: ['stale-read'] }); return { url: app.url, stop: () => app.stop(), reset: () => app.reset() }; } },
     });
-    const result = await fuzz(target, { seed: 1, runs: 300, shrinkRuns: 250, timeLimitMs: 60_000, shrinkTimeLimitMs: 60_000, db: false, replaysDir: false });
+    const result = await fuzz(target, { seed: 1, runs: 300, shrinkRuns: 250, ...noTimeCap, db: false, replaysDir: false });
     expect(result.found).toBe(true);
     expect(result.complaint).toMatchObject({ trigger: 'checker:read-your-writes', detail: { checker: 'read-your-writes', field: 'completed', written: true, shown: false } });
     // The shrunk run (seed 1: 2 actors, 12 actions) points at the completion and the stale list read.

@@ -11,6 +11,7 @@ import type { ActionRecord, ComplaintRecord } from '../../src/store/records.ts';
 import { actions as todoActions, type Credentials, type Todo } from '../../examples/todo/actions.ts';
 import { organizer, procrastinator, type TeamConfig } from '../../examples/todo/behaviors.ts';
 import { startTodoApp, type TodoApp } from '../../fixtures/todo-app/server.ts';
+import { noTimeCap } from '../support/no-time-cap.ts';
 
 /** An in-process counter whose `read` starts lagging one behind after the third bump. */
 function counterSim(invariants: (actions: CounterActions) => Invariant[]) {
@@ -180,7 +181,7 @@ describe('a probing invariant on the bundled todo app', () => {
     });
     const store = await openStore(path.join(dir, 'fuzz.duckdb'));
     try {
-      const result = await fuzz(target, { seed: 1, runs: 100, shrinkRuns: 200, db: store, replaysDir: false });
+      const result = await fuzz(target, { seed: 1, runs: 100, shrinkRuns: 200, ...noTimeCap, db: store, replaysDir: false });
       expect(result.found).toBe(true);
       expect(result.complaint).toMatchObject({ trigger: 'invariant:list agrees with direct reads' });
       // The complaint's action is a probe, and every probe is marked with its invariant.

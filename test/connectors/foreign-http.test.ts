@@ -86,16 +86,47 @@ function nodeRequest(url: string, options: { method?: string; body?: string; hea
   });
 }
 
-/** A scope like the engine's: counts exchanges, keeps what is recorded (in the order record() is called). */
-function fakeScope(actionSeq: number): ActionScope & { recorded: { n: number; exchange: HttpExchange }[] } {
-  let next = 0;
-  const recorded: { n: number; exchange: HttpExchange }[] = [];
-  return { actionSeq, recorded, nextExchange: () => next++, record: (n, exchange) => recorded.push({ n, exchange }) };
+interface FakeScope extends ActionScope {
+  recorded: { n: number; exchange: HttpExchange }[];
+  /** Resolves once `ready()` holds; checked again after every record() call. */
+  until: (ready: () => boolean) => Promise<void>;
+  /** Resolves once every exchange this scope numbered has been recorded. */
+  allRecorded: () => Promise<void>;
 }
 
-/** Waits until `count` exchanges were recorded (bodies are read after the client got its response). */
-async function recordedCount(scope: { recorded: unknown[] }, count: number): Promise<void> {
-  for (let i = 0; i < 200 && scope.recorded.length < count; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+/** A scope like the engine's: counts exchanges, keeps what is recorded (in the order record() is called). */
+function fakeScope(actionSeq: number): FakeScope {
+  let next = 0;
+  const recorded: { n: number; exchange: HttpExchange }[] = [];
+  const waiters: { ready: () => boolean; resolve: () => void }[] = [];
+  const check = () => {
+    for (const waiter of [...waiters]) {
+      if (!waiter.ready()) continue;
+      waiters.splice(waiters.indexOf(waiter), 1);
+      waiter.resolve();
+    }
+  };
+  const until = (ready: () => boolean) => new Promise<void>((resolve) => {
+    waiters.push({ ready, resolve });
+    check();
+  });
+  return {
+    actionSeq, recorded, until,
+    nextExchange: () => next++,
+    record: (n, exchange) => {
+      recorded.push({ n, exchange });
+      check();
+    },
+    allRecorded: () => until(() => recorded.length >= next),
+  };
+}
+
+/**
+ * Waits until every exchange the scope numbered has been recorded (bodies are read after the
+ * client got its response), then checks how many there are.
+ */
+async function recordedCount(scope: FakeScope, count: number): Promise<void> {
+  await scope.allRecorded();
   expect(scope.recorded.length).toBe(count);
 }
 
@@ -178,17 +209,27 @@ describe('ForeignHttp record mode', () => {
   });
 
   it('numbers exchanges in the order the requests start, not the order they finish', async () => {
+    const held = new Map<string, ServerResponse>();
+    let allArrived!: () => void;
+    const arrived = new Promise<void>((resolve) => (allArrived = resolve));
     const server = await startServer((req, _body, res) => {
-      const delay = Number(new URL(req.url!, 'http://x').searchParams.get('delay'));
-      setTimeout(() => res.end(req.url), delay);
+      held.set(req.url!, res);
+      if (held.size === 3) allArrived();
     });
     apply(ForeignHttp.record());
     const scope = fakeScope(3);
-    await actionScope.run(scope, () => Promise.all([
-      fetch(`${server.url}/slow?delay=80`).then((r) => r.text()),
-      nodeRequest(`${server.url}/medium?delay=40`),
-      fetch(`${server.url}/fast?delay=0`).then((r) => r.text()),
+    const requests = actionScope.run(scope, () => Promise.all([
+      fetch(`${server.url}/slow`).then((r) => r.text()),
+      nodeRequest(`${server.url}/medium`),
+      fetch(`${server.url}/fast`).then((r) => r.text()),
     ]));
+    // The server answers in the opposite order, each answer once the one before it is recorded.
+    await arrived;
+    for (const [i, url] of ['/fast', '/medium', '/slow'].entries()) {
+      held.get(url)!.end(url);
+      await scope.until(() => scope.recorded.length > i);
+    }
+    await requests;
     await recordedCount(scope, 3);
     // record() calls arrive as responses finish...
     expect(scope.recorded.map((r) => new URL(r.exchange.url).pathname)).toEqual(['/fast', '/medium', '/slow']);
@@ -208,9 +249,9 @@ describe('ForeignHttp record mode', () => {
       actionScope.run(one, () => fetch(`${server.url}/one`).then((r) => r.text())),
       actionScope.run(two, () => nodeRequest(`${server.url}/two`)),
     ]);
+    // Every exchange each scope numbered is recorded: an outside request taken for one of them would be numbered too.
     await recordedCount(one, 1);
     await recordedCount(two, 1);
-    await new Promise((resolve) => setTimeout(resolve, 20));
     expect(one.recorded.map((r) => [r.n, new URL(r.exchange.url).pathname])).toEqual([[0, '/one']]);
     expect(two.recorded.map((r) => [r.n, new URL(r.exchange.url).pathname])).toEqual([[0, '/two']]);
     expect(server.requests()).toBe(4);
@@ -232,13 +273,15 @@ describe('ForeignHttp record mode', () => {
   });
 
   it('records an aborted node:http request once, as a failure', async () => {
-    const server = await startServer(() => { /* never answers */ });
+    let received!: () => void;
+    const arrived = new Promise<void>((resolve) => (received = resolve));
+    const server = await startServer(() => received()); // never answers
     apply(ForeignHttp.record());
     const scope = fakeScope(9);
     await actionScope.run(scope, () => new Promise<void>((resolve) => {
       const req = http.get(`${server.url}/hang`);
       req.on('error', () => resolve());
-      setTimeout(() => req.destroy(new Error('gave up')), 30);
+      void arrived.then(() => req.destroy(new Error('gave up')));
     }));
     await recordedCount(scope, 1);
     expect(scope.recorded[0]!.exchange).toMatchObject({ status: null, url: `${server.url}/hang` });
@@ -267,7 +310,7 @@ describe('ForeignHttp serve mode (offline replay)', () => {
     const recorder = apply(ForeignHttp.record());
     const scope = fakeScope(actionSeq);
     await actionScope.run(scope, run);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await scope.allRecorded();
     recorder.dispose();
     await server.close();
     return byN(scope);

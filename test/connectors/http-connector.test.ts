@@ -285,12 +285,18 @@ describe('HttpConnector', () => {
   });
 
   it('reports concurrent exchanges of one client in start order', async () => {
+    // The server holds /slow until the client has /fast's answer: the exchanges finish in the other order.
+    let releaseSlow!: () => void;
+    const slowHeld = new Promise<void>((resolve) => (releaseSlow = resolve));
     const srv = await startServer((req, _body, res) => {
-      const delay = req.url === '/slow' ? 80 : 0;
-      setTimeout(() => res.end(req.url), delay);
+      if (req.url === '/slow') void slowHeld.then(() => res.end(req.url));
+      else res.end(req.url);
     });
     const { http, exchanges } = recording(connector(srv.url));
-    const [slow, fast] = await Promise.all([http.get('/slow'), http.get('/fast')]);
+    const slowAnswer = http.get('/slow');
+    const fast = await http.get('/fast');
+    releaseSlow();
+    const slow = await slowAnswer;
     expect([slow.body, fast.body]).toEqual(['/slow', '/fast']);
     expect(exchanges.map((e) => e.url)).toEqual([`${srv.url}/slow`, `${srv.url}/fast`]);
   });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { exampleSim, root, runCli, startCli, tempDir, waitFor } from '../support/cli.ts';
+import { exampleSim, root, runCli, startCli, tempDir } from '../support/cli.ts';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -141,7 +141,7 @@ export default defineSimulation({ name: 'cjs', population: [{ behavior: b, count
   it('a store locked by a run in progress: exit 3 naming the PID; Ctrl-C saves the run (exit 130)', async () => {
     const lockDb = path.join(tmp.dir, 'locked.duckdb');
     const long = startCli(['run', exampleSim, '--db', lockDb, '--duration', '100000h', '--seed', '3']);
-    await waitFor(() => long.stderrSoFar().includes('running todo'), 'the run to start');
+    await long.waitForStderr('running todo');
     const reader = await runCli(['runs', '--db', lockDb]);
     expect(reader.code).toBe(3);
     expectOneLineError(reader, new RegExp(`process ${long.child.pid}\\b.*Wait for it to finish`));

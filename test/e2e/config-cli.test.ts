@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/duckdb-store.ts';
 import { root, runCli, tempDir } from '../support/cli.ts';
+import { noTimeLimit } from '../support/no-time-cap.ts';
 
 const dist = path.join(root, 'dist/index.js');
 const distConfig = path.join(root, 'dist/config/index.js');
@@ -154,7 +155,7 @@ describe('beamulator.config.ts (real CLI, a project outside the repo)', () => {
   });
 
   it("fuzz with no file fuzzes the config's fuzz targets, against its target, into its store and replays folder", async () => {
-    const r = await runCli(['fuzz', '--seed', '1', '--runs', '20', '--reproduce', '1'], { cwd: dir });
+    const r = await runCli(['fuzz', '--seed', '1', '--runs', '20', '--time-limit', noTimeLimit, '--reproduce', '1'], { cwd: dir });
     expect(r.stdout).toContain('fuzz shop  fuzz/shop.fuzz.ts  seed 1');
     expect(r.stdout).toContain('FAILED  annoying: the page is slow');
     expect(r.code).toBe(1);

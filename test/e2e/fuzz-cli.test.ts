@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { root, runCli, tempDir } from '../support/cli.ts';
+import { noTimeLimit } from '../support/no-time-cap.ts';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -9,7 +10,7 @@ describe('beamulator fuzz (real CLI)', () => {
   it('finds the stale read, shrinks it, and prints a replay command that reproduces it', async () => {
     const db = path.join(tmp.dir, 'fuzz.duckdb');
     const replays = path.join(tmp.dir, 'replays');
-    const found = await runCli(['fuzz', path.join(root, 'fuzz/stale-read.fuzz.ts'), '--seed', '1', '--db', db, '--replays', replays]);
+    const found = await runCli(['fuzz', path.join(root, 'fuzz/stale-read.fuzz.ts'), '--seed', '1', '--time-limit', noTimeLimit, '--db', db, '--replays', replays]);
     expect(found.code).toBe(1);
     expect(found.stdout).toMatch(/FAILED {2}urgent: the list shows a todo I completed as incomplete \(stale read\)/);
     expect(found.stdout).toMatch(/shrunk in \d+ steps to 1 actor, \d+ actions/);
@@ -33,7 +34,7 @@ describe('beamulator fuzz (real CLI)', () => {
   it('--expect-failure: exit 0 when the known bug is found, 1 with a clear line when the target passes', async () => {
     const db = path.join(tmp.dir, 'expect.duckdb');
     const replays = path.join(tmp.dir, 'expect-replays');
-    const found = await runCli(['fuzz', path.join(root, 'fuzz/stale-read.fuzz.ts'), '--seed', '1', '--db', db, '--replays', replays, '--expect-failure']);
+    const found = await runCli(['fuzz', path.join(root, 'fuzz/stale-read.fuzz.ts'), '--seed', '1', '--time-limit', noTimeLimit, '--db', db, '--replays', replays, '--expect-failure']);
     expect(found.code).toBe(0);
     expect(found.stdout).toContain('FAILED  urgent');
     const passed = await runCli(['fuzz', path.join(root, 'fuzz/bugs-off.fuzz.ts'), '--seed', '1', '--runs', '3', '--db', db, '--replays', replays, '--expect-failure']);

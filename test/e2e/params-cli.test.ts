@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bin, exampleSim, root, runCli, tempDir, type CliResult } from '../support/cli.ts';
+import { noTimeLimit } from '../support/no-time-cap.ts';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -125,7 +126,7 @@ describe('show, replay and export of a run with parameters', () => {
 describe('fuzz targets set parameters too', () => {
   it("a fuzz run stores its target's values, and TODO_BUGS changes neither the campaign nor the replay", async () => {
     const fuzzDb = path.join(tmp.dir, 'fuzz.duckdb');
-    const found = await cli(['fuzz', 'fuzz/stale-read.fuzz.ts', '--seed', '1', '--expect-failure', '--db', fuzzDb, '--replays', path.join(tmp.dir, 'fuzz-replays')],
+    const found = await cli(['fuzz', 'fuzz/stale-read.fuzz.ts', '--seed', '1', '--time-limit', noTimeLimit, '--expect-failure', '--db', fuzzDb, '--replays', path.join(tmp.dir, 'fuzz-replays')],
       { TODO_BUGS: 'tenant-leak' });
     expect(found.code, found.stdout + found.stderr).toBe(0);
     expect(found.stdout).toContain('stale read');

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTodoApp } from '../../fixtures/todo-app/server.ts';
-import { exampleSim, runCli, startCli, tempDir, waitFor } from '../support/cli.ts';
+import { exampleSim, runCli, startCli, tempDir } from '../support/cli.ts';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -91,7 +91,7 @@ describe('beamulator replay / export / import (real CLI)', () => {
     expect(oneErrorLine(e.stderr)).toMatch(/edited after export/);
 
     const long = startCli(['run', exampleSim, '--db', db, '--duration', '100000h']);
-    await waitFor(() => long.stderrSoFar().includes('running todo'), 'the run to start');
+    await long.waitForStderr('running todo');
     const locked = await runCli(['replay', runId, '--db', db]);
     expect(locked.code).toBe(3);
     expect(oneErrorLine(locked.stderr)).toMatch(new RegExp(`process ${long.child.pid}\\b`));

@@ -11,6 +11,7 @@ import { StreamGenerator } from '../../src/rng/fc-random.ts';
 import type { ActionRecord, ComplaintRecord } from '../../src/store/records.ts';
 import { actions, type Credentials } from '../../examples/todo/actions.ts';
 import { startTodoApp, type TodoApp } from '../../fixtures/todo-app/server.ts';
+import { noTimeCap } from '../support/no-time-cap.ts';
 import titles, { titleArbitrary, titlesSimulation } from '../../fuzz/titles.fuzz.ts';
 import { teams } from '../../fuzz/todo-fuzz.ts';
 
@@ -105,7 +106,7 @@ describe('typed fuzz inputs in a run (fuzz/titles.fuzz.ts)', () => {
   });
 
   it('the titles target passes a bounded campaign (the app has no bug there)', async () => {
-    const result = await fuzz(titles, { seed: 1, runs: 100, db: false, replaysDir: false });
+    const result = await fuzz(titles, { seed: 1, runs: 100, ...noTimeCap, db: false, replaysDir: false });
     expect(result).toMatchObject({ found: false, runs: 100 });
   });
 
@@ -114,7 +115,7 @@ describe('typed fuzz inputs in a run (fuzz/titles.fuzz.ts)', () => {
       name: 'titles-nfc', simulation: titlesSimulation, behaviors: ['Titler'], configs: teams, maxActors: 2, maxTurns: 12,
       target: { start: () => normalizingProxy() },
     });
-    const result = await fuzz(normalizing, { seed: 1, runs: 300, shrinkRuns: 400, db: false, replaysDir: false });
+    const result = await fuzz(normalizing, { seed: 1, runs: 300, shrinkRuns: 400, ...noTimeCap, db: false, replaysDir: false });
     expect(result.complaint?.message).toBe('the created todo has another title');
     expect(result.actions.slice(0, result.failure!.actionsAtFailure).map((a) => a.action)).toEqual(['signup', 'createTodo']);
     const { title } = result.complaint!.detail as { title: string; got: string };
@@ -184,14 +185,14 @@ describe('typed fuzz inputs shrink', () => {
   });
 
   it('ctx.rng.draw(fc.integer()) shrinks to 0 when any value fails', async () => {
-    const result = await fuzz(target((ns) => (ns.length > 0 ? 'a number was drawn' : null)), { seed: 1, runs: 200, shrinkRuns: 300, db: false, replaysDir: false });
+    const result = await fuzz(target((ns) => (ns.length > 0 ? 'a number was drawn' : null)), { seed: 1, runs: 200, shrinkRuns: 300, ...noTimeCap, db: false, replaysDir: false });
     expect(result.found).toBe(true);
     expect(result.actions.map((a) => a.action)).toEqual(['signup', 'createTodo']);
     expect((result.actions[1]!.args as { title: string }).title).toBe('#0');
   });
 
   it('ctx.rng.draw(fc.integer()) shrinks to the boundary of the failing values (|n| >= 1000 -> 1000)', async () => {
-    const result = await fuzz(target((ns) => (ns.some((n) => Math.abs(n) >= 1000) ? 'a big number was drawn' : null)), { seed: 1, runs: 200, shrinkRuns: 600, db: false, replaysDir: false });
+    const result = await fuzz(target((ns) => (ns.some((n) => Math.abs(n) >= 1000) ? 'a big number was drawn' : null)), { seed: 1, runs: 200, shrinkRuns: 600, ...noTimeCap, db: false, replaysDir: false });
     expect(result.found).toBe(true);
     const created = result.actions.filter((a) => a.action === 'createTodo').map((a) => (a.args as { title: string }).title);
     expect(created[created.length - 1]).toBe('#1000');

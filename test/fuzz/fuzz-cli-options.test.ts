@@ -7,6 +7,7 @@ import { campaignSettings } from '../../src/fuzz/fuzz.ts';
 import staleRead from '../../fuzz/stale-read.fuzz.ts';
 import bugsOff from '../../fuzz/bugs-off.fuzz.ts';
 import { tempDir } from '../support/cli.ts';
+import { noTimeLimit } from '../support/no-time-cap.ts';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -17,7 +18,7 @@ function captured() {
 }
 
 const base = (extra: Partial<FuzzCommandOptions>): FuzzCommandOptions => ({
-  runs: '60', seed: '1', timeLimit: '20s', db: path.join(tmp.dir, 'cli.duckdb'), replays: path.join(tmp.dir, 'replays'), ...extra,
+  runs: '60', seed: '1', timeLimit: noTimeLimit, db: path.join(tmp.dir, 'cli.duckdb'), replays: path.join(tmp.dir, 'replays'), ...extra,
 });
 
 describe('fuzz campaign overrides', () => {
@@ -52,7 +53,7 @@ describe('fuzz campaign overrides', () => {
     let code = -1;
     const program = new Command().exitOverride();
     registerFuzzCommand(program, output, (c) => (code = c));
-    await program.parseAsync(['fuzz', 'fuzz/bugs-off.fuzz.ts', '--no-overlap', '--max-actors', '2', '--max-turns', '4', '--runs', '20', '--seed', '1', '--db', path.join(tmp.dir, 'cli.duckdb')], { from: 'user' });
+    await program.parseAsync(['fuzz', 'fuzz/bugs-off.fuzz.ts', '--no-overlap', '--max-actors', '2', '--max-turns', '4', '--runs', '20', '--seed', '1', '--time-limit', noTimeLimit, '--db', path.join(tmp.dir, 'cli.duckdb')], { from: 'user' });
     expect(code).toBe(0);
     expect(bugsOff.fuzz.overlap).toBe(true);
     expect(output.text).toContain('(max-actors 2, max-turns 4, overlap off)');

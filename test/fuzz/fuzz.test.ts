@@ -19,6 +19,7 @@ import tenantLeak from '../../fuzz/tenant-leak.fuzz.ts';
 import bugsOff from '../../fuzz/bugs-off.fuzz.ts';
 import { todoFuzzTarget } from '../../fuzz/todo-fuzz.ts';
 import { tempDir } from '../support/cli.ts';
+import { noTimeCap, noTimeLimit } from '../support/no-time-cap.ts';
 import { formatFuzzResult, fuzzCommand } from '../../src/cli/fuzz-command.ts';
 
 const tmp = tempDir();
@@ -38,7 +39,7 @@ describe('fuzz: stale-read', () => {
   let result: FuzzResult;
   beforeAll(async () => {
     result = await fuzz(staleRead, {
-      seed: 1, runs: 300, shrinkRuns: 250, timeLimitMs: 60_000, shrinkTimeLimitMs: 60_000, db: store, replaysDir: path.join(tmp.dir, 'replays'),
+      seed: 1, runs: 300, shrinkRuns: 250, ...noTimeCap, db: store, replaysDir: path.join(tmp.dir, 'replays'),
       file: 'fuzz/stale-read.fuzz.ts',
     });
   });
@@ -73,7 +74,7 @@ describe('fuzz: stale-read', () => {
   });
 
   it('takes known failing specs as examples (the hybrid path): tried first, found at once', async () => {
-    const again = await fuzz(staleRead, { seed: 99, runs: 1, examples: [result.spec!], db: false, replaysDir: false });
+    const again = await fuzz(staleRead, { seed: 99, runs: 1, ...noTimeCap, examples: [result.spec!], db: false, replaysDir: false });
     expect(again).toMatchObject({ found: true, runs: 1, spec: result.spec });
     expect(upToFailure(again)).toEqual(upToFailure(result));
   });
@@ -85,7 +86,7 @@ describe('fuzz: tenant-leak', () => {
   // the delete, and shrinking can lower its arrival but never delay it).
   it('is found and shrunk to two actors of different teams, at most 1 action above the behavior-level minimum (15)', { timeout: 200_000 }, async () => {
     const result = await fuzz(tenantLeak, {
-      seed: 1, runs: 1000, shrinkRuns: 1200, timeLimitMs: 150_000, shrinkTimeLimitMs: 150_000, db: false, replaysDir: false,
+      seed: 1, runs: 1000, shrinkRuns: 1200, ...noTimeCap, db: false, replaysDir: false,
     });
     expect(result.found).toBe(true);
     expect(result.complaint?.message).toContain('tenant leak');
@@ -100,7 +101,7 @@ describe('fuzz: tenant-leak', () => {
 
 describe('fuzz: bugs off', () => {
   it('passes a bounded campaign with overlap on', async () => {
-    const result = await fuzz(bugsOff, { seed: 1, runs: 40, timeLimitMs: 60_000, db: false, replaysDir: false });
+    const result = await fuzz(bugsOff, { seed: 1, runs: 40, ...noTimeCap, db: false, replaysDir: false });
     expect(result).toMatchObject({ found: false, runs: 40, spec: null, runId: null });
   });
 });
@@ -109,7 +110,7 @@ describe('fuzz: interrupt and CLI', () => {
   it('an abort during the shrink keeps the best failure so far, recorded and exported', async () => {
     const controller = new AbortController();
     const result = await fuzz(staleRead, {
-      seed: 1, runs: 300, db: store, replaysDir: path.join(tmp.dir, 'replays'), signal: controller.signal,
+      seed: 1, runs: 300, ...noTimeCap, db: store, replaysDir: path.join(tmp.dir, 'replays'), signal: controller.signal,
       onProgress: (p) => {
         if (p.phase === 'shrink' && p.shrinks >= 2) controller.abort();
       },
@@ -125,7 +126,7 @@ describe('fuzz: interrupt and CLI', () => {
     let out = '';
     const output = { out: (t: string) => { out += t; }, err: () => {}, isTTY: false, color: false };
     const code = await fuzzCommand('fuzz/stale-read.fuzz.ts', {
-      runs: '300', seed: '1', timeLimit: '60s', db: path.join(tmp.dir, 'cli.duckdb'), replays: path.join(tmp.dir, 'cli-replays'),
+      runs: '300', seed: '1', timeLimit: noTimeLimit, db: path.join(tmp.dir, 'cli.duckdb'), replays: path.join(tmp.dir, 'cli-replays'),
     }, output);
     expect(code).toBe(1);
     expect(out).toContain('FAILED  urgent: the list shows a todo I completed as incomplete (stale read)');
@@ -141,7 +142,7 @@ describe('fuzz: invariants', () => {
     const target = todoFuzzTarget('two-creates', [], {
       invariants: [(run) => (run.actions.filter((a) => a.action === 'createTodo').length >= 2 ? 'two todos were created' : null)],
     });
-    const result = await fuzz(target, { seed: 1, runs: 200, shrinkRuns: 300, db: store, replaysDir: false });
+    const result = await fuzz(target, { seed: 1, runs: 200, shrinkRuns: 300, ...noTimeCap, db: store, replaysDir: false });
     expect(result.failure).toEqual({ kind: 'invariant', message: 'two todos were created', actionsAtFailure: result.actions.length });
     // 1 Organizer: signup; list + create; list + create.
     expect(result.actions.map((a) => a.action)).toEqual(['signup', 'listTodos', 'createTodo', 'listTodos', 'createTodo']);
@@ -161,7 +162,7 @@ describe('fuzz: flaky failures', () => {
         return acting >= 2 || (acting === 1 && single++ % 2 === 1) ? 'acted' : null;
       }],
     });
-    const result = await fuzz(target, { seed: 1, runs: 50, shrinkRuns: 60, db: false, replaysDir: false });
+    const result = await fuzz(target, { seed: 1, runs: 50, shrinkRuns: 60, ...noTimeCap, db: false, replaysDir: false });
     expect(result.failure).toMatchObject({ kind: 'invariant', message: 'acted' });
     // Without the confirming run, a one-actor candidate that happened to fail would have been taken.
     expect(result.unconfirmed).toBeGreaterThan(0);
@@ -172,7 +173,7 @@ describe('fuzz: flaky failures', () => {
   it('re-runs the shrunk failure and reports it FLAKY when it does not always recur', async () => {
     let checked = 0;
     const target = todoFuzzTarget('flaky', [], { invariants: [(run) => (run.actions.length > 0 && checked++ % 2 === 1 ? 'bit this time' : null)] });
-    const result = await fuzz(target, { seed: 1, runs: 50, shrinkRuns: 20, db: false, replaysDir: false });
+    const result = await fuzz(target, { seed: 1, runs: 50, shrinkRuns: 20, ...noTimeCap, db: false, replaysDir: false });
     expect(result.failure).toMatchObject({ kind: 'invariant', message: 'bit this time' });
     // 5 re-runs in a row of a failure that alternates: 2 or 3 of them fail.
     expect(result.reproduced!.runs).toBe(5);

@@ -17,6 +17,7 @@ import { readReplayFile } from '../../src/replay/replay-file.ts';
 import { replayRun } from '../../src/replay/replay-run.ts';
 import staleRead from '../../fuzz/stale-read.fuzz.ts';
 import { tempDir } from '../support/cli.ts';
+import { noTimeCap, noTimeLimit } from '../support/no-time-cap.ts';
 
 const tmp = tempDir();
 let store: DuckDBRunStore;
@@ -38,7 +39,7 @@ describe('shrinkRun: stale-read from a seeded run', () => {
   let result: ShrinkRunResult;
   beforeAll(async () => {
     result = await shrinkRun(staleRead, store, sourceRunId, {
-      seed: 1, shrinkRuns: 400, shrinkTimeLimitMs: 60_000, db: store, replaysDir: path.join(tmp.dir, 'replays'), file: 'fuzz/stale-read.fuzz.ts',
+      seed: 1, shrinkRuns: 400, shrinkTimeLimitMs: noTimeCap.shrinkTimeLimitMs, db: store, replaysDir: path.join(tmp.dir, 'replays'), file: 'fuzz/stale-read.fuzz.ts',
     });
   });
 
@@ -85,7 +86,7 @@ describe('beamulator shrink', () => {
     const output = { out: (t: string) => { out += t; }, err: () => {}, isTTY: false, color: false };
     const program = new Command('beamulator').exitOverride();
     registerShrinkCommand(program, output, (c) => { code = c; });
-    await program.parseAsync(['shrink', run.runId, '--target', 'fuzz/stale-read.fuzz.ts', '--db', db, '--replays', path.join(tmp.dir, 'cli-replays'), '--seed', '1'], { from: 'user' });
+    await program.parseAsync(['shrink', run.runId, '--target', 'fuzz/stale-read.fuzz.ts', '--db', db, '--replays', path.join(tmp.dir, 'cli-replays'), '--seed', '1', '--time-limit', noTimeLimit], { from: 'user' });
     expect(code).toBe(1);
     expect(out).toContain(`shrink run ${run.runId} with stale-read`);
     expect(out).toMatch(/source run .*: 9 actors, \d+ actions up to ".*stale read.*"/);

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunStore, RunWriter } from '../../src/store/run-store.ts';
+import { trackChild } from '../support/child-processes.ts';
 import type { ActionRecord, ComplaintRecord, EventRecord, ExchangeRecord, ActorRecord } from '../../src/store/records.ts';
 
 /** A fresh temp folder, removed by the returned cleanup. */
@@ -55,13 +56,17 @@ export function event(runId: string, seq: number, extra: Partial<EventRecord> = 
   return { runId, seq, simTime: seq * 10, actorId: 0, kind: 'spawn', detail: { behavior: 'Writer' }, ...extra };
 }
 
-/** Runs test/store/fixtures/store-child.ts in a real second process; resolves once it printed `ready`. */
+/**
+ * Runs test/store/fixtures/store-child.ts in a real second process; resolves once it printed
+ * `ready`. The child is killed when the test ends (a holder left behind would keep the lock).
+ */
 export function startChild(args: string[]): Promise<{ child: ChildProcess; ready: string; exited: Promise<number | null> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'store-child.ts'), ...args], {
     cwd: join(import.meta.dirname, '..', '..'),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  trackChild(child);
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
@@ -71,7 +76,7 @@ export function startChild(args: string[]): Promise<{ child: ChildProcess; ready
       if (line) resolve({ child, ready: line, exited });
     });
     child.stderr!.on('data', (chunk: Buffer) => { err += chunk.toString(); });
-    child.on('exit', (code) => reject(new Error(`child exited (${code}) before ready: ${out}${err}`)));
+    child.on('close', (code) => reject(new Error(`child exited (${code}) before ready: ${out}${err}`)));
   });
 }
 
@@ -81,9 +86,10 @@ export function runChild(args: string[]): Promise<{ code: number | null; stdout:
     cwd: join(import.meta.dirname, '..', '..'),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  trackChild(child);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
   child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }

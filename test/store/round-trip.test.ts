@@ -206,9 +206,20 @@ describe('the writer', () => {
   it('auto-flushes a full buffer once the event loop turns, without an explicit flush', async () => {
     const store = await open(undefined, { batchSize: 100 });
     const w = await beginTestRun(store);
+    // Each flush() call (the writer's own auto-flush included) is seen, and its end awaited.
+    const flushes: Promise<void>[] = [];
+    const flush = w.flush.bind(w);
+    w.flush = () => {
+      const done = flush();
+      flushes.push(done);
+      return done;
+    };
     for (let i = 0; i < 250; i++) w.addAction(action(w.runId, i));
     expect((w as DuckDBRunWriter).pendingRows).toBe(250); // addAction itself never writes
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(flushes).toHaveLength(0);
+    await new Promise((resolve) => setImmediate(resolve)); // one turn of the event loop
+    expect(flushes).toHaveLength(1);
+    await flushes[0];
     expect((w as DuckDBRunWriter).pendingRows).toBe(0);
     expect(await store.actions(w.runId)).toHaveLength(250);
   });

@@ -5,13 +5,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { checkReplayFile, fuzzTest, runFuzzTest } from 'beamulator/vitest';
 import { readReplayFile } from '../../src/replay/replay-file.ts';
 import { withEnv } from './helpers.ts';
+import { noTimeCap } from '../support/no-time-cap.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'beamulator-fuzz-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('fuzzTest', () => {
   it('fails with the shrunk run, its replay file and the replay command; the file replays identically', async () => {
-    const { failed, message, result, db } = await runFuzzTest('fuzz/stale-read.fuzz.ts', { runs: 300, seed: 1, timeLimitMs: 30_000, shrinkTimeLimitMs: 15_000, replaysDir: dir });
+    const { failed, message, result, db } = await runFuzzTest('fuzz/stale-read.fuzz.ts', { runs: 300, seed: 1, ...noTimeCap, replaysDir: dir });
     expect(failed).toBe(true);
     expect(db).toBeNull();
     expect(result.replayFile).not.toBeNull();

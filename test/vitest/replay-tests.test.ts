@@ -1,12 +1,16 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkReplayFile, listReplayFiles, replayTests } from 'beamulator/vitest';
+import { checkReplayFile, listReplayFiles } from 'beamulator/vitest';
 import { readReplayFile, writeReplayFile, type ReplayBundle } from '../../src/replay/replay-file.ts';
 import { replayRun } from '../../src/replay/replay-run.ts';
 import { openStore } from '../../src/store/duckdb-store.ts';
 import todo from '../../examples/todo/todo.sim.ts';
+import { trackChild } from '../support/child-processes.ts';
+import { root } from '../support/cli.ts';
 
 const example = 'replays/todo-example.json';
 const staleRead = 'replays/todo-stale-read.json';
@@ -110,8 +114,47 @@ describe('the committed replay files', () => {
   });
 });
 
-// An empty or missing folder gives one passing test that says so (no it.skip).
-replayTests(path.join('test/vitest', 'no-such-replays-folder'));
+describe('replayTests, as vitest runs it (a vitest of its own, on test/vitest/replay-folders)', () => {
+  type Outcome = { status: string; failureMessages: string[] };
+  let dir: string;
+  let tests: Map<string, Outcome>;
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'beamulator-replay-folders-'));
+    const folders = Object.fromEntries(['missing', 'missingAllowed', 'empty', 'emptyAllowed', 'good'].map((name) => [name, path.join(dir, name)]));
+    for (const name of ['empty', 'emptyAllowed', 'good']) mkdirSync(folders[name]!);
+    writeFileSync(path.join(folders.empty!, 'notes.txt'), 'not a replay file');
+    copyFileSync(example, path.join(folders.good!, 'example.json'));
+    const report = path.join(dir, 'report.json');
+    const run = spawn(process.execPath, [path.join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--config', 'test/vitest/replay-folders/vitest.config.ts', '--reporter=json', `--outputFile=${report}`], {
+      cwd: root, env: { ...process.env, REPLAY_FOLDERS: JSON.stringify(folders) }, stdio: 'ignore',
+    });
+    trackChild(run);
+    await once(run, 'close');
+    const json = JSON.parse(readFileSync(report, 'utf8')) as { testResults: Array<{ assertionResults: Array<Outcome & { fullName: string }> }> };
+    tests = new Map(json.testResults.flatMap((file) => file.assertionResults).map((t) => [t.fullName.replace(`${dir}/`, ''), t]));
+  }, 120_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a folder that does not exist fails, allowEmpty or not', () => {
+    for (const name of ['missing', 'missingAllowed']) {
+      const test = tests.get(`${name}/ no replay files in ${path.join(dir, name)} (no such folder)`);
+      expect(test?.status).toBe('failed');
+      expect(test!.failureMessages[0]).toContain(`BeamulatorError: cannot replay the files of ${path.join(dir, name)}: there is no folder ${path.join(dir, name)}. Pass the folder of the replay files`);
+    }
+  });
+
+  it('a folder with no replay files fails, unless allowEmpty: then one passing test says so', () => {
+    const empty = tests.get(`empty/ no replay files in ${path.join(dir, 'empty')}`);
+    expect(empty?.status).toBe('failed');
+    expect(empty!.failureMessages[0]).toContain(`cannot replay the files of ${path.join(dir, 'empty')}: it has no *.json replay files. Export a run into it (npx beamulator export <run-id> -o ${path.join(dir, 'empty', '<name>.json')}), or pass { allowEmpty: true } to replayTests while it has none`);
+    expect(tests.get(`emptyAllowed/ no replay files in ${path.join(dir, 'emptyAllowed')}`)?.status).toBe('passed');
+  });
+
+  it('a folder of replay files gives one passing test per file, and nothing else', () => {
+    expect(tests.get('good/ example.json')?.status).toBe('passed');
+    expect(tests.size).toBe(5);
+  });
+});
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
