@@ -89,9 +89,9 @@ export function compareAction(
   if (!sameCall) {
     const original = redactor.record(expected);
     const replayed = redactor.record(actual);
-    const differences = describe(
+    const differences = orHidden(describe(
       { actorId: original.actorId, action: original.action, args: original.args }, { actorId: replayed.actorId, action: replayed.action, args: replayed.args },
-    );
+    ));
     return divergence('simulation-changed', original, view(original), view(replayed), differences);
   }
   const expectedResult = normalizer.normalize(expected.action, expected.result);
@@ -100,7 +100,12 @@ export function compareAction(
   if (expected.outcome === actual.outcome && expected.error === actual.error && matchesRecording(expectedResult, actualResult)) return null;
   const before: Json = { outcome: expected.outcome, error: expected.error, result: redactor.value(expectedResult) };
   const after: Json = { outcome: actual.outcome, error: actual.error, result: redactor.value(actualResult) };
-  return divergence('result-changed', redactor.record(expected), before, after, describe(before, after));
+  return divergence('result-changed', redactor.record(expected), before, after, orHidden(describe(before, after)));
+}
+
+/** Differences of redacted values: when none shows, the difference is in what redaction hides. */
+function orHidden(differences: string[]): string[] {
+  return differences.length > 0 ? differences : ['a redacted value differs'];
 }
 
 /** A request that differs from the recording (offline replay). */
