@@ -1,8 +1,7 @@
-import type { ActionRecord, ComplaintRecord, RunSummary, Severity } from '../store/records.ts';
+import type { ComplaintRecord, RunSummary, Severity } from '../store/records.ts';
 import { severities } from '../store/records.ts';
 import { formatClock, formatDuration, toSeconds } from '../util/duration.ts';
 import { styler } from './output.ts';
-import { clip } from '../util/clip.ts';
 import { paramText } from '../util/param-text.ts';
 
 export interface RunHeadline {
@@ -70,18 +69,3 @@ function formatParam(name: string, value: unknown, source: string | undefined, s
   const text = paramText(value);
   return `${name}=${text === '' ? s.dim('(empty)') : text}${source?.startsWith('env ') ? s.dim(` (${source})`) : ''}`;
 }
-
-/** Marks an invariant's probe (see the `probe` events), so a reader can tell it from what the behaviors chose. */
-export function probeMark(invariant: string | undefined, color: boolean): string {
-  return invariant === undefined ? '' : `${styler(color).dim(`[probe of ${invariant}]`)} `;
-}
-
-/** One action per line, for `beamulator show`. */
-export function formatAction(a: ActionRecord, actorName: (id: number) => string, color: boolean, probeOf?: string): string {
-  const s = styler(color);
-  const outcome = a.outcome === 'ok' ? s.green('ok') : a.outcome === 'error' ? s.yellow('error') : s.red('crash');
-  const args = clip(JSON.stringify(a.args), 60);
-  const tail = a.outcome === 'ok' ? clip(JSON.stringify(a.result), 60) : (a.error ?? '');
-  return `  #${String(a.seq).padEnd(5)} ${formatClock(a.simTime).padStart(8)}  ${actorName(a.actorId).padEnd(18)} ${probeMark(probeOf, color)}${a.action}(${args}) ${outcome} ${s.dim(tail)}`;
-}
-

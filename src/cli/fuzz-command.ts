@@ -11,14 +11,14 @@ import type { Command } from 'commander';
 import { wallNow } from '../clock/wall-clock.ts';
 import type { FuzzProgress, FuzzResult } from '../fuzz/fuzz.ts';
 import { defaultStorePath } from '../store/default-store-path.ts';
+import { formatActionLine } from '../format/action-line.ts';
+import { previewJson } from '../format/json-preview.ts';
 import { severities, type ActionRecord, type Severity } from '../store/records.ts';
-import type { Redactor } from '../store/redact.ts';
+import { Redactor } from '../store/redact.ts';
 import { formatClock, parseDuration } from '../util/duration.ts';
 import { BeamulatorError, ExitCode } from '../util/errors.ts';
 import { dbFlag, styler, type Output } from './output.ts';
 import type { ProjectOptions } from './project-config.ts';
-import { probeMark } from './format-run.ts';
-import { clip } from '../util/clip.ts';
 
 export interface FuzzCommandOptions extends ProjectOptions {
   runs: string;
@@ -186,9 +186,12 @@ function throttled(fn: (p: FuzzProgress) => void): (p: FuzzProgress) => void {
   };
 }
 
-/** A result, readably: the shrunk run's actors, their actions with the target's answers, the failure, the replay command. */
-/** `redactor`: what the printed args and results hide (the actions come from the engine, unredacted). */
-export function formatFuzzResult(result: FuzzResult, db: string, color: boolean, redactor?: Redactor): string {
+/**
+ * A result, readably: the shrunk run's actors, their actions with the target's answers, the
+ * failure, the replay command. `redactor`: what the printed values hide (the command passes the
+ * project config's patterns; the result itself was redacted with the campaign's).
+ */
+export function formatFuzzResult(result: FuzzResult, db: string, color: boolean, redactor: Redactor = new Redactor()): string {
   const s = styler(color);
   const t = result.timings;
   const lines: string[] = [];
@@ -210,14 +213,14 @@ export function formatFuzzResult(result: FuzzResult, db: string, color: boolean,
   lines.push('');
   lines.push('  actors');
   const names = new Map(result.actors.map((a) => [a.actorId, a.name]));
-  for (const a of result.actors) lines.push(`    ${a.name.padEnd(18)} ${JSON.stringify(a.config)}`);
+  for (const a of result.actors) lines.push(`    ${a.name.padEnd(18)} ${previewJson(redactor.value(a.config), 100)}`);
   lines.push('');
   lines.push('  actions');
   const failingSeq = failure.kind === 'complaint' ? failure.complaint.actionSeq : null;
   const together = concurrentWith(result.actions);
   for (const a of result.actions) {
-    const shown = redactor ? { ...a, args: redactor.value(a.args), result: redactor.value(a.result) } : a;
-    lines.push(formatStep(shown, names.get(a.actorId) ?? `actor ${a.actorId}`, a.seq === failingSeq, result.probes[a.seq], together.get(a.seq), color));
+    const actor = names.get(a.actorId) ?? `actor ${a.actorId}`;
+    lines.push(`    ${formatActionLine(a, { actor, color, failing: a.seq === failingSeq, probeOf: result.probes[a.seq], concurrent: together.get(a.seq), redactor })}`);
   }
   if (together.size > 0) lines.push(s.dim('    [with #n]: ran concurrently with action #n (other actors, same engine step)'));
   if (failure.kind === 'complaint') {
@@ -230,16 +233,6 @@ export function formatFuzzResult(result: FuzzResult, db: string, color: boolean,
   if (result.replayFile) lines.push(`  replay    beamulator replay ${result.replayFile}`);
   if (result.runId) lines.push(`  inspect   beamulator show ${result.runId}${dbFlag(db)}`);
   return lines.join('\n') + '\n\n';
-}
-
-function formatStep(a: ActionRecord, name: string, failing: boolean, probeOf: string | undefined, others: number[] | undefined, color: boolean): string {
-  const s = styler(color);
-  const outcome = a.outcome === 'ok' ? s.green('ok') : a.outcome === 'error' ? s.yellow('error') : s.red('crash');
-  const args = clip(JSON.stringify(stripCredentials(a.args)), 50);
-  const answer = a.outcome === 'ok' ? clip(JSON.stringify(summarize(a.result)), 90) : (a.error ?? '');
-  const concurrent = others ? `${s.yellow(`[with ${others.map((n) => `#${n}`).join(', ')}]`)} ` : '';
-  const line = `    #${String(a.seq).padEnd(3)} ${formatClock(a.simTime)}  ${name.padEnd(16)} ${concurrent}${probeMark(probeOf, color)}${a.action}(${args}) ${outcome} ${s.dim(answer)}`;
-  return failing ? s.bold(line) : line;
 }
 
 /** Seq -> the other actors' actions of the same engine step (they ran concurrently: overlap). */
@@ -259,28 +252,3 @@ function concurrentWith(actions: readonly ActionRecord[]): Map<number, number[]>
   }
   return out;
 }
-
-/** The example's args carry credentials: show the username only. */
-function stripCredentials(args: unknown): unknown {
-  if (!args || typeof args !== 'object' || Array.isArray(args)) return args;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(args)) {
-    if (k === 'password') continue;
-    out[k] = k === 'user' && v && typeof v === 'object' ? (v as { username?: unknown }).username : v;
-  }
-  return out;
-}
-
-/** Todo-like records: id, title, completed, team only. */
-function summarize(result: unknown): unknown {
-  const one = (r: unknown) => {
-    if (!r || typeof r !== 'object' || Array.isArray(r)) return r;
-    const o = r as Record<string, unknown>;
-    if (!('id' in o)) return r;
-    const keep: Record<string, unknown> = {};
-    for (const k of ['id', 'title', 'completed', 'team', 'version']) if (k in o) keep[k] = o[k];
-    return keep;
-  };
-  return Array.isArray(result) ? result.map(one) : one(result);
-}
-

@@ -2,9 +2,11 @@ import { openStore } from '../store/duckdb-store.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { formatClock, formatDuration } from '../util/duration.ts';
 import { ExitCode } from '../util/errors.ts';
-import { formatAction, formatRunSummary, groupComplaints } from './format-run.ts';
+import { formatActionLine } from '../format/action-line.ts';
+import { formatRunSummary, groupComplaints } from './format-run.ts';
 import { probesOf } from '../engine/invariant-checks.ts';
 import { styler, type Output } from './output.ts';
+import { outputRedactor, type ProjectOptions } from './project-config.ts';
 
 /**
  * DuckDB lets a reader in only when no process is writing, so a run still marked 'running'
@@ -24,9 +26,11 @@ async function withStore<T>(db: string, fn: (store: RunStore) => Promise<T>): Pr
 }
 
 /** `beamulator runs`: the recorded runs, newest first. */
-export async function runsCommand(opts: { db: string; limit: number; json?: boolean }, output: Output): Promise<number> {
+export async function runsCommand(opts: { db: string; limit: number; json?: boolean } & ProjectOptions, output: Output): Promise<number> {
   return withStore(opts.db, async (store) => {
-    const runs = await store.listRuns({ limit: opts.limit });
+    // What the store holds was redacted with the rules of its day: the config's patterns of today apply too.
+    const redactor = outputRedactor(opts.projectConfig);
+    const runs = (await store.listRuns({ limit: opts.limit })).map((r) => redactor.record(r));
     if (opts.json) {
       output.out(`${JSON.stringify(runs, null, 2)}\n`);
       return ExitCode.ok;
@@ -50,13 +54,17 @@ export async function runsCommand(opts: { db: string; limit: number; json?: bool
 }
 
 /** `beamulator show <run-id>`: summary, complaints, actions. */
-export async function showCommand(idArg: string, opts: { db: string; actions: number; all?: boolean; json?: boolean }, output: Output): Promise<number> {
+export async function showCommand(idArg: string, opts: { db: string; actions: number; all?: boolean; json?: boolean } & ProjectOptions, output: Output): Promise<number> {
   return withStore(opts.db, async (store) => {
     const runId = await store.resolveRunId(idArg);
-    const run = (await store.getRun(runId))!;
-    const [actors, complaints, events] = await Promise.all([store.actors(runId), store.complaints(runId), store.events(runId)]);
     const limit = opts.all || opts.json ? undefined : opts.actions;
-    const actions = limit === 0 ? [] : await store.actions(runId, limit !== undefined ? { limit } : {});
+    // What the store holds was redacted with the rules of its day: the config's patterns of today apply too.
+    const redactor = outputRedactor(opts.projectConfig);
+    const shown = <T extends object>(rows: T[]) => rows.map((r) => redactor.record(r));
+    const [run, actors, complaints, events, actions] = await Promise.all([
+      store.getRun(runId).then((r) => redactor.record(r!)), store.actors(runId).then(shown), store.complaints(runId).then(shown), store.events(runId).then(shown),
+      limit === 0 ? [] : store.actions(runId, limit !== undefined ? { limit } : {}).then(shown),
+    ]);
     if (opts.json) {
       output.out(`${JSON.stringify({ run, actors, actions, complaints, events }, null, 2)}\n`);
       return ExitCode.ok;
@@ -88,7 +96,7 @@ export async function showCommand(idArg: string, opts: { db: string; actions: nu
     if (actions.length > 0) {
       output.out(`\n${s.bold('actions')}${actions.length < run.summary.actions ? s.dim(` (first ${actions.length} of ${run.summary.actions}; --all for every one)`) : ''}\n`);
       const probes = probesOf(events);
-      for (const a of actions) output.out(`${formatAction(a, name, output.color, probes[a.seq])}\n`);
+      for (const a of actions) output.out(`  ${formatActionLine(a, { actor: name(a.actorId), redactor, color: output.color, probeOf: probes[a.seq] })}\n`);
     }
     return ExitCode.ok;
   });

@@ -1,6 +1,8 @@
 import { defaultStorePath } from '../store/default-store-path.ts';
 import { shellQuote } from '../util/reproduce-command.ts';
 
+export { styler } from '../format/styler.ts';
+
 /** Where the CLI writes; injected so tests can capture it. */
 export interface Output {
   out(text: string): void;
@@ -31,12 +33,6 @@ export function processOutput(): Output {
     isTTY,
     color: isTTY && !process.env.NO_COLOR,
   };
-}
-
-/** Minimal ANSI styling that disappears when color is off. */
-export function styler(color: boolean) {
-  const wrap = (code: number) => (s: string | number) => (color ? `\x1b[${code}m${s}\x1b[0m` : String(s));
-  return { bold: wrap(1), dim: wrap(2), red: wrap(31), green: wrap(32), yellow: wrap(33), cyan: wrap(36) };
 }
 
 /** ` --db <path>` for commands printed to the user, or nothing for the default store. */

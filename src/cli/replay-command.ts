@@ -5,7 +5,7 @@ import { formatReplayReport } from '../replay/format-report.ts';
 import { readReplayFile, readRunBundle } from '../replay/replay-file.ts';
 import { replayRun, type ReplayMode } from '../replay/replay-run.ts';
 import { dbFlag, styler, type Output } from './output.ts';
-import { redactPatterns, simulationDefaults, type ProjectOptions } from './project-config.ts';
+import { outputRedactor, redactPatterns, simulationDefaults, type ProjectOptions } from './project-config.ts';
 
 export interface ReplayCommandOptions extends ProjectOptions {
   mode: string;
@@ -51,7 +51,7 @@ export async function replayCommand(ref: string, opts: ReplayCommandOptions, out
       return exitCode;
     }
     const s = styler(output.color);
-    output.out(formatReplayReport(report, source.actors, output.color, source.complaints));
+    output.out(formatReplayReport(report, source.actors, output.color, source.complaints, outputRedactor(opts.projectConfig)));
     output.out(`\n  inspect   beamulator show ${report.replayRunId}${dbFlag(opts.db)}\n`);
     if (!report.identical) output.out(`\n${s.red('diverged')}: exit 7. The replay is stored as run ${report.replayRunId}; --json gives every divergence kept.\n`);
     return exitCode;

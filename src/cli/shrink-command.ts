@@ -65,6 +65,7 @@ export async function shrinkCommand(runRef: string, opts: ShrinkCommandOptions, 
     if (!opts.json) output.out(`${s.bold('shrink')} run ${runId} with ${simulation.name}  ${s.dim(rel)}  seed ${seed}\n`);
     const result = await shrinkRun(simulation, store, runId, {
       seed, shrinkTimeLimitMs, file: rel, db: store, replaysDir: opts.replays, signal: controller.signal,
+      ...(redact ? { redact } : {}),
       ...(opts.failOn ? { failOn: opts.failOn as Severity } : {}),
     });
     if (opts.json) {

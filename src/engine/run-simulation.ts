@@ -10,7 +10,7 @@ import { defaultStorePath, openStore } from '../store/duckdb-store.ts';
 import { NullWriter } from '../store/null-writer.ts';
 import type { Rng } from '../rng/rng.ts';
 import type { Json, RunStatus, RunSummary } from '../store/records.ts';
-import type { RedactPattern } from '../store/redact.ts';
+import { Redactor, type RedactPattern } from '../store/redact.ts';
 import type { RunStore, RunWriter } from '../store/run-store.ts';
 import { parseDuration, type Duration } from '../util/duration.ts';
 import { BeamulatorError, errorMessage } from '../util/errors.ts';
@@ -47,8 +47,9 @@ export interface RunOptions<P extends ParamDefs = ParamDefs> {
    */
   db?: string | RunStore | false;
   /**
-   * Names to redact on top of the built-in rules in the store this run opens (`db` as a path). A
-   * store passed as `db` keeps the rules it was opened with (`openStore(path, { redact: { extra } })`).
+   * Names to redact on top of the built-in rules in the store this run opens (`db` as a path) and
+   * in the result's `params`. A store passed as `db` keeps the rules it was opened with
+   * (`openStore(path, { redact: { extra } })`).
    */
   redact?: readonly RedactPattern[];
   /** Url of a running target; when set, the simulation's `target.start` is not called. */
@@ -92,7 +93,7 @@ export interface ReplayRecording {
 export interface RunResult {
   runId: string;
   seed: string;
-  /** The run's resolved parameters, as stored with it. */
+  /** The run's resolved parameters, as stored with it: a secret-named one (see `redact`) shows `[redacted]`. */
   params: ParamValues;
   status: RunStatus;
   stopReason: string;
@@ -195,7 +196,7 @@ export async function runSimulation<P extends ParamDefs>(sim: Simulation<P>, opt
       ...(options.replay ? { comparison: options.replay.comparison() } : {}),
     });
     return {
-      runId: writer.runId, seed, params, status, stopReason: outcome.stopReason, summary: outcome.summary, crashes: outcome.crashes,
+      runId: writer.runId, seed, params: new Redactor({ extra: options.redact }).value(params), status, stopReason: outcome.stopReason, summary: outcome.summary, crashes: outcome.crashes,
       simDurationMs: outcome.simDurationMs, wallMs: monotonicMs() - wallStart, db: store?.path ?? null, targetUrl: target?.url ?? null,
     };
   } finally {

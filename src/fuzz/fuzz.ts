@@ -17,12 +17,13 @@ import type { Rng } from '../rng/rng.ts';
 import { TapeRng } from '../rng/tape-rng.ts';
 import { defaultStorePath, openStore } from '../store/duckdb-store.ts';
 import type { ActionRecord, ActorRecord, ComplaintRecord, EventRecord, Json, Severity } from '../store/records.ts';
-import type { RedactPattern } from '../store/redact.ts';
+import { Redactor, type RedactPattern } from '../store/redact.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { BeamulatorError, errorMessage } from '../util/errors.ts';
 import type { ParamSettings, ParamValues } from '../util/params.ts';
 import type { FuzzSettings, FuzzTarget } from './fuzz-target.ts';
 import { deletePass } from './delete-pass.ts';
+import { redactedResult } from './redacted-result.ts';
 import { specArbitrary } from './spec-arbitrary.ts';
 
 export interface FuzzOptions {
@@ -47,7 +48,10 @@ export interface FuzzOptions {
   signal?: AbortSignal;
   /** Where the shrunk failure is recorded (default the default store; `false`: not recorded, no replay file). */
   db?: string | RunStore | false;
-  /** Names to redact on top of the built-in rules in the store this opens (`db` as a path); see RunOptions.redact. */
+  /**
+   * Names to redact on top of the built-in rules: in the store this opens (`db` as a path; see
+   * RunOptions.redact) and in the result's actions, complaints and configs (redacted either way).
+   */
   redact?: readonly RedactPattern[];
   /** Folder of the exported replay file (default 'replays'; `false`: no file). */
   replaysDir?: string | false;
@@ -150,7 +154,7 @@ export interface FuzzResult {
   failure: FuzzFailure | null;
   /** The complaint that failed the run (null for an invariant or no failure). */
   complaint: ComplaintRecord | null;
-  /** The shrunk run's actors and action log. */
+  /** The shrunk run's actors and action log (args, results, details and configs redacted, as in the store). */
   actors: Array<Pick<ActorRecord, 'actorId' | 'behavior' | 'name' | 'config'>>;
   actions: ActionRecord[];
   /** Actions that invariants ran to query the target: seq -> invariant name. */
@@ -391,13 +395,13 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promi
     const recorded = await recordFailure(target, live.url, params, spec, specOptions, failure, options, () => live.reset(), fails, reproduced);
     recordMs = monotonicMs() - recordStart;
     const finalFailure = recorded.failure ?? failure;
-    return {
+    return redactedResult({
       target: settings.name, found: true, interrupted: Boolean(signal?.aborted), runs, shrinks, shrinkRuns, unconfirmed, reproduced, seed, spec,
       runId: recorded.runId, replayFile: recorded.replayFile, failure: finalFailure,
       complaint: finalFailure.kind === 'complaint' ? finalFailure.complaint : null,
       actors: recorded.actors, actions: recorded.actions, probes: recorded.probes, complaints: recorded.complaints,
       timings: { searchMs, shrinkMs, recordMs, totalMs: monotonicMs() - started, firstFailureMs },
-    };
+    }, new Redactor({ extra: options.redact }));
   } finally {
     await live.stop();
   }

@@ -14,11 +14,13 @@ import { storedParams } from '../replay/stored-params.ts';
 import { RecordingRng } from '../rng/recording-rng.ts';
 import { SeededRng } from '../rng/seeded-rng.ts';
 import type { ComplaintRecord, Json, Severity } from '../store/records.ts';
+import { Redactor } from '../store/redact.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { BeamulatorError, errorMessage } from '../util/errors.ts';
 import type { ParamValues } from '../util/params.ts';
 import { fuzz, type FuzzOptions, type FuzzResult } from './fuzz.ts';
 import type { FuzzSettings, FuzzTarget } from './fuzz-target.ts';
+import { redactedSpec } from './redacted-result.ts';
 
 const rank: Record<Severity, number> = { urgent: 3, annoying: 2, justsayin: 1 };
 
@@ -79,7 +81,9 @@ export async function shrinkRun(target: FuzzTarget, store: RunStore, runId: stri
     throw new BeamulatorError('BEAM_USAGE', `cannot shrink run ${runId}: its recorded choices, run as a fuzz spec of '${settings.name}', do not fail`,
       "The fuzz target must count the run's failure (failOn/failWhen; the run's own parameters are used); arrivals and overlap of the seeded run are approximated");
   }
-  return { ...result, sourceRunId: runId, sourceComplaint, sourceActions, recordedSpec };
+  // The result is redacted (see fuzz); so are the source run's complaint and the configs of the recorded spec.
+  const redactor = new Redactor({ extra: options.redact });
+  return { ...result, sourceRunId: runId, sourceComplaint: redactor.record(sourceComplaint), sourceActions, recordedSpec: redactedSpec(recordedSpec, redactor) };
 }
 
 interface RunConfig {

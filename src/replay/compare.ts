@@ -70,28 +70,42 @@ export class ResultNormalizer {
 /**
  * Compares what the replay did at one seq with what the original recorded. The original was
  * redacted with its store's rules, which may have changed since: a value it stored as
- * `[redacted]` matches whatever the replay has there. The replay's values a divergence shows are
- * redacted with `redactor` (default: the built-in rules), as the replay's own store would.
+ * `[redacted]` matches whatever the replay has there. A divergence shows both sides redacted
+ * with `redactor` (default: the built-in rules), as the replay's own store would store them.
  */
 export function compareAction(
   expected: ActionRecord | undefined, actual: ActionRecord | undefined, normalizer: ResultNormalizer, redactor: Redactor = builtInRedactor,
 ): Divergence | null {
   if (!expected && !actual) return null;
-  if (!actual) return divergence('missing', expected!, view(expected!), null, ['the replay ended before this action']);
-  if (!expected) return divergence('extra', actual, null, view(actual, redactor.value(actual.args)), ['the original ended before this action']);
+  if (!actual) {
+    const original = redactor.record(expected!);
+    return divergence('missing', original, view(original), null, ['the replay ended before this action']);
+  }
+  if (!expected) {
+    const replayed = redactor.record(actual);
+    return divergence('extra', replayed, null, view(replayed), ['the original ended before this action']);
+  }
   const sameCall = expected.actorId === actual.actorId && expected.action === actual.action && matchesRecording(expected.args, actual.args);
   if (!sameCall) {
-    const actualArgs = redactor.value(actual.args);
-    const differences = describe({ actorId: expected.actorId, action: expected.action, args: expected.args }, { actorId: actual.actorId, action: actual.action, args: actualArgs });
-    return divergence('simulation-changed', expected, view(expected), view(actual, actualArgs), differences);
+    const original = redactor.record(expected);
+    const replayed = redactor.record(actual);
+    const differences = orHidden(describe(
+      { actorId: original.actorId, action: original.action, args: original.args }, { actorId: replayed.actorId, action: replayed.action, args: replayed.args },
+    ));
+    return divergence('simulation-changed', original, view(original), view(replayed), differences);
   }
   const expectedResult = normalizer.normalize(expected.action, expected.result);
   const actualResult = normalizer.normalize(actual.action, actual.result);
   // Compared field by field: the {outcome, error, result} views are built only for a divergence.
   if (expected.outcome === actual.outcome && expected.error === actual.error && matchesRecording(expectedResult, actualResult)) return null;
-  const before: Json = { outcome: expected.outcome, error: expected.error, result: expectedResult };
+  const before: Json = { outcome: expected.outcome, error: expected.error, result: redactor.value(expectedResult) };
   const after: Json = { outcome: actual.outcome, error: actual.error, result: redactor.value(actualResult) };
-  return divergence('result-changed', expected, before, after, describe(before, after));
+  return divergence('result-changed', redactor.record(expected), before, after, orHidden(describe(before, after)));
+}
+
+/** Differences of redacted values: when none shows, the difference is in what redaction hides. */
+function orHidden(differences: string[]): string[] {
+  return differences.length > 0 ? differences : ['a redacted value differs'];
 }
 
 /** A request that differs from the recording (offline replay). */
@@ -118,8 +132,8 @@ function parsedBody(body: Json): Json {
   }
 }
 
-function view(a: ActionRecord, args: Json = a.args): Json {
-  return { actorId: a.actorId, action: a.action, args, outcome: a.outcome, error: a.error, result: a.result };
+function view(a: ActionRecord): Json {
+  return { actorId: a.actorId, action: a.action, args: a.args, outcome: a.outcome, error: a.error, result: a.result };
 }
 
 function divergence(kind: DivergenceKind, at: ActionRecord, expected: Json, actual: Json, differences: string[]): Divergence {

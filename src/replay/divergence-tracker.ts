@@ -1,7 +1,7 @@
 import type { ActionRecord, Json } from '../store/records.ts';
 import { compareAction, requestDivergence, type Divergence, type ResultNormalizer } from './compare.ts';
 import type { RequestMismatch } from './offline-http.ts';
-import type { Redactor } from '../store/redact.ts';
+import { Redactor } from '../store/redact.ts';
 
 /** Divergences kept in full; beyond that only counted. */
 const KEEP = 50;
@@ -12,14 +12,14 @@ export class DivergenceTracker {
   readonly #original: ReadonlyArray<ActionRecord | undefined>;
   readonly #originalCount: number;
   readonly #normalizer: ResultNormalizer;
-  readonly #redactor: Redactor | undefined;
+  readonly #redactor: Redactor;
   #seen: Uint8Array;
   readonly kept: Divergence[] = [];
   count = 0;
   compared = 0;
 
-  /** `redactor`: the rules the replay's values are shown with (default: the built-in ones). */
-  constructor(original: readonly ActionRecord[], normalizer: ResultNormalizer, redactor?: Redactor) {
+  /** `redactor`: the rules the values a divergence shows are redacted with (default: the built-in ones). */
+  constructor(original: readonly ActionRecord[], normalizer: ResultNormalizer, redactor: Redactor = new Redactor()) {
     // A log read back has seqs 0..n-1 in order: it is its own index then (no copy of a big log).
     if (original.every((a, i) => a.seq === i)) {
       this.#original = original;
@@ -45,15 +45,15 @@ export class DivergenceTracker {
   request(mismatch: RequestMismatch): void {
     const original = this.#original[mismatch.actionSeq];
     if (!original) return;
-    // The mismatch's body was redacted with the built-in rules only (a JSON body gets ours too).
-    const actual = this.#redactor && mismatch.actual.body ? { ...mismatch.actual, body: this.#redactor.body(mismatch.actual.body) } : mismatch.actual;
-    this.#add(requestDivergence(original, mismatch.n, mismatch.expected, actual));
+    // The mismatch's bodies were redacted with the built-in rules (the recording's with its store's): ours apply too.
+    const shown = (view: RequestMismatch['actual']) => (view.body ? { ...view, body: this.#redactor.body(view.body) } : view);
+    this.#add(requestDivergence(this.#redactor.record(original), mismatch.n, shown(mismatch.expected), shown(mismatch.actual)));
   }
 
   /** Counts the original's actions the replay never reached; call once, at the end. */
   finish(): void {
     this.#original.forEach((original, seq) => {
-      if (original && !this.#seen[seq]) this.#add(compareAction(original, undefined, this.#normalizer));
+      if (original && !this.#seen[seq]) this.#add(compareAction(original, undefined, this.#normalizer, this.#redactor));
     });
     this.#seen = new Uint8Array(this.#original.length).fill(1);
   }

@@ -1,7 +1,10 @@
-import { styler } from '../cli/output.ts';
+import { formatActionLine } from '../format/action-line.ts';
+import { previewJson } from '../format/json-preview.ts';
+import { styler } from '../format/styler.ts';
 import { formatClock, formatDuration } from '../util/duration.ts';
 import type { ActorRecord, ComplaintRecord } from '../store/records.ts';
-import type { Divergence, DivergenceKind } from './compare.ts';
+import { Redactor } from '../store/redact.ts';
+import type { DivergenceKind } from './compare.ts';
 import type { ReplayReport } from './replay-run.ts';
 import { clip } from '../util/clip.ts';
 
@@ -13,8 +16,13 @@ const kindText: Record<DivergenceKind, string> = {
   extra: 'the replay made an action the original did not',
 };
 
-/** The one-screen replay report (identical) or the first divergence with its context (diverged). */
-export function formatReplayReport(report: ReplayReport, actors: readonly ActorRecord[], color: boolean, originalComplaints?: readonly ComplaintRecord[]): string {
+/**
+ * The one-screen replay report (identical) or the first divergence with its context (diverged).
+ * `redactor`: what the shown values hide besides what the report was redacted with (the CLI's project config).
+ */
+export function formatReplayReport(
+  report: ReplayReport, actors: readonly ActorRecord[], color: boolean, originalComplaints?: readonly ComplaintRecord[], redactor: Redactor = new Redactor(),
+): string {
   const s = styler(color);
   const names = new Map(actors.map((a) => [a.actorId, a.name]));
   const name = (id: number) => names.get(id) ?? `actor ${id}`;
@@ -30,12 +38,10 @@ export function formatReplayReport(report: ReplayReport, actors: readonly ActorR
     lines.push(`  ${report.divergenceCount} divergence${report.divergenceCount === 1 ? '' : 's'} in ${report.compared} actions compared (original: ${report.original}), ${formatDuration(Math.round(report.wallMs))}`);
     lines.push('');
     lines.push(`  ${s.bold('first divergence')}: ${kindText[first.kind]}`);
-    lines.push(`    #${first.seq}  ${formatClock(first.simTime)}  ${name(first.actorId)}  ${call(first)}`);
+    lines.push(`    #${first.seq}  ${formatClock(first.simTime)}  ${name(first.actorId)}  ${first.action}(${previewJson(redactor.value(first.args), 90)})`);
     if (report.context.length > 0) {
       lines.push(`  ${s.dim(`before it, ${name(first.actorId)} did (original log):`)}`);
-      for (const a of report.context) {
-        lines.push(s.dim(`    #${a.seq}  ${formatClock(a.simTime)}  ${a.action}(${clip(JSON.stringify(a.args), 70)}) ${a.outcome}`));
-      }
+      for (const a of report.context) lines.push(s.dim(`    ${formatActionLine(a, { actor: null, redactor })}`));
     }
     lines.push(`  ${s.bold('original → replay')}:`);
     for (const d of first.differences) lines.push(`    ${d}`);
@@ -61,9 +67,5 @@ function complaintsLine(original: readonly ComplaintRecord[], replay: readonly C
   const plural = (n: number) => `${n} complaint${n === 1 ? '' : 's'}`;
   if (same) return `${plural(replay.length)} raised again, as in the original (first: ${clip(text(replay[0]!), 90)})`;
   return `complaints differ: the original had ${original.length}, the replay raised ${replay.length}${replay[0] ? ` (first: ${clip(text(replay[0]), 90)})` : ''}`;
-}
-
-function call(d: Divergence): string {
-  return `${d.action}(${clip(JSON.stringify(d.args), 90)})`;
 }
 

@@ -54,7 +54,7 @@ export interface ReplayOptions {
   db?: string | RunStore | false;
   /**
    * Names to redact on top of the built-in rules: in the store this replay opens (`db` as a path)
-   * and in the replay's values that divergences show and store.
+   * and in the report (divergences, context, complaints) and the comparison stored with the replay.
    */
   redact?: readonly RedactPattern[];
   signal?: AbortSignal;
@@ -116,9 +116,10 @@ export async function replayRun(source: ReplaySource, options: ReplayOptions = {
   return {
     replayRunId, parentRunId: run.runId, simulation: run.simulation, mode, offline, identical: tracker.identical,
     compared: tracker.compared, original: source.actions.length, divergenceCount: tracker.count, divergences: tracker.kept,
-    context: first ? source.actions.filter((a) => a.actorId === first.actorId && a.seq < first.seq).sort((a, b) => a.seq - b.seq).slice(-5) : [],
+    // Redacted like the divergences: the original's values with today's rules too, the replay's complaints as the store keeps them.
+    context: first ? source.actions.filter((a) => a.actorId === first.actorId && a.seq < first.seq).sort((a, b) => a.seq - b.seq).slice(-5).map((a) => redactor.record(a)) : [],
     codeChanged: Boolean(loaded && run.codeHash && loaded.codeHash !== run.codeHash),
-    complaints,
+    complaints: complaints && complaints.map((c) => redactor.record(c)),
     wallMs: monotonicMs() - started,
   };
 }

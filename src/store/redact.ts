@@ -29,6 +29,9 @@ export interface RedactOptions {
   extra?: readonly RedactPattern[];
 }
 
+/** The fields of run records that hold user data (see Redactor.record). */
+const recordFields = ['args', 'result', 'detail', 'config', 'initialState', 'params'] as const;
+
 /** Objects nested deeper than this are left as they are (a guard against cycles). */
 const maxDepth = 200;
 
@@ -67,6 +70,25 @@ export class Redactor {
   /** The value with every secret field replaced; the same reference when nothing changed. */
   value<T>(value: T): T {
     return this.#walk(value, 0, false) as T;
+  }
+
+  /**
+   * A record as a user may see it: its fields that hold user data (`args`, `result`, `detail`,
+   * `config`, `initialState`, `params`: what the store redacts) redacted, the rest kept; the same
+   * reference when nothing changed. For what the engine hands out before the store sees it
+   * (hooks' actions and complaints, a fuzz spec's actors).
+   */
+  record<T extends object>(record: T): T {
+    let out: T | null = null;
+    for (const field of recordFields) {
+      if (!Object.prototype.hasOwnProperty.call(record, field)) continue;
+      const item = (record as Record<string, unknown>)[field];
+      const next = this.value(item);
+      if (next === item) continue;
+      out ??= { ...record };
+      (out as Record<string, unknown>)[field] = next;
+    }
+    return out ?? record;
   }
 
   /**

@@ -1,3 +1,4 @@
+import { REDACTED } from '../store/redact.ts';
 import { formatDuration, type Duration } from './duration.ts';
 import { paramText } from './param-text.ts';
 
@@ -6,7 +7,11 @@ export interface ReproduceSettings {
   seed: string;
   /** The resolved sim-time length. */
   durationMs: number;
-  /** The run's resolved parameters: every one is repeated, so neither env nor a changed default can alter the run. */
+  /**
+   * The run's resolved parameters: every one is repeated, so neither env nor a changed default can
+   * alter the run; but a redacted one (secret-named) is left out: the repeat reads it again from its
+   * env variable (else its default), as a replay does.
+   */
   params?: Readonly<Record<string, unknown>>;
   target?: string;
   concurrency?: number;
@@ -30,7 +35,8 @@ export interface ReproduceSettings {
  * reproduceCommand('shop.sim.ts', { seed: '42', durationMs: 28_800_000, params: { faults: ['slow-db'], shoppers: 50 } });
  * // 'npx beamulator run shop.sim.ts --seed 42 --duration 8h --param faults=slow-db --param shoppers=50'
  */
-export function reproduceCommand(file: string | null, settings: ReproduceSettings, env: Record<string, string> = {}): string {
+export function reproduceCommand(file: string | null, given: ReproduceSettings, env: Record<string, string> = {}): string {
+  const settings = given.params ? { ...given, params: Object.fromEntries(Object.entries(given.params).filter(([, v]) => v !== REDACTED)) } : given;
   const assignments = Object.entries(env).map(([name, value]) => `${name}=${shellQuote(value)}`);
   if (file === null) return assignments.length > 0 ? `${apiCall(settings)}  // with ${assignments.join(' ')}` : apiCall(settings);
   const parts = [...assignments, 'npx beamulator run', shellQuote(file), '--seed', shellQuote(settings.seed), '--duration', formatDuration(settings.durationMs)];

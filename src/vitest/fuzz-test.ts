@@ -2,7 +2,8 @@ import { it } from 'vitest';
 import { loadSimulation } from '../engine/load-simulation.ts';
 import { fuzz, type FuzzOptions, type FuzzResult } from '../fuzz/fuzz.ts';
 import { isFuzzTarget, type FuzzTarget } from '../fuzz/fuzz-target.ts';
-import { redact } from '../store/redact.ts';
+import { formatActionLine } from '../format/action-line.ts';
+import { Redactor, type RedactPattern } from '../store/redact.ts';
 import { BeamulatorError } from '../util/errors.ts';
 import { formatClock } from '../util/duration.ts';
 import { displayPath } from './display-path.ts';
@@ -11,10 +12,12 @@ import { keepRuns, keepRunsEnvVar } from './keep-runs.ts';
 import { replayCommand } from './replay-command.ts';
 import { shellQuote } from '../util/reproduce-command.ts';
 import { seedEnvVar } from './resolve-seed.ts';
-import { clip } from '../util/clip.ts';
 
-/** Options of `fuzzTest`: the campaign's (see `fuzz`), plus where the failure goes and the test's timeout. */
-export interface FuzzTestOptions extends Pick<FuzzOptions, 'runs' | 'seed' | 'timeLimitMs' | 'shrinkTimeLimitMs' | 'failOn' | 'examples'> {
+/**
+ * Options of `fuzzTest`: the campaign's (see `fuzz`; `redact` is what beamulator.config.ts's
+ * `redact` is to the CLI), plus where the failure goes and the test's timeout.
+ */
+export interface FuzzTestOptions extends Pick<FuzzOptions, 'runs' | 'seed' | 'timeLimitMs' | 'shrinkTimeLimitMs' | 'failOn' | 'examples' | 'redact'> {
   /**
    * Folder the shrunk failure's replay file is written to (default `replays`, relative to the
    * working directory): commit it and `replayTests('replays')` keeps it as a regression test.
@@ -51,11 +54,11 @@ export function fuzzTest(name: string, target: FuzzTarget | string, options: Fuz
 export async function runFuzzTest(target: FuzzTarget | string, options: FuzzTestOptions & { signal?: AbortSignal } = {}): Promise<{ failed: boolean; message: string; result: FuzzResult; db: string | null }> {
   const { fuzzTarget, file } = await resolveFuzzTarget(target, options.file);
   const seed = options.seed ?? seedFromEnv();
-  const { store, file: dbFile } = await openTestStore(keepRuns(options.keep));
+  const { store, file: dbFile } = await openTestStore(keepRuns(options.keep), options.redact);
   let result: FuzzResult;
   try {
     result = await fuzz(fuzzTarget, {
-      ...pick(options, ['runs', 'timeLimitMs', 'shrinkTimeLimitMs', 'failOn', 'examples', 'signal']),
+      ...pick(options, ['runs', 'timeLimitMs', 'shrinkTimeLimitMs', 'failOn', 'examples', 'signal', 'redact']),
       ...(seed !== undefined ? { seed } : {}),
       ...(file !== null ? { file } : {}),
       db: store,
@@ -67,11 +70,12 @@ export async function runFuzzTest(target: FuzzTarget | string, options: FuzzTest
   const reproduce = file !== null
     ? `npx beamulator fuzz ${shellQuote(file)} --seed ${result.seed}${options.runs !== undefined ? ` --runs ${options.runs}` : ''}${options.failOn ? ` --fail-on ${options.failOn}` : ''}`
     : `fuzz(target, { seed: ${result.seed}${options.runs !== undefined ? `, runs: ${options.runs}` : ''} })`;
-  return { failed: result.found, message: result.found ? formatFuzzFailure(result, { reproduce, db: dbFile }) : `no failure in ${result.runs} runs (seed ${result.seed})`, result, db: dbFile };
+  const message = result.found ? formatFuzzFailure(result, { reproduce, db: dbFile, ...pick(options, ['redact']) }) : `no failure in ${result.runs} runs (seed ${result.seed})`;
+  return { failed: result.found, message, result, db: dbFile };
 }
 
-/** The failure message of a fuzz campaign that found something. */
-export function formatFuzzFailure(result: FuzzResult, context: { reproduce: string; db: string | null }): string {
+/** The failure message of a fuzz campaign that found something; `redact`: names its values hide on top of the built-in rules. */
+export function formatFuzzFailure(result: FuzzResult, context: { reproduce: string; db: string | null; redact?: readonly RedactPattern[] }): string {
   const names = new Map(result.actors.map((a) => [a.actorId, a.name]));
   const name = (id: number | null) => (id === null ? 'the run' : names.get(id) ?? `actor ${id}`);
   const lines = [`fuzz target '${result.target}' failed: found in ${result.runs} run${result.runs === 1 ? '' : 's'} (seed ${result.seed}), shrunk to ${result.actions.length} action${result.actions.length === 1 ? '' : 's'} of ${result.actors.length} actor${result.actors.length === 1 ? '' : 's'} (${result.shrinks} shrink${result.shrinks === 1 ? '' : 's'})`];
@@ -86,9 +90,9 @@ export function formatFuzzFailure(result: FuzzResult, context: { reproduce: stri
   // A race that bit once in a while is worth knowing before trusting the replay file.
   if (r && r.runs > 0) lines.push(`  reproduced ${r.failed}/${r.runs} re-runs${r.failed < r.runs || r.identical < r.runs ? ` (FLAKY: ${r.identical}/${r.runs} with an identical log)` : ''}`);
   lines.push(`  shrunk run:`);
-  // The campaign's actions come from the engine's hooks, before the store redacts them: redact here too.
+  const redactor = new Redactor({ extra: context.redact });
   const shown = result.actions.slice(0, 20);
-  for (const a of shown) lines.push(`    #${a.seq}  ${formatClock(a.simTime)}  ${name(a.actorId)}  ${a.action}(${clip(JSON.stringify(redact(a.args)), 70)}) ${a.outcome}`);
+  for (const a of shown) lines.push(`    ${formatActionLine(a, { actor: name(a.actorId), redactor })}`);
   if (result.actions.length > shown.length) lines.push(`    ... and ${result.actions.length - shown.length} more`);
   if (result.replayFile !== null) {
     lines.push(`  replay file ${result.replayFile}  (commit it: replayTests keeps it as a regression test)`);

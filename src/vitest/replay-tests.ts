@@ -4,6 +4,7 @@ import { describe, it } from 'vitest';
 import type { Simulation } from '../engine/simulation.ts';
 import { loadReplayFile, type ReplayBundle } from '../replay/replay-file.ts';
 import { replayRun, type ReplayMode, type ReplayReport } from '../replay/replay-run.ts';
+import type { RedactPattern } from '../store/redact.ts';
 import { BeamulatorError, errorMessage } from '../util/errors.ts';
 import { replayCommand, reportText } from './replay-command.ts';
 
@@ -30,6 +31,8 @@ export interface ReplayTestsOptions {
    * folder fails, so replay tests cannot vanish unnoticed. A missing folder fails either way.
    */
   allowEmpty?: boolean;
+  /** Names the failure messages hide on top of the built-in rules (what beamulator.config.ts's `redact` is to the CLI). */
+  redact?: readonly RedactPattern[];
 }
 
 /** The outcome of replaying one replay file. */
@@ -76,6 +79,7 @@ export async function checkReplayFile(file: string, options: ReplayTestsOptions 
     report = await replayRun(bundle, {
       ...how,
       ...(options.simulation ? { simulation: options.simulation } : {}),
+      ...(options.redact ? { redact: options.redact } : {}),
       db: false,
     });
   } catch (error) {

@@ -3,6 +3,7 @@ import { resolveParams } from '../engine/resolve-params.ts';
 import { runSimulation as runCore, type RunOptions, type RunResult } from '../engine/run-simulation.ts';
 import { isSimulation, type Simulation } from '../engine/simulation.ts';
 import type { ActionRecord, ActorRecord, ComplaintRecord, EventRecord, ExchangeRecord, RunRecord } from '../store/records.ts';
+import { Redactor, type RedactPattern } from '../store/redact.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { parseDuration } from '../util/duration.ts';
 import { BeamulatorError } from '../util/errors.ts';
@@ -39,6 +40,11 @@ export interface TestRunOptions<P extends ParamDefs = ParamDefs> extends PassedR
    * command sets every parameter with `--param`, so only variables read outside parameters matter).
    */
   reproduceEnv?: readonly string[];
+  /**
+   * Names to redact on top of the built-in rules (what beamulator.config.ts's `redact` is to the
+   * CLI): in the run's store, so in the rows on the handle, and in its result and reproduce command.
+   */
+  redact?: readonly RedactPattern[];
 }
 
 /**
@@ -68,7 +74,8 @@ export async function runSimulation<P extends ParamDefs = ParamDefs>(sim: Simula
   const settings: ReproduceSettings = {
     seed,
     durationMs: parseDuration(options.duration ?? simulation.duration ?? '1h', 'duration'),
-    params,
+    // A secret parameter is left out of the command (see reproduceCommand).
+    params: new Redactor({ extra: options.redact }).value(params),
     ...(options.target !== undefined ? { target: options.target } : {}),
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     ...(options.overlapWindow !== undefined ? { overlapWindow: options.overlapWindow } : {}),
@@ -85,7 +92,7 @@ export async function runSimulation<P extends ParamDefs = ParamDefs>(sim: Simula
   if (options.target !== undefined) notes.push(`the run used the target at ${options.target}: start it the same way before repeating the run`);
   if (file === null) notes.push("the simulation's file is unknown: pass `file` in the options (or a file path) to get a `beamulator run` command");
 
-  const { store, file: dbFile } = await openTestStore(keepRuns(keepOption));
+  const { store, file: dbFile } = await openTestStore(keepRuns(keepOption), options.redact);
   let result: RunResult;
   let rows: { run: RunRecord; actors: ActorRecord[]; actions: ActionRecord[]; complaints: ComplaintRecord[]; events: EventRecord[]; exchanges: ExchangeRecord[] };
   try {
@@ -94,6 +101,7 @@ export async function runSimulation<P extends ParamDefs = ParamDefs>(sim: Simula
       seed,
       params,
       db: store,
+      ...(options.redact ? { redact: options.redact } : {}),
       ...(file !== null ? { file } : {}),
       ...(codeHash !== null ? { codeHash } : {}),
     });

@@ -59,7 +59,8 @@ describe('run parameters in a run', () => {
       hooks: { onAction: (a) => results.push(a.result) },
     });
     const values = { level: 2, mode: 'rush', apiToken: 's3cret' };
-    expect(result.params).toEqual(values);
+    // The result shows the parameters as stored: a secret-named one redacted.
+    expect(result.params).toEqual({ ...values, apiToken: '[redacted]' });
     expect(started).toEqual([values]);
     const actors = await store.actors(result.runId);
     expect(actors.map((a) => [a.config, a.initialState])).toEqual([[{ i: 0, level: 2 }, { initLevel: 2 }], [{ i: 1, level: 2 }, { initLevel: 2 }]]);

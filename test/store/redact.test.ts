@@ -102,6 +102,17 @@ describe('redact', () => {
     expect(new Redactor({ extra: ['a.b'] }).value({ 'a.b': 1, axb: 2 })).toEqual({ 'a.b': REDACTED, axb: 2 });
   });
 
+  it("redacts a record's user-data fields (what the store redacts), keeps the rest, and shares an unchanged record", () => {
+    const redactor = new Redactor({ extra: [/^card/i] });
+    const record = { seq: 3, token: 'engine-field', args: { password: 'p', cardNo: 'c' }, result: { ok: true }, detail: { apiKey: 'k' }, rngState: { password: 'kept' } };
+    expect(redactor.record(record)).toEqual({ ...record, args: { password: REDACTED, cardNo: REDACTED }, detail: { apiKey: REDACTED } });
+    expect(record.args.password).toBe('p');
+    const clean = { seq: 1, args: { user: 'ann' }, config: { team: 'red' }, initialState: null, params: { level: 2 } };
+    expect(redactor.record(clean)).toBe(clean);
+    expect(redactor.record({ config: { cardHolder: 'ann' }, initialState: { token: 't' }, params: { apiToken: 'x' } }))
+      .toEqual({ config: { cardHolder: REDACTED }, initialState: { token: REDACTED }, params: { apiToken: REDACTED } });
+  });
+
   it('honours anchored field regexes (no text prefilter shortcut)', () => {
     const r = new Redactor({ fields: /^pin$/ });
     expect(JSON.parse(r.jsonText('{"pin":"1234","pinned":true}'))).toEqual({ pin: REDACTED, pinned: true });

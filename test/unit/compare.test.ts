@@ -52,6 +52,22 @@ describe('replay comparison', () => {
     expect(compareAction(recorded, action({ args: { user: 'a' } }), new ResultNormalizer())).toMatchObject({ kind: 'simulation-changed' });
   });
 
+  it('shows every kind of divergence with both sides redacted: an extra or missing action, the original recorded under older rules', () => {
+    const redactor = new Redactor({ extra: ['session'] });
+    const secret = action({ args: { password: 'pw', session: 's1' }, result: { token: 'tok', session: 's1' } });
+    const kinds = [
+      compareAction(undefined, secret, new ResultNormalizer(), redactor),
+      compareAction(secret, undefined, new ResultNormalizer(), redactor),
+      compareAction(secret, action({ ...secret, args: { password: 'pw', session: 's2' } }), new ResultNormalizer(), redactor),
+      compareAction(secret, action({ ...secret, outcome: 'error', error: 'HTTP 500' }), new ResultNormalizer(), redactor),
+    ];
+    expect(kinds.map((d) => d?.kind)).toEqual(['extra', 'missing', 'simulation-changed', 'result-changed']);
+    expect(JSON.stringify(kinds)).not.toMatch(/"pw"|"tok"|"s1"|"s2"/);
+    expect(kinds[0]).toMatchObject({ args: { password: '[redacted]', session: '[redacted]' }, actual: { result: { token: '[redacted]', session: '[redacted]' } } });
+    // Only a redacted value differs: the divergence says so instead of showing it.
+    expect(kinds[2]!.differences).toEqual(['a redacted value differs']);
+  });
+
   it('applies declared ignores (JSONPath, per action) and normalizers', () => {
     const rules = new ResultNormalizer({ ignore: { listTodos: ['$[*].id'] }, normalize: (r, a) => (a === 'listTodos' && Array.isArray(r) ? r.length : r) });
     expect(compareAction(action(), action({ result: [{ id: 'zzz', done: true }] }), rules)).toBeNull();

@@ -1,0 +1,3 @@
+import { shop } from './shop.ts';
+
+export default shop(1);
