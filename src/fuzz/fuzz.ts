@@ -9,7 +9,7 @@ import { monotonicMs } from '../clock/wall-clock.ts';
 import { specRunOptions, type FuzzSpec, type FuzzSpecOptions } from '../engine/fuzz-spec.ts';
 import { probesOf } from '../engine/invariant-checks.ts';
 import { resolveParams } from '../engine/resolve-params.ts';
-import { runSimulation } from '../engine/run-simulation.ts';
+import { runSimulationInternal } from '../engine/run-simulation.ts';
 import type { StartedTarget } from '../engine/simulation.ts';
 import { readRunBundle, writeReplayFile } from '../replay/replay-file.ts';
 import { RecordingRng } from '../rng/recording-rng.ts';
@@ -220,7 +220,7 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promi
     const stop = new AbortController();
     let done = false;
     let failure: FuzzFailure | null = null;
-    await runSimulation(target, {
+    await runSimulationInternal(target, {
       db: false, target: live.url, duration: settings.durationMs, maxActions: settings.maxActions, signal: stop.signal, params,
       ...specRunOptions(spec, specOptions),
       ...(rngFor ? { rngFor } : {}),
@@ -507,7 +507,7 @@ async function recordFailure(
   const failOn = options.failOn ?? settings.failOn;
   try {
     await reset();
-    const result = await runSimulation(target, {
+    const result = await runSimulationInternal(target, {
       db: store ?? false, target: url, duration: settings.durationMs, params,
       // Stop after the failing step (a replay stops at the same place: maxActions is stored with the run).
       maxActions: failure.kind === 'complaint' ? Math.max(1, failure.actionsAtFailure) : settings.maxActions,

@@ -1,6 +1,6 @@
 import { loadSimulation, type LoadedSimulation } from '../engine/load-simulation.ts';
 import { resolveParams } from '../engine/resolve-params.ts';
-import { runSimulation as runCore, type RunOptions, type RunResult } from '../engine/run-simulation.ts';
+import { runSimulationInternal, type RunOptions, type RunResult } from '../engine/run-simulation.ts';
 import { isSimulation, type Simulation } from '../engine/simulation.ts';
 import type { ActionRecord, ActorRecord, ComplaintRecord, EventRecord, ExchangeRecord, RunRecord } from '../store/records.ts';
 import type { RunStore } from '../store/run-store.ts';
@@ -89,7 +89,7 @@ export async function runSimulation<P extends ParamDefs = ParamDefs>(sim: Simula
   let result: RunResult;
   let rows: { run: RunRecord; actors: ActorRecord[]; actions: ActionRecord[]; complaints: ComplaintRecord[]; events: EventRecord[]; exchanges: ExchangeRecord[] };
   try {
-    result = await runCore(simulation, {
+    result = await runSimulationInternal(simulation, {
       ...runOptions,
       seed,
       params,
