@@ -8,7 +8,7 @@ import type {
   ActionRecord, ComplaintRecord, EventKind, Json, RunSummary, Severity,
 } from '../store/records.ts';
 import type { RunWriter } from '../store/run-store.ts';
-import type { Checker, CheckerRun, Violation, Violations } from '../checkers/types.ts';
+import type { Checker, StartedChecker, Violation, Violations } from '../checkers/types.ts';
 import { parseDuration } from '../util/duration.ts';
 import { errorMessage } from '../util/errors.ts';
 import { toJson } from '../util/to-json.ts';
@@ -96,7 +96,7 @@ export class Engine {
   readonly summary: RunSummary;
   readonly #targetOrigin: string;
   /** Checkers and invariants (sim.checkers, sim.invariants); all null when none are declared. */
-  readonly #checks: Array<{ checker: Checker; run: CheckerRun }> | null = null;
+  readonly #checks: Array<{ checker: Checker; run: StartedChecker }> | null = null;
   readonly #invariants: InvariantChecks | null = null;
 
   constructor(options: EngineOptions) {

@@ -12,7 +12,7 @@ import { keepRuns } from './keep-runs.ts';
 import { openTestStore } from './open-test-store.ts';
 import { reproduceCommand, type ReproduceSettings } from '../util/reproduce-command.ts';
 import { resolveSeed } from './resolve-seed.ts';
-import type { RunHandle } from './run-handle.ts';
+import type { TestRun } from './test-run.ts';
 import { rememberSimulation } from './simulation-of.ts';
 
 /** The RunOptions a test run takes: the ones the reproduce command can repeat, plus signal and hooks. */
@@ -20,10 +20,10 @@ type PassedRunOptions<P extends ParamDefs = ParamDefs> = Pick<RunOptions<P>,
   'seed' | 'duration' | 'params' | 'maxActions' | 'maxWallTime' | 'concurrency' | 'overlapWindow' | 'target' | 'actors' | 'signal' | 'hooks'>;
 
 /**
- * Options of a test run: beamulator's RunOptions for a plain run (seed, duration, params, target,
- * concurrency, overlapWindow, actors, maxActions, maxWallTime, signal, hooks). Where it is
- * recorded is not one: every run gets a store of its own. The engine's replay and fuzz options
- * are left out on purpose: the reproduce command could not repeat such a run.
+ * Options of a test run: beamulator's RunOptions (seed, duration, params, target, concurrency,
+ * overlapWindow, actors, maxActions, maxWallTime, signal, hooks). Where it is recorded (`db`,
+ * `redact`) is not one: every run gets a store of its own. `env` and `actionTimeout` are left out
+ * on purpose: the reproduce command could not repeat them.
  */
 export interface TestRunOptions<P extends ParamDefs = ParamDefs> extends PassedRunOptions<P> {
   /**
@@ -43,7 +43,7 @@ export interface TestRunOptions<P extends ParamDefs = ParamDefs> extends PassedR
 
 /**
  * Runs a simulation for a test: records it in a store of its own (`:memory:`, or a temp DuckDB
- * file with `keep`), reads everything back, closes the store, and resolves to a run handle the
+ * file with `keep`), reads everything back, closes the store, and resolves to a TestRun the
  * beamulator matchers understand. The simulation's own target (if it starts one) is stopped.
  *
  * `sim` is a simulation, a path to a simulation file, or what `loadSimulation` returned.
@@ -58,7 +58,7 @@ export interface TestRunOptions<P extends ParamDefs = ParamDefs> extends PassedR
  *   expect(run).toHaveNoComplaints();
  * });
  */
-export async function runSimulation<P extends ParamDefs = ParamDefs>(sim: Simulation<P> | LoadedSimulation | string, options: TestRunOptions<P> = {}): Promise<RunHandle> {
+export async function runSimulation<P extends ParamDefs = ParamDefs>(sim: Simulation<P> | LoadedSimulation | string, options: TestRunOptions<P> = {}): Promise<TestRun> {
   const { simulation, file, codeHash } = await resolveSimulation(sim as Simulation | LoadedSimulation | string, options.file);
   const { keep: keepOption, reproduceEnv } = options;
   const runOptions: PassedRunOptions = pick(options as TestRunOptions, ['seed', 'duration', 'maxActions', 'maxWallTime', 'concurrency', 'overlapWindow', 'target', 'actors', 'signal', 'hooks']);
@@ -103,7 +103,7 @@ export async function runSimulation<P extends ParamDefs = ParamDefs>(sim: Simula
   } finally {
     await store.close();
   }
-  const handle: RunHandle = Object.freeze({
+  const handle: TestRun = Object.freeze({
     kind: 'run' as const,
     runId: result.runId,
     simulation: simulation.name,

@@ -2,7 +2,8 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkReplayFile, listReplayFiles, replayTests } from 'beamulator/vitest';
+import { checkReplayFile, replayTests } from 'beamulator/vitest';
+import { listReplayFiles } from '../../src/vitest/replay-tests.ts';
 import { readReplayFile, writeReplayFile, type ReplayBundle } from '../../src/replay/replay-file.ts';
 import { replayRun } from '../../src/replay/replay-run.ts';
 import { openStore } from '../../src/store/duckdb-store.ts';
