@@ -6,7 +6,8 @@
  * app first, the rename overwrites it, and the completion's own response comes back incomplete (the
  * complaint); the rename ends after it (8 actions in the run).
  * Measured with shrinkRuns 400: seeds 1-4 give 10, 15, 10, 8 actions up to the complaint (found in
- * 109, 221, 408, 145 runs); seed 4 is tested, with the issue's bound: within 1 action of the minimum.
+ * 109, 221, 408, 145 runs); seed 4 is tested against the bound the fuzzer was built to meet: within 1
+ * action of the minimum.
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
