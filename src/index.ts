@@ -9,7 +9,7 @@
  */
 // The public API: what a user writes a simulation with, the functions that run, replay, fuzz and
 // read runs, the errors, and the types of what these take and return. Helpers they are built on
-// stay inside; test/unit/public-api.test.ts pins this list.
+// stay inside; test/consumer/public-api.test.ts pins this list.
 
 // Writing a simulation.
 export { defineActions, defineAction } from './actions/action.ts';

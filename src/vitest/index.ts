@@ -18,7 +18,7 @@
 import { setupMatchers } from './setup-matchers.ts';
 
 // What a test author uses; the helpers these are built on (seed resolution, failure-message
-// formatting, reproduce commands) are not exported. test/unit/public-api.test.ts pins this list.
+// formatting, reproduce commands) are not exported. test/consumer/public-api.test.ts pins this list.
 export { runSimulation } from './run-simulation.ts';
 export type { TestRunOptions } from './run-simulation.ts';
 export type { TestRun } from './test-run.ts';

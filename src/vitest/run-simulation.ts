@@ -103,7 +103,7 @@ export async function runSimulation<P extends ParamDefs = ParamDefs>(sim: Simula
   } finally {
     await store.close();
   }
-  const handle: TestRun = Object.freeze({
+  const testRun: TestRun = Object.freeze({
     kind: 'run' as const,
     runId: result.runId,
     simulation: simulation.name,
@@ -119,8 +119,8 @@ export async function runSimulation<P extends ParamDefs = ParamDefs>(sim: Simula
     file,
   });
   // The matchers that replay the run (toReplayIdentically) rerun this very simulation object.
-  rememberSimulation(handle, simulation);
-  return handle;
+  rememberSimulation(testRun, simulation);
+  return testRun;
 }
 
 /** The given keys of `options` that are set (a caller's extra keys are not passed on). */
