@@ -40,7 +40,7 @@ export type {
 // Running.
 export { runSimulation } from './engine/run-simulation.ts';
 export type { RunOptions, RunResult } from './engine/run-simulation.ts';
-export type { EngineHooks, Progress } from './engine/engine-hooks.ts';
+export type { EngineHooks, RunProgress, RunStart } from './engine/engine-hooks.ts';
 
 // Reading recorded runs.
 export { openStore } from './store/duckdb-store.ts';

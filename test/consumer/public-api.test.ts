@@ -22,8 +22,9 @@ const rootTypes = [
   'FuzzActorSpec', 'FuzzFailure', 'FuzzInvariant', 'FuzzOptions', 'FuzzProgress', 'FuzzResult', 'FuzzRunView', 'FuzzSettings', 'FuzzSpec',
   'FuzzTarget', 'FuzzTargetSpec', 'HttpClient', 'HttpRequestOptions', 'HttpResponse', 'InitInput', 'Invariant', 'Json', 'LostUpdateOptions',
   'MonotonicReadsOptions', 'Outcome', 'ParamDef', 'ParamDefs', 'ParamSettings', 'ParamType', 'ParamValue', 'ParamValues',
-  'PopulationEntry', 'Progress', 'ReadReplayOptions', 'RedactPattern', 'ReplayBundle', 'ReplayMode', 'ReplayOptions', 'ReplayReport',
-  'ReplayRules', 'ReplaySource', 'Rng', 'RngState', 'RunOptions', 'RunRecord', 'RunResult', 'RunStore', 'RunSummary', 'RunView',
+  'PopulationEntry', 'ReadReplayOptions', 'RedactPattern', 'ReplayBundle', 'ReplayMode', 'ReplayOptions', 'ReplayReport',
+  'ReplayRules', 'ReplaySource', 'Rng', 'RngState', 'RunOptions', 'RunProgress', 'RunRecord', 'RunResult', 'RunStart', 'RunStore',
+  'RunSummary', 'RunView',
   'Severity', 'Simulation', 'SimulationSpec', 'StartedChecker', 'StartedTarget', 'Stop', 'TargetSpec', 'TargetStartInput', 'TurnResult',
   'Violation', 'Violations', 'Weighted',
 ];
