@@ -7,10 +7,7 @@ import { toHaveOutcomes } from './to-have-outcomes.ts';
 import { toReplayIdentically, type ReplayIdenticallyOptions } from './to-replay-identically.ts';
 import { toSatisfyInvariant, type TestInvariant } from './to-satisfy-invariant.ts';
 
-/**
- * Every beamulator matcher, for `expect.extend(beamulatorMatchers)`. Importing
- * `beamulator/vitest` registers them already (see setupMatchers).
- */
+/** Every beamulator matcher: what setupMatchers (run when `beamulator/vitest` is imported) registers on `expect`. */
 export const beamulatorMatchers = {
   toHaveNoComplaints,
   toHaveComplained,
