@@ -1,6 +1,6 @@
 /**
- * The package's public surface, pinned: the runtime exports of 'beamulator' and
- * 'beamulator/vitest', every name (values and types) their published .d.ts files export, and the
+ * The package's public surface, pinned: the runtime exports of 'beamulator', 'beamulator/vitest'
+ * and 'beamulator/config', every name (values and types) their published .d.ts files export, and the
  * fields of the options users pass. A new export, or an internal field that leaks into an options
  * type, fails here: change the lists on purpose, and note the change for the changelog.
  */
@@ -11,13 +11,12 @@ import { root } from '../support/cli.ts';
 
 const rootValues = [
   'ActionFailure', 'BeamulatorError', 'ConnectorError', 'ExitCode', 'STOP', 'defineAction', 'defineActions', 'defineBehavior',
-  'defineChecker', 'defineComplaint', 'defineConfig', 'defineFuzzTarget', 'defineParams', 'defineSimulation', 'fail', 'formatDuration',
+  'defineChecker', 'defineComplaint', 'defineFuzzTarget', 'defineParams', 'defineSimulation', 'fail', 'formatDuration',
   'fuzz', 'isBeamulatorError', 'lostUpdate', 'monotonicReads', 'openStore', 'parseDuration', 'readReplayFile', 'readRunBundle',
   'readYourWrites', 'replayRun', 'runSimulation',
 ];
 const rootTypes = [
-  'Action', 'ActionFn', 'ActionIO', 'ActionRecord', 'ActionResult', 'ActorContext', 'ActorRecord', 'ActorView', 'BeamulatorConfig',
-  'Behavior', 'Checker', 'CheckerOptions', 'Complaint', 'ComplaintInput', 'ComplaintRecord', 'Divergence', 'DivergenceKind', 'Duration',
+  'Action', 'ActionFn', 'ActionIO', 'ActionRecord', 'ActionResult', 'ActorContext', 'ActorRecord', 'ActorView', 'Behavior', 'Checker', 'CheckerOptions', 'Complaint', 'ComplaintInput', 'ComplaintRecord', 'Divergence', 'DivergenceKind', 'Duration',
   'EngineHooks', 'EntityModel', 'ErrorCode', 'EventRecord', 'ExchangeRecord', 'ExecuteOptions', 'ExitCodeValue', 'Fields',
   'FuzzActorSpec', 'FuzzFailure', 'FuzzInvariant', 'FuzzOptions', 'FuzzProgress', 'FuzzResult', 'FuzzRunView', 'FuzzSettings', 'FuzzSpec',
   'FuzzTarget', 'FuzzTargetSpec', 'HttpClient', 'HttpRequestOptions', 'HttpResponse', 'InitInput', 'Invariant', 'Json', 'LostUpdateOptions',
@@ -33,6 +32,8 @@ const vitestTypes = [
   'FuzzTestOptions', 'FuzzTestOutcome', 'RecordedRun', 'ReplayFileOutcome', 'ReplayIdenticallyOptions', 'ReplayTestsOptions',
   'SeedSource', 'SeverityOption', 'TestInvariant', 'TestRun', 'TestRunOptions',
 ];
+const configValues = ['defineConfig'];
+const configTypes = ['BeamulatorConfig', 'RedactPattern'];
 
 /** The fields of the options a user passes, as the published .d.ts declares them. */
 const optionFields = {
@@ -62,6 +63,10 @@ describe('the runtime exports', () => {
   it("of 'beamulator/vitest'", async () => {
     expect(sorted(Object.keys(await import('beamulator/vitest')))).toEqual(sorted(vitestValues));
   });
+
+  it("of 'beamulator/config'", async () => {
+    expect(sorted(Object.keys(await import('beamulator/config')))).toEqual(sorted(configValues));
+  });
 });
 
 describe('the published declarations (dist/*.d.ts, as a user project type-checks against them)', () => {
@@ -70,7 +75,7 @@ describe('the published declarations (dist/*.d.ts, as a user project type-checks
 
   beforeAll(() => {
     // dist/ is fresh: vitest's globalSetup rebuilds it when src/ is newer.
-    const entries = { beamulator: 'dist/index.d.ts', 'beamulator/vitest': 'dist/vitest/index.d.ts' };
+    const entries = { beamulator: 'dist/index.d.ts', 'beamulator/vitest': 'dist/vitest/index.d.ts', 'beamulator/config': 'dist/config/index.d.ts' };
     const files = Object.values(entries).map((file) => path.join(root, file));
     const program = ts.createProgram(files, {
       module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, noEmit: true, skipLibCheck: true,
@@ -90,6 +95,10 @@ describe('the published declarations (dist/*.d.ts, as a user project type-checks
 
   it("of 'beamulator/vitest'", () => {
     expect(namesOf('beamulator/vitest')).toEqual(sorted([...vitestValues, ...vitestTypes]));
+  });
+
+  it("of 'beamulator/config'", () => {
+    expect(namesOf('beamulator/config')).toEqual(sorted([...configValues, ...configTypes]));
   });
 
   it('options types hold only what a user passes (no fields of the CLI, replay or fuzzer)', () => {
