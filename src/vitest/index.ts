@@ -16,6 +16,9 @@
  * @packageDocumentation
  */
 import { setupMatchers } from './setup-matchers.ts';
+// The matchers' types (`declare module 'vitest'` in matchers.ts) reach a user's program through
+// this import, which the published index.d.ts keeps.
+import './matchers.ts';
 
 // What a test author uses; the helpers these are built on (seed resolution, failure-message
 // formatting, reproduce commands) are not exported. test/consumer/public-api.test.ts pins this list.

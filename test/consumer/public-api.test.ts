@@ -72,14 +72,36 @@ describe('the runtime exports', () => {
 describe('the published declarations (dist/*.d.ts, as a user project type-checks against them)', () => {
   let exports: Map<string, ts.Symbol[]>;
   let checker: ts.TypeChecker;
+  let program: ts.Program;
+  // A user's test file, type-checked against the package by name (package.json "exports", types
+  // condition: the .d.ts in dist/): it needs the matchers' types, which only a module of the
+  // declarations adds to vitest's `Assertion`.
+  const userTest = path.join(root, 'test/consumer/user-test.virtual.ts');
+  const userTestText = `import { expect } from 'vitest';
+import { runSimulation, type TestInvariant, type TestRun } from 'beamulator/vitest';
+const noCrashes: TestInvariant<TestRun> = (run) => run.result.crashes === 0;
+export async function check(): Promise<void> {
+  const run = await runSimulation('simulations/x.sim.ts', { seed: 1 });
+  expect(run).toHaveNoComplaints({ severity: 'urgent' });
+  expect(run).toHaveOutcomes({ crash: 0 });
+  expect(run).toSatisfyInvariant(noCrashes);
+  await expect(run).toReplayIdentically({ offline: true });
+}
+`;
 
   beforeAll(() => {
     // dist/ is fresh: vitest's globalSetup rebuilds it when src/ is newer.
     const entries = { beamulator: 'dist/index.d.ts', 'beamulator/vitest': 'dist/vitest/index.d.ts', 'beamulator/config': 'dist/config/index.d.ts' };
     const files = Object.values(entries).map((file) => path.join(root, file));
-    const program = ts.createProgram(files, {
-      module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, noEmit: true, skipLibCheck: true,
-    });
+    const options: ts.CompilerOptions = {
+      module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, noEmit: true, skipLibCheck: true, strict: true,
+    };
+    const host = ts.createCompilerHost(options);
+    const { getSourceFile, fileExists, readFile } = host;
+    host.getSourceFile = (file, ...rest) => (file === userTest ? ts.createSourceFile(file, userTestText, ts.ScriptTarget.ES2022, true) : getSourceFile.call(host, file, ...rest));
+    host.fileExists = (file) => file === userTest || fileExists.call(host, file);
+    host.readFile = (file) => (file === userTest ? userTestText : readFile.call(host, file));
+    program = ts.createProgram([...files, userTest], options, host);
     checker = program.getTypeChecker();
     exports = new Map(Object.entries(entries).map(([name, file]) => {
       const module = checker.getSymbolAtLocation(program.getSourceFile(path.join(root, file))!)!;
@@ -99,6 +121,11 @@ describe('the published declarations (dist/*.d.ts, as a user project type-checks
 
   it("of 'beamulator/config'", () => {
     expect(namesOf('beamulator/config')).toEqual(sorted([...configValues, ...configTypes]));
+  });
+
+  it("a user's test file type-checks against them: the matchers' types come with 'beamulator/vitest'", () => {
+    const messages = program.getSemanticDiagnostics(program.getSourceFile(userTest)).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    expect(messages).toEqual([]);
   });
 
   it('options types hold only what a user passes (no fields of the CLI, replay or fuzzer)', () => {
