@@ -16,16 +16,16 @@ const rootValues = [
   'readYourWrites', 'replayRun', 'runSimulation',
 ];
 const rootTypes = [
-  'Action', 'ActionFn', 'ActionIO', 'ActionRecord', 'ActionResult', 'ActorContext', 'ActorRecord', 'ActorView', 'Behavior', 'Checker', 'CheckerOptions', 'Complaint', 'ComplaintInput', 'ComplaintRecord', 'Divergence', 'DivergenceKind', 'Duration',
+  'Action', 'ActionFn', 'ActionIO', 'ActionRecord', 'ActionResult', 'ActorContext', 'ActorRecord', 'ActorView', 'Behavior',
+  'Checker', 'CheckerOptions', 'Complaint', 'ComplaintInput', 'ComplaintRecord', 'Divergence', 'DivergenceKind', 'Duration',
   'EngineHooks', 'EntityModel', 'ErrorCode', 'EventRecord', 'ExchangeRecord', 'ExecuteOptions', 'ExitCodeValue', 'Fields',
-  'FuzzActorSpec', 'FuzzFailure', 'FuzzInvariant', 'FuzzOptions', 'FuzzProgress', 'FuzzResult', 'FuzzRunView', 'FuzzSettings', 'FuzzSpec',
-  'FuzzTarget', 'FuzzTargetSpec', 'HttpClient', 'HttpRequestOptions', 'HttpResponse', 'InitInput', 'Invariant', 'Json', 'LostUpdateOptions',
-  'MonotonicReadsOptions', 'Outcome', 'ParamDef', 'ParamDefs', 'ParamSettings', 'ParamType', 'ParamValue', 'ParamValues',
-  'PopulationEntry', 'ReadReplayOptions', 'RedactPattern', 'ReplayBundle', 'ReplayMode', 'ReplayOptions', 'ReplayReport',
-  'ReplayRules', 'ReplaySource', 'Rng', 'RngState', 'RunOptions', 'RunProgress', 'RunRecord', 'RunResult', 'RunStart', 'RunStore',
-  'RunSummary', 'RunView',
-  'Severity', 'Simulation', 'SimulationSpec', 'StartedChecker', 'StartedTarget', 'Stop', 'TargetSpec', 'TargetStartInput', 'TurnResult',
-  'Violation', 'Violations', 'Weighted',
+  'FuzzActorSpec', 'FuzzFailure', 'FuzzInvariant', 'FuzzOptions', 'FuzzProgress', 'FuzzResult', 'FuzzRunView', 'FuzzSettings',
+  'FuzzSpec', 'FuzzTarget', 'FuzzTargetSpec', 'HttpClient', 'HttpRequestOptions', 'HttpResponse', 'InitInput', 'Invariant',
+  'Json', 'LostUpdateOptions', 'MonotonicReadsOptions', 'Outcome', 'ParamDef', 'ParamDefs', 'ParamSettings', 'ParamType',
+  'ParamValue', 'ParamValues', 'PopulationEntry', 'ReadReplayOptions', 'RedactPattern', 'ReplayBundle', 'ReplayMode',
+  'ReplayOptions', 'ReplayReport', 'ReplayRules', 'ReplaySource', 'Rng', 'RngState', 'RunOptions', 'RunProgress', 'RunRecord',
+  'RunResult', 'RunStart', 'RunStore', 'RunSummary', 'RunView', 'Severity', 'Simulation', 'SimulationSpec', 'StartedChecker',
+  'StartedTarget', 'Stop', 'TargetSpec', 'TargetStartInput', 'TurnResult', 'Violation', 'Violations', 'Weighted',
 ];
 const vitestValues = ['checkReplayFile', 'fuzzTest', 'replayTests', 'runFuzzTest', 'runSimulation', 'setupMatchers'];
 const vitestTypes = [
