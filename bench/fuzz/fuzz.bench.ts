@@ -6,14 +6,14 @@
  *  1. `fuzz()` on each planted-bug target (stale-read, tenant-leak) with fixed seeds: property runs
  *     and wall time to the first failure, shrink runs and wall time, shrunk length (actions up to
  *     the complaint) vs the behavior-level minimum (stale-read 11, tenant-leak 15; fuzz/README.md).
- *  1b. The hybrid (issue 4): seeded runs of the target's simulation (the bundled example's
+ *  1b. The hybrid (`beamulator shrink`): seeded runs of the target's simulation (the bundled example's
  *     population) until one fails, then `shrinkRun` (re-run with RecordingRng, canonical tapes,
  *     handed to fast-check as an example and shrunk). "runs to find" = seeded runs.
  *  2. Baseline for the single-actor bug (stale-read): a plain fast-check `fc.commands` model-based
  *     test against the same todo app over HTTP (global fetch), with a hand-written single-user model
- *     of create / complete / list (signup in setup), the prototype's baseline. Its minimum is
+ *     of create / complete / list (signup in setup): the baseline fuzzing was first measured against. Its minimum is
  *     6 commands: create x3, list (fills the cache), complete, list (= the app's documented 7 calls with signup).
- *  3. Ratio fuzz time / model-test time for stale-read (goal in issue 4: <= 2x).
+ *  3. Ratio fuzz time / model-test time for stale-read (goal: <= 2x, set when the fuzzer was built).
  *  4. The same kind of baseline for tenant-leak, which needs a hand-written multi-user,
  *     multi-tenant model (signup into a team as a command, create / delete / list per user; each
  *     list must hold exactly the caller's team's todos). Its minimum is 6 commands.

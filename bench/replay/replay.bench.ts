@@ -13,6 +13,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { monotonicMs } from '../../src/clock/wall-clock.ts';
 import { defineActions, defineBehavior, defineSimulation, openStore, runSimulation } from 'beamulator';
+// A replay's own options (an offline client, no parent run) are internal: not part of the package's RunOptions.
+import { runSimulationInternal } from '../../src/engine/run-simulation.ts';
 import type { ActionRecord, ExchangeRecord } from '../../src/store/records.ts';
 import { OfflineHttp } from '../../src/replay/offline-http.ts';
 import { readRunBundle } from '../../src/replay/replay-file.ts';
@@ -44,7 +46,7 @@ const canned = (actionSeq: number): ExchangeRecord => ({
   responseHeaders: { 'content-type': 'application/json' }, responseBody: '{"i":1}', error: null, wallStartUs: 0, durationMs: 0,
 });
 const original: ActionRecord[] = [];
-const recordRun = await runSimulation(sim, {
+const recordRun = await runSimulationInternal(sim, {
   seed: 1, db: false, replay: { parentRunId: 'none', http: new OfflineHttp({ find: (seq) => canned(seq) }, () => {}), comparison: () => null },
   hooks: { onAction: (a) => original.push(a) },
 });

@@ -1,5 +1,5 @@
 import type { ActionRecord, Json } from '../store/records.ts';
-import type { CheckerRun, Violation, Violations } from './types.ts';
+import type { StartedChecker, Violation, Violations } from './types.ts';
 
 /** Fields a write sets on one entity, by name. */
 export type Fields = Readonly<Record<string, Json>>;
@@ -48,7 +48,7 @@ export interface ModelledAction {
  * read is never judged against a write of another actor that may have landed around it.
  * Violations therefore come out one step late (or at the end of the run).
  */
-export abstract class StepChecker implements CheckerRun {
+export abstract class StepChecker implements StartedChecker {
   readonly #model: EntityModel;
   #step = -1;
   #held: ActionRecord[] = [];

@@ -24,7 +24,7 @@ export interface Violation {
 export type Violations = Violation | readonly Violation[] | null;
 
 /** One run's worth of a checker's state: told every recorded action as it happens. */
-export interface CheckerRun {
+export interface StartedChecker {
   /** Called for each recorded action, in the order actions finish (seq order per actor). */
   onAction(record: ActionRecord): Violations;
   /** Called once when the run ends (to flush anything held back). */
@@ -33,14 +33,14 @@ export interface CheckerRun {
 
 /**
  * A consistency checker over the action log. It holds no state itself: `start()` makes a fresh
- * `CheckerRun` for each run, so a simulation (and every fuzz iteration) can reuse it.
+ * `StartedChecker` for each run, so a simulation (and every fuzz iteration) can reuse it.
  */
 export interface Checker {
   /** Names the checker in complaints (`trigger: 'checker:<name>'`). */
   readonly name: string;
   /** Severity of its complaints (default 'urgent'). */
   readonly severity?: Severity;
-  start(): CheckerRun;
+  start(): StartedChecker;
 }
 
 /** Identity helper that gives a hand-written checker its type. */

@@ -3,7 +3,7 @@ import { openStore } from '../store/duckdb-store.ts';
 import { BeamulatorError, ExitCode } from '../util/errors.ts';
 import { formatReplayReport } from '../replay/format-report.ts';
 import { readReplayFile, readRunBundle } from '../replay/replay-file.ts';
-import { replayRun, type ReplayMode } from '../replay/replay-run.ts';
+import { replayRunInternal, type ReplayMode } from '../replay/replay-run.ts';
 import { dbFlag, styler, type Output } from './output.ts';
 import { outputRedactor, redactPatterns, simulationDefaults, type ProjectOptions } from './project-config.ts';
 
@@ -38,7 +38,7 @@ export async function replayCommand(ref: string, opts: ReplayCommandOptions, out
   process.on('SIGINT', onSigint);
   try {
     const source = bundle ?? (await readRunBundle(store, await store.resolveRunId(ref)));
-    const report = await replayRun(source, {
+    const report = await replayRunInternal(source, {
       mode: opts.mode as ReplayMode, offline: Boolean(opts.offline), pace: opts.pace as 'original' | 'fast',
       db: store, signal: controller.signal, defaults: simulationDefaults(opts.projectConfig),
       ...(redact ? { redact } : {}),

@@ -5,7 +5,7 @@ import type { LoadedConfig } from '../config/load-config.ts';
 import { loadSimulation } from '../engine/load-simulation.ts';
 import { resolveParams } from '../engine/resolve-params.ts';
 import { withSimulationDefaults } from '../engine/simulation-defaults.ts';
-import { runSimulation } from '../engine/run-simulation.ts';
+import { runSimulationInternal } from '../engine/run-simulation.ts';
 import { defaultStorePath } from '../store/duckdb-store.ts';
 import type { ComplaintRecord, Severity } from '../store/records.ts';
 import { severities } from '../store/records.ts';
@@ -69,7 +69,7 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
   const drawProgress = opts.progress && output.isTTY && !opts.json;
   let progressDrawn = false;
   try {
-    const result = await runSimulation(simulation, {
+    const result = await runSimulationInternal(simulation, {
       db: opts.db,
       file: path.relative(process.cwd(), absFile) || absFile,
       codeHash,

@@ -4,7 +4,7 @@ import type { Behavior } from './behavior.ts';
 
 /**
  * One simulated user at run time. Kept small: a million idle actors must fit in memory,
- * so optional things (tags set, coroutine hand-offs) are created only when used.
+ * so optional things (tags set, ctx) are created only when used.
  */
 export class Actor {
   /** Sim time of the event being handled (an actor's own "now"). */
@@ -13,9 +13,13 @@ export class Actor {
   crashesInARow = 0;
   stopped = false;
   lastActionSeq: number | null = null;
-  /** Hands control back to the engine: set while the actor is running (between two of its awaits). */
-  park: (() => void) | null = null;
-  /** Resumes a coroutine parked in ctx.sleep. */
+  /**
+   * Set while the actor runs (between two of its own awaits), null while it waits in the queue:
+   * called when it stops running (pauses in ctx.sleep, ends its turn, crashes), it lets the
+   * engine, which awaits the actor, go on.
+   */
+  resumeEngine: (() => void) | null = null;
+  /** Resumes the actor's turn, paused in ctx.sleep. */
   wake: (() => void) | null = null;
   tagSet: Set<string> | null = null;
   /** The actor's ctx, made on its first turn. */

@@ -1,7 +1,7 @@
 import type { ActionRecord, ComplaintRecord, EventRecord } from '../store/records.ts';
 
-/** Progress of a run, reported every so often while it runs. */
-export interface Progress {
+/** Progress of a run, reported every so often while it runs (`onProgress`). */
+export interface RunProgress {
   simTime: number;
   simLimit: number;
   actions: number;
@@ -10,11 +10,7 @@ export interface Progress {
   wallMs: number;
 }
 
-/**
- * Listeners for what a run does. The engine publishes; reporters, the CLI and tests listen.
- * Listeners run on the hot path: keep them cheap.
- */
-/** Told once, when the run is recorded and its actors are about to start. */
+/** Told once, when the run is recorded and its actors are about to start (`onRunStart`). */
 export interface RunStart {
   runId: string;
   seed: string;
@@ -23,10 +19,14 @@ export interface RunStart {
   simLimit: number;
 }
 
+/**
+ * Listeners for what a run does. The engine publishes; reporters, the CLI and tests listen.
+ * Listeners run on the hot path: keep them cheap.
+ */
 export interface EngineHooks {
   onRunStart?(start: RunStart): void;
   onAction?(row: ActionRecord): void;
   onComplaint?(row: ComplaintRecord): void;
   onEvent?(row: EventRecord): void;
-  onProgress?(progress: Progress): void;
+  onProgress?(progress: RunProgress): void;
 }

@@ -8,7 +8,7 @@ import type {
   ActionRecord, ComplaintRecord, EventKind, Json, RunSummary, Severity,
 } from '../store/records.ts';
 import type { RunWriter } from '../store/run-store.ts';
-import type { Checker, CheckerRun, Violation, Violations } from '../checkers/types.ts';
+import type { Checker, StartedChecker, Violation, Violations } from '../checkers/types.ts';
 import { parseDuration } from '../util/duration.ts';
 import { errorMessage } from '../util/errors.ts';
 import { toJson } from '../util/to-json.ts';
@@ -23,8 +23,11 @@ import type { ParamValues } from '../util/params.ts';
 import { buildPopulation } from './population.ts';
 import type { Simulation } from './simulation.ts';
 
-const TURN = 0;
-const RESUME = 1;
+/** What a queued event does for its actor (stored as a byte in the EventQueue): start its next turn... */
+const START_TURN = 0;
+/** ...or resume a turn paused in ctx.sleep. */
+const WAKE_FROM_SLEEP = 1;
+type QueuedEventKind = typeof START_TURN | typeof WAKE_FROM_SLEEP;
 
 /** Everything the engine needs for one run; `runSimulation` fills it from a simulation + options. */
 export interface EngineOptions {
@@ -96,7 +99,7 @@ export class Engine {
   readonly summary: RunSummary;
   readonly #targetOrigin: string;
   /** Checkers and invariants (sim.checkers, sim.invariants); all null when none are declared. */
-  readonly #checks: Array<{ checker: Checker; run: CheckerRun }> | null = null;
+  readonly #checks: Array<{ checker: Checker; run: StartedChecker }> | null = null;
   readonly #invariants: InvariantChecks | null = null;
 
   constructor(options: EngineOptions) {
@@ -158,8 +161,8 @@ export class Engine {
   requestStop(reason: string): void {
     if (this.#stopRequested) return;
     this.#stopRequested = reason;
-    if (this.#current) this.#handBack(this.#current);
-    for (const actor of [...this.#inFlight]) this.#handBack(actor);
+    if (this.#current) this.#returnControl(this.#current);
+    for (const actor of [...this.#inFlight]) this.#returnControl(actor);
   }
 
   async #loop(): Promise<string> {
@@ -183,7 +186,7 @@ export class Engine {
       } else if (concurrency === 1) {
         queue.pop();
         this.clock.advanceTo(t);
-        const pending = this.#dispatch(this.actors[queue.poppedActor]!, queue.poppedKind, t);
+        const pending = this.#dispatch(this.actors[queue.poppedActor]!, queue.poppedKind as QueuedEventKind, t);
         // A turn that finished synchronously needs no await (no microtask hop per turn).
         if (pending) await pending;
       } else {
@@ -213,60 +216,67 @@ export class Engine {
     while (started++ < concurrency && queue.size > 0 && queue.peekTime() <= until) {
       queue.pop();
       this.clock.advanceTo(queue.poppedTime);
-      const pending = this.#dispatch(this.actors[queue.poppedActor]!, queue.poppedKind, queue.poppedTime);
-      if (pending) batch.push(pending);
-    }
-    if (batch.length > 0) await Promise.all(batch);
-  }
-
-  /** Each popped event's actor draws how many following events join the batch (prototype's "actor-span"). */
-  async #dispatchDrawnOverlap(maxSpan: number, until: number): Promise<void> {
-    const { queue } = this;
-    const batch: Promise<void>[] = [];
-    for (let left = 1; left > 0 && queue.size > 0 && queue.peekTime() <= until; left--) {
-      queue.pop();
-      const actor = this.actors[queue.poppedActor]!;
-      this.clock.advanceTo(queue.poppedTime);
-      // A turn's span is the first draw of its own tape segment: a shrink that deletes a turn then
-      // deletes its span too, instead of handing it to the turn after (whose own span it was not).
-      const turn = queue.poppedKind === TURN;
-      if (turn) actor.rng.beginTurn();
-      left = Math.max(left, 1 + actor.rng.int(0, maxSpan));
-      const pending = this.#dispatch(actor, queue.poppedKind, queue.poppedTime, turn);
+      const pending = this.#dispatch(this.actors[queue.poppedActor]!, queue.poppedKind as QueuedEventKind, queue.poppedTime);
       if (pending) batch.push(pending);
     }
     if (batch.length > 0) await Promise.all(batch);
   }
 
   /**
-   * Runs an actor until it parks (ctx.sleep) or its turn ends. Returns undefined when that
+   * Each popped event's actor draws how many of the following events (0..maxSpan) join the batch.
+   * The draw comes from the actor's own stream (its tape, when fuzzing), so shrinking a tape
+   * shrinks the overlap too, down to 0: serial.
+   */
+  async #dispatchDrawnOverlap(maxSpan: number, until: number): Promise<void> {
+    const { queue } = this;
+    const batch: Promise<void>[] = [];
+    // Events still to pop into this batch, the next one included; each popped event's draw may extend it.
+    for (let stillToPop = 1; stillToPop > 0 && queue.size > 0 && queue.peekTime() <= until; stillToPop--) {
+      queue.pop();
+      const actor = this.actors[queue.poppedActor]!;
+      this.clock.advanceTo(queue.poppedTime);
+      // A turn's span is the first draw of its own tape segment: a shrink that deletes a turn then
+      // deletes its span too, instead of handing it to the turn after (whose own span it was not).
+      const kind = queue.poppedKind as QueuedEventKind;
+      const turn = kind === START_TURN;
+      if (turn) actor.rng.beginTurn();
+      stillToPop = Math.max(stillToPop, 1 + actor.rng.int(0, maxSpan));
+      const pending = this.#dispatch(actor, kind, queue.poppedTime, turn);
+      if (pending) batch.push(pending);
+    }
+    if (batch.length > 0) await Promise.all(batch);
+  }
+
+  /**
+   * Runs an actor until it pauses (ctx.sleep) or its turn ends. Returns undefined when that
    * already happened synchronously, else a promise that resolves when it happens.
    */
-  #dispatch(actor: Actor, kind: number, time: number, turnBegun = false): Promise<void> | undefined {
+  #dispatch(actor: Actor, kind: QueuedEventKind, time: number, turnBegun = false): Promise<void> | undefined {
     actor.now = time;
-    actor.park = parkedSynchronously;
+    actor.resumeEngine = stoppedBeforeTheEngineAwaited;
     if (this.options.concurrency === 1 && !this.options.overlap) this.#current = actor;
     else this.#inFlight.push(actor);
-    if (kind === RESUME) {
+    if (kind === WAKE_FROM_SLEEP) {
       const wake = actor.wake!;
       actor.wake = null;
       wake();
     } else {
       this.#startTurn(actor, turnBegun);
     }
-    if (actor.park === null) return undefined;
-    return parkedBy(actor);
+    if (actor.resumeEngine === null) return undefined;
+    return untilControlReturns(actor);
   }
 
-  #handBack(actor: Actor): void {
-    const park = actor.park;
-    actor.park = null;
+  /** The actor stops running (it paused, its turn ended, it crashed, or a stop dropped it): the engine, awaiting it, goes on. */
+  #returnControl(actor: Actor): void {
+    const resumeEngine = actor.resumeEngine;
+    actor.resumeEngine = null;
     if (this.#current === actor) this.#current = null;
     else {
       const i = this.#inFlight.indexOf(actor);
       if (i >= 0) this.#inFlight.splice(i, 1);
     }
-    park?.();
+    resumeEngine?.();
   }
 
   #startTurn(actor: Actor, turnBegun: boolean): void {
@@ -287,7 +297,7 @@ export class Engine {
   }
 
   #endTurn(actor: Actor, wait: unknown): void {
-    if (!actor.park) return; // released by a stop request meanwhile
+    if (!actor.resumeEngine) return; // released by a stop request meanwhile
     actor.crashesInARow = 0;
     if (isStop(wait)) {
       actor.stopped = true;
@@ -304,23 +314,23 @@ export class Engine {
         this.#crash(actor, error);
         return;
       }
-      this.queue.push(actor.now + ms, actor.id, TURN);
+      this.queue.push(actor.now + ms, actor.id, START_TURN);
     }
     const checking = this.#invariants?.afterTurn(actor);
     if (checking) {
       // A check's own errors are verdicts already; anything else is ours. The actor's next event is
       // queued, so it is recorded without the restart a crash of act() would schedule.
-      checking.then(() => this.#handBack(actor), (error: unknown) => {
+      checking.then(() => this.#returnControl(actor), (error: unknown) => {
         this.recordEvent(actor, 'crash', { error: errorMessage(error), stack: [], turn: actor.turns });
-        this.#handBack(actor);
+        this.#returnControl(actor);
       });
     } else {
-      this.#handBack(actor);
+      this.#returnControl(actor);
     }
   }
 
   #crash(actor: Actor, error: unknown): void {
-    if (!actor.park) return;
+    if (!actor.resumeEngine) return;
     this.#crashes++;
     actor.crashesInARow++;
     const message = error instanceof Error ? error.message : String(error);
@@ -334,9 +344,9 @@ export class Engine {
       actor.state = freshState(actor.behavior, actor, this.options.params);
       actor.tagSet = null;
       this.recordEvent(actor, 'restart', { after: this.options.restartDelayMs });
-      this.queue.push(actor.now + this.options.restartDelayMs, actor.id, TURN);
+      this.queue.push(actor.now + this.options.restartDelayMs, actor.id, START_TURN);
     }
-    this.#handBack(actor);
+    this.#returnControl(actor);
   }
 
   /** Target urls are stored by path (see relativeUrl). */
@@ -344,13 +354,13 @@ export class Engine {
     return relativeUrl(this.#targetOrigin, url);
   }
 
-  /** Called by ctx.sleep: parks the coroutine until its wake-up event is popped. */
+  /** Called by ctx.sleep: pauses the coroutine until its wake-up event is popped. */
   sleep(actor: Actor, ms: number): Promise<void> {
-    if (!actor.park) throw new Error(`ctx.sleep was called outside ${actor.name}'s turn (a missing await?)`);
-    this.queue.push(actor.now + ms, actor.id, RESUME);
+    if (!actor.resumeEngine) throw new Error(`ctx.sleep was called outside ${actor.name}'s turn (a missing await?)`);
+    this.queue.push(actor.now + ms, actor.id, WAKE_FROM_SLEEP);
     return new Promise<void>((resolve) => {
       actor.wake = resolve;
-      this.#handBack(actor);
+      this.#returnControl(actor);
     });
   }
 
@@ -430,26 +440,29 @@ export class Engine {
       tags: [...tags], rngState: rngState as unknown as Json, origin: 'config', spawnAt: at,
     });
     this.recordEvent(actor, 'spawn', { behavior: behavior.name, name });
-    this.queue.push(at, id, TURN);
+    this.queue.push(at, id, START_TURN);
   }
 }
 
-/** Placeholder park: a hand-back before the engine awaits means the actor finished synchronously. */
-function parkedSynchronously(): void {}
+/**
+ * The actor's resumeEngine from dispatch until the engine awaits it: called then, the actor
+ * stopped running synchronously, and the engine needs no promise (no microtask hop per turn).
+ */
+function stoppedBeforeTheEngineAwaited(): void {}
 
-/** A promise that `actor.park()` resolves; the executor is no closure (and no context) per turn. */
-function parkedBy(actor: Actor): Promise<void> {
-  parking = actor;
+/** The promise the engine awaits while `actor` runs, resolved by `actor.resumeEngine()`; its executor is no closure (and no context) per turn. */
+function untilControlReturns(actor: Actor): Promise<void> {
+  awaitedActor = actor;
   try {
-    return new Promise<void>(captureParking);
+    return new Promise<void>(captureResolve);
   } finally {
-    parking = null;
+    awaitedActor = null;
   }
 }
-// The executor runs synchronously, inside parkedBy.
-let parking: Actor | null = null;
-function captureParking(resolve: () => void): void {
-  parking!.park = resolve;
+// The executor runs synchronously, inside untilControlReturns.
+let awaitedActor: Actor | null = null;
+function captureResolve(resolve: () => void): void {
+  awaitedActor!.resumeEngine = resolve;
 }
 
 function freshState(behavior: Behavior, actor: Actor, params: ParamValues): unknown {

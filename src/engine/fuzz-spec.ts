@@ -4,7 +4,7 @@
  */
 import { TapeRng } from '../rng/tape-rng.ts';
 import type { Json } from '../store/records.ts';
-import type { RunOptions } from './run-simulation.ts';
+import type { InternalRunOptions } from './run-simulation.ts';
 import type { PopulationEntry } from './simulation.ts';
 
 /** One actor of a fuzz spec: its behavior (by name), its config, and its per-turn tape (see TapeRng). */
@@ -40,9 +40,9 @@ export const defaultFuzzSpecOptions: FuzzSpecOptions = { maxSpan: 2, maxLatencyM
  * named `<behavior> <i+1>`), a TapeRng per actor, and the drawn overlap when `spec.overlap`.
  *
  * @example
- * await runSimulation(sim, { db: false, ...specRunOptions(spec, defaultFuzzSpecOptions) });
+ * await runSimulationInternal(sim, { db: false, ...specRunOptions(spec, defaultFuzzSpecOptions) });
  */
-export function specRunOptions(spec: FuzzSpec, options: FuzzSpecOptions): Pick<RunOptions, 'population' | 'rngFor' | 'overlap'> {
+export function specRunOptions(spec: FuzzSpec, options: FuzzSpecOptions): Pick<InternalRunOptions, 'population' | 'rngFor' | 'overlap'> {
   const jitter = options.arrivalJitterMs ?? 0;
   const population: PopulationEntry[] = spec.actors.map((actor, i) => ({
     behavior: actor.behavior,

@@ -23,6 +23,7 @@ import { isSimulation, type Simulation, type StartedTarget } from './simulation.
 
 /** Options of one run; each overrides the simulation's own default. */
 export interface RunOptions<P extends ParamDefs = ParamDefs> {
+  /** The run's seed (default: the simulation's `seed`, else a random one, stored with the run). */
   seed?: string | number;
   /**
    * Values of the simulation's parameters (see SimulationSpec.params); the others come from
@@ -37,7 +38,9 @@ export interface RunOptions<P extends ParamDefs = ParamDefs> {
   maxActions?: number;
   /** Stop after this much wall time. */
   maxWallTime?: Duration;
+  /** How many due actors may be in flight together (default: the simulation's, else 1). */
   concurrency?: number;
+  /** With concurrency > 1, events this close in sim time run together (default: the simulation's, else 0). */
   overlapWindow?: Duration;
   /** Per-action timeout (default: the simulation's `actionTimeout`, else '30s'); replays pass the original's. */
   actionTimeout?: Duration;
@@ -56,6 +59,20 @@ export interface RunOptions<P extends ParamDefs = ParamDefs> {
   target?: string;
   /** Override actor counts by behavior name. */
   actors?: Record<string, number>;
+  /** Abort to stop the run gracefully (everything recorded so far is kept). */
+  signal?: AbortSignal;
+  /** Called as the run goes: onRunStart, onAction, onComplaint, onEvent, onProgress. */
+  hooks?: EngineHooks;
+  /** The simulation file, stored with the run (so `beamulator replay <run-id>` can load it). */
+  file?: string;
+}
+
+/**
+ * RunOptions plus what beamulator's own CLI, replay and fuzzer pass: a population and random
+ * streams made by the fuzzer, the replay bookkeeping, the run's kind. Not exported from the
+ * package: a run made with them could not be repeated from the options a user can see.
+ */
+export interface InternalRunOptions<P extends ParamDefs = ParamDefs> extends RunOptions<P> {
   /** Replace the simulation's population (fuzzing generates one). */
   population?: Simulation['population'];
   /** Each actor's random stream (default: seeded; fuzzing passes tape-backed ones). */
@@ -66,11 +83,7 @@ export interface RunOptions<P extends ParamDefs = ParamDefs> {
   kind?: 'run' | 'fuzz';
   /** Extra data stored in the run's config under `meta` (the fuzzer stores the failing spec there). */
   meta?: Json;
-  /** Abort to stop the run gracefully (everything recorded so far is kept). */
-  signal?: AbortSignal;
-  hooks?: EngineHooks;
-  /** The simulation file, stored with the run. */
-  file?: string;
+  /** Hash of the simulation file's code (see loadSimulation), stored so a replay can tell the code changed. */
   codeHash?: string;
   /** Set by replay: records the run as a replay of its parent and stores the comparison. */
   replay?: ReplayRecording;
@@ -113,7 +126,12 @@ export interface RunResult {
  * const result = await runSimulation(sim, { seed: 42, duration: '2h', db: ':memory:' });
  * console.log(result.runId, result.summary.complaints);
  */
-export async function runSimulation<P extends ParamDefs>(sim: Simulation<P>, options: RunOptions<P> = {}): Promise<RunResult> {
+export function runSimulation<P extends ParamDefs>(sim: Simulation<P>, options: RunOptions<P> = {}): Promise<RunResult> {
+  return runSimulationInternal(sim, options);
+}
+
+/** runSimulation with the options only beamulator itself passes (see InternalRunOptions). */
+export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation<P>, options: InternalRunOptions<P> = {}): Promise<RunResult> {
   if (!isSimulation(sim)) {
     throw new BeamulatorError('BEAM_SIMULATION_INVALID', 'cannot run: the value given is not a simulation', 'Export defineSimulation({...}) from the simulation file');
   }

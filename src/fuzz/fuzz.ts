@@ -9,7 +9,7 @@ import { monotonicMs } from '../clock/wall-clock.ts';
 import { specRunOptions, type FuzzSpec, type FuzzSpecOptions } from '../engine/fuzz-spec.ts';
 import { probesOf } from '../engine/invariant-checks.ts';
 import { resolveParams } from '../engine/resolve-params.ts';
-import { runSimulation } from '../engine/run-simulation.ts';
+import { runSimulationInternal } from '../engine/run-simulation.ts';
 import type { StartedTarget } from '../engine/simulation.ts';
 import { readRunBundle, writeReplayFile } from '../replay/replay-file.ts';
 import { RecordingRng } from '../rng/recording-rng.ts';
@@ -163,8 +163,8 @@ export interface FuzzResult {
   timings: { searchMs: number; shrinkMs: number; recordMs: number; totalMs: number; firstFailureMs: number | null };
 }
 
-/** fast-check's share of the shrink caps (the deletion pass gets the rest). */
-const fcShare = 0.75;
+/** fast-check's share of the shrink caps (time and runs); the deletion pass gets the rest. */
+const fastCheckShrinkShare = 0.75;
 
 const rank: Record<Severity, number> = { urgent: 3, annoying: 2, justsayin: 1 };
 
@@ -194,7 +194,7 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promi
   // fast-check's shrink passes get 3/4 of the shrink caps: the deletion pass after them needs a few
   // seconds (about 2 s on lost-update), and a slow target must not leave it none.
   const maxShrinkRuns = options.shrinkRuns ?? Infinity;
-  const fcShrinkRuns = Math.floor(maxShrinkRuns * fcShare);
+  const fastCheckShrinkRuns = Math.floor(maxShrinkRuns * fastCheckShrinkShare);
   let unconfirmed = 0;
   // Resolved once: every run of the campaign (and its recorded failure) gets the same values.
   const { values: params } = resolveParams(target, { given: options.params, env: process.env });
@@ -209,12 +209,12 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promi
   let phase: FuzzProgress['phase'] = 'search';
   let best: { spec: FuzzSpec; outcome: RunOutcome } | null = null;
   // fast-check's "smaller" is structural; the failing run with the fewest actions seen is kept too.
-  let fewest: { spec: FuzzSpec; outcome: RunOutcome } | null = null;
+  let fewestActions: { spec: FuzzSpec; outcome: RunOutcome } | null = null;
   let firstFailureMs: number | null = null;
   let inFlight: Promise<unknown> = Promise.resolve();
 
   const progress = () => options.onProgress?.({
-    phase, runs, failures, shrinks, elapsedMs: monotonicMs() - started, bestActions: fewest ? fewest.outcome.failure!.actionsAtFailure : null,
+    phase, runs, failures, shrinks, elapsedMs: monotonicMs() - started, bestActions: fewestActions ? fewestActions.outcome.failure!.actionsAtFailure : null,
   });
 
   const runOnce = async (spec: FuzzSpec, rngFor?: (actorId: number) => Rng): Promise<RunOutcome> => {
@@ -224,7 +224,7 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promi
     const stop = new AbortController();
     let done = false;
     let failure: FuzzFailure | null = null;
-    await runSimulation(target, {
+    await runSimulationInternal(target, {
       db: false, target: live.url, duration: settings.durationMs, maxActions: settings.maxActions, signal: stop.signal, params,
       ...specRunOptions(spec, specOptions),
       ...(rngFor ? { rngFor } : {}),
@@ -271,7 +271,7 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promi
 
   const property = fc.asyncProperty(specArbitrary(settings), async (spec) => {
     if (signal?.aborted || fatal !== undefined) return true;
-    if (phase === 'shrink' && shrinkRuns >= fcShrinkRuns) return true;
+    if (phase === 'shrink' && shrinkRuns >= fastCheckShrinkRuns) return true;
     if (phase === 'shrink') shrinkRuns++;
     const first = passStart;
     passStart = false;
@@ -291,7 +291,7 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promi
       // In the shrink phase every failing run but a pass's first (its starting example) is a shrink step.
       if (phase === 'shrink' && !first) shrinks++;
       best = { spec, outcome };
-      if (!fewest || outcome.failure.actionsAtFailure < fewest.outcome.failure!.actionsAtFailure) fewest = best;
+      if (!fewestActions || outcome.failure.actionsAtFailure < fewestActions.outcome.failure!.actionsAtFailure) fewestActions = best;
       firstFailureMs ??= monotonicMs() - started;
     }
     progress();
@@ -334,12 +334,12 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promi
         const canonical = await canonicalize(before, runOnce, specOptions.retire);
         const start = canonical.failure ? canonical.spec : before;
         const shrinksBefore = shrinks;
-        const left = shrinkLimitMs * fcShare - (monotonicMs() - shrinkStart);
-        if (left <= 0 || shrinkRuns >= fcShrinkRuns) break;
+        const fastCheckTimeLeftMs = shrinkLimitMs * fastCheckShrinkShare - (monotonicMs() - shrinkStart);
+        if (fastCheckTimeLeftMs <= 0 || shrinkRuns >= fastCheckShrinkRuns) break;
         passStart = true;
-        await untilAbort(fc.check(property, { seed, numRuns: 1, examples: [[start]], interruptAfterTimeLimit: left }));
+        await untilAbort(fc.check(property, { seed, numRuns: 1, examples: [[start]], interruptAfterTimeLimit: fastCheckTimeLeftMs }));
         // The next pass (and the result) starts from the failing run with the fewest actions.
-        const least = fewest as { spec: FuzzSpec; outcome: RunOutcome } | null; // assigned in the property (TS cannot see it)
+        const least = fewestActions as { spec: FuzzSpec; outcome: RunOutcome } | null; // assigned in the property (TS cannot see it)
         if (least && least.outcome.failure!.actionsAtFailure < (best as { outcome: RunOutcome }).outcome.failure!.actionsAtFailure) best = least;
         if (shrinks === shrinksBefore) break;
       }
@@ -511,7 +511,7 @@ async function recordFailure(
   const failOn = options.failOn ?? settings.failOn;
   try {
     await reset();
-    const result = await runSimulation(target, {
+    const result = await runSimulationInternal(target, {
       db: store ?? false, target: url, duration: settings.durationMs, params,
       // Stop after the failing step (a replay stops at the same place: maxActions is stored with the run).
       maxActions: failure.kind === 'complaint' ? Math.max(1, failure.actionsAtFailure) : settings.maxActions,

@@ -7,7 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { FuzzSpec } from '../engine/fuzz-spec.ts';
 import { buildPopulation } from '../engine/population.ts';
 import { resolveParams } from '../engine/resolve-params.ts';
-import { runSimulation } from '../engine/run-simulation.ts';
+import { runSimulationInternal } from '../engine/run-simulation.ts';
 import type { StartedTarget } from '../engine/simulation.ts';
 import { readRunBundle } from '../replay/replay-file.ts';
 import { storedParams } from '../replay/stored-params.ts';
@@ -103,7 +103,7 @@ async function recordSpec(
   const recorders: RecordingRng[] = [];
   const live = await startTarget(target, params);
   try {
-    await runSimulation(target, {
+    await runSimulationInternal(target, {
       seed, db: false, target: live.url, maxActions, params,
       ...(config.durationMs ? { duration: config.durationMs } : {}),
       ...(config.concurrency ? { concurrency: config.concurrency } : {}),

@@ -9,7 +9,7 @@ import { executeAction } from '../engine/execute-action.ts';
 import { fuzzSpecOfConfig, specRunOptions } from '../engine/fuzz-spec.ts';
 import { loadSimulation } from '../engine/load-simulation.ts';
 import { resolveParams } from '../engine/resolve-params.ts';
-import { foreignHttpFor, resolveTarget, runSimulation } from '../engine/run-simulation.ts';
+import { foreignHttpFor, resolveTarget, runSimulationInternal } from '../engine/run-simulation.ts';
 import type { Simulation, StartedTarget } from '../engine/simulation.ts';
 import { withSimulationDefaults, type SimulationDefaults } from '../engine/simulation-defaults.ts';
 import { defaultStorePath, openStore } from '../store/duckdb-store.ts';
@@ -48,8 +48,6 @@ export interface ReplayOptions {
   file?: string;
   /** Url of a running target (else the simulation starts one). */
   target?: string;
-  /** Project defaults (beamulator.config.ts) for the loaded simulation: its target url; see withSimulationDefaults. */
-  defaults?: SimulationDefaults;
   /** Where the replay itself is recorded (default the default store; `false` for nowhere). */
   db?: string | RunStore | false;
   /**
@@ -57,8 +55,16 @@ export interface ReplayOptions {
    * and in the report (divergences, context, complaints) and the comparison stored with the replay.
    */
   redact?: readonly RedactPattern[];
+  /** Abort to stop the replay (what it recorded so far is kept). */
   signal?: AbortSignal;
+  /** Called as the replay goes, like a run's hooks. */
   hooks?: EngineHooks;
+}
+
+/** ReplayOptions plus what only the CLI passes: the project config's defaults. Not exported from the package. */
+export interface InternalReplayOptions extends ReplayOptions {
+  /** Project defaults (beamulator.config.ts) for the loaded simulation: its target url; see withSimulationDefaults. */
+  defaults?: SimulationDefaults;
 }
 
 export interface ReplayReport {
@@ -92,7 +98,12 @@ export interface ReplayReport {
  * const report = await replayRun(source, { offline: true, db: false });
  * if (!report.identical) console.log(report.divergences[0]);
  */
-export async function replayRun(source: ReplaySource, options: ReplayOptions = {}): Promise<ReplayReport> {
+export function replayRun(source: ReplaySource, options: ReplayOptions = {}): Promise<ReplayReport> {
+  return replayRunInternal(source, options);
+}
+
+/** replayRun with the options only the CLI passes (see InternalReplayOptions). */
+export async function replayRunInternal(source: ReplaySource, options: InternalReplayOptions = {}): Promise<ReplayReport> {
   const started = monotonicMs();
   const mode = options.mode ?? 'rerun';
   const offline = options.offline ?? false;
@@ -140,7 +151,7 @@ async function rerun(
   const config = (run.config ?? {}) as RunConfig;
   // A fuzz run is replayed from its stored spec (population + tapes), not from its seed.
   const fuzz = fuzzSpecOfConfig(run.config);
-  const result = await runSimulation(sim, {
+  const result = await runSimulationInternal(sim, {
     seed: run.seed,
     ...storedParams(sim, run),
     // The spec goes with the replay too, so a replay of this replay reruns the same tapes.

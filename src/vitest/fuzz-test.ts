@@ -50,8 +50,19 @@ export function fuzzTest(name: string, target: FuzzTarget | string, options: Fuz
   }, timeout);
 }
 
+/** What `runFuzzTest` resolves to. */
+export interface FuzzTestOutcome {
+  /** The campaign found a failure. */
+  failed: boolean;
+  /** The failure message `fuzzTest` fails with, else a one-line summary. */
+  message: string;
+  result: FuzzResult;
+  /** The temp DuckDB file the failure was recorded in (`keep`), else null. */
+  db: string | null;
+}
+
 /** What `fuzzTest` runs: the campaign, and the failure message when it found something. */
-export async function runFuzzTest(target: FuzzTarget | string, options: FuzzTestOptions & { signal?: AbortSignal } = {}): Promise<{ failed: boolean; message: string; result: FuzzResult; db: string | null }> {
+export async function runFuzzTest(target: FuzzTarget | string, options: FuzzTestOptions & { signal?: AbortSignal } = {}): Promise<FuzzTestOutcome> {
   const { fuzzTarget, file } = await resolveFuzzTarget(target, options.file);
   const seed = options.seed ?? seedFromEnv();
   const { store, file: dbFile } = await openTestStore(keepRuns(options.keep), options.redact);

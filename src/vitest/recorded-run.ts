@@ -8,7 +8,7 @@ export type SeedSource = 'options' | 'env' | 'simulation' | 'random';
 /**
  * What the beamulator matchers read: a finished run with its recorded rows loaded in memory.
  *
- * `runSimulation` from `beamulator/vitest` resolves to one (a RunHandle). Anything else that
+ * `runSimulation` from `beamulator/vitest` resolves to one (a TestRun). Anything else that
  * produces an object of this shape, with `kind` telling what made it, works with every matcher
  * as it is: that is how other kinds of runs (a replay, a fuzz iteration) plug in.
  */
@@ -33,7 +33,7 @@ export interface RecordedRun {
   readonly env?: Readonly<Record<string, string>>;
   /** Extra lines for failure messages (caveats about reproducing, for example). */
   readonly notes?: readonly string[];
-  /** The run's row as stored; with `exchanges`, what `toReplayIdentically` replays (a RunHandle has both). */
+  /** The run's row as stored; with `exchanges`, what `toReplayIdentically` replays (a TestRun has both). */
   readonly run?: RunRecord;
   /** Every HTTP exchange of the run (served back by an offline replay). */
   readonly exchanges?: readonly ExchangeRecord[];

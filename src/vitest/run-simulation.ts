@@ -1,6 +1,6 @@
 import { loadSimulation, type LoadedSimulation } from '../engine/load-simulation.ts';
 import { resolveParams } from '../engine/resolve-params.ts';
-import { runSimulation as runCore, type RunOptions, type RunResult } from '../engine/run-simulation.ts';
+import { runSimulationInternal, type RunOptions, type RunResult } from '../engine/run-simulation.ts';
 import { isSimulation, type Simulation } from '../engine/simulation.ts';
 import type { ActionRecord, ActorRecord, ComplaintRecord, EventRecord, ExchangeRecord, RunRecord } from '../store/records.ts';
 import { Redactor, type RedactPattern } from '../store/redact.ts';
@@ -13,7 +13,7 @@ import { keepRuns } from './keep-runs.ts';
 import { openTestStore } from './open-test-store.ts';
 import { reproduceCommand, type ReproduceSettings } from '../util/reproduce-command.ts';
 import { resolveSeed } from './resolve-seed.ts';
-import type { RunHandle } from './run-handle.ts';
+import type { TestRun } from './test-run.ts';
 import { rememberSimulation } from './simulation-of.ts';
 
 /** The RunOptions a test run takes: the ones the reproduce command can repeat, plus signal and hooks. */
@@ -21,10 +21,10 @@ type PassedRunOptions<P extends ParamDefs = ParamDefs> = Pick<RunOptions<P>,
   'seed' | 'duration' | 'params' | 'maxActions' | 'maxWallTime' | 'concurrency' | 'overlapWindow' | 'target' | 'actors' | 'signal' | 'hooks'>;
 
 /**
- * Options of a test run: beamulator's RunOptions for a plain run (seed, duration, params, target,
- * concurrency, overlapWindow, actors, maxActions, maxWallTime, signal, hooks). Where it is
- * recorded is not one: every run gets a store of its own. The engine's replay and fuzz options
- * are left out on purpose: the reproduce command could not repeat such a run.
+ * Options of a test run: beamulator's RunOptions (seed, duration, params, target, concurrency,
+ * overlapWindow, actors, maxActions, maxWallTime, signal, hooks). Where it is recorded (`db`,
+ * `redact`) is not one: every run gets a store of its own. `env` and `actionTimeout` are left out
+ * on purpose: the reproduce command could not repeat them.
  */
 export interface TestRunOptions<P extends ParamDefs = ParamDefs> extends PassedRunOptions<P> {
   /**
@@ -49,7 +49,7 @@ export interface TestRunOptions<P extends ParamDefs = ParamDefs> extends PassedR
 
 /**
  * Runs a simulation for a test: records it in a store of its own (`:memory:`, or a temp DuckDB
- * file with `keep`), reads everything back, closes the store, and resolves to a run handle the
+ * file with `keep`), reads everything back, closes the store, and resolves to a TestRun the
  * beamulator matchers understand. The simulation's own target (if it starts one) is stopped.
  *
  * `sim` is a simulation, a path to a simulation file, or what `loadSimulation` returned.
@@ -64,7 +64,7 @@ export interface TestRunOptions<P extends ParamDefs = ParamDefs> extends PassedR
  *   expect(run).toHaveNoComplaints();
  * });
  */
-export async function runSimulation<P extends ParamDefs = ParamDefs>(sim: Simulation<P> | LoadedSimulation | string, options: TestRunOptions<P> = {}): Promise<RunHandle> {
+export async function runSimulation<P extends ParamDefs = ParamDefs>(sim: Simulation<P> | LoadedSimulation | string, options: TestRunOptions<P> = {}): Promise<TestRun> {
   const { simulation, file, codeHash } = await resolveSimulation(sim as Simulation | LoadedSimulation | string, options.file);
   const { keep: keepOption, reproduceEnv } = options;
   const runOptions: PassedRunOptions = pick(options as TestRunOptions, ['seed', 'duration', 'maxActions', 'maxWallTime', 'concurrency', 'overlapWindow', 'target', 'actors', 'signal', 'hooks']);
@@ -96,7 +96,7 @@ export async function runSimulation<P extends ParamDefs = ParamDefs>(sim: Simula
   let result: RunResult;
   let rows: { run: RunRecord; actors: ActorRecord[]; actions: ActionRecord[]; complaints: ComplaintRecord[]; events: EventRecord[]; exchanges: ExchangeRecord[] };
   try {
-    result = await runCore(simulation, {
+    result = await runSimulationInternal(simulation, {
       ...runOptions,
       seed,
       params,
@@ -111,7 +111,7 @@ export async function runSimulation<P extends ParamDefs = ParamDefs>(sim: Simula
   } finally {
     await store.close();
   }
-  const handle: RunHandle = Object.freeze({
+  const testRun: TestRun = Object.freeze({
     kind: 'run' as const,
     runId: result.runId,
     simulation: simulation.name,
@@ -127,8 +127,8 @@ export async function runSimulation<P extends ParamDefs = ParamDefs>(sim: Simula
     file,
   });
   // The matchers that replay the run (toReplayIdentically) rerun this very simulation object.
-  rememberSimulation(handle, simulation);
-  return handle;
+  rememberSimulation(testRun, simulation);
+  return testRun;
 }
 
 /** The given keys of `options` that are set (a caller's extra keys are not passed on). */

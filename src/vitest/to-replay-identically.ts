@@ -27,7 +27,7 @@ export interface ReplayIdenticallyOptions {
 
 /**
  * `await expect(run).toReplayIdentically({ offline?, mode?, target?, simulation? })`: replays the
- * run from the rows on the handle (no store needed, so `:memory:` runs work) and passes when every
+ * run from the rows on the run (no store needed, so `:memory:` runs work) and passes when every
  * action matches the original. The failure shows the first divergence (seq, sim time, actor,
  * action, args, original → replay), the number of divergences, run id, seed and the command that
  * replays it. Asynchronous: always `await` it.

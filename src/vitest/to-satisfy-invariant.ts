@@ -6,23 +6,24 @@ import { requireRecordedRun } from './require-recorded-run.ts';
 import { runFooter } from './run-footer.ts';
 
 /**
- * A check over a whole recorded run. Return `true` or nothing when it holds; `false`, or a string
- * saying why, when it does not. Throwing (an `expect` inside, say) counts as not holding.
- * Synchronous: everything the run recorded is already loaded on the handle.
+ * An invariant a test checks over a finished run, with `expect(run).toSatisfyInvariant(...)`
+ * (unlike a simulation's `Invariant`, checked while the run goes). Return `true` or nothing when
+ * it holds; `false`, or a string saying why, when it does not. Throwing (an `expect` inside, say)
+ * counts as not holding. Synchronous: everything the run recorded is already loaded.
  *
  * @example
- * const everyTodoCreatedOnce: Invariant = (run) => {
+ * const everyTodoCreatedOnce: TestInvariant = (run) => {
  *   const titles = run.actions.filter((a) => a.action === 'createTodo').map((a) => JSON.stringify(a.args));
  *   if (new Set(titles).size !== titles.length) return 'a todo was created twice';
  * };
  */
-export type Invariant<R extends RecordedRun = RecordedRun> = (run: R) => boolean | string | void;
+export type TestInvariant<R extends RecordedRun = RecordedRun> = (run: R) => boolean | string | void;
 
 /**
  * `expect(run).toSatisfyInvariant(invariant, description?)`. Named so because vitest already has
  * a built-in `toSatisfy(predicate)` with different rules (only a truthy return passes).
  */
-export function toSatisfyInvariant(this: MatcherState, received: unknown, invariant: Invariant<any>, description?: string): MatcherOutcome {
+export function toSatisfyInvariant(this: MatcherState, received: unknown, invariant: TestInvariant<any>, description?: string): MatcherOutcome {
   const run = requireRecordedRun(received, 'toSatisfyInvariant');
   if (typeof invariant !== 'function') {
     throw new TypeError(`expect(run).toSatisfyInvariant(): the invariant must be a function (run) => boolean | string | void, got ${typeof invariant}`);
@@ -50,7 +51,7 @@ function verdict(value: unknown, name: string): string | null {
   if (value === false) return 'it returned false';
   if (typeof value === 'string') return value === '' ? 'it returned an empty reason' : value;
   if (typeof (value as { then?: unknown }).then === 'function') {
-    throw new TypeError(`expect(run).toSatisfyInvariant(): ${quoted(name)} returned a promise; invariants are synchronous (the run's rows are already loaded on the handle)`);
+    throw new TypeError(`expect(run).toSatisfyInvariant(): ${quoted(name)} returned a promise; invariants are synchronous (the run's rows are already loaded)`);
   }
   throw new TypeError(`expect(run).toSatisfyInvariant(): ${quoted(name)} returned ${typeof value}; return true/nothing when it holds, false or a reason when it does not`);
 }

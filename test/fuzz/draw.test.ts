@@ -2,7 +2,8 @@
 import http from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defineBehavior, defineSimulation, runSimulation } from 'beamulator';
+import { defineBehavior, defineSimulation } from 'beamulator';
+import { runSimulationInternal } from '../../src/engine/run-simulation.ts';
 import { defineFuzzTarget, fuzz } from 'beamulator';
 import { RecordingRng } from '../../src/rng/recording-rng.ts';
 import { SeededRng } from '../../src/rng/seeded-rng.ts';
@@ -84,7 +85,7 @@ describe('typed fuzz inputs in a run (fuzz/titles.fuzz.ts)', () => {
     app.reset();
     const log: ActionRecord[] = [];
     const complaints: ComplaintRecord[] = [];
-    await runSimulation(titlesSimulation, { db: false, target: app.url, duration: '2h', rngFor, hooks: { onAction: (a) => log.push(a), onComplaint: (c) => complaints.push(c) } });
+    await runSimulationInternal(titlesSimulation, { db: false, target: app.url, duration: '2h', rngFor, hooks: { onAction: (a) => log.push(a), onComplaint: (c) => complaints.push(c) } });
     const strip = (rows: object[]) => rows.map((row) => {
       const { runId: _r, wallStartUs: _s, wallEndUs: _e, latencyMs: _l, ...kept } = row as Record<string, unknown>;
       return kept;

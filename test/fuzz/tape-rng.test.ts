@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runSimulation } from 'beamulator';
+import { runSimulationInternal } from '../../src/engine/run-simulation.ts';
 import { RecordingRng } from '../../src/rng/recording-rng.ts';
 import { SeededRng } from '../../src/rng/seeded-rng.ts';
 import { TapeRng } from '../../src/rng/tape-rng.ts';
@@ -90,7 +90,7 @@ describe('a seeded todo run recorded as tapes', () => {
     app.reset();
     const actions: ActionRecord[] = [];
     const complaints: ComplaintRecord[] = [];
-    await runSimulation(todo, {
+    await runSimulationInternal(todo, {
       db: false, target: app.url, duration: '8h', rngFor,
       hooks: { onAction: (a) => actions.push(a), onComplaint: (c) => complaints.push(c) },
     });

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runSimulation, type RunHandle } from 'beamulator/vitest';
+import { runSimulation, type TestRun } from 'beamulator/vitest';
 import todo from '../../examples/todo/todo.sim.ts';
 import { startTodoApp, type TodoApp } from '../../fixtures/todo-app/server.ts';
 import { exampleFile, failureOf, withEnv } from './helpers.ts';
@@ -9,7 +9,7 @@ import { exampleFile, failureOf, withEnv } from './helpers.ts';
 const staleRead = 'the list shows a todo I completed as incomplete (stale read)';
 
 /** What every failure message must show: the run id, the seed and the reproduce command. */
-function expectFooter(message: string, run: RunHandle): void {
+function expectFooter(message: string, run: TestRun): void {
   expect(message).toContain(`run        ${run.runId} (simulation todo)`);
   expect(message).toContain(`seed       ${run.seed}`);
   expect(message).toContain(`reproduce  ${run.reproduce}`);
@@ -19,8 +19,8 @@ function expectFooter(message: string, run: RunHandle): void {
 
 describe('failure messages of the matchers', () => {
   let app: TodoApp;
-  let buggy: RunHandle;
-  let clean: RunHandle;
+  let buggy: TestRun;
+  let clean: TestRun;
   beforeAll(async () => {
     app = await startTodoApp({ bugs: ['stale-read'] });
     buggy = await runSimulation(todo, { seed: 1, duration: '8h', target: app.url, file: exampleFile });
@@ -72,7 +72,7 @@ describe('failure messages of the matchers', () => {
     const reason = failureOf(() => expect(buggy).toSatisfyInvariant((r) => r.complaints.length === 0 || `${r.complaints.length} complaints`));
     expect(reason).toContain(`expected run to satisfy the invariant, but it did not: ${buggy.complaints.length} complaints`);
     expectFooter(reason, buggy);
-    const noComplaints = (r: RunHandle) => r.complaints.length === 0;
+    const noComplaints = (r: TestRun) => r.complaints.length === 0;
     expect(failureOf(() => expect(buggy).toSatisfyInvariant(noComplaints))).toContain('expected run to satisfy invariant "noComplaints", but it did not: it returned false');
     const threw = failureOf(() => expect(buggy).toSatisfyInvariant(() => {
       expect(1).toBe(2);

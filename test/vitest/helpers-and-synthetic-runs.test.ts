@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import {
-  beamulatorMatchers, isRecordedRun, keepRuns, reproduceCommand, resolveSeed, setupMatchers, type RecordedRun,
-} from 'beamulator/vitest';
+import { setupMatchers, type RecordedRun } from 'beamulator/vitest';
+// Helpers the package does not export, by path.
+import { keepRuns } from '../../src/vitest/keep-runs.ts';
+import { beamulatorMatchers } from '../../src/vitest/matchers.ts';
+import { isRecordedRun } from '../../src/vitest/recorded-run.ts';
+import { resolveSeed } from '../../src/vitest/resolve-seed.ts';
+import { reproduceCommand } from '../../src/util/reproduce-command.ts';
 import type { ComplaintRecord, Severity } from '../../src/store/records.ts';
 import { failureOf } from './helpers.ts';
 

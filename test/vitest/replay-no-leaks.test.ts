@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkReplayFile, runSimulation, type RunHandle } from 'beamulator/vitest';
+import { checkReplayFile, runSimulation, type TestRun } from 'beamulator/vitest';
 import { openInstanceCount } from '../../src/store/instance-cache.ts';
 import todo from '../../examples/todo/todo.sim.ts';
 import { startTodoApp } from '../../fixtures/todo-app/server.ts';
@@ -21,7 +21,7 @@ async function settledResources(before: Map<string, number>): Promise<string[]> 
 }
 
 describe('replays leave nothing behind', () => {
-  let run: RunHandle;
+  let run: TestRun;
   beforeAll(async () => {
     run = await runSimulation(todo, { seed: 11, duration: '1h', file: exampleFile });
     await expect(run).toReplayIdentically({ offline: true }); // warm-up

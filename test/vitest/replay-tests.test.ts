@@ -4,7 +4,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkReplayFile, listReplayFiles } from 'beamulator/vitest';
+import { checkReplayFile } from 'beamulator/vitest';
+import { listReplayFiles } from '../../src/vitest/replay-tests.ts';
 import { readReplayFile, writeReplayFile, type ReplayBundle } from '../../src/replay/replay-file.ts';
 import { replayRun } from '../../src/replay/replay-run.ts';
 import { openStore } from '../../src/store/duckdb-store.ts';

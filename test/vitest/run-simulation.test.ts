@@ -1,7 +1,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runSimulation, type RunHandle } from 'beamulator/vitest';
+import { runSimulation, type TestRun } from 'beamulator/vitest';
 import { loadSimulation } from '../../src/engine/load-simulation.ts';
 import { openInstanceCount } from '../../src/store/instance-cache.ts';
 import todo from '../../examples/todo/todo.sim.ts';
@@ -11,10 +11,10 @@ import { exampleFile, failureOf, runShell, withEnv } from './helpers.ts';
 const staleRead = 'the list shows a todo I completed as incomplete (stale read)';
 
 /** The action log without the columns that measure or name a run (the determinism contract). */
-const logOf = (run: RunHandle) => run.actions.map(({ runId: _r, wallStartUs: _s, wallEndUs: _e, latencyMs: _l, ...rest }) => rest);
+const logOf = (run: TestRun) => run.actions.map(({ runId: _r, wallStartUs: _s, wallEndUs: _e, latencyMs: _l, ...rest }) => rest);
 
 describe('runSimulation from beamulator/vitest: the bundled todo app, bugs off', () => {
-  let run: RunHandle;
+  let run: TestRun;
   beforeAll(async () => {
     // The example starts its own todo app; TODO_BUGS unset means every planted bug is off.
     run = await withEnv({ TODO_BUGS: undefined, BEAMULATOR_SEED: undefined, BEAMULATOR_KEEP_RUNS: undefined },
@@ -26,7 +26,7 @@ describe('runSimulation from beamulator/vitest: the bundled todo app, bugs off',
     expect(run).toHaveOutcomes({ error: 0, crash: 0 });
     expect(run).not.toHaveComplained(/stale read/);
     expect(run).toSatisfyInvariant((r) => r.actions.length === r.summary.actions || `read back ${r.actions.length} of ${r.summary.actions} actions`);
-    // The invariant is typed by what expect() received: a RunHandle has `result`.
+    // The invariant is typed by what expect() received: a TestRun has `result`.
     expect(run).toSatisfyInvariant((r) => r.result.status === 'completed', 'completed');
   });
 

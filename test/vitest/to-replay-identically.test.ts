@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runSimulation, type RunHandle } from 'beamulator/vitest';
+import { runSimulation, type TestRun } from 'beamulator/vitest';
 import type { ActionRecord } from '../../src/store/records.ts';
 import todo from '../../examples/todo/todo.sim.ts';
 import { exampleFile } from './helpers.ts';
@@ -17,14 +17,14 @@ async function asyncFailureOf(assertion: () => Promise<unknown>): Promise<string
 }
 
 /** The handle with one action's result changed: the replay (which gets the real answer) diverges there. */
-function withEditedResult(run: RunHandle, seq: number): RunHandle {
+function withEditedResult(run: TestRun, seq: number): TestRun {
   const edit = (a: ActionRecord): ActionRecord => (a.seq === seq ? { ...a, result: { edited: true } } : a);
   return { ...run, actions: run.actions.map(edit) };
 }
 
 describe('toReplayIdentically', () => {
-  let run: RunHandle;
-  let kept: RunHandle;
+  let run: TestRun;
+  let kept: TestRun;
   beforeAll(async () => {
     run = await runSimulation(todo, { seed: 7, duration: '1h', file: exampleFile });
     kept = await runSimulation(todo, { seed: 7, duration: '1h', file: exampleFile, keep: true });

@@ -1,6 +1,6 @@
 // The worked example of docs/vitest.md: the bundled todo simulation as vitest tests.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { runSimulation, type Invariant, type RunHandle } from 'beamulator/vitest';
+import { runSimulation, type TestInvariant, type TestRun } from 'beamulator/vitest';
 import todo from '../../../examples/todo/todo.sim.ts';
 import { startTodoApp, type TodoApp } from '../../../fixtures/todo-app/server.ts';
 
@@ -17,7 +17,7 @@ test('a simulated day of the todo app: no complaints, no failed actions', async 
 });
 
 /** Every todo an actor completes or renames was created earlier in the same run. */
-const onlyKnownTodos: Invariant<RunHandle> = (run) => {
+const onlyKnownTodos: TestInvariant<TestRun> = (run) => {
   const created = new Set<string>();
   for (const action of run.actions) {
     if (action.outcome !== 'ok') continue;

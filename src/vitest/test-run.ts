@@ -3,7 +3,7 @@ import type { ExchangeRecord, RunRecord } from '../store/records.ts';
 import type { RecordedRun, SeedSource } from './recorded-run.ts';
 
 /** What `runSimulation` from `beamulator/vitest` resolves to: a finished run, read back from its store. */
-export interface RunHandle extends RecordedRun {
+export interface TestRun extends RecordedRun {
   readonly kind: 'run';
   readonly seedSource: SeedSource;
   /** What beamulator's own runSimulation returned (status, stop reason, crashes, timings). */
