@@ -47,10 +47,10 @@ const optionFields = {
     'reproduceRuns', 'runs', 'seed', 'shrinkRuns', 'shrinkTimeLimitMs', 'signal', 'timeLimitMs',
   ],
   TestRunOptions: [
-    'actors', 'concurrency', 'duration', 'file', 'hooks', 'keep', 'maxActions', 'maxWallTime', 'overlapWindow', 'params', 'reproduceEnv',
-    'seed', 'signal', 'target',
+    'actors', 'concurrency', 'duration', 'file', 'hooks', 'keep', 'maxActions', 'maxWallTime', 'overlapWindow', 'params', 'redact',
+    'reproduceEnv', 'seed', 'signal', 'target',
   ],
-  FuzzTestOptions: ['examples', 'failOn', 'file', 'keep', 'replaysDir', 'runs', 'seed', 'shrinkTimeLimitMs', 'timeLimitMs', 'timeout'],
+  FuzzTestOptions: ['examples', 'failOn', 'file', 'keep', 'redact', 'replaysDir', 'runs', 'seed', 'shrinkTimeLimitMs', 'timeLimitMs', 'timeout'],
 };
 
 const sorted = (names: Iterable<string>) => [...names].sort();

@@ -82,7 +82,7 @@ describe('beamulator run --param', () => {
       [['--param', 'teams'], 'beamulator: cannot run todo: --param teams: expected a value (name=value). teams:'],
     ] as const) {
       const bad = await cli(['run', sim, '--db', db, ...args]);
-      expect(bad.code).toBe(2);
+      expect(bad.code, bad.stderr).toBe(2);
       expect(bad.stdout).toBe('');
       expect(bad.stderr.trim().split('\n')).toHaveLength(1);
       expect(bad.stderr.startsWith(message), bad.stderr).toBe(true);
