@@ -1,4 +1,5 @@
-import type { ExchangeRecord } from '../store/records.ts';
+import { matchesRecording } from '../store/json-equal.ts';
+import type { ExchangeRecord, Json } from '../store/records.ts';
 import { REDACTED, redactBody } from '../store/redact.ts';
 
 /** A request as a mismatch report shows it; `body` only when the bodies differ. */
@@ -58,7 +59,7 @@ export function sameBody(recorded: string | null, actual: string | null): boolea
   if (!recorded || !actual) return !recorded && !actual; // null and '' both mean "no body"
   if (!recorded.includes(REDACTED) && !recorded.includes(encodedRedacted)) return false;
   try {
-    return matches(JSON.parse(recorded), JSON.parse(actual));
+    return matchesRecording(JSON.parse(recorded) as Json, JSON.parse(actual) as Json);
   } catch {
     // Not JSON: a urlencoded form, compared parameter by parameter.
     const want = new URLSearchParams(recorded);
@@ -69,15 +70,4 @@ export function sameBody(recorded: string | null, actual: string | null): boolea
     }
     return true;
   }
-}
-
-function matches(recorded: unknown, actual: unknown): boolean {
-  if (recorded === REDACTED) return true;
-  if (recorded === null || actual === null || typeof recorded !== 'object' || typeof actual !== 'object') return recorded === actual;
-  if (Array.isArray(recorded) !== Array.isArray(actual)) return false;
-  const a = recorded as Record<string, unknown>;
-  const b = actual as Record<string, unknown>;
-  const keys = Object.keys(a);
-  if (keys.length !== Object.keys(b).length) return false;
-  return keys.every((k) => Object.prototype.hasOwnProperty.call(b, k) && matches(a[k], b[k]));
 }

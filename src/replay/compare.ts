@@ -1,7 +1,8 @@
 import { JSONPath } from 'jsonpath-plus';
 import diff from 'microdiff';
 import type { ReplayRules } from '../engine/simulation.ts';
-import { REDACTED, Redactor } from '../store/redact.ts';
+import { matchesRecording } from '../store/json-equal.ts';
+import { Redactor } from '../store/redact.ts';
 import type { ActionRecord, Json } from '../store/records.ts';
 import type { RequestView } from '../connectors/request-mismatch.ts';
 
@@ -138,34 +139,6 @@ function view(a: ActionRecord): Json {
 
 function divergence(kind: DivergenceKind, at: ActionRecord, expected: Json, actual: Json, differences: string[]): Divergence {
   return { kind, seq: at.seq, simTime: at.simTime, actorId: at.actorId, action: at.action, args: at.args, expected, actual, differences };
-}
-
-/** Deep equality of JSON values (key order ignored); no string building, since it runs per action. */
-export function equal(a: Json, b: Json): boolean {
-  return same(a, b, false);
-}
-
-/** Deep equality where a value the recording stored as `[redacted]` matches anything. */
-export function matchesRecording(recorded: Json, actual: Json): boolean {
-  return same(recorded, actual, true);
-}
-
-function same(a: Json, b: Json, redactedMatches: boolean): boolean {
-  if (a === b || (redactedMatches && a === REDACTED)) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!same(a[i]!, b[i]!, redactedMatches)) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  let count = 0;
-  for (const key in a) {
-    count++;
-    if (!Object.prototype.hasOwnProperty.call(b, key) || !same(a[key]!, b[key]!, redactedMatches)) return false;
-  }
-  for (const _ in b) count--;
-  return count === 0;
 }
 
 /** Field-level differences, at most 12 lines. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareAction, equal, ResultNormalizer } from '../../src/replay/compare.ts';
+import { compareAction, ResultNormalizer } from '../../src/replay/compare.ts';
+import { equal } from '../../src/store/json-equal.ts';
 import type { ActionRecord } from '../../src/store/records.ts';
 import { Redactor } from '../../src/store/redact.ts';
 

@@ -1,0 +1,30 @@
+import { REDACTED } from './redact.ts';
+import type { Json } from './records.ts';
+
+/** Deep equality of JSON values (key order ignored); no string building, since it runs per action. */
+export function equal(a: Json, b: Json): boolean {
+  return same(a, b, false);
+}
+
+/** Deep equality where a value the recording stored as `[redacted]` matches anything. */
+export function matchesRecording(recorded: Json, actual: Json): boolean {
+  return same(recorded, actual, true);
+}
+
+function same(a: Json, b: Json, redactedMatches: boolean): boolean {
+  if (a === b || (redactedMatches && a === REDACTED)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!same(a[i]!, b[i]!, redactedMatches)) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  let count = 0;
+  for (const key in a) {
+    count++;
+    if (!Object.prototype.hasOwnProperty.call(b, key) || !same(a[key]!, b[key]!, redactedMatches)) return false;
+  }
+  for (const _ in b) count--;
+  return count === 0;
+}
