@@ -5,7 +5,6 @@
  * main.ts loads this module for every command (even `--help`): the fuzz engine, fast-check and the
  * simulation loader are imported inside {@link fuzzCommand}, only when a campaign runs.
  */
-import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { wallNow } from '../clock/wall-clock.ts';
@@ -17,6 +16,7 @@ import { severities, type ActionRecord, type Severity } from '../store/records.t
 import { Redactor } from '../store/redact.ts';
 import { formatClock, parseDuration } from '../util/duration.ts';
 import { BeamulatorError, ExitCode } from '../util/errors.ts';
+import { globFiles } from '../util/glob-files.ts';
 import { dbFlag, styler, type Output } from './output.ts';
 import type { ProjectOptions } from './project-config.ts';
 
@@ -92,7 +92,7 @@ export async function fuzzCommand(file: string | readonly string[] | undefined, 
   const project = opts.projectConfig;
   // A folder stands for every fuzz target inside it.
   const expanded = (await Promise.all(given.map((g) => filesOfArgument(g, 'fuzz target')))).flat();
-  const files = expanded.length > 0 ? expanded : (await config.configuredFiles(project, 'fuzz')) ?? defaultFiles();
+  const files = expanded.length > 0 ? expanded : (await config.configuredFiles(project, 'fuzz')) ?? await defaultFiles();
   const redact = config.redactPatterns(project);
   const redactor = config.outputRedactor(project);
   const s = styler(output.color);
@@ -160,14 +160,9 @@ function wholeOption(flag: string, value: string | undefined, min = 1): number |
   return n;
 }
 
-function defaultFiles(): string[] {
-  let names: string[];
-  try {
-    names = readdirSync('fuzz');
-  } catch {
-    names = [];
-  }
-  const files = names.filter((n) => n.endsWith('.fuzz.ts') || n.endsWith('.fuzz.js')).sort().map((n) => path.join('fuzz', n));
+/** Every fuzz target in ./fuzz (not deeper), relative to the working directory. */
+async function defaultFiles(): Promise<string[]> {
+  const files = (await globFiles(['fuzz/*.fuzz.{ts,js}'], '.')).map((file) => path.relative(process.cwd(), file));
   if (files.length === 0) throw new BeamulatorError('BEAM_USAGE', 'cannot fuzz: no fuzz/*.fuzz.ts files here', 'Give a fuzz target file, or run from a folder with fuzz/');
   return files;
 }

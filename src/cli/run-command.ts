@@ -1,4 +1,3 @@
-import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { atLeast } from '../engine/complaint.ts';
 import type { LoadedConfig } from '../config/load-config.ts';
@@ -12,6 +11,7 @@ import { severities } from '../store/records.ts';
 import { formatDuration, parseDuration, toSeconds } from '../util/duration.ts';
 import { reproduceCommand } from '../util/reproduce-command.ts';
 import { BeamulatorError, ExitCode } from '../util/errors.ts';
+import { globFiles } from '../util/glob-files.ts';
 import { formatRunSummary, groupComplaints } from './format-run.ts';
 import { dbFlag, styler, type Output } from './output.ts';
 import { configuredFiles, redactPatterns, simulationDefaults, type ProjectOptions } from './project-config.ts';
@@ -175,14 +175,8 @@ async function findSimulationFile(project: LoadedConfig | undefined): Promise<st
   if (configured) {
     throw new BeamulatorError('BEAM_USAGE', `cannot run: no simulation file given and ${project!.shown}'s simulations match ${configured.length} (${configured.join(', ')})`, 'Pass the one to run');
   }
-  const candidates: string[] = [];
-  const look = async (dir: string) => {
-    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-    for (const e of entries) if (e.isFile() && /\.sim\.(ts|mts|js|mjs)$/.test(e.name)) candidates.push(path.join(dir, e.name));
-  };
-  await look('.');
-  await look('simulations');
-  for (const e of await readdir('examples', { withFileTypes: true }).catch(() => [])) if (e.isDirectory()) await look(path.join('examples', e.name));
+  const candidates = (await globFiles(['*.sim.{ts,mts,js,mjs}', 'simulations/*.sim.{ts,mts,js,mjs}', 'examples/*/*.sim.{ts,mts,js,mjs}'], '.'))
+    .map((file) => path.relative(process.cwd(), file));
   if (candidates.length === 1) return candidates[0]!;
   if (candidates.length === 0) {
     throw new BeamulatorError('BEAM_USAGE', 'cannot run: no simulation file given and none found', 'Pass one, e.g. `beamulator run my.sim.ts` (looked for *.sim.ts in ., simulations/ and examples/*/)');
