@@ -3,7 +3,7 @@ import { unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BeamulatorError, errorMessage } from '../util/errors.ts';
-import { importUserModule } from '../util/import-user-module.ts';
+import { esbuildProblem, importUserModule } from '../util/import-user-module.ts';
 
 /**
  * Imports the project config. A TypeScript config is bundled with esbuild (its own relative
@@ -43,11 +43,7 @@ async function bundle(file: string, shown: string): Promise<string> {
     });
     return result.outputFiles[0]!.text;
   } catch (error) {
-    const first = (error as { errors?: Array<{ text: string; location?: { line: number; column: number } | null }> }).errors?.[0];
-    const at = first?.location ? `${first.location.line}:${first.location.column + 1}` : null;
-    const why = !first ? errorMessage(error)
-      : first.text.startsWith('Could not resolve') ? `${first.text}${at ? ` (at ${at})` : ''}`
-        : `syntax error${at ? ` at ${at}` : ''}: ${first.text}`;
+    const why = esbuildProblem(error) ?? errorMessage(error);
     throw new BeamulatorError('BEAM_CONFIG', `cannot load config ${shown}: ${why}`, 'Fix the error in the file', { cause: error });
   }
 }

@@ -72,8 +72,18 @@ async function syntaxError(file: string, source: string): Promise<string | null>
     await transform(source, { loader, sourcefile: file, logLevel: 'silent' });
     return null;
   } catch (error) {
-    const first = (error as { errors?: Array<{ text: string; location?: { line: number; column: number } | null }> }).errors?.[0];
-    if (!first) return null;
-    return `syntax error${first.location ? ` at ${first.location.line}:${first.location.column + 1}` : ''}: ${first.text}`;
+    return esbuildProblem(error);
   }
+}
+
+/**
+ * esbuild's first error as one line: `syntax error at line:col: text`, or, for an import it could
+ * not resolve, `Could not resolve "x" (at line:col)`; null when the error is not esbuild's.
+ */
+export function esbuildProblem(error: unknown): string | null {
+  const first = (error as { errors?: Array<{ text: string; location?: { line: number; column: number } | null }> }).errors?.[0];
+  if (!first) return null;
+  const at = first.location ? `${first.location.line}:${first.location.column + 1}` : null;
+  if (first.text.startsWith('Could not resolve')) return `${first.text}${at ? ` (at ${at})` : ''}`;
+  return `syntax error${at ? ` at ${at}` : ''}: ${first.text}`;
 }
