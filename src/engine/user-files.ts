@@ -6,10 +6,9 @@ import { globFiles } from '../util/glob-files.ts';
 /** What a file argument names: a simulation (`*.sim.ts`) or a fuzz target (`*.fuzz.ts`). */
 export type UserFileKind = 'simulation' | 'fuzz target';
 
-const globs: Record<UserFileKind, string> = {
-  simulation: '**/*.sim.{ts,mts,cts,js,mjs,cjs}',
-  'fuzz target': '**/*.fuzz.{ts,mts,cts,js,mjs,cjs}',
-};
+/** The file name each kind has (`shop.sim.ts`), and its extensions. */
+const suffixes: Record<UserFileKind, string> = { simulation: 'sim', 'fuzz target': 'fuzz' };
+const extensions = '{ts,mts,cts,js,mjs,cjs}';
 
 /**
  * The files a command argument stands for: the argument itself when it is not a folder, else
@@ -22,9 +21,9 @@ const globs: Record<UserFileKind, string> = {
 export async function filesOfArgument(arg: string, kind: UserFileKind): Promise<string[]> {
   const abs = path.resolve(arg);
   if (!(await stat(abs).catch(() => null))?.isDirectory()) return [arg];
-  const found = await globFiles([globs[kind]], abs);
+  const found = await globFiles([`**/*.${suffixes[kind]}.${extensions}`], abs);
   if (found.length === 0) {
-    throw new BeamulatorError('BEAM_SIMULATION_LOAD', `cannot load a ${kind} from ${arg}: the folder holds no ${globs[kind].slice(3).replace(/\{.*\}/, 'ts')} file`, `Pass a ${kind} file, or a folder that holds one`);
+    throw new BeamulatorError('BEAM_SIMULATION_LOAD', `cannot load a ${kind} from ${arg}: the folder holds no *.${suffixes[kind]}.ts file`, `Pass a ${kind} file, or a folder that holds one`);
   }
   return found;
 }
