@@ -34,7 +34,7 @@ export type { Duration } from './util/duration.ts';
 // Checkers and invariants.
 export { readYourWrites, monotonicReads, lostUpdate, defineChecker } from './checkers/index.ts';
 export type {
-  Checker, StartedChecker, Violation, Violations, Invariant, RunView, ActorView, EntityModel, Fields, CheckerOptions, MonotonicReadsOptions, LostUpdateOptions,
+  Checker, StartedChecker, Violation, Violations, Invariant, RunView, ActorView, EntityModel, Fields, CheckerOptions, ReadYourWritesOptions, MonotonicReadsOptions, LostUpdateOptions,
 } from './checkers/index.ts';
 
 // Running.

@@ -30,6 +30,14 @@ export interface EntityModel {
   /** Called for ok outcomes only: the `[key, entity]` pairs the result shows. */
   reads: Readonly<Record<string, (args: any, result: any) => Iterable<readonly [string, Json]>>>;
   deletes?: Readonly<Record<string, (args: any, result: any) => string | null>>;
+  /**
+   * Reads (names from `reads`) whose ok result lists every entity the acting actor may see: not
+   * one page of many, not a filter that can hide an entity. `true`, or a function of the args
+   * that says whether this call lists everything (`(args) => args.done === undefined`). An
+   * entity an actor wrote and nobody deleted must appear in that actor's later listings;
+   * `readYourWrites` complains when it does not (a lost create). Default: no listings.
+   */
+  listings?: Readonly<Record<string, boolean | ((args: any) => boolean)>>;
 }
 
 /** One action as the model sees it. */
@@ -39,6 +47,8 @@ export interface ModelledAction {
   deleted: string | null;
   /** Entities the action showed (ok reads only). */
   seen: ReadonlyArray<readonly [string, Json]>;
+  /** True for an ok read that lists every entity the actor may see (see `EntityModel.listings`). */
+  listing: boolean;
 }
 
 /**
@@ -90,8 +100,16 @@ export abstract class StepChecker implements StartedChecker {
     const result = ok ? record.result : null;
     const w = Object.hasOwn(writes, record.action) ? writes[record.action]!(record.args, result) : null;
     const d = deletes && Object.hasOwn(deletes, record.action) ? deletes[record.action]!(record.args, result) : null;
-    const seen = ok && Object.hasOwn(reads, record.action) ? [...reads[record.action]!(record.args, result)] : [];
-    return { record, write: w, deleted: d, seen };
+    const read = ok && Object.hasOwn(reads, record.action);
+    const seen = read ? [...reads[record.action]!(record.args, result)] : [];
+    return { record, write: w, deleted: d, seen, listing: read && this.#lists(record) };
+  }
+
+  #lists(record: ActionRecord): boolean {
+    const listings = this.#model.listings;
+    if (!listings || !Object.hasOwn(listings, record.action)) return false;
+    const lists = listings[record.action]!;
+    return typeof lists === 'function' ? lists(record.args) : lists;
   }
 
   /** Judges one step's actions, in seq order. `touched` maps each key written or deleted in the step (any outcome) to the actors that did it. */

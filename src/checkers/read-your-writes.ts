@@ -9,6 +9,14 @@ export interface CheckerOptions {
   severity?: Severity;
 }
 
+export interface ReadYourWritesOptions extends CheckerOptions {
+  /**
+   * For services that may drop entities on their own (caches that evict, items that expire):
+   * do not complain when a listing misses an entity the actor wrote. Default false.
+   */
+  allowDrops?: boolean;
+}
+
 interface Expected {
   value: Json;
   seq: number;
@@ -21,25 +29,35 @@ interface Expected {
  * unknown), and actors that wrote K concurrently drop their expectations of K. A failed write
  * (error, crash) makes the field unknown for everyone. Each expectation complains at most once.
  *
+ * An entity the actor wrote (created or updated) must also still exist: the actor's later
+ * listings (`EntityModel.listings`) must show K until someone deletes it, or tries to (a lost
+ * create or a dropped entity). `allowDrops` turns that off.
+ *
  * @example
- * readYourWrites({ writes: { completeTodo: (a) => ({ key: a.id, fields: { completed: true } }) }, reads: { listTodos: (_a, r) => r.map((t) => [t.id, t]) } })
+ * readYourWrites({
+ *   writes: { createTodo: (_a, r) => r && { key: r.id, fields: { title: r.title } } },
+ *   reads: { listTodos: (_a, r) => r.map((t) => [t.id, t]) },
+ *   listings: { listTodos: true },
+ * })
  */
-export function readYourWrites(options: EntityModel & CheckerOptions): Checker {
+export function readYourWrites(options: EntityModel & ReadYourWritesOptions): Checker {
   const name = options.name ?? 'read-your-writes';
-  return { name, severity: options.severity ?? 'urgent', start: () => new ReadYourWrites(options, name) };
+  return { name, severity: options.severity ?? 'urgent', start: () => new ReadYourWrites(options, name, options.allowDrops ?? false) };
 }
 
 class ReadYourWrites extends StepChecker {
   /** key -> actor -> field -> what that actor last wrote there. */
   readonly #expected = new Map<string, Map<number, Map<string, Expected>>>();
+  /** key -> actor -> seq of that actor's first successful write of it: the entity must be in its listings. */
+  readonly #exists = new Map<string, Map<number, number>>();
 
-  constructor(model: EntityModel, readonly name: string) {
+  constructor(model: EntityModel, readonly name: string, readonly allowDrops: boolean) {
     super(model);
   }
 
   protected judgeStep(step: readonly ModelledAction[], touched: ReadonlyMap<string, ReadonlySet<number>>): Violation[] {
     const found: Violation[] = [];
-    for (const { record, write, deleted, seen } of step) {
+    for (const { record, write, deleted, seen, listing } of step) {
       if (write) {
         const byActor = this.#expected.get(write.key);
         const fields = Object.keys(write.fields);
@@ -52,9 +70,14 @@ class ReadYourWrites extends StepChecker {
         if (record.outcome === 'ok') {
           const mine = this.#mine(write.key, record.actorId);
           for (const f of fields) mine.set(f, { value: write.fields[f]!, seq: record.seq });
+          if (!this.allowDrops) this.#wrote(write.key, record.actorId, record.seq);
         }
       }
-      if (deleted !== null) this.#expected.delete(deleted);
+      if (deleted !== null) {
+        this.#expected.delete(deleted);
+        this.#exists.delete(deleted);
+      }
+      if (listing) found.push(...this.#missing(record, new Set(seen.map(([key]) => key)), touched));
       for (const [key, entity] of seen) {
         if (touchedByOthers(touched, key, record.actorId)) continue;
         const expected = this.#expected.get(key)?.get(record.actorId);
@@ -79,6 +102,29 @@ class ReadYourWrites extends StepChecker {
       if (byActor) for (const actorId of actors) byActor.delete(actorId);
     }
     return found;
+  }
+
+  /** Complains (once) of each entity the actor wrote that its listing does not show. */
+  #missing(record: ModelledAction['record'], shown: ReadonlySet<string>, touched: ReadonlyMap<string, ReadonlySet<number>>): Violation[] {
+    const found: Violation[] = [];
+    for (const [key, byActor] of this.#exists) {
+      const seq = byActor.get(record.actorId);
+      if (seq === undefined || shown.has(key) || touchedByOthers(touched, key, record.actorId)) continue;
+      byActor.delete(record.actorId);
+      found.push({
+        message: `read-your-writes: my listing does not show '${key}', which I wrote and nobody deleted`,
+        actorId: record.actorId, actionSeq: record.seq, simTime: record.simTime,
+        actions: { write: seq, read: record.seq },
+        detail: { key, missing: true },
+      });
+    }
+    return found;
+  }
+
+  #wrote(key: string, actorId: number, seq: number): void {
+    let byActor = this.#exists.get(key);
+    if (!byActor) this.#exists.set(key, (byActor = new Map()));
+    if (!byActor.has(actorId)) byActor.set(actorId, seq);
   }
 
   #mine(key: string, actorId: number): Map<string, Expected> {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { lostUpdate, monotonicReads, readYourWrites } from '../../src/checkers/index.ts';
-import { act, feed, item, itemModel } from './helpers.ts';
+import type { Json } from '../../src/store/records.ts';
+import { act, feed, item, itemModel, type Item } from './helpers.ts';
 
 describe('readYourWrites', () => {
   const ryw = readYourWrites(itemModel);
@@ -59,6 +60,47 @@ describe('readYourWrites', () => {
     const records = [act(0, 'setDone', { id: 't1' }, null), act(0, 'get', { id: 't1' }, item('t1'))];
     expect(feed(ryw, records)).toHaveLength(1);
     expect(feed(ryw, records.slice(1))).toEqual([]);
+  });
+});
+
+describe('readYourWrites: lost creates', () => {
+  const model = {
+    ...itemModel,
+    writes: { ...itemModel.writes, create: (_args: Record<string, Json>, created: Item | null) => created && { key: created.id, fields: { title: created.title } } },
+    listings: { list: true, search: (args: { title?: string }) => args.title === undefined },
+    reads: { ...itemModel.reads, search: itemModel.reads.list! },
+  };
+  const ryw = readYourWrites(model);
+
+  it("flags my listing that misses what I created, pointing at the create and the listing, once", () => {
+    const create = act(0, 'create', {}, item('t9'));
+    const listing = act(0, 'list', {}, [item('t1')]);
+    const found = feed(ryw, [create, act(0, 'list', {}, [item('t1'), item('t9')]), listing, act(0, 'list', {}, [])]);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({
+      message: "read-your-writes: my listing does not show 't9', which I wrote and nobody deleted",
+      actorId: 0, actionSeq: listing.seq, actions: { write: create.seq, read: listing.seq }, detail: { key: 't9', missing: true },
+    });
+  });
+
+  it('judges only listings: a get, a filtered search, another actor and a failed create prove nothing', () => {
+    expect(feed(ryw, [act(0, 'create', {}, item('t9')), act(0, 'get', { id: 't1' }, item('t1')), act(0, 'search', { title: 'x' }, [])])).toEqual([]);
+    expect(feed(ryw, [act(0, 'create', {}, item('t9')), act(0, 'search', {}, [])])).toHaveLength(1);
+    expect(feed(ryw, [act(0, 'create', {}, item('t9')), act(1, 'list', {}, [])])).toEqual([]);
+    expect(feed(ryw, [act(0, 'create', {}, null, { outcome: 'error' }), act(0, 'list', {}, [])])).toEqual([]);
+  });
+
+  it('forgets an entity that anyone deleted or tried to, or that someone else deleted in the same step', () => {
+    expect(feed(ryw, [act(0, 'create', {}, item('t9')), act(1, 'remove', { id: 't9' }, null), act(0, 'list', {}, [])])).toEqual([]);
+    expect(feed(ryw, [act(0, 'create', {}, item('t9')), act(0, 'remove', { id: 't9' }, null, { outcome: 'error' }), act(0, 'list', {}, [])])).toEqual([]);
+    expect(feed(ryw, [act(0, 'create', {}, item('t9'), { step: 1 }), act(1, 'remove', { id: 't9' }, null, { step: 2, seq: 900 }), act(0, 'list', {}, [], { step: 2, seq: 901 })])).toEqual([]);
+  });
+
+  it('an update counts as a write too, and allowDrops turns the check off', () => {
+    const records = () => [act(0, 'setDone', { id: 't1' }, null), act(0, 'list', {}, [])];
+    expect(feed(ryw, records())).toHaveLength(1);
+    expect(feed(readYourWrites({ ...model, allowDrops: true }), records())).toEqual([]);
+    expect(feed(readYourWrites(itemModel), records())).toEqual([]);
   });
 });
 

@@ -23,7 +23,7 @@ const rootTypes = [
   'FuzzSpec', 'FuzzTarget', 'FuzzTargetSpec', 'HttpClient', 'HttpRequestOptions', 'HttpResponse', 'InitInput', 'Invariant',
   'Json', 'LostUpdateOptions', 'MonotonicReadsOptions', 'Outcome', 'ParamDef', 'ParamDefs', 'ParamSettings', 'ParamType',
   'ParamValue', 'ParamValues', 'PopulationEntry', 'ReadReplayOptions', 'RedactPattern', 'ReplayBundle', 'ReplayMode',
-  'ReplayOptions', 'ReplayReport', 'ReplayRules', 'ReplaySource', 'Rng', 'RngState', 'RunOptions', 'RunProgress', 'RunRecord',
+  'ReadYourWritesOptions', 'ReplayOptions', 'ReplayReport', 'ReplayRules', 'ReplaySource', 'Rng', 'RngState', 'RunOptions', 'RunProgress', 'RunRecord',
   'RunResult', 'RunStart', 'RunStore', 'RunSummary', 'RunView', 'Severity', 'Simulation', 'SimulationSpec', 'StartedChecker',
   'StartedTarget', 'Stop', 'TargetSpec', 'TargetStartInput', 'TurnResult', 'Violation', 'Violations', 'Weighted',
 ];
