@@ -45,7 +45,7 @@ export function buildPopulation(
     for (let i = 0; i < count; i++) {
       const base = at + (count > 1 ? Math.floor((rampUp * i) / count) : 0);
       const name = typeof entry.name === 'function' ? entry.name(i) : `${entry.name ?? behavior.name} ${i + 1}`;
-      const config = typeof entry.config === 'function' ? (entry.config as (i: number, p: ParamValues) => unknown)(i, params) : (entry.config ?? {});
+      const config = typeof entry.config === 'function' ? (entry.config as (i: number, p: ParamValues, name: string) => unknown)(i, params, name) : (entry.config ?? {});
       out.push({ behavior, name, config, tags, arrival: jitter > 0 ? (rng) => base + rng.int(0, jitter) : base, rngFor });
     }
   }

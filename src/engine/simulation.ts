@@ -15,10 +15,19 @@ export interface PopulationEntry<C = any, V = ParamValues> {
   behavior: Behavior<any, C> | string;
   /** How many actors (default 1), or a function of the run's parameters (`--actors` still overrides it). */
   count?: number | ((params: V) => number);
-  /** Actor names: a prefix (`'Organizer'` gives 'Organizer 1', 'Organizer 2'...) or a function of the index. */
+  /**
+   * Actor names: a prefix (`'Organizer'` gives 'Organizer 1', 'Organizer 2'...) or a function of
+   * the actor's 0-based index in this entry. Names count from 1: index 0 is 'Organizer 1'.
+   */
   name?: string | ((index: number) => string);
-  /** Per-actor config: one value for all (shared, read-only) or a function of the actor's index in this entry and the run's parameters. */
-  config?: C | ((index: number, params: V) => C);
+  /**
+   * Per-actor config: one value for all (shared, read-only) or a function of the actor's 0-based
+   * index in this entry, the run's parameters and the actor's name (index 1 is 'Organizer 2').
+   *
+   * @example
+   * config: (index, _params, name) => ({ team: teams[index % teams.length], signature: name })
+   */
+  config?: C | ((index: number, params: V, name: string) => C);
   /** Extra tags for these actors. */
   tags?: readonly string[];
   /** When the actors arrive, in sim time. */

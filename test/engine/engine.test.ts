@@ -136,6 +136,20 @@ describe('engine', () => {
     expect(result.stopReason).toBe('all-actors-stopped');
   });
 
+  it("gives config the actor's 0-based index in its entry and the actor's name, which counts from 1", async () => {
+    const b = defineBehavior({
+      name: 'Writer',
+      initialState: {},
+      act: (ctx) => ctx.stop(`${ctx.name} got ${JSON.stringify(ctx.config)}`),
+    });
+    const { events } = await collect(defineSimulation({
+      name: 'n', population: [{ behavior: b, count: 2, config: (index: number, _p: unknown, name: string) => ({ index, name }) }],
+    }), { seed: 1 });
+    expect(events.filter((e) => e.kind === 'stop').map((e) => (e.detail as { reason: string }).reason)).toEqual([
+      'Writer 1 got {"index":0,"name":"Writer 1"}', 'Writer 2 got {"index":1,"name":"Writer 2"}',
+    ]);
+  });
+
   it('runs due actors one after another by default, and together with concurrency', async () => {
     let inFlight = 0;
     let maxInFlight = 0;
