@@ -27,6 +27,7 @@ export type {
 export { defineParams } from './util/params.ts';
 export type { ParamDef, ParamDefs, ParamValue, ParamValues, ParamSettings, ParamType } from './util/params.ts';
 export type { Rng, RngState, Weighted } from './rng/rng.ts';
+export { hostile, type HostileStringOptions } from './rng/hostile.ts';
 export type { HttpClient, HttpResponse, HttpRequestOptions } from './connectors/http-client.ts';
 export { parseDuration, formatDuration } from './util/duration.ts';
 export type { Duration } from './util/duration.ts';

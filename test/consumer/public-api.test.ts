@@ -12,7 +12,7 @@ import { root } from '../support/cli.ts';
 const rootValues = [
   'ActionFailure', 'BeamulatorError', 'ConnectorError', 'ExitCode', 'STOP', 'defineAction', 'defineActions', 'defineBehavior',
   'defineChecker', 'defineComplaint', 'defineFuzzTarget', 'defineParams', 'defineSimulation', 'fail', 'formatDuration',
-  'fuzz', 'isBeamulatorError', 'lostUpdate', 'monotonicReads', 'openStore', 'parseDuration', 'readReplayFile', 'readRunBundle',
+  'fuzz', 'hostile', 'isBeamulatorError', 'lostUpdate', 'monotonicReads', 'openStore', 'parseDuration', 'readReplayFile', 'readRunBundle',
   'readYourWrites', 'replayRun', 'runSimulation',
 ];
 const rootTypes = [
@@ -20,7 +20,7 @@ const rootTypes = [
   'Checker', 'CheckerOptions', 'Complaint', 'ComplaintInput', 'ComplaintRecord', 'Divergence', 'DivergenceKind', 'Duration',
   'EngineHooks', 'EntityModel', 'ErrorCode', 'EventRecord', 'ExchangeRecord', 'ExecuteOptions', 'ExitCodeValue', 'Fields',
   'FuzzActorSpec', 'FuzzFailure', 'FuzzInvariant', 'FuzzOptions', 'FuzzProgress', 'FuzzResult', 'FuzzRunView', 'FuzzSettings',
-  'FuzzSpec', 'FuzzTarget', 'FuzzTargetSpec', 'HttpClient', 'HttpRequestOptions', 'HttpResponse', 'InitInput', 'Invariant',
+  'FuzzSpec', 'FuzzTarget', 'FuzzTargetSpec', 'HostileStringOptions', 'HttpClient', 'HttpRequestOptions', 'HttpResponse', 'InitInput', 'Invariant',
   'Json', 'LostUpdateOptions', 'MonotonicReadsOptions', 'Outcome', 'ParamDef', 'ParamDefs', 'ParamSettings', 'ParamType',
   'ParamValue', 'ParamValues', 'PopulationEntry', 'ReadReplayOptions', 'RedactPattern', 'ReplayBundle', 'ReplayMode',
   'ReadYourWritesOptions', 'ReplayOptions', 'ReplayReport', 'ReplayRules', 'ReplaySource', 'Rng', 'RngState', 'RunOptions', 'RunProgress', 'RunRecord',
