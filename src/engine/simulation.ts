@@ -81,6 +81,14 @@ export interface ReplayRules {
   ignore?: readonly string[] | Readonly<Record<string, readonly string[]>>;
   /** A last say on a result before it is compared (after `ignore`): return the value to compare. */
   normalize?: (result: Json, action: string) => Json;
+  /**
+   * JSONPath expressions of values the target mints (`$.id`, `$..token`), in the same form as
+   * `ignore`. In a live replay a minted value is paired with the one the target mints this time,
+   * and later arguments that carry it compare equal. Strings that look minted (no whitespace, a
+   * digit: UUIDs, `t12`, tokens, timestamps) and first appear in a result are paired without a
+   * rule; list here numbers and anything else.
+   */
+  minted?: readonly string[] | Readonly<Record<string, readonly string[]>>;
 }
 
 export interface SimulationSpec<P extends ParamDefs = ParamDefs> {

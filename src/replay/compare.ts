@@ -5,15 +5,18 @@ import { matchesRecording } from '../store/json-equal.ts';
 import { Redactor } from '../store/redact.ts';
 import type { ActionRecord, Json } from '../store/records.ts';
 import type { RequestView } from '../connectors/request-mismatch.ts';
+import { pathsFor, type MintedValues } from './minted-values.ts';
 
 /**
  * - `simulation-changed`: the replay made a different action (actor, name or args) at this seq.
+ * - `carried-over`: same actor and action, but the args carry a value an earlier result brought
+ *   in where the recording had another (that result differed, or its difference was ignored).
  * - `result-changed`: same action, different outcome, error or (normalized) result.
  * - `request-changed`: offline replay: the action sent a request other than the recorded one.
  * - `missing`: the original has an action here, the replay ended before it.
  * - `extra`: the replay made an action past the end of the original.
  */
-export type DivergenceKind = 'simulation-changed' | 'result-changed' | 'request-changed' | 'missing' | 'extra';
+export type DivergenceKind = 'simulation-changed' | 'carried-over' | 'result-changed' | 'request-changed' | 'missing' | 'extra';
 
 export interface Divergence {
   kind: DivergenceKind;
@@ -28,11 +31,12 @@ export interface Divergence {
   actual: Json;
   /** One line per differing field: `result.completed: true → false`. */
   differences: string[];
+  /** `carried-over`: the seq of the earlier action whose result brought the differing value in. */
+  from?: number;
 }
 
 const IGNORED = '<ignored>';
 const builtInRedactor = new Redactor();
-const noPaths: readonly string[] = [];
 
 /** Applies a simulation's replay rules to results before they are compared. */
 export class ResultNormalizer {
@@ -43,7 +47,7 @@ export class ResultNormalizer {
   }
 
   normalize(action: string, value: Json): Json {
-    const paths = this.#pathsFor(action);
+    const paths = pathsFor(this.#rules.ignore, action);
     let out = value;
     if (paths.length > 0 && out !== null && typeof out === 'object') {
       out = structuredClone(out);
@@ -58,14 +62,6 @@ export class ResultNormalizer {
     }
     return this.#rules.normalize ? this.#rules.normalize(out, action) : out;
   }
-
-  #pathsFor(action: string): readonly string[] {
-    const ignore = this.#rules.ignore;
-    if (!ignore) return noPaths;
-    if (Array.isArray(ignore)) return ignore as readonly string[];
-    const byAction = ignore as Readonly<Record<string, readonly string[]>>;
-    return [...(byAction['*'] ?? []), ...(byAction[action] ?? [])];
-  }
 }
 
 /**
@@ -73,9 +69,12 @@ export class ResultNormalizer {
  * redacted with its store's rules, which may have changed since: a value it stored as
  * `[redacted]` matches whatever the replay has there. A divergence shows both sides redacted
  * with `redactor` (default: the built-in rules), as the replay's own store would store them.
+ * With `minted` (live replays), values the target minted anew are paired with the recorded
+ * ones and compare equal (see MintedValues); call in the order the actions finished.
  */
 export function compareAction(
   expected: ActionRecord | undefined, actual: ActionRecord | undefined, normalizer: ResultNormalizer, redactor: Redactor = builtInRedactor,
+  minted?: MintedValues,
 ): Divergence | null {
   if (!expected && !actual) return null;
   if (!actual) {
@@ -86,22 +85,49 @@ export function compareAction(
     const replayed = redactor.record(actual);
     return divergence('extra', replayed, null, view(replayed), ['the original ended before this action']);
   }
-  const sameCall = expected.actorId === actual.actorId && expected.action === actual.action && matchesRecording(expected.args, actual.args);
-  if (!sameCall) {
+  const sameAction = expected.actorId === actual.actorId && expected.action === actual.action;
+  const args = minted ? minted.toRecorded(actual.args) : actual.args;
+  if (!sameAction || !matchesRecording(expected.args, args)) {
     const original = redactor.record(expected);
     const replayed = redactor.record(actual);
     const differences = orHidden(describe(
       { actorId: original.actorId, action: original.action, args: original.args }, { actorId: replayed.actorId, action: replayed.action, args: replayed.args },
     ));
-    return divergence('simulation-changed', original, view(original), view(replayed), differences);
+    const from = sameAction && minted ? carriedFrom(expected.args, args, minted) : undefined;
+    if (from === undefined) return divergence('simulation-changed', original, view(original), view(replayed), differences);
+    return { ...divergence('carried-over', original, view(original), view(replayed), differences), from };
   }
   const expectedResult = normalizer.normalize(expected.action, expected.result);
-  const actualResult = normalizer.normalize(actual.action, actual.result);
+  const actualResult = normalizer.normalize(actual.action, minted ? minted.result(actual.seq, expected.result, actual.result) : actual.result);
   // Compared field by field: the {outcome, error, result} views are built only for a divergence.
   if (expected.outcome === actual.outcome && expected.error === actual.error && matchesRecording(expectedResult, actualResult)) return null;
   const before: Json = { outcome: expected.outcome, error: expected.error, result: redactor.value(expectedResult) };
   const after: Json = { outcome: actual.outcome, error: actual.error, result: redactor.value(actualResult) };
   return divergence('result-changed', redactor.record(expected), before, after, orHidden(describe(before, after)));
+}
+
+/**
+ * When every value where the args differ came into the replay from an earlier result that
+ * already differed from the recording: the seq of the first such result. Else undefined (the
+ * behavior chose other args: the simulation changed).
+ */
+function carriedFrom(expected: Json, actual: Json, minted: MintedValues): number | undefined {
+  let from: number | undefined;
+  let all = true;
+  const walk = (e: Json, a: Json) => {
+    if (!all || matchesRecording(e, a)) return;
+    if (e !== null && a !== null && typeof e === 'object' && typeof a === 'object' && Array.isArray(e) === Array.isArray(a)) {
+      const ea = e as Record<string, Json>;
+      const aa = a as Record<string, Json>;
+      for (const key of new Set([...Object.keys(ea), ...Object.keys(aa)])) walk(ea[key] ?? null, aa[key] ?? null);
+      return;
+    }
+    const seq = minted.carriedFrom(a);
+    if (seq === undefined) all = false;
+    else from = from === undefined ? seq : Math.min(from, seq);
+  };
+  walk(expected, actual);
+  return all ? from : undefined;
 }
 
 /** Differences of redacted values: when none shows, the difference is in what redaction hides. */

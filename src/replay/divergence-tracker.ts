@@ -2,6 +2,7 @@ import type { ActionRecord, Json } from '../store/records.ts';
 import { compareAction, requestDivergence, type Divergence, type ResultNormalizer } from './compare.ts';
 import type { RequestMismatch } from './offline-http.ts';
 import { Redactor } from '../store/redact.ts';
+import type { MintedValues } from './minted-values.ts';
 
 /** Divergences kept in full; beyond that only counted. */
 const KEEP = 50;
@@ -13,13 +14,17 @@ export class DivergenceTracker {
   readonly #originalCount: number;
   readonly #normalizer: ResultNormalizer;
   readonly #redactor: Redactor;
+  readonly #minted: MintedValues | undefined;
   #seen: Uint8Array;
   readonly kept: Divergence[] = [];
   count = 0;
   compared = 0;
 
-  /** `redactor`: the rules the values a divergence shows are redacted with (default: the built-in ones). */
-  constructor(original: readonly ActionRecord[], normalizer: ResultNormalizer, redactor: Redactor = new Redactor()) {
+  /**
+   * `redactor`: the rules the values a divergence shows are redacted with (default: the built-in
+   * ones). `minted`: for a live replay, pairs the values the target mints anew (see MintedValues).
+   */
+  constructor(original: readonly ActionRecord[], normalizer: ResultNormalizer, redactor: Redactor = new Redactor(), minted?: MintedValues) {
     // A log read back has seqs 0..n-1 in order: it is its own index then (no copy of a big log).
     if (original.every((a, i) => a.seq === i)) {
       this.#original = original;
@@ -32,13 +37,14 @@ export class DivergenceTracker {
     this.#originalCount = original.length;
     this.#normalizer = normalizer;
     this.#redactor = redactor;
+    this.#minted = minted;
   }
 
   /** Checks one action of the replay. */
   check(actual: ActionRecord): void {
     if (actual.seq < this.#seen.length) this.#seen[actual.seq] = 1;
     this.compared++;
-    this.#add(compareAction(this.#original[actual.seq], actual, this.#normalizer, this.#redactor));
+    this.#add(compareAction(this.#original[actual.seq], actual, this.#normalizer, this.#redactor, this.#minted));
   }
 
   /** An offline request that differs from the recording. */
@@ -58,6 +64,11 @@ export class DivergenceTracker {
     this.#seen = new Uint8Array(this.#original.length).fill(1);
   }
 
+  /** Recorded values paired with values the target minted anew (0 unless live). */
+  get mintedPairs(): number {
+    return this.#minted?.paired ?? 0;
+  }
+
   get identical(): boolean {
     return this.count === 0 && this.compared === this.#originalCount;
   }
@@ -65,7 +76,7 @@ export class DivergenceTracker {
   /** The comparison stored with the replay run. */
   toJson(mode: string, offline: boolean): Json {
     return {
-      mode, offline, compared: this.compared, original: this.#originalCount, divergences: this.count,
+      mode, offline, compared: this.compared, original: this.#originalCount, divergences: this.count, mintedPairs: this.mintedPairs,
       first: (this.kept[0] ?? null) as unknown as Json, kept: this.kept as unknown as Json,
     };
   }

@@ -10,6 +10,7 @@ import { clip } from '../util/clip.ts';
 
 const kindText: Record<DivergenceKind, string> = {
   'simulation-changed': 'the simulation changed: the replay made a different action here',
+  'carried-over': 'a value the target answered differently earlier went into this action',
   'result-changed': 'the target answered differently',
   'request-changed': 'the action sent a different request than the recording',
   missing: 'the replay ended before this action',
@@ -45,6 +46,7 @@ export function formatReplayReport(
     }
     lines.push(`  ${s.bold('original → replay')}:`);
     for (const d of first.differences) lines.push(`    ${d}`);
+    if (first.from !== undefined) lines.push(`    ${s.dim(`(the replayed value came from the answer to #${first.from}, which already differed from the recording or was ignored)`)}`);
     const others = report.divergences.slice(1, 6);
     if (others.length > 0) {
       lines.push(`  ${s.dim('next divergences:')}`);
@@ -55,6 +57,7 @@ export function formatReplayReport(
     const line = complaintsLine(originalComplaints, report.complaints);
     if (line) lines.push(`  ${line}`);
   }
+  if (report.mintedPairs > 0) lines.push(s.dim(`  ${report.mintedPairs} value${report.mintedPairs === 1 ? '' : 's'} the target minted anew (ids, tokens) paired with the recorded ones`));
   if (report.codeChanged) lines.push(s.yellow('  note: the simulation file changed since the run was recorded (its code hash differs)'));
   return lines.join('\n') + '\n';
 }

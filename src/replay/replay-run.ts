@@ -22,6 +22,7 @@ import { BeamulatorError, errorMessage } from '../util/errors.ts';
 import { version } from '../util/version.ts';
 import { ResultNormalizer, type Divergence } from './compare.ts';
 import { DivergenceTracker } from './divergence-tracker.ts';
+import { MintedValues } from './minted-values.ts';
 import { OfflineHttp, type RequestMismatch } from './offline-http.ts';
 import { storedParams } from './stored-params.ts';
 
@@ -79,6 +80,8 @@ export interface ReplayReport {
   /** Actions in the original. */
   original: number;
   divergenceCount: number;
+  /** Live replays: recorded values paired with values the target minted anew (ids, tokens; see ReplayRules.minted). */
+  mintedPairs: number;
   /** The first divergences in seq order (up to 50). */
   divergences: Divergence[];
   /** Up to 5 actions of the first divergent action's actor just before it, from the original log. */
@@ -111,7 +114,10 @@ export async function replayRunInternal(source: ReplaySource, options: InternalR
   const loaded = options.simulation ? null : await loadReplaySimulation(run, options.file);
   const sim = withSimulationDefaults(options.simulation ?? loaded!.simulation, options.defaults ?? {});
   const redactor = new Redactor({ extra: options.redact });
-  const tracker = new DivergenceTracker(inSeqOrder(source.actions), new ResultNormalizer(sim.replay), redactor);
+  const original = inSeqOrder(source.actions);
+  // Offline, the recording answers: nothing is minted anew.
+  const minted = offline ? undefined : new MintedValues(original, sim.replay);
+  const tracker = new DivergenceTracker(original, new ResultNormalizer(sim.replay), redactor, minted);
   const exchanges = exchangeIndex(source.exchanges);
   const offlineHttp = offline ? new OfflineHttp(exchanges, (m) => tracker.request(m)) : undefined;
   const foreignServe = offline ? { exchanges, onRequestMismatch: (m: RequestMismatch) => tracker.request(m) } : {};
@@ -122,11 +128,11 @@ export async function replayRunInternal(source: ReplaySource, options: InternalR
   const complaints: ComplaintRecord[] | null = mode === 'rerun' ? [] : null;
   const replayRunId = complaints
     ? await rerun(sim, run, tracker, comparison, offlineHttp, foreignServe, loaded?.codeHash, complaints, options)
-    : await reissue(sim, source, tracker, comparison, offlineHttp, foreignServe, options);
+    : await reissue(sim, source, tracker, comparison, offlineHttp, foreignServe, options, minted);
   const first = tracker.kept[0];
   return {
     replayRunId, parentRunId: run.runId, simulation: run.simulation, mode, offline, identical: tracker.identical,
-    compared: tracker.compared, original: source.actions.length, divergenceCount: tracker.count, divergences: tracker.kept,
+    compared: tracker.compared, original: source.actions.length, divergenceCount: tracker.count, divergences: tracker.kept, mintedPairs: tracker.mintedPairs,
     // Redacted like the divergences: the original's values with today's rules too, the replay's complaints as the store keeps them.
     context: first ? source.actions.filter((a) => a.actorId === first.actorId && a.seq < first.seq).sort((a, b) => a.seq - b.seq).slice(-5).map((a) => redactor.record(a)) : [],
     codeChanged: Boolean(loaded && run.codeHash && loaded.codeHash !== run.codeHash),
@@ -187,7 +193,7 @@ async function rerun(
 /** Log mode: the logged actions, verbatim, in seq order; no behavior code runs. */
 async function reissue(
   sim: Simulation, source: ReplaySource, tracker: DivergenceTracker, comparison: () => Json,
-  offlineHttp: HttpClientFactory | undefined, foreignServe: ForeignServe, options: ReplayOptions,
+  offlineHttp: HttpClientFactory | undefined, foreignServe: ForeignServe, options: ReplayOptions, minted: MintedValues | undefined,
 ): Promise<string> {
   const { run } = source;
   const actions = new Map(Object.values(sim.actions ?? {}).map((a) => [a.name, a]));
@@ -240,7 +246,9 @@ async function reissue(
           tracker.check({ ...logged, action: `${logged.action} (not in the simulation)`, outcome: 'crash', error: `no action named ${logged.action}`, result: null });
           continue;
         }
-        const record = await executeAction(context, action, logged.args, logged.seq, logged.actorId, logged.simTime, logged.step);
+        // The recorded args, with the values the target minted anew in their place.
+        const args = minted ? minted.toReplayed(logged.args) : logged.args;
+        const record = await executeAction(context, action, args, logged.seq, logged.actorId, logged.simTime, logged.step);
         writer?.addAction(record);
         options.hooks?.onAction?.(record);
         tracker.check(record);

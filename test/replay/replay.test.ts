@@ -89,15 +89,22 @@ describe('replay of a recorded example run', () => {
     }
   });
 
-  it('ignores declared dynamic fields and reports a changed simulation as such', async () => {
+  it('pairs ids the target minted anew, ignores declared dynamic fields, and reports a changed simulation as such', async () => {
     const source = await readRunBundle(store, runId);
-    // Pretend the app's ids are dynamic: change every recorded todo id in results, then ignore them.
-    const mangled = { ...source, actions: source.actions.map((a) => ({ ...a, result: JSON.parse(JSON.stringify(a.result).replace(/"id":"t(\d+)"/g, '"id":"x$1"')) })) };
+    // Pretend the recording's target minted other ids (x1 where this one mints t1), in results and the args that carry them.
+    const minted = { ...source, actions: source.actions.map((a) => JSON.parse(JSON.stringify(a).replace(/"t(\d+)"/g, '"x$1"')) as typeof a) };
     app.reset();
-    const strict = await replayRun(mangled, { target: app.url, db: false });
+    const paired = await replayRun(minted, { target: app.url, db: false });
+    expect(paired.identical).toBe(true);
+    expect(paired.mintedPairs).toBeGreaterThan(5);
+    // A field the target answers differently is a difference, unless the simulation ignores it.
+    const retitled = { ...source, actions: source.actions.map((a) => ({ ...a, result: JSON.parse(JSON.stringify(a.result).replace(/"title":"/g, '"title":"old ')) })) };
+    app.reset();
+    const strict = await replayRun(retitled, { target: app.url, db: false });
     expect(strict.identical).toBe(false);
+    expect(strict.divergences[0]!.kind).toBe('result-changed');
     app.reset();
-    const lenient = await replayRun(mangled, { target: app.url, db: false, simulation: { ...todo, replay: { ignore: ['$..id'] } } });
+    const lenient = await replayRun(retitled, { target: app.url, db: false, simulation: { ...todo, replay: { ignore: ['$..title'] } } });
     expect(lenient).toMatchObject({ identical: true });
 
     const edited = { ...source, actions: source.actions.map((a) => (a.seq === 5 ? { ...a, args: { ...(a.args as object), extra: 1 } } : a)) };
