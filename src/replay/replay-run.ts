@@ -5,7 +5,7 @@ import { originOf, relativeUrl } from '../connectors/relative-url.ts';
 import { ActionWatchdog } from '../engine/action-watchdog.ts';
 import type { EngineHooks } from '../engine/engine-hooks.ts';
 import { executeAction } from '../engine/execute-action.ts';
-import { fuzzSpecOfConfig, specRunOptions } from '../engine/fuzz-spec.ts';
+import { fuzzSpecOfConfig, specRunOptions } from './fuzz-spec.ts';
 import { loadSimulation } from '../engine/load-simulation.ts';
 import { resolveParams } from '../engine/resolve-params.ts';
 import { openRunResources } from '../engine/run-resources.ts';
