@@ -19,6 +19,7 @@ afterAll(() => tmp.cleanup());
 const actions = defineActions({ ping: async (_args: Record<string, never>, { http: client }) => (await client.get('/')).status });
 const pinger = defineBehavior({
   name: 'Pinger',
+  initialState: {},
   async act(ctx) {
     await ctx.execute(actions.ping, {});
     return ctx.stop();

@@ -32,6 +32,7 @@ const actions = defineActions({
 });
 const fanner = defineBehavior({
   name: 'Fanner',
+  initialState: {},
   async act(ctx) {
     await ctx.execute(actions.fanOut, {});
     return ctx.turn >= 3 ? ctx.stop() : '1m';
