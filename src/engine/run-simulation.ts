@@ -86,8 +86,9 @@ export interface InternalRunOptions<P extends ParamDefs = ParamDefs> extends Run
   /** Set by replay: records the run as a replay of its parent and stores the comparison. */
   replay?: ReplayRecording;
   /**
-   * Resources the caller opened (see openRunResources) and closes itself; then `db`, `target`
-   * and `replay`'s http are theirs. The fuzzer keeps the store open past the run to export it.
+   * Resources the caller opened (see openRunResources) and closes itself; `db`, `redact`'s store
+   * rules, `target` and `replay`'s http and exchanges are then not used. The fuzzer keeps the
+   * store open past the run, to export it.
    */
   resources?: RunResources;
 }

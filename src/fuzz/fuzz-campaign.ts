@@ -3,11 +3,11 @@ import { monotonicMs } from '../clock/wall-clock.ts';
 import { runSimulationInternal } from '../engine/run-simulation.ts';
 import { specRunOptions, type FuzzSpec, type FuzzSpecOptions } from '../replay/fuzz-spec.ts';
 import type { Rng } from '../rng/rng.ts';
-import type { ActionRecord, ComplaintRecord, Severity } from '../store/records.ts';
+import type { ActionRecord, ComplaintRecord } from '../store/records.ts';
 import type { ParamValues } from '../util/params.ts';
 import { canonicalize } from './canonicalize.ts';
 import { deletePass } from './delete-pass.ts';
-import type { FuzzOptions, FuzzProgress } from './fuzz-options.ts';
+import { failsRun, type FuzzOptions, type FuzzProgress } from './fuzz-options.ts';
 import type { FuzzSettings, FuzzTarget } from './fuzz-target.ts';
 import type { LiveTarget } from './live-target.ts';
 import { failingRun, sameFailure, type FailingRun, type FuzzFailure, type RunOutcome } from './run-outcome.ts';
@@ -15,8 +15,6 @@ import { specArbitrary } from './spec-arbitrary.ts';
 
 /** fast-check's share of the shrink caps (time and runs); the deletion pass gets the rest. */
 const fastCheckShrinkShare = 0.75;
-
-const rank: Record<Severity, number> = { urgent: 3, annoying: 2, justsayin: 1 };
 
 /**
  * One fuzz campaign's state: its counters, the failures found so far, and the fast-check
@@ -69,6 +67,7 @@ export class FuzzCampaign {
     readonly started: number,
   ) {
     this.seed = options.seed ?? 42;
+    this.fails = failsRun(settings, options.failOn);
     this.specOptions = { maxSpan: settings.maxSpan, maxLatencyMs: settings.maxLatencyMs, retire: true, arrivalJitterMs: settings.arrivalJitterMs };
     this.#confirmRuns = options.confirmRuns ?? (settings.overlap ? 2 : 1);
     // fast-check's shrink passes get 3/4 of the shrink caps: the deletion pass after them needs a few
@@ -88,7 +87,7 @@ export class FuzzCampaign {
   }
 
   /** Whether a complaint fails the run: at or above failOn, and picked by failWhen. */
-  readonly fails = (c: ComplaintRecord): boolean => rank[c.severity] >= rank[this.options.failOn ?? this.settings.failOn] && (this.settings.failWhen?.(c) ?? true);
+  readonly fails: (complaint: ComplaintRecord) => boolean;
 
   /** Runs a spec once against the reset target; stops at the first failing complaint, then checks the invariants. */
   readonly runSpec = async (spec: FuzzSpec, rngFor?: (actorId: number) => Rng): Promise<RunOutcome> => {

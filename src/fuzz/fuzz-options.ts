@@ -1,5 +1,5 @@
 import type { FuzzSpec } from '../replay/fuzz-spec.ts';
-import type { Severity } from '../store/records.ts';
+import type { ComplaintRecord, Severity } from '../store/records.ts';
 import type { RedactPattern } from '../store/redact.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { BeamulatorError } from '../util/errors.ts';
@@ -92,4 +92,18 @@ export interface FuzzProgress {
   elapsedMs: number;
   /** Actions of the smallest failing run so far. */
   bestActions: number | null;
+}
+
+const rank: Record<Severity, number> = { urgent: 3, annoying: 2, justsayin: 1 };
+
+/**
+ * Whether a complaint fails a run of the campaign: at or above `failOn` (the option, else the
+ * target's), and picked by the target's failWhen.
+ *
+ * @example
+ * const fails = failsRun(target.fuzz, options.failOn);
+ * const failure = complaints.find(fails);
+ */
+export function failsRun(settings: FuzzSettings, failOn: Severity = settings.failOn): (complaint: ComplaintRecord) => boolean {
+  return (c) => rank[c.severity] >= rank[failOn] && (settings.failWhen?.(c) ?? true);
 }

@@ -12,17 +12,16 @@ import { readRunBundle } from '../replay/replay-file.ts';
 import { storedParams } from '../replay/stored-params.ts';
 import { RecordingRng } from '../rng/recording-rng.ts';
 import { SeededRng } from '../rng/seeded-rng.ts';
-import type { ComplaintRecord, Json, Severity } from '../store/records.ts';
+import type { ComplaintRecord, Json } from '../store/records.ts';
 import { Redactor } from '../store/redact.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { BeamulatorError } from '../util/errors.ts';
 import type { ParamValues } from '../util/params.ts';
-import { fuzz, type FuzzOptions, type FuzzResult } from './fuzz.ts';
+import { fuzz, type FuzzResult } from './fuzz.ts';
+import { failsRun, type FuzzOptions } from './fuzz-options.ts';
 import type { FuzzSettings, FuzzTarget } from './fuzz-target.ts';
 import { startLiveTarget } from './live-target.ts';
 import { redactedSpec } from './redacted-result.ts';
-
-const rank: Record<Severity, number> = { urgent: 3, annoying: 2, justsayin: 1 };
 
 export interface ShrinkRunOptions extends Omit<FuzzOptions, 'examples' | 'runs' | 'seed'> {
   /** fast-check seed of the shrink (default 42). */
@@ -59,7 +58,7 @@ export async function shrinkRun(target: FuzzTarget, store: RunStore, runId: stri
   }
   const settings = target.fuzz;
   const failOn = options.failOn ?? settings.failOn;
-  const fails = (c: ComplaintRecord) => rank[c.severity] >= rank[failOn] && (settings.failWhen?.(c) ?? true);
+  const fails = failsRun(settings, failOn);
   const sourceComplaint = bundle.complaints.find(fails);
   if (!sourceComplaint) {
     throw new BeamulatorError('BEAM_USAGE', `cannot shrink run ${runId}: it has no complaint at or above '${failOn}' that target '${settings.name}' counts`,
