@@ -63,7 +63,7 @@ export { defineFuzzTarget } from './fuzz/fuzz-target.ts';
 export type { FuzzTarget, FuzzTargetSpec, FuzzSettings, FuzzInvariant, FuzzRunView } from './fuzz/fuzz-target.ts';
 export { fuzz } from './fuzz/fuzz.ts';
 export type { FuzzOptions, FuzzResult, FuzzFailure, FuzzProgress } from './fuzz/fuzz.ts';
-export type { FuzzSpec, FuzzActorSpec } from './engine/fuzz-spec.ts';
+export type { FuzzSpec, FuzzActorSpec } from './replay/fuzz-spec.ts';
 
 // Errors.
 export { BeamulatorError, ExitCode, isBeamulatorError } from './util/errors.ts';

@@ -1,12 +1,9 @@
 import { defaultSimEpoch } from '../clock/virtual-clock.ts';
 import { monotonicMs, wallNow } from '../clock/wall-clock.ts';
 import type { ExchangeSource } from '../connectors/exchange-source.ts';
-import type { ForeignHttp } from '../connectors/foreign-http.ts';
 import type { RequestMismatch } from '../connectors/request-mismatch.ts';
 import type { HttpClientFactory } from '../connectors/http-client.ts';
-import { HttpConnector } from '../connectors/http-connector.ts';
 import { normalizeSeed } from '../rng/seed.ts';
-import { defaultStorePath, openStore } from '../store/duckdb-store.ts';
 import { NullWriter } from '../store/null-writer.ts';
 import type { Rng } from '../rng/rng.ts';
 import type { Json, RunStatus, RunSummary } from '../store/records.ts';
@@ -19,7 +16,8 @@ import { Engine } from './engine.ts';
 import type { EngineHooks } from './engine-hooks.ts';
 import type { ParamDefs, ParamSettings, ParamValues } from '../util/params.ts';
 import { resolveParams } from './resolve-params.ts';
-import { isSimulation, type Simulation, type StartedTarget } from './simulation.ts';
+import { openRunResources, type RunResources } from './run-resources.ts';
+import { isSimulation, type Simulation } from './simulation.ts';
 
 /** Options of one run; each overrides the simulation's own default. */
 export interface RunOptions<P extends ParamDefs = ParamDefs> {
@@ -87,6 +85,12 @@ export interface InternalRunOptions<P extends ParamDefs = ParamDefs> extends Run
   codeHash?: string;
   /** Set by replay: records the run as a replay of its parent and stores the comparison. */
   replay?: ReplayRecording;
+  /**
+   * Resources the caller opened (see openRunResources) and closes itself; `db`, `redact`'s store
+   * rules, `target` and `replay`'s http and exchanges are then not used. The fuzzer keeps the
+   * store open past the run, to export it.
+   */
+  resources?: RunResources;
 }
 
 /** How a replay run differs from a normal one (see src/replay). */
@@ -160,95 +164,51 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
     throw new BeamulatorError('BEAM_SIMULATION_INVALID', `cannot use startAt '${String(sim.startAt)}': not a date`, "Use an ISO date like '2026-01-05T08:00:00Z'");
   }
 
-  const ownStore = typeof options.db === 'string' || options.db === undefined;
-  const store: RunStore | null = options.db === false ? null
-    : typeof options.db === 'object' ? options.db
-    : await openStore(options.db ?? defaultStorePath, { redact: { extra: options.redact } });
-  let target: StartedTarget | null = null;
-  let startedTarget = false;
-  let http: HttpClientFactory | null = null;
-  let writer: RunWriter = new NullWriter();
-  const foreign = sim.foreignHttp ? await foreignHttpFor(options.replay) : null;
+  // Resources a caller opened (the fuzzer keeps the store open to export the run) stay open after the run.
+  await using owned = options.resources ? null : await openRunResources(sim, {
+    db: options.db, redact: options.redact, target: options.target, params, actionTimeoutMs: settings.actionTimeoutMs,
+    ...(options.replay?.http ? { offline: { http: options.replay.http, targetUrl: options.replay.targetUrl ?? 'http://offline.invalid' } } : {}),
+    ...(options.replay?.exchanges ? { exchanges: options.replay.exchanges } : {}),
+    ...(options.replay?.onRequestMismatch ? { onRequestMismatch: options.replay.onRequestMismatch } : {}),
+  });
+  const { store, target, http } = options.resources ?? owned!;
+  const config: Json = {
+    durationMs, maxActions: Number.isFinite(maxActions) ? maxActions : null, maxWallMs: Number.isFinite(maxWallMs) ? maxWallMs : null,
+    concurrency, overlapWindowMs: settings.overlapWindowMs, actionTimeoutMs: settings.actionTimeoutMs,
+    restartDelayMs: settings.restartDelayMs, maxCrashesInARow: settings.maxCrashesInARow, targetUrl: target?.url ?? null,
+    actors: options.actors ?? null,
+    overlap: options.overlap ?? null,
+    meta: options.meta ?? null,
+  };
+  const writer: RunWriter = store
+    ? await store.beginRun({
+      kind: options.replay ? 'replay' : options.kind ?? 'run', parentRunId: options.replay?.parentRunId ?? null, simulation: sim.name, file: options.file ?? null, seed, config, params,
+      codeHash: options.codeHash ?? null, beamulatorVersion: version, wallStartedAt: wallNow(), simEpoch: settings.simEpoch,
+    })
+    : new NullWriter();
+  const engine = new Engine({
+    ...settings, sim, runId: writer.runId, seed, writer, http, targetUrl: target?.url ?? '', params,
+    ...(options.actors ? { counts: options.actors } : {}),
+    ...(options.population ? { population: options.population } : {}),
+    ...(options.rngFor ? { rngFor: options.rngFor } : {}),
+    ...(options.overlap ? { overlap: options.overlap } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.hooks ? { hooks: options.hooks } : {}),
+  });
+  let outcome;
   try {
-    foreign?.apply();
-    if (!options.replay?.http) ({ target, started: startedTarget } = await resolveTarget(sim, options.target, params));
-    if (options.replay?.http) {
-      http = options.replay.http;
-      target = { url: options.replay.targetUrl ?? 'http://offline.invalid' };
-    } else if (target) {
-      http = new HttpConnector({ baseUrl: target.url, connections: sim.target?.connections ?? 64, defaultHeaders: sim.target?.headers ?? {}, timeoutMs: settings.actionTimeoutMs });
-    }
-    const config: Json = {
-      durationMs, maxActions: Number.isFinite(maxActions) ? maxActions : null, maxWallMs: Number.isFinite(maxWallMs) ? maxWallMs : null,
-      concurrency, overlapWindowMs: settings.overlapWindowMs, actionTimeoutMs: settings.actionTimeoutMs,
-      restartDelayMs: settings.restartDelayMs, maxCrashesInARow: settings.maxCrashesInARow, targetUrl: target?.url ?? null,
-      actors: options.actors ?? null,
-      overlap: options.overlap ?? null,
-      meta: options.meta ?? null,
-    };
-    writer = store
-      ? await store.beginRun({
-        kind: options.replay ? 'replay' : options.kind ?? 'run', parentRunId: options.replay?.parentRunId ?? null, simulation: sim.name, file: options.file ?? null, seed, config, params,
-        codeHash: options.codeHash ?? null, beamulatorVersion: version, wallStartedAt: wallNow(), simEpoch: settings.simEpoch,
-      })
-      : new NullWriter();
-    const engine = new Engine({
-      ...settings, sim, runId: writer.runId, seed, writer, http, targetUrl: target?.url ?? '', params,
-      ...(options.actors ? { counts: options.actors } : {}),
-      ...(options.population ? { population: options.population } : {}),
-      ...(options.rngFor ? { rngFor: options.rngFor } : {}),
-      ...(options.overlap ? { overlap: options.overlap } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.hooks ? { hooks: options.hooks } : {}),
-    });
-    let outcome;
-    try {
-      outcome = await engine.run();
-    } catch (error) {
-      await writer.finish({ status: 'failed', simDurationMs: engine.clock.now(), stopReason: 'error', error: errorMessage(error) });
-      throw error;
-    }
-    const status: RunStatus = outcome.stopReason === 'interrupted' ? 'stopped' : 'completed';
-    await writer.finish({
-      status, simDurationMs: outcome.simDurationMs, stopReason: outcome.stopReason, error: null,
-      ...(options.replay ? { comparison: options.replay.comparison() } : {}),
-    });
-    return {
-      runId: writer.runId, seed, params: new Redactor({ extra: options.redact }).value(params), status, stopReason: outcome.stopReason, summary: outcome.summary, crashes: outcome.crashes,
-      simDurationMs: outcome.simDurationMs, wallMs: monotonicMs() - wallStart, db: store?.path ?? null, targetUrl: target?.url ?? null,
-    };
-  } finally {
-    foreign?.dispose();
-    await http?.close();
-    if (startedTarget) await target?.stop?.();
-    if (ownStore) await store?.close();
-  }
-}
-
-/** The run's target: an explicit url, the simulation's url, or one the simulation starts with the run's parameters (then `started`). */
-export async function resolveTarget(sim: Simulation, url: string | undefined, params: ParamValues): Promise<{ target: StartedTarget | null; started: boolean }> {
-  const explicit = url ?? sim.target?.url;
-  if (explicit) {
-    try {
-      new URL(explicit);
-    } catch {
-      throw new BeamulatorError('BEAM_USAGE', `cannot use target '${explicit}': not a url`, 'Give a url like http://127.0.0.1:3000');
-    }
-    return { target: { url: explicit }, started: false };
-  }
-  if (!sim.target?.start) return { target: null, started: false };
-  try {
-    const target = await sim.target.start({ params });
-    return { target, started: true };
+    outcome = await engine.run();
   } catch (error) {
-    throw new BeamulatorError('BEAM_TARGET', `cannot start the target of '${sim.name}': ${errorMessage(error)}`, 'Fix target.start, or point at a running target with --target <url>', { cause: error });
+    await writer.finish({ status: 'failed', simDurationMs: engine.clock.now(), stopReason: 'error', error: errorMessage(error) });
+    throw error;
   }
-}
-
-/** Interceptors for foreign HTTP clients: recording, or serving the recording in an offline replay. */
-export async function foreignHttpFor(replay: Pick<ReplayRecording, 'exchanges' | 'onRequestMismatch'> | undefined): Promise<ForeignHttp> {
-  // Loaded only when asked for: msw's interceptors patch globals and cost start-up time.
-  const { ForeignHttp } = await import('../connectors/foreign-http.ts');
-  if (!replay?.exchanges) return ForeignHttp.record();
-  return ForeignHttp.serve(replay.exchanges, replay.onRequestMismatch ? { onMismatch: replay.onRequestMismatch } : {});
+  const status: RunStatus = outcome.stopReason === 'interrupted' ? 'stopped' : 'completed';
+  await writer.finish({
+    status, simDurationMs: outcome.simDurationMs, stopReason: outcome.stopReason, error: null,
+    ...(options.replay ? { comparison: options.replay.comparison() } : {}),
+  });
+  return {
+    runId: writer.runId, seed, params: new Redactor({ extra: options.redact }).value(params), status, stopReason: outcome.stopReason, summary: outcome.summary, crashes: outcome.crashes,
+    simDurationMs: outcome.simDurationMs, wallMs: monotonicMs() - wallStart, db: store?.path ?? null, targetUrl: target?.url ?? null,
+  };
 }

@@ -1,4 +1,4 @@
-import type { FuzzSpec } from '../engine/fuzz-spec.ts';
+import type { FuzzSpec } from '../replay/fuzz-spec.ts';
 
 /** What the pass needs to know of a run: whether it failed, and how many actions it took to. */
 export interface Trial {

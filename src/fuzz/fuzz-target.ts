@@ -1,5 +1,5 @@
 import type { ActionRecord, ComplaintRecord, Json, Severity } from '../store/records.ts';
-import type { FuzzSpec } from '../engine/fuzz-spec.ts';
+import type { FuzzSpec } from '../replay/fuzz-spec.ts';
 import { resolveParams } from '../engine/resolve-params.ts';
 import { defineSimulation, isSimulation, type Simulation, type StartedTarget, type TargetStartInput } from '../engine/simulation.ts';
 import type { ParamDef, ParamDefs, ParamSettings, ParamValues } from '../util/params.ts';

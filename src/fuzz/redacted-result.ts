@@ -1,4 +1,4 @@
-import type { FuzzSpec } from '../engine/fuzz-spec.ts';
+import type { FuzzSpec } from '../replay/fuzz-spec.ts';
 import type { Redactor } from '../store/redact.ts';
 import type { FuzzFailure, FuzzResult } from './fuzz.ts';
 

@@ -4,25 +4,24 @@
  * target's property as an example, shrunk, recorded as a `fuzz` run and exported, like `fuzz()`.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { FuzzSpec } from '../engine/fuzz-spec.ts';
+import type { FuzzSpec } from '../replay/fuzz-spec.ts';
 import { buildPopulation } from '../engine/population.ts';
 import { resolveParams } from '../engine/resolve-params.ts';
 import { runSimulationInternal } from '../engine/run-simulation.ts';
-import type { StartedTarget } from '../engine/simulation.ts';
 import { readRunBundle } from '../replay/replay-file.ts';
 import { storedParams } from '../replay/stored-params.ts';
 import { RecordingRng } from '../rng/recording-rng.ts';
 import { SeededRng } from '../rng/seeded-rng.ts';
-import type { ComplaintRecord, Json, Severity } from '../store/records.ts';
+import type { ComplaintRecord, Json } from '../store/records.ts';
 import { Redactor } from '../store/redact.ts';
 import type { RunStore } from '../store/run-store.ts';
-import { BeamulatorError, errorMessage } from '../util/errors.ts';
+import { BeamulatorError } from '../util/errors.ts';
 import type { ParamValues } from '../util/params.ts';
-import { fuzz, type FuzzOptions, type FuzzResult } from './fuzz.ts';
+import { fuzz, type FuzzResult } from './fuzz.ts';
+import { failsRun, type FuzzOptions } from './fuzz-options.ts';
 import type { FuzzSettings, FuzzTarget } from './fuzz-target.ts';
+import { startLiveTarget } from './live-target.ts';
 import { redactedSpec } from './redacted-result.ts';
-
-const rank: Record<Severity, number> = { urgent: 3, annoying: 2, justsayin: 1 };
 
 export interface ShrinkRunOptions extends Omit<FuzzOptions, 'examples' | 'runs' | 'seed'> {
   /** fast-check seed of the shrink (default 42). */
@@ -59,7 +58,7 @@ export async function shrinkRun(target: FuzzTarget, store: RunStore, runId: stri
   }
   const settings = target.fuzz;
   const failOn = options.failOn ?? settings.failOn;
-  const fails = (c: ComplaintRecord) => rank[c.severity] >= rank[failOn] && (settings.failWhen?.(c) ?? true);
+  const fails = failsRun(settings, failOn);
   const sourceComplaint = bundle.complaints.find(fails);
   if (!sourceComplaint) {
     throw new BeamulatorError('BEAM_USAGE', `cannot shrink run ${runId}: it has no complaint at or above '${failOn}' that target '${settings.name}' counts`,
@@ -101,8 +100,8 @@ async function recordSpec(
   // Which actors drew their arrival (population entries with a start.jitter): that draw opens their setup segment.
   const spawns = buildPopulation(target, seed, params, counts);
   const recorders: RecordingRng[] = [];
-  const live = await startTarget(target, params);
-  try {
+  {
+    await using live = await startLiveTarget(target, params, `shrink with '${target.name}'`);
     await runSimulationInternal(target, {
       seed, db: false, target: live.url, maxActions, params,
       ...(config.durationMs ? { duration: config.durationMs } : {}),
@@ -111,8 +110,6 @@ async function recordSpec(
       ...(counts ? { actors: counts } : {}),
       rngFor: (id) => (recorders[id] = new RecordingRng(SeededRng.forActor(seed, id))),
     });
-  } finally {
-    await live.stop?.();
   }
   const actors = spawns.map((spawn) => ({ behavior: spawn.behavior.name, config: spawn.config as Json }));
   return {
@@ -158,16 +155,4 @@ function fitToDomain(spec: FuzzSpec, target: FuzzTarget, arrivalJitterMs: number
     arrivalJitterMs,
   };
   return { spec: { actors, overlap: false }, widened: { ...target, fuzz: Object.freeze(fuzzSettings) } };
-}
-
-async function startTarget(target: FuzzTarget, params: ParamValues): Promise<StartedTarget> {
-  const spec = target.target;
-  if (!spec?.start && !spec?.url) {
-    throw new BeamulatorError('BEAM_USAGE', `cannot shrink with '${target.name}': it has no target`, 'Give the fuzz target a target: { start() }');
-  }
-  try {
-    return spec.start ? await spec.start({ params }) : { url: spec.url! };
-  } catch (error) {
-    throw new BeamulatorError('BEAM_TARGET', `cannot start the target of '${target.name}': ${errorMessage(error)}`, 'Fix target.start', { cause: error });
-  }
 }

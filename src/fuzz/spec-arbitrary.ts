@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { FuzzSpec } from '../engine/fuzz-spec.ts';
+import type { FuzzSpec } from '../replay/fuzz-spec.ts';
 import type { FuzzSettings } from './fuzz-target.ts';
 
 /**

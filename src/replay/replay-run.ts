@@ -1,18 +1,18 @@
 import { monotonicMs, monotonicUs, wallNow } from '../clock/wall-clock.ts';
 import type { ExchangeSource } from '../connectors/exchange-source.ts';
 import type { HttpClientFactory } from '../connectors/http-client.ts';
-import { HttpConnector } from '../connectors/http-connector.ts';
 import { originOf, relativeUrl } from '../connectors/relative-url.ts';
 import { ActionWatchdog } from '../engine/action-watchdog.ts';
 import type { EngineHooks } from '../engine/engine-hooks.ts';
 import { executeAction } from '../engine/execute-action.ts';
-import { fuzzSpecOfConfig, specRunOptions } from '../engine/fuzz-spec.ts';
+import { fuzzSpecOfConfig, specRunOptions } from './fuzz-spec.ts';
 import { loadSimulation } from '../engine/load-simulation.ts';
 import { resolveParams } from '../engine/resolve-params.ts';
-import { foreignHttpFor, resolveTarget, runSimulationInternal } from '../engine/run-simulation.ts';
-import type { Simulation, StartedTarget } from '../engine/simulation.ts';
+import { openRunResources } from '../engine/run-resources.ts';
+import { runSimulationInternal } from '../engine/run-simulation.ts';
+import type { Simulation } from '../engine/simulation.ts';
 import { withSimulationDefaults, type SimulationDefaults } from '../engine/simulation-defaults.ts';
-import { defaultStorePath, openStore } from '../store/duckdb-store.ts';
+import { defaultStorePath } from '../store/duckdb-store.ts';
 import type { ActionRecord, ActorRecord, ComplaintRecord, ExchangeRecord, Json, RunRecord } from '../store/records.ts';
 import { NullWriter } from '../store/null-writer.ts';
 import { Redactor, type RedactPattern } from '../store/redact.ts';
@@ -197,75 +197,59 @@ async function reissue(
 ): Promise<string> {
   const { run } = source;
   const actions = new Map(Object.values(sim.actions ?? {}).map((a) => [a.name, a]));
-  const ownStore = typeof options.db === 'string' || options.db === undefined;
-  const store = options.db === false ? null : typeof options.db === 'object' ? options.db
-    : await openStore(options.db ?? defaultStorePath, { redact: { extra: options.redact } });
-  let target: StartedTarget | null = null;
-  let startedTarget = false;
-  let http: HttpClientFactory | null = offlineHttp ?? null;
   const timeoutMs = ((run.config ?? {}) as RunConfig).actionTimeoutMs ?? 30_000;
   const stored = storedParams(sim, run);
   const { values: params } = resolveParams(sim, { given: stored.params, env: stored.env ?? process.env });
-  const foreign = sim.foreignHttp ? await foreignHttpFor(foreignServe) : null;
+  await using resources = await openRunResources(sim, {
+    db: options.db, redact: options.redact, target: options.target, params, actionTimeoutMs: timeoutMs, ...foreignServe,
+    ...(offlineHttp ? { offline: { http: offlineHttp, targetUrl: recordedTargetUrl(run) } } : {}),
+  });
+  const { store, target, http } = resources;
+  const writer = store
+    ? await store.beginRun({
+      kind: 'replay', parentRunId: run.runId, simulation: run.simulation, file: run.file, seed: run.seed,
+      config: { ...(run.config as Record<string, Json>), replayMode: 'log' }, params: params as Record<string, Json>, codeHash: run.codeHash, beamulatorVersion: version,
+      wallStartedAt: wallNow(), simEpoch: run.simEpoch,
+    })
+    : null;
+  const runId = writer?.runId ?? 'unrecorded';
+  for (const actor of source.actors) writer?.addActor({ ...actor, runId });
+  const watchdog = new ActionWatchdog();
+  const wallStartUs = monotonicUs();
+  const origin = originOf(target?.url ?? '');
+  const context = {
+    runId, writer: writer ?? new NullWriter(), http, targetUrl: target?.url ?? '', actionTimeoutMs: timeoutMs, watchdog, wallStartUs,
+    relativeUrl: (url: string) => relativeUrl(origin, url), foreignHttp: Boolean(sim.foreignHttp), params,
+  };
+  let simTime = 0;
+  let stopReason = 'log-end';
   try {
-    foreign?.apply();
-    if (http) {
-      target = { url: recordedTargetUrl(run) };
-    } else {
-      ({ target, started: startedTarget } = await resolveTarget(sim, options.target, params));
-      if (target) http = new HttpConnector({ baseUrl: target.url, defaultHeaders: sim.target?.headers ?? {}, timeoutMs });
-    }
-    const writer = store
-      ? await store.beginRun({
-        kind: 'replay', parentRunId: run.runId, simulation: run.simulation, file: run.file, seed: run.seed,
-        config: { ...(run.config as Record<string, Json>), replayMode: 'log' }, params: params as Record<string, Json>, codeHash: run.codeHash, beamulatorVersion: version,
-        wallStartedAt: wallNow(), simEpoch: run.simEpoch,
-      })
-      : null;
-    const runId = writer?.runId ?? 'unrecorded';
-    for (const actor of source.actors) writer?.addActor({ ...actor, runId });
-    const watchdog = new ActionWatchdog();
-    const wallStartUs = monotonicUs();
-    const origin = originOf(target?.url ?? '');
-    const context = {
-      runId, writer: writer ?? new NullWriter(), http, targetUrl: target?.url ?? '', actionTimeoutMs: timeoutMs, watchdog, wallStartUs,
-      relativeUrl: (url: string) => relativeUrl(origin, url), foreignHttp: Boolean(sim.foreignHttp), params,
-    };
-    let simTime = 0;
-    let stopReason = 'log-end';
-    try {
-      for (const logged of inSeqOrder(source.actions)) {
-        if (options.signal?.aborted) {
-          stopReason = 'interrupted';
-          break;
-        }
-        if (options.pace === 'original') await waitUntil(wallStartUs + logged.wallStartUs);
-        simTime = logged.simTime;
-        const action = actions.get(logged.action);
-        if (!action) {
-          tracker.check({ ...logged, action: `${logged.action} (not in the simulation)`, outcome: 'crash', error: `no action named ${logged.action}`, result: null });
-          continue;
-        }
-        // The recorded args, with the values the target minted anew in their place.
-        const args = minted ? minted.toReplayed(logged.args) : logged.args;
-        const record = await executeAction(context, action, args, logged.seq, logged.actorId, logged.simTime, logged.step);
-        writer?.addAction(record);
-        options.hooks?.onAction?.(record);
-        tracker.check(record);
+    for (const logged of inSeqOrder(source.actions)) {
+      if (options.signal?.aborted) {
+        stopReason = 'interrupted';
+        break;
       }
-    } finally {
-      watchdog.stop();
-      await writer?.finish({
-        status: stopReason === 'interrupted' ? 'stopped' : 'completed', simDurationMs: simTime, stopReason, error: null, comparison: comparison(),
-      });
+      if (options.pace === 'original') await waitUntil(wallStartUs + logged.wallStartUs);
+      simTime = logged.simTime;
+      const action = actions.get(logged.action);
+      if (!action) {
+        tracker.check({ ...logged, action: `${logged.action} (not in the simulation)`, outcome: 'crash', error: `no action named ${logged.action}`, result: null });
+        continue;
+      }
+      // The recorded args, with the values the target minted anew in their place.
+      const args = minted ? minted.toReplayed(logged.args) : logged.args;
+      const record = await executeAction(context, action, args, logged.seq, logged.actorId, logged.simTime, logged.step);
+      writer?.addAction(record);
+      options.hooks?.onAction?.(record);
+      tracker.check(record);
     }
-    return runId;
   } finally {
-    foreign?.dispose();
-    await http?.close();
-    if (startedTarget) await target?.stop?.();
-    if (ownStore) await store?.close();
+    watchdog.stop();
+    await writer?.finish({
+      status: stopReason === 'interrupted' ? 'stopped' : 'completed', simDurationMs: simTime, stopReason, error: null, comparison: comparison(),
+    });
   }
+  return runId;
 }
 
 /** The target url of the original run, or a placeholder that never resolves (offline replays open no socket). */

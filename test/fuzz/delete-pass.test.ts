@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FuzzSpec } from '../../src/engine/fuzz-spec.ts';
+import type { FuzzSpec } from '../../src/replay/fuzz-spec.ts';
 import { deletePass, type Trial } from '../../src/fuzz/delete-pass.ts';
 
 const actor = (behavior: string, tape: number[][]) => ({ behavior, config: {}, tape });

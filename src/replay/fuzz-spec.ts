@@ -1,11 +1,12 @@
 /**
  * The fuzz spec: the exact replay artifact of a fuzz run (population + one choice tape per actor).
- * Engine layer: no fast-check here; src/fuzz generates specs, replay re-runs them.
+ * It sits with replay, not with the fuzzer: replay re-runs a fuzz run from the spec stored with it,
+ * and replay is below fuzz (src/fuzz generates and shrinks specs with fast-check, none needed here).
  */
 import { TapeRng } from '../rng/tape-rng.ts';
 import type { Json } from '../store/records.ts';
-import type { InternalRunOptions } from './run-simulation.ts';
-import type { PopulationEntry } from './simulation.ts';
+import type { InternalRunOptions } from '../engine/run-simulation.ts';
+import type { PopulationEntry } from '../engine/simulation.ts';
 
 /** One actor of a fuzz spec: its behavior (by name), its config, and its per-turn tape (see TapeRng). */
 export interface FuzzActorSpec {

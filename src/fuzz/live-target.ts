@@ -1,0 +1,59 @@
+import type { Simulation, StartedTarget } from '../engine/simulation.ts';
+import { BeamulatorError, errorMessage } from '../util/errors.ts';
+import type { ParamValues } from '../util/params.ts';
+
+/**
+ * The target of a campaign, started once and reset between runs. `url` is read after each
+ * `reset()`: a target without a reset hook is restarted and may come back on another port.
+ */
+export interface LiveTarget extends AsyncDisposable {
+  readonly url: string;
+  /** The target's own reset, else a restart (a target given by url only is left as it is). */
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the target of `sim` once with the campaign's parameters (its `start` if it has one, else
+ * its url). `doing` names the command in errors ("fuzz 'stale-read'").
+ *
+ * @example
+ * await using live = await startLiveTarget(target, params, `fuzz '${target.name}'`);
+ * await live.reset();
+ * await runSimulationInternal(target, { target: live.url, db: false });
+ */
+export async function startLiveTarget(sim: Simulation, params: ParamValues, doing: string): Promise<LiveTarget> {
+  const spec = sim.target;
+  if (!spec?.start && !spec?.url) {
+    throw new BeamulatorError('BEAM_USAGE', `cannot ${doing}: it has no target`, 'Give the fuzz target a target: { start() } (or the simulation a target)');
+  }
+  const start = async (): Promise<StartedTarget> => {
+    try {
+      return spec.start ? await spec.start({ params }) : { url: spec.url! };
+    } catch (error) {
+      throw new BeamulatorError('BEAM_TARGET', `cannot start the target of '${sim.name}': ${errorMessage(error)}`, 'Fix target.start', { cause: error });
+    }
+  };
+  let current: StartedTarget | null = await start();
+  const stop = async () => {
+    const stopping = current;
+    current = null;
+    await stopping?.stop?.();
+  };
+  return {
+    get url() {
+      if (!current) throw new Error(`the target of '${sim.name}' is stopped`);
+      return current.url;
+    },
+    async reset() {
+      if (!current) throw new Error(`the target of '${sim.name}' is stopped`);
+      if (current.reset) await current.reset();
+      else if (spec.start) {
+        await stop();
+        current = await start();
+      }
+    },
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
+}
