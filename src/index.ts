@@ -15,8 +15,10 @@
 export { defineActions, defineAction } from './actions/action.ts';
 export type { Action, ActionFn, ActionIO } from './actions/action.ts';
 export { fail, ActionFailure } from './actions/action-failure.ts';
-export { defineBehavior, STOP } from './engine/behavior.ts';
-export type { Behavior, InitInput, Stop, TurnResult } from './engine/behavior.ts';
+export { defineBehavior } from './engine/behavior.ts';
+export type { Behavior, InitInput, TurnResult } from './engine/behavior.ts';
+export { STOP } from './engine/stop.ts';
+export type { Stop } from './engine/stop.ts';
 export type { ActorContext, ActionResult, ExecuteOptions } from './engine/actor-context.ts';
 export { defineComplaint } from './engine/complaint.ts';
 export type { Complaint, ComplaintInput } from './engine/complaint.ts';

@@ -6,18 +6,32 @@ import { errorMessage } from '../util/errors.ts';
 import { toJson } from '../util/to-json.ts';
 import type { Actor } from './actor.ts';
 import type { ActionResult, ActorContext, ExecuteOptions } from './actor-context.ts';
-import { STOP, type Stop } from './behavior.ts';
 import type { ParamValues } from '../util/params.ts';
-import type { Engine } from './engine.ts';
-import { ActionCall } from './execute-action.ts';
+import type { VirtualClock } from '../clock/virtual-clock.ts';
+import { ActionCall, type ActionRunContext } from './execute-action.ts';
+import type { RunRecorder } from './run-recorder.ts';
+import { STOP, type Stop } from './stop.ts';
 
-/** The `ctx` of one turn. Thin: everything lives on the actor and the engine. */
+/** What an actor's ctx needs from the run it is in (the engine). */
+export interface TurnRun {
+  readonly clock: VirtualClock;
+  readonly params: ParamValues;
+  /** The engine's step: stored with each action. */
+  readonly step: number;
+  readonly recorder: RunRecorder;
+  /** What the actor's actions are executed with. */
+  readonly actionRun: ActionRunContext;
+  /** Pauses the actor's turn for `ms` of sim time. */
+  sleep(actor: Actor, ms: number): Promise<void>;
+}
+
+/** The `ctx` of one turn. Thin: everything lives on the actor and the run. */
 export class ActorContextImpl<S = any, C = any> implements ActorContext<S, C> {
-  readonly #engine: Engine;
+  readonly #run: TurnRun;
   readonly #actor: Actor;
 
-  constructor(engine: Engine, actor: Actor) {
-    this.#engine = engine;
+  constructor(run: TurnRun, actor: Actor) {
+    this.#run = run;
     this.#actor = actor;
   }
 
@@ -27,15 +41,15 @@ export class ActorContextImpl<S = any, C = any> implements ActorContext<S, C> {
   get state(): S { return this.#actor.state as S; }
   set state(value: S) { this.#actor.state = value; }
   get config(): C { return this.#actor.config as C; }
-  get params(): ParamValues { return this.#engine.options.params; }
+  get params(): ParamValues { return this.#run.params; }
   get tags(): Set<string> { return this.#actor.tags; }
   get rng(): Rng { return this.#actor.rng; }
   get now(): number { return this.#actor.now; }
-  get date(): Date { return this.#engine.clock.date(this.#actor.now); }
+  get date(): Date { return this.#run.clock.date(this.#actor.now); }
   get turn(): number { return this.#actor.turns; }
 
   sleep(duration: Duration): Promise<void> {
-    return this.#engine.sleep(this.#actor, parseDuration(duration, 'ctx.sleep duration'));
+    return this.#run.sleep(this.#actor, parseDuration(duration, 'ctx.sleep duration'));
   }
 
   stop(reason?: string): Stop {
@@ -44,19 +58,20 @@ export class ActorContextImpl<S = any, C = any> implements ActorContext<S, C> {
 
   complain(message: string, options: { severity?: Severity; detail?: unknown } = {}): void {
     const actor = this.#actor;
-    this.#engine.recordComplaint(actor, actor.lastActionSeq, options.severity ?? 'annoying', message, 'ctx.complain', toJson(options.detail ?? null));
+    this.#run.recorder.complaint(actor, actor.lastActionSeq, options.severity ?? 'annoying', message, 'ctx.complain', toJson(options.detail ?? null));
   }
 
   async execute<A, R>(action: Action<A, R>, args: A, options?: ExecuteOptions<A, R, S>): Promise<ActionResult<R>> {
     if (!action || typeof action.run !== 'function' || typeof action.name !== 'string') {
       throw new TypeError(`ctx.execute needs an action made with defineActions (got ${typeof action})`);
     }
-    const engine = this.#engine;
+    const run = this.#run;
+    const { recorder } = run;
     const actor = this.#actor;
-    const seq = engine.nextActionSeq++;
+    const seq = recorder.nextActionSeq();
     actor.lastActionSeq = seq;
     // executeAction's steps, inline: one async frame (a promise, a coroutine and a microtask) less per action.
-    const call = new ActionCall(engine, action, seq, actor.id, actor.now, engine.step);
+    const call = new ActionCall(run.actionRun, action, seq, actor.id, actor.now, run.step);
     try {
       call.succeeded(await call.start(args));
     } catch (thrown) {
@@ -64,7 +79,7 @@ export class ActorContextImpl<S = any, C = any> implements ActorContext<S, C> {
     }
     const record = call.finish(args);
     const value = call.value;
-    engine.recordAction(record);
+    recorder.action(record);
     const { outcome, error, result } = record;
     const complaints = options?.complaints;
     if (complaints) for (const complaint of complaints) {
@@ -75,7 +90,7 @@ export class ActorContextImpl<S = any, C = any> implements ActorContext<S, C> {
         throw new Error(`the check of complaint '${complaint.message}' threw: ${errorMessage(thrown)}`);
       }
       if (fired) {
-        engine.recordComplaint(actor, seq, complaint.severity ?? 'annoying', complaint.message, complaint.when.toString(), { action: action.name, args: record.args, outcome, result, error });
+        recorder.complaint(actor, seq, complaint.severity ?? 'annoying', complaint.message, complaint.when.toString(), { action: action.name, args: record.args, outcome, result, error });
       }
     }
     return { ok: outcome === 'ok', outcome, value, error, seq, latencyMs: record.latencyMs };

@@ -2,7 +2,7 @@ import type { Action } from '../actions/action.ts';
 import type { Rng } from '../rng/rng.ts';
 import type { Outcome, Severity } from '../store/records.ts';
 import type { Duration } from '../util/duration.ts';
-import type { Stop } from './behavior.ts';
+import type { Stop } from './stop.ts';
 import type { Complaint } from './complaint.ts';
 import type { ParamValues } from '../util/params.ts';
 

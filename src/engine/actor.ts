@@ -1,5 +1,5 @@
 import type { Rng } from '../rng/rng.ts';
-import type { ActorContextImpl } from './actor-context-impl.ts';
+import type { ActorContext } from './actor-context.ts';
 import type { Behavior } from './behavior.ts';
 
 /**
@@ -23,7 +23,7 @@ export class Actor {
   wake: (() => void) | null = null;
   tagSet: Set<string> | null = null;
   /** The actor's ctx, made on its first turn. */
-  ctx: ActorContextImpl | undefined = undefined;
+  ctx: ActorContext | undefined = undefined;
 
   constructor(
     readonly id: number,

@@ -1,20 +1,7 @@
 import type { Duration } from '../util/duration.ts';
 import type { ActorContext } from './actor-context.ts';
+import type { Stop } from './stop.ts';
 import type { ParamValues } from '../util/params.ts';
-
-/** Returned by `ctx.stop(reason)`: the actor ends after this turn. A plain object, so async `act` infers it. */
-export interface Stop {
-  readonly stop: true;
-  readonly reason?: string;
-}
-
-/** A stop without a reason. */
-export const STOP: Stop = Object.freeze({ stop: true as const });
-
-/** True for a value returned by `ctx.stop()` (or a `{ stop: true }` literal). */
-export function isStop(value: unknown): value is Stop {
-  return typeof value === 'object' && value !== null && (value as { stop?: unknown }).stop === true;
-}
 
 /** What a turn returns: the sim-time wait until the actor's next turn, or `ctx.stop()`. */
 export type TurnResult = Duration | Stop;

@@ -4,30 +4,28 @@ import { monotonicMs } from '../clock/wall-clock.ts';
 import type { HttpClientFactory } from '../connectors/http-client.ts';
 import { originOf, relativeUrl } from '../connectors/relative-url.ts';
 import type { Rng } from '../rng/rng.ts';
-import type {
-  ActionRecord, ComplaintRecord, EventKind, Json, RunSummary, Severity,
-} from '../store/records.ts';
+import type { Json, RunSummary } from '../store/records.ts';
 import type { RunWriter } from '../store/run-store.ts';
-import type { Checker, StartedChecker, Violation, Violations } from '../checkers/types.ts';
 import { parseDuration } from '../util/duration.ts';
 import { errorMessage } from '../util/errors.ts';
+import type { ParamValues } from '../util/params.ts';
 import { toJson } from '../util/to-json.ts';
 import { ActionWatchdog } from './action-watchdog.ts';
 import { Actor } from './actor.ts';
-import { ActorContextImpl } from './actor-context-impl.ts';
-import { isStop, type Behavior } from './behavior.ts';
+import type { ActorContext } from './actor-context.ts';
+import { ActorContextImpl, type TurnRun } from './actor-context-impl.ts';
+import type { Behavior } from './behavior.ts';
 import type { EngineHooks } from './engine-hooks.ts';
 import { EventQueue } from './event-queue.ts';
-import { InvariantChecks } from './invariant-checks.ts';
-import type { ParamValues } from '../util/params.ts';
+import type { ActionRunContext } from './execute-action.ts';
+import { InvariantChecks, type InvariantRun } from './invariant-checks.ts';
 import { buildPopulation } from './population.ts';
+import { RunRecorder } from './run-recorder.ts';
+import {
+  START_TURN, WAKE_FROM_SLEEP, schedulerFor, type Dispatcher, type QueuedEventKind, type Scheduler,
+} from './scheduler.ts';
 import type { Simulation } from './simulation.ts';
-
-/** What a queued event does for its actor (stored as a byte in the EventQueue): start its next turn... */
-const START_TURN = 0;
-/** ...or resume a turn paused in ctx.sleep. */
-const WAKE_FROM_SLEEP = 1;
-type QueuedEventKind = typeof START_TURN | typeof WAKE_FROM_SLEEP;
+import { isStop } from './stop.ts';
 
 /** Everything the engine needs for one run; `runSimulation` fills it from a simulation + options. */
 export interface EngineOptions {
@@ -76,71 +74,68 @@ export interface EngineResult {
 /**
  * The deterministic core: a virtual clock and a min-heap of (simTime, seq) events. Each actor's
  * turn is a coroutine; time moves only when no actor is running, so results never depend on I/O speed.
+ * The scheduler chooses which events run together; the recorder writes down what happened.
  */
-export class Engine {
+export class Engine implements Dispatcher, TurnRun, InvariantRun {
   readonly clock: VirtualClock;
   readonly actors: Actor[] = [];
   readonly queue = new EventQueue();
   readonly options: EngineOptions;
-  readonly hooks: EngineHooks;
+  readonly recorder: RunRecorder;
+  /** What each action of the run is executed with (see executeAction). */
+  readonly actionRun: ActionRunContext;
   readonly wallStartMs = monotonicMs();
-  /** The same instant in µs: wall columns of the log count from it. */
-  readonly wallStartUs = Math.round(this.wallStartMs * 1000);
 
-  nextActionSeq = 0;
   step = 0;
-  #complaintSeq = 0;
-  #eventSeq = 0;
   #crashes = 0;
   #stopRequested: string | null = null;
+  readonly #scheduler: Scheduler;
+  /** One event per step (concurrency 1, no drawn overlap): the running actor is #current, not in #inFlight. */
+  readonly #serial: boolean;
   /** Actors between two of their own awaits (released at once when a stop is requested): the serial one, or a batch. */
   #current: Actor | null = null;
   readonly #inFlight: Actor[] = [];
-  readonly summary: RunSummary;
-  readonly #targetOrigin: string;
-  /** Checkers and invariants (sim.checkers, sim.invariants); all null when none are declared. */
-  readonly #checks: Array<{ checker: Checker; run: StartedChecker }> | null = null;
+  /** The simulation's invariants; null when none are declared. */
   readonly #invariants: InvariantChecks | null = null;
+  /** Checkers or invariants to finish when the run ends. */
+  readonly #checks: boolean;
 
   constructor(options: EngineOptions) {
     this.options = options;
-    this.hooks = options.hooks ?? {};
     this.clock = new VirtualClock(options.simEpoch);
-    this.watchdog = new ActionWatchdog();
-    this.#targetOrigin = originOf(options.targetUrl);
-    this.summary = {
-      actions: 0,
-      byOutcome: { ok: 0, error: 0, crash: 0 },
-      complaints: 0,
-      bySeverity: { urgent: 0, annoying: 0, justsayin: 0 },
-      actors: 0,
-      simDurationMs: 0,
-    };
     const { checkers, invariants } = options.sim;
-    if (checkers?.length) this.#checks = checkers.map((checker) => ({ checker, run: checker.start() }));
-    if (invariants?.length) this.#invariants = new InvariantChecks(this, invariants);
+    this.recorder = new RunRecorder(options.runId, options.writer, options.hooks ?? {}, this.clock, this.actors, checkers, Boolean(invariants?.length));
+    // The recorder keeps the run's log in memory exactly when there are invariants to read it.
+    if (invariants?.length && this.recorder.log) this.#invariants = new InvariantChecks(this, this.recorder.log, invariants);
+    this.#checks = Boolean(checkers?.length || invariants?.length);
+    this.#scheduler = schedulerFor(options, this.queue, this.clock, this.actors, this);
+    this.#serial = options.concurrency === 1 && !options.overlap;
+    const targetOrigin = originOf(options.targetUrl);
+    this.actionRun = {
+      runId: options.runId, writer: options.writer, http: options.http, targetUrl: options.targetUrl,
+      actionTimeoutMs: options.actionTimeoutMs, watchdog: new ActionWatchdog(),
+      // The same instant as wallStartMs, in µs: wall columns of the log count from it.
+      wallStartUs: Math.round(this.wallStartMs * 1000),
+      relativeUrl: (url) => relativeUrl(targetOrigin, url),
+      foreignHttp: Boolean(options.sim.foreignHttp), params: options.params,
+    };
   }
 
   get runId(): string {
     return this.options.runId;
   }
 
-  // What executeAction needs (ActionRunContext).
-  get writer(): RunWriter { return this.options.writer; }
-  get http(): HttpClientFactory | null { return this.options.http; }
-  get targetUrl(): string { return this.options.targetUrl; }
-  get actionTimeoutMs(): number { return this.options.actionTimeoutMs; }
-  get foreignHttp(): boolean { return Boolean(this.options.sim.foreignHttp); }
-  get params(): ParamValues { return this.options.params; }
-  readonly watchdog: ActionWatchdog;
+  get params(): ParamValues {
+    return this.options.params;
+  }
 
   /** Spawns the population and runs until a limit, an interrupt, or no actor is left. */
   async run(): Promise<EngineResult> {
-    const { options } = this;
+    const { options, recorder } = this;
     for (const spawn of buildPopulation(options.sim, options.seed, options.params, options.counts, options.rngFor, options.population)) {
       this.#spawn(spawn.behavior, spawn.name, spawn.config, spawn.tags, spawn.arrival, spawn.rngFor);
     }
-    this.hooks.onRunStart?.({
+    recorder.runStart({
       runId: this.runId, seed: options.seed, targetUrl: options.targetUrl || null, actors: this.actors.length, simLimit: options.durationMs,
     });
     const onAbort = () => this.requestStop('interrupted');
@@ -148,12 +143,12 @@ export class Engine {
     if (options.signal?.aborted) onAbort();
     try {
       const reason = await this.#loop();
-      if (this.#checks || this.#invariants) await this.#finishChecks();
-      this.summary.simDurationMs = this.clock.now();
-      return { stopReason: reason, simDurationMs: this.clock.now(), summary: this.summary, crashes: this.#crashes };
+      if (this.#checks) await this.#finishChecks();
+      recorder.summary.simDurationMs = this.clock.now();
+      return { stopReason: reason, simDurationMs: this.clock.now(), summary: recorder.summary, crashes: this.#crashes };
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
-      this.watchdog.stop();
+      this.actionRun.watchdog.stop();
     }
   }
 
@@ -166,8 +161,8 @@ export class Engine {
   }
 
   async #loop(): Promise<string> {
-    const { queue, options } = this;
-    const { durationMs, maxActions, concurrency, overlapWindowMs } = options;
+    const { queue, options, recorder } = this;
+    const { durationMs, maxActions } = options;
     const progressEvery = options.progressEveryMs ?? 500;
     let lastYield = monotonicMs();
     let lastProgress = lastYield;
@@ -179,19 +174,10 @@ export class Engine {
         this.clock.advanceTo(durationMs);
         return this.#limit('duration');
       }
-      if (this.summary.actions >= maxActions) return this.#limit('max-actions');
+      if (recorder.summary.actions >= maxActions) return this.#limit('max-actions');
       this.step++;
-      if (options.overlap) {
-        await this.#dispatchDrawnOverlap(options.overlap.maxSpan, Math.min(t + options.overlap.maxLatencyMs, durationMs));
-      } else if (concurrency === 1) {
-        queue.pop();
-        this.clock.advanceTo(t);
-        const pending = this.#dispatch(this.actors[queue.poppedActor]!, queue.poppedKind as QueuedEventKind, t);
-        // A turn that finished synchronously needs no await (no microtask hop per turn).
-        if (pending) await pending;
-      } else {
-        await this.#dispatchBatch(Math.min(t + overlapWindowMs, durationMs), concurrency);
-      }
+      const pending = this.#scheduler.step(t);
+      if (pending) await pending;
       // Housekeeping off the hot path: yield to the event loop (signals, timers), flush, report.
       if ((this.step & 255) === 0) {
         const now = monotonicMs();
@@ -203,58 +189,17 @@ export class Engine {
         }
         if (now - lastProgress > progressEvery) {
           lastProgress = now;
-          this.#progress(now);
+          recorder.progress(durationMs, now - this.wallStartMs);
         }
       }
     }
   }
 
-  async #dispatchBatch(until: number, concurrency: number): Promise<void> {
-    const { queue } = this;
-    const batch: Promise<void>[] = [];
-    let started = 0;
-    while (started++ < concurrency && queue.size > 0 && queue.peekTime() <= until) {
-      queue.pop();
-      this.clock.advanceTo(queue.poppedTime);
-      const pending = this.#dispatch(this.actors[queue.poppedActor]!, queue.poppedKind as QueuedEventKind, queue.poppedTime);
-      if (pending) batch.push(pending);
-    }
-    if (batch.length > 0) await Promise.all(batch);
-  }
-
-  /**
-   * Each popped event's actor draws how many of the following events (0..maxSpan) join the batch.
-   * The draw comes from the actor's own stream (its tape, when fuzzing), so shrinking a tape
-   * shrinks the overlap too, down to 0: serial.
-   */
-  async #dispatchDrawnOverlap(maxSpan: number, until: number): Promise<void> {
-    const { queue } = this;
-    const batch: Promise<void>[] = [];
-    // Events still to pop into this batch, the next one included; each popped event's draw may extend it.
-    for (let stillToPop = 1; stillToPop > 0 && queue.size > 0 && queue.peekTime() <= until; stillToPop--) {
-      queue.pop();
-      const actor = this.actors[queue.poppedActor]!;
-      this.clock.advanceTo(queue.poppedTime);
-      // A turn's span is the first draw of its own tape segment: a shrink that deletes a turn then
-      // deletes its span too, instead of handing it to the turn after (whose own span it was not).
-      const kind = queue.poppedKind as QueuedEventKind;
-      const turn = kind === START_TURN;
-      if (turn) actor.rng.beginTurn();
-      stillToPop = Math.max(stillToPop, 1 + actor.rng.int(0, maxSpan));
-      const pending = this.#dispatch(actor, kind, queue.poppedTime, turn);
-      if (pending) batch.push(pending);
-    }
-    if (batch.length > 0) await Promise.all(batch);
-  }
-
-  /**
-   * Runs an actor until it pauses (ctx.sleep) or its turn ends. Returns undefined when that
-   * already happened synchronously, else a promise that resolves when it happens.
-   */
-  #dispatch(actor: Actor, kind: QueuedEventKind, time: number, turnBegun = false): Promise<void> | undefined {
+  /** Called by the scheduler: runs an actor until it pauses (ctx.sleep) or its turn ends (see Dispatcher). */
+  dispatch(actor: Actor, kind: QueuedEventKind, time: number, turnBegun: boolean): Promise<void> | undefined {
     actor.now = time;
     actor.resumeEngine = stoppedBeforeTheEngineAwaited;
-    if (this.options.concurrency === 1 && !this.options.overlap) this.#current = actor;
+    if (this.#serial) this.#current = actor;
     else this.#inFlight.push(actor);
     if (kind === WAKE_FROM_SLEEP) {
       const wake = actor.wake!;
@@ -265,6 +210,21 @@ export class Engine {
     }
     if (actor.resumeEngine === null) return undefined;
     return untilControlReturns(actor);
+  }
+
+  /** The actor's ctx (made on its first turn). */
+  contextOf(actor: Actor): ActorContext {
+    return (actor.ctx ??= new ActorContextImpl(this, actor));
+  }
+
+  /** Called by ctx.sleep: pauses the coroutine until its wake-up event is popped. */
+  sleep(actor: Actor, ms: number): Promise<void> {
+    if (!actor.resumeEngine) throw new Error(`ctx.sleep was called outside ${actor.name}'s turn (a missing await?)`);
+    this.queue.push(actor.now + ms, actor.id, WAKE_FROM_SLEEP);
+    return new Promise<void>((resolve) => {
+      actor.wake = resolve;
+      this.#returnControl(actor);
+    });
   }
 
   /** The actor stops running (it paused, its turn ended, it crashed, or a stop dropped it): the engine, awaiting it, goes on. */
@@ -284,7 +244,7 @@ export class Engine {
     if (!turnBegun) actor.rng.beginTurn();
     let result: unknown;
     try {
-      result = actor.behavior.act((actor.ctx ??= new ActorContextImpl(this, actor)));
+      result = actor.behavior.act(this.contextOf(actor));
     } catch (error) {
       this.#crash(actor, error);
       return;
@@ -301,11 +261,11 @@ export class Engine {
     actor.crashesInARow = 0;
     if (isStop(wait)) {
       actor.stopped = true;
-      this.recordEvent(actor, 'stop', { reason: wait.reason ?? null });
+      this.recorder.event(actor, 'stop', { reason: wait.reason ?? null });
     } else if (actor.rng.retired) {
       // A tape-backed actor whose choices ran out: retiring it (instead of zero-filling) lets shrinking reach true minima.
       actor.stopped = true;
-      this.recordEvent(actor, 'retire', { turn: actor.turns });
+      this.recorder.event(actor, 'retire', { turn: actor.turns });
     } else {
       let ms: number;
       try {
@@ -321,7 +281,7 @@ export class Engine {
       // A check's own errors are verdicts already; anything else is ours. The actor's next event is
       // queued, so it is recorded without the restart a crash of act() would schedule.
       checking.then(() => this.#returnControl(actor), (error: unknown) => {
-        this.recordEvent(actor, 'crash', { error: errorMessage(error), stack: [], turn: actor.turns });
+        this.recorder.event(actor, 'crash', { error: errorMessage(error), stack: [], turn: actor.turns });
         this.#returnControl(actor);
       });
     } else {
@@ -335,93 +295,30 @@ export class Engine {
     actor.crashesInARow++;
     const message = error instanceof Error ? error.message : String(error);
     const stack = error instanceof Error ? (error.stack ?? '').split('\n').slice(1, 4).map((l) => l.trim()) : [];
-    this.recordEvent(actor, 'crash', { error: message, stack, turn: actor.turns });
+    this.recorder.event(actor, 'crash', { error: message, stack, turn: actor.turns });
     if (actor.crashesInARow >= this.options.maxCrashesInARow) {
       actor.stopped = true;
-      this.recordEvent(actor, 'give-up', { crashesInARow: actor.crashesInARow });
+      this.recorder.event(actor, 'give-up', { crashesInARow: actor.crashesInARow });
     } else {
       // A fresh start: the state is rebuilt, the rng stream continues (so the run stays reproducible).
       actor.state = freshState(actor.behavior, actor, this.options.params);
       actor.tagSet = null;
-      this.recordEvent(actor, 'restart', { after: this.options.restartDelayMs });
+      this.recorder.event(actor, 'restart', { after: this.options.restartDelayMs });
       this.queue.push(actor.now + this.options.restartDelayMs, actor.id, START_TURN);
     }
     this.#returnControl(actor);
   }
 
-  /** Target urls are stored by path (see relativeUrl). */
-  relativeUrl(url: string): string {
-    return relativeUrl(this.#targetOrigin, url);
-  }
-
-  /** Called by ctx.sleep: pauses the coroutine until its wake-up event is popped. */
-  sleep(actor: Actor, ms: number): Promise<void> {
-    if (!actor.resumeEngine) throw new Error(`ctx.sleep was called outside ${actor.name}'s turn (a missing await?)`);
-    this.queue.push(actor.now + ms, actor.id, WAKE_FROM_SLEEP);
-    return new Promise<void>((resolve) => {
-      actor.wake = resolve;
-      this.#returnControl(actor);
-    });
-  }
-
-  recordAction(row: ActionRecord): void {
-    this.summary.actions++;
-    this.summary.byOutcome[row.outcome]++;
-    this.options.writer.addAction(row);
-    this.hooks.onAction?.(row);
-    if (this.#checks || this.#invariants) this.#observe(row);
-  }
-
-  recordComplaint(actor: Actor, actionSeq: number | null, severity: Severity, message: string, trigger: string, detail: Json, simTime = actor.now): void {
-    this.summary.complaints++;
-    this.summary.bySeverity[severity]++;
-    const row: ComplaintRecord = {
-      runId: this.runId, seq: this.#complaintSeq++, actionSeq, actorId: actor.id, severity, message, trigger, detail, simTime,
-    };
-    this.options.writer.addComplaint(row);
-    this.hooks.onComplaint?.(row);
-    this.#invariants?.complaints.push(row);
-  }
-
-  /** Feeds an action to the checkers (and the invariants' log). */
-  #observe(row: ActionRecord): void {
-    this.#invariants?.actions.push(row);
-    for (const { checker, run } of this.#checks ?? []) this.#recordViolations(checker, run.onAction(row));
-  }
-
-  #recordViolations(checker: Checker, found: Violations): void {
-    if (found === null) return;
-    for (const v of Array.isArray(found) ? (found as readonly Violation[]) : [found as Violation]) {
-      const actor = this.actors[v.actorId];
-      if (!actor) throw new Error(`checker '${checker.name}' reported a violation for unknown actor ${v.actorId}`);
-      this.recordComplaint(actor, v.actionSeq, checker.severity ?? 'urgent', v.message, `checker:${checker.name}`,
-        toJson({ checker: checker.name, actions: v.actions, ...v.detail }), v.simTime);
-    }
-  }
-
-  /** When the run ends: flushes the checkers and checks the end invariants. */
+  /** When the run ends: checks the end invariants, then flushes the checkers. */
   async #finishChecks(): Promise<void> {
     // End invariants first: the actions they probe with are fed to the checkers before those flush.
     await this.#invariants?.atEnd();
-    for (const { checker, run } of this.#checks ?? []) if (run.atEnd) this.#recordViolations(checker, run.atEnd());
-  }
-
-  recordEvent(actor: Actor | null, kind: EventKind, detail: Json): void {
-    const row = { runId: this.runId, seq: this.#eventSeq++, simTime: actor?.now ?? this.clock.now(), actorId: actor?.id ?? null, kind, detail };
-    this.options.writer.addEvent(row);
-    this.hooks.onEvent?.(row);
+    this.recorder.finishCheckers();
   }
 
   #limit(reason: string): string {
-    this.recordEvent(null, reason === 'interrupted' ? 'interrupt' : 'limit', { reason });
+    this.recorder.event(null, reason === 'interrupted' ? 'interrupt' : 'limit', { reason });
     return reason;
-  }
-
-  #progress(now: number): void {
-    this.hooks.onProgress?.({
-      simTime: this.clock.now(), simLimit: this.options.durationMs, actions: this.summary.actions,
-      complaints: this.summary.complaints, actors: this.summary.actors, wallMs: now - this.wallStartMs,
-    });
   }
 
   #spawn(behavior: Behavior, name: string, config: unknown, tags: readonly string[], arrival: number | ((rng: Rng) => number), rngFor: (id: number) => Rng): void {
@@ -434,12 +331,11 @@ export class Engine {
     actor.now = at;
     actor.state = freshState(behavior, actor, this.options.params);
     this.actors.push(actor);
-    this.summary.actors++;
-    this.options.writer.addActor({
+    this.recorder.actor({
       runId: this.runId, actorId: id, behavior: behavior.name, name, config: toJson(config), initialState: toJson(actor.state),
       tags: [...tags], rngState: rngState as unknown as Json, origin: 'config', spawnAt: at,
     });
-    this.recordEvent(actor, 'spawn', { behavior: behavior.name, name });
+    this.recorder.event(actor, 'spawn', { behavior: behavior.name, name });
     this.queue.push(at, id, START_TURN);
   }
 }

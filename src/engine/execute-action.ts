@@ -21,7 +21,7 @@ export interface ActionRunContext {
   watchdog: ActionWatchdog;
   /** µs origin of the run's wall columns. */
   wallStartUs: number;
-  /** Stores target urls by path (see Engine.relativeUrl). */
+  /** Stores target urls by path (see connectors/relative-url.ts). */
   relativeUrl(url: string): string;
   /** Run action code inside an ActionScope, so interceptors can record or serve foreign HTTP clients. */
   foreignHttp: boolean;

@@ -2,12 +2,22 @@ import type { Action } from '../actions/action.ts';
 import type { Invariant, RunView } from '../checkers/types.ts';
 import type { ActionRecord, ComplaintRecord, EventRecord, Json } from '../store/records.ts';
 import { errorMessage } from '../util/errors.ts';
+import type { VirtualClock } from '../clock/virtual-clock.ts';
 import type { Actor } from './actor.ts';
-import { ActorContextImpl } from './actor-context-impl.ts';
-import type { ActionResult } from './actor-context.ts';
-import type { Engine } from './engine.ts';
+import type { ActionResult, ActorContext } from './actor-context.ts';
+import type { RunLog, RunRecorder } from './run-recorder.ts';
 
 type Verdict = string | null;
+
+/** What invariants need from the run they check (the engine). */
+export interface InvariantRun {
+  readonly clock: VirtualClock;
+  readonly actors: readonly Actor[];
+  /** Records broken invariants and probes. */
+  readonly recorder: RunRecorder;
+  /** The ctx a probe's action runs through, as `actor`. */
+  contextOf(actor: Actor): ActorContext;
+}
 
 /**
  * Runs a simulation's invariants: per turn for the actor whose turn ended, and once at the end.
@@ -16,17 +26,17 @@ type Verdict = string | null;
  * until it settles, so its probe actions land in the log at a fixed place and replay exactly.
  */
 export class InvariantChecks {
-  /** The live log the views read (appended to by the engine). */
-  readonly actions: ActionRecord[] = [];
-  readonly complaints: ComplaintRecord[] = [];
-  readonly #engine: Engine;
+  readonly run: InvariantRun;
+  /** The live log the views read (kept by the recorder). */
+  readonly log: RunLog;
   readonly #perTurn: readonly Invariant[];
   readonly #atEnd: readonly Invariant[];
   /** Per-turn invariants currently broken, by actor (they complain again only after holding in between for that actor). */
   readonly #broken = new Map<Invariant, Set<number>>();
 
-  constructor(engine: Engine, invariants: readonly Invariant[]) {
-    this.#engine = engine;
+  constructor(run: InvariantRun, log: RunLog, invariants: readonly Invariant[]) {
+    this.run = run;
+    this.log = log;
     this.#perTurn = invariants.filter((i) => i.every === 'turn');
     this.#atEnd = invariants.filter((i) => i.every !== 'turn');
   }
@@ -74,7 +84,7 @@ export class InvariantChecks {
       if (broken.has(actor.id)) return;
       broken.add(actor.id);
     } else if (message === null) return;
-    const engine = this.#engine;
+    const { run } = this;
     // An end invariant has no actor of its own: it is recorded as the one its probes ran as, else the last actor that acted.
     const who = actor ?? view.prober();
     if (!who) return;
@@ -84,11 +94,7 @@ export class InvariantChecks {
     if (probes.length > 0) detail.probes = probes;
     // The complaint points at the action that revealed it: the last probe, else the actor's last action of the turn.
     const seq = probes.length > 0 ? probes[probes.length - 1]! : actor ? actor.lastActionSeq : null;
-    engine.recordComplaint(who, seq, invariant.severity ?? 'urgent', message, `invariant:${invariant.name}`, detail, actor ? actor.now : engine.clock.now());
-  }
-
-  get engine(): Engine {
-    return this.#engine;
+    run.recorder.complaint(who, seq, invariant.severity ?? 'urgent', message, `invariant:${invariant.name}`, detail, actor ? actor.now : run.clock.now());
   }
 }
 
@@ -122,19 +128,19 @@ class InvariantView implements RunView {
     this.#invariant = invariant;
   }
 
-  get actions(): readonly ActionRecord[] { return this.#checks.actions; }
-  get complaints(): readonly ComplaintRecord[] { return this.#checks.complaints; }
-  get simTime(): number { return this.#checks.engine.clock.now(); }
+  get actions(): readonly ActionRecord[] { return this.#checks.log.actions; }
+  get complaints(): readonly ComplaintRecord[] { return this.#checks.log.complaints; }
+  get simTime(): number { return this.#checks.run.clock.now(); }
   get actor(): Actor | null { return this.#actor; }
-  get actors(): readonly Actor[] { return this.#checks.engine.actors; }
+  get actors(): readonly Actor[] { return this.#checks.run.actors; }
 
   prober(): Actor | undefined {
     if (this.#actor) return this.#actor;
     if (!this.#prober) {
-      const { actions, engine } = this.#checks;
-      this.#prober = engine.actors[actions[actions.length - 1]?.actorId ?? 0];
+      const { log: { actions }, run } = this.#checks;
+      this.#prober = run.actors[actions[actions.length - 1]?.actorId ?? 0];
       // At the end, probes happen at the run's end time.
-      if (this.#prober) this.#prober.now = engine.clock.now();
+      if (this.#prober) this.#prober.now = run.clock.now();
     }
     return this.#prober;
   }
@@ -142,10 +148,10 @@ class InvariantView implements RunView {
   async execute<A, R>(action: Action<A, R>, args: A): Promise<ActionResult<R>> {
     const actor = this.prober();
     if (!actor) throw new Error('invariant probes need an actor: this run has none');
-    const engine = this.#checks.engine;
-    const result = await (actor.ctx ??= new ActorContextImpl(engine, actor)).execute(action, args);
+    const { run } = this.#checks;
+    const result = await run.contextOf(actor).execute(action, args);
     this.probes.push(result.seq);
-    engine.recordEvent(actor, 'probe', { invariant: this.#invariant, seq: result.seq });
+    run.recorder.event(actor, 'probe', { invariant: this.#invariant, seq: result.seq });
     return result;
   }
 }

@@ -1,0 +1,126 @@
+import type { Checker, StartedChecker, Violation, Violations } from '../checkers/types.ts';
+import type { VirtualClock } from '../clock/virtual-clock.ts';
+import type {
+  ActionRecord, ActorRecord, ComplaintRecord, EventKind, Json, RunSummary, Severity,
+} from '../store/records.ts';
+import type { RunWriter } from '../store/run-store.ts';
+import { toJson } from '../util/to-json.ts';
+import type { Actor } from './actor.ts';
+import type { EngineHooks, RunStart } from './engine-hooks.ts';
+
+/** The run so far, kept in memory for the invariants' views (only when the simulation has invariants). */
+export interface RunLog {
+  readonly actions: ActionRecord[];
+  readonly complaints: ComplaintRecord[];
+}
+
+/**
+ * Turns what happens in a run into its records: each row goes to the store's writer, then to the
+ * hooks, and actions to the checkers, whose violations come back as complaints. Numbers the
+ * complaints and events, and counts the run's summary. The engine decides what happens; this
+ * decides how it is written down.
+ */
+export class RunRecorder {
+  readonly summary: RunSummary = {
+    actions: 0,
+    byOutcome: { ok: 0, error: 0, crash: 0 },
+    complaints: 0,
+    bySeverity: { urgent: 0, annoying: 0, justsayin: 0 },
+    actors: 0,
+    simDurationMs: 0,
+  };
+  /** The in-memory log the invariants read; null when there are none (nothing is kept). */
+  readonly log: RunLog | null;
+  readonly #runId: string;
+  readonly #writer: RunWriter;
+  readonly #hooks: EngineHooks;
+  readonly #clock: VirtualClock;
+  /** The run's actors by id: a checker's violation names its actor by id. */
+  readonly #actors: readonly Actor[];
+  /** The simulation's checkers, each started for this run; null when none are declared. */
+  readonly #checks: Array<{ checker: Checker; run: StartedChecker }> | null = null;
+  #actionSeq = 0;
+  #complaintSeq = 0;
+  #eventSeq = 0;
+
+  constructor(
+    runId: string, writer: RunWriter, hooks: EngineHooks, clock: VirtualClock, actors: readonly Actor[],
+    checkers: readonly Checker[] | undefined, keepLog: boolean,
+  ) {
+    this.#runId = runId;
+    this.#writer = writer;
+    this.#hooks = hooks;
+    this.#clock = clock;
+    this.#actors = actors;
+    if (checkers?.length) this.#checks = checkers.map((checker) => ({ checker, run: checker.start() }));
+    this.log = keepLog ? { actions: [], complaints: [] } : null;
+  }
+
+  /** The seq of an action about to run: actions are numbered when they start, not when they are recorded. */
+  nextActionSeq(): number {
+    return this.#actionSeq++;
+  }
+
+  runStart(start: RunStart): void {
+    this.#hooks.onRunStart?.(start);
+  }
+
+  actor(row: ActorRecord): void {
+    this.summary.actors++;
+    this.#writer.addActor(row);
+  }
+
+  action(row: ActionRecord): void {
+    this.summary.actions++;
+    this.summary.byOutcome[row.outcome]++;
+    this.#writer.addAction(row);
+    this.#hooks.onAction?.(row);
+    if (this.#checks || this.log) this.#observe(row);
+  }
+
+  complaint(actor: Actor, actionSeq: number | null, severity: Severity, message: string, trigger: string, detail: Json, simTime = actor.now): void {
+    this.summary.complaints++;
+    this.summary.bySeverity[severity]++;
+    const row: ComplaintRecord = {
+      runId: this.#runId, seq: this.#complaintSeq++, actionSeq, actorId: actor.id, severity, message, trigger, detail, simTime,
+    };
+    this.#writer.addComplaint(row);
+    this.#hooks.onComplaint?.(row);
+    this.log?.complaints.push(row);
+  }
+
+  /** An event of `actor` at its own time, or of the run (`actor` null) at the clock's. */
+  event(actor: Actor | null, kind: EventKind, detail: Json): void {
+    const row = { runId: this.#runId, seq: this.#eventSeq++, simTime: actor?.now ?? this.#clock.now(), actorId: actor?.id ?? null, kind, detail };
+    this.#writer.addEvent(row);
+    this.#hooks.onEvent?.(row);
+  }
+
+  progress(simLimit: number, wallMs: number): void {
+    const { summary } = this;
+    this.#hooks.onProgress?.({
+      simTime: this.#clock.now(), simLimit, actions: summary.actions, complaints: summary.complaints, actors: summary.actors, wallMs,
+    });
+  }
+
+  /** When the run ends: what the checkers held back. */
+  finishCheckers(): void {
+    for (const { checker, run } of this.#checks ?? []) if (run.atEnd) this.#violations(checker, run.atEnd());
+  }
+
+  /** Feeds an action to the invariants' log and the checkers. */
+  #observe(row: ActionRecord): void {
+    this.log?.actions.push(row);
+    for (const { checker, run } of this.#checks ?? []) this.#violations(checker, run.onAction(row));
+  }
+
+  #violations(checker: Checker, found: Violations): void {
+    if (found === null) return;
+    for (const v of Array.isArray(found) ? (found as readonly Violation[]) : [found as Violation]) {
+      const actor = this.#actors[v.actorId];
+      if (!actor) throw new Error(`checker '${checker.name}' reported a violation for unknown actor ${v.actorId}`);
+      this.complaint(actor, v.actionSeq, checker.severity ?? 'urgent', v.message, `checker:${checker.name}`,
+        toJson({ checker: checker.name, actions: v.actions, ...v.detail }), v.simTime);
+    }
+  }
+}
