@@ -37,6 +37,11 @@ export class EventQueue {
     return this.#size > 0 ? this.#time[0]! : Infinity;
   }
 
+  /** Actor of the next event; -1 when empty. */
+  peekActor(): number {
+    return this.#size > 0 ? this.#actor[0]! : -1;
+  }
+
   /** Removes the next event; read it with `popped*` right after. */
   pop(): void {
     const n = --this.#size;

@@ -54,6 +54,16 @@ abstract class QueueScheduler implements Scheduler {
   ) {}
 
   abstract step(time: number): Promise<void> | undefined;
+
+  /**
+   * Whether the next event's actor is still running in this step. Only a turn that ended
+   * synchronously while an asynchronous per-turn invariant holds it open can be: its next event is
+   * queued already. A batch ends before such an event (running the actor twice at once would lose
+   * the engine's hold on its first run); the next step runs it.
+   */
+  nextActorIsRunning(): boolean {
+    return this.actors[this.queue.peekActor()]!.resumeEngine !== null;
+  }
 }
 
 /** One event per step: actors due at the same instant run one after the other, in queue order. */
@@ -82,7 +92,7 @@ class BatchScheduler extends QueueScheduler {
     const until = Math.min(time + this.overlapWindowMs, this.durationMs);
     const batch: Promise<void>[] = [];
     let started = 0;
-    while (started++ < this.concurrency && queue.size > 0 && queue.peekTime() <= until) {
+    while (started++ < this.concurrency && queue.size > 0 && queue.peekTime() <= until && !this.nextActorIsRunning()) {
       queue.pop();
       this.clock.advanceTo(queue.poppedTime);
       const pending = this.dispatcher.dispatch(this.actors[queue.poppedActor]!, queue.poppedKind as QueuedEventKind, queue.poppedTime, false);
@@ -110,7 +120,7 @@ class DrawnOverlapScheduler extends QueueScheduler {
     const until = Math.min(time + this.maxLatencyMs, this.durationMs);
     const batch: Promise<void>[] = [];
     // Events still to pop into this batch, the next one included; each popped event's draw may extend it.
-    for (let stillToPop = 1; stillToPop > 0 && queue.size > 0 && queue.peekTime() <= until; stillToPop--) {
+    for (let stillToPop = 1; stillToPop > 0 && queue.size > 0 && queue.peekTime() <= until && !this.nextActorIsRunning(); stillToPop--) {
       queue.pop();
       const actor = this.actors[queue.poppedActor]!;
       this.clock.advanceTo(queue.poppedTime);

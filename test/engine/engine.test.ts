@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defineActions, defineBehavior, defineSimulation, fail } from 'beamulator';
+import { runSimulationInternal } from '../../src/engine/run-simulation.ts';
 import { collect, deterministicLog } from './helpers.ts';
 
 /** An in-process "service": a counter store that answers after a microtask, like a fast target. */
@@ -172,6 +173,30 @@ describe('engine', () => {
     const step = log.filter((a) => a.step === log[0]!.step);
     expect(step).toHaveLength(4);
     expect(Math.max(...step.map((a) => a.wallStartUs))).toBeLessThan(Math.min(...step.map((a) => a.wallEndUs)));
+  });
+
+  it('holds an actor\'s next event out of a batch while an asynchronous invariant holds its turn open', async () => {
+    // A synchronous turn queues the actor's next event at once; an asynchronous per-turn invariant
+    // keeps the turn open until it settles. Batches reach that next event (a window of 1m, turns
+    // every 1s) and must leave it to a later step instead of running the actor twice at once.
+    const actions = defineActions({ peek: async () => 1 });
+    const ticker = defineBehavior({ name: 'Ticker', initialState: {}, act: (ctx) => (ctx.turn >= 5 ? ctx.stop() : '1s') });
+    const sim = defineSimulation({
+      name: 'held', actions, population: [{ behavior: ticker, count: 3 }], duration: '1h',
+      invariants: [{ name: 'peeks', every: 'turn', check: async (view) => ((await view.execute(actions.peek, {})).ok ? null : 'no peek') }],
+    });
+    const runs = [{ concurrency: 2, overlapWindow: '1m' }, { overlap: { maxSpan: 3, maxLatencyMs: 60_000 } }] as const;
+    for (const options of runs) {
+      const logs = [];
+      for (let i = 0; i < 2; i++) {
+        const log: unknown[] = [];
+        const result = await runSimulationInternal(sim, { seed: 3, db: false, ...options, hooks: { onAction: (a) => log.push(deterministicLog([a])[0]) } });
+        expect(result.stopReason).toBe('all-actors-stopped');
+        expect(result.summary.actions).toBe(15);
+        logs.push(log);
+      }
+      expect(logs[1]).toEqual(logs[0]);
+    }
   });
 
   it('stops at maxActions and when the signal aborts', async () => {

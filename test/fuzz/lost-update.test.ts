@@ -6,7 +6,7 @@
  * app first, the rename overwrites it, and the completion's own response comes back incomplete (the
  * complaint); the rename ends after it (8 actions in the run).
  * Measured with shrinkRuns 400: seeds 1-4 give 8, 10, 8, 8 actions up to the complaint (found in
- * 109, 221, 408, 145 runs); seed 4 is tested, with the issue's bound: within 1 action of the minimum.
+ * 109, 221, 408, 145 runs); seed 4 is tested against the bound its shrink must meet: within 1 action of the minimum.
  *
  * Nothing here depends on the machine's speed: the campaign is capped by runs (noTimeCap), and
  * the target's app counts its race window in event-loop turns (fuzz/lost-update.fuzz.ts). The
