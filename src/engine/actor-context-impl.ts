@@ -1,4 +1,5 @@
 import type { Action } from '../actions/action.ts';
+import type { VirtualClock } from '../clock/virtual-clock.ts';
 import type { Rng } from '../rng/rng.ts';
 import type { Severity } from '../store/records.ts';
 import { parseDuration, type Duration } from '../util/duration.ts';
@@ -7,7 +8,6 @@ import { toJson } from '../util/to-json.ts';
 import type { Actor } from './actor.ts';
 import type { ActionResult, ActorContext, ExecuteOptions } from './actor-context.ts';
 import type { ParamValues } from '../util/params.ts';
-import type { VirtualClock } from '../clock/virtual-clock.ts';
 import { ActionCall, type ActionRunContext } from './execute-action.ts';
 import type { RunRecorder } from './run-recorder.ts';
 import { STOP, type Stop } from './stop.ts';

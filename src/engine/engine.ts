@@ -22,7 +22,7 @@ import { InvariantChecks, type InvariantRun } from './invariant-checks.ts';
 import { buildPopulation } from './population.ts';
 import { RunRecorder } from './run-recorder.ts';
 import {
-  START_TURN, WAKE_FROM_SLEEP, schedulerFor, type Dispatcher, type QueuedEventKind, type Scheduler,
+  START_TURN, WAKE_FROM_SLEEP, schedulerFor, type QueuedEventKind, type ScheduledRun, type Scheduler,
 } from './scheduler.ts';
 import type { Simulation } from './simulation.ts';
 import { isStop } from './stop.ts';
@@ -76,7 +76,7 @@ export interface EngineResult {
  * turn is a coroutine; time moves only when no actor is running, so results never depend on I/O speed.
  * The scheduler chooses which events run together; the recorder writes down what happened.
  */
-export class Engine implements Dispatcher, TurnRun, InvariantRun {
+export class Engine implements ScheduledRun, TurnRun, InvariantRun {
   readonly clock: VirtualClock;
   readonly actors: Actor[] = [];
   readonly queue = new EventQueue();
@@ -108,7 +108,7 @@ export class Engine implements Dispatcher, TurnRun, InvariantRun {
     // The recorder keeps the run's log in memory exactly when there are invariants to read it.
     if (invariants?.length && this.recorder.log) this.#invariants = new InvariantChecks(this, this.recorder.log, invariants);
     this.#checks = Boolean(checkers?.length || invariants?.length);
-    this.#scheduler = schedulerFor(options, this.queue, this.clock, this.actors, this);
+    this.#scheduler = schedulerFor(options, this);
     this.#serial = options.concurrency === 1 && !options.overlap;
     const targetOrigin = originOf(options.targetUrl);
     this.actionRun = {
@@ -195,7 +195,7 @@ export class Engine implements Dispatcher, TurnRun, InvariantRun {
     }
   }
 
-  /** Called by the scheduler: runs an actor until it pauses (ctx.sleep) or its turn ends (see Dispatcher). */
+  /** Called by the scheduler: runs an actor until it pauses (ctx.sleep) or its turn ends (see ScheduledRun). */
   dispatch(actor: Actor, kind: QueuedEventKind, time: number, turnBegun: boolean): Promise<void> | undefined {
     actor.now = time;
     actor.resumeEngine = stoppedBeforeTheEngineAwaited;

@@ -1,8 +1,8 @@
 import type { Action } from '../actions/action.ts';
 import type { Invariant, RunView } from '../checkers/types.ts';
+import type { VirtualClock } from '../clock/virtual-clock.ts';
 import type { ActionRecord, ComplaintRecord, EventRecord, Json } from '../store/records.ts';
 import { errorMessage } from '../util/errors.ts';
-import type { VirtualClock } from '../clock/virtual-clock.ts';
 import type { Actor } from './actor.ts';
 import type { ActionResult, ActorContext } from './actor-context.ts';
 import type { RunLog, RunRecorder } from './run-recorder.ts';

@@ -8,8 +8,11 @@ export const START_TURN = 0;
 export const WAKE_FROM_SLEEP = 1;
 export type QueuedEventKind = typeof START_TURN | typeof WAKE_FROM_SLEEP;
 
-/** Runs the actor of a popped event: the engine. */
-export interface Dispatcher {
+/** What a scheduler works on: the run's queue, clock and actors, and the engine, which runs a popped event's actor. */
+export interface ScheduledRun {
+  readonly queue: EventQueue;
+  readonly clock: VirtualClock;
+  readonly actors: readonly Actor[];
   /**
    * Runs `actor` until it pauses (ctx.sleep) or its turn ends. Returns undefined when that already
    * happened synchronously, else a promise that resolves when it happens. `turnBegun`: the
@@ -39,36 +42,32 @@ export interface SchedulerOptions {
  * The scheduler a run's options ask for: drawn overlap (fuzzing), else one event at a time
  * (concurrency 1), else batches of up to `concurrency` events.
  */
-export function schedulerFor(
-  options: SchedulerOptions, queue: EventQueue, clock: VirtualClock, actors: readonly Actor[], dispatcher: Dispatcher,
-): Scheduler {
-  if (options.overlap) return new DrawnOverlapScheduler(queue, clock, actors, dispatcher, options.overlap.maxSpan, options.overlap.maxLatencyMs, options.durationMs);
-  if (options.concurrency === 1) return new SerialScheduler(queue, clock, actors, dispatcher);
-  return new BatchScheduler(queue, clock, actors, dispatcher, options.concurrency, options.overlapWindowMs, options.durationMs);
+export function schedulerFor(options: SchedulerOptions, run: ScheduledRun): Scheduler {
+  const { overlap, durationMs } = options;
+  if (overlap) return new DrawnOverlapScheduler(run, overlap.maxSpan, overlap.maxLatencyMs, durationMs);
+  if (options.concurrency === 1) return new SerialScheduler(run);
+  return new ConcurrencyScheduler(run, options.concurrency, options.overlapWindowMs, durationMs);
 }
 
-/** What every scheduler pops from, moves and dispatches to. */
+/** What every scheduler pops from, moves and dispatches to (held in its own fields: one load less per event). */
 abstract class QueueScheduler implements Scheduler {
-  constructor(
-    readonly queue: EventQueue, readonly clock: VirtualClock, readonly actors: readonly Actor[], readonly dispatcher: Dispatcher,
-  ) {}
+  readonly queue: EventQueue;
+  readonly clock: VirtualClock;
+  readonly actors: readonly Actor[];
+  readonly dispatcher: ScheduledRun;
+
+  constructor(run: ScheduledRun) {
+    this.queue = run.queue;
+    this.clock = run.clock;
+    this.actors = run.actors;
+    this.dispatcher = run;
+  }
 
   abstract step(time: number): Promise<void> | undefined;
-
-  /**
-   * Whether the next event's actor is still running in this step. Only a turn that ended
-   * synchronously while an asynchronous per-turn invariant holds it open can be: its next event is
-   * queued already. A batch ends before such an event (running the actor twice at once would lose
-   * the engine's hold on its first run); the next step runs it.
-   */
-  nextActorIsRunning(): boolean {
-    return this.actors[this.queue.peekActor()]!.resumeEngine !== null;
-  }
 }
 
 /** One event per step: actors due at the same instant run one after the other, in queue order. */
 class SerialScheduler extends QueueScheduler {
-
   step(time: number): Promise<void> | undefined {
     const { queue } = this;
     queue.pop();
@@ -78,21 +77,41 @@ class SerialScheduler extends QueueScheduler {
   }
 }
 
+/** A scheduler that runs the events due within `windowMs` of a step's first one together. */
+abstract class BatchScheduler extends QueueScheduler {
+  constructor(run: ScheduledRun, readonly windowMs: number, readonly durationMs: number) {
+    super(run);
+  }
+
+  /** The end of the window of a step whose first event is due at `time`. */
+  until(time: number): number {
+    return Math.min(time + this.windowMs, this.durationMs);
+  }
+
+  /**
+   * Whether the next event may join the batch: it is due by `until`, and its actor is not still
+   * running in this step. Only a turn that ended synchronously while an asynchronous per-turn
+   * invariant holds it open can be: its next event is queued already. Running the actor twice at
+   * once would lose the engine's hold on its first run; the next step runs it.
+   */
+  nextJoins(until: number): boolean {
+    const { queue } = this;
+    return queue.size > 0 && queue.peekTime() <= until && this.actors[queue.peekActor()]!.resumeEngine === null;
+  }
+}
+
 /** Up to `concurrency` events due within `overlapWindowMs` of the first run together. */
-class BatchScheduler extends QueueScheduler {
-  constructor(
-    queue: EventQueue, clock: VirtualClock, actors: readonly Actor[], dispatcher: Dispatcher,
-    readonly concurrency: number, readonly overlapWindowMs: number, readonly durationMs: number,
-  ) {
-    super(queue, clock, actors, dispatcher);
+class ConcurrencyScheduler extends BatchScheduler {
+  constructor(run: ScheduledRun, readonly concurrency: number, overlapWindowMs: number, durationMs: number) {
+    super(run, overlapWindowMs, durationMs);
   }
 
   async step(time: number): Promise<void> {
     const { queue } = this;
-    const until = Math.min(time + this.overlapWindowMs, this.durationMs);
+    const until = this.until(time);
     const batch: Promise<void>[] = [];
     let started = 0;
-    while (started++ < this.concurrency && queue.size > 0 && queue.peekTime() <= until && !this.nextActorIsRunning()) {
+    while (started++ < this.concurrency && this.nextJoins(until)) {
       queue.pop();
       this.clock.advanceTo(queue.poppedTime);
       const pending = this.dispatcher.dispatch(this.actors[queue.poppedActor]!, queue.poppedKind as QueuedEventKind, queue.poppedTime, false);
@@ -107,20 +126,17 @@ class BatchScheduler extends QueueScheduler {
  * among those due within `maxLatencyMs` of the first. The draw comes from the actor's own stream
  * (its tape, when fuzzing), so shrinking a tape shrinks the overlap too, down to 0: serial.
  */
-class DrawnOverlapScheduler extends QueueScheduler {
-  constructor(
-    queue: EventQueue, clock: VirtualClock, actors: readonly Actor[], dispatcher: Dispatcher,
-    readonly maxSpan: number, readonly maxLatencyMs: number, readonly durationMs: number,
-  ) {
-    super(queue, clock, actors, dispatcher);
+class DrawnOverlapScheduler extends BatchScheduler {
+  constructor(run: ScheduledRun, readonly maxSpan: number, maxLatencyMs: number, durationMs: number) {
+    super(run, maxLatencyMs, durationMs);
   }
 
   async step(time: number): Promise<void> {
     const { queue, maxSpan } = this;
-    const until = Math.min(time + this.maxLatencyMs, this.durationMs);
+    const until = this.until(time);
     const batch: Promise<void>[] = [];
     // Events still to pop into this batch, the next one included; each popped event's draw may extend it.
-    for (let stillToPop = 1; stillToPop > 0 && queue.size > 0 && queue.peekTime() <= until && !this.nextActorIsRunning(); stillToPop--) {
+    for (let stillToPop = 1; stillToPop > 0 && this.nextJoins(until); stillToPop--) {
       queue.pop();
       const actor = this.actors[queue.poppedActor]!;
       this.clock.advanceTo(queue.poppedTime);

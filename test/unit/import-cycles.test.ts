@@ -1,7 +1,7 @@
 /**
  * No import cycles in src/: layers point one way (util → clock, rng → store, connectors → actions
  * → engine → replay → fuzz → cli, vitest) and, inside a folder, a file's collaborators are named
- * by interfaces it owns (the engine implements TurnRun, InvariantRun, Dispatcher), not by
+ * by interfaces it owns (the engine implements ScheduledRun, TurnRun and InvariantRun), not by
  * importing the class that uses it.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
