@@ -7,7 +7,7 @@ import { readRunBundle, writeReplayFile } from '../replay/replay-file.ts';
 import type { ActionRecord, ComplaintRecord, EventRecord, Json } from '../store/records.ts';
 import type { ParamValues } from '../util/params.ts';
 import type { FuzzOptions } from './fuzz-options.ts';
-import type { FuzzResult } from './fuzz.ts';
+import type { FuzzResult } from './fuzz-result.ts';
 import type { FuzzSettings, FuzzTarget } from './fuzz-target.ts';
 import type { LiveTarget } from './live-target.ts';
 import type { Reproduction } from './reproduce.ts';

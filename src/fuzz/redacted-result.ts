@@ -1,6 +1,7 @@
 import type { FuzzSpec } from '../replay/fuzz-spec.ts';
 import type { Redactor } from '../store/redact.ts';
-import type { FuzzFailure, FuzzResult } from './fuzz.ts';
+import type { FuzzResult } from './fuzz-result.ts';
+import type { FuzzFailure } from './run-outcome.ts';
 
 /**
  * A campaign's result as its caller gets it: the user data of the shrunk run (args, results,
