@@ -203,6 +203,32 @@ export class DuckDBRunStore implements RunStore {
     return (await this.#query('SELECT * FROM events WHERE run_id = $1 ORDER BY seq', [runId], `read events of run ${runId}`)).map(toEvent);
   }
 
+  async scan<K extends keyof RunRows>(table: K, runId: string, visit: (rows: RunRows[K]) => Promise<void> | void): Promise<void> {
+    const { key, order, convert } = scans[table];
+    const doing = `read ${table} of run ${runId}`;
+    const [range] = await this.#query(`SELECT min(${key}) AS lo, max(${key}) AS hi FROM ${table} WHERE run_id = $1`, [runId], doing);
+    if (range?.lo === null || range?.lo === undefined) return;
+    // One window of keys per query: DuckDB sorts a window, never the whole run (its sort buffers
+    // the rows it sorts). Rows are appended in key order, so zonemaps skip most of the file.
+    for (let lo = BigInt(range.lo as number | bigint), hi = BigInt(range.hi as number | bigint); lo <= hi; lo += scanWindow) {
+      await this.#exclusive(doing, async () => {
+        // A failure of `visit` (the caller's, such as a full disk) is not the store's: only DuckDB's are wrapped.
+        let visiting = false;
+        try {
+          const result = await this.#conn.stream(
+            `SELECT * FROM ${table} WHERE run_id = $1 AND ${key} >= $2 AND ${key} < $3 ORDER BY ${order}`, [runId, lo, lo + scanWindow]);
+          for await (const rows of result.yieldRowObjectJs()) {
+            visiting = true;
+            await visit(rows.map(convert) as RunRows[K]);
+            visiting = false;
+          }
+        } catch (error) {
+          throw visiting ? error : useError(doing, this.path, error);
+        }
+      });
+    }
+  }
+
   async importRun(run: RunRecord, rows: RunRows): Promise<void> {
     if (this.readOnly) {
       throw new BeamulatorError('BEAM_STORE', `cannot import run ${run.runId} into run store ${this.path}: it was opened read-only`,
@@ -263,9 +289,7 @@ export class DuckDBRunStore implements RunStore {
   }
 
   #query(sql: string, params: DuckDBValue[], doing: string): Promise<Row[]> {
-    // One query at a time on this connection; DuckDB's own threads parallelise each query.
-    const run = this.#tail.then(async () => {
-      if (this.#closed) throw useError(doing, this.path, new Error('the store is closed'));
+    return this.#exclusive(doing, async () => {
       try {
         const reader = await this.#conn.runAndReadAll(sql, params);
         return reader.getRowObjectsJS() as Row[];
@@ -273,10 +297,30 @@ export class DuckDBRunStore implements RunStore {
         throw useError(doing, this.path, error);
       }
     });
+  }
+
+  /** Runs `fn` alone on this store's connection: one query at a time; DuckDB's own threads parallelise each query. */
+  #exclusive<T>(doing: string, fn: () => Promise<T>): Promise<T> {
+    const run = this.#tail.then(() => {
+      if (this.#closed) throw useError(doing, this.path, new Error('the store is closed'));
+      return fn();
+    });
     this.#tail = run.catch(() => undefined);
     return run;
   }
 }
+
+/** How `scan` reads each table: the key it reads in windows of, the order of its read method, the row conversion. */
+const scans: { [K in keyof RunRows]: { key: string; order: string; convert: (row: Row) => RunRows[K][number] } } = {
+  actors: { key: 'actor_id', order: 'actor_id', convert: toActor },
+  actions: { key: 'seq', order: 'seq', convert: toAction },
+  complaints: { key: 'seq', order: 'seq', convert: toComplaint },
+  exchanges: { key: 'action_seq', order: 'action_seq, n', convert: toExchange },
+  events: { key: 'seq', order: 'seq', convert: toEvent },
+};
+
+/** Keys per `scan` query: a DuckDB chunk's worth (2,048) of rows in a dense table. */
+const scanWindow = 512n;
 
 /** The absolute path with symlinks resolved, so two spellings of one file share one instance. */
 function canonicalPath(path: string): string {

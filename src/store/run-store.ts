@@ -51,6 +51,12 @@ export interface RunStore {
   exchanges(runId: string, actionSeq?: number): Promise<ExchangeRecord[]>;
   events(runId: string): Promise<EventRecord[]>;
   /**
+   * Visits every row of one table of a run, in the order its read method returns them, a chunk
+   * (a few thousand rows) at a time: a run of any size is read in bounded memory (export,
+   * `show --json`). The store reads nothing else until `visit` of the last chunk has settled.
+   */
+  scan<K extends keyof RunRows>(table: K, runId: string, visit: (rows: RunRows[K]) => Promise<void> | void): Promise<void>;
+  /**
    * Writes a whole recorded run at once, atomically (import of a replay file): the run row
    * exactly as given (status, stop reason, wall times...) and every row under `run.runId`
    * (the rows' own runId is ignored). Rows pass through the store's redaction. Throws
