@@ -6,6 +6,7 @@
  */
 import { monotonicMs } from '../clock/wall-clock.ts';
 import { resolveParams } from '../engine/resolve-params.ts';
+import { redactionOf } from '../engine/simulation.ts';
 import type { FuzzSpec } from '../replay/fuzz-spec.ts';
 import type { ActionRecord, ActorRecord, ComplaintRecord } from '../store/records.ts';
 import { Redactor } from '../store/redact.ts';
@@ -96,5 +97,5 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promi
     complaint: failure.kind === 'complaint' ? failure.complaint : null,
     actors: recorded.actors, actions: recorded.actions, probes: recorded.probes, complaints: recorded.complaints,
     timings: { searchMs, shrinkMs, recordMs, totalMs: monotonicMs() - started, firstFailureMs },
-  }, new Redactor({ extra: options.redact }));
+  }, new Redactor({ extra: redactionOf(target, options.redact) }));
 }

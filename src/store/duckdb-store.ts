@@ -109,8 +109,9 @@ export class DuckDBRunStore implements RunStore {
       throw new BeamulatorError('BEAM_STORE', `cannot record a run in run store ${this.path}: it was opened read-only`,
         'Open it without readOnly to record');
     }
-    const config = redactedJson(this.#redactor, run.config);
-    const params = redactedJson(this.#redactor, run.params ?? null);
+    const redactor = this.#redactor?.with(run.redact) ?? null;
+    const config = redactedJson(redactor, run.config);
+    const params = redactedJson(redactor, run.params ?? null);
     const insert = (runId: string) => this.#query(
       `INSERT INTO runs (${runColumns}) VALUES ($1, $2, $3, $4, $5, $6, 'running', $7, $8, $9, $10, NULL, 0, $11, NULL, NULL, NULL, $12)`,
       [runId, run.kind, run.parentRunId ?? null, run.simulation, run.file ?? null, String(run.seed), config, run.codeHash ?? null, run.beamulatorVersion,
@@ -139,7 +140,7 @@ export class DuckDBRunStore implements RunStore {
       }
     }
     const instance = this.#lease.instance;
-    const writer = new DuckDBRunWriter({ runId, connect: () => instance.connect(), path: this.path, redactor: this.#redactor, batchSize: this.#batchSize });
+    const writer = new DuckDBRunWriter({ runId, connect: () => instance.connect(), path: this.path, redactor, batchSize: this.#batchSize });
     this.#writers.add(writer);
     return writer;
   }

@@ -1,6 +1,7 @@
 import type {
   ActionRecord, ActorRecord, ComplaintRecord, EventRecord, ExchangeRecord, Json, RunRecord, RunStatus, RunSummary,
 } from './records.ts';
+import type { RedactPattern } from './redact.ts';
 
 /**
  * Where a run is written. Appends are synchronous and cheap (they buffer);
@@ -40,6 +41,8 @@ export interface RunStore {
     runId?: string;
     /** The run's resolved parameters (default null: none recorded). */
     params?: Record<string, Json> | null;
+    /** Names this run's rows redact on top of the store's rules (a simulation's own `redact`). */
+    redact?: readonly RedactPattern[];
   }): Promise<RunWriter>;
   listRuns(filter?: RunFilter): Promise<Array<RunRecord & { summary: RunSummary }>>;
   /** Resolves a full id, a unique prefix, or `latest`. Throws BEAM_RUN_NOT_FOUND otherwise. */
