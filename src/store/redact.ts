@@ -266,6 +266,17 @@ export function redactHeaders(headers: Record<string, string>, options?: RedactO
 }
 
 /**
+ * A url with the values of secret query parameters and the password of its user info redacted
+ * (the built-in rules), as the run store stores it.
+ *
+ * @example
+ * redactUrl('/items?access_token=t-1&page=2') // '/items?access_token=[redacted]&page=2'
+ */
+export function redactUrl(url: string): string {
+  return defaultRedactor.url(url);
+}
+
+/**
  * A request or response body with secret fields redacted (JSON, or a urlencoded form when the
  * content type says so), as the run store would store it.
  *
