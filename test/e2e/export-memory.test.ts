@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { root, runCli, tempDir, type CliResult } from '../support/cli.ts';
 
-const sim = path.join(root, 'test/e2e/sims/bulk.sim.ts');
+const sim = path.join(root, 'test/e2e/export-memory/bulk.sim.ts');
 const maxRssHook = path.join(root, 'test/support/max-rss.mjs');
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
