@@ -207,17 +207,23 @@ export class DuckDBRunStore implements RunStore {
   async scan<K extends keyof RunRows>(table: K, runId: string, visit: (rows: RunRows[K]) => Promise<void> | void): Promise<void> {
     const { key, order, convert } = scans[table];
     const doing = `read ${table} of run ${runId}`;
-    const [range] = await this.#query(`SELECT min(${key}) AS lo, max(${key}) AS hi FROM ${table} WHERE run_id = $1`, [runId], doing);
-    if (range?.lo === null || range?.lo === undefined) return;
+    const [range] = await this.#query(`SELECT min(${key}) AS lo, max(${key}) AS hi, count(*) FILTER (WHERE ${key} IS NULL) AS nulls FROM ${table} WHERE run_id = $1`, [runId], doing);
     // One window of keys per query: DuckDB sorts a window, never the whole run (its sort buffers
     // the rows it sorts). Rows are appended in key order, so zonemaps skip most of the file.
-    for (let lo = BigInt(range.lo as number | bigint), hi = BigInt(range.hi as number | bigint); lo <= hi; lo += scanWindow) {
+    const windows: Array<{ where: string; params: DuckDBValue[] }> = [];
+    if (range?.lo !== null && range?.lo !== undefined) {
+      for (let lo = BigInt(range.lo as number | bigint), hi = BigInt(range.hi as number | bigint); lo <= hi; lo += scanWindow) {
+        windows.push({ where: `${key} >= $2 AND ${key} < $3`, params: [lo, lo + scanWindow] });
+      }
+    }
+    // A key the writer could only store as NULL (an invalid number) sorts last, as in the read methods.
+    if (Number(range?.nulls ?? 0) > 0) windows.push({ where: `${key} IS NULL`, params: [] });
+    for (const window of windows) {
       await this.#exclusive(doing, async () => {
         // A failure of `visit` (the caller's, such as a full disk) is not the store's: only DuckDB's are wrapped.
         let visiting = false;
         try {
-          const result = await this.#conn.stream(
-            `SELECT * FROM ${table} WHERE run_id = $1 AND ${key} >= $2 AND ${key} < $3 ORDER BY ${order}`, [runId, lo, lo + scanWindow]);
+          const result = await this.#conn.stream(`SELECT * FROM ${table} WHERE run_id = $1 AND ${window.where} ORDER BY ${order}`, [runId, ...window.params]);
           for await (const rows of result.yieldRowObjectJs()) {
             visiting = true;
             await visit(rows.map(convert) as RunRows[K]);
