@@ -1,6 +1,6 @@
 /**
- * Secrets never reach the run store: the writer passes every header map, Json value and
- * JSON (or form) body through a Redactor before buffering it. Values are replaced, keys kept,
+ * Secrets never reach the run store: the writer passes every header map, Json value,
+ * JSON (or form) body and exchange url through a Redactor before buffering it. Values are replaced, keys kept,
  * and the caller's objects are never mutated (changed paths are copied, the rest shared).
  */
 import type { Json } from './records.ts';
