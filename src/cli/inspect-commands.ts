@@ -113,8 +113,9 @@ async function writeRunJson(store: RunStore, runId: string, redactor: Redactor, 
   for (const table of ['actors', 'actions', 'complaints', 'events'] as const) {
     let n = 0;
     output.out(`,\n  "${table}": [`);
-    await store.scan(table, runId, (rows) => {
+    await store.scan(table, runId, async (rows) => {
       output.out(rows.map((r) => `${n++ === 0 ? '\n' : ',\n'}    ${pretty(redactor.record(r), 2)}`).join(''));
+      await output.drained?.();
     });
     output.out(n === 0 ? ']' : '\n  ]');
   }
