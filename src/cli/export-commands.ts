@@ -5,6 +5,8 @@
  */
 import type { Command } from 'commander';
 import { defaultStorePath } from '../store/default-store-path.ts';
+import type { RunRecord } from '../store/records.ts';
+import { runNotFound } from '../store/run-id.ts';
 import { ExitCode } from '../util/errors.ts';
 import { shellQuote } from '../util/reproduce-command.ts';
 import { dbFlag, styler, type Output } from './output.ts';
@@ -58,46 +60,46 @@ function formatBytes(n: number): string {
 
 /** `beamulator export <run-id>`. */
 export async function exportCommand(idArg: string, opts: ExportOptions, output: Output): Promise<number> {
-  const [{ openStore }, replay, { stat }, { replaysDir }] = await Promise.all([
-    import('../store/duckdb-store.ts'), import('../replay/replay-file.ts'), import('node:fs/promises'), import('./project-config.ts'),
+  const [{ openStore }, replay, { replaysDir }] = await Promise.all([
+    import('../store/duckdb-store.ts'), import('../replay/replay-file.ts'), import('./project-config.ts'),
   ]);
   const store = await openStore(opts.db, { readOnly: true });
   let runId: string;
-  let bundle: Awaited<ReturnType<typeof replay.readRunBundle>>;
+  let run: RunRecord;
+  let file: string | null = null;
+  let exported: Awaited<ReturnType<typeof replay.exportReplayFile>> | null = null;
   let parquet: Awaited<ReturnType<typeof replay.exportParquet>> | null = null;
   try {
     runId = await store.resolveRunId(idArg);
-    bundle = await replay.readRunBundle(store, runId);
+    const found = await store.getRun(runId);
+    if (found === null) throw runNotFound(runId, store.path);
+    run = found;
+    if (opts.out !== undefined || opts.parquet === undefined) {
+      file = opts.out ?? replay.defaultReplayPath(run, replaysDir(opts.projectConfig));
+      // Rows go from the store to the file a chunk at a time: a run of any size exports in bounded memory.
+      exported = await replay.exportReplayFile(store, runId, file);
+    }
     if (opts.parquet !== undefined) parquet = await replay.exportParquet(store, runId, opts.parquet);
   } finally {
     await store.close();
   }
-  const writeJson = opts.out !== undefined || opts.parquet === undefined;
-  const file = writeJson ? (opts.out ?? replay.defaultReplayPath(bundle.run, replaysDir(opts.projectConfig))) : null;
-  let bytes: number | null = null;
-  if (file !== null) {
-    await replay.writeReplayFile(bundle, file);
-    bytes = (await stat(file)).size;
-  }
+  const bytes = exported?.bytes ?? null;
   const replayCommand = file !== null ? `beamulator replay ${shellQuote(file)}` : null;
-  const counts = {
-    actors: bundle.actors.length, actions: bundle.actions.length, complaints: bundle.complaints.length,
-    exchanges: bundle.exchanges.length, events: bundle.events.length,
-  };
+  const counts = exported?.counts ?? parquetCounts(parquet ?? []);
   if (opts.json) {
     output.out(`${JSON.stringify({
-      runId, simulation: bundle.run.simulation, status: bundle.run.status, file, bytes, ...counts, parquet, replayCommand,
+      runId, simulation: run.simulation, status: run.status, file, bytes, ...counts, parquet, replayCommand,
     }, null, 2)}\n`);
     return ExitCode.ok;
   }
   const s = styler(output.color);
-  const what = `${bundle.run.simulation}, ${counts.actions} actions, ${counts.complaints} complaints`;
+  const what = `${run.simulation}, ${counts.actions} actions, ${counts.complaints} complaints`;
   if (file !== null) {
     output.out(`exported run ${s.bold(runId)} (${what}) to ${file}${bytes !== null ? s.dim(` (${formatBytes(bytes)})`) : ''}\n`);
   } else {
     output.out(`exported run ${s.bold(runId)} (${what}) as Parquet\n`);
   }
-  if (bundle.run.status === 'running') {
+  if (run.status === 'running') {
     output.out(s.yellow(`  note      the run never finished (abandoned): it holds what was recorded before its process died\n`));
   }
   if (parquet !== null) {
@@ -105,6 +107,12 @@ export async function exportCommand(idArg: string, opts: ExportOptions, output: 
   }
   if (replayCommand !== null) output.out(`  replay    ${replayCommand}\n`);
   return ExitCode.ok;
+}
+
+/** Rows per table as counted by a Parquet export (when no replay file was written). */
+function parquetCounts(files: ReadonlyArray<{ table: string; rows: number }>): Record<'actors' | 'actions' | 'complaints' | 'exchanges' | 'events', number> {
+  const rows = (table: string) => files.find((f) => f.table === table)?.rows ?? 0;
+  return { actors: rows('actors'), actions: rows('actions'), complaints: rows('complaints'), exchanges: rows('exchanges'), events: rows('events') };
 }
 
 /** `beamulator import <file>`. */

@@ -1,4 +1,5 @@
 import { openStore } from '../store/duckdb-store.ts';
+import type { Redactor } from '../store/redact.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { formatClock, formatDuration } from '../util/duration.ts';
 import { ExitCode } from '../util/errors.ts';
@@ -57,18 +58,18 @@ export async function runsCommand(opts: { db: string; limit: number; json?: bool
 export async function showCommand(idArg: string, opts: { db: string; actions: number; all?: boolean; json?: boolean } & ProjectOptions, output: Output): Promise<number> {
   return withStore(opts.db, async (store) => {
     const runId = await store.resolveRunId(idArg);
-    const limit = opts.all || opts.json ? undefined : opts.actions;
     // What the store holds was redacted with the rules of its day: the config's patterns of today apply too.
     const redactor = outputRedactor(opts.projectConfig);
+    if (opts.json) {
+      await writeRunJson(store, runId, redactor, output);
+      return ExitCode.ok;
+    }
+    const limit = opts.all ? undefined : opts.actions;
     const shown = <T extends object>(rows: T[]) => rows.map((r) => redactor.record(r));
     const [run, actors, complaints, events, actions] = await Promise.all([
       store.getRun(runId).then((r) => redactor.record(r!)), store.actors(runId).then(shown), store.complaints(runId).then(shown), store.events(runId).then(shown),
       limit === 0 ? [] : store.actions(runId, limit !== undefined ? { limit } : {}).then(shown),
     ]);
-    if (opts.json) {
-      output.out(`${JSON.stringify({ run, actors, actions, complaints, events }, null, 2)}\n`);
-      return ExitCode.ok;
-    }
     const names = new Map(actors.map((a) => [a.actorId, a.name]));
     const name = (id: number) => names.get(id) ?? `actor ${id}`;
     const s = styler(output.color);
@@ -100,6 +101,25 @@ export async function showCommand(idArg: string, opts: { db: string; actions: nu
     }
     return ExitCode.ok;
   });
+}
+
+/**
+ * `show --json`: `{ run, actors, actions, complaints, events }` as JSON.stringify(value, null, 2)
+ * would print it, written a chunk of rows at a time (a run of any size in bounded memory).
+ */
+async function writeRunJson(store: RunStore, runId: string, redactor: Redactor, output: Output): Promise<void> {
+  const pretty = (value: unknown, depth: number) => JSON.stringify(value, null, 2).replaceAll('\n', `\n${'  '.repeat(depth)}`);
+  output.out(`{\n  "run": ${pretty(redactor.record((await store.getRun(runId))!), 1)}`);
+  for (const table of ['actors', 'actions', 'complaints', 'events'] as const) {
+    let n = 0;
+    output.out(`,\n  "${table}": [`);
+    await store.scan(table, runId, async (rows) => {
+      output.out(rows.map((r) => `${n++ === 0 ? '\n' : ',\n'}    ${pretty(redactor.record(r), 2)}`).join(''));
+      await output.drained?.();
+    });
+    output.out(n === 0 ? ']' : '\n  ]');
+  }
+  output.out('\n}\n');
 }
 
 /** One line about a fuzz run: it is a shrunk failure driven by tapes (the seed does not make it), and how it reproduced. */

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { defaultStorePath } from '../store/default-store-path.ts';
 import { shellQuote } from '../util/reproduce-command.ts';
 
@@ -7,6 +8,12 @@ export { styler } from '../format/styler.ts';
 export interface Output {
   out(text: string): void;
   err(text: string): void;
+  /**
+   * Resolves once what `out` wrote has been handed to stdout's reader (at once when nothing is
+   * queued). A command that prints a lot awaits it between chunks, so a slow reader (a pipe)
+   * holds the command back instead of the output piling up in memory.
+   */
+  drained?: () => Promise<void>;
   /** True when stderr is a terminal (progress lines are drawn only then). */
   isTTY: boolean;
   color: boolean;
@@ -30,6 +37,9 @@ export function processOutput(): Output {
     err: (text) => {
       if (!closed.stderr) process.stderr.write(text);
     },
+    // A reader that went away fails the wait (EPIPE): nothing more will be written anyway.
+    drained: () => (closed.stdout || !process.stdout.writableNeedDrain ? Promise.resolve()
+      : once(process.stdout, 'drain').then(() => undefined, () => undefined)),
     isTTY,
     color: isTTY && !process.env.NO_COLOR,
   };

@@ -1,6 +1,7 @@
 /**
  * Turns what undici / node:net throw into a one-line {@link ConnectorError}.
  */
+import { redactUrl } from '../store/redact.ts';
 import { ConnectorError } from './connector-error.ts';
 
 const unreachableReasons: Record<string, string> = {
@@ -32,12 +33,15 @@ const usageCodes = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED', 'UND
 /**
  * The error a failed request rejects with: a `ConnectorError` for transport failures
  * (`timeout`, `unreachable`, `protocol`), or `cause` itself when it is not one (a caller mistake).
+ * Its message names the url with secret query parameters redacted (the built-in rules): it is
+ * recorded as the action's error, and an error message is free text no later step can redact.
  *
  * @example
  * transportError(econnrefused, 'http://127.0.0.1:9/todos', 5000, 5000).message;
  * // 'cannot reach http://127.0.0.1:9/todos: connection refused (ECONNREFUSED)'
  */
-export function transportError(cause: unknown, url: string, timeoutMs: number, connectTimeoutMs: number, gotHeaders = false): Error {
+export function transportError(cause: unknown, rawUrl: string, timeoutMs: number, connectTimeoutMs: number, gotHeaders = false): Error {
+  const url = redactUrl(rawUrl);
   if (cause instanceof Error && cause.name === 'TimeoutError') {
     // AbortSignal.timeout fired (short timeouts): a deadline for the whole exchange
     return new ConnectorError(`no answer from ${url} within ${timeoutMs}ms${gotHeaders ? ' (response body incomplete)' : ''}`, 'timeout', { cause });

@@ -10,7 +10,7 @@ import { BeamulatorError, errorMessage } from '../util/errors.ts';
 import type { ParamValues } from '../util/params.ts';
 import { parseDuration } from '../util/duration.ts';
 import { ResourceStack } from '../util/resource-stack.ts';
-import type { Simulation, StartedTarget } from './simulation.ts';
+import { redactionOf, type Simulation, type StartedTarget } from './simulation.ts';
 
 /** What a run (or a log-mode replay) needs open around it; see openRunResources. */
 export interface RunResourceOptions {
@@ -20,7 +20,7 @@ export interface RunResourceOptions {
    * `false` for none.
    */
   db?: string | RunStore | false;
-  /** Names to redact on top of the built-in rules in a store opened here. */
+  /** Names to redact on top of the built-in rules (and the simulation's own `redact`) in a store opened here. */
   redact?: readonly RedactPattern[];
   /** Url of a running target; else the simulation's url, else the target it starts (stopped with the resources). */
   target?: string;
@@ -67,7 +67,7 @@ export async function openRunResources(sim: Simulation, options: RunResourceOpti
     const offline = options.offline ? stack.use(options.offline.http, (h) => h.close()) : null;
     const store = options.db === false ? null
       : typeof options.db === 'object' ? options.db
-      : stack.use(await openStore(options.db ?? defaultStorePath, { redact: { extra: options.redact } }), (s) => s.close());
+      : stack.use(await openStore(options.db ?? defaultStorePath, { redact: { extra: redactionOf(sim, options.redact) } }), (s) => s.close());
     if (sim.foreignHttp) {
       // Before the target starts, as it always was: a target.start that calls out passes through it unrecorded.
       const foreign = await foreignHttpFor(options);

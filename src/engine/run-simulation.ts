@@ -17,7 +17,7 @@ import type { EngineHooks } from './engine-hooks.ts';
 import type { ParamDefs, ParamSettings, ParamValues } from '../util/params.ts';
 import { resolveParams } from './resolve-params.ts';
 import { openRunResources, type RunResources } from './run-resources.ts';
-import { isSimulation, type Simulation } from './simulation.ts';
+import { isSimulation, redactionOf, type Simulation } from './simulation.ts';
 
 /** Options of one run; each overrides the simulation's own default. */
 export interface RunOptions<P extends ParamDefs = ParamDefs> {
@@ -183,7 +183,7 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
   const writer: RunWriter = store
     ? await store.beginRun({
       kind: options.replay ? 'replay' : options.kind ?? 'run', parentRunId: options.replay?.parentRunId ?? null, simulation: sim.name, file: options.file ?? null, seed, config, params,
-      codeHash: options.codeHash ?? null, beamulatorVersion: version, wallStartedAt: wallNow(), simEpoch: settings.simEpoch,
+      codeHash: options.codeHash ?? null, beamulatorVersion: version, wallStartedAt: wallNow(), simEpoch: settings.simEpoch, redact: sim.redact,
     })
     : new NullWriter();
   const engine = new Engine({
@@ -208,7 +208,7 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
     ...(options.replay ? { comparison: options.replay.comparison() } : {}),
   });
   return {
-    runId: writer.runId, seed, params: new Redactor({ extra: options.redact }).value(params), status, stopReason: outcome.stopReason, summary: outcome.summary, crashes: outcome.crashes,
+    runId: writer.runId, seed, params: new Redactor({ extra: redactionOf(sim, options.redact) }).value(params), status, stopReason: outcome.stopReason, summary: outcome.summary, crashes: outcome.crashes,
     simDurationMs: outcome.simDurationMs, wallMs: monotonicMs() - wallStart, db: store?.path ?? null, targetUrl: target?.url ?? null,
   };
 }

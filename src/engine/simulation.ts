@@ -1,6 +1,7 @@
 import type { Action } from '../actions/action.ts';
 import type { Checker, Invariant } from '../checkers/types.ts';
 import type { Json } from '../store/records.ts';
+import type { RedactPattern } from '../store/redact.ts';
 import { BeamulatorError } from '../util/errors.ts';
 import type { Duration } from '../util/duration.ts';
 import type { Behavior } from './behavior.ts';
@@ -134,6 +135,13 @@ export interface SimulationSpec<P extends ParamDefs = ParamDefs> {
   checkers?: readonly Checker[];
   /** Invariants checked after every turn or at the end of the run; a broken one is a complaint. */
   invariants?: readonly Invariant[];
+  /**
+   * Names whose values this simulation's runs never store or show, on top of the built-in rules
+   * and the project config's `redact` (see docs/redaction.md): a string is a whole header, field
+   * or parameter name, case-insensitive, `*` matching anything (`'x-tenant-*'`); a RegExp is
+   * tested against the name (`/^card/i`).
+   */
+  redact?: readonly RedactPattern[];
 }
 
 /**
@@ -194,6 +202,15 @@ function validate(spec: SimulationSpec<any>): void {
   if (spec.concurrency !== undefined && (!Number.isInteger(spec.concurrency) || spec.concurrency < 1)) {
     throw invalid(name, `concurrency is ${spec.concurrency}`, 'Use a whole number >= 1');
   }
+  if (spec.redact !== undefined && !(Array.isArray(spec.redact) && spec.redact.every((p) => (typeof p === 'string' && p !== '') || p instanceof RegExp))) {
+    throw invalid(name, 'redact is not a list of names and regular expressions', "Use redact: ['session-id', 'x-tenant-*', /^card/i]");
+  }
+}
+
+/** The names a run of `sim` redacts on top of the built-in rules: the caller's (the project config's), then the simulation's own. */
+export function redactionOf(sim: Pick<SimulationSpec, 'redact'>, extra: readonly RedactPattern[] | undefined): readonly RedactPattern[] | undefined {
+  if (!sim.redact?.length) return extra;
+  return [...(extra ?? []), ...sim.redact];
 }
 
 /** Finds a population entry's behavior, by value or by name. */

@@ -6,6 +6,7 @@
  */
 import { monotonicMs } from '../clock/wall-clock.ts';
 import { resolveParams } from '../engine/resolve-params.ts';
+import { redactionOf } from '../engine/simulation.ts';
 import { Redactor } from '../store/redact.ts';
 import { canonicalize } from './canonicalize.ts';
 import { FuzzCampaign } from './fuzz-campaign.ts';
@@ -62,5 +63,5 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promi
     complaint: failure.kind === 'complaint' ? failure.complaint : null,
     actors: recorded.actors, actions: recorded.actions, probes: recorded.probes, complaints: recorded.complaints,
     timings: { searchMs, shrinkMs, recordMs, totalMs: monotonicMs() - started, firstFailureMs },
-  }, new Redactor({ extra: options.redact }));
+  }, new Redactor({ extra: redactionOf(target, options.redact) }));
 }

@@ -8,6 +8,7 @@ import type { FuzzSpec } from '../replay/fuzz-spec.ts';
 import { buildPopulation } from '../engine/population.ts';
 import { resolveParams } from '../engine/resolve-params.ts';
 import { runSimulationInternal } from '../engine/run-simulation.ts';
+import { redactionOf } from '../engine/simulation.ts';
 import { readRunBundle } from '../replay/replay-file.ts';
 import { storedParams } from '../replay/stored-params.ts';
 import { RecordingRng } from '../rng/recording-rng.ts';
@@ -81,7 +82,7 @@ export async function shrinkRun(target: FuzzTarget, store: RunStore, runId: stri
       "The fuzz target must count the run's failure (failOn/failWhen; the run's own parameters are used); arrivals and overlap of the seeded run are approximated");
   }
   // The result is redacted (see fuzz); so are the source run's complaint and the configs of the recorded spec.
-  const redactor = new Redactor({ extra: options.redact });
+  const redactor = new Redactor({ extra: redactionOf(target, options.redact) });
   return { ...result, sourceRunId: runId, sourceComplaint: redactor.record(sourceComplaint), sourceActions, recordedSpec: redactedSpec(recordedSpec, redactor) };
 }
 

@@ -52,7 +52,7 @@ export class DivergenceTracker {
     const original = this.#original[mismatch.actionSeq];
     if (!original) return;
     // The mismatch's bodies were redacted with the built-in rules (the recording's with its store's): ours apply too.
-    const shown = (view: RequestMismatch['actual']) => (view.body ? { ...view, body: this.#redactor.body(view.body) } : view);
+    const shown = (view: RequestMismatch['actual']) => ({ ...view, url: this.#redactor.url(view.url), ...(view.body ? { body: this.#redactor.body(view.body) } : {}) });
     this.#add(requestDivergence(this.#redactor.record(original), mismatch.n, shown(mismatch.expected), shown(mismatch.actual)));
   }
 

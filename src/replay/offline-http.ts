@@ -4,6 +4,7 @@ import { appendQuery, ConnectorHttpResponse, mergeHeaders } from '../connectors/
 import type { ExchangeSource } from '../connectors/exchange-source.ts';
 import { requestMismatch, type RequestMismatch } from '../connectors/request-mismatch.ts';
 import type { HttpClient, HttpClientFactory, HttpExchange, HttpMethod, HttpRequestOptions, HttpResponse } from '../connectors/http-client.ts';
+import { urlMatchesRecording } from '../store/json-equal.ts';
 
 export type { RequestMismatch };
 
@@ -66,11 +67,11 @@ class OfflineClient implements HttpClient {
 
 /** Recorded target urls are paths; a client may ask with an absolute url to the same path. */
 function sameUrl(recorded: string, actual: string): boolean {
-  if (recorded === actual) return true;
+  if (urlMatchesRecording(recorded, actual)) return true;
   if (!recorded.startsWith('/') || actual.startsWith('/')) return false;
   try {
     const u = new URL(actual);
-    return u.pathname + u.search === recorded;
+    return urlMatchesRecording(recorded, u.pathname + u.search);
   } catch {
     return false;
   }

@@ -9,7 +9,7 @@
  * const again = await readReplayFile('replays/todo-regression.json'); // deep-equals bundle
  * await importBundle(otherStore, again);                              // same run id, same rows
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { wallNow } from '../clock/wall-clock.ts';
@@ -18,7 +18,7 @@ import { runNotFound } from '../store/run-id.ts';
 import type { RunRows, RunStore } from '../store/run-store.ts';
 import { BeamulatorError, errorMessage } from '../util/errors.ts';
 import { version as beamulatorVersion } from '../util/version.ts';
-import { locateJsonError, sha256Of } from './canonical-json.ts';
+import { canonicalJson, locateJsonError, sha256Of } from './canonical-json.ts';
 import {
   actionFields, actorFields, complaintFields, eventFields, exchangeFields, isPlainObject, preview, readRecord, readRecords, runFields, ShapeError,
 } from './replay-schema.ts';
@@ -126,22 +126,11 @@ export function replayChecksum(doc: Record<string, unknown>): string {
  */
 export function formatReplayFile(bundle: ReplayBundle): string {
   const b = checkGivenBundle(bundle, 'write a replay file');
-  const doc = {
-    format: b.format, version: b.version, about, exportedAt: b.exportedAt, beamulatorVersion: b.beamulatorVersion,
-    run: b.run, actors: b.actors, actions: b.actions, complaints: b.complaints, exchanges: b.exchanges, events: b.events,
-  };
-  const checksum = replayChecksum(doc);
-  const field = (key: string, value: unknown) => `  ${JSON.stringify(key)}: ${JSON.stringify(value)}`;
-  const list = (key: string, rows: readonly unknown[]) => rows.length === 0
-    ? `  ${JSON.stringify(key)}: []`
-    : `  ${JSON.stringify(key)}: [\n${rows.map((row) => `    ${JSON.stringify(row)}`).join(',\n')}\n  ]`;
-  const members = [
-    field('format', doc.format), field('version', doc.version), field('about', doc.about), field('checksum', checksum),
-    field('exportedAt', doc.exportedAt), field('beamulatorVersion', doc.beamulatorVersion), field('run', doc.run),
-    list('actors', doc.actors), list('actions', doc.actions), list('complaints', doc.complaints),
-    list('exchanges', doc.exchanges), list('events', doc.events),
-  ];
-  return `{\n${members.join(',\n')}\n}\n`;
+  const text = new ReplayFileText(b);
+  const parts = [text.start()];
+  for (const key of fileLists) parts.push(text.open(key), text.rows(key, b[key]), text.close(key));
+  parts.push(text.end());
+  return parts.join('').replace(checksumPlaceholder, text.checksum());
 }
 
 /**
@@ -149,24 +138,160 @@ export function formatReplayFile(bundle: ReplayBundle): string {
  * temporary file next to it, then renamed, so a reader never sees half a file.
  */
 export async function writeReplayFile(bundle: ReplayBundle, path: string): Promise<void> {
-  const text = formatReplayFile(bundle);
-  const cannot = (error: unknown) => new BeamulatorError('BEAM_REPLAY_FILE', `cannot write replay file ${path}: ${errorMessage(error)}`,
-    'Check the path and its permissions, or write elsewhere with -o <file>', { cause: error });
+  const b = checkGivenBundle(bundle, 'write a replay file');
+  await writeReplayText(path, b, async (table, visit) => visit(b[table]));
+}
+
+/** What `exportReplayFile` wrote. */
+export interface ExportedReplayFile {
+  run: RunRecord;
+  /** Rows per list. */
+  counts: { [K in keyof RunRows]: number };
+  bytes: number;
+}
+
+/**
+ * Writes one run of a store as a replay file at `path` (what `readRunBundle` then
+ * `writeReplayFile` would write, byte for byte), reading and writing its rows a chunk at a
+ * time: memory stays bounded whatever the size of the run. Atomic like `writeReplayFile`.
+ * Throws BEAM_RUN_NOT_FOUND for an unknown id.
+ */
+export async function exportReplayFile(store: RunStore, runId: string, path: string, options: { exportedAt?: number } = {}): Promise<ExportedReplayFile> {
+  const found = await store.getRun(runId);
+  if (found === null) throw runNotFound(runId, store.path);
+  const { summary: _summary, ...run } = found;
+  const counts = { actors: 0, actions: 0, complaints: 0, exchanges: 0, events: 0 };
+  const header = { exportedAt: options.exportedAt ?? wallNow(), beamulatorVersion, run };
+  const bytes = await writeReplayText(path, header, (table, visit) => store.scan(table, runId, (chunk) => {
+    counts[table] += chunk.length;
+    return visit(chunk);
+  }));
+  return { run, counts, bytes };
+}
+
+/** A replay file's fields other than its rows. */
+type ReplayHeader = Pick<ReplayBundle, 'exportedAt' | 'beamulatorVersion' | 'run'>;
+
+/** The rows of one list, a chunk at a time, in the list's order. */
+type RowScan = (table: keyof RunRows, visit: (rows: readonly object[]) => Promise<void>) => Promise<void>;
+
+/** The lists in file order (see ReplayFileText). */
+const fileLists = ['actors', 'actions', 'complaints', 'events', 'exchanges'] as const satisfies ReadonlyArray<keyof RunRows>;
+
+/** Stands for the checksum until the whole file has been hashed: the length of a real one. */
+const checksumPlaceholder = `sha256:${'0'.repeat(64)}`;
+
+/**
+ * A replay file's text, made a piece at a time while its checksum (see replayChecksum) is
+ * hashed along, so rows can be written as they are read. Call start, then open, rows (any
+ * number of chunks) and close for each list of `fileLists` in order, then end; the text holds
+ * `checksumPlaceholder` where `checksum()` goes. Canonical JSON orders the lists by key (actions,
+ * actors, complaints, events, exchanges) while the file shows the actors first: their canonical
+ * text is kept (they are few) and hashed after the actions.
+ */
+class ReplayFileText {
+  readonly #header: ReplayHeader;
+  readonly #hash = createHash('sha256');
+  readonly #actors: string[] = [];
+  #count = 0;
+
+  constructor(header: ReplayHeader) {
+    this.#header = header;
+  }
+
+  start(): string {
+    const h = this.#header;
+    this.#hash.update(`{"about":${canonicalJson(about)},"actions":[`, 'utf8');
+    const field = (key: string, value: unknown) => `  ${JSON.stringify(key)}: ${JSON.stringify(value)}`;
+    return `{\n${[
+      field('format', replayFormat), field('version', replayFileVersion), field('about', about), field('checksum', checksumPlaceholder),
+      field('exportedAt', h.exportedAt), field('beamulatorVersion', h.beamulatorVersion), field('run', h.run),
+    ].join(',\n')}`;
+  }
+
+  open(key: keyof RunRows): string {
+    this.#count = 0;
+    return `,\n  ${JSON.stringify(key)}: [`;
+  }
+
+  rows(key: keyof RunRows, rows: readonly object[]): string {
+    let text = '';
+    for (const row of rows) {
+      const canonical = canonicalJson(row);
+      if (key === 'actors') this.#actors.push(canonical);
+      else this.#hash.update(this.#count === 0 ? canonical : `,${canonical}`, 'utf8');
+      text += `${this.#count++ === 0 ? '\n' : ',\n'}    ${JSON.stringify(row)}`;
+    }
+    return text;
+  }
+
+  close(key: keyof RunRows): string {
+    const h = this.#header;
+    const next: Record<keyof RunRows, string> = {
+      actors: '',
+      actions: `],"actors":[${this.#actors.join(',')}],"beamulatorVersion":${canonicalJson(h.beamulatorVersion)},"complaints":[`,
+      complaints: '],"events":[',
+      events: '],"exchanges":[',
+      exchanges: `],"exportedAt":${canonicalJson(h.exportedAt)},"format":${canonicalJson(replayFormat)},"run":${canonicalJson(h.run)},"version":${replayFileVersion}}`,
+    };
+    this.#hash.update(next[key], 'utf8');
+    return this.#count === 0 ? ']' : '\n  ]';
+  }
+
+  end(): string {
+    return '\n}\n';
+  }
+
+  checksum(): string {
+    return `sha256:${this.#hash.digest('hex')}`;
+  }
+}
+
+/** Pieces of text are gathered up to this many characters before a write. */
+const writeChunk = 1 << 20;
+
+/**
+ * Writes a replay file's text to a temporary file next to `path`, the rows as `scan` hands them
+ * over, then puts the checksum in and renames it: a reader never sees half a file. Returns its size.
+ */
+async function writeReplayText(path: string, header: ReplayHeader, scan: RowScan): Promise<number> {
   const target = resolve(path);
   const temp = `${target}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
   try {
     await mkdir(dirname(target), { recursive: true });
     const handle = await open(temp, 'wx');
+    let bytes = 0;
     try {
-      await handle.writeFile(text, 'utf8');
+      const text = new ReplayFileText(header);
+      const start = text.start();
+      const checksumAt = Buffer.byteLength(start.slice(0, start.indexOf(checksumPlaceholder)), 'utf8');
+      let pending = start;
+      const write = async (piece: string, force = false) => {
+        pending += piece;
+        if (pending.length < writeChunk && !force) return;
+        await handle.writeFile(pending, 'utf8');
+        bytes += Buffer.byteLength(pending, 'utf8');
+        pending = '';
+      };
+      for (const key of fileLists) {
+        await write(text.open(key));
+        await scan(key, (rows) => write(text.rows(key, rows)));
+        await write(text.close(key));
+      }
+      await write(text.end(), true);
+      await handle.write(text.checksum(), checksumAt, 'utf8');
       await handle.sync();
     } finally {
       await handle.close();
     }
     await rename(temp, target);
+    return bytes;
   } catch (error) {
     await rm(temp, { force: true }).catch(() => undefined);
-    throw cannot(error);
+    // A store that failed while its rows were read says so itself.
+    if (error instanceof BeamulatorError) throw error;
+    throw new BeamulatorError('BEAM_REPLAY_FILE', `cannot write replay file ${path}: ${errorMessage(error)}`,
+      'Check the path and its permissions, or write elsewhere with -o <file>', { cause: error });
   }
 }
 

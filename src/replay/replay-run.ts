@@ -10,7 +10,7 @@ import { loadSimulation } from '../engine/load-simulation.ts';
 import { resolveParams } from '../engine/resolve-params.ts';
 import { openRunResources } from '../engine/run-resources.ts';
 import { runSimulationInternal } from '../engine/run-simulation.ts';
-import type { Simulation } from '../engine/simulation.ts';
+import { redactionOf, type Simulation } from '../engine/simulation.ts';
 import { withSimulationDefaults, type SimulationDefaults } from '../engine/simulation-defaults.ts';
 import { defaultStorePath } from '../store/duckdb-store.ts';
 import type { ActionRecord, ActorRecord, ComplaintRecord, ExchangeRecord, Json, RunRecord } from '../store/records.ts';
@@ -113,6 +113,8 @@ export async function replayRunInternal(source: ReplaySource, options: InternalR
   const { run } = source;
   const loaded = options.simulation ? null : await loadReplaySimulation(run, options.file);
   const sim = withSimulationDefaults(options.simulation ?? loaded!.simulation, options.defaults ?? {});
+  // The simulation's own names join the caller's for everything below (store, comparison, report).
+  options = { ...options, redact: redactionOf(sim, options.redact) };
   const redactor = new Redactor({ extra: options.redact });
   const original = inSeqOrder(source.actions);
   // Offline, the recording answers: nothing is minted anew.
@@ -209,7 +211,7 @@ async function reissue(
     ? await store.beginRun({
       kind: 'replay', parentRunId: run.runId, simulation: run.simulation, file: run.file, seed: run.seed,
       config: { ...(run.config as Record<string, Json>), replayMode: 'log' }, params: params as Record<string, Json>, codeHash: run.codeHash, beamulatorVersion: version,
-      wallStartedAt: wallNow(), simEpoch: run.simEpoch,
+      wallStartedAt: wallNow(), simEpoch: run.simEpoch, redact: sim.redact,
     })
     : null;
   const runId = writer?.runId ?? 'unrecorded';

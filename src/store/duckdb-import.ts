@@ -13,7 +13,7 @@ import type { RunRecord } from './records.ts';
 import type { Redactor } from './redact.ts';
 import {
   appendAction, appendActor, appendComplaint, appendEvent, appendExchange,
-  encodeAction, encodeActor, encodeComplaint, encodeEvent, encodeExchange, jsonText, redactedJson,
+  encodeAction, encodeActor, encodeComplaint, encodeEvent, encodeExchange, redactedJson,
 } from './row-append.ts';
 import type { RunRows } from './run-store.ts';
 import { useError } from './store-errors.ts';
@@ -42,7 +42,7 @@ const runColumns: { [K in keyof RunRecord]-?: Column } = {
   simEpoch: { name: 'sim_epoch', value: (r) => big(r.simEpoch) ?? 0n },
   stopReason: { name: 'stop_reason', value: (r) => text(r.stopReason) },
   error: { name: 'error', value: (r) => text(r.error) },
-  comparison: { name: 'comparison', value: (r) => jsonText(r.comparison ?? null) },
+  comparison: { name: 'comparison', value: (r, redactor) => redactedJson(redactor, r.comparison ?? null) },
   params: { name: 'params', value: (r, redactor) => redactedJson(redactor, r.params ?? null) },
 };
 

@@ -109,8 +109,9 @@ export class DuckDBRunStore implements RunStore {
       throw new BeamulatorError('BEAM_STORE', `cannot record a run in run store ${this.path}: it was opened read-only`,
         'Open it without readOnly to record');
     }
-    const config = redactedJson(this.#redactor, run.config);
-    const params = redactedJson(this.#redactor, run.params ?? null);
+    const redactor = this.#redactor?.with(run.redact) ?? null;
+    const config = redactedJson(redactor, run.config);
+    const params = redactedJson(redactor, run.params ?? null);
     const insert = (runId: string) => this.#query(
       `INSERT INTO runs (${runColumns}) VALUES ($1, $2, $3, $4, $5, $6, 'running', $7, $8, $9, $10, NULL, 0, $11, NULL, NULL, NULL, $12)`,
       [runId, run.kind, run.parentRunId ?? null, run.simulation, run.file ?? null, String(run.seed), config, run.codeHash ?? null, run.beamulatorVersion,
@@ -139,7 +140,7 @@ export class DuckDBRunStore implements RunStore {
       }
     }
     const instance = this.#lease.instance;
-    const writer = new DuckDBRunWriter({ runId, connect: () => instance.connect(), path: this.path, redactor: this.#redactor, batchSize: this.#batchSize });
+    const writer = new DuckDBRunWriter({ runId, connect: () => instance.connect(), path: this.path, redactor, batchSize: this.#batchSize });
     this.#writers.add(writer);
     return writer;
   }
@@ -203,6 +204,38 @@ export class DuckDBRunStore implements RunStore {
     return (await this.#query('SELECT * FROM events WHERE run_id = $1 ORDER BY seq', [runId], `read events of run ${runId}`)).map(toEvent);
   }
 
+  async scan<K extends keyof RunRows>(table: K, runId: string, visit: (rows: RunRows[K]) => Promise<void> | void): Promise<void> {
+    const { key, order, convert } = scans[table];
+    const doing = `read ${table} of run ${runId}`;
+    const [range] = await this.#query(`SELECT min(${key}) AS lo, max(${key}) AS hi, count(*) FILTER (WHERE ${key} IS NULL) AS nulls FROM ${table} WHERE run_id = $1`, [runId], doing);
+    // One window of keys per query: DuckDB sorts a window, never the whole run (its sort buffers
+    // the rows it sorts). Rows are appended in key order, so zonemaps skip most of the file.
+    const windows: Array<{ where: string; params: DuckDBValue[] }> = [];
+    if (range?.lo !== null && range?.lo !== undefined) {
+      for (let lo = BigInt(range.lo as number | bigint), hi = BigInt(range.hi as number | bigint); lo <= hi; lo += scanWindow) {
+        windows.push({ where: `${key} >= $2 AND ${key} < $3`, params: [lo, lo + scanWindow] });
+      }
+    }
+    // A key the writer could only store as NULL (an invalid number) sorts last, as in the read methods.
+    if (Number(range?.nulls ?? 0) > 0) windows.push({ where: `${key} IS NULL`, params: [] });
+    for (const window of windows) {
+      await this.#exclusive(doing, async () => {
+        // A failure of `visit` (the caller's, such as a full disk) is not the store's: only DuckDB's are wrapped.
+        let visiting = false;
+        try {
+          const result = await this.#conn.stream(`SELECT * FROM ${table} WHERE run_id = $1 AND ${window.where} ORDER BY ${order}`, [runId, ...window.params]);
+          for await (const rows of result.yieldRowObjectJs()) {
+            visiting = true;
+            await visit(rows.map(convert) as RunRows[K]);
+            visiting = false;
+          }
+        } catch (error) {
+          throw visiting ? error : useError(doing, this.path, error);
+        }
+      });
+    }
+  }
+
   async importRun(run: RunRecord, rows: RunRows): Promise<void> {
     if (this.readOnly) {
       throw new BeamulatorError('BEAM_STORE', `cannot import run ${run.runId} into run store ${this.path}: it was opened read-only`,
@@ -263,9 +296,7 @@ export class DuckDBRunStore implements RunStore {
   }
 
   #query(sql: string, params: DuckDBValue[], doing: string): Promise<Row[]> {
-    // One query at a time on this connection; DuckDB's own threads parallelise each query.
-    const run = this.#tail.then(async () => {
-      if (this.#closed) throw useError(doing, this.path, new Error('the store is closed'));
+    return this.#exclusive(doing, async () => {
       try {
         const reader = await this.#conn.runAndReadAll(sql, params);
         return reader.getRowObjectsJS() as Row[];
@@ -273,10 +304,30 @@ export class DuckDBRunStore implements RunStore {
         throw useError(doing, this.path, error);
       }
     });
+  }
+
+  /** Runs `fn` alone on this store's connection: one query at a time; DuckDB's own threads parallelise each query. */
+  #exclusive<T>(doing: string, fn: () => Promise<T>): Promise<T> {
+    const run = this.#tail.then(() => {
+      if (this.#closed) throw useError(doing, this.path, new Error('the store is closed'));
+      return fn();
+    });
     this.#tail = run.catch(() => undefined);
     return run;
   }
 }
+
+/** How `scan` reads each table: the key it reads in windows of, the order of its read method, the row conversion. */
+const scans: { [K in keyof RunRows]: { key: string; order: string; convert: (row: Row) => RunRows[K][number] } } = {
+  actors: { key: 'actor_id', order: 'actor_id', convert: toActor },
+  actions: { key: 'seq', order: 'seq', convert: toAction },
+  complaints: { key: 'seq', order: 'seq', convert: toComplaint },
+  exchanges: { key: 'action_seq', order: 'action_seq, n', convert: toExchange },
+  events: { key: 'seq', order: 'seq', convert: toEvent },
+};
+
+/** Keys per `scan` query: a DuckDB chunk's worth (2,048) of rows in a dense table. */
+const scanWindow = 512n;
 
 /** The absolute path with symlinks resolved, so two spellings of one file share one instance. */
 function canonicalPath(path: string): string {

@@ -17,7 +17,7 @@ import type { ActionRecord, ActorRecord, ComplaintRecord, EventRecord, ExchangeR
 import type { Redactor } from './redact.ts';
 import {
   appendAction, appendActor, appendComplaint, appendEvent, appendExchange,
-  encodeAction, encodeActor, encodeComplaint, encodeEvent, encodeExchange,
+  encodeAction, encodeActor, encodeComplaint, encodeEvent, encodeExchange, redactedJson,
 } from './row-append.ts';
 import type { RunWriter } from './run-store.ts';
 import { useError } from './store-errors.ts';
@@ -120,7 +120,7 @@ export class DuckDBRunWriter implements RunWriter {
         await (await this.#connection()).run(
           'UPDATE runs SET status = $1, wall_ended_at = $2, sim_duration_ms = $3, stop_reason = $4, error = $5, comparison = $6 WHERE run_id = $7',
           [update.status, BigInt(Math.round(wallNow())), Number(update.simDurationMs) || 0, update.stopReason, error,
-            update.comparison === undefined ? null : JSON.stringify(update.comparison), this.runId],
+            update.comparison === undefined ? null : redactedJson(this.#redactor, update.comparison), this.runId],
         );
       } catch (e) {
         throw useError(`finish run ${this.runId}`, this.#path, e);

@@ -11,6 +11,20 @@ export function matchesRecording(recorded: Json, actual: Json): boolean {
   return same(recorded, actual, true);
 }
 
+/**
+ * Url equality where a part the recording stored as `[redacted]` (a secret query parameter's value,
+ * the password of the user info; see Redactor.url) matches any text up to the next delimiter.
+ *
+ * @example
+ * urlMatchesRecording('/items?api_key=[redacted]&page=2', '/items?api_key=k-123&page=2') // true
+ */
+export function urlMatchesRecording(recorded: string, actual: string): boolean {
+  if (recorded === actual) return true;
+  if (!recorded.includes(REDACTED)) return false;
+  const pattern = recorded.split(REDACTED).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^&#@/]*');
+  return new RegExp(`^${pattern}$`).test(actual);
+}
+
 function same(a: Json, b: Json, redactedMatches: boolean): boolean {
   if (a === b || (redactedMatches && a === REDACTED)) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;

@@ -1,6 +1,6 @@
 /**
- * Secrets never reach the run store: the writer passes every header map, Json value and
- * JSON (or form) body through a Redactor before buffering it. Values are replaced, keys kept,
+ * Secrets never reach the run store: the writer passes every header map, Json value,
+ * JSON (or form) body and exchange url through a Redactor before buffering it. Values are replaced, keys kept,
  * and the caller's objects are never mutated (changed paths are copied, the rest shared).
  */
 import type { Json } from './records.ts';
@@ -8,9 +8,9 @@ import type { Json } from './records.ts';
 export const REDACTED = '[redacted]';
 
 /** Header names whose values are always redacted (compared lower-case). */
-export const defaultRedactedHeaders: readonly string[] = ['authorization', 'cookie', 'set-cookie', 'proxy-authorization'];
+export const defaultRedactedHeaders: readonly string[] = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key'];
 
-/** Header, field and form-parameter names whose values are redacted, at any depth. */
+/** Header, field, form- and query-parameter names whose values are redacted, at any depth. */
 export const defaultSecretFields = /pass(word)?|passwd|secret|token|api[-_]?key/i;
 
 /**
@@ -39,6 +39,7 @@ const maxDepth = 200;
 const hasToJson = Symbol('hasToJson');
 
 export class Redactor {
+  readonly #options: RedactOptions;
   readonly #headers: ReadonlySet<string>;
   /** `fields`, then the extra patterns: a name matching any of them is secret. */
   readonly #fields: readonly RegExp[];
@@ -48,12 +49,19 @@ export class Redactor {
   readonly #prefilters: readonly RegExp[] | null;
 
   constructor(options: RedactOptions = {}) {
+    this.#options = options;
     this.#headers = new Set((options.headers ?? defaultRedactedHeaders).map((h) => h.toLowerCase()));
     this.#fields = [options.fields ?? defaultSecretFields, ...(options.extra ?? []).map(patternRegExp)]
       // A global or sticky regex keeps state between test() calls: drop those flags.
       .map((r) => new RegExp(r.source, r.flags.replace(/[gy]/g, '')));
     const prefilters = this.#fields.map(textPrefilter);
     this.#prefilters = prefilters.every((r) => r !== null) ? prefilters : null;
+  }
+
+  /** This redactor's rules plus more names (this one itself when there are none). */
+  with(extra: readonly RedactPattern[] | undefined): Redactor {
+    if (!extra || extra.length === 0) return this;
+    return new Redactor({ ...this.#options, extra: [...(this.#options.extra ?? []), ...extra] });
   }
 
   /** True when a field of that name holds a secret. */
@@ -126,6 +134,30 @@ export class Redactor {
     return out ?? headers;
   }
 
+  /**
+   * A URL (absolute or a path) with the values of secret-named query parameters replaced
+   * (`?api_key=[redacted]&page=2`) and the password of its user info (`https://ann:[redacted]@host`);
+   * the rest of the text is kept as it was. The same string when nothing changed.
+   */
+  url(url: string): string {
+    let out = url;
+    const auth = /^([a-z][a-z0-9+.-]*:\/\/[^/?#@:]*:)([^/?#@]*)@/i.exec(out);
+    if (auth && auth[2] !== REDACTED) out = `${auth[1]}${REDACTED}@${out.slice(auth[0].length)}`;
+    const query = out.indexOf('?');
+    if (query < 0) return out;
+    const hash = out.indexOf('#', query);
+    const end = hash < 0 ? out.length : hash;
+    let changed = false;
+    const params = out.slice(query + 1, end).split('&').map((param) => {
+      const eq = param.indexOf('=');
+      const name = eq < 0 ? param : param.slice(0, eq);
+      if (eq < 0 || param.slice(eq + 1) === REDACTED || !this.isSecretField(decodedName(name))) return param;
+      changed = true;
+      return `${name}=${REDACTED}`;
+    });
+    return changed ? `${out.slice(0, query + 1)}${params.join('&')}${out.slice(end)}` : out;
+  }
+
   /** A request or response body: redacted when it parses as JSON or is a urlencoded form. */
   body(body: string | null, contentType?: string): string | null {
     if (body === null || body.length === 0) return body;
@@ -183,6 +215,15 @@ export class Redactor {
   }
 }
 
+/** A query parameter's name as its server reads it (`api%5Fkey`, `api+key`), or as written when it does not decode. */
+function decodedName(name: string): string {
+  try {
+    return decodeURIComponent(name.replaceAll('+', ' '));
+  } catch {
+    return name;
+  }
+}
+
 /** A RedactPattern as a RegExp over whole names. */
 function patternRegExp(pattern: RedactPattern): RegExp {
   if (typeof pattern !== 'string') return pattern;
@@ -222,6 +263,17 @@ export function redact<T extends Json | unknown>(value: T, options?: RedactOptio
  */
 export function redactHeaders(headers: Record<string, string>, options?: RedactOptions): Record<string, string> {
   return (options ? new Redactor(options) : defaultRedactor).headers(headers);
+}
+
+/**
+ * A url with the values of secret query parameters and the password of its user info redacted
+ * (the built-in rules), as the run store stores it.
+ *
+ * @example
+ * redactUrl('/items?access_token=t-1&page=2') // '/items?access_token=[redacted]&page=2'
+ */
+export function redactUrl(url: string): string {
+  return defaultRedactor.url(url);
 }
 
 /**

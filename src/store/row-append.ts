@@ -76,7 +76,8 @@ export function encodeExchange(r: ExchangeRecord, runId: string, redactor: Redac
   const reqHeaders = r.requestHeaders ?? {};
   const resHeaders = r.responseHeaders ?? {};
   return {
-    runId: typeof r.runId === 'string' ? r.runId : runId, actionSeq: r.actionSeq, n: r.n, protocol: r.protocol, method: r.method, url: r.url,
+    runId: typeof r.runId === 'string' ? r.runId : runId, actionSeq: r.actionSeq, n: r.n, protocol: r.protocol, method: r.method,
+    url: redactor && typeof r.url === 'string' ? redactor.url(r.url) : r.url,
     requestHeaders: jsonText(redactor ? redactor.headers(reqHeaders) : reqHeaders),
     requestBody: redactor ? redactor.body(r.requestBody ?? null, contentType(reqHeaders)) : r.requestBody,
     status: r.status, responseHeaders: jsonText(redactor ? redactor.headers(resHeaders) : resHeaders),

@@ -1,6 +1,7 @@
 import type {
   ActionRecord, ActorRecord, ComplaintRecord, EventRecord, ExchangeRecord, Json, RunRecord, RunStatus, RunSummary,
 } from './records.ts';
+import type { RedactPattern } from './redact.ts';
 
 /**
  * Where a run is written. Appends are synchronous and cheap (they buffer);
@@ -40,6 +41,8 @@ export interface RunStore {
     runId?: string;
     /** The run's resolved parameters (default null: none recorded). */
     params?: Record<string, Json> | null;
+    /** Names this run's rows redact on top of the store's rules (a simulation's own `redact`). */
+    redact?: readonly RedactPattern[];
   }): Promise<RunWriter>;
   listRuns(filter?: RunFilter): Promise<Array<RunRecord & { summary: RunSummary }>>;
   /** Resolves a full id, a unique prefix, or `latest`. Throws BEAM_RUN_NOT_FOUND otherwise. */
@@ -50,6 +53,12 @@ export interface RunStore {
   complaints(runId: string): Promise<ComplaintRecord[]>;
   exchanges(runId: string, actionSeq?: number): Promise<ExchangeRecord[]>;
   events(runId: string): Promise<EventRecord[]>;
+  /**
+   * Visits every row of one table of a run, in the order its read method returns them, a chunk
+   * (a few thousand rows) at a time: a run of any size is read in bounded memory (export,
+   * `show --json`). The store reads nothing else until `visit` of the last chunk has settled.
+   */
+  scan<K extends keyof RunRows>(table: K, runId: string, visit: (rows: RunRows[K]) => Promise<void> | void): Promise<void>;
   /**
    * Writes a whole recorded run at once, atomically (import of a replay file): the run row
    * exactly as given (status, stop reason, wall times...) and every row under `run.runId`

@@ -8,7 +8,7 @@ import { registerExportCommands } from '../../src/cli/export-commands.ts';
 import type { Output } from '../../src/cli/output.ts';
 import { openStore, runSimulation } from 'beamulator';
 import {
-  defaultReplayPath, exportParquet, formatReplayFile, importBundle, loadReplayFile, parquetTables, readReplayFile, readRunBundle,
+  defaultReplayPath, exportParquet, exportReplayFile, formatReplayFile, importBundle, loadReplayFile, parquetTables, readReplayFile, readRunBundle,
   replayChecksum, writeReplayFile, type ReplayBundle,
 } from '../../src/replay/replay-file.ts';
 import type { DuckDBRunStore } from '../../src/store/duckdb-store.ts';
@@ -108,6 +108,32 @@ describe('replay files', () => {
     // Atomic write: no temporary file left behind.
     expect(readdirSync(join(dir, 'nested', 'folder'))).toEqual(['run.json']);
   });
+
+  it('exportReplayFile streams a run from the store into the very file writeReplayFile writes', async () => {
+    // Longer than one scan window (512 keys), so rows come in several chunks of several queries.
+    const own = await openStore(freshPath());
+    try {
+      await streamsLikeWrite(own);
+    } finally {
+      await own.close();
+    }
+  });
+
+  async function streamsLikeWrite(store: DuckDBRunStore): Promise<void> {
+    const long = (await runSimulation(todo, { seed: 2, duration: '16h', db: store })).runId;
+    const whole = await readRunBundle(store, long, { exportedAt: 1 });
+    expect(whole.actions.length).toBeGreaterThan(600);
+    const [written, streamed] = [join(dir, 'whole.json'), join(dir, 'streamed.json')];
+    await writeReplayFile(whole, written);
+    const exported = await exportReplayFile(store, long, streamed, { exportedAt: 1 });
+    expect(readFileSync(streamed, 'utf8')).toBe(readFileSync(written, 'utf8'));
+    expect(exported.bytes).toBe(readFileSync(streamed).length);
+    expect(exported.counts).toEqual({ actors: whole.actors.length, actions: whole.actions.length, complaints: whole.complaints.length,
+      exchanges: whole.exchanges.length, events: whole.events.length });
+    expect(await readReplayFile(streamed)).toEqual(whole);
+    await expectError(() => exportReplayFile(store, 'nope', join(dir, 'never.json')), 'BEAM_RUN_NOT_FOUND', /cannot find run 'nope'/);
+    expect(existsSync(join(dir, 'never.json'))).toBe(false);
+  }
 
   it('is pretty but compact: one record per line, checksum near the top, deterministic', async () => {
     const text = formatReplayFile(bundle);

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/duckdb-store.ts';
-import { REDACTED, Redactor, defaultRedactedHeaders, redact, redactHeaders } from '../../src/store/redact.ts';
+import { urlMatchesRecording } from '../../src/store/json-equal.ts';
+import { REDACTED, Redactor, defaultRedactedHeaders, redact, redactHeaders, redactUrl } from '../../src/store/redact.ts';
 import { action, actor, beginTestRun, complaint, event, exchange, tempDir } from './helpers.ts';
 
 describe('redact', () => {
@@ -113,6 +114,35 @@ describe('redact', () => {
       .toEqual({ config: { cardHolder: REDACTED }, initialState: { token: REDACTED }, params: { apiToken: REDACTED } });
   });
 
+  it('redacts secret query parameters and user-info passwords in urls, keeping the rest of the text', () => {
+    const r = new Redactor({ extra: ['session'] });
+    expect(r.url('/a?access_token=t1&API_KEY=k1&page=2#top')).toBe(`/a?access_token=${REDACTED}&API_KEY=${REDACTED}&page=2#top`);
+    expect(r.url('https://ann:pw1@h.example/x?q=a%20b&Session=s')).toBe(`https://ann:${REDACTED}@h.example/x?q=a%20b&Session=${REDACTED}`);
+    // A name as the server decodes it; a parameter without a value has nothing to hide.
+    expect(r.url('/x?api%5Fkey=k&client+secret=c&password')).toBe(`/x?api%5Fkey=${REDACTED}&client+secret=${REDACTED}&password`);
+    for (const same of ['/plain', '/x?page=2&view=full', 'https://h.example/reset/tok-in-path', `/x?token=${REDACTED}`]) expect(r.url(same)).toBe(same);
+    expect(redactUrl('/x?session=s')).toBe('/x?session=s'); // a config pattern is not a built-in rule
+  });
+
+  it('a recorded url with [redacted] parts matches any value there, and nothing else', () => {
+    const recorded = `/a?access_token=${REDACTED}&page=2`;
+    expect(urlMatchesRecording(recorded, '/a?access_token=t-123&page=2')).toBe(true);
+    expect(urlMatchesRecording(recorded, '/a?access_token=&page=2')).toBe(true);
+    expect(urlMatchesRecording(recorded, '/a?access_token=t-123&page=3')).toBe(false);
+    expect(urlMatchesRecording(recorded, '/a?access_token=t&x=1&page=2')).toBe(false);
+    expect(urlMatchesRecording('/a.b?q=1', '/axb?q=1')).toBe(false); // the rest is literal text
+    expect(urlMatchesRecording(`https://ann:${REDACTED}@h/x`, 'https://ann:pw@h/x')).toBe(true);
+  });
+
+  it('extends its rules with more names (with), the same redactor when there are none', () => {
+    const r = new Redactor({ extra: ['session'] });
+    expect(r.with(undefined)).toBe(r);
+    expect(r.with([])).toBe(r);
+    const more = r.with([/^pin$/]);
+    expect(more.value({ session: 's', pin: 1, password: 'p', note: 'n' })).toEqual({ session: REDACTED, pin: REDACTED, password: REDACTED, note: 'n' });
+    expect(r.value({ pin: 1 })).toEqual({ pin: 1 });
+  });
+
   it('honours anchored field regexes (no text prefilter shortcut)', () => {
     const r = new Redactor({ fields: /^pin$/ });
     expect(JSON.parse(r.jsonText('{"pin":"1234","pinned":true}'))).toEqual({ pin: REDACTED, pinned: true });
@@ -179,6 +209,29 @@ describe('the writer redacts before writing', () => {
       const x = (await store.exchanges(w.runId))[0]!;
       expect(x.requestHeaders).toEqual({ session: REDACTED, accept: '*/*' });
       expect(JSON.parse(x.requestBody!)).toEqual({ cardNumber: REDACTED });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("in exchange urls, a replay's comparison, and with a run's own names (a simulation's redact) on top of the store's", async () => {
+    const store = await openStore(join(dir, 'per-run.duckdb'), { redact: { extra: ['session'] } });
+    try {
+      const w = await beginTestRun(store, { redact: ['pin'], config: { pin: 1, session: 's' } });
+      w.addAction(action(w.runId, 0, { args: { pin: 1234, session: 's1', name: 'ann' } }));
+      w.addExchange(exchange(w.runId, 0, 0, { url: '/login?pin=1234&access_token=t&page=1' }));
+      const comparison = { divergences: 1, first: { kind: 'extra', args: { password: 'p', pin: 1 } } };
+      await w.finish({ status: 'completed', simDurationMs: 1, stopReason: 'duration', error: null, comparison });
+      const run = (await store.getRun(w.runId))!;
+      expect(run.config).toEqual({ pin: REDACTED, session: REDACTED });
+      expect(run.comparison).toEqual({ divergences: 1, first: { kind: 'extra', args: { password: REDACTED, pin: REDACTED } } });
+      expect((await store.actions(w.runId))[0]!.args).toEqual({ pin: REDACTED, session: REDACTED, name: 'ann' });
+      expect((await store.exchanges(w.runId))[0]!.url).toBe(`/login?pin=${REDACTED}&access_token=${REDACTED}&page=1`);
+      // The run's names are its own: the next run of the store does not inherit them.
+      const other = await beginTestRun(store);
+      other.addAction(action(other.runId, 0, { args: { pin: 1234 } }));
+      await other.flush();
+      expect((await store.actions(other.runId))[0]!.args).toEqual({ pin: 1234 });
     } finally {
       await store.close();
     }
