@@ -14,6 +14,7 @@ import { defaultStorePath } from './default-store-path.ts';
 import { importRunRows } from './duckdb-import.ts';
 import { DuckDBRunWriter, defaultBatchSize } from './duckdb-writer.ts';
 import { acquireInstance, type Lease } from './instance-cache.ts';
+import { liveRuns } from './live-runs.ts';
 import {
   runColumns, summaryColumns, summaryJoins, toAction, toActor, toComplaint, toEvent, toExchange, toRunWithSummary, type Row,
 } from './read-rows.ts';
@@ -104,6 +105,9 @@ export class DuckDBRunStore implements RunStore {
     this.#batchSize = batchSize;
   }
 
+  /** True for a run this process is recording into this file (store/live-runs.ts). */
+  readonly #isLive = (runId: string): boolean => liveRuns(this.#lease.instance).has(runId);
+
   async beginRun(run: BeginRun): Promise<RunWriter> {
     if (this.readOnly) {
       throw new BeamulatorError('BEAM_STORE', `cannot record a run in run store ${this.path}: it was opened read-only`,
@@ -139,7 +143,12 @@ export class DuckDBRunStore implements RunStore {
       }
     }
     const instance = this.#lease.instance;
-    const writer = new DuckDBRunWriter({ runId, connect: () => instance.connect(), path: this.path, redactor: this.#redactor, batchSize: this.#batchSize });
+    const live = liveRuns(instance);
+    live.add(runId!);
+    const writer = new DuckDBRunWriter({
+      runId, connect: () => instance.connect(), path: this.path, redactor: this.#redactor, batchSize: this.#batchSize,
+      onDone: () => live.delete(runId!),
+    });
     this.#writers.add(writer);
     return writer;
   }
@@ -151,7 +160,7 @@ export class DuckDBRunStore implements RunStore {
        SELECT r.*, ${summaryColumns} FROM r ${summaryJoins} ORDER BY r.wall_started_at DESC, r.run_id DESC`,
       [], 'list runs',
     );
-    return rows.map(toRunWithSummary);
+    return rows.map((row) => toRunWithSummary(row, this.#isLive));
   }
 
   async resolveRunId(idOrPrefix: string): Promise<string> {
@@ -174,7 +183,7 @@ export class DuckDBRunStore implements RunStore {
     const rows = await this.#query(
       `WITH r AS (SELECT * FROM runs WHERE run_id = $1) SELECT r.*, ${summaryColumns} FROM r ${summaryJoins}`, [runId], `read run ${runId}`,
     );
-    return rows[0] ? toRunWithSummary(rows[0]) : null;
+    return rows[0] ? toRunWithSummary(rows[0], this.#isLive) : null;
   }
 
   async actors(runId: string): Promise<ActorRecord[]> {

@@ -21,5 +21,5 @@ it('the run was killed when that test ended: the process is gone and the store o
   expect(() => process.kill(pid, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
   const runs = await runCli(['runs', '--db', db, '--json']);
   expect(runs.code).toBe(0);
-  expect(JSON.parse(runs.stdout)).toMatchObject([{ status: 'running' }]);
+  expect(JSON.parse(runs.stdout)).toMatchObject([{ status: 'abandoned' }]);
 });

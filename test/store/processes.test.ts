@@ -118,7 +118,7 @@ describe('crash safety', () => {
     const read = await runChild(['read', path, runId]);
     expect(read.stderr).toBe('');
     expect(JSON.parse(read.stdout)).toEqual({
-      status: 'running', actions: n, actors: 1, complaints: Math.ceil(n / 100), exchanges: n, events: n,
+      status: 'abandoned', actions: n, actors: 1, complaints: Math.ceil(n / 100), exchanges: n, events: n,
     });
 
     // This process sees the same rows, and a summary of the unfinished run.
