@@ -334,7 +334,8 @@ describe('HttpConnector', () => {
   });
 
   it('rejects an invalid baseUrl', () => {
-    expect(() => new HttpConnector({ baseUrl: 'localhost:3000' })).toThrow(/invalid baseUrl/);
-    expect(() => new HttpConnector({ baseUrl: 'ftp://x' })).toThrow(/invalid baseUrl/);
+    expect(() => new HttpConnector({ baseUrl: 'localhost:3000' })).toThrow(/cannot use target 'localhost:3000': only http: and https: urls are supported, not localhost:/);
+    expect(() => new HttpConnector({ baseUrl: 'ftp://x' })).toThrow(expect.objectContaining({ code: 'BEAM_USAGE', message: expect.stringMatching(/not ftp:/) }));
+    expect(() => new HttpConnector({ baseUrl: 'http://x/?a=1' })).toThrow(/no query or fragment/);
   });
 });
