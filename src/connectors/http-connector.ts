@@ -272,8 +272,11 @@ export class ConnectorHttpResponse implements HttpResponse {
     try {
       return JSON.parse(this.body) as T;
     } catch (cause) {
+      // The target answered with something else (an HTML error page, a proxy's text): that is the
+      // target's failure, an `error` outcome naming the response, not a crash of the action's code.
       const start = this.body.length === 0 ? '(empty body)' : JSON.stringify(this.body.slice(0, 200)) + (this.body.length > 200 ? '…' : '');
-      throw new Error(`response to ${this.#method} ${this.#url} (status ${this.status}) is not JSON: ${start}`, { cause });
+      const type = this.headers['content-type'] ?? 'no content-type';
+      throw new ConnectorError(`response to ${this.#method} ${this.#url} is not JSON (status ${this.status}, ${type}): ${start}`, 'protocol', { cause });
     }
   }
 }
