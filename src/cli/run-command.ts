@@ -12,6 +12,7 @@ import { formatDuration, parseDuration, toSeconds } from '../util/duration.ts';
 import { reproduceCommand } from '../util/reproduce-command.ts';
 import { BeamulatorError, ExitCode } from '../util/errors.ts';
 import { globFiles } from '../util/glob-files.ts';
+import { ActionTally } from './action-tally.ts';
 import { formatRunSummary, groupComplaints } from './format-run.ts';
 import { dbFlag, styler, type Output } from './output.ts';
 import { configuredFiles, redactPatterns, simulationDefaults, type ProjectOptions } from './project-config.ts';
@@ -52,8 +53,7 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
   const noteCrash = (actorId: number | null, what: string) => {
     crashes.push(`${actorId !== null ? actorNames.get(actorId) ?? `actor ${actorId}` : 'the run'}: ${what}`);
   };
-  let unreachable = 0;
-  let lastUnreachable = '';
+  const tally = new ActionTally();
   const controller = new AbortController();
   let interrupts = 0;
   const onSigint = () => {
@@ -97,10 +97,8 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
           if (e.kind === 'crash') noteCrash(e.actorId, `${(e.detail as { error: string }).error} (turn ${(e.detail as { turn: number }).turn})`);
         },
         onAction: (a) => {
-          if (a.outcome === 'error' && a.error?.startsWith('cannot reach')) {
-            unreachable++;
-            lastUnreachable = a.error;
-          } else if (a.outcome === 'crash') {
+          tally.add(a);
+          if (a.outcome === 'crash') {
             noteCrash(a.actorId, `action ${a.action} threw: ${a.error}`);
           }
         },
@@ -115,7 +113,8 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
     });
     if (progressDrawn) output.err('\r\x1b[K');
     const failing = failOn ? complaints.filter((c) => atLeast(c.severity, failOn)).length : 0;
-    const targetDown = unreachable > 0 && unreachable === result.summary.actions;
+    const targetDown = tally.targetDown;
+    const warning = tally.warning();
     const exitCode = result.status === 'stopped' ? ExitCode.interrupted
       : targetDown ? ExitCode.target
       : crashes.length > 0 ? ExitCode.crashed
@@ -123,14 +122,14 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
       : ExitCode.ok;
     if (opts.json) {
       output.out(`${JSON.stringify({
-        ...result, paramSources: params.sources, file: path.relative(process.cwd(), absFile), config: project?.shown ?? null, failOn: failOn ?? 'none', exitCode, unreachableActions: unreachable,
+        ...result, paramSources: params.sources, file: path.relative(process.cwd(), absFile), config: project?.shown ?? null, failOn: failOn ?? 'none', exitCode, unreachableActions: tally.unreachable, warnings: warning ? [warning] : [],
       }, null, 2)}\n`);
       return exitCode;
     }
     const headline = { ...result, simulation: simulation.name, paramSources: params.sources };
     output.out(formatRunSummary(headline, groupComplaints(complaints), (id) => actorNames.get(id) ?? `actor ${id}`, output.color));
-    if (unreachable > 0 && !targetDown) {
-      output.out(`  ${s.yellow('target')}      ${unreachable} actions could not reach the target: ${lastUnreachable}. Is it running?\n`);
+    if (tally.unreachable > 0 && !targetDown) {
+      output.out(`  ${s.yellow('target')}      ${tally.unreachable} actions could not reach the target: ${tally.lastUnreachable}. Is it running?\n`);
     }
     const rel = path.relative(process.cwd(), absFile) || absFile;
     if (result.db && result.db !== ':memory:') {
@@ -150,8 +149,9 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
       output.err(`beamulator: cannot run ${simulation.name} cleanly: simulation code crashed ${crashes.length} time${crashes.length === 1 ? '' : 's'}, first ${crashes[0]}. Fix the behavior or action; \`beamulator show ${result.runId}\` lists the crashes\n`);
     }
     if (targetDown) {
-      output.err(`beamulator: cannot reach the target: every action failed (${lastUnreachable}). Start it, or point at it with --target <url>\n`);
+      output.err(`beamulator: cannot reach the target: every action failed (${tally.lastUnreachable}). Start it, or point at it with --target <url>\n`);
     }
+    if (warning) output.err(`${s.yellow(warning)}${result.db !== ':memory:' ? ` (\`beamulator show ${result.runId}${dbFlag(opts.db)}\` lists them)` : ''}\n`);
     if (result.status === 'stopped') output.out(`\n${s.yellow('interrupted')}: the run was stopped early; everything recorded so far is saved.\n`);
     return exitCode;
   } finally {
