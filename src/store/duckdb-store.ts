@@ -72,14 +72,14 @@ export async function openStore(path: string = defaultStorePath, options: OpenSt
       }
     });
   } catch (error) {
-    throw openError(path, error);
+    throw openError(path, error, readOnly);
   }
   let conn: DuckDBConnection;
   try {
     conn = await lease.instance.connect();
   } catch (error) {
     lease.release();
-    throw openError(path, error);
+    throw openError(path, error, readOnly);
   }
   const redactor = options.redact === false ? null : new Redactor(options.redact ?? {});
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? defaultBatchSize));

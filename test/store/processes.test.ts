@@ -30,7 +30,9 @@ describe('a file held by another process', () => {
       for (const readOnly of [false, true]) {
         const error = await openError(path, readOnly);
         expect(error.code).toBe('BEAM_STORE_LOCKED');
-        expect(error.message).toContain(`cannot open run store ${path}: process ${pid} (node) is using it (a run is probably being recorded)`);
+        // The holder writes: named by its command line (/proc), and a writer for a reader.
+        expect(error.message).toContain(`cannot open run store ${path}: process ${pid} (node --import tsx `);
+        expect(error.message).toContain(readOnly ? ') is writing to it' : ') has it open (reading or writing)');
         expect(error.hint).toBe('Wait for it to finish, stop it, or use --db <other file>');
         expect(error.exitCode).toBe(3);
       }
