@@ -118,7 +118,7 @@ export async function fuzzCommand(file: string | readonly string[] | undefined, 
         ...(confirmRuns !== undefined ? { confirmRuns } : {}),
         ...(reproduceRuns !== undefined ? { reproduceRuns } : {}),
         ...(opts.failOn ? { failOn: opts.failOn as Severity } : {}),
-        ...(draw ? { onProgress: throttled((p) => output.err(`\r${s.dim(progressLine(p))}\x1b[K`)) } : {}),
+        ...(draw ? { onProgress: throttled((p) => output.err(`\r${styler(output.errColor).dim(progressLine(p))}\x1b[K`)) } : {}),
       });
       if (draw) output.err('\r\x1b[K');
       results.push({ ...result, file: rel });

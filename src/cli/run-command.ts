@@ -46,6 +46,7 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
   // Resolved here, not only in runSimulation, so errors name the flag and the output can say where a value came from.
   const params = resolveParams(simulation, { flags: opts.param, env: process.env });
   const s = styler(output.color);
+  const se = styler(output.errColor);
 
   const complaints: ComplaintRecord[] = [];
   const actorNames = new Map<number, string>();
@@ -59,7 +60,7 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
   const onSigint = () => {
     interrupts++;
     if (interrupts === 1) {
-      output.err(`\n${s.yellow('stopping')}: finishing the current step and saving the run (Ctrl-C again to quit at once)\n`);
+      output.err(`\n${se.yellow('stopping')}: finishing the current step and saving the run (Ctrl-C again to quit at once)\n`);
       controller.abort();
     } else {
       process.exit(ExitCode.interrupted);
@@ -90,7 +91,7 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
           if (opts.json) return;
           const target = start.targetUrl ? `against ${start.targetUrl}` : 'without a target';
           const config = project ? `; config ${project.shown}` : '';
-          output.err(s.dim(`running ${simulation.name}: ${start.actors} actors, ${formatDuration(start.simLimit)} of sim time, seed ${start.seed}, ${target} (run ${start.runId}${config})\n`));
+          output.err(se.dim(`running ${simulation.name}: ${start.actors} actors, ${formatDuration(start.simLimit)} of sim time, seed ${start.seed}, ${target} (run ${start.runId}${config})\n`));
         },
         onEvent: (e) => {
           if (e.kind === 'spawn' && e.actorId !== null) actorNames.set(e.actorId, (e.detail as { name: string }).name);
@@ -106,7 +107,7 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
           ? (p) => {
             progressDrawn = true;
             const pct = Math.min(100, Math.floor((p.simTime / p.simLimit) * 100));
-            output.err(`\r${s.dim(`  ${pct}%  sim ${formatDuration(toSeconds(p.simTime))} / ${formatDuration(p.simLimit)}  ${p.actions} actions  ${p.complaints} complaints  ${(p.wallMs / 1000).toFixed(1)}s`)}\x1b[K`);
+            output.err(`\r${se.dim(`  ${pct}%  sim ${formatDuration(toSeconds(p.simTime))} / ${formatDuration(p.simLimit)}  ${p.actions} actions  ${p.complaints} complaints  ${(p.wallMs / 1000).toFixed(1)}s`)}\x1b[K`);
           }
           : undefined,
       },
@@ -151,7 +152,7 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
     if (targetDown) {
       output.err(`beamulator: cannot reach the target: every action failed (${tally.lastUnreachable}). Start it, or point at it with --target <url>\n`);
     }
-    if (warning) output.err(`${s.yellow(warning)}${result.db !== ':memory:' ? ` (\`beamulator show ${result.runId}${dbFlag(opts.db)}\` lists them)` : ''}\n`);
+    if (warning) output.err(`${se.yellow(warning)}${result.db !== ':memory:' ? ` (\`beamulator show ${result.runId}${dbFlag(opts.db)}\` lists them)` : ''}\n`);
     if (result.status === 'stopped') output.out(`\n${s.yellow('interrupted')}: the run was stopped early; everything recorded so far is saved.\n`);
     return exitCode;
   } finally {
