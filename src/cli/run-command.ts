@@ -42,6 +42,10 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
   const loaded = await loadSimulation(file);
   const { file: absFile, codeHash } = loaded;
   const simulation = withSimulationDefaults(loaded.simulation, simulationDefaults(project));
+  if (opts.overlapWindow !== undefined && (opts.concurrency ?? simulation.concurrency ?? 1) === 1) {
+    // With one action in flight at a time nothing can overlap: the window would be ignored.
+    throw new BeamulatorError('BEAM_USAGE', `cannot use --overlap-window ${opts.overlapWindow} without concurrency: one action at a time never overlaps`, 'Add --concurrency <n> with n >= 2, or drop --overlap-window');
+  }
   const redact = redactPatterns(project);
   // Resolved here, not only in runSimulation, so errors name the flag and the output can say where a value came from.
   const params = resolveParams(simulation, { flags: opts.param, env: process.env });

@@ -9,7 +9,7 @@ import type { Rng } from '../rng/rng.ts';
 import type { Json, RunStatus, RunSummary } from '../store/records.ts';
 import { Redactor, type RedactPattern } from '../store/redact.ts';
 import type { RunStore, RunWriter } from '../store/run-store.ts';
-import { parseDuration, type Duration } from '../util/duration.ts';
+import { parseDuration, parsePositiveDuration, type Duration } from '../util/duration.ts';
 import { BeamulatorError, errorMessage } from '../util/errors.ts';
 import { version } from '../util/version.ts';
 import { Engine } from './engine.ts';
@@ -141,8 +141,8 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
   }
   const wallStart = monotonicMs();
   const seed = normalizeSeed(options.seed ?? sim.seed);
-  const durationMs = parseDuration(options.duration ?? sim.duration ?? '1h', 'duration');
-  const maxWallMs = options.maxWallTime !== undefined ? parseDuration(options.maxWallTime, 'max wall time') : Infinity;
+  const durationMs = parsePositiveDuration(options.duration ?? sim.duration ?? '1h', 'duration');
+  const maxWallMs = options.maxWallTime !== undefined ? parsePositiveDuration(options.maxWallTime, 'max wall time') : Infinity;
   const concurrency = options.concurrency ?? sim.concurrency ?? 1;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new BeamulatorError('BEAM_USAGE', `cannot run with concurrency ${concurrency}`, 'Use a whole number >= 1');
