@@ -1,3 +1,4 @@
+import { resolve as resolvePath } from 'node:path';
 import { defaultSimEpoch } from '../clock/virtual-clock.ts';
 import { monotonicMs, wallNow } from '../clock/wall-clock.ts';
 import type { ExchangeSource } from '../connectors/exchange-source.ts';
@@ -179,6 +180,9 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
     actors: options.actors ?? null,
     overlap: options.overlap ?? null,
     meta: options.meta ?? null,
+    // `file` is as given (relative to where the run was made): with the absolute path too, a
+    // replay finds the simulation from any working directory (replay/simulation-file.ts).
+    fileAbsolute: options.file ? resolvePath(options.file) : null,
   };
   const writer: RunWriter = store
     ? await store.beginRun({
