@@ -109,13 +109,14 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
   for (const command of [program, ...program.commands]) refuseContradictions(command);
 
   program.addHelpText('after', `
-Exit codes (docs/exit-codes.md says more):
-  0 ok                 1 complaints at or above --fail-on    2 usage or simulation error
-  3 run store error    4 target unreachable                  5 unknown run or file
-  6 simulation code crashed                 7 replay diverged
-  8 unusable replay file   9 replay file of another version   10 replay file edited after export
-  70 internal error (a bug in beamulator; please report it)
-  130 stopped by Ctrl-C (SIGINT), 143 by SIGTERM: a run keeps what it recorded
+Exit codes (each explained in docs/exit-codes.md, shipped with the package):
+  0 ok                          6 simulation code crashed
+  1 complaints >= --fail-on     7 replay diverged
+  2 usage or simulation error   8 unusable replay file
+  3 run store error             9 replay file of another version
+  4 target unreachable          10 replay file edited after export
+  5 unknown run or file         70 internal error (a bug, or code awaiting forever)
+  130 Ctrl-C (SIGINT), 143 SIGTERM: what a run recorded is kept
 
 Defaults come from beamulator.config.ts (the nearest one up from the working directory) when
 there is one; a flag given on the command line wins.
