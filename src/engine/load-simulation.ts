@@ -36,11 +36,19 @@ export async function loadSimulation(fileOrFolder: string, kind: UserFileKind = 
   const mod = await importUserModule(abs, { code: 'BEAM_SIMULATION_LOAD', subject: `${kind} ${file}` });
   const candidate = simulationExport(mod) ?? simulationExport(mod.default as Record<string, unknown> | undefined);
   if (!isSimulation(candidate)) {
-    const exported = Object.keys(mod).join(', ') || 'nothing';
+    const exported = exportNames(mod).join(', ') || 'nothing';
     const define = kind === 'fuzz target' ? 'defineFuzzTarget' : 'defineSimulation';
     throw new BeamulatorError('BEAM_SIMULATION_INVALID', `cannot use ${file}: it does not export a ${kind} (exports: ${exported})`, `Add \`export default ${define}({ ... })\``);
   }
   return { simulation: candidate, file: abs, codeHash: createHash('sha256').update(source).digest('hex') };
+}
+
+/** The names a module exports; for one loaded as CommonJS, those of its exports object (not just `default`). */
+function exportNames(mod: Record<string, unknown>): string[] {
+  const names = Object.keys(mod).filter((name) => name !== 'module.exports');
+  const wrapped = mod.default;
+  if (names.length === 1 && names[0] === 'default' && typeof wrapped === 'object' && wrapped !== null) return Object.keys(wrapped);
+  return names;
 }
 
 /**
