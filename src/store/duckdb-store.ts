@@ -7,7 +7,7 @@
  * writer has flushed, and closing the last store releases the file.
  */
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
-import { existsSync, mkdirSync, realpathSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { BeamulatorError, errorMessage } from '../util/errors.ts';
 import { defaultStorePath } from './default-store-path.ts';
@@ -49,6 +49,9 @@ type BeginRun = Parameters<RunStore['beginRun']>[0];
 export async function openStore(path: string = defaultStorePath, options: OpenStoreOptions = {}): Promise<DuckDBRunStore> {
   const readOnly = options.readOnly ?? false;
   const memory = path === ':memory:';
+  if (!memory && isFolder(path)) {
+    throw new BeamulatorError('BEAM_STORE', `cannot open run store ${path}: it is a folder`, 'Give the path of a store file, e.g. --db .beamulator/beamulator.duckdb');
+  }
   if (!memory && readOnly && !existsSync(path)) {
     throw new BeamulatorError('BEAM_STORE', `cannot open run store ${path}: no such file`, 'Record a run first with `beamulator run`');
   }
@@ -309,4 +312,13 @@ function isDuplicateKey(error: unknown): boolean {
 function wholeNumber(n: number, what: string): number {
   if (!Number.isInteger(n) || n < 0) throw new BeamulatorError('BEAM_USAGE', `cannot use ${what} ${n}`, 'Use a whole number >= 0');
   return n;
+}
+
+/** True when `path` is a folder (false when it is anything else or cannot be stat'ed: the open reports that). */
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  } catch {
+    return false;
+  }
 }

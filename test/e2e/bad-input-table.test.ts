@@ -134,12 +134,17 @@ const rows: Row[] = [
   { name: 'config with a syntax error', args: ['--config', '{config:syntax}', 'runs', ...db], code: usage, message: /syntax error/ },
   { name: 'config with a wrong value', args: ['--config', '{config:wrong-value}', 'runs', ...db], code: usage, message: /failOn/ },
   { name: 'config file missing', args: ['--config', at('missing.config.ts'), 'runs', ...db], code: usage, message: /missing\.config\.ts/ },
+  { name: 'config under a file', args: ['--config', path.join('{store:text}', 'beamulator.config.ts'), 'runs', ...db], code: usage, message: /cannot load config .*text\.duckdb\/beamulator\.config\.ts: no such file/ },
+  { name: 'config is a folder', args: ['--config', at('a-folder'), 'runs', ...db], code: usage, message: /cannot load config .*a-folder: it is a folder\. Give --config the config file itself/ },
   { name: 'config without a default export', args: ['--config', '{config:no-default}', 'runs', ...db], code: usage, message: /cannot/ },
 
   // Run stores
   { name: 'store is garbage', args: ['runs', '--db', '{store:garbage}'], code: ExitCode.store, message: /it is not a DuckDB database or it is damaged/ },
   { name: 'store is a short text file', args: ['show', 'latest', '--db', '{store:text}'], code: ExitCode.store, message: /cannot open run store .*text\.duckdb/ },
-  { name: 'store is a folder', args: ['runs', '--db', at('a-folder')], code: ExitCode.store, message: /cannot open run store .*a-folder/ },
+  { name: 'store is a folder', args: ['runs', '--db', at('a-folder')], code: ExitCode.store, message: /cannot open run store .*a-folder: it is a folder\. Give the path of a store file/ },
+  { name: 'store is a folder, for run', args: ['run', notes, '--db', at('a-folder')], code: ExitCode.store, message: /a-folder: it is a folder/ },
+  { name: 'init into a file', args: ['init', '--dir', '{store:text}'], code: usage, message: /cannot scaffold into .*text\.duckdb: it, or a part of its path, is a file\. Give a folder you can write to/ },
+  { name: 'init with an ftp url', args: ['init', '--url', 'ftp://example.com', '--dir', at('init-here')], code: usage, message: /cannot scaffold for 'ftp:\/\/example\.com'/ },
   { name: 'store missing, for show', args: ['show', 'latest', '--db', at('missing.duckdb')], code: ExitCode.store, message: /no such file.*beamulator run/ },
   { name: 'store under a file', args: ['run', notes, '--db', path.join('{store:text}', 'x.duckdb')], code: ExitCode.store, message: /cannot open run store .*cannot create its folder/ },
   { name: 'store being written, for runs', args: ['runs', '--db', '{locked}'], code: ExitCode.store, message: /process \d+ \(node .*\) is writing to it\. Wait for it to finish/ },
