@@ -1,6 +1,6 @@
 import { openStore } from '../store/duckdb-store.ts';
 import type { RunStore } from '../store/run-store.ts';
-import { formatClock, formatDuration } from '../util/duration.ts';
+import { formatClock, formatDuration, toSeconds } from '../util/duration.ts';
 import { ExitCode } from '../util/errors.ts';
 import { formatActionLine } from '../format/action-line.ts';
 import { formatRunSummary, groupComplaints } from './format-run.ts';
@@ -38,7 +38,7 @@ export async function runsCommand(opts: { db: string; limit: number; json?: bool
       const complaints = r.summary.complaints > 0 ? s.yellow(String(r.summary.complaints).padStart(10)) : String(0).padStart(10);
       // A fuzz run is made by its choice tapes, not its seed (show <id> says more).
       const seed = r.kind === 'fuzz' ? s.dim('(tapes)') : r.seed;
-      output.out(`${r.runId.padEnd(20)} ${r.kind.padEnd(6)} ${r.simulation.slice(0, 14).padEnd(14)} ${r.status.padEnd(10)} ${started} ${formatDuration(r.simDurationMs).padStart(9)} ${String(r.summary.actions).padStart(8)} ${complaints}  ${seed}\n`);
+      output.out(`${r.runId.padEnd(20)} ${r.kind.padEnd(6)} ${r.simulation.slice(0, 14).padEnd(14)} ${r.status.padEnd(10)} ${started} ${formatDuration(toSeconds(r.simDurationMs)).padStart(9)} ${String(r.summary.actions).padStart(8)} ${complaints}  ${seed}\n`);
     }
     output.out(s.dim(`\nShow one with \`beamulator show <run-id>\` (a unique prefix or 'latest' works too).\n`));
     return ExitCode.ok;
