@@ -3,4 +3,23 @@
 // config) go through a loader that is registered only when one of them is loaded.
 import { main } from '../dist/cli/main.js';
 
-process.exitCode = await main(process.argv.slice(2));
+// Not a top-level await: when the command waits on a promise nothing can settle any more (user
+// code awaiting forever, with no timer or socket left), Node would end with exit 13 and a warning
+// about top-level await. Say what happened instead, with the documented exit code 70.
+let settled = false;
+process.on('exit', (code) => {
+  if (settled || code !== 0) return;
+  process.stderr.write('beamulator: cannot finish: the command was left waiting on a promise that can never settle (code that awaits something that never happens, such as a target.start or an action with no timer or request pending). Fix that code; if it is not yours, please report it with the command you ran\n');
+  process.exitCode = 70;
+});
+main(process.argv.slice(2)).then(
+  (code) => {
+    settled = true;
+    process.exitCode = code;
+  },
+  (error) => {
+    settled = true;
+    process.stderr.write(`beamulator: internal error: ${error?.stack ?? error}\n`);
+    process.exitCode = 70;
+  },
+);

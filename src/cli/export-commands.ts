@@ -99,7 +99,7 @@ export async function exportCommand(idArg: string, opts: ExportOptions, output: 
   } else {
     output.out(`exported run ${s.bold(runId)} (${what}) as Parquet\n`);
   }
-  if (run.status === 'running') {
+  if (run.status === 'abandoned') {
     output.out(s.yellow(`  note      the run never finished (abandoned): it holds what was recorded before its process died\n`));
   }
   if (parquet !== null) {

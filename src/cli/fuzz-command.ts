@@ -14,7 +14,7 @@ import { formatActionLine } from '../format/action-line.ts';
 import { previewJson } from '../format/json-preview.ts';
 import { severities, type ActionRecord, type Severity } from '../store/records.ts';
 import { Redactor } from '../store/redact.ts';
-import { formatClock, parseDuration } from '../util/duration.ts';
+import { formatClock, parsePositiveDuration } from '../util/duration.ts';
 import { BeamulatorError, ExitCode } from '../util/errors.ts';
 import { globFiles } from '../util/glob-files.ts';
 import { dbFlag, styler, type Output } from './output.ts';
@@ -66,12 +66,18 @@ export function registerFuzzCommand(program: Command, output: Output, setCode: (
     });
 }
 
+/** A `--seed` of fast-check: a whole number (Number('') is 0, so an empty one is refused by name). */
+export function fastCheckSeed(text: string, doing: 'fuzz' | 'shrink'): number {
+  const seed = text.trim() === '' ? NaN : Number(text);
+  if (!Number.isInteger(seed)) throw new BeamulatorError('BEAM_USAGE', `cannot ${doing} with --seed '${text}'`, 'Use a whole number');
+  return seed;
+}
+
 export async function fuzzCommand(file: string | readonly string[] | undefined, opts: FuzzCommandOptions, output: Output): Promise<number> {
   const runs = Number(opts.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new BeamulatorError('BEAM_USAGE', `cannot fuzz with --runs ${opts.runs}`, 'Use a whole number >= 1');
-  const seed = opts.seed !== undefined ? Number(opts.seed) : wallNow() % 2147483647;
-  if (!Number.isInteger(seed)) throw new BeamulatorError('BEAM_USAGE', `cannot fuzz with --seed ${opts.seed}`, 'Use a whole number');
-  const timeLimitMs = parseDuration(opts.timeLimit, '--time-limit');
+  const seed = opts.seed !== undefined ? fastCheckSeed(opts.seed, 'fuzz') : wallNow() % 2147483647;
+  const timeLimitMs = parsePositiveDuration(opts.timeLimit, '--time-limit');
   if (opts.failOn !== undefined && !severities.includes(opts.failOn as Severity)) {
     throw new BeamulatorError('BEAM_USAGE', `cannot fuzz with --fail-on '${opts.failOn}'`, `Use one of ${severities.join(', ')}`);
   }
@@ -118,7 +124,7 @@ export async function fuzzCommand(file: string | readonly string[] | undefined, 
         ...(confirmRuns !== undefined ? { confirmRuns } : {}),
         ...(reproduceRuns !== undefined ? { reproduceRuns } : {}),
         ...(opts.failOn ? { failOn: opts.failOn as Severity } : {}),
-        ...(draw ? { onProgress: throttled((p) => output.err(`\r${s.dim(progressLine(p))}\x1b[K`)) } : {}),
+        ...(draw ? { onProgress: throttled((p) => output.err(`\r${styler(output.errColor).dim(progressLine(p))}\x1b[K`)) } : {}),
       });
       if (draw) output.err('\r\x1b[K');
       results.push({ ...result, file: rel });

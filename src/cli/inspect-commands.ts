@@ -1,21 +1,13 @@
 import { openStore } from '../store/duckdb-store.ts';
 import type { Redactor } from '../store/redact.ts';
 import type { RunStore } from '../store/run-store.ts';
-import { formatClock, formatDuration } from '../util/duration.ts';
+import { formatClock, formatDuration, toSeconds } from '../util/duration.ts';
 import { ExitCode } from '../util/errors.ts';
 import { formatActionLine } from '../format/action-line.ts';
 import { formatRunSummary, groupComplaints } from './format-run.ts';
 import { probesOf } from '../engine/invariant-checks.ts';
 import { styler, type Output } from './output.ts';
 import { outputRedactor, type ProjectOptions } from './project-config.ts';
-
-/**
- * DuckDB lets a reader in only when no process is writing, so a run still marked 'running'
- * here belongs to a process that died (killed, crashed): say so instead of 'running'.
- */
-function shownStatus(status: string): string {
-  return status === 'running' ? 'abandoned' : status;
-}
 
 async function withStore<T>(db: string, fn: (store: RunStore) => Promise<T>): Promise<T> {
   const store = await openStore(db, { readOnly: true });
@@ -47,7 +39,7 @@ export async function runsCommand(opts: { db: string; limit: number; json?: bool
       const complaints = r.summary.complaints > 0 ? s.yellow(String(r.summary.complaints).padStart(10)) : String(0).padStart(10);
       // A fuzz run is made by its choice tapes, not its seed (show <id> says more).
       const seed = r.kind === 'fuzz' ? s.dim('(tapes)') : r.seed;
-      output.out(`${r.runId.padEnd(20)} ${r.kind.padEnd(6)} ${r.simulation.slice(0, 14).padEnd(14)} ${shownStatus(r.status).padEnd(10)} ${started} ${formatDuration(r.simDurationMs).padStart(9)} ${String(r.summary.actions).padStart(8)} ${complaints}  ${seed}\n`);
+      output.out(`${r.runId.padEnd(20)} ${r.kind.padEnd(6)} ${r.simulation.slice(0, 14).padEnd(14)} ${r.status.padEnd(10)} ${started} ${formatDuration(toSeconds(r.simDurationMs)).padStart(9)} ${String(r.summary.actions).padStart(8)} ${complaints}  ${seed}\n`);
     }
     output.out(s.dim(`\nShow one with \`beamulator show <run-id>\` (a unique prefix or 'latest' works too).\n`));
     return ExitCode.ok;
@@ -74,7 +66,7 @@ export async function showCommand(idArg: string, opts: { db: string; actions: nu
     const name = (id: number) => names.get(id) ?? `actor ${id}`;
     const s = styler(output.color);
     const crashEvents = events.filter((e) => e.kind === 'crash');
-    output.out(formatRunSummary({ ...run, status: shownStatus(run.status), wallMs: run.wallEndedAt !== null ? run.wallEndedAt - run.wallStartedAt : null, crashes: crashEvents.length }, groupComplaints(complaints), name, output.color));
+    output.out(formatRunSummary({ ...run, wallMs: run.wallEndedAt !== null ? run.wallEndedAt - run.wallStartedAt : null, crashes: crashEvents.length }, groupComplaints(complaints), name, output.color));
     if (run.file) output.out(s.dim(`  file        ${run.file}\n`));
     if (run.kind === 'replay') output.out(`  replay of   ${run.parentRunId ?? '?'}: ${describeComparison(run.comparison, s)}\n`);
     if (run.kind === 'fuzz') output.out(`  fuzz        ${describeFuzzRun(run.config, s)}\n`);

@@ -21,7 +21,8 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
     .option('--no-config', 'use no project config')
     .configureHelp({ showGlobalOptions: true })
     .exitOverride()
-    .configureOutput({ writeOut: output.out, writeErr: output.err })
+    // Commander's own errors are printed by reportError, in beamulator's one-line form.
+    .configureOutput({ writeOut: output.out, writeErr: output.err, outputError: () => {} })
     .showSuggestionAfterError(true);
   let code: number = ExitCode.ok;
   const setCode = (c: number) => { code = c; };
@@ -105,13 +106,17 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
   registerExportCommands(program, output, setCode);
   registerFuzzCommand(program, output, setCode);
   registerShrinkCommand(program, output, setCode);
+  for (const command of [program, ...program.commands]) refuseContradictions(command);
 
   program.addHelpText('after', `
-Exit codes: 0 ok, 1 complaints at or above --fail-on, 2 usage or simulation error,
-3 run store error (locked, corrupt), 4 target unreachable, 5 unknown run or file,
-6 simulation code crashed, 7 replay diverged, 8 unusable replay file, 9 replay file
-of another version, 10 replay file edited after export, 130 interrupted (what was
-recorded is kept).
+Exit codes (each explained in docs/exit-codes.md, shipped with the package):
+  0 ok                          6 simulation code crashed
+  1 complaints >= --fail-on     7 replay diverged
+  2 usage or simulation error   8 unusable replay file
+  3 run store error             9 replay file of another version
+  4 target unreachable          10 replay file edited after export
+  5 unknown run or file         70 internal error (a bug, or code awaiting forever)
+  130 Ctrl-C (SIGINT), 143 SIGTERM: what a run recorded is kept
 
 Defaults come from beamulator.config.ts (the nearest one up from the working directory) when
 there is one; a flag given on the command line wins.
@@ -123,14 +128,15 @@ Then:         beamulator runs    and    beamulator show latest`);
     await program.parseAsync(argv, { from: 'user' });
     return code;
   } catch (error) {
-    return reportError(error, output);
+    return reportError(error, output, commandOf(program, argv));
   }
 }
 
-function reportError(error: unknown, output: Output): number {
+function reportError(error: unknown, output: Output, command: string): number {
   if (error instanceof CommanderError) {
-    // Commander already printed its message; help and version are not failures.
+    // Help and version are not failures (commander printed them).
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return ExitCode.ok;
+    output.err(`beamulator: ${commanderMessage(error.message, command)}\n`);
     return ExitCode.usage;
   }
   if (isBeamulatorError(error)) {
@@ -139,6 +145,44 @@ function reportError(error: unknown, output: Output): number {
   }
   output.err(`beamulator: internal error: ${errorMessage(error)}\n${(error as Error)?.stack ?? ''}\nThis is a bug in beamulator; please report it with the command you ran.\n`);
   return ExitCode.internal;
+}
+
+/**
+ * Commander's message ("error: unknown option '--frob'\n(Did you mean --from?)") in beamulator's
+ * form: "cannot read the command line: unknown option '--frob' (did you mean --from?). See `beamulator run --help`".
+ */
+function commanderMessage(message: string, command: string): string {
+  const [first = '', ...rest] = message.replace(/^error: /, '').split('\n').filter((line) => line.trim() !== '');
+  // Commander's second sentences ("is invalid. expected ...", ". Expected 0 arguments ...") read as one clause.
+  const why = first.replace(/ is invalid\. /, ' is invalid: ').replace(/\. Expected (.*?)\.?$/, ' (expected $1)').replace(/\.$/, '');
+  const suggestion = rest.map((line) => ` ${line.trim().replace(/^\(Did/, '(did')}`).join('');
+  return `cannot read the command line: ${why}${suggestion}. See \`beamulator ${command ? `${command} ` : ''}--help\``;
+}
+
+/** The subcommand argv names (the first word that is one), or '' for none. */
+function commandOf(program: Command, argv: readonly string[]): string {
+  const names = new Set(program.commands.flatMap((c) => [c.name(), ...c.aliases()]));
+  return argv.find((arg) => names.has(arg)) ?? '';
+}
+
+/**
+ * `--x` with `--no-x` on one command line: commander lets the last one win without a word, so
+ * `fuzz --overlap --no-overlap` would quietly run serially. Refuse the pair instead.
+ */
+function refuseContradictions(command: Command): void {
+  for (const negated of command.options.filter((o) => o.negate)) {
+    const positive = command.options.find((o) => !o.negate && o.attributeName() === negated.attributeName());
+    if (!positive) continue;
+    const seen = new Set<string>();
+    for (const option of [positive, negated]) {
+      command.on(`option:${option.name()}`, () => {
+        seen.add(option.long!);
+        if (seen.size === 2) {
+          throw new BeamulatorError('BEAM_USAGE', `cannot read the command line: ${positive.long} and ${negated.long} contradict each other`, 'Give one of them');
+        }
+      });
+    }
+  }
 }
 
 function positiveInt(value: string): number {

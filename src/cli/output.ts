@@ -16,7 +16,24 @@ export interface Output {
   drained?: () => Promise<void>;
   /** True when stderr is a terminal (progress lines are drawn only then). */
   isTTY: boolean;
+  /** Colour what goes to stdout (`out`). */
   color: boolean;
+  /** Colour what goes to stderr (`err`): decided apart from stdout, so `beamulator runs > f` in a terminal writes no escapes into f. */
+  errColor: boolean;
+}
+
+/**
+ * Whether to colour a stream: FORCE_COLOR (other than 0/false) forces it on, NO_COLOR (non-empty)
+ * off, else a terminal gets colour and a file or pipe does not.
+ *
+ * @example
+ * colorFor(process.stdout.isTTY, process.env);
+ */
+export function colorFor(isTTY: boolean | undefined, env: NodeJS.ProcessEnv): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined && force !== '') return force !== '0' && force !== 'false';
+  if (env.NO_COLOR) return false;
+  return Boolean(isTTY);
 }
 
 export function processOutput(): Output {
@@ -41,7 +58,8 @@ export function processOutput(): Output {
     drained: () => (closed.stdout || !process.stdout.writableNeedDrain ? Promise.resolve()
       : once(process.stdout, 'drain').then(() => undefined, () => undefined)),
     isTTY,
-    color: isTTY && !process.env.NO_COLOR,
+    color: colorFor(process.stdout.isTTY, process.env),
+    errColor: colorFor(process.stderr.isTTY, process.env),
   };
 }
 

@@ -1,9 +1,12 @@
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { openStore } from '../store/duckdb-store.ts';
 import { BeamulatorError, ExitCode } from '../util/errors.ts';
 import { formatReplayReport } from '../replay/format-report.ts';
 import { readReplayFile, readRunBundle } from '../replay/replay-file.ts';
+import { findRecordedSimulation } from '../replay/simulation-file.ts';
 import { replayRunInternal, type ReplayMode } from '../replay/replay-run.ts';
+import { ActionTally } from './action-tally.ts';
 import { dbFlag, styler, type Output } from './output.ts';
 import { outputRedactor, redactPatterns, simulationDefaults, type ProjectOptions } from './project-config.ts';
 
@@ -36,18 +39,29 @@ export async function replayCommand(ref: string, opts: ReplayCommandOptions, out
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.on('SIGINT', onSigint);
+  const tally = new ActionTally();
   try {
     const source = bundle ?? (await readRunBundle(store, await store.resolveRunId(ref)));
+    // The run names its simulation relative to where it was recorded: find it from here.
+    const recordedIn = fromFile ? path.dirname(path.resolve(ref)) : opts.db === ':memory:' ? null : path.dirname(path.resolve(opts.db));
+    const simulationFile = opts.sim ?? findRecordedSimulation(source.run, recordedIn) ?? undefined;
     const report = await replayRunInternal(source, {
       mode: opts.mode as ReplayMode, offline: Boolean(opts.offline), pace: opts.pace as 'original' | 'fast',
-      db: store, signal: controller.signal, defaults: simulationDefaults(opts.projectConfig),
+      db: store, signal: controller.signal, defaults: simulationDefaults(opts.projectConfig), hooks: { onAction: tally.add },
       ...(redact ? { redact } : {}),
       ...(opts.target ? { target: opts.target } : {}),
-      ...(opts.sim ? { file: opts.sim } : {}),
+      ...(simulationFile ? { file: simulationFile } : {}),
     });
-    const exitCode = controller.signal.aborted ? ExitCode.interrupted : report.identical ? ExitCode.ok : ExitCode.diverged;
+    // A replay that reached no target compared nothing worth reading: that is exit 4, not 7.
+    const exitCode = controller.signal.aborted ? ExitCode.interrupted : tally.targetDown ? ExitCode.target
+      : report.identical ? ExitCode.ok : ExitCode.diverged;
     if (opts.json) {
       output.out(`${JSON.stringify({ ...report, exitCode }, null, 2)}\n`);
+      return exitCode;
+    }
+    if (tally.targetDown) {
+      output.out(`replay ${report.replayRunId} of ${report.parentRunId}: none of its ${tally.actions} actions reached the target\n  inspect   beamulator show ${report.replayRunId}${dbFlag(opts.db)}\n`);
+      output.err(`beamulator: cannot replay run ${report.parentRunId}: cannot reach the target, every action failed (${tally.lastUnreachable}). Start it, point at it with --target <url>, or replay with --offline\n`);
       return exitCode;
     }
     const s = styler(output.color);

@@ -12,6 +12,7 @@ import { formatDuration, parseDuration, toSeconds } from '../util/duration.ts';
 import { reproduceCommand } from '../util/reproduce-command.ts';
 import { BeamulatorError, ExitCode } from '../util/errors.ts';
 import { globFiles } from '../util/glob-files.ts';
+import { ActionTally } from './action-tally.ts';
 import { formatRunSummary, groupComplaints } from './format-run.ts';
 import { dbFlag, styler, type Output } from './output.ts';
 import { configuredFiles, redactPatterns, simulationDefaults, type ProjectOptions } from './project-config.ts';
@@ -41,10 +42,15 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
   const loaded = await loadSimulation(file);
   const { file: absFile, codeHash } = loaded;
   const simulation = withSimulationDefaults(loaded.simulation, simulationDefaults(project));
+  if (opts.overlapWindow !== undefined && (opts.concurrency ?? simulation.concurrency ?? 1) === 1) {
+    // With one action in flight at a time nothing can overlap: the window would be ignored.
+    throw new BeamulatorError('BEAM_USAGE', `cannot use --overlap-window ${opts.overlapWindow} without concurrency: one action at a time never overlaps`, 'Add --concurrency <n> with n >= 2, or drop --overlap-window');
+  }
   const redact = redactPatterns(project);
   // Resolved here, not only in runSimulation, so errors name the flag and the output can say where a value came from.
   const params = resolveParams(simulation, { flags: opts.param, env: process.env });
   const s = styler(output.color);
+  const se = styler(output.errColor);
 
   const complaints: ComplaintRecord[] = [];
   const actorNames = new Map<number, string>();
@@ -52,14 +58,13 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
   const noteCrash = (actorId: number | null, what: string) => {
     crashes.push(`${actorId !== null ? actorNames.get(actorId) ?? `actor ${actorId}` : 'the run'}: ${what}`);
   };
-  let unreachable = 0;
-  let lastUnreachable = '';
+  const tally = new ActionTally();
   const controller = new AbortController();
   let interrupts = 0;
   const onSigint = () => {
     interrupts++;
     if (interrupts === 1) {
-      output.err(`\n${s.yellow('stopping')}: finishing the current step and saving the run (Ctrl-C again to quit at once)\n`);
+      output.err(`\n${se.yellow('stopping')}: finishing the current step and saving the run (Ctrl-C again to quit at once)\n`);
       controller.abort();
     } else {
       process.exit(ExitCode.interrupted);
@@ -90,17 +95,15 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
           if (opts.json) return;
           const target = start.targetUrl ? `against ${start.targetUrl}` : 'without a target';
           const config = project ? `; config ${project.shown}` : '';
-          output.err(s.dim(`running ${simulation.name}: ${start.actors} actors, ${formatDuration(start.simLimit)} of sim time, seed ${start.seed}, ${target} (run ${start.runId}${config})\n`));
+          output.err(se.dim(`running ${simulation.name}: ${start.actors} actors, ${formatDuration(start.simLimit)} of sim time, seed ${start.seed}, ${target} (run ${start.runId}${config})\n`));
         },
         onEvent: (e) => {
           if (e.kind === 'spawn' && e.actorId !== null) actorNames.set(e.actorId, (e.detail as { name: string }).name);
           if (e.kind === 'crash') noteCrash(e.actorId, `${(e.detail as { error: string }).error} (turn ${(e.detail as { turn: number }).turn})`);
         },
         onAction: (a) => {
-          if (a.outcome === 'error' && a.error?.startsWith('cannot reach')) {
-            unreachable++;
-            lastUnreachable = a.error;
-          } else if (a.outcome === 'crash') {
+          tally.add(a);
+          if (a.outcome === 'crash') {
             noteCrash(a.actorId, `action ${a.action} threw: ${a.error}`);
           }
         },
@@ -108,14 +111,15 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
           ? (p) => {
             progressDrawn = true;
             const pct = Math.min(100, Math.floor((p.simTime / p.simLimit) * 100));
-            output.err(`\r${s.dim(`  ${pct}%  sim ${formatDuration(toSeconds(p.simTime))} / ${formatDuration(p.simLimit)}  ${p.actions} actions  ${p.complaints} complaints  ${(p.wallMs / 1000).toFixed(1)}s`)}\x1b[K`);
+            output.err(`\r${se.dim(`  ${pct}%  sim ${formatDuration(toSeconds(p.simTime))} / ${formatDuration(p.simLimit)}  ${p.actions} actions  ${p.complaints} complaints  ${(p.wallMs / 1000).toFixed(1)}s`)}\x1b[K`);
           }
           : undefined,
       },
     });
     if (progressDrawn) output.err('\r\x1b[K');
     const failing = failOn ? complaints.filter((c) => atLeast(c.severity, failOn)).length : 0;
-    const targetDown = unreachable > 0 && unreachable === result.summary.actions;
+    const targetDown = tally.targetDown;
+    const warning = tally.warning();
     const exitCode = result.status === 'stopped' ? ExitCode.interrupted
       : targetDown ? ExitCode.target
       : crashes.length > 0 ? ExitCode.crashed
@@ -123,14 +127,14 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
       : ExitCode.ok;
     if (opts.json) {
       output.out(`${JSON.stringify({
-        ...result, paramSources: params.sources, file: path.relative(process.cwd(), absFile), config: project?.shown ?? null, failOn: failOn ?? 'none', exitCode, unreachableActions: unreachable,
+        ...result, paramSources: params.sources, file: path.relative(process.cwd(), absFile), config: project?.shown ?? null, failOn: failOn ?? 'none', exitCode, unreachableActions: tally.unreachable, warnings: warning ? [warning] : [],
       }, null, 2)}\n`);
       return exitCode;
     }
     const headline = { ...result, simulation: simulation.name, paramSources: params.sources };
     output.out(formatRunSummary(headline, groupComplaints(complaints), (id) => actorNames.get(id) ?? `actor ${id}`, output.color));
-    if (unreachable > 0 && !targetDown) {
-      output.out(`  ${s.yellow('target')}      ${unreachable} actions could not reach the target: ${lastUnreachable}. Is it running?\n`);
+    if (tally.unreachable > 0 && !targetDown) {
+      output.out(`  ${s.yellow('target')}      ${tally.unreachable} actions could not reach the target: ${tally.lastUnreachable}. Is it running?\n`);
     }
     const rel = path.relative(process.cwd(), absFile) || absFile;
     if (result.db && result.db !== ':memory:') {
@@ -150,8 +154,9 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
       output.err(`beamulator: cannot run ${simulation.name} cleanly: simulation code crashed ${crashes.length} time${crashes.length === 1 ? '' : 's'}, first ${crashes[0]}. Fix the behavior or action; \`beamulator show ${result.runId}\` lists the crashes\n`);
     }
     if (targetDown) {
-      output.err(`beamulator: cannot reach the target: every action failed (${lastUnreachable}). Start it, or point at it with --target <url>\n`);
+      output.err(`beamulator: cannot reach the target: every action failed (${tally.lastUnreachable}). Start it, or point at it with --target <url>\n`);
     }
+    if (warning) output.err(`${se.yellow(warning)}${result.db !== ':memory:' ? ` (\`beamulator show ${result.runId}${dbFlag(opts.db)}\` lists them)` : ''}\n`);
     if (result.status === 'stopped') output.out(`\n${s.yellow('interrupted')}: the run was stopped early; everything recorded so far is saved.\n`);
     return exitCode;
   } finally {

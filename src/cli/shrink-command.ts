@@ -10,9 +10,9 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { defaultStorePath } from '../store/default-store-path.ts';
 import { severities, type Severity } from '../store/records.ts';
-import { parseDuration } from '../util/duration.ts';
+import { parsePositiveDuration } from '../util/duration.ts';
 import { BeamulatorError, ExitCode } from '../util/errors.ts';
-import { formatFuzzResult, type FuzzCommandOptions } from './fuzz-command.ts';
+import { fastCheckSeed, formatFuzzResult, type FuzzCommandOptions } from './fuzz-command.ts';
 import { styler, type Output } from './output.ts';
 
 /** The fuzz command's search options, plus the fuzz target to shrink with. */
@@ -38,9 +38,8 @@ export function registerShrinkCommand(program: Command, output: Output, setCode:
 }
 
 export async function shrinkCommand(runRef: string, opts: ShrinkCommandOptions, output: Output): Promise<number> {
-  const seed = Number(opts.seed ?? 42);
-  if (!Number.isInteger(seed)) throw new BeamulatorError('BEAM_USAGE', `cannot shrink with --seed ${opts.seed}`, 'Use a whole number');
-  const shrinkTimeLimitMs = parseDuration(opts.timeLimit, '--time-limit');
+  const seed = fastCheckSeed(opts.seed ?? '42', 'shrink');
+  const shrinkTimeLimitMs = parsePositiveDuration(opts.timeLimit, '--time-limit');
   if (opts.failOn !== undefined && !severities.includes(opts.failOn as Severity)) {
     throw new BeamulatorError('BEAM_USAGE', `cannot shrink with --fail-on '${opts.failOn}'`, `Use one of ${severities.join(', ')}`);
   }

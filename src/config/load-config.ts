@@ -49,8 +49,11 @@ export async function loadConfig(options: { cwd?: string; file?: string } = {}):
   let file: string | null;
   if (options.file !== undefined) {
     file = path.resolve(cwd, options.file);
-    if (!statSync(file, { throwIfNoEntry: false })?.isFile()) {
-      throw new BeamulatorError('BEAM_CONFIG', `cannot load config ${options.file}: no such file`, 'Check the path given to --config');
+    // ENOTDIR (a path through a file) reads as no such file.
+    const info = (() => { try { return statSync(file, { throwIfNoEntry: false }); } catch { return undefined; } })();
+    if (!info?.isFile()) {
+      const why = !info ? 'no such file' : info.isDirectory() ? 'it is a folder' : 'not a regular file';
+      throw new BeamulatorError('BEAM_CONFIG', `cannot load config ${options.file}: ${why}`, 'Give --config the config file itself, e.g. --config beamulator.config.ts');
     }
   } else {
     file = findConfigFile(cwd);

@@ -58,7 +58,7 @@ export interface HttpResponse {
   readonly headers: Readonly<Record<string, string>>;
   /** The whole body, decoded as UTF-8 (`''` when there is none). */
   readonly body: string;
-  /** Parses `body` as JSON; throws an Error naming the status and the start of the body when it is not JSON. */
+  /** Parses `body` as JSON; when it is not JSON, throws a ConnectorError (the action's outcome: `error`) naming the status, the content-type and the start of the body. */
   json<T = unknown>(): T;
 }
 

@@ -5,6 +5,7 @@
 import { Agent, Pool } from 'undici';
 import type { Dispatcher } from 'undici';
 import { monotonicUs } from '../clock/wall-clock.ts';
+import { BeamulatorError } from '../util/errors.ts';
 import { ConnectorError } from './connector-error.ts';
 import { transportError } from './transport-error.ts';
 import type { HttpClient, HttpExchange, HttpMethod, HttpRequestOptions, HttpResponse } from './http-client.ts';
@@ -271,22 +272,41 @@ export class ConnectorHttpResponse implements HttpResponse {
     try {
       return JSON.parse(this.body) as T;
     } catch (cause) {
+      // The target answered with something else (an HTML error page, a proxy's text): that is the
+      // target's failure, an `error` outcome naming the response, not a crash of the action's code.
       const start = this.body.length === 0 ? '(empty body)' : JSON.stringify(this.body.slice(0, 200)) + (this.body.length > 200 ? '…' : '');
-      throw new Error(`response to ${this.#method} ${this.#url} (status ${this.status}) is not JSON: ${start}`, { cause });
+      const type = this.headers['content-type'] ?? 'no content-type';
+      throw new ConnectorError(`response to ${this.#method} ${this.#url} is not JSON (status ${this.status}, ${type}): ${start}`, 'protocol', { cause });
     }
   }
 }
 
 function parseBaseUrl(baseUrl: string): { origin: string; path: string } {
-  let url: URL;
-  try {
-    url = new URL(baseUrl);
-  } catch {
-    throw new TypeError(`invalid baseUrl: ${JSON.stringify(baseUrl)} is not an absolute URL`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`invalid baseUrl: ${baseUrl} (only http: and https: are supported)`);
-  if (url.search || url.hash) throw new TypeError(`invalid baseUrl: ${baseUrl} (no query or fragment allowed)`);
+  const url = targetUrl(baseUrl);
   return { origin: url.origin, path: url.pathname.replace(/\/+$/, '') };
+}
+
+/**
+ * A target url checked as the HTTP connector needs it (absolute, http: or https:, no query or
+ * fragment), or a BEAM_USAGE error naming what is wrong: a bad `--target` is the user's mistake,
+ * never an internal error.
+ *
+ * @example
+ * targetUrl('http://127.0.0.1:3000/api'); // URL
+ */
+export function targetUrl(text: string): URL {
+  let url: URL | null = null;
+  try {
+    url = new URL(text);
+  } catch {
+    // reported below
+  }
+  const problem = url === null ? 'not a url'
+    : url.protocol !== 'http:' && url.protocol !== 'https:' ? `only http: and https: urls are supported, not ${url.protocol}`
+    : url.search || url.hash ? 'a target url has no query or fragment'
+    : null;
+  if (problem !== null) throw new BeamulatorError('BEAM_USAGE', `cannot use target '${text}': ${problem}`, 'Give a url like http://127.0.0.1:3000');
+  return url!;
 }
 
 function lowercaseKeys(headers: Record<string, string> | undefined): Record<string, string> | undefined {

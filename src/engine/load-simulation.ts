@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { BeamulatorError } from '../util/errors.ts';
 import { importUserModule } from '../util/import-user-module.ts';
-import { oneFileOfArgument, type UserFileKind } from './user-files.ts';
+import { oneFileOfArgument, usualSuffix, type UserFileKind } from './user-files.ts';
 import { isSimulation, type Simulation } from './simulation.ts';
 
 export interface LoadedSimulation {
@@ -29,16 +29,26 @@ export async function loadSimulation(fileOrFolder: string, kind: UserFileKind = 
   const abs = path.resolve(picked);
   const info = await stat(abs).catch(() => null);
   if (!info?.isFile()) {
-    throw new BeamulatorError('BEAM_SIMULATION_LOAD', `cannot load simulation ${file}: no such file`, 'Check the path (simulation files usually end in .sim.ts)');
+    const why = info ? 'not a regular file' : 'no such file';
+    throw new BeamulatorError('BEAM_SIMULATION_LOAD', `cannot load ${kind} ${file}: ${why}`, `Check the path (${kind} files usually end in ${usualSuffix(kind)})`);
   }
   const source = await readFile(abs);
-  const mod = await importUserModule(abs, { code: 'BEAM_SIMULATION_LOAD', subject: `simulation ${file}` });
+  const mod = await importUserModule(abs, { code: 'BEAM_SIMULATION_LOAD', subject: `${kind} ${file}` });
   const candidate = simulationExport(mod) ?? simulationExport(mod.default as Record<string, unknown> | undefined);
   if (!isSimulation(candidate)) {
-    const exported = Object.keys(mod).join(', ') || 'nothing';
-    throw new BeamulatorError('BEAM_SIMULATION_INVALID', `cannot use ${file}: it does not export a simulation (exports: ${exported})`, 'Add `export default defineSimulation({ ... })`');
+    const exported = exportNames(mod).join(', ') || 'nothing';
+    const define = kind === 'fuzz target' ? 'defineFuzzTarget' : 'defineSimulation';
+    throw new BeamulatorError('BEAM_SIMULATION_INVALID', `cannot use ${file}: it does not export a ${kind} (exports: ${exported})`, `Add \`export default ${define}({ ... })\``);
   }
   return { simulation: candidate, file: abs, codeHash: createHash('sha256').update(source).digest('hex') };
+}
+
+/** The names a module exports; for one loaded as CommonJS, those of its exports object (not just `default`). */
+function exportNames(mod: Record<string, unknown>): string[] {
+  const names = Object.keys(mod).filter((name) => name !== 'module.exports');
+  const wrapped = mod.default;
+  if (names.length === 1 && names[0] === 'default' && typeof wrapped === 'object' && wrapped !== null) return Object.keys(wrapped);
+  return names;
 }
 
 /**

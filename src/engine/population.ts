@@ -49,6 +49,11 @@ export function buildPopulation(
       out.push({ behavior, name, config, tags, arrival: jitter > 0 ? (rng) => base + rng.int(0, jitter) : base, rngFor });
     }
   }
+  if (counts && out.length === 0) {
+    // Counts the user set that leave no one: the run would record nothing and still succeed.
+    const given = Object.entries(counts).map(([name, n]) => `${name}=${n}`).join(',');
+    throw new BeamulatorError('BEAM_USAGE', `cannot run '${sim.name}' with actor counts ${given}: that leaves no actors`, 'Give at least one behavior a count of 1 or more');
+  }
   return out;
 }
 

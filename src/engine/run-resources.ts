@@ -1,7 +1,7 @@
 import type { ExchangeSource } from '../connectors/exchange-source.ts';
 import type { ForeignHttp } from '../connectors/foreign-http.ts';
 import type { HttpClientFactory } from '../connectors/http-client.ts';
-import { HttpConnector } from '../connectors/http-connector.ts';
+import { HttpConnector, targetUrl } from '../connectors/http-connector.ts';
 import type { RequestMismatch } from '../connectors/request-mismatch.ts';
 import { defaultStorePath, openStore } from '../store/duckdb-store.ts';
 import type { RedactPattern } from '../store/redact.ts';
@@ -99,11 +99,7 @@ export async function openRunResources(sim: Simulation, options: RunResourceOpti
 async function resolveTarget(sim: Simulation, url: string | undefined, params: ParamValues): Promise<{ target: StartedTarget | null; started: boolean }> {
   const explicit = url ?? sim.target?.url;
   if (explicit) {
-    try {
-      new URL(explicit);
-    } catch {
-      throw new BeamulatorError('BEAM_USAGE', `cannot use target '${explicit}': not a url`, 'Give a url like http://127.0.0.1:3000');
-    }
+    targetUrl(explicit);
     return { target: { url: explicit }, started: false };
   }
   if (!sim.target?.start) return { target: null, started: false };

@@ -1,3 +1,4 @@
+import { resolve as resolvePath } from 'node:path';
 import { defaultSimEpoch } from '../clock/virtual-clock.ts';
 import { monotonicMs, wallNow } from '../clock/wall-clock.ts';
 import type { ExchangeSource } from '../connectors/exchange-source.ts';
@@ -9,7 +10,7 @@ import type { Rng } from '../rng/rng.ts';
 import type { Json, RunStatus, RunSummary } from '../store/records.ts';
 import { Redactor, type RedactPattern } from '../store/redact.ts';
 import type { RunStore, RunWriter } from '../store/run-store.ts';
-import { parseDuration, type Duration } from '../util/duration.ts';
+import { parseDuration, parsePositiveDuration, type Duration } from '../util/duration.ts';
 import { BeamulatorError, errorMessage } from '../util/errors.ts';
 import { version } from '../util/version.ts';
 import { Engine } from './engine.ts';
@@ -141,8 +142,8 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
   }
   const wallStart = monotonicMs();
   const seed = normalizeSeed(options.seed ?? sim.seed);
-  const durationMs = parseDuration(options.duration ?? sim.duration ?? '1h', 'duration');
-  const maxWallMs = options.maxWallTime !== undefined ? parseDuration(options.maxWallTime, 'max wall time') : Infinity;
+  const durationMs = parsePositiveDuration(options.duration ?? sim.duration ?? '1h', 'duration');
+  const maxWallMs = options.maxWallTime !== undefined ? parsePositiveDuration(options.maxWallTime, 'max wall time') : Infinity;
   const concurrency = options.concurrency ?? sim.concurrency ?? 1;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new BeamulatorError('BEAM_USAGE', `cannot run with concurrency ${concurrency}`, 'Use a whole number >= 1');
@@ -179,6 +180,9 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
     actors: options.actors ?? null,
     overlap: options.overlap ?? null,
     meta: options.meta ?? null,
+    // `file` is as given (relative to where the run was made): with the absolute path too, a
+    // replay finds the simulation from any working directory (replay/simulation-file.ts).
+    fileAbsolute: options.file ? resolvePath(options.file) : null,
   };
   const writer: RunWriter = store
     ? await store.beginRun({

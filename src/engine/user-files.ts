@@ -10,6 +10,11 @@ export type UserFileKind = 'simulation' | 'fuzz target';
 const suffixes: Record<UserFileKind, string> = { simulation: 'sim', 'fuzz target': 'fuzz' };
 const extensions = '{ts,mts,cts,js,mjs,cjs}';
 
+/** How a file of `kind` is usually named, for messages: `.sim.ts`, `.fuzz.ts`. */
+export function usualSuffix(kind: UserFileKind): string {
+  return `.${suffixes[kind]}.ts`;
+}
+
 /**
  * The files a command argument stands for: the argument itself when it is not a folder, else
  * every file of that kind inside the folder (any depth, sorted). A folder with none is an error

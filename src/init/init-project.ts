@@ -1,6 +1,6 @@
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { BeamulatorError } from '../util/errors.ts';
+import { BeamulatorError, errorMessage, isBeamulatorError } from '../util/errors.ts';
 import { configTemplate, fuzzTemplate, simulationTemplate, testTemplate, type ScaffoldNames } from './scaffold-templates.ts';
 
 export interface InitOptions {
@@ -40,6 +40,18 @@ const scripts: Record<string, string> = { sim: 'beamulator run', 'sim:fuzz': 'be
 export async function initProject(options: InitOptions): Promise<InitReport> {
   const dir = path.resolve(options.dir ?? '.');
   const url = checkedUrl(options.url);
+  try {
+    return await scaffold(dir, url, options);
+  } catch (error) {
+    // The file system's refusals (a --dir that is a file, a read-only folder) are the user's to fix, not bugs.
+    const errno = (error as NodeJS.ErrnoException).code;
+    if (isBeamulatorError(error) || typeof errno !== 'string') throw error;
+    const why = errno === 'ENOTDIR' || errno === 'EEXIST' ? 'it, or a part of its path, is a file' : errno === 'EACCES' || errno === 'EPERM' || errno === 'EROFS' ? 'permission denied' : errorMessage(error);
+    throw new BeamulatorError('BEAM_USAGE', `cannot scaffold into ${options.dir ?? '.'}: ${why}`, 'Give a folder you can write to with --dir <folder>', { cause: error });
+  }
+}
+
+async function scaffold(dir: string, url: string, options: InitOptions): Promise<InitReport> {
   const pkg = await readPackageJson(dir);
   const name = sanitizeName(options.name ?? (typeof pkg?.json.name === 'string' ? pkg.json.name : path.basename(dir)));
   if (options.name !== undefined && name !== options.name) {

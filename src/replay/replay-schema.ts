@@ -78,7 +78,7 @@ function oneOf<T extends string>(values: Record<T, true>): Field {
 }
 
 const runKinds: Record<RunKind, true> = { run: true, replay: true, fuzz: true };
-const runStatuses: Record<RunStatus, true> = { running: true, completed: true, stopped: true, failed: true };
+const runStatuses: Record<RunStatus, true> = { running: true, completed: true, stopped: true, failed: true, abandoned: true };
 const outcomes: Record<Outcome, true> = { ok: true, error: true, crash: true };
 const severities: Record<Severity, true> = { urgent: true, annoying: true, justsayin: true };
 const origins: Record<ActorOrigin, true> = { config: true, target: true, runtime: true };

@@ -7,13 +7,14 @@
  * writer has flushed, and closing the last store releases the file.
  */
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
-import { existsSync, mkdirSync, realpathSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { BeamulatorError, errorMessage } from '../util/errors.ts';
 import { defaultStorePath } from './default-store-path.ts';
 import { importRunRows } from './duckdb-import.ts';
 import { DuckDBRunWriter, defaultBatchSize } from './duckdb-writer.ts';
 import { acquireInstance, type Lease } from './instance-cache.ts';
+import { liveRuns } from './live-runs.ts';
 import {
   runColumns, summaryColumns, summaryJoins, toAction, toActor, toComplaint, toEvent, toExchange, toRunWithSummary, type Row,
 } from './read-rows.ts';
@@ -48,6 +49,9 @@ type BeginRun = Parameters<RunStore['beginRun']>[0];
 export async function openStore(path: string = defaultStorePath, options: OpenStoreOptions = {}): Promise<DuckDBRunStore> {
   const readOnly = options.readOnly ?? false;
   const memory = path === ':memory:';
+  if (!memory && isFolder(path)) {
+    throw new BeamulatorError('BEAM_STORE', `cannot open run store ${path}: it is a folder`, 'Give the path of a store file, e.g. --db .beamulator/beamulator.duckdb');
+  }
   if (!memory && readOnly && !existsSync(path)) {
     throw new BeamulatorError('BEAM_STORE', `cannot open run store ${path}: no such file`, 'Record a run first with `beamulator run`');
   }
@@ -71,14 +75,14 @@ export async function openStore(path: string = defaultStorePath, options: OpenSt
       }
     });
   } catch (error) {
-    throw openError(path, error);
+    throw openError(path, error, readOnly);
   }
   let conn: DuckDBConnection;
   try {
     conn = await lease.instance.connect();
   } catch (error) {
     lease.release();
-    throw openError(path, error);
+    throw openError(path, error, readOnly);
   }
   const redactor = options.redact === false ? null : new Redactor(options.redact ?? {});
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? defaultBatchSize));
@@ -103,6 +107,9 @@ export class DuckDBRunStore implements RunStore {
     this.#redactor = redactor;
     this.#batchSize = batchSize;
   }
+
+  /** True for a run this process is recording into this file (store/live-runs.ts). */
+  readonly #isLive = (runId: string): boolean => liveRuns(this.#lease.instance).has(runId);
 
   async beginRun(run: BeginRun): Promise<RunWriter> {
     if (this.readOnly) {
@@ -140,7 +147,12 @@ export class DuckDBRunStore implements RunStore {
       }
     }
     const instance = this.#lease.instance;
-    const writer = new DuckDBRunWriter({ runId, connect: () => instance.connect(), path: this.path, redactor, batchSize: this.#batchSize });
+    const live = liveRuns(instance);
+    live.add(runId!);
+    const writer = new DuckDBRunWriter({
+      runId, connect: () => instance.connect(), path: this.path, redactor, batchSize: this.#batchSize,
+      onDone: () => live.delete(runId!),
+    });
     this.#writers.add(writer);
     return writer;
   }
@@ -152,7 +164,7 @@ export class DuckDBRunStore implements RunStore {
        SELECT r.*, ${summaryColumns} FROM r ${summaryJoins} ORDER BY r.wall_started_at DESC, r.run_id DESC`,
       [], 'list runs',
     );
-    return rows.map(toRunWithSummary);
+    return rows.map((row) => toRunWithSummary(row, this.#isLive));
   }
 
   async resolveRunId(idOrPrefix: string): Promise<string> {
@@ -175,7 +187,7 @@ export class DuckDBRunStore implements RunStore {
     const rows = await this.#query(
       `WITH r AS (SELECT * FROM runs WHERE run_id = $1) SELECT r.*, ${summaryColumns} FROM r ${summaryJoins}`, [runId], `read run ${runId}`,
     );
-    return rows[0] ? toRunWithSummary(rows[0]) : null;
+    return rows[0] ? toRunWithSummary(rows[0], this.#isLive) : null;
   }
 
   async actors(runId: string): Promise<ActorRecord[]> {
@@ -351,4 +363,13 @@ function isDuplicateKey(error: unknown): boolean {
 function wholeNumber(n: number, what: string): number {
   if (!Number.isInteger(n) || n < 0) throw new BeamulatorError('BEAM_USAGE', `cannot use ${what} ${n}`, 'Use a whole number >= 0');
   return n;
+}
+
+/** True when `path` is a folder (false when it is anything else or cannot be stat'ed: the open reports that). */
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  } catch {
+    return false;
+  }
 }

@@ -37,6 +37,8 @@ export interface WriterOptions {
   path: string;
   redactor: Redactor | null;
   batchSize: number;
+  /** Called once when the run is finished or its writer closed: it is no longer being recorded. */
+  onDone?: () => void;
 }
 
 export class DuckDBRunWriter implements RunWriter {
@@ -58,6 +60,7 @@ export class DuckDBRunWriter implements RunWriter {
   #autoFlushScheduled = false;
   #autoFlushPaused = false;
   #closed = false;
+  readonly #onDone: () => void;
 
   constructor(options: WriterOptions) {
     this.runId = options.runId;
@@ -65,6 +68,7 @@ export class DuckDBRunWriter implements RunWriter {
     this.#path = options.path;
     this.#redactor = options.redactor;
     this.#batchSize = options.batchSize;
+    this.#onDone = options.onDone ?? (() => {});
   }
 
   addActor(row: ActorRecord): void {
@@ -128,7 +132,7 @@ export class DuckDBRunWriter implements RunWriter {
       // A store may record many runs: do not keep a connection per finished one.
       // (A row added after finish reconnects; store.close() writes it.)
       if (this.pendingRows === 0) this.#disconnect();
-    });
+    }).finally(this.#onDone);
     if (failure) throw failure;
   }
 
@@ -139,6 +143,7 @@ export class DuckDBRunWriter implements RunWriter {
       await this.flush();
     } finally {
       this.#closed = true;
+      this.#onDone();
       this.#disconnect();
     }
   }

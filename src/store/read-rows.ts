@@ -3,6 +3,7 @@
  * the records of records.ts: camelCase, plain numbers, parsed JSON.
  */
 import type { DuckDBValue } from '@duckdb/node-api';
+import { derivedStatus } from './live-runs.ts';
 import type {
   ActionRecord, ActorRecord, ComplaintRecord, EventRecord, ExchangeRecord, Json, RunRecord, RunSummary,
 } from './records.ts';
@@ -75,11 +76,13 @@ export const summaryJoins = `
     FROM complaints WHERE run_id IN (SELECT run_id FROM r) GROUP BY run_id) c USING (run_id)
   LEFT JOIN (SELECT run_id, count(*) AS actors FROM actors WHERE run_id IN (SELECT run_id FROM r) GROUP BY run_id) ac USING (run_id)`;
 
-export function toRunWithSummary(r: Row): RunRecord & { summary: RunSummary } {
-  const run = toRun(r);
-  // A run still being recorded has no sim duration yet: show how far its actions got.
+/** A run row with its counts; `isLive` tells a run this process is recording from one a dead process left 'running'. */
+export function toRunWithSummary(r: Row, isLive: (runId: string) => boolean): RunRecord & { summary: RunSummary } {
+  const stored = toRun(r);
+  // A run that never finished has no sim duration yet: show how far its actions got.
   const maxSim = numOrNull(r.s_max_sim);
-  const simDurationMs = run.status === 'running' && maxSim !== null ? Math.max(run.simDurationMs, maxSim) : run.simDurationMs;
+  const simDurationMs = stored.status === 'running' && maxSim !== null ? Math.max(stored.simDurationMs, maxSim) : stored.simDurationMs;
+  const run = { ...stored, status: derivedStatus(stored.status, stored.runId, isLive), simDurationMs };
   return {
     ...run,
     summary: {

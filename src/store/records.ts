@@ -16,7 +16,11 @@ export type Outcome = 'ok' | 'error' | 'crash';
 export type Severity = 'urgent' | 'annoying' | 'justsayin';
 export const severities: readonly Severity[] = ['urgent', 'annoying', 'justsayin'];
 
-export type RunStatus = 'running' | 'completed' | 'stopped' | 'failed';
+/**
+ * `abandoned` is never written: a reader derives it for a run left 'running' by a process that
+ * died (store/live-runs.ts).
+ */
+export type RunStatus = 'running' | 'completed' | 'stopped' | 'failed' | 'abandoned';
 export type RunKind = 'run' | 'replay' | 'fuzz';
 
 export interface RunRecord {

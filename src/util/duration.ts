@@ -41,6 +41,21 @@ export function parseDuration(value: Duration, what = 'duration'): number {
   return Math.round(total);
 }
 
+/**
+ * parseDuration for a length that must be more than zero (a run's duration, a wall-time cap): 0
+ * would make a run that does nothing and still succeeds.
+ *
+ * @example
+ * parsePositiveDuration('30m', 'duration'); // 1_800_000
+ */
+export function parsePositiveDuration(value: Duration, what = 'duration'): number {
+  const ms = parseDuration(value, what);
+  if (ms <= 0) {
+    throw new BeamulatorError('BEAM_DURATION', `cannot use ${what} '${value}': it must be longer than 0`, "Give a length such as '30s', '15m' or '2h'");
+  }
+  return ms;
+}
+
 function invalid(value: string, what: string): BeamulatorError {
   return new BeamulatorError(
     'BEAM_DURATION',

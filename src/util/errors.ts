@@ -3,7 +3,10 @@
  * message ("cannot <do X>: <reason>. <hint>") and the process exit code it maps to.
  */
 
-/** Documented, stable exit codes of the `beamulator` command. */
+/**
+ * Documented, stable exit codes of the `beamulator` command (docs/exit-codes.md explains each;
+ * a process killed by a signal exits 128 + its number, e.g. 143 for SIGTERM).
+ */
 export const ExitCode = {
   /** The run finished and no complaint reached `--fail-on`. */
   ok: 0,
@@ -27,7 +30,7 @@ export const ExitCode = {
   replayVersion: 9,
   /** A replay file edited after export (its checksum does not match). */
   replayEdited: 10,
-  /** An internal error: a bug in beamulator. */
+  /** An internal error: a bug in beamulator, or a command left waiting on a promise that can never settle (bin/beamulator.js). */
   internal: 70,
   /** Stopped by Ctrl-C (SIGINT); everything recorded so far was saved. */
   interrupted: 130,

@@ -135,7 +135,7 @@ async function resolveFuzzTarget(target: FuzzTarget | string, fileOption: string
     if (!isFuzzTarget(target)) throw new BeamulatorError('BEAM_SIMULATION_INVALID', 'cannot fuzz: the value given is not a fuzz target', 'Pass what defineFuzzTarget returned, or a *.fuzz.ts file path');
     return { fuzzTarget: target, file: fileOption !== undefined ? displayPath(fileOption) : null };
   }
-  const loaded = await loadSimulation(target);
+  const loaded = await loadSimulation(target, 'fuzz target');
   if (!isFuzzTarget(loaded.simulation)) {
     throw new BeamulatorError('BEAM_SIMULATION_INVALID', `cannot fuzz ${target}: its default export is a simulation, not a fuzz target`, 'Export defineFuzzTarget({ ... }) from it');
   }

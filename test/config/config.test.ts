@@ -70,7 +70,7 @@ describe('finding the config file', () => {
   it('--config names the file; a missing one is an error', async () => {
     const dir = project({ 'beamulator.config.mjs': "export default { db: 'near.duckdb' };", 'ci.config.mjs': "export default { db: 'ci.duckdb' };" });
     expect((await loadConfig({ cwd: dir, file: 'ci.config.mjs' }))!.config.db).toBe('ci.duckdb');
-    expect(await failure(loadConfig({ cwd: dir, file: 'nope.mjs' }))).toBe('cannot load config nope.mjs: no such file. Check the path given to --config');
+    expect(await failure(loadConfig({ cwd: dir, file: 'nope.mjs' }))).toBe('cannot load config nope.mjs: no such file. Give --config the config file itself, e.g. --config beamulator.config.ts');
   });
 });
 

@@ -166,6 +166,7 @@ describe('HttpConnector', () => {
   it('returns 404 and 500 as responses, recorded, not thrown', async () => {
     const srv = await startServer((req, _body, res) => {
       res.statusCode = req.url === '/missing' ? 404 : 500;
+      if (req.url !== '/missing') res.setHeader('content-type', 'text/html');
       res.end(req.url === '/missing' ? '{"error":"not found"}' : '<html>Internal Server Error</html>');
     });
     const { http, exchanges } = recording(connector(srv.url));
@@ -175,7 +176,11 @@ describe('HttpConnector', () => {
     const broken = await http.get('/boom');
     expect(broken.status).toBe(500);
     expect(broken.body).toBe('<html>Internal Server Error</html>');
-    expect(() => broken.json()).toThrow(/status 500.*not JSON: "<html>Internal Server Error<\/html>"/);
+    // Not JSON is the target's failure (outcome error), named by status, content-type and the body's start.
+    expect(() => broken.json()).toThrow(expect.objectContaining({
+      name: 'ConnectorError', kind: 'protocol',
+      message: expect.stringMatching(/^response to GET http:\S+\/boom is not JSON \(status 500, text\/html\): "<html>Internal Server Error<\/html>"$/),
+    }));
     expect(exchanges.map((e) => [e.status, e.error])).toEqual([[404, null], [500, null]]);
   });
 
@@ -334,7 +339,8 @@ describe('HttpConnector', () => {
   });
 
   it('rejects an invalid baseUrl', () => {
-    expect(() => new HttpConnector({ baseUrl: 'localhost:3000' })).toThrow(/invalid baseUrl/);
-    expect(() => new HttpConnector({ baseUrl: 'ftp://x' })).toThrow(/invalid baseUrl/);
+    expect(() => new HttpConnector({ baseUrl: 'localhost:3000' })).toThrow(/cannot use target 'localhost:3000': only http: and https: urls are supported, not localhost:/);
+    expect(() => new HttpConnector({ baseUrl: 'ftp://x' })).toThrow(expect.objectContaining({ code: 'BEAM_USAGE', message: expect.stringMatching(/not ftp:/) }));
+    expect(() => new HttpConnector({ baseUrl: 'http://x/?a=1' })).toThrow(/no query or fragment/);
   });
 });

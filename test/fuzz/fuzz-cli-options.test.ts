@@ -13,7 +13,7 @@ const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 
 function captured() {
-  const o = { text: '', out: (t: string) => { o.text += t; }, err: () => {}, isTTY: false, color: false };
+  const o = { text: '', out: (t: string) => { o.text += t; }, err: () => {}, isTTY: false, color: false, errColor: false };
   return o;
 }
 

@@ -124,7 +124,7 @@ describe('fuzz: interrupt and CLI', () => {
 
   it('beamulator fuzz prints the shrunk run with its replay command and exits 1', async () => {
     let out = '';
-    const output = { out: (t: string) => { out += t; }, err: () => {}, isTTY: false, color: false };
+    const output = { out: (t: string) => { out += t; }, err: () => {}, isTTY: false, color: false, errColor: false };
     const code = await fuzzCommand('fuzz/stale-read.fuzz.ts', {
       runs: '300', seed: '1', timeLimit: noTimeLimit, db: path.join(tmp.dir, 'cli.duckdb'), replays: path.join(tmp.dir, 'cli-replays'),
     }, output);

@@ -83,7 +83,7 @@ describe('beamulator shrink', () => {
     const run = await runSimulation(staleRead, { seed: 1, duration: '2h', db, file: 'fuzz/stale-read.fuzz.ts' });
     let out = '';
     let code = -1;
-    const output = { out: (t: string) => { out += t; }, err: () => {}, isTTY: false, color: false };
+    const output = { out: (t: string) => { out += t; }, err: () => {}, isTTY: false, color: false, errColor: false };
     const program = new Command('beamulator').exitOverride();
     registerShrinkCommand(program, output, (c) => { code = c; });
     await program.parseAsync(['shrink', run.runId, '--target', 'fuzz/stale-read.fuzz.ts', '--db', db, '--replays', path.join(tmp.dir, 'cli-replays'), '--seed', '1', '--time-limit', noTimeLimit], { from: 'user' });

@@ -388,7 +388,7 @@ describe('beamulator export / import (commander)', () => {
   function cli() {
     const out: string[] = [];
     const err: string[] = [];
-    const output: Output = { out: (t) => { out.push(t); }, err: (t) => { err.push(t); }, isTTY: false, color: false };
+    const output: Output = { out: (t) => { out.push(t); }, err: (t) => { err.push(t); }, isTTY: false, color: false, errColor: false };
     let code = -1;
     const program = new Command('beamulator').exitOverride().configureOutput({ writeOut: output.out, writeErr: output.err });
     registerExportCommands(program, output, (c) => { code = c; });

@@ -30,7 +30,9 @@ describe('a file held by another process', () => {
       for (const readOnly of [false, true]) {
         const error = await openError(path, readOnly);
         expect(error.code).toBe('BEAM_STORE_LOCKED');
-        expect(error.message).toContain(`cannot open run store ${path}: process ${pid} (node) is using it (a run is probably being recorded)`);
+        // The holder writes: named by its command line (/proc), and a writer for a reader.
+        expect(error.message).toContain(`cannot open run store ${path}: process ${pid} (node --import tsx `);
+        expect(error.message).toContain(readOnly ? ') is writing to it' : ') has it open (reading or writing)');
         expect(error.hint).toBe('Wait for it to finish, stop it, or use --db <other file>');
         expect(error.exitCode).toBe(3);
       }
@@ -118,7 +120,7 @@ describe('crash safety', () => {
     const read = await runChild(['read', path, runId]);
     expect(read.stderr).toBe('');
     expect(JSON.parse(read.stdout)).toEqual({
-      status: 'running', actions: n, actors: 1, complaints: Math.ceil(n / 100), exchanges: n, events: n,
+      status: 'abandoned', actions: n, actors: 1, complaints: Math.ceil(n / 100), exchanges: n, events: n,
     });
 
     // This process sees the same rows, and a summary of the unfinished run.

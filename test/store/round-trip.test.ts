@@ -124,11 +124,24 @@ describe('round trip', () => {
     });
     expect(runs[2]).toMatchObject({ status: 'failed', error: 'boom' });
     expect(runs[1]!.summary).toMatchObject({ actions: 10, byOutcome: { ok: 8, error: 0, crash: 2 }, complaints: 1, simDurationMs: 500 });
-    // Still running: sim duration so far is the last action's sim time.
-    expect(runs[0]).toMatchObject({ status: 'running', simDurationMs: 0 });
+    // Still being recorded by this process: sim duration so far is the last action's sim time.
+    expect(runs[0]).toMatchObject({ status: 'running', simDurationMs: 1900 });
     expect(runs[0]!.summary).toMatchObject({ actions: 20, complaints: 2, bySeverity: { urgent: 2, annoying: 0, justsayin: 0 }, simDurationMs: 1900 });
     expect((await store.listRuns({ limit: 2 })).map((r) => r.runId)).toEqual([ids[2], ids[1]]);
     expect(await store.listRuns({ limit: 0 })).toEqual([]);
+  });
+
+  it("reads a run 'running' only while this process records it; one left unfinished reads 'abandoned', with its sim time so far", async () => {
+    const path = join(dir, 'runs.duckdb');
+    const store = await openStore(path);
+    const w = await beginTestRun(store);
+    w.addAction(action(w.runId, 0, { simTime: 7000 }));
+    await w.flush();
+    expect(await store.getRun(w.runId)).toMatchObject({ status: 'running', simDurationMs: 7000 });
+    await store.close(); // its process stopped recording without finishing the run
+    const reader = await open(path, { readOnly: true });
+    expect(await reader.getRun(w.runId)).toMatchObject({ status: 'abandoned', simDurationMs: 7000 });
+    expect((await reader.listRuns())[0]).toMatchObject({ status: 'abandoned', simDurationMs: 7000, summary: { simDurationMs: 7000 } });
   });
 
   it('takes an explicit run id, and refuses one that exists', async () => {
