@@ -8,7 +8,8 @@
  * `bugs` takes a comma list of the app's planted bugs (lost-update, tenant-leak, stale-read) or
  * `all`; the environment variable TODO_BUGS sets it too when --param does not. The lost update
  * needs overlapping requests: add `--concurrency 4 --overlap-window 10m`.
- * Pass `--target <url>` to run against a todo app you started yourself (the bugs are then its own).
+ * Pass `--target <url>` to run against a todo app you started yourself (the bugs are then its own;
+ * its data is reset first).
  */
 import { startTodoApp } from '../../fixtures/todo-app/server.ts';
 import { bugNames, parseBugs } from '../../fixtures/todo-app/bugs.ts';
@@ -45,6 +46,8 @@ export default defineSimulation({
       const app = await startTodoApp({ bugs: parseBugs(params.bugs.join(',')) });
       return { url: app.url, stop: () => app.stop(), reset: () => app.reset() };
     },
+    // A todo app given with --target is emptied first, so a run or replay starts where the recording did.
+    reset: 'POST /__admin/reset',
   },
   duration: '8h',
 });

@@ -10,6 +10,7 @@ import { BeamulatorError, errorMessage } from '../util/errors.ts';
 import type { ParamValues } from '../util/params.ts';
 import { parseDuration } from '../util/duration.ts';
 import { ResourceStack } from '../util/resource-stack.ts';
+import { resetTarget, type TargetState } from './reset-target.ts';
 import { redactionOf, type Simulation, type StartedTarget } from './simulation.ts';
 
 /** What a run (or a log-mode replay) needs open around it; see openRunResources. */
@@ -24,6 +25,8 @@ export interface RunResourceOptions {
   redact?: readonly RedactPattern[];
   /** Url of a running target; else the simulation's url, else the target it starts (stopped with the resources). */
   target?: string;
+  /** Run the target's `reset` on a running target (default true; a fuzz campaign resets it itself). */
+  resetTarget?: boolean;
   /** The run's resolved parameters: `target.start` gets them. */
   params: ParamValues;
   /** Per-request timeout of the HTTP connector (default: the simulation's actionTimeout, else 30 s). */
@@ -47,6 +50,8 @@ export interface RunResources extends AsyncDisposable {
   readonly target: StartedTarget | null;
   /** The actions' HTTP client factory (null without a target). */
   readonly http: HttpClientFactory | null;
+  /** How the target was prepared: started for the run, reset, used as found (null: offline or none). */
+  readonly targetState: TargetState;
   close(): Promise<void>;
 }
 
@@ -76,18 +81,21 @@ export async function openRunResources(sim: Simulation, options: RunResourceOpti
     }
     let target: StartedTarget | null = null;
     let http: HttpClientFactory | null = offline;
+    let targetState: TargetState = null;
     if (options.offline) {
       target = { url: options.offline.targetUrl };
     } else {
       const resolved = await resolveTarget(sim, options.target, options.params);
       target = resolved.target;
       if (resolved.started) stack.defer(() => resolved.target?.stop?.());
+      if (target) targetState = resolved.started ? 'started' : sim.target?.reset && options.resetTarget !== false ? 'reset' : 'as-found';
+      if (targetState === 'reset') await resetTarget(sim.target!, target!.url, options.params);
       if (target) {
         const timeoutMs = options.actionTimeoutMs ?? parseDuration(sim.actionTimeout ?? '30s', 'action timeout');
         http = stack.use(new HttpConnector({ baseUrl: target.url, connections: sim.target?.connections ?? 64, defaultHeaders: sim.target?.headers ?? {}, timeoutMs }), (h) => h.close());
       }
     }
-    return { store, target, http, close: () => stack.close(), [Symbol.asyncDispose]: () => stack.close() };
+    return { store, target, http, targetState, close: () => stack.close(), [Symbol.asyncDispose]: () => stack.close() };
   } catch (error) {
     // The setup error is the one to report; what was open is closed all the same.
     await stack.close().catch(() => undefined);

@@ -18,6 +18,7 @@ import type { EngineHooks } from './engine-hooks.ts';
 import type { ParamDefs, ParamSettings, ParamValues } from '../util/params.ts';
 import { resolveParams } from './resolve-params.ts';
 import { openRunResources, type RunResources } from './run-resources.ts';
+import type { TargetState } from './reset-target.ts';
 import { isSimulation, redactionOf, type Simulation } from './simulation.ts';
 
 /** Options of one run; each overrides the simulation's own default. */
@@ -86,6 +87,8 @@ export interface InternalRunOptions<P extends ParamDefs = ParamDefs> extends Run
   codeHash?: string;
   /** Set by replay: records the run as a replay of its parent and stores the comparison. */
   replay?: ReplayRecording;
+  /** Run the target's `reset` on a running target before the run (default true; the fuzzer resets between runs itself). */
+  resetTarget?: boolean;
   /**
    * Resources the caller opened (see openRunResources) and closes itself; `db`, `redact`'s store
    * rules, `target` and `replay`'s http and exchanges are then not used. The fuzzer keeps the
@@ -122,6 +125,11 @@ export interface RunResult {
   /** The store path the run was written to (null when not recorded). */
   db: string | null;
   targetUrl: string | null;
+  /**
+   * How the target was prepared: `started` for the run, `reset` (its `reset` ran), `as-found` (a
+   * running target used as it was: what it held may shape the run), null offline or without one.
+   */
+  targetState: TargetState;
 }
 
 /**
@@ -168,15 +176,16 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
   // Resources a caller opened (the fuzzer keeps the store open to export the run) stay open after the run.
   await using owned = options.resources ? null : await openRunResources(sim, {
     db: options.db, redact: options.redact, target: options.target, params, actionTimeoutMs: settings.actionTimeoutMs,
+    ...(options.resetTarget === false ? { resetTarget: false } : {}),
     ...(options.replay?.http ? { offline: { http: options.replay.http, targetUrl: options.replay.targetUrl ?? 'http://offline.invalid' } } : {}),
     ...(options.replay?.exchanges ? { exchanges: options.replay.exchanges } : {}),
     ...(options.replay?.onRequestMismatch ? { onRequestMismatch: options.replay.onRequestMismatch } : {}),
   });
-  const { store, target, http } = options.resources ?? owned!;
+  const { store, target, http, targetState } = options.resources ?? owned!;
   const config: Json = {
     durationMs, maxActions: Number.isFinite(maxActions) ? maxActions : null, maxWallMs: Number.isFinite(maxWallMs) ? maxWallMs : null,
     concurrency, overlapWindowMs: settings.overlapWindowMs, actionTimeoutMs: settings.actionTimeoutMs,
-    restartDelayMs: settings.restartDelayMs, maxCrashesInARow: settings.maxCrashesInARow, targetUrl: target?.url ?? null,
+    restartDelayMs: settings.restartDelayMs, maxCrashesInARow: settings.maxCrashesInARow, targetUrl: target?.url ?? null, targetState,
     actors: options.actors ?? null,
     overlap: options.overlap ?? null,
     meta: options.meta ?? null,
@@ -213,6 +222,6 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
   });
   return {
     runId: writer.runId, seed, params: new Redactor({ extra: redactionOf(sim, options.redact) }).value(params), status, stopReason: outcome.stopReason, summary: outcome.summary, crashes: outcome.crashes,
-    simDurationMs: outcome.simDurationMs, wallMs: monotonicMs() - wallStart, db: store?.path ?? null, targetUrl: target?.url ?? null,
+    simDurationMs: outcome.simDurationMs, wallMs: monotonicMs() - wallStart, db: store?.path ?? null, targetUrl: target?.url ?? null, targetState,
   };
 }

@@ -2,6 +2,7 @@ import type { Action } from '../actions/action.ts';
 import type { Checker, Invariant } from '../checkers/types.ts';
 import type { Json } from '../store/records.ts';
 import type { RedactPattern } from '../store/redact.ts';
+import { parseResetRequest } from './reset-target.ts';
 import { BeamulatorError } from '../util/errors.ts';
 import type { Duration } from '../util/duration.ts';
 import type { Behavior } from './behavior.ts';
@@ -68,6 +69,13 @@ export interface TargetSpec<V = ParamValues> {
   headers?: Record<string, string>;
   /** Keep-alive connections to the target (default 64). */
   connections?: number;
+  /**
+   * Brings a running target (one given by `url` or `--target`, not started for the run) back to
+   * a known state before `run`, `replay` and each `fuzz` run: a request (`'POST /__reset'`, path
+   * relative to the url, must answer 2xx) or a function. Without it such a target is used as it
+   * is, and a live replay says its prior state was not controlled.
+   */
+  reset?: string | ((input: { url: string; params: V }) => Promise<void> | void);
 }
 
 /**
@@ -205,6 +213,13 @@ function validate(spec: SimulationSpec<any>): void {
   if (spec.redact !== undefined && !(Array.isArray(spec.redact) && spec.redact.every((p) => (typeof p === 'string' && p !== '') || p instanceof RegExp))) {
     throw invalid(name, 'redact is not a list of names and regular expressions', "Use redact: ['session-id', 'x-tenant-*', /^card/i]");
   }
+  const connections = spec.target?.connections;
+  if (connections !== undefined && (!Number.isInteger(connections) || connections < 1)) {
+    throw invalid(name, `target.connections is ${connections}`, 'Use a whole number >= 1');
+  }
+  const reset = spec.target?.reset;
+  if (typeof reset === 'string') parseResetRequest(reset);
+  else if (reset !== undefined && typeof reset !== 'function') throw invalid(name, 'target.reset is neither a request nor a function', "Use 'POST /__reset' or an async function");
 }
 
 /** The names a run of `sim` redacts on top of the built-in rules: the caller's (the project config's), then the simulation's own. */

@@ -98,7 +98,7 @@ export class FuzzCampaign {
     let done = false;
     let failure: FuzzFailure | null = null;
     await runSimulationInternal(this.target, {
-      db: false, target: this.live.url, duration: this.settings.durationMs, maxActions: this.settings.maxActions, signal: stop.signal, params: this.params,
+      db: false, target: this.live.url, resetTarget: false, duration: this.settings.durationMs, maxActions: this.settings.maxActions, signal: stop.signal, params: this.params,
       ...specRunOptions(spec, this.specOptions),
       ...(rngFor ? { rngFor } : {}),
       hooks: {

@@ -1,3 +1,4 @@
+import { resetTarget } from '../engine/reset-target.ts';
 import type { Simulation, StartedTarget } from '../engine/simulation.ts';
 import { BeamulatorError, errorMessage } from '../util/errors.ts';
 import type { ParamValues } from '../util/params.ts';
@@ -8,7 +9,7 @@ import type { ParamValues } from '../util/params.ts';
  */
 export interface LiveTarget extends AsyncDisposable {
   readonly url: string;
-  /** The target's own reset, else a restart (a target given by url only is left as it is). */
+  /** The started target's own reset, else a restart; a target given by url gets its spec's `reset` (else is left as it is). */
   reset(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -48,7 +49,8 @@ export async function startLiveTarget(sim: Simulation, params: ParamValues, doin
     async reset() {
       if (!current) throw new Error(`the target of '${sim.name}' is stopped`);
       if (current.reset) await current.reset();
-      else if (spec.start) {
+      else if (!spec.start) await resetTarget(spec, current.url, params);
+      else {
         await stop();
         current = await start();
       }

@@ -36,6 +36,9 @@ export function formatReplayReport(
   } else {
     const first = report.divergences[0]!;
     lines.push(`${s.bold(head)}: ${s.red('diverged')} at action #${first.seq}`);
+    if (report.targetState === 'as-found') {
+      lines.push(s.yellow("  the target's prior state was not controlled: it was used as found (no target.reset, not started for the replay), and what it held may explain this. Give the simulation target.reset, or replay against a fresh target"));
+    }
     lines.push(`  ${report.divergenceCount} divergence${report.divergenceCount === 1 ? '' : 's'} in ${report.compared} actions compared (original: ${report.original}), ${formatDuration(Math.round(report.wallMs))}`);
     lines.push('');
     lines.push(`  ${s.bold('first divergence')}: ${kindText[first.kind]}`);

@@ -23,6 +23,7 @@ import { version } from '../util/version.ts';
 import { ResultNormalizer, type Divergence } from './compare.ts';
 import { DivergenceTracker } from './divergence-tracker.ts';
 import { MintedValues } from './minted-values.ts';
+import type { TargetState } from '../engine/reset-target.ts';
 import { OfflineHttp, type RequestMismatch } from './offline-http.ts';
 import { storedParams } from './stored-params.ts';
 
@@ -80,6 +81,11 @@ export interface ReplayReport {
   /** Actions in the original. */
   original: number;
   divergenceCount: number;
+  /**
+   * How the replay's target was prepared (see RunResult.targetState): `as-found` means a running
+   * target was used as it was, so what it already held may explain a divergence. Null offline.
+   */
+  targetState: TargetState;
   /** Live replays: recorded values paired with values the target minted anew (ids, tokens; see ReplayRules.minted). */
   mintedPairs: number;
   /** The first divergences in seq order (up to 50). */
@@ -128,13 +134,13 @@ export async function replayRunInternal(source: ReplaySource, options: InternalR
     return tracker.toJson(mode, offline);
   };
   const complaints: ComplaintRecord[] | null = mode === 'rerun' ? [] : null;
-  const replayRunId = complaints
+  const { runId: replayRunId, targetState } = complaints
     ? await rerun(sim, run, tracker, comparison, offlineHttp, foreignServe, loaded?.codeHash, complaints, options)
     : await reissue(sim, source, tracker, comparison, offlineHttp, foreignServe, options, minted);
   const first = tracker.kept[0];
   return {
     replayRunId, parentRunId: run.runId, simulation: run.simulation, mode, offline, identical: tracker.identical,
-    compared: tracker.compared, original: source.actions.length, divergenceCount: tracker.count, divergences: tracker.kept, mintedPairs: tracker.mintedPairs,
+    compared: tracker.compared, original: source.actions.length, divergenceCount: tracker.count, divergences: tracker.kept, mintedPairs: tracker.mintedPairs, targetState,
     // Redacted like the divergences: the original's values with today's rules too, the replay's complaints as the store keeps them.
     context: first ? source.actions.filter((a) => a.actorId === first.actorId && a.seq < first.seq).sort((a, b) => a.seq - b.seq).slice(-5).map((a) => redactor.record(a)) : [],
     codeChanged: Boolean(loaded && run.codeHash && loaded.codeHash !== run.codeHash),
@@ -155,7 +161,7 @@ interface RunConfig {
 async function rerun(
   sim: Simulation, run: RunRecord, tracker: DivergenceTracker, comparison: () => Json,
   http: HttpClientFactory | undefined, foreignServe: ForeignServe, codeHash: string | undefined, complaints: ComplaintRecord[], options: ReplayOptions,
-): Promise<string> {
+): Promise<Replayed> {
   const config = (run.config ?? {}) as RunConfig;
   // A fuzz run is replayed from its stored spec (population + tapes), not from its seed.
   const fuzz = fuzzSpecOfConfig(run.config);
@@ -189,14 +195,20 @@ async function rerun(
     },
     replay: { parentRunId: run.runId, ...(http ? { http, targetUrl: recordedTargetUrl(run) } : {}), ...foreignServe, comparison },
   });
-  return result.runId;
+  return { runId: result.runId, targetState: result.targetState };
+}
+
+/** The replay run, and how its target was prepared. */
+interface Replayed {
+  runId: string;
+  targetState: TargetState;
 }
 
 /** Log mode: the logged actions, verbatim, in seq order; no behavior code runs. */
 async function reissue(
   sim: Simulation, source: ReplaySource, tracker: DivergenceTracker, comparison: () => Json,
   offlineHttp: HttpClientFactory | undefined, foreignServe: ForeignServe, options: ReplayOptions, minted: MintedValues | undefined,
-): Promise<string> {
+): Promise<Replayed> {
   const { run } = source;
   const actions = new Map(Object.values(sim.actions ?? {}).map((a) => [a.name, a]));
   const timeoutMs = ((run.config ?? {}) as RunConfig).actionTimeoutMs ?? 30_000;
@@ -206,7 +218,7 @@ async function reissue(
     db: options.db, redact: options.redact, target: options.target, params, actionTimeoutMs: timeoutMs, ...foreignServe,
     ...(offlineHttp ? { offline: { http: offlineHttp, targetUrl: recordedTargetUrl(run) } } : {}),
   });
-  const { store, target, http } = resources;
+  const { store, target, http, targetState } = resources;
   const writer = store
     ? await store.beginRun({
       kind: 'replay', parentRunId: run.runId, simulation: run.simulation, file: run.file, seed: run.seed,
@@ -251,7 +263,7 @@ async function reissue(
       status: stopReason === 'interrupted' ? 'stopped' : 'completed', simDurationMs: simTime, stopReason, error: null, comparison: comparison(),
     });
   }
-  return runId;
+  return { runId, targetState };
 }
 
 /** The target url of the original run, or a placeholder that never resolves (offline replays open no socket). */

@@ -105,11 +105,17 @@ export default defineSimulation({ name: 'cjs', population: [{ behavior: b, count
     expectOneLineError(r, /corrupt\.duckdb/);
   });
 
-  it('an unreachable target: actions are recorded as errors, the run goes on, exit 4', async () => {
+  it('an unreachable target with a reset: exit 4 before the run, with one line, and nothing recorded', async () => {
+    const before = (await runCli(['runs', '--db', db, '--json'])).stdout;
     const r = await runCli(['run', exampleSim, '--db', db, '--duration', '1h', '--target', 'http://127.0.0.1:9']);
     expect(r.code).toBe(4);
-    expect(r.stdout).toMatch(/actions {5}\d+ {2}\(ok 0, error \d+, crash 0\)/);
-    expectOneLineError(r, /cannot reach the target: every action failed \(cannot reach http:\/\/127\.0\.0\.1:9\/users: connection refused/);
+    expectOneLineError(r, /^beamulator: cannot reset the target at http:\/\/127\.0\.0\.1:9: POST \/__admin\/reset got no answer \(.*\)\. Is the target running\?/);
+    expect((await runCli(['runs', '--db', db, '--json'])).stdout).toBe(before);
+  });
+
+  it('an unreachable target without a reset: actions are recorded as errors, the run goes on, exit 4', async () => {
+    const r = await runCli(['run', path.join(sims, 'down-complains.sim.ts'), '--db', db, '--target', 'http://127.0.0.1:9']);
+    expect(r.code).toBe(4);
     const show = JSON.parse((await runCli(['show', 'latest', '--db', db, '--json'])).stdout);
     expect(show.actions.length).toBeGreaterThan(0);
     expect(show.actions.every((a: { outcome: string }) => a.outcome === 'error')).toBe(true);
