@@ -15,16 +15,24 @@ export class DivergenceTracker {
   readonly #normalizer: ResultNormalizer;
   readonly #redactor: Redactor;
   readonly #minted: MintedValues | undefined;
+  readonly #cutAt: number;
   #seen: Uint8Array;
   readonly kept: Divergence[] = [];
   count = 0;
   compared = 0;
+  /** Actions of the replay past the point where the original's log was cut off (not compared). */
+  beyondCut = 0;
 
   /**
    * `redactor`: the rules the values a divergence shows are redacted with (default: the built-in
    * ones). `minted`: for a live replay, pairs the values the target mints anew (see MintedValues).
+   * `cutAt`: the original's log ends there because it stopped early, perhaps mid-turn; the
+   * replay's actions from that seq on are counted, not compared.
    */
-  constructor(original: readonly ActionRecord[], normalizer: ResultNormalizer, redactor: Redactor = new Redactor(), minted?: MintedValues) {
+  constructor(
+    original: readonly ActionRecord[], normalizer: ResultNormalizer, redactor: Redactor = new Redactor(),
+    options: { minted?: MintedValues; cutAt?: number } = {},
+  ) {
     // A log read back has seqs 0..n-1 in order: it is its own index then (no copy of a big log).
     if (original.every((a, i) => a.seq === i)) {
       this.#original = original;
@@ -37,11 +45,16 @@ export class DivergenceTracker {
     this.#originalCount = original.length;
     this.#normalizer = normalizer;
     this.#redactor = redactor;
-    this.#minted = minted;
+    this.#minted = options.minted;
+    this.#cutAt = options.cutAt ?? Infinity;
   }
 
   /** Checks one action of the replay. */
   check(actual: ActionRecord): void {
+    if (actual.seq >= this.#cutAt) {
+      this.beyondCut++;
+      return;
+    }
     if (actual.seq < this.#seen.length) this.#seen[actual.seq] = 1;
     this.compared++;
     this.#add(compareAction(this.#original[actual.seq], actual, this.#normalizer, this.#redactor, this.#minted));
@@ -76,7 +89,7 @@ export class DivergenceTracker {
   /** The comparison stored with the replay run. */
   toJson(mode: string, offline: boolean): Json {
     return {
-      mode, offline, compared: this.compared, original: this.#originalCount, divergences: this.count, mintedPairs: this.mintedPairs,
+      mode, offline, compared: this.compared, original: this.#originalCount, divergences: this.count, mintedPairs: this.mintedPairs, beyondCut: this.beyondCut,
       first: (this.kept[0] ?? null) as unknown as Json, kept: this.kept as unknown as Json,
     };
   }

@@ -60,6 +60,10 @@ export function formatReplayReport(
     const line = complaintsLine(originalComplaints, report.complaints);
     if (line) lines.push(`  ${line}`);
   }
+  if (report.stoppedEarly) {
+    const { reason, actions, beyondCut } = report.stoppedEarly;
+    lines.push(s.dim(`  the original stopped early (${reason}) after ${actions} actions: the replay stopped there too${beyondCut > 0 ? ` (${beyondCut} past the original's last action, whose turn it cut short, not compared)` : ''}`));
+  }
   if (report.mintedPairs > 0) lines.push(s.dim(`  ${report.mintedPairs} value${report.mintedPairs === 1 ? '' : 's'} the target minted anew (ids, tokens) paired with the recorded ones`));
   if (report.codeChanged) lines.push(s.yellow('  note: the simulation file changed since the run was recorded (its code hash differs)'));
   return lines.join('\n') + '\n';

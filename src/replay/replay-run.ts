@@ -86,6 +86,12 @@ export interface ReplayReport {
    * target was used as it was, so what it already held may explain a divergence. Null offline.
    */
   targetState: TargetState;
+  /**
+   * The original stopped before its end (`interrupted`, `max-wall-time`, `abandoned`): the replay
+   * stopped after as many actions; `beyondCut` counts replay actions past the original's last one (its
+   * last turn was cut short), which are not compared.
+   */
+  stoppedEarly: { reason: string; actions: number; beyondCut: number } | null;
   /** Live replays: recorded values paired with values the target minted anew (ids, tokens; see ReplayRules.minted). */
   mintedPairs: number;
   /** The first divergences in seq order (up to 50). */
@@ -125,7 +131,13 @@ export async function replayRunInternal(source: ReplaySource, options: InternalR
   const original = inSeqOrder(source.actions);
   // Offline, the recording answers: nothing is minted anew.
   const minted = offline ? undefined : new MintedValues(original, sim.replay);
-  const tracker = new DivergenceTracker(original, new ResultNormalizer(sim.replay), redactor, minted);
+  // A run that stopped early (Ctrl-C, SIGTERM, --max-wall-time, a kill) is replayed to where it
+  // stopped: a rerun stops after as many actions. A stop request releases actors mid-turn and a
+  // kill cuts the log anywhere, so the replay's actions past the original's end are not compared.
+  const stoppedEarly = run.status === 'stopped' || run.status === 'abandoned' || run.stopReason === 'max-wall-time';
+  const tracker = new DivergenceTracker(original, new ResultNormalizer(sim.replay), redactor, {
+    ...(minted ? { minted } : {}), ...(stoppedEarly ? { cutAt: original.length } : {}),
+  });
   const exchanges = exchangeIndex(source.exchanges);
   const offlineHttp = offline ? new OfflineHttp(exchanges, (m) => tracker.request(m)) : undefined;
   const foreignServe = offline ? { exchanges, onRequestMismatch: (m: RequestMismatch) => tracker.request(m) } : {};
@@ -135,12 +147,13 @@ export async function replayRunInternal(source: ReplaySource, options: InternalR
   };
   const complaints: ComplaintRecord[] | null = mode === 'rerun' ? [] : null;
   const { runId: replayRunId, targetState } = complaints
-    ? await rerun(sim, run, tracker, comparison, offlineHttp, foreignServe, loaded?.codeHash, complaints, options)
+    ? await rerun(sim, run, tracker, comparison, offlineHttp, foreignServe, loaded?.codeHash, complaints, { ...options, ...(stoppedEarly ? { stopAfter: original.length } : {}) })
     : await reissue(sim, source, tracker, comparison, offlineHttp, foreignServe, options, minted);
   const first = tracker.kept[0];
   return {
     replayRunId, parentRunId: run.runId, simulation: run.simulation, mode, offline, identical: tracker.identical,
     compared: tracker.compared, original: source.actions.length, divergenceCount: tracker.count, divergences: tracker.kept, mintedPairs: tracker.mintedPairs, targetState,
+    stoppedEarly: stoppedEarly ? { reason: run.status === 'abandoned' ? 'abandoned' : run.stopReason ?? run.status, actions: original.length, beyondCut: tracker.beyondCut } : null,
     // Redacted like the divergences: the original's values with today's rules too, the replay's complaints as the store keeps them.
     context: first ? source.actions.filter((a) => a.actorId === first.actorId && a.seq < first.seq).sort((a, b) => a.seq - b.seq).slice(-5).map((a) => redactor.record(a)) : [],
     codeChanged: Boolean(loaded && run.codeHash && loaded.codeHash !== run.codeHash),
@@ -160,7 +173,7 @@ interface RunConfig {
 
 async function rerun(
   sim: Simulation, run: RunRecord, tracker: DivergenceTracker, comparison: () => Json,
-  http: HttpClientFactory | undefined, foreignServe: ForeignServe, codeHash: string | undefined, complaints: ComplaintRecord[], options: ReplayOptions,
+  http: HttpClientFactory | undefined, foreignServe: ForeignServe, codeHash: string | undefined, complaints: ComplaintRecord[], options: ReplayOptions & { stopAfter?: number },
 ): Promise<Replayed> {
   const config = (run.config ?? {}) as RunConfig;
   // A fuzz run is replayed from its stored spec (population + tapes), not from its seed.
@@ -171,7 +184,7 @@ async function rerun(
     // The spec goes with the replay too, so a replay of this replay reruns the same tapes.
     ...(fuzz ? { ...specRunOptions(fuzz.spec, fuzz.options), meta: { fuzzSpec: fuzz.spec, fuzzOptions: fuzz.options } as unknown as Json } : {}),
     duration: config.durationMs ?? parseDuration(sim.duration ?? '1h'),
-    ...(config.maxActions ? { maxActions: config.maxActions } : {}),
+    ...(options.stopAfter !== undefined ? { maxActions: options.stopAfter } : config.maxActions ? { maxActions: config.maxActions } : {}),
     ...(config.concurrency ? { concurrency: config.concurrency } : {}),
     ...(config.overlapWindowMs ? { overlapWindow: config.overlapWindowMs } : {}),
     ...(config.actionTimeoutMs ? { actionTimeout: config.actionTimeoutMs } : {}),
