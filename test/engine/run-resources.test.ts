@@ -75,10 +75,12 @@ describe('openRunResources', () => {
     const file = path.join(tmp.dir, 'no-connector.duckdb');
     const log: string[] = [];
     // connections: 0 makes the HTTP connector throw: the last step of the setup, after the target started.
+    // (defineSimulation refuses it, so it is set on the defined simulation.)
     const sim = defineSimulation({
       name: 'no-connector', actions, population: [{ behavior: pinger, count: 1 }], foreignHttp: true,
-      target: { start: serverTarget(log), connections: 0 },
+      target: { start: serverTarget(log), connections: 1 },
     });
+    (sim.target as { connections: number }).connections = 0;
     await expect(openRunResources(sim, { db: file, params: {} })).rejects.toThrow('invalid connections: 0');
     expect(log).toEqual(['target started', 'target stopped']);
     expect(interceptionRemoved()).toBe(true);
