@@ -64,6 +64,10 @@ describe('a campaign with hostile.string', () => {
       const found = await runCli(['fuzz', 'test/fuzz/hostile/tags.fuzz.ts', '--seed', '1', '--runs', '300', '--db', path.join(tmp.dir, 'fuzz.duckdb'), '--replays', replays]);
       expect(found.code, found.stderr).toBe(1);
       expect(found.stdout).toContain('addTag({"label":"\\ud800"}) ok');
+      // Every JSON the CLI prints parses in strict parsers (jq rejects a lone-surrogate escape): it shows as text.
+      const shown = await runCli(['show', 'latest', '--db', path.join(tmp.dir, 'fuzz.duckdb'), '--json']);
+      expect(shown.stdout).not.toMatch(/(?<!\\)(?:\\\\)*\\ud[89a-f][0-9a-f]{2}/);
+      expect(JSON.parse(shown.stdout).actions[0].args.label).toBe('\\ud800');
       const [file] = readdirSync(replays);
       for (const mode of [[], [], ['--offline']]) {
         const replay = await runCli(['replay', path.join(replays, file!), '--db', path.join(tmp.dir, 'replay.duckdb'), ...mode]);
