@@ -35,6 +35,7 @@ export class MintedValues {
   /** Replayed values found where a result differed without a pairing (or was ignored), by the seq of that result. */
   readonly #carried = new Map<Scalar, number>();
   readonly #rules: ReplayRules;
+  #renamed = 0;
 
   constructor(original: readonly ActionRecord[], rules: ReplayRules = {}) {
     this.#rules = rules;
@@ -51,9 +52,9 @@ export class MintedValues {
     }
   }
 
-  /** How many recorded values were paired with replayed ones. */
+  /** How many recorded values were paired with other values the target minted this time (not counting those it minted the same). */
   get paired(): number {
-    return this.#toRecorded.size;
+    return this.#renamed;
   }
 
   /**
@@ -117,6 +118,7 @@ export class MintedValues {
   }
 
   #link(recorded: Scalar, replayed: Scalar): void {
+    if (recorded !== replayed) this.#renamed++;
     this.#toReplayed.set(recorded, replayed);
     this.#toRecorded.set(replayed, recorded);
   }

@@ -149,7 +149,7 @@ const rows: Row[] = [
   { name: 'store under a file', args: ['run', notes, '--db', path.join('{store:text}', 'x.duckdb')], code: ExitCode.store, message: /cannot open run store .*cannot create its folder/ },
   { name: 'store being written, for runs', args: ['runs', '--db', '{locked}'], code: ExitCode.store, message: /process \d+ \(node .*\) is writing to it\. Wait for it to finish/ },
   { name: 'store being written, for run', args: ['run', notes, '--db', '{locked}'], code: ExitCode.store, message: /process \d+ \(node .*\) has it open \(reading or writing\)/ },
-  { name: 'store being read, for run', args: ['run', notes, '--db', '{reading}'], code: ExitCode.store, message: /process \d+ \(node .*hold-ro.*\) has it open \(reading or writing\)/ },
+  { name: 'store being read, for run', args: ['run', notes, '--db', '{reading}'], code: ExitCode.store, message: /process \d+ \(node .*\) has it open \(reading or writing\)/ },
   { name: 'store being read, for replay', args: ['replay', 'latest', '--db', '{reading}'], code: ExitCode.store, message: /has it open \(reading or writing\)/ },
 
   // Replay files
