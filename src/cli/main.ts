@@ -121,8 +121,8 @@ Exit codes (each explained in docs/exit-codes.md, shipped with the package):
 Defaults come from beamulator.config.ts (the nearest one up from the working directory) when
 there is one; a flag given on the command line wins.
 
-Quick start:  beamulator run examples/todo/todo.sim.ts
-Then:         beamulator runs    and    beamulator show latest`);
+Quick start:  beamulator init --url <your service>   (scaffolds a simulation, a test and a fuzz target)
+Then:         beamulator run, beamulator show latest, beamulator fuzz`);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
