@@ -11,7 +11,7 @@ import { ExitCode } from '../util/errors.ts';
 import { shellQuote } from '../util/reproduce-command.ts';
 import { dbFlag, styler, type Output } from './output.ts';
 import type { ProjectOptions } from './project-config.ts';
-import { strictJson } from '../util/strict-json.ts';
+import { cliJson } from '../util/strict-json.ts';
 
 export interface ExportOptions extends ProjectOptions {
   db: string;
@@ -88,9 +88,9 @@ export async function exportCommand(idArg: string, opts: ExportOptions, output: 
   const replayCommand = file !== null ? `beamulator replay ${shellQuote(file)}` : null;
   const counts = exported?.counts ?? parquetCounts(parquet ?? []);
   if (opts.json) {
-    output.out(`${strictJson(JSON.stringify({
+    output.out(`${cliJson({
       runId, simulation: run.simulation, status: run.status, file, bytes, ...counts, parquet, replayCommand,
-    }, null, 2))}\n`);
+    })}\n`);
     return ExitCode.ok;
   }
   const s = styler(output.color);
@@ -134,10 +134,10 @@ export async function importCommand(file: string, opts: ImportOptions, output: O
   const db = dbFlag(opts.db);
   const showCommand = `beamulator show ${runId}${db}`;
   if (opts.json) {
-    output.out(`${strictJson(JSON.stringify({
+    output.out(`${cliJson({
       runId, originalRunId: bundle.run.runId, file, db: opts.db, edited, simulation: bundle.run.simulation, status: bundle.run.status,
       actions: bundle.actions.length, complaints: bundle.complaints.length, showCommand,
-    }, null, 2))}\n`);
+    })}\n`);
     return ExitCode.ok;
   }
   const s = styler(output.color);

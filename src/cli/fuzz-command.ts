@@ -19,7 +19,7 @@ import { BeamulatorError, ExitCode } from '../util/errors.ts';
 import { globFiles } from '../util/glob-files.ts';
 import { dbFlag, styler, type Output } from './output.ts';
 import type { ProjectOptions } from './project-config.ts';
-import { strictJson } from '../util/strict-json.ts';
+import { cliJson } from '../util/strict-json.ts';
 
 export interface FuzzCommandOptions extends ProjectOptions {
   runs: string;
@@ -134,7 +134,7 @@ export async function fuzzCommand(file: string | readonly string[] | undefined, 
   } finally {
     process.off('SIGINT', onSigint);
   }
-  if (opts.json) output.out(`${strictJson(JSON.stringify(results, null, 2))}\n`);
+  if (opts.json) output.out(`${cliJson(results)}\n`);
   else if (results.length > 1) output.out(formatCampaignSummary(results, output.color));
   if (controller.signal.aborted && !results.some((r) => r.found)) return ExitCode.interrupted;
   if (opts.expectFailure) {

@@ -8,7 +8,7 @@ import { formatRunSummary, groupComplaints } from './format-run.ts';
 import { probesOf } from '../engine/invariant-checks.ts';
 import { styler, type Output } from './output.ts';
 import { outputRedactor, type ProjectOptions } from './project-config.ts';
-import { strictJson } from '../util/strict-json.ts';
+import { cliJson } from '../util/strict-json.ts';
 
 async function withStore<T>(db: string, fn: (store: RunStore) => Promise<T>): Promise<T> {
   const store = await openStore(db, { readOnly: true });
@@ -26,7 +26,7 @@ export async function runsCommand(opts: { db: string; limit: number; json?: bool
     const redactor = outputRedactor(opts.projectConfig);
     const runs = (await store.listRuns({ limit: opts.limit })).map((r) => redactor.record(r));
     if (opts.json) {
-      output.out(`${strictJson(JSON.stringify(runs, null, 2))}\n`);
+      output.out(`${cliJson(runs)}\n`);
       return ExitCode.ok;
     }
     if (runs.length === 0) {
@@ -101,7 +101,7 @@ export async function showCommand(idArg: string, opts: { db: string; actions: nu
  * would print it, written a chunk of rows at a time (a run of any size in bounded memory).
  */
 async function writeRunJson(store: RunStore, runId: string, redactor: Redactor, output: Output): Promise<void> {
-  const pretty = (value: unknown, depth: number) => strictJson(JSON.stringify(value, null, 2)).replaceAll('\n', `\n${'  '.repeat(depth)}`);
+  const pretty = (value: unknown, depth: number) => cliJson(value).replaceAll('\n', `\n${'  '.repeat(depth)}`);
   output.out(`{\n  "run": ${pretty(redactor.record((await store.getRun(runId))!), 1)}`);
   for (const table of ['actors', 'actions', 'complaints', 'events'] as const) {
     let n = 0;

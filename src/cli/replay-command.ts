@@ -9,7 +9,7 @@ import { replayRunInternal, type ReplayMode } from '../replay/replay-run.ts';
 import { ActionTally } from './action-tally.ts';
 import { dbFlag, styler, type Output } from './output.ts';
 import { outputRedactor, redactPatterns, simulationDefaults, type ProjectOptions } from './project-config.ts';
-import { strictJson } from '../util/strict-json.ts';
+import { cliJson } from '../util/strict-json.ts';
 
 export interface ReplayCommandOptions extends ProjectOptions {
   mode: string;
@@ -57,7 +57,7 @@ export async function replayCommand(ref: string, opts: ReplayCommandOptions, out
     const exitCode = controller.signal.aborted ? ExitCode.interrupted : tally.targetDown ? ExitCode.target
       : report.identical ? ExitCode.ok : ExitCode.diverged;
     if (opts.json) {
-      output.out(`${strictJson(JSON.stringify({ ...report, exitCode }, null, 2))}\n`);
+      output.out(`${cliJson({ ...report, exitCode })}\n`);
       return exitCode;
     }
     if (tally.targetDown) {

@@ -16,7 +16,7 @@ import { ActionTally } from './action-tally.ts';
 import { formatRunSummary, groupComplaints } from './format-run.ts';
 import { dbFlag, styler, type Output } from './output.ts';
 import { configuredFiles, redactPatterns, simulationDefaults, type ProjectOptions } from './project-config.ts';
-import { strictJson } from '../util/strict-json.ts';
+import { cliJson } from '../util/strict-json.ts';
 
 export interface RunCommandOptions extends ProjectOptions {
   seed?: string;
@@ -127,9 +127,9 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
       : failing > 0 ? ExitCode.complaints
       : ExitCode.ok;
     if (opts.json) {
-      output.out(`${strictJson(JSON.stringify({
+      output.out(`${cliJson({
         ...result, paramSources: params.sources, file: path.relative(process.cwd(), absFile), config: project?.shown ?? null, failOn: failOn ?? 'none', exitCode, unreachableActions: tally.unreachable, warnings: warning ? [warning] : [],
-      }, null, 2))}\n`);
+      })}\n`);
       return exitCode;
     }
     const headline = { ...result, simulation: simulation.name, paramSources: params.sources };

@@ -14,7 +14,7 @@ import { parsePositiveDuration } from '../util/duration.ts';
 import { BeamulatorError, ExitCode } from '../util/errors.ts';
 import { fastCheckSeed, formatFuzzResult, type FuzzCommandOptions } from './fuzz-command.ts';
 import { styler, type Output } from './output.ts';
-import { strictJson } from '../util/strict-json.ts';
+import { cliJson } from '../util/strict-json.ts';
 
 /** The fuzz command's search options, plus the fuzz target to shrink with. */
 export interface ShrinkCommandOptions extends Pick<FuzzCommandOptions, 'seed' | 'timeLimit' | 'failOn' | 'db' | 'replays' | 'json' | 'projectConfig'> {
@@ -69,7 +69,7 @@ export async function shrinkCommand(runRef: string, opts: ShrinkCommandOptions, 
       ...(opts.failOn ? { failOn: opts.failOn as Severity } : {}),
     });
     if (opts.json) {
-      output.out(`${strictJson(JSON.stringify(result, null, 2))}\n`);
+      output.out(`${cliJson(result)}\n`);
     } else {
       const shrunk = result.failure?.actionsAtFailure ?? result.actions.length;
       output.out(`  source run ${runId}: ${result.recordedSpec.actors.length} actors, ${result.sourceActions} actions up to "${result.sourceComplaint.message}"\n`);

@@ -11,3 +11,8 @@
 export function strictJson(text: string): string {
   return text.includes('\\ud') ? text.replace(/(?<!\\)((?:\\\\)*)\\u(d[89a-f][0-9a-f]{2})/g, '$1\\\\u$2') : text;
 }
+
+/** A value as the CLI prints JSON: indented by 2, safe for strict parsers (see strictJson). */
+export function cliJson(value: unknown): string {
+  return strictJson(JSON.stringify(value, null, 2));
+}
