@@ -43,6 +43,7 @@ export type {
 // Running.
 export { runSimulation } from './engine/run-simulation.ts';
 export type { RunOptions, RunResult } from './engine/run-simulation.ts';
+export type { Shard } from './engine/shard.ts';
 export type { EngineHooks, RunProgress, RunStart } from './engine/engine-hooks.ts';
 
 // Reading recorded runs.

@@ -2,9 +2,11 @@ import { openStore } from '../store/duckdb-store.ts';
 import type { Redactor } from '../store/redact.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { formatClock, formatDuration, toSeconds } from '../util/duration.ts';
-import { ExitCode } from '../util/errors.ts';
+import { ExitCode, isBeamulatorError } from '../util/errors.ts';
 import { formatActionLine } from '../format/action-line.ts';
 import { formatRunSummary, groupComplaints } from './format-run.ts';
+import { groupProblem, shardGroups, shardOfRun } from '../engine/shard-groups.ts';
+import { findGroup, showGroup } from './show-group.ts';
 import { probesOf } from '../engine/invariant-checks.ts';
 import { styler, type Output } from './output.ts';
 import { outputRedactor, type ProjectOptions } from './project-config.ts';
@@ -35,14 +37,31 @@ export async function runsCommand(opts: { db: string; limit: number; json?: bool
     }
     const s = styler(output.color);
     output.out(s.dim(`${'RUN'.padEnd(20)} ${'KIND'.padEnd(6)} ${'SIMULATION'.padEnd(14)} ${'STATUS'.padEnd(10)} ${'STARTED (UTC)'.padEnd(19)} ${'SIM TIME'.padStart(9)} ${'ACTIONS'.padStart(8)} ${'COMPLAINTS'.padStart(10)}  SEED`) + '\n');
-    for (const r of runs) {
+    // The shards of a run show as one line: the group, its totals and how many shards it has.
+    const groups = new Map(shardGroups(runs).map((g) => [g.group, g]));
+    const shown = new Set<string>();
+    const line = (id: string, kind: string, r: (typeof runs)[number], status: string, actions: number, complaintCount: number, seed: string) => {
       const started = new Date(r.wallStartedAt).toISOString().slice(0, 19).replace('T', ' ');
-      const complaints = r.summary.complaints > 0 ? s.yellow(String(r.summary.complaints).padStart(10)) : String(0).padStart(10);
+      const complaints = complaintCount > 0 ? s.yellow(String(complaintCount).padStart(10)) : String(0).padStart(10);
+      output.out(`${id.padEnd(20)} ${kind.padEnd(6)} ${r.simulation.slice(0, 14).padEnd(14)} ${status.padEnd(10)} ${started} ${formatDuration(toSeconds(r.simDurationMs)).padStart(9)} ${String(actions).padStart(8)} ${complaints}  ${seed}\n`);
+    };
+    for (const r of runs) {
+      const group = r.kind === 'run' ? groups.get(shardOfRun(r)?.group ?? '') : undefined;
+      if (group) {
+        if (shown.has(group.group)) continue;
+        shown.add(group.group);
+        const shards = [...group.shards.values()];
+        const problem = groupProblem(group);
+        const status = problem ? 'incomplete' : 'completed';
+        const sum = (f: (x: (typeof runs)[number]) => number) => shards.reduce((n, x) => n + f(x), 0);
+        const count = `${group.shards.size}/${group.count} shards`;
+        line(group.group, 'group', r, status, sum((x) => x.summary.actions), sum((x) => x.summary.complaints), `${r.seed}  ${problem ? s.yellow(count) : s.dim(count)}`);
+        continue;
+      }
       // A fuzz run is made by its choice tapes, not its seed (show <id> says more).
-      const seed = r.kind === 'fuzz' ? s.dim('(tapes)') : r.seed;
-      output.out(`${r.runId.padEnd(20)} ${r.kind.padEnd(6)} ${r.simulation.slice(0, 14).padEnd(14)} ${r.status.padEnd(10)} ${started} ${formatDuration(toSeconds(r.simDurationMs)).padStart(9)} ${String(r.summary.actions).padStart(8)} ${complaints}  ${seed}\n`);
+      line(r.runId, r.kind, r, r.status, r.summary.actions, r.summary.complaints, r.kind === 'fuzz' ? s.dim('(tapes)') : r.seed);
     }
-    output.out(s.dim(`\nShow one with \`beamulator show <run-id>\` (a unique prefix or 'latest' works too).\n`));
+    output.out(s.dim(`\nShow one with \`beamulator show <run-id>\` (a unique prefix or 'latest' works too${shown.size > 0 ? '; a group id shows its shards' : ''}).\n`));
     return ExitCode.ok;
   });
 }
@@ -50,9 +69,16 @@ export async function runsCommand(opts: { db: string; limit: number; json?: bool
 /** `beamulator show <run-id>`: summary, complaints, actions. */
 export async function showCommand(idArg: string, opts: { db: string; actions: number; all?: boolean; json?: boolean } & ProjectOptions, output: Output): Promise<number> {
   return withStore(opts.db, async (store) => {
-    const runId = await store.resolveRunId(idArg);
     // What the store holds was redacted with the rules of its day: the config's patterns of today apply too.
     const redactor = outputRedactor(opts.projectConfig);
+    let runId: string;
+    try {
+      runId = await store.resolveRunId(idArg);
+    } catch (error) {
+      const group = isBeamulatorError(error) && error.code === 'BEAM_RUN_NOT_FOUND' ? await findGroup(store, idArg) : null;
+      if (!group) throw error;
+      return showGroup(store, group, opts, redactor, output);
+    }
     if (opts.json) {
       await writeRunJson(store, runId, redactor, output);
       return ExitCode.ok;
@@ -69,6 +95,8 @@ export async function showCommand(idArg: string, opts: { db: string; actions: nu
     const crashEvents = events.filter((e) => e.kind === 'crash');
     output.out(formatRunSummary({ ...run, wallMs: run.wallEndedAt !== null ? run.wallEndedAt - run.wallStartedAt : null, crashes: crashEvents.length }, groupComplaints(complaints), name, output.color));
     if (run.file) output.out(s.dim(`  file        ${run.file}\n`));
+    const shard = shardOfRun(run);
+    if (shard) output.out(`  shard       ${shard.index}/${shard.count} of group ${shard.group} ${s.dim(`(\`beamulator show ${shard.group}\` shows them all)`)}\n`);
     if (run.kind === 'replay') output.out(`  replay of   ${run.parentRunId ?? '?'}: ${describeComparison(run.comparison, s)}\n`);
     if (run.kind === 'fuzz') output.out(`  fuzz        ${describeFuzzRun(run.config, s)}\n`);
     if (run.error) output.out(`  error       ${s.red(run.error)}\n`);

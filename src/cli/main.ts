@@ -3,6 +3,7 @@ import { BeamulatorError, ExitCode, isBeamulatorError, errorMessage } from '../u
 import { version } from '../util/version.ts';
 import { defaultStorePath } from '../store/default-store-path.ts';
 import { registerExportCommands } from './export-commands.ts';
+import { registerMergeCommand } from './merge-command.ts';
 import { registerFuzzCommand } from './fuzz-command.ts';
 import { registerShrinkCommand } from './shrink-command.ts';
 import { processOutput, type Output } from './output.ts';
@@ -43,6 +44,8 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
     .option('-c, --concurrency <n>', 'due actors in flight together (default 1: one after another)', positiveInt)
     .option('--overlap-window <duration>', 'with --concurrency, events this close in sim time run together')
     .option('--actors <counts>', 'override actor counts, e.g. Organizer=2,Procrastinator=10', parseCounts)
+    .option('--shard <i/N>', 'run shard i of N of the population (actor id % N = i - 1); default from BEAMULATOR_SHARD, or JOB_COMPLETION_INDEX with BEAMULATOR_SHARDS')
+    .option('--group <id>', 'with --shard: the id shared by all shards of this run (default: derived from simulation, seed and N; env BEAMULATOR_GROUP)')
     .option('--max-actions <n>', 'stop after this many actions', positiveInt)
     .option('--max-wall-time <duration>', 'stop after this much real time')
     .option('--fail-on <severity>', 'exit 1 when a complaint this serious or worse is recorded: urgent, annoying, justsayin or none', 'urgent')
@@ -104,6 +107,7 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
     });
 
   registerExportCommands(program, output, setCode);
+  registerMergeCommand(program, output, setCode);
   registerFuzzCommand(program, output, setCode);
   registerShrinkCommand(program, output, setCode);
   for (const command of [program, ...program.commands]) refuseContradictions(command);
@@ -115,7 +119,8 @@ Exit codes (each explained in docs/exit-codes.md, shipped with the package):
   2 usage or simulation error   8 unusable replay file
   3 run store error             9 replay file of another version
   4 target unreachable          10 replay file edited after export
-  5 unknown run or file         70 internal error (a bug, or code awaiting forever)
+  5 unknown run or file         11 merge: a group of shards is incomplete
+  70 internal error (a bug, or code awaiting forever)
   130 Ctrl-C (SIGINT), 143 SIGTERM: what a run recorded is kept
 
 Defaults come from beamulator.config.ts (the nearest one up from the working directory) when

@@ -9,6 +9,7 @@ import { defaultStorePath } from '../store/duckdb-store.ts';
 import type { ComplaintRecord, Severity } from '../store/records.ts';
 import { severities } from '../store/records.ts';
 import { formatDuration, parseDuration, toSeconds } from '../util/duration.ts';
+import { parseShard, shardFromEnv, type Shard } from '../engine/shard.ts';
 import { reproduceCommand } from '../util/reproduce-command.ts';
 import { BeamulatorError, ExitCode } from '../util/errors.ts';
 import { globFiles } from '../util/glob-files.ts';
@@ -28,6 +29,8 @@ export interface RunCommandOptions extends ProjectOptions {
   concurrency?: number;
   overlapWindow?: string;
   actors?: Record<string, number>;
+  shard?: string;
+  group?: string;
   maxActions?: number;
   maxWallTime?: string;
   failOn: string;
@@ -47,6 +50,7 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
     // With one action in flight at a time nothing can overlap: the window would be ignored.
     throw new BeamulatorError('BEAM_USAGE', `cannot use --overlap-window ${opts.overlapWindow} without concurrency: one action at a time never overlaps`, 'Add --concurrency <n> with n >= 2, or drop --overlap-window');
   }
+  const shard = shardOption(opts);
   const redact = redactPatterns(project);
   // Resolved here, not only in runSimulation, so errors name the flag and the output can say where a value came from.
   const params = resolveParams(simulation, { flags: opts.param, env: process.env });
@@ -87,6 +91,7 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
       ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
       ...(opts.overlapWindow !== undefined ? { overlapWindow: opts.overlapWindow } : {}),
       ...(opts.actors !== undefined ? { actors: opts.actors } : {}),
+      ...(shard ? { shard } : {}),
       ...(opts.maxActions !== undefined ? { maxActions: opts.maxActions } : {}),
       ...(opts.maxWallTime !== undefined ? { maxWallTime: opts.maxWallTime } : {}),
       ...(redact ? { redact } : {}),
@@ -96,7 +101,8 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
           if (opts.json) return;
           const target = start.targetUrl ? `against ${start.targetUrl}` : 'without a target';
           const config = project ? `; config ${project.shown}` : '';
-          output.err(se.dim(`running ${simulation.name}: ${start.actors} actors, ${formatDuration(start.simLimit)} of sim time, seed ${start.seed}, ${target} (run ${start.runId}${config})\n`));
+          const part = start.shard ? ` (shard ${start.shard.index}/${start.shard.count} of group ${start.shard.group})` : '';
+          output.err(se.dim(`running ${simulation.name}${part}: ${start.actors} actors, ${formatDuration(start.simLimit)} of sim time, seed ${start.seed}, ${target} (run ${start.runId}${config})\n`));
         },
         onEvent: (e) => {
           if (e.kind === 'spawn' && e.actorId !== null) actorNames.set(e.actorId, (e.detail as { name: string }).name);
@@ -145,6 +151,7 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
       seed: result.seed, durationMs: parseDuration(opts.duration ?? simulation.duration ?? '1h'), params: result.params,
       ...(opts.target ? { target: opts.target } : {}), ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
       ...(opts.overlapWindow ? { overlapWindow: opts.overlapWindow } : {}), ...(opts.actors ? { actors: opts.actors } : {}),
+      ...(result.shard ? { shard: result.shard } : {}),
       ...(opts.maxActions ? { maxActions: opts.maxActions } : {}), ...(opts.maxWallTime ? { maxWallTime: opts.maxWallTime } : {}),
       ...(opts.db !== defaultStorePath ? { db: opts.db } : {}), ...(opts.failOn !== defaultFailOn ? { failOn: opts.failOn } : {}),
     })}\n`);
@@ -163,6 +170,16 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
   } finally {
     process.off('SIGINT', onSigint);
   }
+}
+
+/** `--shard`/`--group`, else the environment (BEAMULATOR_SHARD, JOB_COMPLETION_INDEX + BEAMULATOR_SHARDS). */
+function shardOption(opts: RunCommandOptions): Shard | null {
+  const shard = opts.shard !== undefined ? parseShard(opts.shard) : shardFromEnv(process.env);
+  if (!shard) {
+    if (opts.group !== undefined) throw new BeamulatorError('BEAM_USAGE', `cannot use --group ${opts.group} without --shard: a group names the shards of one run`, 'Add --shard i/N, or drop --group');
+    return null;
+  }
+  return opts.group !== undefined ? { ...shard, group: opts.group } : shard;
 }
 
 /** `--fail-on`'s default in main.ts (not imported from there: main.ts loads commands lazily). */

@@ -1,3 +1,4 @@
+import type { ResolvedShard } from './shard.ts';
 import type { ActionRecord, ComplaintRecord, EventRecord } from '../store/records.ts';
 
 /** Progress of a run, reported every so often while it runs (`onProgress`). */
@@ -17,6 +18,8 @@ export interface RunStart {
   targetUrl: string | null;
   actors: number;
   simLimit: number;
+  /** The shard this run is, or null for a whole run. */
+  shard: ResolvedShard | null;
 }
 
 /**

@@ -19,12 +19,13 @@ import type { EngineHooks } from './engine-hooks.ts';
 import { EventQueue } from './event-queue.ts';
 import type { ActionRunContext } from './execute-action.ts';
 import { InvariantChecks, type InvariantRun } from './invariant-checks.ts';
-import { buildPopulation } from './population.ts';
+import { buildPopulation, type Spawn } from './population.ts';
 import { RunRecorder } from './run-recorder.ts';
 import {
   START_TURN, WAKE_FROM_SLEEP, schedulerFor, type QueuedEventKind, type ScheduledRun, type Scheduler,
 } from './scheduler.ts';
 import type { Simulation } from './simulation.ts';
+import { inShard, type ResolvedShard } from './shard.ts';
 import { isStop } from './stop.ts';
 
 /** Everything the engine needs for one run; `runSimulation` fills it from a simulation + options. */
@@ -58,6 +59,8 @@ export interface EngineOptions {
    * `maxLatencyMs`. Used by fuzzing, where the draws come from the actor's tape and shrink to serial.
    */
   overlap?: { maxSpan: number; maxLatencyMs: number };
+  /** Run only this shard's actors (see inShard); ids stay those of the whole population. */
+  shard?: ResolvedShard;
   signal?: AbortSignal;
   hooks?: EngineHooks;
   /** How often progress is reported, wall ms (default 500). */
@@ -78,7 +81,10 @@ export interface EngineResult {
  */
 export class Engine implements ScheduledRun, TurnRun, InvariantRun {
   readonly clock: VirtualClock;
+  /** Actors by id; a sharded run has only its shard's ids, so this array has gaps. */
   readonly actors: Actor[] = [];
+  /** The actors in spawn order, without gaps. */
+  readonly spawned: Actor[] = [];
   readonly queue = new EventQueue();
   readonly options: EngineOptions;
   readonly recorder: RunRecorder;
@@ -132,11 +138,12 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
   /** Spawns the population and runs until a limit, an interrupt, or no actor is left. */
   async run(): Promise<EngineResult> {
     const { options, recorder } = this;
+    const { shard } = options;
     for (const spawn of buildPopulation(options.sim, options.seed, options.params, options.counts, options.rngFor, options.population)) {
-      this.#spawn(spawn.behavior, spawn.name, spawn.config, spawn.tags, spawn.arrival, spawn.rngFor);
+      if (!shard || inShard(spawn.id, shard)) this.#spawn(spawn);
     }
     recorder.runStart({
-      runId: this.runId, seed: options.seed, targetUrl: options.targetUrl || null, actors: this.actors.length, simLimit: options.durationMs,
+      runId: this.runId, seed: options.seed, targetUrl: options.targetUrl || null, actors: this.spawned.length, simLimit: options.durationMs, shard: options.shard ?? null,
     });
     const onAbort = () => this.requestStop('interrupted');
     options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -321,8 +328,7 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
     return reason;
   }
 
-  #spawn(behavior: Behavior, name: string, config: unknown, tags: readonly string[], arrival: number | ((rng: Rng) => number), rngFor: (id: number) => Rng): void {
-    const id = this.actors.length;
+  #spawn({ id, behavior, name, config, tags, arrival, rngFor }: Spawn): void {
     const rng = rngFor(id);
     const rngState = rng.getState();
     // The engine's own randomness (arrival jitter) is drawn from the actor's stream too.
@@ -330,7 +336,8 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
     const actor = new Actor(id, behavior, name, config, undefined, rng, tags);
     actor.now = at;
     actor.state = freshState(behavior, actor, this.options.params);
-    this.actors.push(actor);
+    this.actors[id] = actor;
+    this.spawned.push(actor);
     this.recorder.actor({
       runId: this.runId, actorId: id, behavior: behavior.name, name, config: toJson(config), initialState: toJson(actor.state),
       tags: [...tags], rngState: rngState as unknown as Json, origin: 'config', spawnAt: at,

@@ -12,7 +12,10 @@ type Verdict = string | null;
 /** What invariants need from the run they check (the engine). */
 export interface InvariantRun {
   readonly clock: VirtualClock;
+  /** Actors by id (sparse in a sharded run: only the shard's ids are there). */
   readonly actors: readonly Actor[];
+  /** The run's actors in spawn order, without gaps. */
+  readonly spawned: readonly Actor[];
   /** Records broken invariants and probes. */
   readonly recorder: RunRecorder;
   /** The ctx a probe's action runs through, as `actor`. */
@@ -132,7 +135,7 @@ class InvariantView implements RunView {
   get complaints(): readonly ComplaintRecord[] { return this.#checks.log.complaints; }
   get simTime(): number { return this.#checks.run.clock.now(); }
   get actor(): Actor | null { return this.#actor; }
-  get actors(): readonly Actor[] { return this.#checks.run.actors; }
+  get actors(): readonly Actor[] { return this.#checks.run.spawned; }
 
   prober(): Actor | undefined {
     if (this.#actor) return this.#actor;

@@ -8,6 +8,8 @@ import { resolveBehavior, type Simulation } from './simulation.ts';
 
 /** One actor to spawn: resolved behavior, name, config, and its arrival (fixed or drawn from its rng). */
 export interface Spawn {
+  /** The actor's id: its place in the whole population, whatever shard runs it. */
+  id: number;
   behavior: Behavior;
   name: string;
   config: unknown;
@@ -46,7 +48,7 @@ export function buildPopulation(
       const base = at + (count > 1 ? Math.floor((rampUp * i) / count) : 0);
       const name = typeof entry.name === 'function' ? entry.name(i) : `${entry.name ?? behavior.name} ${i + 1}`;
       const config = typeof entry.config === 'function' ? (entry.config as (i: number, p: ParamValues, name: string) => unknown)(i, params, name) : (entry.config ?? {});
-      out.push({ behavior, name, config, tags, arrival: jitter > 0 ? (rng) => base + rng.int(0, jitter) : base, rngFor });
+      out.push({ id: out.length, behavior, name, config, tags, arrival: jitter > 0 ? (rng) => base + rng.int(0, jitter) : base, rngFor });
     }
   }
   if (counts && out.length === 0) {

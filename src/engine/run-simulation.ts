@@ -19,6 +19,7 @@ import type { ParamDefs, ParamSettings, ParamValues } from '../util/params.ts';
 import { resolveParams } from './resolve-params.ts';
 import { openRunResources, type RunResources } from './run-resources.ts';
 import type { TargetState } from './reset-target.ts';
+import { resolveShard, type ResolvedShard, type Shard } from './shard.ts';
 import { isSimulation, redactionOf, type Simulation } from './simulation.ts';
 
 /** Options of one run; each overrides the simulation's own default. */
@@ -59,6 +60,11 @@ export interface RunOptions<P extends ParamDefs = ParamDefs> {
   target?: string;
   /** Override actor counts by behavior name. */
   actors?: Record<string, number>;
+  /**
+   * Run one shard of the population (actor `id` is in shard `id % count + 1`); every actor keeps
+   * the id, name, config and random stream it has in the whole run. Stored with the run, with its group.
+   */
+  shard?: Shard;
   /** Abort to stop the run gracefully (everything recorded so far is kept). */
   signal?: AbortSignal;
   /** Called as the run goes: onRunStart, onAction, onComplaint, onEvent, onProgress. */
@@ -130,6 +136,8 @@ export interface RunResult {
    * running target used as it was: what it held may shape the run), null offline or without one.
    */
   targetState: TargetState;
+  /** The shard this run is (with its group), or null for a whole run. */
+  shard: ResolvedShard | null;
 }
 
 /**
@@ -157,6 +165,7 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
     throw new BeamulatorError('BEAM_USAGE', `cannot run with concurrency ${concurrency}`, 'Use a whole number >= 1');
   }
   const maxActions = options.maxActions ?? Infinity;
+  const shard = options.shard ? resolveShard(options.shard, sim.name, seed) : null;
   const { values: params } = resolveParams(sim, { given: options.params, env: options.env ?? process.env });
   const settings = {
     durationMs,
@@ -187,6 +196,7 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
     concurrency, overlapWindowMs: settings.overlapWindowMs, actionTimeoutMs: settings.actionTimeoutMs,
     restartDelayMs: settings.restartDelayMs, maxCrashesInARow: settings.maxCrashesInARow, targetUrl: target?.url ?? null, targetState,
     actors: options.actors ?? null,
+    shard: shard as Json,
     overlap: options.overlap ?? null,
     meta: options.meta ?? null,
     // `file` is as given (relative to where the run was made): with the absolute path too, a
@@ -202,6 +212,7 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
   const engine = new Engine({
     ...settings, sim, runId: writer.runId, seed, writer, http, targetUrl: target?.url ?? '', params,
     ...(options.actors ? { counts: options.actors } : {}),
+    ...(shard ? { shard } : {}),
     ...(options.population ? { population: options.population } : {}),
     ...(options.rngFor ? { rngFor: options.rngFor } : {}),
     ...(options.overlap ? { overlap: options.overlap } : {}),
@@ -222,6 +233,6 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
   });
   return {
     runId: writer.runId, seed, params: new Redactor({ extra: redactionOf(sim, options.redact) }).value(params), status, stopReason: outcome.stopReason, summary: outcome.summary, crashes: outcome.crashes,
-    simDurationMs: outcome.simDurationMs, wallMs: monotonicMs() - wallStart, db: store?.path ?? null, targetUrl: target?.url ?? null, targetState,
+    simDurationMs: outcome.simDurationMs, wallMs: monotonicMs() - wallStart, db: store?.path ?? null, targetUrl: target?.url ?? null, targetState, shard,
   };
 }

@@ -24,6 +24,7 @@ import { ResultNormalizer, type Divergence } from './compare.ts';
 import { DivergenceTracker } from './divergence-tracker.ts';
 import { MintedValues } from './minted-values.ts';
 import type { TargetState } from '../engine/reset-target.ts';
+import type { ResolvedShard } from '../engine/shard.ts';
 import { OfflineHttp, type RequestMismatch } from './offline-http.ts';
 import { storedParams } from './stored-params.ts';
 
@@ -169,6 +170,7 @@ interface RunConfig {
   overlapWindowMs?: number;
   actionTimeoutMs?: number;
   actors?: Record<string, number> | null;
+  shard?: ResolvedShard | null;
 }
 
 async function rerun(
@@ -189,6 +191,7 @@ async function rerun(
     ...(config.overlapWindowMs ? { overlapWindow: config.overlapWindowMs } : {}),
     ...(config.actionTimeoutMs ? { actionTimeout: config.actionTimeoutMs } : {}),
     ...(config.actors ? { actors: config.actors } : {}),
+    ...(config.shard ? { shard: config.shard } : {}),
     ...(options.redact ? { redact: options.redact } : {}),
     ...(options.target ? { target: options.target } : {}),
     ...(options.signal ? { signal: options.signal } : {}),

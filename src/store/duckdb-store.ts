@@ -23,7 +23,8 @@ import { Redactor, type RedactOptions } from './redact.ts';
 import { redactedJson } from './row-append.ts';
 import { isLatestAlias, newRunId, pickRun, runNotFound } from './run-id.ts';
 import type { RunFilter, RunRows, RunStore, RunWriter } from './run-store.ts';
-import { prepareSchema } from './schema.ts';
+import { mergeStoreRows, type MergedFrom } from './merge-store.ts';
+import { prepareSchema, schemaVersion } from './schema.ts';
 import { openError, useError } from './store-errors.ts';
 
 export { defaultStorePath };
@@ -262,6 +263,30 @@ export class DuckDBRunStore implements RunStore {
     }
     try {
       await importRunRows(conn, this.path, this.#redactor, run, rows);
+    } finally {
+      conn.closeSync();
+    }
+  }
+
+  /**
+   * Copies the runs of another store file into this one, keeping their ids (`beamulator merge`).
+   * A run already here with the same id and identity is skipped; one with the same id that is a
+   * different run is refused. All or nothing per source.
+   */
+  async mergeFrom(sourcePath: string): Promise<MergedFrom> {
+    const doing = `merge ${sourcePath}`;
+    if (this.readOnly) throw new BeamulatorError('BEAM_STORE', `cannot merge into run store ${this.path}: it was opened read-only`, 'Open it without readOnly to merge');
+    if (this.#closed) throw useError(doing, this.path, new Error('the store is closed'));
+    let conn: DuckDBConnection;
+    try {
+      conn = await this.#lease.instance.connect();
+    } catch (error) {
+      throw useError(doing, this.path, error);
+    }
+    try {
+      return await mergeStoreRows(conn, this.path, sourcePath, schemaVersion);
+    } catch (error) {
+      throw error instanceof BeamulatorError ? error : useError(doing, this.path, error);
     } finally {
       conn.closeSync();
     }

@@ -30,6 +30,8 @@ export const ExitCode = {
   replayVersion: 9,
   /** A replay file edited after export (its checksum does not match). */
   replayEdited: 10,
+  /** `merge`: a group of shards is incomplete (a shard missing, or one that did not complete); what was there is merged. */
+  incomplete: 11,
   /** An internal error: a bug in beamulator, or a command left waiting on a promise that can never settle (bin/beamulator.js). */
   internal: 70,
   /** Stopped by Ctrl-C (SIGINT); everything recorded so far was saved. */

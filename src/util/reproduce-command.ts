@@ -17,6 +17,8 @@ export interface ReproduceSettings {
   concurrency?: number;
   overlapWindow?: Duration;
   actors?: Record<string, number>;
+  /** One shard of a sharded run, with its group. */
+  shard?: { index: number; count: number; group: string };
   maxActions?: number;
   maxWallTime?: Duration;
   /** The run store, when not the default one. */
@@ -47,6 +49,7 @@ export function reproduceCommand(file: string | null, given: ReproduceSettings, 
   if (settings.actors !== undefined) {
     parts.push('--actors', shellQuote(Object.entries(settings.actors).map(([name, n]) => `${name}=${n}`).join(',')));
   }
+  if (settings.shard !== undefined) parts.push('--shard', `${settings.shard.index}/${settings.shard.count}`, '--group', shellQuote(settings.shard.group));
   if (settings.maxActions !== undefined) parts.push('--max-actions', String(settings.maxActions));
   if (settings.maxWallTime !== undefined) parts.push('--max-wall-time', shellQuote(String(settings.maxWallTime)));
   if (settings.db !== undefined) parts.push('--db', shellQuote(settings.db));
@@ -61,6 +64,7 @@ function apiCall(settings: ReproduceSettings): string {
   if (settings.concurrency !== undefined) fields.push(`concurrency: ${settings.concurrency}`);
   if (settings.overlapWindow !== undefined) fields.push(`overlapWindow: ${JSON.stringify(settings.overlapWindow)}`);
   if (settings.actors !== undefined) fields.push(`actors: ${JSON.stringify(settings.actors)}`);
+  if (settings.shard !== undefined) fields.push(`shard: ${JSON.stringify(settings.shard)}`);
   if (settings.maxActions !== undefined) fields.push(`maxActions: ${settings.maxActions}`);
   if (settings.maxWallTime !== undefined) fields.push(`maxWallTime: ${JSON.stringify(settings.maxWallTime)}`);
   if (settings.db !== undefined) fields.push(`db: ${JSON.stringify(settings.db)}`);

@@ -1,0 +1,111 @@
+/**
+ * `beamulator merge <store or replay file>... -o <store>`: the runs of many stores (the shards of a
+ * run recorded on many machines, say) copied into one, keeping their ids. Stores are copied by
+ * DuckDB itself (ATTACH, one INSERT per table); replay files are imported.
+ */
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { groupProblem, shardGroups } from '../engine/shard-groups.ts';
+import { BeamulatorError, ExitCode } from '../util/errors.ts';
+import { cliJson } from '../util/strict-json.ts';
+import { dbFlag, styler, type Output } from './output.ts';
+import type { ProjectOptions } from './project-config.ts';
+
+export interface MergeOptions extends ProjectOptions {
+  out: string;
+  json?: boolean;
+}
+
+/** Adds `merge` to the program. */
+export function registerMergeCommand(program: Command, output: Output, setCode: (code: number) => void): void {
+  program.command('merge')
+    .argument('<files...>', 'run stores (.duckdb) or replay files (.json) to copy runs from')
+    .description("copy the runs of many stores (e.g. the shards of a run) into one, keeping run ids; says when a group's shard is missing or failed")
+    .requiredOption('-o, --out <store>', 'the run store to merge into (created when missing; runs it holds are kept)')
+    .option('--json', 'print the result as JSON')
+    .action(async (files: string[], opts: MergeOptions) => {
+      setCode(await mergeCommand(files, opts, output));
+    });
+}
+
+type SourceKind = 'store' | 'replay-file';
+
+export async function mergeCommand(files: string[], opts: MergeOptions, output: Output): Promise<number> {
+  const kinds = files.map((file) => [file, sourceKind(file, opts.out)] as const);
+  const [{ openStore }, replay, { redactPatterns }] = await Promise.all([
+    import('../store/duckdb-store.ts'), import('../replay/replay-file.ts'), import('./project-config.ts'),
+  ]);
+  const store = await openStore(opts.out, { redact: { extra: redactPatterns(opts.projectConfig) } });
+  const merged: Array<{ source: string; kind: SourceKind; copied: string[]; alreadyThere: string[] }> = [];
+  let groups;
+  try {
+    for (const [file, kind] of kinds) {
+      if (kind === 'store') {
+        merged.push({ ...(await store.mergeFrom(file)), kind });
+        continue;
+      }
+      const { bundle } = await replay.loadReplayFile(file);
+      const existing = await store.getRun(bundle.run.runId);
+      if (existing) {
+        merged.push({ source: file, kind, copied: [], alreadyThere: [bundle.run.runId] });
+        continue;
+      }
+      merged.push({ source: file, kind, copied: [await replay.importBundle(store, bundle)], alreadyThere: [] });
+    }
+    const touched = new Set(merged.flatMap((m) => [...m.copied, ...m.alreadyThere]));
+    const runs = await store.listRuns();
+    // Only the groups this merge brought: the target store may hold older, unrelated ones.
+    groups = shardGroups(runs).filter((g) => [...g.shards.values()].some((r) => touched.has(r.runId)));
+  } finally {
+    await store.close();
+  }
+  const problems = groups.map((g) => ({ g, problem: groupProblem(g) }));
+  const exitCode = problems.some((p) => p.problem) ? ExitCode.incomplete : ExitCode.ok;
+  if (opts.json) {
+    output.out(`${cliJson({
+      out: opts.out, sources: merged, exitCode,
+      groups: problems.map(({ g, problem }) => ({
+        group: g.group, simulation: g.simulation, seed: g.seed, count: g.count,
+        shards: Object.fromEntries([...g.shards].map(([i, r]) => [i, { runId: r.runId, status: r.status }])), missing: g.missing, problem,
+      })),
+    })}\n`);
+    return exitCode;
+  }
+  const s = styler(output.color);
+  for (const m of merged) {
+    const again = m.alreadyThere.length > 0 ? s.dim(`, ${m.alreadyThere.length} already there`) : '';
+    output.out(`  ${m.source}  ${m.copied.length} run${m.copied.length === 1 ? '' : 's'} copied${again}\n`);
+  }
+  const total = merged.reduce((n, m) => n + m.copied.length, 0);
+  output.out(`merged ${total} run${total === 1 ? '' : 's'} from ${merged.length} file${merged.length === 1 ? '' : 's'} into ${opts.out}\n`);
+  for (const { g, problem } of problems) {
+    const shards = `${g.shards.size}/${g.count} shards`;
+    output.out(`  group ${s.bold(g.group)}  ${g.simulation}  seed ${g.seed}  ${problem ? s.yellow(shards) : s.green(shards)}\n`);
+  }
+  output.out(`  inspect   beamulator runs${dbFlag(opts.out)}\n`);
+  for (const { g, problem } of problems) {
+    if (problem) output.err(`beamulator: group ${g.group} is incomplete: ${problem}. Rerun the missing shards with --shard i/${g.count} --group ${g.group} and merge again\n`);
+  }
+  return exitCode;
+}
+
+/** A replay file (JSON) or a DuckDB store, told by its first bytes; one clear line for anything else. */
+function sourceKind(file: string, out: string): SourceKind {
+  if (path.resolve(file) === path.resolve(out)) {
+    throw new BeamulatorError('BEAM_USAGE', `cannot merge ${file} into itself`, 'Give -o a different file from the inputs');
+  }
+  const stat = statSync(file, { throwIfNoEntry: false });
+  if (!stat) throw new BeamulatorError('BEAM_REPLAY_NOT_FOUND', `cannot merge ${file}: no such file`, 'Check the path; merge takes run stores (.duckdb) and replay files');
+  if (stat.isDirectory()) throw new BeamulatorError('BEAM_USAGE', `cannot merge ${file}: it is a folder`, 'Pass the store files inside it, e.g. stores/*.duckdb');
+  const head = Buffer.alloc(16);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, head, 0, 16, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (head.subarray(8, 12).toString('latin1') === 'DUCK') return 'store';
+  if (/^\s*\{/.test(head.toString('utf8'))) return 'replay-file';
+  throw new BeamulatorError('BEAM_USAGE', `cannot merge ${file}: it is neither a run store nor a replay file`, 'Pass .duckdb files beamulator wrote or replay files from `beamulator export`');
+}
