@@ -20,6 +20,7 @@ import { globFiles } from '../util/glob-files.ts';
 import { dbFlag, styler, type Output } from './output.ts';
 import type { ProjectOptions } from './project-config.ts';
 import { cliJson } from '../util/strict-json.ts';
+import { fuzzShare, parseShard, shardFromEnv } from '../engine/shard.ts';
 
 export interface FuzzCommandOptions extends ProjectOptions {
   runs: string;
@@ -41,6 +42,8 @@ export interface FuzzCommandOptions extends ProjectOptions {
   reproduce?: string;
   /** The targets are known to be buggy: succeed when each one fails, fail when one passes. */
   expectFailure?: boolean;
+  /** `i/N`: this process's share of the campaign (default from the environment, as for `run`). */
+  shard?: string;
 }
 
 /** Adds `fuzz` to the program. */
@@ -60,6 +63,7 @@ export function registerFuzzCommand(program: Command, output: Output, setCode: (
     .option('--no-overlap', 'run events serially, whatever the target says')
     .option('--confirm <n>', 'a failing shrink candidate must fail the same way n times in a row (default 2 with overlap, else 1)')
     .option('--reproduce <n>', 're-runs of the shrunk failure that check it reproduces, reported k/n (default 5; 0: none)')
+    .option('--shard <i/N>', 'run shard i of N of the campaign: its share of --runs with its own seed derived from --seed; default from BEAMULATOR_SHARD, or JOB_COMPLETION_INDEX with BEAMULATOR_SHARDS')
     .option('--expect-failure', 'the targets have a known bug: exit 0 when each one fails (recorded, replayable), 1 when one passes')
     .option('--json', 'print the results as JSON')
     .action(async (files: string[], opts: FuzzCommandOptions) => {
@@ -75,9 +79,13 @@ export function fastCheckSeed(text: string, doing: 'fuzz' | 'shrink'): number {
 }
 
 export async function fuzzCommand(file: string | readonly string[] | undefined, opts: FuzzCommandOptions, output: Output): Promise<number> {
-  const runs = Number(opts.runs);
-  if (!Number.isInteger(runs) || runs < 1) throw new BeamulatorError('BEAM_USAGE', `cannot fuzz with --runs ${opts.runs}`, 'Use a whole number >= 1');
-  const seed = opts.seed !== undefined ? fastCheckSeed(opts.seed, 'fuzz') : wallNow() % 2147483647;
+  const budget = Number(opts.runs);
+  if (!Number.isInteger(budget) || budget < 1) throw new BeamulatorError('BEAM_USAGE', `cannot fuzz with --runs ${opts.runs}`, 'Use a whole number >= 1');
+  const campaignSeed = opts.seed !== undefined ? fastCheckSeed(opts.seed, 'fuzz') : wallNow() % 2147483647;
+  const shard = opts.shard !== undefined ? parseShard(opts.shard) : shardFromEnv(process.env);
+  const { seed, runs } = shard ? fuzzShare(campaignSeed, budget, shard) : { seed: campaignSeed, runs: budget };
+  if (runs === 0) throw new BeamulatorError('BEAM_USAGE', `cannot fuzz shard ${shard!.index}/${shard!.count} of ${budget} runs: it gets none`, `Raise --runs to at least ${shard!.count}`);
+  const sharePart = shard ? ` ${styler(output.color).dim(`(shard ${shard.index}/${shard.count}: ${runs} of ${budget} runs, seed derived from ${campaignSeed})`)}` : '';
   const timeLimitMs = parsePositiveDuration(opts.timeLimit, '--time-limit');
   if (opts.failOn !== undefined && !severities.includes(opts.failOn as Severity)) {
     throw new BeamulatorError('BEAM_USAGE', `cannot fuzz with --fail-on '${opts.failOn}'`, `Use one of ${severities.join(', ')}`);
@@ -117,7 +125,7 @@ export async function fuzzCommand(file: string | readonly string[] | undefined, 
       const rel = path.relative(process.cwd(), path.resolve(f)) || f;
       const settings = campaignSettings(simulation, overrides);
       const bounds = Object.keys(overrides).length > 0 ? `  ${s.dim(`(max-actors ${settings.maxActors}, max-turns ${settings.maxTurns}, overlap ${settings.overlap ? 'on' : 'off'})`)}` : '';
-      if (!opts.json) output.out(`${s.bold('fuzz')} ${simulation.name}  ${s.dim(rel)}  seed ${seed}${bounds}\n`);
+      if (!opts.json) output.out(`${s.bold('fuzz')} ${simulation.name}  ${s.dim(rel)}  seed ${seed}${sharePart}${bounds}\n`);
       const draw = output.isTTY && !opts.json;
       const result = await fuzz(simulation, {
         runs, seed, timeLimitMs, shrinkTimeLimitMs: timeLimitMs, file: rel, db: opts.db, replaysDir: opts.replays,

@@ -6,7 +6,9 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { atLeast } from '../engine/complaint.ts';
 import { groupProblem, shardGroups } from '../engine/shard-groups.ts';
+import { severities, type Severity } from '../store/records.ts';
 import { BeamulatorError, ExitCode } from '../util/errors.ts';
 import { cliJson } from '../util/strict-json.ts';
 import { dbFlag, styler, type Output } from './output.ts';
@@ -15,6 +17,8 @@ import type { ProjectOptions } from './project-config.ts';
 export interface MergeOptions extends ProjectOptions {
   out: string;
   json?: boolean;
+  /** Exit 1 when the merged runs hold complaints this serious or worse (default: never). */
+  failOn?: string;
 }
 
 /** Adds `merge` to the program. */
@@ -23,6 +27,7 @@ export function registerMergeCommand(program: Command, output: Output, setCode: 
     .argument('<files...>', 'run stores (.duckdb) or replay files (.json) to copy runs from')
     .description("copy the runs of many stores (e.g. the shards of a run) into one, keeping run ids; says when a group's shard is missing or failed")
     .requiredOption('-o, --out <store>', 'the run store to merge into (created when missing; runs it holds are kept)')
+    .option('--fail-on <severity>', "exit 1 when the merged runs hold a complaint this serious or worse: urgent, annoying or justsayin (for CI's final job)")
     .option('--json', 'print the result as JSON')
     .action(async (files: string[], opts: MergeOptions) => {
       setCode(await mergeCommand(files, opts, output));
@@ -32,6 +37,7 @@ export function registerMergeCommand(program: Command, output: Output, setCode: 
 type SourceKind = 'store' | 'replay-file';
 
 export async function mergeCommand(files: string[], opts: MergeOptions, output: Output): Promise<number> {
+  const failOn = opts.failOn === undefined ? null : severityOption(opts.failOn);
   const kinds = files.map((file) => [file, sourceKind(file, opts.out)] as const);
   const [{ openStore }, replay, { redactPatterns }] = await Promise.all([
     import('../store/duckdb-store.ts'), import('../replay/replay-file.ts'), import('./project-config.ts'),
@@ -39,6 +45,7 @@ export async function mergeCommand(files: string[], opts: MergeOptions, output: 
   const store = await openStore(opts.out, { redact: { extra: redactPatterns(opts.projectConfig) } });
   const merged: Array<{ source: string; kind: SourceKind; copied: string[]; alreadyThere: string[] }> = [];
   let groups;
+  let failing = 0;
   try {
     for (const [file, kind] of kinds) {
       if (kind === 'store') {
@@ -55,16 +62,17 @@ export async function mergeCommand(files: string[], opts: MergeOptions, output: 
     }
     const touched = new Set(merged.flatMap((m) => [...m.copied, ...m.alreadyThere]));
     const runs = await store.listRuns();
+    if (failOn) failing = runs.filter((r) => touched.has(r.runId)).reduce((n, r) => n + severities.filter((v) => atLeast(v, failOn)).reduce((k, v) => k + r.summary.bySeverity[v], 0), 0);
     // Only the groups this merge brought: the target store may hold older, unrelated ones.
     groups = shardGroups(runs).filter((g) => [...g.shards.values()].some((r) => touched.has(r.runId)));
   } finally {
     await store.close();
   }
   const problems = groups.map((g) => ({ g, problem: groupProblem(g) }));
-  const exitCode = problems.some((p) => p.problem) ? ExitCode.incomplete : ExitCode.ok;
+  const exitCode = problems.some((p) => p.problem) ? ExitCode.incomplete : failing > 0 ? ExitCode.complaints : ExitCode.ok;
   if (opts.json) {
     output.out(`${cliJson({
-      out: opts.out, sources: merged, exitCode,
+      out: opts.out, sources: merged, exitCode, failOn: failOn ?? 'none', failingComplaints: failing,
       groups: problems.map(({ g, problem }) => ({
         group: g.group, simulation: g.simulation, seed: g.seed, count: g.count,
         shards: Object.fromEntries([...g.shards].map(([i, r]) => [i, { runId: r.runId, status: r.status }])), missing: g.missing, problem,
@@ -87,7 +95,13 @@ export async function mergeCommand(files: string[], opts: MergeOptions, output: 
   for (const { g, problem } of problems) {
     if (problem) output.err(`beamulator: group ${g.group} is incomplete: ${problem}. Rerun the missing shards with --shard i/${g.count} --group ${g.group} and merge again\n`);
   }
+  if (failing > 0) output.err(`beamulator: the merged runs hold ${failing} complaint${failing === 1 ? '' : 's'} at or above '${failOn}'. \`beamulator show <group-id>${dbFlag(opts.out)}\` lists them\n`);
   return exitCode;
+}
+
+function severityOption(value: string): Severity {
+  if ((severities as readonly string[]).includes(value)) return value as Severity;
+  throw new BeamulatorError('BEAM_USAGE', `cannot use --fail-on '${value}'`, `Use one of: ${severities.join(', ')}`);
 }
 
 /** A replay file (JSON) or a DuckDB store, told by its first bytes; one clear line for anything else. */

@@ -185,7 +185,8 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
   // Resources a caller opened (the fuzzer keeps the store open to export the run) stay open after the run.
   await using owned = options.resources ? null : await openRunResources(sim, {
     db: options.db, redact: options.redact, target: options.target, params, actionTimeoutMs: settings.actionTimeoutMs,
-    ...(options.resetTarget === false ? { resetTarget: false } : {}),
+    // Shards share the target: each resetting it would wipe what the others' actors made.
+    ...(options.resetTarget === false || (shard && shard.count > 1) ? { resetTarget: false } : {}),
     ...(options.replay?.http ? { offline: { http: options.replay.http, targetUrl: options.replay.targetUrl ?? 'http://offline.invalid' } } : {}),
     ...(options.replay?.exchanges ? { exchanges: options.replay.exchanges } : {}),
     ...(options.replay?.onRequestMismatch ? { onRequestMismatch: options.replay.onRequestMismatch } : {}),

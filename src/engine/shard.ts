@@ -86,3 +86,15 @@ export function shardFromEnv(env: Readonly<Record<string, string | undefined>>):
   }
   return { ...parseShard(`${Number(jobIndex) + 1}/${total}`, `JOB_COMPLETION_INDEX ${jobIndex} with BEAMULATOR_SHARDS`), ...group };
 }
+
+/**
+ * A fuzz campaign's share for one shard: its runs (the budget split as evenly as whole runs
+ * allow) and its own fast-check seed, derived from the campaign's, so shards explore different
+ * streams and the same `--seed` gives every shard the same share again.
+ */
+export function fuzzShare(seed: number, runs: number, shard: Pick<Shard, 'index' | 'count'>): { seed: number; runs: number } {
+  if (shard.count === 1) return { seed, runs };
+  const share = Math.floor(runs / shard.count) + (shard.index <= runs % shard.count ? 1 : 0);
+  const digest = createHash('sha256').update(`${seed}\0${shard.index}\0${shard.count}`).digest();
+  return { seed: digest.readUInt32BE(0) % 2147483647, runs: share };
+}
