@@ -7,6 +7,7 @@ import { formatActionLine } from '../format/action-line.ts';
 import { formatRunSummary, groupComplaints } from './format-run.ts';
 import { groupProblem, shardGroups, shardOfRun } from '../engine/shard-groups.ts';
 import { findGroup, showGroup } from './show-group.ts';
+import { looksLikeRunId } from '../engine/shard.ts';
 import { probesOf } from '../engine/invariant-checks.ts';
 import { styler, type Output } from './output.ts';
 import { outputRedactor, type ProjectOptions } from './project-config.ts';
@@ -75,7 +76,7 @@ export async function showCommand(idArg: string, opts: { db: string; actions: nu
     try {
       runId = await store.resolveRunId(idArg);
     } catch (error) {
-      const group = isBeamulatorError(error) && error.code === 'BEAM_RUN_NOT_FOUND' ? await findGroup(store, idArg) : null;
+      const group = isBeamulatorError(error) && error.code === 'BEAM_RUN_NOT_FOUND' && !looksLikeRunId(idArg) ? await findGroup(store, idArg) : null;
       if (!group) throw error;
       return showGroup(store, group, opts, redactor, output);
     }

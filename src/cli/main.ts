@@ -80,7 +80,7 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
     });
 
   program.command('replay')
-    .argument('<run>', "a run id (or prefix, or 'latest'), or a replay file (replays/*.json)")
+    .argument('<run>', "a run id (or prefix, or 'latest'), a replay file (replays/*.json), or the group id of a sharded run (replays every shard)")
     .description('replay a recorded run and compare it with the original, action by action')
     .option('-m, --mode <mode>', 'rerun: run the simulation again from its seed; log: re-issue the logged actions verbatim', 'rerun')
     .option('--offline', 'no target: serve the recorded answers')
@@ -91,8 +91,8 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
     .option('--allow-edited', 'accept a replay file that was edited after export')
     .option('--json', 'print the report as JSON')
     .action(async (ref: string, opts) => {
-      const { replayCommand } = await import('./replay-command.ts');
-      setCode(await replayCommand(ref, opts, output));
+      const { replayRunOrGroup } = await import('./replay-group.ts');
+      setCode(await replayRunOrGroup(ref, opts, output));
     });
 
   program.command('init')

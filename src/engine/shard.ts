@@ -55,7 +55,19 @@ export function resolveShard(shard: Shard, simulation: string, seed: string): Re
   if (shard.group !== undefined && !/^[\w.-]{1,64}$/.test(shard.group)) {
     throw new BeamulatorError('BEAM_USAGE', `cannot use shard group '${shard.group}': use 1 to 64 letters, digits, '.', '_' or '-'`, 'E.g. --group nightly-42');
   }
+  if (shard.group !== undefined && looksLikeRunId(shard.group)) {
+    throw new BeamulatorError('BEAM_USAGE', `cannot use shard group '${shard.group}': it looks like a run id`, 'Start it with a letter, e.g. --group nightly-42');
+  }
   return { index, count, group: shard.group ?? defaultGroup(simulation, seed, count) };
+}
+
+/**
+ * True for what may name a run (an id, a prefix of one, `latest`): a group never does, so the
+ * commands that take either (`show`, `replay`) tell them apart without looking.
+ */
+export function looksLikeRunId(ref: string): boolean {
+  const word = ref.trim().toLowerCase();
+  return word === 'latest' || word === 'last' || /^\d{1,8}(-\d{0,6}(-[0-9a-z]{0,3})?)?$/.test(word);
 }
 
 /**

@@ -83,6 +83,16 @@ describe('sharded runs', () => {
     const replay = await runCli(['replay', shards[2]!.runId, '--db', db('merged')]);
     expect(replay.code, replay.stdout + replay.stderr).toBe(0);
     expect(replay.stdout).toMatch(/identical/);
+
+    // The whole group, every shard in turn in one process; a replay file merges like a store.
+    const all = await runCli(['replay', group, '--db', db('merged')]);
+    expect(all.code, all.stdout + all.stderr).toBe(0);
+    expect(all.stdout).toContain(`group ${group}: 4/4 shard replays identical`);
+    const file = path.join(dir, 'shard1.json');
+    expect((await runCli(['export', shards[0]!.runId, '--db', db('merged'), '-o', file])).code).toBe(0);
+    const fromFile = await runCli(['merge', file, '-o', db('from-file'), '--json']);
+    expect(fromFile.code, fromFile.stderr).toBe(11);
+    expect(JSON.parse(fromFile.stdout).groups[0]).toMatchObject({ group, missing: [2, 3, 4] });
   }, 60_000);
 
   it('reads the shard of a Kubernetes Indexed Job from the environment, with the same group as --shard', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultGroup, fuzzShare, inShard, parseShard, resolveShard, shardFromEnv } from '../../src/engine/shard.ts';
+import { defaultGroup, fuzzShare, inShard, looksLikeRunId, parseShard, resolveShard, shardFromEnv } from '../../src/engine/shard.ts';
 
 describe('shards', () => {
   it('partition actor ids round-robin: every id in exactly one shard, whatever N', () => {
@@ -24,6 +24,10 @@ describe('shards', () => {
     expect(resolveShard({ index: 1, count: 2, group: 'nightly-42' }, 'shop', '7').group).toBe('nightly-42');
     expect(() => resolveShard({ index: 1, count: 2, group: 'no spaces' }, 'shop', '7')).toThrow(/cannot use shard group/);
     expect(() => resolveShard({ index: 1.5, count: 2 }, 'shop', '7')).toThrow(/whole number from 1 to the count/);
+    // Groups and run ids are told apart by their look (show and replay take either).
+    expect(() => resolveShard({ index: 1, count: 2, group: '2026' }, 'shop', '7')).toThrow(/looks like a run id/);
+    expect(looksLikeRunId(defaultGroup('shop', '7', 4))).toBe(false);
+    for (const ref of ['latest', '20261201', '20261201-0247', '20261201-024724-oc1']) expect(looksLikeRunId(ref)).toBe(true);
   });
 
   it('read the shard from the environment: BEAMULATOR_SHARD, or a Kubernetes Indexed Job', () => {
