@@ -80,6 +80,14 @@ describe('sharded runs', () => {
     expect(show.code, show.stderr).toBe(0);
     for (const s of shards) expect(show.stdout).toContain(`shard ${s.shard.index}/4`.padEnd(12) + s.runId);
 
+    // stats of the group: every shard's actions, by action and by behavior.
+    const stats = await runCli(['stats', group, '--db', db('merged'), '--json']);
+    expect(stats.code, stats.stderr).toBe(0);
+    const numbers = JSON.parse(stats.stdout) as { runIds: string[]; actors: number; byBehavior: Array<{ behavior: string; actors: number }> };
+    expect(numbers.runIds.sort()).toEqual(shards.map((s) => s.runId).sort());
+    expect(numbers.actors).toBe(10);
+    expect(Object.fromEntries(numbers.byBehavior.map((b) => [b.behavior, b.actors]))).toEqual({ Counter: 7, Auditor: 3 });
+
     const replay = await runCli(['replay', shards[2]!.runId, '--db', db('merged')]);
     expect(replay.code, replay.stdout + replay.stderr).toBe(0);
     expect(replay.stdout).toMatch(/identical/);
