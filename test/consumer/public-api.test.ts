@@ -24,7 +24,7 @@ const rootTypes = [
   'Json', 'LostUpdateOptions', 'MonotonicReadsOptions', 'Outcome', 'ParamDef', 'ParamDefs', 'ParamSettings', 'ParamType',
   'ParamValue', 'ParamValues', 'PopulationEntry', 'ReadReplayOptions', 'RedactPattern', 'ReplayBundle', 'ReplayMode',
   'ReadYourWritesOptions', 'ReplayOptions', 'ReplayReport', 'ReplayRules', 'ReplaySource', 'Rng', 'RngState', 'RunOptions', 'RunProgress', 'RunRecord',
-  'RunResult', 'RunStart', 'RunStore', 'RunSummary', 'RunView', 'Severity', 'Simulation', 'SimulationSpec', 'StartedChecker',
+  'RunResult', 'RunStart', 'RunStore', 'RunSummary', 'RunView', 'Severity', 'Shard', 'Simulation', 'SimulationSpec', 'StartedChecker',
   'StartedTarget', 'Stop', 'TargetSpec', 'TargetStartInput', 'TurnResult', 'Violation', 'Violations', 'Weighted',
 ];
 const vitestValues = ['checkReplayFile', 'fuzzTest', 'replayTests', 'runFuzzTest', 'runSimulation', 'setupMatchers'];
@@ -39,7 +39,7 @@ const configTypes = ['BeamulatorConfig', 'RedactPattern'];
 const optionFields = {
   RunOptions: [
     'actionTimeout', 'actors', 'concurrency', 'db', 'duration', 'env', 'file', 'hooks', 'maxActions', 'maxWallTime', 'overlapWindow',
-    'params', 'redact', 'seed', 'signal', 'target',
+    'params', 'redact', 'seed', 'shard', 'signal', 'target',
   ],
   ReplayOptions: ['db', 'file', 'hooks', 'mode', 'offline', 'pace', 'redact', 'signal', 'simulation', 'target'],
   FuzzOptions: [

@@ -1,0 +1,110 @@
+/**
+ * Full-speed HTTP benchmark (issue 13 §2): the same target process (a 20-byte JSON answer,
+ * keep-alive), IN_FLIGHT requests in flight (default 32), DURATION seconds each (default 5), the
+ * target pinned to core 0 and each load generator to core 1 (taskset, when there is one):
+ *
+ *   - a raw `undici` Pool request loop (the baseline: what Node can do at all),
+ *   - autocannon (`-c IN_FLIGHT`), Artillery (`quick`, IN_FLIGHT virtual users),
+ *   - beamulator: IN_FLIGHT actors with --concurrency IN_FLIGHT, every action and exchange
+ *     recorded to a DuckDB file, to `:memory:`, and with no store.
+ *
+ * Prints req/s, latency p50/p99 and the ratios. Goals: beamulator with a file store >= 0.75x
+ * undici, >= 0.6x autocannon, >= 10x Artillery, p99 within 1.5x undici's. autocannon and
+ * Artillery (the last one that runs on Node 20) are installed on first use into
+ * node_modules/.cache/beamulator-bench-tools (npm registry). Run: npm run bench:http
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { root } from '../../test/support/cli.ts';
+
+const inFlight = Number(process.env.IN_FLIGHT ?? 32);
+const seconds = Number(process.env.DURATION ?? 5);
+const here = import.meta.dirname;
+const tools = path.join(root, 'node_modules/.cache/beamulator-bench-tools');
+const dir = mkdtempSync(path.join(tmpdir(), 'beamulator-http-'));
+const pin = (core: number, command: string[]) => (spawnSync('taskset', ['-c', '0', 'true']).status === 0 ? ['taskset', '-c', String(core), ...command] : command);
+
+function ensureTools(): void {
+  if (existsSync(path.join(tools, 'node_modules/.bin/autocannon')) && existsSync(path.join(tools, 'node_modules/.bin/artillery'))) return;
+  console.log(`installing autocannon and artillery into ${path.relative(root, tools)} (once) ...`);
+  execFileSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', tools, 'autocannon@8', 'artillery@2.0.21'], { stdio: 'inherit' });
+}
+
+interface Result { name: string; requests: number; seconds: number; p50: number | null; p99: number | null }
+
+function run(command: string[], options: { cwd?: string } = {}): Promise<string> {
+  const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], cwd: options.cwd ?? root, env: { ...process.env, NO_COLOR: '1' } });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  return new Promise((resolve, reject) => child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${command.join(' ')} exited ${code}: ${err.slice(-2000)}`)))));
+}
+
+async function startTarget(): Promise<{ url: string; stop: () => void }> {
+  const [cmd, ...args] = pin(0, [process.execPath, path.join(here, 'target.mjs')]);
+  const child = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve) => child.stdout.once('data', (d) => resolve(String(d).trim())));
+  return { url, stop: () => child.kill('SIGTERM') };
+}
+
+async function undiciLoop(url: string): Promise<Result> {
+  const out = await run(pin(1, [process.execPath, path.join(here, 'undici-loop.mjs'), url, String(inFlight), String(seconds * 1000)]));
+  return { name: 'undici loop (baseline)', ...JSON.parse(out) };
+}
+
+async function autocannon(url: string): Promise<Result> {
+  const out = await run(pin(1, [path.join(tools, 'node_modules/.bin/autocannon'), '-c', String(inFlight), '-d', String(seconds), '-j', url]));
+  const report = JSON.parse(out) as { requests: { total: number }; latency: { p50: number; p99: number }; duration: number };
+  return { name: 'autocannon', requests: report.requests.total, seconds: report.duration, p50: report.latency.p50, p99: report.latency.p99 };
+}
+
+async function artillery(url: string): Promise<Result> {
+  // `quick`: IN_FLIGHT virtual users, each sending requests back to back; sized to last about DURATION.
+  const perUser = Math.max(50, Math.round((3000 * seconds) / inFlight));
+  const report = path.join(dir, 'artillery.json');
+  const started = performance.now();
+  await run(pin(1, [path.join(tools, 'node_modules/.bin/artillery'), 'quick', '--count', String(inFlight), '--num', String(perUser), '--output', report, url]));
+  const elapsed = (performance.now() - started) / 1000;
+  const agg = (JSON.parse(readFileSync(report, 'utf8')) as { aggregate: { counters: Record<string, number>; summaries: Record<string, { p50: number; p99: number }> } }).aggregate;
+  const latency = agg.summaries['http.response_time'];
+  return { name: 'Artillery (quick)', requests: agg.counters['http.responses'] ?? 0, seconds: elapsed, p50: latency?.p50 ?? null, p99: latency?.p99 ?? null };
+}
+
+async function beamulator(url: string, db: string, label: string): Promise<Result> {
+  const out = await run(pin(1, [process.execPath, '--conditions=beamulator-source', '--import', 'tsx', path.join(here, 'beamulator-run.ts'), url.replace(/\/x$/, ''), String(inFlight), String(seconds * 1000), db]));
+  return { name: `beamulator, ${label}`, ...JSON.parse(out.trim().split('\n').at(-1)!) };
+}
+
+ensureTools();
+const target = await startTarget();
+try {
+  console.log(`GET ${target.url}: 20-byte JSON, ${inFlight} in flight, ${seconds} s each; target on core 0, load on core 1`);
+  const results: Result[] = [];
+  const measure = async (p: Promise<Result>) => {
+    const r = await p;
+    results.push(r);
+    const rate = r.requests / r.seconds;
+    console.log(`  ${r.name.padEnd(34)} ${Math.round(rate).toLocaleString('en').padStart(8)} req/s   p50 ${fmt(r.p50)}  p99 ${fmt(r.p99)}`);
+  };
+  await measure(undiciLoop(target.url));
+  await measure(autocannon(target.url));
+  await measure(artillery(target.url));
+  await measure(beamulator(target.url, path.join(dir, 'run.duckdb'), 'DuckDB file'));
+  await measure(beamulator(target.url, ':memory:', ':memory: store'));
+  await measure(beamulator(target.url, 'none', 'no store'));
+  const rate = (name: string) => { const r = results.find((x) => x.name.startsWith(name))!; return r.requests / r.seconds; };
+  const p99 = (name: string) => results.find((x) => x.name.startsWith(name))!.p99 ?? NaN;
+  const file = rate('beamulator, DuckDB file');
+  console.log(`beamulator (file store): ${(file / rate('undici')).toFixed(2)}x undici (goal >= 0.75), ${(file / rate('autocannon')).toFixed(2)}x autocannon (goal >= 0.6),`
+    + ` ${(file / rate('Artillery')).toFixed(1)}x Artillery (goal >= 10); p99 ${(p99('beamulator, DuckDB file') / p99('undici')).toFixed(2)}x undici's (goal <= 1.5)`);
+} finally {
+  target.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+function fmt(ms: number | null): string {
+  return ms === null ? '   -' : `${ms.toFixed(2)} ms`.padStart(9);
+}
