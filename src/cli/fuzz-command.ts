@@ -228,6 +228,8 @@ export function formatFuzzResult(result: FuzzResult, db: string, color: boolean,
   if (failure.kind === 'complaint') {
     const c = failure.complaint;
     lines.push(`  ${s.red('=>')} ${names.get(c.actorId) ?? `actor ${c.actorId}`} complains at ${formatClock(c.simTime)}${c.actionSeq !== null ? ` (action #${c.actionSeq})` : ''}: ${c.message}`);
+    // The detail is often the evidence (which seat, which ids) that the clipped answers above leave out.
+    if (c.detail !== null && c.detail !== undefined) lines.push(`     ${s.dim('detail')} ${previewJson(redactor.value(c.detail), 160)}`);
   } else {
     lines.push(`  ${s.red('=>')} ${failure.message}`);
   }
