@@ -55,11 +55,11 @@ beforeAll(async () => {
     '--db', path.join(tmp.dir, 'fuzz.duckdb'), '--replays', path.join(tmp.dir, 'replays')]);
   results = new Map((JSON.parse(campaign.stdout) as Result[]).map((r) => [r.target, r]));
   // Each attempt is a fresh process with its own store (cold connections, a freshly started app).
-  replays = new Map(await Promise.all(bugs.map(async (b) => {
+  replays = new Map(await Promise.all(bugs.map(async (b): Promise<[string, CliResult[]]> => {
     const file = results.get(b.target)?.replayFile;
-    if (!file) return [b.target, []] as const;
+    if (!file) return [b.target, []];
     const attempts = Array.from({ length: ATTEMPTS }, (_, i) => runCli(['replay', file, '--json', '--db', path.join(tmp.dir, `${b.target}-${i}.duckdb`)]));
-    return [b.target, await Promise.all(attempts)] as const;
+    return [b.target, await Promise.all(attempts)];
   })));
 }, 120_000);
 afterAll(() => tmp.cleanup());
