@@ -90,14 +90,18 @@ export const planner = defineBehavior<GuestState>({
   initialState: ({ actorId, rng }) => newGuest(actorId, rng),
   async act(ctx) {
     if (!(await browse(ctx))) return ctx.rng.int(1, 10) * 60_000;
+    // Every option keeps a positive weight (cancelling with nothing to cancel rests), so that on
+    // a fuzz tape, where value k picks the k-th option of positive weight, a choice means the
+    // same whatever the state: shrinking can then delete an earlier turn without changing it.
+    const holds = ctx.state.bookings.length;
     const choice = ctx.rng.weighted([
-      ['book', ctx.state.bookings.length < 2 ? 3 : 0.3],
-      ['cancel', ctx.state.bookings.length > 0 ? 2 : 0],
+      ['book', holds < 2 ? 3 : 0.3],
+      ['cancel', holds > 0 ? 2 : 0.01],
       ['look', 1],
       ['rest', 1],
     ] as const);
     if (choice === 'book') await book(ctx);
-    else if (choice === 'cancel') await cancel(ctx);
+    else if (choice === 'cancel' && holds > 0) await cancel(ctx);
     else if (choice === 'look') {
       const r = await ctx.execute(actions.getEvent, { event: ctx.rng.pick(ctx.state.events!).id });
       if (r.ok) checkSeatMap(ctx, r.value!);
@@ -111,13 +115,18 @@ export const commuter = defineBehavior<GuestState>({
   initialState: ({ actorId, rng }) => newGuest(actorId, rng),
   async act(ctx) {
     if (!(await browse(ctx))) return ctx.rng.int(1, 10) * 60_000;
-    if (ctx.state.bookings.length >= 2 && ctx.rng.chance(0.5)) {
+    // Every turn draws the same values in the same order whatever the state (here: whether to
+    // cancel, whether the answer is lost), so when shrinking deletes an earlier turn, the later
+    // turns' draws keep their meaning.
+    const cancelNow = ctx.rng.chance(0.3);
+    if (cancelNow && ctx.state.bookings.length > 0) {
       await cancel(ctx);
       return ctx.rng.int(10, 90) * 60_000;
     }
     const { args, r } = await book(ctx);
+    const answerLost = ctx.rng.chance(0.4);
     // The tunnel: the answer did not reach me, so my app sends the very same request again.
-    if (r.ok && ctx.rng.chance(0.4)) {
+    if (r.ok && answerLost) {
       const retry = await ctx.execute(actions.bookSeats, args);
       const first = r.value!.booking;
       if (!retry.ok) {
