@@ -57,6 +57,7 @@ beforeAll(async () => {
   const files = [...bugs.map((b) => b.target), 'booking-bugs-off'].map((t) => path.join(root, `fuzz/${t}.fuzz.ts`));
   campaign = await runCli(['fuzz', ...files, '--seed', '4', '--runs', '100', '--time-limit', noTimeLimit, '--reproduce', '0', '--json',
     '--db', path.join(tmp.dir, 'fuzz.duckdb'), '--replays', path.join(tmp.dir, 'replays')]);
+  if (!campaign.stdout.startsWith('[')) throw new Error(`beamulator fuzz printed no JSON (exit ${campaign.code}):\n${campaign.stderr}`);
   results = new Map((JSON.parse(campaign.stdout) as Result[]).map((r) => [r.target, r]));
   // Each attempt is a fresh process with its own store (cold connections, a freshly started app).
   replays = new Map(await Promise.all(bugs.map(async (b): Promise<[string, CliResult[]]> => {
@@ -65,7 +66,7 @@ beforeAll(async () => {
     const attempts = Array.from({ length: ATTEMPTS }, (_, i) => runCli(['replay', file, '--json', '--db', path.join(tmp.dir, `${b.target}-${i}.duckdb`)]));
     return [b.target, await Promise.all(attempts)];
   })));
-}, 120_000);
+}, 300_000);
 afterAll(() => tmp.cleanup());
 
 describe('the booking example: every planted bug found, shrunk and replayed (real CLI)', () => {
