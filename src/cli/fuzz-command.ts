@@ -12,7 +12,7 @@ import type { FuzzProgress, FuzzResult } from '../fuzz/fuzz.ts';
 import { defaultStorePath } from '../store/default-store-path.ts';
 import { formatActionLine } from '../format/action-line.ts';
 import { previewJson } from '../format/json-preview.ts';
-import { severities, type ActionRecord, type Severity } from '../store/records.ts';
+import { severities, type ActionRecord, type Json, type Severity } from '../store/records.ts';
 import { Redactor } from '../store/redact.ts';
 import { formatClock, parsePositiveDuration } from '../util/duration.ts';
 import { BeamulatorError, ExitCode } from '../util/errors.ts';
@@ -236,6 +236,8 @@ export function formatFuzzResult(result: FuzzResult, db: string, color: boolean,
   if (failure.kind === 'complaint') {
     const c = failure.complaint;
     lines.push(`  ${s.red('=>')} ${names.get(c.actorId) ?? `actor ${c.actorId}`} complains at ${formatClock(c.simTime)}${c.actionSeq !== null ? ` (action #${c.actionSeq})` : ''}: ${c.message}`);
+    // The detail is often the evidence (which seat, which ids) that the clipped answers above leave out.
+    if (c.detail !== null && !echoesAction(c.detail)) lines.push(`     ${s.dim('detail')} ${previewJson(redactor.value(c.detail), 160)}`);
   } else {
     lines.push(`  ${s.red('=>')} ${failure.message}`);
   }
@@ -243,6 +245,11 @@ export function formatFuzzResult(result: FuzzResult, db: string, color: boolean,
   if (result.replayFile) lines.push(`  replay    beamulator replay ${result.replayFile}`);
   if (result.runId) lines.push(`  inspect   beamulator show ${result.runId}${dbFlag(db)}`);
   return lines.join('\n') + '\n\n';
+}
+
+/** A complaint predicate's detail is its action's own record ({ action, args, outcome, ... }), already printed on the action's line. */
+function echoesAction(detail: Json): boolean {
+  return typeof detail === 'object' && detail !== null && !Array.isArray(detail) && 'action' in detail && 'args' in detail && 'outcome' in detail;
 }
 
 /** Seq -> the other actors' actions of the same engine step (they ran concurrently: overlap). */

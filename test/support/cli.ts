@@ -38,7 +38,7 @@ export interface StartedCli {
 export function startCli(args: string[], options: CliOptions = {}): StartedCli {
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), bin, ...args], {
     cwd: options.cwd ?? root,
-    env: { ...process.env, NO_COLOR: '1', TODO_BUGS: '', ...options.env },
+    env: { ...process.env, NO_COLOR: '1', TODO_BUGS: '', BOOKING_BUGS: '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   trackChild(child);
