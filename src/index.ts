@@ -23,6 +23,7 @@ export type { ActorContext, ActionResult, ExecuteOptions } from './engine/actor-
 export { defineComplaint } from './engine/complaint.ts';
 export type { Complaint, ComplaintInput } from './engine/complaint.ts';
 export { defineSimulation } from './engine/simulation.ts';
+export type { SeedContext, SeededActor } from './engine/seed-from-target.ts';
 export type {
   Simulation, SimulationSpec, PopulationEntry, TargetSpec, TargetStartInput, StartedTarget, ReplayRules,
 } from './engine/simulation.ts';

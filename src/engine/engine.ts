@@ -20,13 +20,16 @@ import { EventQueue } from './event-queue.ts';
 import type { ActionRunContext } from './execute-action.ts';
 import { InvariantChecks, type InvariantRun } from './invariant-checks.ts';
 import { buildPopulation, type Spawn } from './population.ts';
+import type { SeededActor } from './seed-from-target.ts';
+import { SEEDER_ID, rerecordSeed, seedPopulation, seederConfig, seedsFromTarget, type StoredSeed } from './seed-population.ts';
+import { SeededRng } from '../rng/seeded-rng.ts';
 import { RunRecorder } from './run-recorder.ts';
 import {
   START_TURN, WAKE_FROM_SLEEP, schedulerFor, type QueuedEventKind, type ScheduledRun, type Scheduler,
 } from './scheduler.ts';
 import type { Simulation } from './simulation.ts';
 import { inShard, type ResolvedShard } from './shard.ts';
-import { isStop } from './stop.ts';
+import { STOP, isStop } from './stop.ts';
 
 /** Everything the engine needs for one run; `runSimulation` fills it from a simulation + options. */
 export interface EngineOptions {
@@ -53,6 +56,8 @@ export interface EngineOptions {
   population?: Simulation['population'];
   /** Each actor's random stream (default: seeded from `(seed, actorId)`; fuzzing uses tapes). */
   rngFor?: (actorId: number) => Rng;
+  /** A replay's seed: the actors the original's fromTarget entries gave, and its reads (recorded again, not made). */
+  storedSeed?: StoredSeed;
   /**
    * Overlap drawn from the actors' own streams: after popping an event, its actor draws how many
    * of the next events (0..maxSpan, 0 = none) run concurrently with it, among those due within
@@ -139,7 +144,9 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
   async run(): Promise<EngineResult> {
     const { options, recorder } = this;
     const { shard } = options;
-    for (const spawn of buildPopulation(options.sim, options.seed, options.params, options.counts, options.rngFor, options.population)) {
+    const population = options.population ?? options.sim.population;
+    const seeds = seedsFromTarget(population) ? await this.#seed(population) : undefined;
+    for (const spawn of buildPopulation(options.sim, options.seed, options.params, options.counts, options.rngFor, options.population, seeds)) {
       if (!shard || inShard(spawn.id, shard)) this.#spawn(spawn);
     }
     recorder.runStart({
@@ -328,19 +335,44 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
     return reason;
   }
 
-  #spawn({ id, behavior, name, config, tags, arrival, rngFor }: Spawn): void {
+  /**
+   * Builds the actors of the population's fromTarget entries: the seeder (actor 0) makes their
+   * reads, or, in a replay, records the original's again. Its actor row says how many actors
+   * each entry gave, so a replay can tell them apart.
+   */
+  async #seed(population: Simulation['population']): Promise<ReadonlyMap<number, readonly SeededActor[]>> {
+    const { options } = this;
+    const rng = options.rngFor?.(SEEDER_ID) ?? SeededRng.forActor(options.seed, SEEDER_ID);
+    const seeder = new Actor(SEEDER_ID, seederBehavior, 'seeder', {}, {}, rng, []);
+    seeder.stopped = true;
+    this.actors[SEEDER_ID] = seeder;
+    let seeds: ReadonlyMap<number, readonly SeededActor[]> | null = options.storedSeed?.byEntry ?? null;
+    try {
+      if (options.storedSeed) rerecordSeed(this.recorder, this.runId, options.storedSeed);
+      else seeds = await seedPopulation(this, options.sim, population);
+    } finally {
+      // Also when fromTarget failed: the reads it made are recorded, as the seeder's.
+      this.recorder.actor({
+        runId: this.runId, actorId: SEEDER_ID, behavior: seederBehavior.name, name: 'seeder', config: seeds ? seederConfig(seeds) : null,
+        initialState: null, tags: [], rngState: null, origin: 'seeder', spawnAt: 0,
+      });
+    }
+    return seeds!;
+  }
+
+  #spawn({ id, behavior, name, config, tags, arrival, rngFor, origin, seededState }: Spawn): void {
     const rng = rngFor(id);
     const rngState = rng.getState();
     // The engine's own randomness (arrival jitter) is drawn from the actor's stream too.
     const at = typeof arrival === 'number' ? arrival : arrival(rng);
     const actor = new Actor(id, behavior, name, config, undefined, rng, tags);
     actor.now = at;
-    actor.state = freshState(behavior, actor, this.options.params);
+    actor.state = seededState !== undefined ? structuredClone(seededState) : freshState(behavior, actor, this.options.params);
     this.actors[id] = actor;
     this.spawned.push(actor);
     this.recorder.actor({
       runId: this.runId, actorId: id, behavior: behavior.name, name, config: toJson(config), initialState: toJson(actor.state),
-      tags: [...tags], rngState: rngState as unknown as Json, origin: 'config', spawnAt: at,
+      tags: [...tags], rngState: rngState as unknown as Json, origin, spawnAt: at,
     });
     this.recorder.event(actor, 'spawn', { behavior: behavior.name, name });
     this.queue.push(at, id, START_TURN);
@@ -367,6 +399,9 @@ let awaitedActor: Actor | null = null;
 function captureResolve(resolve: () => void): void {
   awaitedActor!.resumeEngine = resolve;
 }
+
+/** The behavior of the seeder, the actor that makes fromTarget's reads: it never takes a turn. */
+const seederBehavior: Behavior = { name: 'seeder', initialState: {}, act: () => STOP };
 
 function freshState(behavior: Behavior, actor: Actor, params: ParamValues): unknown {
   const init = behavior.initialState;

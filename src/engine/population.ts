@@ -2,8 +2,10 @@ import type { Rng } from '../rng/rng.ts';
 import { SeededRng } from '../rng/seeded-rng.ts';
 import { parseDuration } from '../util/duration.ts';
 import { BeamulatorError } from '../util/errors.ts';
+import type { ActorOrigin } from '../store/records.ts';
 import type { Behavior } from './behavior.ts';
 import type { ParamValues } from '../util/params.ts';
+import type { SeededActor } from './seed-from-target.ts';
 import { resolveBehavior, type Simulation } from './simulation.ts';
 
 /** One actor to spawn: resolved behavior, name, config, and its arrival (fixed or drawn from its rng). */
@@ -16,17 +18,23 @@ export interface Spawn {
   tags: readonly string[];
   arrival: number | ((rng: Rng) => number);
   rngFor: (actorId: number) => Rng;
+  /** `config` for the population's counted actors, `target` for one seeded from the target (see PopulationEntry.fromTarget). */
+  origin: ActorOrigin;
+  /** A seeded actor's initial state (the behavior's initialState is not used then). */
+  seededState?: unknown;
 }
 
 /**
  * Expands the population into actors, in a fixed order (entries in order, then index), so actor
  * ids and streams are the same every run. `params` go to count and config functions; `counts`
  * overrides counts by behavior name; fuzzing replaces the streams (`rngFor`) and the population itself.
+ * An entry with `fromTarget` expands into the actors `seeds` holds for its index (what it returned).
  */
 export function buildPopulation(
   sim: Simulation, seed: string, params: ParamValues, counts?: Record<string, number>,
   rngFor: (actorId: number) => Rng = (actorId) => SeededRng.forActor(seed, actorId),
   population: Simulation['population'] = sim.population,
+  seeds?: ReadonlyMap<number, readonly SeededActor[]>,
 ): Spawn[] {
   const entries = population.map((entry) => ({ entry, behavior: resolveBehavior(sim, entry.behavior) }));
   if (counts) {
@@ -38,17 +46,26 @@ export function buildPopulation(
     }
   }
   const out: Spawn[] = [];
-  for (const { entry, behavior } of entries) {
-    const count = counts?.[behavior.name] ?? countOf(entry.count, params, sim.name, behavior.name);
+  // With entries seeded from the target, actor 0 is the seeder (seed-population.ts): the others follow it.
+  const firstId = seeds ? 1 : 0;
+  for (const [index, { entry, behavior }] of entries.entries()) {
+    const seeded = entry.fromTarget ? seeds?.get(index) ?? [] : null;
+    const count = seeded ? seeded.length : counts?.[behavior.name] ?? countOf(entry.count, params, sim.name, behavior.name);
     const at = parseDuration(entry.start?.at ?? 0, `start.at of ${behavior.name}`);
     const rampUp = parseDuration(entry.start?.rampUp ?? 0, `start.rampUp of ${behavior.name}`);
     const jitter = parseDuration(entry.start?.jitter ?? 0, `start.jitter of ${behavior.name}`);
     const tags = [...(behavior.tags ?? []), ...(entry.tags ?? [])];
     for (let i = 0; i < count; i++) {
       const base = at + (count > 1 ? Math.floor((rampUp * i) / count) : 0);
-      const name = typeof entry.name === 'function' ? entry.name(i) : `${entry.name ?? behavior.name} ${i + 1}`;
+      const arrival = jitter > 0 ? (rng: Rng) => base + rng.int(0, jitter) : base;
+      const given = seeded?.[i];
+      const name = given?.name ?? (typeof entry.name === 'function' ? entry.name(i) : `${entry.name ?? behavior.name} ${i + 1}`);
+      if (given) {
+        out.push({ id: firstId + out.length, behavior, name, config: given.config ?? {}, tags, arrival, rngFor, origin: 'target', seededState: given.state });
+        continue;
+      }
       const config = typeof entry.config === 'function' ? (entry.config as (i: number, p: ParamValues, name: string) => unknown)(i, params, name) : (entry.config ?? {});
-      out.push({ id: out.length, behavior, name, config, tags, arrival: jitter > 0 ? (rng) => base + rng.int(0, jitter) : base, rngFor });
+      out.push({ id: firstId + out.length, behavior, name, config, tags, arrival, rngFor, origin: 'config' });
     }
   }
   if (counts && out.length === 0) {

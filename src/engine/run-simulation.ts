@@ -17,6 +17,7 @@ import { Engine } from './engine.ts';
 import type { EngineHooks } from './engine-hooks.ts';
 import type { ParamDefs, ParamSettings, ParamValues } from '../util/params.ts';
 import { resolveParams } from './resolve-params.ts';
+import type { StoredSeed } from './seed-population.ts';
 import { openRunResources, type RunResources } from './run-resources.ts';
 import type { TargetState } from './reset-target.ts';
 import { resolveShard, type ResolvedShard, type Shard } from './shard.ts';
@@ -93,6 +94,8 @@ export interface InternalRunOptions<P extends ParamDefs = ParamDefs> extends Run
   codeHash?: string;
   /** Set by replay: records the run as a replay of its parent and stores the comparison. */
   replay?: ReplayRecording;
+  /** Set by replay: the original's seed (fromTarget entries are built from it; the target is not read). */
+  storedSeed?: StoredSeed;
   /** Run the target's `reset` on a running target before the run (default true; the fuzzer resets between runs itself). */
   resetTarget?: boolean;
   /**
@@ -216,6 +219,7 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
     ...(shard ? { shard } : {}),
     ...(options.population ? { population: options.population } : {}),
     ...(options.rngFor ? { rngFor: options.rngFor } : {}),
+    ...(options.storedSeed ? { storedSeed: options.storedSeed } : {}),
     ...(options.overlap ? { overlap: options.overlap } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.hooks ? { hooks: options.hooks } : {}),

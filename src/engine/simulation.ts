@@ -6,6 +6,7 @@ import { parseResetRequest } from './reset-target.ts';
 import { BeamulatorError } from '../util/errors.ts';
 import type { Duration } from '../util/duration.ts';
 import type { Behavior } from './behavior.ts';
+import type { SeedContext, SeededActor } from './seed-from-target.ts';
 import { checkParamDefs, type ParamDefs, type ParamValues } from '../util/params.ts';
 
 /**
@@ -32,6 +33,22 @@ export interface PopulationEntry<C = any, V = ParamValues> {
   config?: C | ((index: number, params: V, name: string) => C);
   /** Extra tags for these actors. */
   tags?: readonly string[];
+  /**
+   * Builds these actors from what the target already holds, instead of `count` and `config`:
+   * called once before the first turn, it reads the target through `ctx.execute` (the reads are
+   * logged like any action, as the actor 'seeder') and returns one entry per actor, each with its
+   * initial state (say one persona per existing account, holding that account's items). The
+   * actors, their states and where they came from (`target`) are stored with the run; a replay
+   * uses them and does not read the target again (`beamulator replay --check-target` compares).
+   * States and configs must be plain JSON; keep secrets out of them (they are stored redacted).
+   *
+   * @example
+   * fromTarget: async (ctx) => {
+   *   const accounts = await ctx.execute(actions.listAccounts, {});
+   *   return accounts.value!.map((a) => ({ name: a.owner, config: { account: a.id }, state: { balance: a.balance } }));
+   * }
+   */
+  fromTarget?: (ctx: SeedContext<V>) => Promise<readonly SeededActor<C>[]> | readonly SeededActor<C>[];
   /** When the actors arrive, in sim time. */
   start?: {
     /** First arrival (default 0). */
@@ -202,6 +219,12 @@ function validate(spec: SimulationSpec<any>): void {
   spec.population.forEach((entry, i) => {
     if (!entry || (typeof entry.behavior !== 'string' && typeof entry.behavior?.act !== 'function')) {
       throw invalid(name, `population[${i}] has no behavior`, 'Give a behavior made with defineBehavior, or the name of one in behaviors');
+    }
+    if (entry.fromTarget !== undefined) {
+      if (typeof entry.fromTarget !== 'function') throw invalid(name, `population[${i}].fromTarget is not a function`, 'Use fromTarget: async (ctx) => [...actors read from the target]');
+      if (entry.count !== undefined || entry.config !== undefined) {
+        throw invalid(name, `population[${i}] has fromTarget and ${entry.count !== undefined ? 'count' : 'config'}`, 'The target decides how many actors and with what config: drop count and config');
+      }
     }
     if (entry.count !== undefined && typeof entry.count !== 'function' && (!Number.isInteger(entry.count) || entry.count < 0)) {
       throw invalid(name, `population[${i}].count is ${entry.count}`, 'Use a whole number >= 0');

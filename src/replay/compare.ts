@@ -90,7 +90,7 @@ export function compareAction(
   if (!sameAction || !matchesRecording(expected.args, args)) {
     const original = redactor.record(expected);
     const replayed = redactor.record(actual);
-    const differences = orHidden(describe(
+    const differences = orHidden(describeDifferences(
       { actorId: original.actorId, action: original.action, args: original.args }, { actorId: replayed.actorId, action: replayed.action, args: replayed.args },
     ));
     const from = sameAction && minted ? carriedFrom(expected.args, args, minted) : undefined;
@@ -103,7 +103,7 @@ export function compareAction(
   if (expected.outcome === actual.outcome && expected.error === actual.error && matchesRecording(expectedResult, actualResult)) return null;
   const before: Json = { outcome: expected.outcome, error: expected.error, result: redactor.value(expectedResult) };
   const after: Json = { outcome: actual.outcome, error: actual.error, result: redactor.value(actualResult) };
-  return divergence('result-changed', redactor.record(expected), before, after, orHidden(describe(before, after)));
+  return divergence('result-changed', redactor.record(expected), before, after, orHidden(describeDifferences(before, after)));
 }
 
 /**
@@ -142,9 +142,9 @@ export function requestDivergence(action: ActionRecord, n: number, expected: Req
   if (expected.body !== undefined || actual.body !== undefined) {
     const before = parsedBody(expected.body ?? null);
     const after = parsedBody(actual.body ?? null);
-    // describe() gives `path: a → b` lines for two objects, one `a → b` line otherwise.
+    // describeDifferences() gives `path: a → b` lines for two objects, one `a → b` line otherwise.
     const fields = typeof before === 'object' && typeof after === 'object' && before !== null && after !== null;
-    for (const line of describe(before, after)) lines.push(`request #${n} body${fields ? (line.startsWith('[') ? '' : '.') : ': '}${line}`);
+    for (const line of describeDifferences(before, after)) lines.push(`request #${n} body${fields ? (line.startsWith('[') ? '' : '.') : ': '}${line}`);
   }
   return divergence('request-changed', action, { request: n, ...expected } as Json, { request: n, ...actual } as Json, lines);
 }
@@ -167,8 +167,8 @@ function divergence(kind: DivergenceKind, at: ActionRecord, expected: Json, actu
   return { kind, seq: at.seq, simTime: at.simTime, actorId: at.actorId, action: at.action, args: at.args, expected, actual, differences };
 }
 
-/** Field-level differences, at most 12 lines. */
-function describe(before: Json, after: Json): string[] {
+/** Field-level differences, at most 12 lines (`path: before → after`). */
+export function describeDifferences(before: Json, after: Json): string[] {
   if (typeof before !== 'object' || typeof after !== 'object' || before === null || after === null) {
     return [`${short(before)} → ${short(after)}`];
   }

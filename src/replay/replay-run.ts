@@ -27,6 +27,8 @@ import type { TargetState } from '../engine/reset-target.ts';
 import type { ResolvedShard } from '../engine/shard.ts';
 import { OfflineHttp, type RequestMismatch } from './offline-http.ts';
 import { storedParams } from './stored-params.ts';
+import { storedSeedOf, type StoredSeed } from '../engine/seed-population.ts';
+import { checkSeed, type SeedCheck } from './check-seed.ts';
 
 /** A recorded run to replay: from the store, or from a replay file. */
 export interface ReplaySource {
@@ -62,6 +64,12 @@ export interface ReplayOptions {
   signal?: AbortSignal;
   /** Called as the replay goes, like a run's hooks. */
   hooks?: EngineHooks;
+  /**
+   * Before a rerun of a run seeded from its target (PopulationEntry.fromTarget): read the target
+   * again and throw BEAM_TARGET_CHANGED when it no longer holds what the run stored. The replay
+   * itself always uses the stored seed.
+   */
+  checkTarget?: boolean;
 }
 
 /** ReplayOptions plus what only the CLI passes: the project config's defaults. Not exported from the package. */
@@ -93,6 +101,8 @@ export interface ReplayReport {
    * last turn was cut short), which are not compared.
    */
   stoppedEarly: { reason: string; actions: number; beyondCut: number } | null;
+  /** With `checkTarget`: the target still holds what the run was seeded from (this many actors); null otherwise. */
+  seedCheck: SeedCheck | null;
   /** Live replays: recorded values paired with values the target minted anew (ids, tokens; see ReplayRules.minted). */
   mintedPairs: number;
   /** The first divergences in seq order (up to 50). */
@@ -147,13 +157,17 @@ export async function replayRunInternal(source: ReplaySource, options: InternalR
     return tracker.toJson(mode, offline);
   };
   const complaints: ComplaintRecord[] | null = mode === 'rerun' ? [] : null;
+  const storedSeed = storedSeedOf(source.actors, source.actions);
+  const seedCheck = options.checkTarget ? await checkTarget(sim, source, storedSeed, redactor, offline, mode, options) : null;
   const { runId: replayRunId, targetState } = complaints
-    ? await rerun(sim, run, tracker, comparison, offlineHttp, foreignServe, loaded?.codeHash, complaints, { ...options, ...(stoppedEarly ? { stopAfter: original.length } : {}) })
+    ? await rerun(sim, run, tracker, comparison, offlineHttp, foreignServe, loaded?.codeHash, complaints, {
+      ...options, ...(stoppedEarly ? { stopAfter: original.length } : {}), ...(storedSeed ? { storedSeed } : {}),
+    })
     : await reissue(sim, source, tracker, comparison, offlineHttp, foreignServe, options, minted);
   const first = tracker.kept[0];
   return {
     replayRunId, parentRunId: run.runId, simulation: run.simulation, mode, offline, identical: tracker.identical,
-    compared: tracker.compared, original: source.actions.length, divergenceCount: tracker.count, divergences: tracker.kept, mintedPairs: tracker.mintedPairs, targetState,
+    compared: tracker.compared, original: source.actions.length, seedCheck, divergenceCount: tracker.count, divergences: tracker.kept, mintedPairs: tracker.mintedPairs, targetState,
     stoppedEarly: stoppedEarly ? { reason: run.status === 'abandoned' ? 'abandoned' : run.stopReason ?? run.status, actions: original.length, beyondCut: tracker.beyondCut } : null,
     // Redacted like the divergences: the original's values with today's rules too, the replay's complaints as the store keeps them.
     context: first ? source.actions.filter((a) => a.actorId === first.actorId && a.seq < first.seq).sort((a, b) => a.seq - b.seq).slice(-5).map((a) => redactor.record(a)) : [],
@@ -161,6 +175,22 @@ export async function replayRunInternal(source: ReplaySource, options: InternalR
     complaints: complaints && complaints.map((c) => redactor.record(c)),
     wallMs: monotonicMs() - started,
   };
+}
+
+/** `checkTarget`: compares the target with the run's stored seed (see checkSeed). */
+async function checkTarget(
+  sim: Simulation, source: ReplaySource, seed: StoredSeed | null, redactor: Redactor, offline: boolean, mode: ReplayMode, options: ReplayOptions,
+): Promise<SeedCheck> {
+  const { run } = source;
+  if (offline || mode === 'log') {
+    throw new BeamulatorError('BEAM_USAGE', `cannot check the target ${offline ? 'offline' : 'in log mode'}: a log replay reissues the seeder's reads, an offline one reads no target`, 'Drop --check-target, or replay live in rerun mode');
+  }
+  if (!seed) throw new BeamulatorError('BEAM_USAGE', `cannot check the target for run ${run.runId}: it was not seeded from its target (no population entry has fromTarget)`, 'Drop --check-target');
+  const stored = storedParams(sim, run);
+  const { values: params } = resolveParams(sim, { given: stored.params, env: stored.env ?? process.env });
+  return checkSeed(sim, run, seed, redactor, {
+    params, actionTimeoutMs: ((run.config ?? {}) as RunConfig).actionTimeoutMs ?? 30_000, ...(options.target ? { target: options.target } : {}),
+  });
 }
 
 interface RunConfig {
@@ -175,7 +205,8 @@ interface RunConfig {
 
 async function rerun(
   sim: Simulation, run: RunRecord, tracker: DivergenceTracker, comparison: () => Json,
-  http: HttpClientFactory | undefined, foreignServe: ForeignServe, codeHash: string | undefined, complaints: ComplaintRecord[], options: ReplayOptions & { stopAfter?: number },
+  http: HttpClientFactory | undefined, foreignServe: ForeignServe, codeHash: string | undefined, complaints: ComplaintRecord[],
+  options: ReplayOptions & { stopAfter?: number; storedSeed?: StoredSeed },
 ): Promise<Replayed> {
   const config = (run.config ?? {}) as RunConfig;
   // A fuzz run is replayed from its stored spec (population + tapes), not from its seed.
@@ -197,6 +228,7 @@ async function rerun(
     ...(options.signal ? { signal: options.signal } : {}),
     ...(run.file ? { file: run.file } : {}),
     ...(codeHash ? { codeHash } : {}),
+    ...(options.storedSeed ? { storedSeed: options.storedSeed } : {}),
     db: options.db ?? defaultStorePath,
     hooks: {
       ...options.hooks,

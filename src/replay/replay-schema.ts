@@ -81,7 +81,7 @@ const runKinds: Record<RunKind, true> = { run: true, replay: true, fuzz: true };
 const runStatuses: Record<RunStatus, true> = { running: true, completed: true, stopped: true, failed: true, abandoned: true };
 const outcomes: Record<Outcome, true> = { ok: true, error: true, crash: true };
 const severities: Record<Severity, true> = { urgent: true, annoying: true, justsayin: true };
-const origins: Record<ActorOrigin, true> = { config: true, target: true, runtime: true };
+const origins: Record<ActorOrigin, true> = { config: true, target: true, seeder: true, runtime: true };
 const eventKinds: Record<EventKind, true> = {
   spawn: true, stop: true, retire: true, crash: true, restart: true, 'give-up': true, limit: true, interrupt: true, probe: true,
 };

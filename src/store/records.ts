@@ -57,7 +57,11 @@ export interface RunRecord {
   params: Record<string, Json> | null;
 }
 
-export type ActorOrigin = 'config' | 'target' | 'runtime';
+/**
+ * `config`: counted in the population; `target`: seeded from what the target held (fromTarget);
+ * `seeder`: the run's own actor that made fromTarget's reads; `runtime`: spawned while running.
+ */
+export type ActorOrigin = 'config' | 'target' | 'seeder' | 'runtime';
 
 export interface ActorRecord {
   runId: string;

@@ -32,6 +32,8 @@ export const ExitCode = {
   replayEdited: 10,
   /** `merge`: a group of shards is incomplete (a shard missing, or one that did not complete); what was there is merged. */
   incomplete: 11,
+  /** `replay --check-target`: the target no longer holds what the run was seeded from. */
+  targetChanged: 12,
   /** An internal error: a bug in beamulator, or a command left waiting on a promise that can never settle (bin/beamulator.js). */
   internal: 70,
   /** Stopped by Ctrl-C (SIGINT); everything recorded so far was saved. */
@@ -57,6 +59,9 @@ export type ErrorCode =
   | 'BEAM_REPLAY_VERSION'
   | 'BEAM_REPLAY_EDITED'
   | 'BEAM_TARGET'
+  | 'BEAM_TARGET_CHANGED'
+  | 'BEAM_SEED'
+  | 'BEAM_STATE'
   | 'BEAM_INTERNAL';
 
 const exitCodes: Record<ErrorCode, ExitCodeValue> = {
@@ -82,6 +87,12 @@ const exitCodes: Record<ErrorCode, ExitCodeValue> = {
   /** A replay file edited after export (its checksum does not match). */
   BEAM_REPLAY_EDITED: ExitCode.replayEdited,
   BEAM_TARGET: ExitCode.target,
+  /** `replay --check-target` found the target changed since the run was seeded from it. */
+  BEAM_TARGET_CHANGED: ExitCode.targetChanged,
+  /** A population entry's fromTarget threw or returned something that is not a list of actors with plain-JSON states. */
+  BEAM_SEED: ExitCode.usage,
+  /** An actor's state cannot be snapshotted (not plain JSON), or a run cannot be resumed from its snapshots. */
+  BEAM_STATE: ExitCode.usage,
   BEAM_INTERNAL: ExitCode.internal,
 };
 

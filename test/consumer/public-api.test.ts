@@ -24,7 +24,7 @@ const rootTypes = [
   'Json', 'LostUpdateOptions', 'MonotonicReadsOptions', 'Outcome', 'ParamDef', 'ParamDefs', 'ParamSettings', 'ParamType',
   'ParamValue', 'ParamValues', 'PopulationEntry', 'ReadReplayOptions', 'RedactPattern', 'ReplayBundle', 'ReplayMode',
   'ReadYourWritesOptions', 'ReplayOptions', 'ReplayReport', 'ReplayRules', 'ReplaySource', 'Rng', 'RngState', 'RunOptions', 'RunProgress', 'RunRecord',
-  'RunResult', 'RunStart', 'RunStore', 'RunSummary', 'RunView', 'Severity', 'Shard', 'Simulation', 'SimulationSpec', 'StartedChecker',
+  'RunResult', 'RunStart', 'RunStore', 'RunSummary', 'RunView', 'SeedContext', 'SeededActor', 'Severity', 'Shard', 'Simulation', 'SimulationSpec', 'StartedChecker',
   'StartedTarget', 'Stop', 'TargetSpec', 'TargetStartInput', 'TurnResult', 'Violation', 'Violations', 'Weighted',
 ];
 const vitestValues = ['checkReplayFile', 'fuzzTest', 'replayTests', 'runFuzzTest', 'runSimulation', 'setupMatchers'];
@@ -41,7 +41,7 @@ const optionFields = {
     'actionTimeout', 'actors', 'concurrency', 'db', 'duration', 'env', 'file', 'hooks', 'maxActions', 'maxWallTime', 'overlapWindow',
     'params', 'redact', 'seed', 'shard', 'signal', 'target',
   ],
-  ReplayOptions: ['db', 'file', 'hooks', 'mode', 'offline', 'pace', 'redact', 'signal', 'simulation', 'target'],
+  ReplayOptions: ['checkTarget', 'db', 'file', 'hooks', 'mode', 'offline', 'pace', 'redact', 'signal', 'simulation', 'target'],
   FuzzOptions: [
     'confirmRuns', 'db', 'examples', 'failOn', 'file', 'maxActors', 'maxTurns', 'onProgress', 'overlap', 'params', 'redact', 'replaysDir',
     'reproduceRuns', 'runs', 'seed', 'shrinkRuns', 'shrinkTimeLimitMs', 'signal', 'timeLimitMs',
