@@ -89,6 +89,7 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
     .option('--db <path>', 'run store (the replay is recorded there too)', defaultStorePath)
     .option('-t, --target <url>', 'url of a running target (instead of the one the simulation starts)')
     .option('--sim <file>', "simulation file to use instead of the one the run names")
+    .option('--check-target', 'for a run seeded from its target (fromTarget): read the target again first and stop (exit 12) if it changed')
     .option('--allow-edited', 'accept a replay file that was edited after export')
     .option('--json', 'print the report as JSON')
     .action(async (ref: string, opts) => {
@@ -122,6 +123,7 @@ Exit codes (each explained in docs/exit-codes.md, shipped with the package):
   3 run store error             9 replay file of another version
   4 target unreachable          10 replay file edited after export
   5 unknown run or file         11 merge: a group of shards is incomplete
+  12 target changed since seeded (replay --check-target)
   70 internal error (a bug, or code awaiting forever)
   130 Ctrl-C (SIGINT), 143 SIGTERM: what a run recorded is kept
 

@@ -20,6 +20,7 @@ export interface ReplayCommandOptions extends ProjectOptions {
   sim?: string;
   json?: boolean;
   allowEdited?: boolean;
+  checkTarget?: boolean;
 }
 
 /** `beamulator replay <run-id | file.json>`: replay, compare, report; exit 7 when it diverged. */
@@ -52,6 +53,7 @@ export async function replayCommand(ref: string, opts: ReplayCommandOptions, out
       ...(redact ? { redact } : {}),
       ...(opts.target ? { target: opts.target } : {}),
       ...(simulationFile ? { file: simulationFile } : {}),
+      ...(opts.checkTarget ? { checkTarget: true } : {}),
     });
     // A replay that reached no target compared nothing worth reading: that is exit 4, not 7.
     const exitCode = controller.signal.aborted ? ExitCode.interrupted : tally.targetDown ? ExitCode.target

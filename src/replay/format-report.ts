@@ -64,6 +64,7 @@ export function formatReplayReport(
     const { reason, actions, beyondCut } = report.stoppedEarly;
     lines.push(s.dim(`  the original stopped early (${reason}) after ${actions} actions: the replay stopped there too${beyondCut > 0 ? ` (${beyondCut} past the original's last action, whose turn it cut short, not compared)` : ''}`));
   }
+  if (report.seedCheck) lines.push(s.dim(`  --check-target: the target still holds what the run was seeded from (${report.seedCheck.actors} actor${report.seedCheck.actors === 1 ? '' : 's'})`));
   if (report.mintedPairs > 0) lines.push(s.dim(`  ${report.mintedPairs} value${report.mintedPairs === 1 ? '' : 's'} the target minted anew (ids, tokens) paired with the recorded ones`));
   if (report.codeChanged) lines.push(s.yellow('  note: the simulation file changed since the run was recorded (its code hash differs)'));
   return lines.join('\n') + '\n';

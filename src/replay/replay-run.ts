@@ -183,7 +183,8 @@ async function checkTarget(
 ): Promise<SeedCheck> {
   const { run } = source;
   if (offline || mode === 'log') {
-    throw new BeamulatorError('BEAM_USAGE', `cannot check the target ${offline ? 'offline' : 'in log mode'}: a log replay reissues the seeder's reads, an offline one reads no target`, 'Drop --check-target, or replay live in rerun mode');
+    throw new BeamulatorError('BEAM_USAGE', offline ? 'cannot check the target offline: an offline replay reads no target' : "cannot check the target in log mode: a log replay reissues the seeder's reads as they were logged",
+      'Drop --check-target, or replay live in rerun mode');
   }
   if (!seed) throw new BeamulatorError('BEAM_USAGE', `cannot check the target for run ${run.runId}: it was not seeded from its target (no population entry has fromTarget)`, 'Drop --check-target');
   const stored = storedParams(sim, run);

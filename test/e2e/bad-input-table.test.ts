@@ -46,6 +46,13 @@ export default defineSimulation({
   population: [{ behavior: writer('Scribe', (ctx) => 'note ' + ctx.rng.int(1, 100)), count: 2 }, { behavior: writer('Namer', (ctx) => ctx.rng.faker.person.fullName()), count: 1 }],
 });
 `;
+/** A simulation seeded from its "target", here a file its one action reads: one Reader per book on the shelf. */
+const shelfSource = (fromTarget: string) => `import { readFileSync } from 'node:fs';
+import { defineAction, defineBehavior, defineSimulation, STOP } from '${dist}';
+const readShelf = defineAction('readShelf', async () => JSON.parse(readFileSync(${JSON.stringify(at('shelf.json'))}, 'utf8')));
+const reader = defineBehavior({ name: 'Reader', initialState: {}, act: async (ctx) => (ctx.turn > 2 ? STOP : (await ctx.execute(readShelf, {}), '1m')) });
+export default defineSimulation({ name: 'shelf', duration: '10m', population: [{ behavior: reader, fromTarget: ${fromTarget} }] });
+`;
 const simOf = (body: string) => `import { defineBehavior, defineSimulation, defineFuzzTarget, STOP } from '${dist}';
 const walker = defineBehavior({ name: 'Walker', initialState: undefined, act: () => STOP });
 ${body}
@@ -127,6 +134,11 @@ const rows: Row[] = [
   { name: 'throws when loaded', args: ['run', at('throws.sim.mjs'), ...db], code: usage, message: /cannot load simulation .*throws\.sim\.mjs: boom at load/ },
   { name: 'unknown behavior in the population', args: ['run', at('unknown-behavior.sim.mjs'), ...db], code: usage, message: /unknown behavior 'Walkr'/ },
   { name: 'invalid duration in the simulation', args: ['run', at('bad-duration.sim.mjs'), ...db], code: usage, message: /not a duration/ },
+  { name: 'fromTarget that throws', args: ['run', at('seed-throws.sim.mjs'), ...db], code: usage, message: /cannot seed population\[0\] \(Reader\) from the target: its fromTarget threw: shelf locked\. Fix fromTarget; the reads it made are recorded with the run$/ },
+  { name: 'fromTarget that returns nonsense', args: ['run', at('seed-nonsense.sim.mjs'), ...db], code: usage, message: /cannot seed population\[0\] \(Reader\) from the target: its fromTarget returned an object, not a list of actors/ },
+  { name: 'replay --check-target of a changed target', args: ['replay', '{seeded}', ...db, '--check-target'], code: ExitCode.targetChanged, message: /cannot replay run \S+ as seeded: the target changed since \(3 differences: population\[0\]: 2 actors stored, 3 now; dune: name: "dune" → "dune \(2nd ed\.\)"; dune: state\.book: "dune" → "dune \(2nd ed\.\)"\)\. Bring the target back/ },
+  { name: 'replay --check-target of a run not seeded', args: ['replay', '{run}', ...db, '--check-target'], code: usage, message: /cannot check the target for run \S+: it was not seeded from its target/ },
+  { name: 'replay --check-target --offline', args: ['replay', '{seeded}', ...db, '--check-target', '--offline'], code: usage, message: /cannot check the target offline: an offline replay reads no target/ },
   { name: 'target.start that throws', args: ['run', at('bad-start.sim.mjs'), ...db], code: ExitCode.target, message: /cannot start the target of 'bad-start': port taken/ },
 
   // Config files
@@ -181,6 +193,15 @@ beforeAll(async () => {
   expect(first.code, first.stderr).toBe(0);
   runId = JSON.parse(first.stdout).runId;
   placeholders['{run}'] = runId;
+  // A run seeded from its "target" (a file), which then changes.
+  writeFileSync(at('shelf.json'), JSON.stringify(['dune', 'emma']));
+  const shelf = file('shelf.sim.mjs', shelfSource("async (ctx) => (await ctx.execute(readShelf, {})).value.map((book) => ({ name: book, state: { book } }))"));
+  const seeded = await runCli(['run', shelf, '--db', baseDb, '--seed', '1', '--json']);
+  expect(seeded.code, seeded.stderr).toBe(0);
+  placeholders['{seeded}'] = JSON.parse(seeded.stdout).runId;
+  writeFileSync(at('shelf.json'), JSON.stringify(['dune (2nd ed.)', 'emma', 'ulysses']));
+  file('seed-throws.sim.mjs', shelfSource("async (ctx) => { await ctx.execute(readShelf, {}); throw new Error('shelf locked'); }"));
+  file('seed-nonsense.sim.mjs', shelfSource('async () => ({ books: 3 })'));
   snapshot = await runsOf(baseDb);
   expect(JSON.parse(snapshot)).toHaveLength(1);
 

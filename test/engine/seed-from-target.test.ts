@@ -124,7 +124,7 @@ describe('fromTarget', () => {
       const runsBefore = (await store.listRuns()).length;
       const error = await replayRun(bundle, { simulation: byAccount, target: svc.url, db: store, checkTarget: true }).catch((e: unknown) => e as Error & { code: string; exitCode: number });
       expect(error).toMatchObject({ code: 'BEAM_TARGET_CHANGED', exitCode: 11 });
-      expect(error.message).toBe(`cannot replay run ${run.runId} as seeded: the target changed since (2 differences: population[0]: 3 actors stored, 4 now; bob: state.balance: 30 → 31). `
+      expect((error as Error).message).toBe(`cannot replay run ${run.runId} as seeded: the target changed since (2 differences: population[0]: 3 actors stored, 4 now; bob: state.balance: 30 → 31). `
         + 'Bring the target back to what it held, or replay without --check-target (the replay uses the stored seed either way)');
       expect((await store.listRuns()).length).toBe(runsBefore);
     } finally {
@@ -156,7 +156,7 @@ describe('fromTarget', () => {
       for (const [returned, message] of cases) {
         const error = await runSimulation(seeded(async () => returned as never), { target: svc.url, db: false }).catch((e: unknown) => e as Error & { code: string });
         expect(error).toMatchObject({ code: 'BEAM_SEED', exitCode: 2 });
-        expect(error.message).toMatch(message);
+        expect((error as Error).message).toMatch(message);
       }
     } finally {
       await store.close();
