@@ -168,3 +168,24 @@ describe('fromTarget', () => {
       .toThrow("cannot use simulation 'x': population[0] has fromTarget and count. The target decides how many actors and with what config: drop count and config");
   });
 });
+
+describe('the example that joins a todo app holding data (examples/todo/seeded.sim.ts)', () => {
+  it('seeds one Returning member per account with its open todos; the replay is identical and the app still matches the seed', async () => {
+    const { default: seededTodo } = await import('../../examples/todo/seeded.sim.ts');
+    const store = await openStore(':memory:');
+    try {
+      const run = await runSimulation(seededTodo, { db: store, seed: 4, duration: '3h' });
+      expect(run.summary.byOutcome).toMatchObject({ error: 0, crash: 0 });
+      const actors = await store.actors(run.runId);
+      expect(actors.filter((a) => a.origin === 'target').map((a) => [a.name, a.initialState])).toEqual([
+        ['ada', { username: 'ada', team: 'red', open: ['t1'] }],
+        ['brian', { username: 'brian', team: 'red', open: ['t3'] }],
+        ['chen', { username: 'chen', team: 'blue', open: ['t4', 't5'] }],
+      ]);
+      const report = await replayRun(await readRunBundle(store, run.runId), { simulation: seededTodo, db: store, checkTarget: true });
+      expect(report).toMatchObject({ identical: true, seedCheck: { actors: 3 } });
+    } finally {
+      await store.close();
+    }
+  });
+});
