@@ -1,6 +1,16 @@
-import type { Rng } from '../rng/rng.ts';
+import type { Rng, RngState } from '../rng/rng.ts';
 import type { ActorContext } from './actor-context.ts';
 import type { Behavior } from './behavior.ts';
+
+/** An actor's last snapshot, kept in memory: what it restarts from after a crash. */
+export interface ActorSnapshot {
+  /** The state as JSON text (a copy no later mutation reaches). */
+  stateJson: string;
+  rng: RngState;
+  simTime: number;
+  /** Taken after the actor stopped for good: later snapshots skip it. */
+  stopped: boolean;
+}
 
 /**
  * One simulated user at run time. Kept small: a million idle actors must fit in memory,
@@ -24,6 +34,10 @@ export class Actor {
   tagSet: Set<string> | null = null;
   /** The actor's ctx, made on its first turn. */
   ctx: ActorContext | undefined = undefined;
+  /** Its last snapshot (null until the first, or with snapshots off): what it restarts from after a crash. */
+  snapshot: ActorSnapshot | null = null;
+  /** Sim times of its restarts within the restart policy's window (made on the first crash). */
+  restarts: number[] | null = null;
 
   constructor(
     readonly id: number,
@@ -31,7 +45,7 @@ export class Actor {
     readonly name: string,
     readonly config: unknown,
     public state: unknown,
-    readonly rng: Rng,
+    public rng: Rng,
     readonly baseTags: readonly string[],
   ) {}
 

@@ -23,6 +23,10 @@ import { buildPopulation, type Spawn } from './population.ts';
 import type { SeededActor } from './seed-from-target.ts';
 import { SEEDER_ID, rerecordSeed, seedPopulation, seederConfig, seedsFromTarget, type StoredSeed } from './seed-population.ts';
 import { SeededRng } from '../rng/seeded-rng.ts';
+import type { RngState } from '../rng/rng.ts';
+import { formatDuration, toSeconds } from '../util/duration.ts';
+import { restoreSnapshot, runSnapshotRow, snapshotOf, snapshotRow, unredacted, type StoredActorDetail } from './actor-snapshots.ts';
+import type { ResumePoint } from './resume-point.ts';
 import { RunRecorder } from './run-recorder.ts';
 import {
   START_TURN, WAKE_FROM_SLEEP, schedulerFor, type QueuedEventKind, type ScheduledRun, type Scheduler,
@@ -58,6 +62,12 @@ export interface EngineOptions {
   rngFor?: (actorId: number) => Rng;
   /** A replay's seed: the actors the original's fromTarget entries gave, and its reads (recorded again, not made). */
   storedSeed?: StoredSeed;
+  /** Sim ms between snapshots of every actor (also taken at the stop); Infinity or absent: none. */
+  snapshotEveryMs?: number;
+  /** Restart policy beyond delay and maxCrashesInARow: the delay grows by `backoff` per crash in a row, up to `maxDelayMs`; over `max` restarts within `windowMs` the actor gives up. */
+  restartPolicy?: { backoff: number; maxDelayMs: number; max: number; windowMs: number };
+  /** Continue a stopped run from its snapshots (`run --resume`). */
+  resume?: ResumePoint;
   /**
    * Overlap drawn from the actors' own streams: after popping an event, its actor draws how many
    * of the next events (0..maxSpan, 0 = none) run concurrently with it, among those due within
@@ -110,6 +120,10 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
   readonly #invariants: InvariantChecks | null = null;
   /** Checkers or invariants to finish when the run ends. */
   readonly #checks: boolean;
+  /** Sim time of the next interval snapshot (Infinity: snapshots off). */
+  #nextSnapshotAt = Infinity;
+  /** Actors a stop request released mid-turn: their snapshot at the stop says where they were. */
+  readonly #released = new Set<Actor>();
 
   constructor(options: EngineOptions) {
     this.options = options;
@@ -149,6 +163,9 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
     for (const spawn of buildPopulation(options.sim, options.seed, options.params, options.counts, options.rngFor, options.population, seeds)) {
       if (!shard || inShard(spawn.id, shard)) this.#spawn(spawn);
     }
+    const every = options.snapshotEveryMs ?? Infinity;
+    if (options.resume) this.#resumeFrom(options.resume);
+    this.#nextSnapshotAt = every > 0 && Number.isFinite(every) ? (Math.floor(this.clock.now() / every) + 1) * every : Infinity;
     recorder.runStart({
       runId: this.runId, seed: options.seed, targetUrl: options.targetUrl || null, actors: this.spawned.length, simLimit: options.durationMs, shard: options.shard ?? null,
     });
@@ -157,6 +174,7 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
     if (options.signal?.aborted) onAbort();
     try {
       const reason = await this.#loop();
+      if (Number.isFinite(every) && every > 0) this.#snapshotAll(this.clock.now());
       if (this.#checks) await this.#finishChecks();
       recorder.summary.simDurationMs = this.clock.now();
       return { stopReason: reason, simDurationMs: this.clock.now(), summary: recorder.summary, crashes: this.#crashes };
@@ -170,8 +188,8 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
   requestStop(reason: string): void {
     if (this.#stopRequested) return;
     this.#stopRequested = reason;
-    if (this.#current) this.#returnControl(this.#current);
-    for (const actor of [...this.#inFlight]) this.#returnControl(actor);
+    if (this.#current) this.#release(this.#current);
+    for (const actor of [...this.#inFlight]) this.#release(actor);
   }
 
   async #loop(): Promise<string> {
@@ -189,6 +207,8 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
         return this.#limit('duration');
       }
       if (recorder.summary.actions >= maxActions) return this.#limit('max-actions');
+      // Between steps no actor runs: every state is one a turn left (or one paused in ctx.sleep).
+      if (t >= this.#nextSnapshotAt) this.#snapshotAll(this.#nextSnapshotAt);
       this.step++;
       const pending = this.#scheduler.step(t);
       if (pending) await pending;
@@ -310,17 +330,101 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
     const message = error instanceof Error ? error.message : String(error);
     const stack = error instanceof Error ? (error.stack ?? '').split('\n').slice(1, 4).map((l) => l.trim()) : [];
     this.recorder.event(actor, 'crash', { error: message, stack, turn: actor.turns });
-    if (actor.crashesInARow >= this.options.maxCrashesInARow) {
+    const { options } = this;
+    const policy = options.restartPolicy;
+    const restarts = (actor.restarts ??= []);
+    if (policy) while (restarts.length > 0 && restarts[0]! <= actor.now - policy.windowMs) restarts.shift();
+    if (actor.crashesInARow >= options.maxCrashesInARow || (policy && restarts.length >= policy.max)) {
       actor.stopped = true;
-      this.recorder.event(actor, 'give-up', { crashesInARow: actor.crashesInARow });
+      const why = actor.crashesInARow >= options.maxCrashesInARow
+        ? `${actor.crashesInARow} crashes in a row`
+        : `${restarts.length} restarts within ${formatDuration(toSeconds(policy!.windowMs))} of sim time`;
+      this.recorder.event(actor, 'give-up', { crashesInARow: actor.crashesInARow, restartsInWindow: restarts.length });
+      this.recorder.complaint(actor, actor.lastActionSeq, 'annoying', `${actor.name} gave up after ${why} (last: ${message})`, 'restart-policy',
+        { crashesInARow: actor.crashesInARow, restartsInWindow: restarts.length, error: message });
     } else {
-      // A fresh start: the state is rebuilt, the rng stream continues (so the run stays reproducible).
-      actor.state = freshState(actor.behavior, actor, this.options.params);
+      restarts.push(actor.now);
+      const delay = policy ? Math.min(options.restartDelayMs * policy.backoff ** (actor.crashesInARow - 1), policy.maxDelayMs) : options.restartDelayMs;
+      // From its last snapshot (state and rng) when it has one; else a fresh start: the state is
+      // rebuilt and the rng stream continues. Either way the run stays reproducible.
+      if (actor.snapshot) restoreSnapshot(actor, actor.snapshot);
+      else actor.state = freshState(actor.behavior, actor, options.params);
       actor.tagSet = null;
-      this.recorder.event(actor, 'restart', { after: this.options.restartDelayMs });
-      this.queue.push(actor.now + this.options.restartDelayMs, actor.id, START_TURN);
+      this.recorder.event(actor, 'restart', { after: delay, from: actor.snapshot ? 'snapshot' : 'initial', ...(actor.snapshot ? { snapshotAt: actor.snapshot.simTime } : {}) });
+      this.queue.push(actor.now + delay, actor.id, START_TURN);
     }
     this.#returnControl(actor);
+  }
+
+  /** A stop request drops a running actor: it is noted, so its snapshot at the stop starts it again where it was. */
+  #release(actor: Actor): void {
+    this.#released.add(actor);
+    this.#returnControl(actor);
+  }
+
+  /**
+   * Snapshots every actor that has not stopped for good: state, rng and next wake-up, in memory
+   * (what a crash restarts from) and in the store (what a resume continues from).
+   */
+  #snapshotAll(simTime: number): void {
+    const every = this.options.snapshotEveryMs ?? Infinity;
+    if (this.#nextSnapshotAt <= simTime) this.#nextSnapshotAt = (Math.floor(simTime / every) + 1) * every;
+    const { writer } = this.options;
+    // Each actor's queued event (one at most: its next turn, or the end of its ctx.sleep) and its place in the queue.
+    const wake = new Float64Array(this.actors.length).fill(NaN);
+    const order = new Float64Array(this.actors.length);
+    const midTurn = new Uint8Array(this.actors.length);
+    this.queue.forEach((time, seq, actorId, kind) => {
+      wake[actorId] = time;
+      order[actorId] = seq;
+      if (kind === WAKE_FROM_SLEEP) midTurn[actorId] = 1;
+    });
+    for (const actor of this.actors) {
+      // The seeder, and actors already snapshotted as stopped, have nothing new to store.
+      if (actor.stopped && (actor.snapshot ? actor.snapshot.stopped : actor.behavior === seederBehavior)) continue;
+      const released = this.#released.has(actor);
+      const next = released ? actor.now : Number.isNaN(wake[actor.id]!) ? null : wake[actor.id]!;
+      actor.snapshot = snapshotOf(actor, simTime);
+      writer.addSnapshot(snapshotRow(this.runId, actor, actor.snapshot, actor.stopped ? null : next, released ? -1 : order[actor.id]!, released || midTurn[actor.id] === 1));
+    }
+    writer.addSnapshot(runSnapshotRow(this.runId, simTime, this.step, this.recorder.peekActionSeq()));
+  }
+
+  /** Puts each actor where the resumed run's last snapshot left it, and queues its next turn. */
+  #resumeFrom(resume: ResumePoint): void {
+    this.clock.advanceTo(resume.simTime);
+    this.step = resume.step;
+    this.recorder.continueActionSeq(resume.actionSeq);
+    const due: Array<{ time: number; order: number; actor: Actor }> = [];
+    for (const actor of this.actors) {
+      if (actor.id === SEEDER_ID && actor.behavior === seederBehavior) continue;
+      const stored = resume.snapshots.get(actor.id);
+      if (!stored) {
+        // Never snapshotted: it arrives as it would have.
+        due.push({ time: Math.max(actor.now, resume.simTime), order: Infinity, actor });
+        continue;
+      }
+      const detail = stored.detail as unknown as StoredActorDetail;
+      actor.state = unredacted(stored.state, actor.state);
+      const rng = stored.rngState as unknown as RngState | null;
+      if (rng?.kind === 'xoroshiro128plus' && actor.rng.getState().kind === rng.kind) actor.rng = SeededRng.fromState(rng);
+      actor.turns = detail.turns ?? 0;
+      actor.crashesInARow = detail.crashesInARow ?? 0;
+      if (detail.tags) actor.tagSet = new Set(detail.tags);
+      actor.snapshot = snapshotOf(actor, stored.simTime);
+      if (detail.stopped || stored.nextWake === null) {
+        actor.stopped = true;
+        continue;
+      }
+      // One paused in ctx.sleep (or cut short by the stop) starts a new turn: a turn's coroutine cannot be stored.
+      due.push({ time: Math.max(stored.nextWake, resume.simTime), order: detail.order ?? Infinity, actor });
+    }
+    due.sort((a, b) => a.time - b.time || a.order - b.order);
+    for (const { time, actor } of due) {
+      actor.now = time;
+      this.queue.push(time, actor.id, START_TURN);
+    }
+    this.recorder.event(null, 'resume', { from: resume.runId, simTime: resume.simTime, actors: due.length });
   }
 
   /** When the run ends: checks the end invariants, then flushes the checkers. */
@@ -348,7 +452,8 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
     this.actors[SEEDER_ID] = seeder;
     let seeds: ReadonlyMap<number, readonly SeededActor[]> | null = options.storedSeed?.byEntry ?? null;
     try {
-      if (options.storedSeed) rerecordSeed(this.recorder, this.runId, options.storedSeed);
+      // A resumed run's log continues the original's, which holds the reads already.
+      if (options.storedSeed && !options.resume) rerecordSeed(this.recorder, this.runId, options.storedSeed);
       else seeds = await seedPopulation(this, options.sim, population);
     } finally {
       // Also when fromTarget failed: the reads it made are recorded, as the seeder's.
@@ -374,6 +479,8 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
       runId: this.runId, actorId: id, behavior: behavior.name, name, config: toJson(config), initialState: toJson(actor.state),
       tags: [...tags], rngState: rngState as unknown as Json, origin, spawnAt: at,
     });
+    // A resumed run queues its actors where the snapshots left them (#resumeFrom).
+    if (this.options.resume) return;
     this.recorder.event(actor, 'spawn', { behavior: behavior.name, name });
     this.queue.push(at, id, START_TURN);
   }

@@ -42,6 +42,11 @@ export class EventQueue {
     return this.#size > 0 ? this.#actor[0]! : -1;
   }
 
+  /** Calls `fn` for every queued event, in no particular order (snapshots; not for the hot path). */
+  forEach(fn: (time: number, seq: number, actor: number, kind: number) => void): void {
+    for (let i = 0; i < this.#size; i++) fn(this.#time[i]!, this.#seq[i]!, this.#actor[i]!, this.#kind[i]!);
+  }
+
   /** Removes the next event; read it with `popped*` right after. */
   pop(): void {
     const n = --this.#size;

@@ -61,6 +61,16 @@ export class RunRecorder {
     return this.#actionSeq++;
   }
 
+  /** The seq the next action will get (snapshots store it). */
+  peekActionSeq(): number {
+    return this.#actionSeq;
+  }
+
+  /** A resumed run numbers its actions on from the run it continues. */
+  continueActionSeq(seq: number): void {
+    this.#actionSeq = seq;
+  }
+
   runStart(start: RunStart): void {
     this.#hooks.onRunStart?.(start);
   }

@@ -18,6 +18,7 @@ import type { EngineHooks } from './engine-hooks.ts';
 import type { ParamDefs, ParamSettings, ParamValues } from '../util/params.ts';
 import { resolveParams } from './resolve-params.ts';
 import type { StoredSeed } from './seed-population.ts';
+import type { ResumePoint } from './resume-point.ts';
 import { openRunResources, type RunResources } from './run-resources.ts';
 import type { TargetState } from './reset-target.ts';
 import { resolveShard, type ResolvedShard, type Shard } from './shard.ts';
@@ -96,6 +97,8 @@ export interface InternalRunOptions<P extends ParamDefs = ParamDefs> extends Run
   replay?: ReplayRecording;
   /** Set by replay: the original's seed (fromTarget entries are built from it; the target is not read). */
   storedSeed?: StoredSeed;
+  /** `run --resume`: continue a stopped run from its snapshots, as a new run linked to it (see replay/resume-options.ts). */
+  resumeFrom?: ResumePoint;
   /** Run the target's `reset` on a running target before the run (default true; the fuzzer resets between runs itself). */
   resetTarget?: boolean;
   /**
@@ -179,6 +182,13 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
     actionTimeoutMs: parseDuration(options.actionTimeout ?? sim.actionTimeout ?? '30s', 'action timeout'),
     restartDelayMs: parseDuration(sim.restart?.delay ?? '1s', 'restart delay'),
     maxCrashesInARow: sim.restart?.maxConsecutive ?? 5,
+    restartPolicy: {
+      backoff: sim.restart?.backoff ?? 1,
+      maxDelayMs: parseDuration(sim.restart?.maxDelay ?? '1h', 'restart max delay'),
+      max: sim.restart?.max ?? Infinity,
+      windowMs: parseDuration(sim.restart?.window ?? '1h', 'restart window'),
+    },
+    snapshotEveryMs: sim.snapshots === false ? Infinity : parsePositiveDuration(sim.snapshots?.every ?? '1h', 'snapshot interval'),
     simEpoch: sim.startAt !== undefined ? new Date(sim.startAt).getTime() : defaultSimEpoch,
   };
   if (Number.isNaN(settings.simEpoch)) {
@@ -198,7 +208,8 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
   const config: Json = {
     durationMs, maxActions: Number.isFinite(maxActions) ? maxActions : null, maxWallMs: Number.isFinite(maxWallMs) ? maxWallMs : null,
     concurrency, overlapWindowMs: settings.overlapWindowMs, actionTimeoutMs: settings.actionTimeoutMs,
-    restartDelayMs: settings.restartDelayMs, maxCrashesInARow: settings.maxCrashesInARow, targetUrl: target?.url ?? null, targetState,
+    restartDelayMs: settings.restartDelayMs, maxCrashesInARow: settings.maxCrashesInARow,
+    snapshotEveryMs: Number.isFinite(settings.snapshotEveryMs) ? settings.snapshotEveryMs : null, resumedFrom: options.resumeFrom?.runId ?? null, targetUrl: target?.url ?? null, targetState,
     actors: options.actors ?? null,
     shard: shard as Json,
     overlap: options.overlap ?? null,
@@ -209,7 +220,7 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
   };
   const writer: RunWriter = store
     ? await store.beginRun({
-      kind: options.replay ? 'replay' : options.kind ?? 'run', parentRunId: options.replay?.parentRunId ?? null, simulation: sim.name, file: options.file ?? null, seed, config, params,
+      kind: options.replay ? 'replay' : options.kind ?? 'run', parentRunId: options.replay?.parentRunId ?? options.resumeFrom?.runId ?? null, simulation: sim.name, file: options.file ?? null, seed, config, params,
       codeHash: options.codeHash ?? null, beamulatorVersion: version, wallStartedAt: wallNow(), simEpoch: settings.simEpoch, redact: sim.redact,
     })
     : new NullWriter();
@@ -220,6 +231,7 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
     ...(options.population ? { population: options.population } : {}),
     ...(options.rngFor ? { rngFor: options.rngFor } : {}),
     ...(options.storedSeed ? { storedSeed: options.storedSeed } : {}),
+    ...(options.resumeFrom ? { resume: options.resumeFrom } : {}),
     ...(options.overlap ? { overlap: options.overlap } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.hooks ? { hooks: options.hooks } : {}),

@@ -144,8 +144,20 @@ export interface SimulationSpec<P extends ParamDefs = ParamDefs> {
   overlapWindow?: Duration;
   /** Per-action timeout (default '30s', wall time). */
   actionTimeout?: Duration;
-  /** What happens when a behavior throws: restart after `delay` (sim) with a fresh state, give up after `maxConsecutive` crashes in a row. */
-  restart?: { delay?: Duration; maxConsecutive?: number };
+  /**
+   * What happens when a behavior throws: the actor restarts after `delay` (sim time, default
+   * '1s'; times `backoff` per crash in a row, default 1, up to `maxDelay`, default '1h') from its
+   * last snapshot (state and rng; its initial state before the first), each restart an event.
+   * It gives up, with a complaint, after `maxConsecutive` crashes in a row (default 5) or `max`
+   * restarts within `window` of sim time (default: no such limit; window default '1h').
+   */
+  restart?: { delay?: Duration; maxConsecutive?: number; backoff?: number; maxDelay?: Duration; max?: number; window?: Duration };
+  /**
+   * Snapshots of every actor's state, rng and next wake-up, every `every` of sim time (default
+   * '1h') and when the run stops: what a crashed actor restarts from and what `run --resume`
+   * continues. States must then be plain JSON. `false`: none.
+   */
+  snapshots?: { every?: Duration } | false;
   /** Sim time 0 as a date (default 2026-01-05T08:00:00Z, fixed so runs are reproducible). */
   startAt?: string | number;
   /** How `beamulator replay` compares results (ignored fields, normalizers). */
@@ -235,6 +247,17 @@ function validate(spec: SimulationSpec<any>): void {
   }
   if (spec.redact !== undefined && !(Array.isArray(spec.redact) && spec.redact.every((p) => (typeof p === 'string' && p !== '') || p instanceof RegExp))) {
     throw invalid(name, 'redact is not a list of names and regular expressions', "Use redact: ['session-id', 'x-tenant-*', /^card/i]");
+  }
+  const restart = spec.restart;
+  if (restart?.backoff !== undefined && !(typeof restart.backoff === 'number' && restart.backoff >= 1 && Number.isFinite(restart.backoff))) {
+    throw invalid(name, `restart.backoff is ${String(restart.backoff)}`, 'Use a number >= 1 (1: the same delay every time, 2: doubling)');
+  }
+  for (const key of ['max', 'maxConsecutive'] as const) {
+    const n = restart?.[key];
+    if (n !== undefined && (!Number.isInteger(n) || n < 1)) throw invalid(name, `restart.${key} is ${String(n)}`, 'Use a whole number >= 1');
+  }
+  if (spec.snapshots !== undefined && spec.snapshots !== false && (typeof spec.snapshots !== 'object' || spec.snapshots === null)) {
+    throw invalid(name, 'snapshots is neither { every } nor false', "Use snapshots: { every: '30m' }, or false for none");
   }
   const connections = spec.target?.connections;
   if (connections !== undefined && (!Number.isInteger(connections) || connections < 1)) {

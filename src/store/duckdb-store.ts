@@ -16,9 +16,9 @@ import { DuckDBRunWriter, defaultBatchSize } from './duckdb-writer.ts';
 import { acquireInstance, type Lease } from './instance-cache.ts';
 import { liveRuns } from './live-runs.ts';
 import {
-  runColumns, summaryColumns, summaryJoins, toAction, toActor, toComplaint, toEvent, toExchange, toRunWithSummary, type Row,
+  runColumns, summaryColumns, summaryJoins, toAction, toActor, toComplaint, toEvent, toExchange, toRunWithSummary, toSnapshot, type Row,
 } from './read-rows.ts';
-import type { ActionRecord, ActorRecord, ComplaintRecord, EventRecord, ExchangeRecord, RunRecord, RunSummary } from './records.ts';
+import type { ActionRecord, ActorRecord, ComplaintRecord, EventRecord, ExchangeRecord, RunRecord, RunSummary, SnapshotRecord } from './records.ts';
 import { Redactor, type RedactOptions } from './redact.ts';
 import { redactedJson } from './row-append.ts';
 import { isLatestAlias, newRunId, pickRun, runNotFound } from './run-id.ts';
@@ -215,6 +215,15 @@ export class DuckDBRunStore implements RunStore {
 
   async events(runId: string): Promise<EventRecord[]> {
     return (await this.#query('SELECT * FROM events WHERE run_id = $1 ORDER BY seq', [runId], `read events of run ${runId}`)).map(toEvent);
+  }
+
+  async lastSnapshots(runId: string): Promise<SnapshotRecord[]> {
+    // Rows of a run are appended in sim-time order: the last row of an actor is its latest snapshot.
+    const rows = await this.#query(
+      `SELECT * FROM snapshots WHERE run_id = $1 QUALIFY row_number() OVER (PARTITION BY actor_id ORDER BY sim_time DESC, rowid DESC) = 1 ORDER BY actor_id NULLS FIRST`,
+      [runId], `read snapshots of run ${runId}`,
+    );
+    return rows.map(toSnapshot);
   }
 
   async scan<K extends keyof RunRows>(table: K, runId: string, visit: (rows: RunRows[K]) => Promise<void> | void): Promise<void> {

@@ -16,8 +16,8 @@ import { errorMessage } from '../util/errors.ts';
 import type { ActionRecord, ActorRecord, ComplaintRecord, EventRecord, ExchangeRecord, Json, RunStatus } from './records.ts';
 import type { Redactor } from './redact.ts';
 import {
-  appendAction, appendActor, appendComplaint, appendEvent, appendExchange,
-  encodeAction, encodeActor, encodeComplaint, encodeEvent, encodeExchange, redactedJson,
+  appendAction, appendActor, appendComplaint, appendEvent, appendExchange, appendSnapshot,
+  encodeAction, encodeActor, encodeComplaint, encodeEvent, encodeExchange, encodeSnapshot, redactedJson, type SnapshotWrite,
 } from './row-append.ts';
 import type { RunWriter } from './run-store.ts';
 import { useError } from './store-errors.ts';
@@ -54,7 +54,8 @@ export class DuckDBRunWriter implements RunWriter {
   readonly #exchanges = new TableBuffer('exchanges', appendExchange);
   readonly #complaints = new TableBuffer('complaints', appendComplaint);
   readonly #events = new TableBuffer('events', appendEvent);
-  readonly #buffers: readonly TableBuffer<any>[] = [this.#actors, this.#actions, this.#exchanges, this.#complaints, this.#events];
+  readonly #snapshots = new TableBuffer('snapshots', appendSnapshot);
+  readonly #buffers: readonly TableBuffer<any>[] = [this.#actors, this.#actions, this.#exchanges, this.#complaints, this.#events, this.#snapshots];
   #tail: Promise<unknown> = Promise.resolve();
   #queued = 0;
   #autoFlushScheduled = false;
@@ -89,6 +90,10 @@ export class DuckDBRunWriter implements RunWriter {
 
   addEvent(row: EventRecord): void {
     if (this.#events.rows.push(encodeEvent(row, this.runId, this.#redactor)) >= this.#batchSize) this.#autoFlush();
+  }
+
+  addSnapshot(row: SnapshotWrite): void {
+    if (this.#snapshots.rows.push(encodeSnapshot(row, this.runId, this.#redactor)) >= this.#batchSize) this.#autoFlush();
   }
 
   /** Rows added but not yet committed. */

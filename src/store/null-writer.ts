@@ -8,6 +8,7 @@ export class NullWriter implements RunWriter {
   addComplaint(): void {}
   addExchange(): void {}
   addEvent(): void {}
+  addSnapshot(): void {}
   async flush(): Promise<void> {}
   async finish(): Promise<void> {}
 }

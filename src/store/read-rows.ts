@@ -5,7 +5,7 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import { derivedStatus } from './live-runs.ts';
 import type {
-  ActionRecord, ActorRecord, ComplaintRecord, EventRecord, ExchangeRecord, Json, RunRecord, RunSummary,
+  ActionRecord, ActorRecord, ComplaintRecord, EventRecord, ExchangeRecord, Json, RunRecord, RunSummary, SnapshotRecord,
 } from './records.ts';
 
 export type Row = Record<string, unknown>;
@@ -101,6 +101,13 @@ export function toActor(r: Row): ActorRecord {
     runId: str(r.run_id), actorId: num(r.actor_id), behavior: str(r.behavior), name: str(r.name), config: json(r.config),
     initialState: json(r.initial_state), tags: Array.isArray(r.tags) ? r.tags.map(String) : [], rngState: json(r.rng_state),
     origin: str(r.origin) as ActorRecord['origin'], spawnAt: num(r.spawn_at),
+  };
+}
+
+export function toSnapshot(r: Row): SnapshotRecord {
+  return {
+    runId: str(r.run_id), simTime: num(r.sim_time), actorId: r.actor_id === null || r.actor_id === undefined ? null : num(r.actor_id),
+    state: json(r.state), rngState: json(r.rng_state), nextWake: r.next_wake === null || r.next_wake === undefined ? null : num(r.next_wake), detail: json(r.detail),
   };
 }
 

@@ -134,8 +134,26 @@ export interface ExchangeRecord {
   durationMs: number;
 }
 
+/**
+ * Where an actor stood at a snapshot (sim-time intervals and the run's stop): what a crashed
+ * actor restarts from and what `run --resume` continues from. The row with `actorId` null holds
+ * the run's own counters (`detail`: step, next action seq).
+ */
+export interface SnapshotRecord {
+  runId: string;
+  simTime: number;
+  actorId: number | null;
+  /** The actor's state, redacted like every row (a resumed actor gets redacted values back from its initial state). */
+  state: Json;
+  rngState: Json;
+  /** Sim time of the actor's next turn; null when it has stopped. */
+  nextWake: number | null;
+  /** Actor: turns, crashesInARow, stopped, midTurn, tags, order (its place among events due at the same time). Run: step, actionSeq. */
+  detail: Json;
+}
+
 /** `probe`: an invariant ran an action (detail `{ invariant, seq }`), so logs can tell probes from the behaviors' actions. */
-export type EventKind = 'spawn' | 'stop' | 'retire' | 'crash' | 'restart' | 'give-up' | 'limit' | 'interrupt' | 'probe';
+export type EventKind = 'spawn' | 'stop' | 'retire' | 'crash' | 'restart' | 'give-up' | 'limit' | 'interrupt' | 'probe' | 'resume';
 
 export interface EventRecord {
   runId: string;

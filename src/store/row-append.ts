@@ -6,7 +6,7 @@
  */
 import { LIST, VARCHAR, type DuckDBAppender } from '@duckdb/node-api';
 import { toJson } from '../util/to-json.ts';
-import type { ActionRecord, ActorRecord, ComplaintRecord, EventRecord, ExchangeRecord, Json } from './records.ts';
+import type { ActionRecord, ActorRecord, ComplaintRecord, EventRecord, ExchangeRecord, Json, SnapshotRecord } from './records.ts';
 import type { Redactor } from './redact.ts';
 
 type Encoded<T, K extends keyof T> = Omit<T, K> & { [P in K]: string | null };
@@ -16,6 +16,9 @@ export type ActionRow = Encoded<ActionRecord, 'args' | 'result'>;
 export type ComplaintRow = Encoded<ComplaintRecord, 'detail'>;
 export type ExchangeRow = Encoded<ExchangeRecord, 'requestHeaders' | 'responseHeaders'>;
 export type EventRow = Encoded<EventRecord, 'detail'>;
+export type SnapshotRow = Encoded<SnapshotRecord, 'state' | 'rngState' | 'detail'>;
+/** A snapshot as the engine hands it over: its state already JSON text (the engine serialized it once, to check and keep it). */
+export type SnapshotWrite = Omit<SnapshotRecord, 'state'> & { stateJson: string | null };
 
 /** JSON text of a value (SQL NULL for null), never throwing: odd values go through toJson. */
 export function jsonText(value: unknown): string | null {
@@ -90,6 +93,14 @@ export function encodeEvent(r: EventRecord, runId: string, redactor: Redactor | 
   return { runId: typeof r.runId === 'string' ? r.runId : runId, seq: r.seq, simTime: r.simTime, actorId: r.actorId, kind: r.kind, detail: redactedJson(redactor, r.detail) };
 }
 
+export function encodeSnapshot(r: SnapshotWrite, runId: string, redactor: Redactor | null): SnapshotRow {
+  return {
+    runId: typeof r.runId === 'string' ? r.runId : runId, simTime: r.simTime, actorId: r.actorId,
+    state: redactor && r.stateJson !== null ? redactor.jsonText(r.stateJson) : r.stateJson,
+    rngState: jsonText(r.rngState), nextWake: r.nextWake, detail: jsonText(r.detail),
+  };
+}
+
 // ---- typed appends: never appendValue (10x slower) ----
 
 function str(app: DuckDBAppender, v: string | null | undefined): void {
@@ -145,5 +156,10 @@ export function appendExchange(app: DuckDBAppender, r: ExchangeRow): void {
 
 export function appendEvent(app: DuckDBAppender, r: EventRow): void {
   str(app, r.runId); big(app, r.seq); dbl(app, r.simTime); int(app, r.actorId); str(app, r.kind); str(app, r.detail);
+  app.endRow();
+}
+
+export function appendSnapshot(app: DuckDBAppender, r: SnapshotRow): void {
+  str(app, r.runId); dbl(app, r.simTime); int(app, r.actorId); str(app, r.state); str(app, r.rngState); dbl(app, r.nextWake); str(app, r.detail);
   app.endRow();
 }

@@ -1,7 +1,8 @@
 import type {
-  ActionRecord, ActorRecord, ComplaintRecord, EventRecord, ExchangeRecord, Json, RunRecord, RunStatus, RunSummary,
+  ActionRecord, ActorRecord, ComplaintRecord, EventRecord, ExchangeRecord, Json, RunRecord, RunStatus, RunSummary, SnapshotRecord,
 } from './records.ts';
 import type { RedactPattern } from './redact.ts';
+import type { SnapshotWrite } from './row-append.ts';
 
 /**
  * Where a run is written. Appends are synchronous and cheap (they buffer);
@@ -14,6 +15,8 @@ export interface RunWriter {
   addComplaint(row: ComplaintRecord): void;
   addExchange(row: ExchangeRecord): void;
   addEvent(row: EventRecord): void;
+  /** Where actors stood at a snapshot (see SnapshotRecord). */
+  addSnapshot(row: SnapshotWrite): void;
   /** Writes what is buffered. Cheap when nothing is. */
   flush(): Promise<void>;
   /** Flushes and marks the run finished. */
@@ -53,6 +56,8 @@ export interface RunStore {
   complaints(runId: string): Promise<ComplaintRecord[]>;
   exchanges(runId: string, actionSeq?: number): Promise<ExchangeRecord[]>;
   events(runId: string): Promise<EventRecord[]>;
+  /** The last snapshot row of each actor of a run (and of the run's own counters), by actor id. */
+  lastSnapshots(runId: string): Promise<SnapshotRecord[]>;
   /**
    * Visits every row of one table of a run, in the order its read method returns them, a chunk
    * (a few thousand rows) at a time: a run of any size is read in bounded memory (export,

@@ -54,6 +54,11 @@ export const migrations: readonly Migration[] = [
   { to: 1, description: 'initial schema: meta, runs, actors, actions, complaints, exchanges, events', sql: initialSchema },
   { to: 2, description: 'runs.comparison: how a replay compared with its parent run', sql: ['ALTER TABLE runs ADD COLUMN comparison JSON'] },
   { to: 3, description: "runs.params: the run's resolved parameters (NULL for runs recorded before parameters)", sql: ['ALTER TABLE runs ADD COLUMN params JSON'] },
+  {
+    to: 4, description: "snapshots: actors' state, rng and next wake-up at sim-time intervals and at stop (crash restore, resume)",
+    sql: [`CREATE TABLE snapshots (
+      run_id VARCHAR NOT NULL, sim_time DOUBLE, actor_id INTEGER, state JSON, rng_state JSON, next_wake DOUBLE, detail JSON)`],
+  },
 ];
 
 /** The schema version this code writes. */

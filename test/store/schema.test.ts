@@ -39,7 +39,7 @@ describe('schema versions', () => {
     const tables = await withRaw(path, async (c) => (await c.runAndReadAll(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY table_name`,
     )).getRows().map((r) => r[0]));
-    expect(tables).toEqual(['actions', 'actors', 'complaints', 'events', 'exchanges', 'meta', 'runs']);
+    expect(tables).toEqual(['actions', 'actors', 'complaints', 'events', 'exchanges', 'meta', 'runs', 'snapshots']);
   });
 
   it('refuses a file written by a newer beamulator', async () => {
