@@ -18,6 +18,10 @@ import { formatRunSummary, groupComplaints } from './format-run.ts';
 import { dbFlag, styler, type Output } from './output.ts';
 import { configuredFiles, redactPatterns, simulationDefaults, type ProjectOptions } from './project-config.ts';
 import { cliJson } from '../util/strict-json.ts';
+import { openStore, type DuckDBRunStore } from '../store/duckdb-store.ts';
+import type { RunRecord } from '../store/records.ts';
+import { resumeRunOptions, runToResume } from '../replay/resume-options.ts';
+import { findRecordedSimulation } from '../replay/simulation-file.ts';
 
 export interface RunCommandOptions extends ProjectOptions {
   seed?: string;
@@ -33,6 +37,7 @@ export interface RunCommandOptions extends ProjectOptions {
   group?: string;
   maxActions?: number;
   maxWallTime?: string;
+  resume?: string;
   failOn: string;
   json?: boolean;
   progress: boolean;
@@ -42,7 +47,40 @@ export interface RunCommandOptions extends ProjectOptions {
 export async function runCommand(fileArg: string | undefined, opts: RunCommandOptions, output: Output): Promise<number> {
   const failOn = parseFailOn(opts.failOn);
   const project = opts.projectConfig;
-  const file = fileArg ?? (await findSimulationFile(project));
+  // --resume: the run to continue names its simulation (a file given still wins).
+  const resuming = opts.resume !== undefined ? await openResumed(opts) : null;
+  try {
+    const file = fileArg ?? resuming?.file ?? (await findSimulationFile(project));
+    return await runLoaded(file, resuming, failOn, opts, output);
+  } finally {
+    await resuming?.store.close();
+  }
+}
+
+interface Resuming {
+  store: DuckDBRunStore;
+  run: RunRecord;
+  file: string | undefined;
+}
+
+/** The store and the run `--resume` names, checked before anything loads (see runToResume). */
+async function openResumed(opts: RunCommandOptions): Promise<Resuming> {
+  for (const [flag, given] of [['--seed', opts.seed], ['--param', opts.param], ['--actors', opts.actors], ['--concurrency', opts.concurrency], ['--overlap-window', opts.overlapWindow], ['--shard', opts.shard]] as const) {
+    if (given !== undefined) throw new BeamulatorError('BEAM_USAGE', `cannot use ${flag} with --resume: a resumed run keeps the settings of the run it continues`, `Drop ${flag}`);
+  }
+  const store = await openStore(opts.db, { redact: { extra: redactPatterns(opts.projectConfig) } });
+  try {
+    const run = await runToResume(store, opts.resume!);
+    const recordedIn = opts.db === ':memory:' ? null : path.dirname(path.resolve(opts.db));
+    return { store, run, file: findRecordedSimulation(run, recordedIn) ?? undefined };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+async function runLoaded(file: string, resuming: Resuming | null, failOn: Severity | null, opts: RunCommandOptions, output: Output): Promise<number> {
+  const project = opts.projectConfig;
   const loaded = await loadSimulation(file);
   const { file: absFile, codeHash } = loaded;
   const simulation = withSimulationDefaults(loaded.simulation, simulationDefaults(project));
@@ -53,7 +91,8 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
   const shard = shardOption(opts);
   const redact = redactPatterns(project);
   // Resolved here, not only in runSimulation, so errors name the flag and the output can say where a value came from.
-  const params = resolveParams(simulation, { flags: opts.param, env: process.env });
+  const resumeOptions = resuming ? await resumeRunOptions(resuming.store, resuming.run, simulation, opts.duration) : null;
+  const params = resumeOptions ? resolveParams(simulation, { given: resumeOptions.params, env: resumeOptions.env ?? process.env }) : resolveParams(simulation, { flags: opts.param, env: process.env });
   const s = styler(output.color);
   const se = styler(output.errColor);
 
@@ -80,13 +119,14 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
   let progressDrawn = false;
   try {
     const result = await runSimulationInternal(simulation, {
-      db: opts.db,
+      ...resumeOptions,
+      db: resuming?.store ?? opts.db,
       file: path.relative(process.cwd(), absFile) || absFile,
       codeHash,
       signal: controller.signal,
       params: params.values,
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-      ...(opts.duration !== undefined ? { duration: opts.duration } : {}),
+      ...(opts.duration !== undefined && !resumeOptions ? { duration: opts.duration } : {}),
       ...(opts.target !== undefined ? { target: opts.target } : {}),
       ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
       ...(opts.overlapWindow !== undefined ? { overlapWindow: opts.overlapWindow } : {}),
@@ -101,6 +141,7 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
           if (opts.json) return;
           const target = start.targetUrl ? `against ${start.targetUrl}` : 'without a target';
           const config = project ? `; config ${project.shown}` : '';
+          if (resuming) output.err(se.dim(`resuming run ${resuming.run.runId} from its snapshots at ${formatDuration(toSeconds(resumeOptions!.resumeFrom!.simTime))} of sim time\n`));
           const part = start.shard ? ` (shard ${start.shard.index}/${start.shard.count} of group ${start.shard.group})` : '';
           output.err(se.dim(`running ${simulation.name}${part}: ${start.actors} actors, ${formatDuration(start.simLimit)} of sim time, seed ${start.seed}, ${target} (run ${start.runId}${config})\n`));
         },
@@ -147,7 +188,11 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
     if (result.db && result.db !== ':memory:') {
       output.out(`\n  inspect   beamulator show ${result.runId}${dbFlag(opts.db)}\n`);
     }
-    output.out(`  repeat    ${reproduceCommand(rel, {
+    if (resuming) output.out(`  continues run ${resuming.run.runId} (sim time from ${formatDuration(toSeconds(resumeOptions!.resumeFrom!.simTime))})\n`);
+    if (resuming && result.targetState === 'started') {
+      output.err(`${se.yellow(`warning: the target was started anew for the resumed run, so it does not hold what run ${resuming.run.runId} left there; resume against the target it ran against with --target <url>`)}\n`);
+    }
+    if (!resuming) output.out(`  repeat    ${reproduceCommand(rel, {
       seed: result.seed, durationMs: parseDuration(opts.duration ?? simulation.duration ?? '1h'), params: result.params,
       ...(opts.target ? { target: opts.target } : {}), ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
       ...(opts.overlapWindow ? { overlapWindow: opts.overlapWindow } : {}), ...(opts.actors ? { actors: opts.actors } : {}),
