@@ -139,6 +139,12 @@ const rows: Row[] = [
   { name: 'replay --check-target of a changed target', args: ['replay', '{seeded}', ...db, '--check-target'], code: ExitCode.targetChanged, message: /cannot replay run \S+ as seeded: the target changed since \(3 differences: population\[0\]: 2 actors stored, 3 now; dune: name: "dune" → "dune \(2nd ed\.\)"; dune: state\.book: "dune" → "dune \(2nd ed\.\)"\)\. Bring the target back/ },
   { name: 'replay --check-target of a run not seeded', args: ['replay', '{run}', ...db, '--check-target'], code: usage, message: /cannot check the target for run \S+: it was not seeded from its target/ },
   { name: 'replay --check-target --offline', args: ['replay', '{seeded}', ...db, '--check-target', '--offline'], code: usage, message: /cannot check the target offline: an offline replay reads no target/ },
+  { name: 'run --resume of an unknown run', args: ['run', '--resume', 'zzz', ...db], code: ExitCode.notFound, message: /cannot find run 'zzz'/ },
+  { name: 'run --resume of a run still being recorded', args: ['run', '--resume', 'latest', '--db', '{locked}'], code: ExitCode.store, message: /process \d+ \(node .*\) (is writing to it|has it open)/ },
+  { name: 'run --resume of a run that ran to its end', args: ['run', '--resume', '{run}', ...db], code: usage, message: /cannot resume run \S+: every actor of it had stopped: nothing is left to run\. Start a new run$/ },
+  { name: 'run --resume of a replay', args: ['run', '--resume', '{replayed}', ...db], code: usage, message: /cannot resume run \S+: it is a replay \(of \S+\)\. Resume the run it replayed/ },
+  { name: 'run --resume with --seed', args: ['run', '--resume', '{run}', ...db, '--seed', '3'], code: usage, message: /cannot use --seed with --resume: a resumed run keeps the settings of the run it continues\. Drop --seed$/ },
+  { name: 'state that is not plain JSON', args: ['run', at('set-state.sim.mjs'), ...db], code: usage, message: /cannot snapshot actor 'Keeper 1' \(Keeper\): its state\.seen is a Set, which a snapshot cannot store\. Keep actor state plain JSON/ },
   { name: 'target.start that throws', args: ['run', at('bad-start.sim.mjs'), ...db], code: ExitCode.target, message: /cannot start the target of 'bad-start': port taken/ },
 
   // Config files
@@ -202,6 +208,10 @@ beforeAll(async () => {
   writeFileSync(at('shelf.json'), JSON.stringify(['dune (2nd ed.)', 'emma', 'ulysses']));
   file('seed-throws.sim.mjs', shelfSource("async (ctx) => { await ctx.execute(readShelf, {}); throw new Error('shelf locked'); }"));
   file('seed-nonsense.sim.mjs', shelfSource('async () => ({ books: 3 })'));
+  file('set-state.sim.mjs', simOf("const keeper = defineBehavior({ name: 'Keeper', initialState: () => ({ seen: new Set() }), act: () => '10m' });\nexport default defineSimulation({ name: 'k', duration: '2h', snapshots: { every: '1h' }, population: [{ behavior: keeper, count: 1 }] });"));
+  const replayed = await runCli(['replay', runId, '--db', baseDb, '--offline', '--json']);
+  expect(replayed.code, replayed.stderr).toBe(0);
+  placeholders['{replayed}'] = JSON.parse(replayed.stdout).replayRunId;
   snapshot = await runsOf(baseDb);
   expect(JSON.parse(snapshot)).toHaveLength(1);
 
