@@ -379,9 +379,10 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
       order[actorId] = seq;
       if (kind === WAKE_FROM_SLEEP) midTurn[actorId] = 1;
     });
-    for (const actor of this.actors) {
-      // The seeder, and actors already snapshotted as stopped, have nothing new to store.
-      if (actor.stopped && (actor.snapshot ? actor.snapshot.stopped : actor.behavior === seederBehavior)) continue;
+    // The run's own actors (a shard's; not the seeder, which never takes a turn).
+    for (const actor of this.spawned) {
+      // One already snapshotted as stopped has nothing new to store.
+      if (actor.stopped && actor.snapshot?.stopped) continue;
       const released = this.#released.has(actor);
       const next = released ? actor.now : Number.isNaN(wake[actor.id]!) ? null : wake[actor.id]!;
       actor.snapshot = snapshotOf(actor, simTime);
@@ -396,8 +397,7 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
     this.step = resume.step;
     this.recorder.continueActionSeq(resume.actionSeq);
     const due: Array<{ time: number; order: number; actor: Actor }> = [];
-    for (const actor of this.actors) {
-      if (actor.id === SEEDER_ID && actor.behavior === seederBehavior) continue;
+    for (const actor of this.spawned) {
       const stored = resume.snapshots.get(actor.id);
       if (!stored) {
         // Never snapshotted: it arrives as it would have.

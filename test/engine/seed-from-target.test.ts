@@ -123,7 +123,7 @@ describe('fromTarget', () => {
       svc.state.accounts.push({ id: 'a4', owner: 'dee', balance: 9 });
       const runsBefore = (await store.listRuns()).length;
       const error = await replayRun(bundle, { simulation: byAccount, target: svc.url, db: store, checkTarget: true }).catch((e: unknown) => e as Error & { code: string; exitCode: number });
-      expect(error).toMatchObject({ code: 'BEAM_TARGET_CHANGED', exitCode: 11 });
+      expect(error).toMatchObject({ code: 'BEAM_TARGET_CHANGED', exitCode: 12 });
       expect((error as Error).message).toBe(`cannot replay run ${run.runId} as seeded: the target changed since (2 differences: population[0]: 3 actors stored, 4 now; bob: state.balance: 30 → 31). `
         + 'Bring the target back to what it held, or replay without --check-target (the replay uses the stored seed either way)');
       expect((await store.listRuns()).length).toBe(runsBefore);
