@@ -5,6 +5,7 @@ import { defaultStorePath } from '../store/default-store-path.ts';
 import { registerExportCommands } from './export-commands.ts';
 import { registerMergeCommand } from './merge-command.ts';
 import { registerStatsCommand } from './stats-command.ts';
+import { registerDashboardCommand } from './dashboard-command.ts';
 import { registerFuzzCommand } from './fuzz-command.ts';
 import { registerShrinkCommand } from './shrink-command.ts';
 import { processOutput, type Output } from './output.ts';
@@ -112,6 +113,7 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
   registerExportCommands(program, output, setCode);
   registerMergeCommand(program, output, setCode);
   registerStatsCommand(program, output, setCode);
+  registerDashboardCommand(program, output, setCode);
   registerFuzzCommand(program, output, setCode);
   registerShrinkCommand(program, output, setCode);
   for (const command of [program, ...program.commands]) refuseContradictions(command);

@@ -8,11 +8,28 @@ import type { ActionRecord, RunRecord, RunSummary } from '../store/records.ts';
 import type { Redactor } from '../store/redact.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { formatClock, formatDuration, toSeconds } from '../util/duration.ts';
-import { ExitCode } from '../util/errors.ts';
+import { ExitCode, isBeamulatorError } from '../util/errors.ts';
+import { looksLikeRunId } from '../engine/shard.ts';
 import { cliJson } from '../util/strict-json.ts';
 import { styler, type Output } from './output.ts';
 
 type ListedRun = RunRecord & { summary: RunSummary };
+
+/** The runs a ref names for commands that read a group as one run (`stats`, `dashboard`): one run, or a group's shards. */
+export async function runsOfRef(store: RunStore, ref: string): Promise<{ runIds: string[]; title: string }> {
+  try {
+    const runId = await store.resolveRunId(ref);
+    const run = (await store.getRun(runId))!;
+    return { runIds: [runId], title: `run ${runId}  ${run.simulation}  seed ${run.seed}  ${run.status}` };
+  } catch (error) {
+    const group = isBeamulatorError(error) && error.code === 'BEAM_RUN_NOT_FOUND' && !looksLikeRunId(ref) ? await findGroup(store, ref) : null;
+    if (!group) throw error;
+    return {
+      runIds: [...group.shards.values()].map((r) => r.runId),
+      title: `group ${group.group}  ${group.simulation}  seed ${group.seed}  ${group.shards.size}/${group.count} shards`,
+    };
+  }
+}
 
 /** The group `id` names, when it names one (group ids and run ids never look alike: see shard.ts). */
 export async function findGroup(store: RunStore, id: string): Promise<ShardGroup<ListedRun> | null> {

@@ -6,9 +6,8 @@ import type { Command } from 'commander';
 import { defaultStorePath } from '../store/default-store-path.ts';
 import type { RunStats } from '../store/run-stats.ts';
 import { formatClock, formatDuration, toSeconds } from '../util/duration.ts';
-import { ExitCode, isBeamulatorError } from '../util/errors.ts';
+import { ExitCode } from '../util/errors.ts';
 import { cliJson } from '../util/strict-json.ts';
-import { looksLikeRunId } from '../engine/shard.ts';
 import { styler, type Output } from './output.ts';
 import { outputRedactor, type ProjectOptions } from './project-config.ts';
 
@@ -30,26 +29,16 @@ export function registerStatsCommand(program: Command, output: Output, setCode: 
 }
 
 export async function statsCommand(ref: string, opts: StatsOptions, output: Output): Promise<number> {
-  const [{ openStore }, { readRunStats }, { findGroup }] = await Promise.all([
+  const [{ openStore }, { readRunStats }, { runsOfRef }] = await Promise.all([
     import('../store/duckdb-store.ts'), import('../store/run-stats.ts'), import('./show-group.ts'),
   ]);
   const store = await openStore(opts.db, { readOnly: true });
   let stats: RunStats;
   let title: string;
   try {
-    let runIds: string[];
-    try {
-      const runId = await store.resolveRunId(ref);
-      const run = (await store.getRun(runId))!;
-      runIds = [runId];
-      title = `run ${runId}  ${run.simulation}  seed ${run.seed}  ${run.status}`;
-    } catch (error) {
-      const group = isBeamulatorError(error) && error.code === 'BEAM_RUN_NOT_FOUND' && !looksLikeRunId(ref) ? await findGroup(store, ref) : null;
-      if (!group) throw error;
-      runIds = [...group.shards.values()].map((r) => r.runId);
-      title = `group ${group.group}  ${group.simulation}  seed ${group.seed}  ${group.shards.size}/${group.count} shards`;
-    }
-    stats = await readRunStats(store, runIds);
+    const runs = await runsOfRef(store, ref);
+    title = runs.title;
+    stats = await readRunStats(store, runs.runIds);
   } finally {
     await store.close();
   }

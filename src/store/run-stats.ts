@@ -70,7 +70,7 @@ const orNull = (v: unknown): number | null => (v === null || v === undefined ? n
  * console.log(stats.byAction[0]?.p99);
  */
 export async function readRunStats(store: SqlStore, runIds: readonly string[], buckets = 12): Promise<RunStats> {
-  const these = `run_id IN (${runIds.map((id) => `'${id.replace(/'/g, "''")}'`).join(', ')})`;
+  const these = runIdList(runIds);
   const [runRow] = await store.sql(
     `SELECT max(sim_duration_ms) AS sim, min(wall_started_at) AS started, max(wall_ended_at) AS ended, count(*) FILTER (WHERE wall_ended_at IS NULL) AS open
      FROM runs WHERE ${these}`);
@@ -116,4 +116,48 @@ export async function readRunStats(store: SqlStore, runIds: readonly string[], b
     runIds: [...runIds], actions, actors: byBehavior.reduce((n, b) => n + b.actors, 0), simDurationMs, wallMs,
     failedRatio: actions > 0 ? failed / actions : 0, byAction, byBehavior, complaintTimeline, topComplaints,
   };
+}
+
+/** One slice of sim time: how many actions ran, failed, how long they took, and complaints. */
+export interface SeriesPoint {
+  /** Sim time the slice starts at, ms. */
+  at: number;
+  actions: number;
+  failed: number;
+  /** Latency in ms over the slice's actions (null when it has none). */
+  p50: number | null;
+  p99: number | null;
+  complaints: number;
+}
+
+/**
+ * The run over sim time, in `slices` equal slices of its sim duration: what the dashboard draws.
+ *
+ * @example
+ * const points = await readRunSeries(store, [runId], 120);
+ */
+export async function readRunSeries(store: SqlStore, runIds: readonly string[], slices = 120): Promise<SeriesPoint[]> {
+  const these = runIdList(runIds);
+  const [runRow] = await store.sql(`SELECT max(sim_duration_ms) AS sim FROM runs WHERE ${these}`);
+  const simDurationMs = num(runRow?.sim);
+  if (simDurationMs <= 0) return [];
+  const size = simDurationMs / slices;
+  const points: SeriesPoint[] = Array.from({ length: slices }, (_, i) => ({ at: i * size, actions: 0, failed: 0, p50: null, p99: null, complaints: 0 }));
+  const slice = `least(CAST(floor(sim_time / $1) AS INTEGER), $2)`;
+  for (const r of await store.sql(
+    `SELECT ${slice} AS b, count(*) AS n, count(*) FILTER (WHERE outcome <> 'ok') AS failed,
+       quantile_cont(latency_ms, 0.5) AS p50, quantile_cont(latency_ms, 0.99) AS p99
+     FROM actions WHERE ${these} GROUP BY b`, [size, slices - 1])) {
+    const p = points[num(r.b)];
+    if (p) Object.assign(p, { actions: num(r.n), failed: num(r.failed), p50: orNull(r.p50), p99: orNull(r.p99) });
+  }
+  for (const r of await store.sql(`SELECT ${slice} AS b, count(*) AS n FROM complaints WHERE ${these} GROUP BY b`, [size, slices - 1])) {
+    const p = points[num(r.b)];
+    if (p) p.complaints = num(r.n);
+  }
+  return points;
+}
+
+function runIdList(runIds: readonly string[]): string {
+  return `run_id IN (${runIds.map((id) => `'${id.replace(/'/g, "''")}'`).join(', ')})`;
 }

@@ -1,0 +1,63 @@
+/**
+ * `beamulator dashboard <run | group>`: the stored run in a browser page (charts, actors, complaints)
+ * until Ctrl-C. Bound to 127.0.0.1 unless --host says otherwise; then a token is required.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Command } from 'commander';
+import { defaultStorePath } from '../store/default-store-path.ts';
+import { BeamulatorError, ExitCode } from '../util/errors.ts';
+import { styler, type Output } from './output.ts';
+import type { ProjectOptions } from './project-config.ts';
+
+export interface DashboardCommandOptions extends ProjectOptions {
+  db: string;
+  host: string;
+  port: string;
+}
+
+/** Adds `dashboard` to the program. */
+export function registerDashboardCommand(program: Command, output: Output, setCode: (code: number) => void): void {
+  program.command('dashboard')
+    .argument('<run>', "a run id (or prefix, or 'latest'), or the group id of a sharded run")
+    .description('show a recorded run in the browser: actions and latency over sim time, actors, behaviors, complaints (until Ctrl-C)')
+    .option('--db <path>', 'run store file', defaultStorePath)
+    .option('--host <host>', 'interface to serve on; any but loopback requires the token printed in the url', '127.0.0.1')
+    .option('--port <n>', 'port (0: any free one)', '0')
+    .action(async (ref: string, opts: DashboardCommandOptions) => {
+      setCode(await dashboardCommand(ref, opts, output));
+    });
+}
+
+export async function dashboardCommand(ref: string, opts: DashboardCommandOptions, output: Output): Promise<number> {
+  const port = Number(opts.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new BeamulatorError('BEAM_USAGE', `cannot serve the dashboard on port '${opts.port}'`, 'Use a whole number from 0 (any free port) to 65535');
+  }
+  const [{ openStore }, { runsOfRef }, { readDashboardData }, { startDashboard }, { outputRedactor }] = await Promise.all([
+    import('../store/duckdb-store.ts'), import('./show-group.ts'), import('../dashboard/dashboard-data.ts'),
+    import('../dashboard/dashboard-server.ts'), import('./project-config.ts'),
+  ]);
+  // Read once, then let go of the store: a recorded run does not change, and a held store would keep `run` from writing.
+  const store = await openStore(opts.db, { readOnly: true });
+  let data;
+  try {
+    data = await readDashboardData(store, await runsOfRef(store, ref), outputRedactor(opts.projectConfig));
+  } finally {
+    await store.close();
+  }
+  const loopback = opts.host === '127.0.0.1' || opts.host === 'localhost' || opts.host === '::1';
+  const dashboard = await startDashboard(data, { host: opts.host, port, ...(loopback ? {} : { token: randomBytes(16).toString('hex') }) });
+  const s = styler(output.color);
+  output.out(`dashboard of ${data.title}\n  open      ${s.bold(dashboard.url)}\n${s.dim('  Ctrl-C to stop')}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await dashboard.close();
+  return ExitCode.ok;
+}
