@@ -7,11 +7,11 @@ import type { Rng } from '../rng/rng.ts';
 import type { Json, RunSummary } from '../store/records.ts';
 import type { RunWriter } from '../store/run-store.ts';
 import { parseDuration } from '../util/duration.ts';
-import { errorMessage } from '../util/errors.ts';
+import { errorMessage, isBeamulatorError } from '../util/errors.ts';
 import type { ParamValues } from '../util/params.ts';
 import { toJson } from '../util/to-json.ts';
 import { ActionWatchdog } from './action-watchdog.ts';
-import { Actor } from './actor.ts';
+import { Actor, type ActorSnapshot } from './actor.ts';
 import type { ActorContext } from './actor-context.ts';
 import { ActorContextImpl, type TurnRun } from './actor-context-impl.ts';
 import type { Behavior } from './behavior.ts';
@@ -64,6 +64,11 @@ export interface EngineOptions {
   storedSeed?: StoredSeed;
   /** Sim ms between snapshots of every actor (also taken at the stop); Infinity or absent: none. */
   snapshotEveryMs?: number;
+  /**
+   * The simulation did not ask for snapshots (they are on by default): a state that cannot be
+   * snapshotted then turns them off with a `snapshots-off` event instead of failing the run.
+   */
+  snapshotsByDefault?: boolean;
   /** Restart policy beyond delay and maxCrashesInARow: the delay grows by `backoff` per crash in a row, up to `maxDelayMs`; over `max` restarts within `windowMs` the actor gives up. */
   restartPolicy?: { backoff: number; maxDelayMs: number; max: number; windowMs: number };
   /** Continue a stopped run from its snapshots (`run --resume`). */
@@ -122,6 +127,8 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
   readonly #checks: boolean;
   /** Sim time of the next interval snapshot (Infinity: snapshots off). */
   #nextSnapshotAt = Infinity;
+  /** Snapshots turned off for the rest of the run (see EngineOptions.snapshotsByDefault). */
+  #snapshotsOff = false;
   /** Actors a stop request released mid-turn: their snapshot at the stop says where they were. */
   readonly #released = new Set<Actor>();
 
@@ -174,7 +181,7 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
     if (options.signal?.aborted) onAbort();
     try {
       const reason = await this.#loop();
-      if (Number.isFinite(every) && every > 0) this.#snapshotAll(this.clock.now());
+      if (Number.isFinite(every) && every > 0 && !this.#snapshotsOff) this.#snapshotAll(this.clock.now());
       if (this.#checks) await this.#finishChecks();
       recorder.summary.simDurationMs = this.clock.now();
       return { stopReason: reason, simDurationMs: this.clock.now(), summary: recorder.summary, crashes: this.#crashes };
@@ -379,14 +386,25 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
       order[actorId] = seq;
       if (kind === WAKE_FROM_SLEEP) midTurn[actorId] = 1;
     });
-    // The run's own actors (a shard's; not the seeder, which never takes a turn).
-    for (const actor of this.spawned) {
+    // The run's own actors (a shard's; not the seeder, which never takes a turn). All of them
+    // are taken before any is stored or kept: a state that cannot be snapshotted leaves no half pass.
+    const taken: Array<[Actor, ActorSnapshot]> = [];
+    try {
       // One already snapshotted as stopped has nothing new to store.
-      if (actor.stopped && actor.snapshot?.stopped) continue;
+      for (const actor of this.spawned) if (!(actor.stopped && actor.snapshot?.stopped)) taken.push([actor, snapshotOf(actor, simTime)]);
+    } catch (error) {
+      // Snapshots the user did not ask for do not fail the run: they stop, and the run says why.
+      if (!this.options.snapshotsByDefault || !isBeamulatorError(error) || error.code !== 'BEAM_STATE') throw error;
+      this.#nextSnapshotAt = Infinity;
+      this.#snapshotsOff = true;
+      this.recorder.event(null, 'snapshots-off', { reason: error.message });
+      return;
+    }
+    for (const [actor, snapshot] of taken) {
       const released = this.#released.has(actor);
       const next = released ? actor.now : Number.isNaN(wake[actor.id]!) ? null : wake[actor.id]!;
-      actor.snapshot = snapshotOf(actor, simTime);
-      writer.addSnapshot(snapshotRow(this.runId, actor, actor.snapshot, actor.stopped ? null : next, released ? -1 : order[actor.id]!, released || midTurn[actor.id] === 1));
+      actor.snapshot = snapshot;
+      writer.addSnapshot(snapshotRow(this.runId, actor, snapshot, actor.stopped ? null : next, released ? -1 : order[actor.id]!, released || midTurn[actor.id] === 1));
     }
     writer.addSnapshot(runSnapshotRow(this.runId, simTime, this.step, this.recorder.peekActionSeq()));
   }

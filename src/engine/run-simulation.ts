@@ -189,6 +189,7 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
       windowMs: parseDuration(sim.restart?.window ?? '1h', 'restart window'),
     },
     snapshotEveryMs: sim.snapshots === false ? Infinity : parsePositiveDuration(sim.snapshots?.every ?? '1h', 'snapshot interval'),
+    snapshotsByDefault: sim.snapshots === undefined,
     simEpoch: sim.startAt !== undefined ? new Date(sim.startAt).getTime() : defaultSimEpoch,
   };
   if (Number.isNaN(settings.simEpoch)) {

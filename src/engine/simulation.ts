@@ -155,7 +155,9 @@ export interface SimulationSpec<P extends ParamDefs = ParamDefs> {
   /**
    * Snapshots of every actor's state, rng and next wake-up, every `every` of sim time (default
    * '1h') and when the run stops: what a crashed actor restarts from and what `run --resume`
-   * continues. States must then be plain JSON. `false`: none.
+   * continues. States must then be plain JSON: with `snapshots` set, a state that is not fails
+   * the run (exit 2, naming the actor and the path); left unset, snapshots just stop for that run
+   * (a `snapshots-off` event and a warning line say why). `false`: none.
    */
   snapshots?: { every?: Duration } | false;
   /** Sim time 0 as a date (default 2026-01-05T08:00:00Z, fixed so runs are reproducible). */

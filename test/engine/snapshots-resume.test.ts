@@ -160,6 +160,14 @@ describe('crash restore', () => {
       const [failed] = await store.listRuns();
       expect(failed).toMatchObject({ status: 'failed' });
       expect(await store.actions(failed!.runId)).toHaveLength(3);
+
+      // Left unset, snapshots are on by default: the same state turns them off for the run, which completes.
+      const quiet = await runSimulationInternal(defineSimulation({ name: 'h', population: [{ behavior: hoarder }], duration: '2h' }), { db: store });
+      expect(quiet.status).toBe('completed');
+      expect(await store.actions(quiet.runId)).toHaveLength(13);
+      const off = (await store.events(quiet.runId)).filter((e) => e.kind === 'snapshots-off');
+      expect(off).toEqual([expect.objectContaining({ detail: { reason: expect.stringMatching(/its state\.bag\.seen is a Set/) } })]);
+      expect(await store.sql('SELECT count(*) AS n FROM snapshots WHERE run_id = $1', [quiet.runId])).toEqual([{ n: 0n }]);
     } finally {
       await store.close();
     }
