@@ -94,7 +94,9 @@ export async function showCommand(idArg: string, opts: { db: string; actions: nu
     const name = (id: number) => names.get(id) ?? `actor ${id}`;
     const s = styler(output.color);
     const crashEvents = events.filter((e) => e.kind === 'crash');
-    output.out(formatRunSummary({ ...run, wallMs: run.wallEndedAt !== null ? run.wallEndedAt - run.wallStartedAt : null, crashes: crashEvents.length }, groupComplaints(complaints), name, output.color));
+    // A crash that stopped the run (a checker's, an invariant's) is the run's error, not an actor's crash.
+    const actorCrashes = crashEvents.filter((e) => !(e.detail as { fatal?: boolean }).fatal).length;
+    output.out(formatRunSummary({ ...run, wallMs: run.wallEndedAt !== null ? run.wallEndedAt - run.wallStartedAt : null, crashes: actorCrashes }, groupComplaints(complaints), name, output.color));
     if (run.file) output.out(s.dim(`  file        ${run.file}\n`));
     const shard = shardOfRun(run);
     if (shard) output.out(`  shard       ${shard.index}/${shard.count} of group ${shard.group} ${s.dim(`(\`beamulator show ${shard.group}\` shows them all)`)}\n`);
@@ -111,8 +113,12 @@ export async function showCommand(idArg: string, opts: { db: string; actions: nu
     if (crashEvents.length > 0) {
       output.out(`\n${s.bold('crashes')}\n`);
       for (const e of crashEvents.slice(0, 10)) {
-        const detail = e.detail as { error?: string; turn?: number; stack?: string[] };
-        output.out(`  ${formatClock(e.simTime).padStart(8)}  ${name(e.actorId ?? -1).padEnd(18)} ${detail.error ?? '?'} (turn ${detail.turn ?? '?'})${detail.stack?.[0] ? s.dim(` ${detail.stack[0]}`) : ''}\n`);
+        // Runs recorded before crashes named what threw and where (`what`, `at`) show their stack's first frame.
+        const detail = e.detail as { error?: string; turn?: number; stack?: string[]; what?: string; at?: string | null };
+        const who = e.actorId === null ? 'the run' : name(e.actorId);
+        const when = detail.turn !== undefined ? ` (turn ${detail.turn})` : '';
+        const where = detail.what !== undefined ? (detail.at ? ` at ${detail.at}` : '') : detail.stack?.[0] ? ` ${detail.stack[0]}` : '';
+        output.out(`  ${formatClock(e.simTime).padStart(8)}  ${who.padEnd(18)} ${detail.what ? `${detail.what} threw ` : ''}${detail.error ?? '?'}${when}${s.dim(where)}\n`);
       }
       if (crashEvents.length > 10) output.out(s.dim(`  ... ${crashEvents.length - 10} more (--json for all)\n`));
     }

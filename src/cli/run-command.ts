@@ -60,9 +60,6 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
   const complaints: ComplaintRecord[] = [];
   const actorNames = new Map<number, string>();
   const crashes: string[] = [];
-  const noteCrash = (actorId: number | null, what: string) => {
-    crashes.push(`${actorId !== null ? actorNames.get(actorId) ?? `actor ${actorId}` : 'the run'}: ${what}`);
-  };
   const tally = new ActionTally();
   const controller = new AbortController();
   let interrupts = 0;
@@ -106,14 +103,11 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
         },
         onEvent: (e) => {
           if (e.kind === 'spawn' && e.actorId !== null) actorNames.set(e.actorId, (e.detail as { name: string }).name);
-          if (e.kind === 'crash') noteCrash(e.actorId, `${(e.detail as { error: string }).error} (turn ${(e.detail as { turn: number }).turn})`);
         },
-        onAction: (a) => {
-          tally.add(a);
-          if (a.outcome === 'crash') {
-            noteCrash(a.actorId, `action ${a.action} threw: ${a.error}`);
-          }
+        onCrash: (c) => {
+          crashes.push(`${c.what} by ${actorNames.get(c.actorId) ?? `actor ${c.actorId}`} threw ${c.error}${c.at ? ` (at ${c.at})` : ''}`);
         },
+        onAction: (a) => tally.add(a),
         onProgress: drawProgress
           ? (p) => {
             progressDrawn = true;
@@ -159,7 +153,7 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
     // interrupt (130) exits otherwise, and says so itself.
     if (exitCode === ExitCode.complaints) output.out(`\n${s.red('failed')}: ${failing} complaint${failing === 1 ? '' : 's'} at or above '${failOn}' (exit 1; change with --fail-on)\n`);
     if (crashes.length > 0) {
-      output.err(`beamulator: cannot run ${simulation.name} cleanly: simulation code crashed ${crashes.length} time${crashes.length === 1 ? '' : 's'}, first ${crashes[0]}. Fix the behavior or action; \`beamulator show ${result.runId}\` lists the crashes\n`);
+      output.err(`beamulator: cannot run ${simulation.name} cleanly: your code crashed ${crashes.length} time${crashes.length === 1 ? '' : 's'}, first ${crashes[0]}. Fix that code; \`beamulator show ${result.runId}${dbFlag(opts.db)}\` lists the crashes\n`);
     }
     if (targetDown) {
       output.err(`beamulator: cannot reach the target: every action failed (${tally.lastUnreachable}). Start it, or point at it with --target <url>\n`);

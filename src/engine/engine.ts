@@ -7,7 +7,7 @@ import type { Rng } from '../rng/rng.ts';
 import type { Json, RunSummary } from '../store/records.ts';
 import type { RunWriter } from '../store/run-store.ts';
 import { parseDuration } from '../util/duration.ts';
-import { errorMessage } from '../util/errors.ts';
+import { callUser, describeThrown, isUserCodeError, userFrame, type UserCodeError } from '../util/user-code.ts';
 import type { ParamValues } from '../util/params.ts';
 import { toJson } from '../util/to-json.ts';
 import { ActionWatchdog } from './action-watchdog.ts';
@@ -105,12 +105,14 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
   readonly #invariants: InvariantChecks | null = null;
   /** Checkers or invariants to finish when the run ends. */
   readonly #checks: boolean;
+  /** What stopped the run: the user's code threw where the run cannot go on (a checker, an invariant...). */
+  #fatal: UserCodeError | null = null;
 
   constructor(options: EngineOptions) {
     this.options = options;
     this.clock = new VirtualClock(options.simEpoch);
     const { checkers, invariants } = options.sim;
-    this.recorder = new RunRecorder(options.runId, options.writer, options.hooks ?? {}, this.clock, this.actors, checkers, Boolean(invariants?.length));
+    this.recorder = new RunRecorder(options.runId, options.writer, options.hooks ?? {}, this.clock, this.actors, checkers, Boolean(invariants?.length), (error) => this.fail(error));
     // The recorder keeps the run's log in memory exactly when there are invariants to read it.
     if (invariants?.length && this.recorder.log) this.#invariants = new InvariantChecks(this, this.recorder.log, invariants);
     this.#checks = Boolean(checkers?.length || invariants?.length);
@@ -138,25 +140,42 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
   /** Spawns the population and runs until a limit, an interrupt, or no actor is left. */
   async run(): Promise<EngineResult> {
     const { options, recorder } = this;
-    const { shard } = options;
-    for (const spawn of buildPopulation(options.sim, options.seed, options.params, options.counts, options.rngFor, options.population)) {
-      if (!shard || inShard(spawn.id, shard)) this.#spawn(spawn);
-    }
-    recorder.runStart({
-      runId: this.runId, seed: options.seed, targetUrl: options.targetUrl || null, actors: this.spawned.length, simLimit: options.durationMs, shard: options.shard ?? null,
-    });
     const onAbort = () => this.requestStop('interrupted');
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    if (options.signal?.aborted) onAbort();
     try {
+      // The user's code runs from here on (checkers' start, population functions, initialState).
+      recorder.startCheckers();
+      const { shard } = options;
+      for (const spawn of buildPopulation(options.sim, options.seed, options.params, options.counts, options.rngFor, options.population)) {
+        if (!shard || inShard(spawn.id, shard)) this.#spawn(spawn);
+      }
+      recorder.runStart({
+        runId: this.runId, seed: options.seed, targetUrl: options.targetUrl || null, actors: this.spawned.length, simLimit: options.durationMs, shard: options.shard ?? null,
+      });
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      if (options.signal?.aborted) onAbort();
       const reason = await this.#loop();
-      if (this.#checks) await this.#finishChecks();
+      if (!this.#fatal && this.#checks) await this.#finishChecks();
+      if (this.#fatal) throw this.#fatal;
       recorder.summary.simDurationMs = this.clock.now();
       return { stopReason: reason, simDurationMs: this.clock.now(), summary: recorder.summary, crashes: this.#crashes };
+    } catch (error) {
+      if (isUserCodeError(error)) this.fail(error);
+      throw this.#fatal ?? error;
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
       this.actionRun.watchdog.stop();
     }
+  }
+
+  /**
+   * The user's code threw where the run cannot go on (a checker, an invariant, a complaint
+   * predicate, initialState): recorded as a crash of the run, which stops; `run()` then throws it.
+   */
+  fail(error: UserCodeError): void {
+    if (this.#fatal) return;
+    this.#fatal = error;
+    this.recorder.event(null, 'crash', { error: describeThrown(error.thrown), what: error.what, at: error.at, fatal: true });
+    this.requestStop('error');
   }
 
   /** Stops at the next step boundary; actors in flight are released (their coroutines are dropped). */
@@ -283,32 +302,52 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
       }
       this.queue.push(actor.now + ms, actor.id, START_TURN);
     }
-    const checking = this.#invariants?.afterTurn(actor);
+    let checking: Promise<void> | undefined;
+    try {
+      checking = this.#invariants?.afterTurn(actor);
+    } catch (error) {
+      this.#checkFailed(actor, error);
+      return;
+    }
     if (checking) {
-      // A check's own errors are verdicts already; anything else is ours. The actor's next event is
-      // queued, so it is recorded without the restart a crash of act() would schedule.
-      checking.then(() => this.#returnControl(actor), (error: unknown) => {
-        this.recorder.event(actor, 'crash', { error: errorMessage(error), stack: [], turn: actor.turns });
-        this.#returnControl(actor);
-      });
+      // The actor's next event is queued: an invariant that throws stops the run (it is the user's
+      // code, see fail), and anything else is recorded without the restart a crash of act() would schedule.
+      checking.then(() => this.#returnControl(actor), (error: unknown) => this.#checkFailed(actor, error));
     } else {
       this.#returnControl(actor);
     }
   }
 
+  #checkFailed(actor: Actor, error: unknown): void {
+    if (isUserCodeError(error)) this.fail(error);
+    else this.recorder.event(actor, 'crash', { error: describeThrown(error), stack: [], turn: actor.turns });
+    this.#returnControl(actor);
+  }
+
   #crash(actor: Actor, error: unknown): void {
+    // Thrown out of ctx.execute by a complaint predicate or a checker: the run stops (fail was called).
+    if (isUserCodeError(error)) this.fail(error);
     if (!actor.resumeEngine) return;
     this.#crashes++;
     actor.crashesInARow++;
     const message = error instanceof Error ? error.message : String(error);
     const stack = error instanceof Error ? (error.stack ?? '').split('\n').slice(1, 4).map((l) => l.trim()) : [];
-    this.recorder.event(actor, 'crash', { error: message, stack, turn: actor.turns });
+    const what = `behavior ${actor.behavior.name}'s act()`;
+    const at = userFrame(error);
+    this.recorder.event(actor, 'crash', { error: message, stack, turn: actor.turns, what, at });
+    this.recorder.crash({ actorId: actor.id, what: `${what} (turn ${actor.turns})`, error: describeThrown(error), at });
     if (actor.crashesInARow >= this.options.maxCrashesInARow) {
       actor.stopped = true;
       this.recorder.event(actor, 'give-up', { crashesInARow: actor.crashesInARow });
     } else {
       // A fresh start: the state is rebuilt, the rng stream continues (so the run stays reproducible).
-      actor.state = freshState(actor.behavior, actor, this.options.params);
+      try {
+        actor.state = freshState(actor.behavior, actor, this.options.params);
+      } catch (thrown) {
+        this.fail(thrown as UserCodeError);
+        this.#returnControl(actor);
+        return;
+      }
       actor.tagSet = null;
       this.recorder.event(actor, 'restart', { after: this.options.restartDelayMs });
       this.queue.push(actor.now + this.options.restartDelayMs, actor.id, START_TURN);
@@ -368,10 +407,12 @@ function captureResolve(resolve: () => void): void {
   awaitedActor!.resumeEngine = resolve;
 }
 
+/** The actor's state at its start or restart; throws a UserCodeError when `initialState` does. */
 function freshState(behavior: Behavior, actor: Actor, params: ParamValues): unknown {
   const init = behavior.initialState;
   if (typeof init === 'function') {
-    return (init as (i: object) => unknown)({ actorId: actor.id, name: actor.name, config: actor.config, rng: actor.rng, params });
+    const input = { actorId: actor.id, name: actor.name, config: actor.config, rng: actor.rng, params };
+    return callUser(`behavior ${behavior.name}'s initialState() for ${actor.name}`, () => (init as (i: object) => unknown)(input));
   }
   return init === undefined ? {} : structuredClone(init);
 }

@@ -2,6 +2,7 @@ import type { Rng } from '../rng/rng.ts';
 import { SeededRng } from '../rng/seeded-rng.ts';
 import { parseDuration } from '../util/duration.ts';
 import { BeamulatorError } from '../util/errors.ts';
+import { callUser } from '../util/user-code.ts';
 import type { Behavior } from './behavior.ts';
 import type { ParamValues } from '../util/params.ts';
 import { resolveBehavior, type Simulation } from './simulation.ts';
@@ -46,8 +47,12 @@ export function buildPopulation(
     const tags = [...(behavior.tags ?? []), ...(entry.tags ?? [])];
     for (let i = 0; i < count; i++) {
       const base = at + (count > 1 ? Math.floor((rampUp * i) / count) : 0);
-      const name = typeof entry.name === 'function' ? entry.name(i) : `${entry.name ?? behavior.name} ${i + 1}`;
-      const config = typeof entry.config === 'function' ? (entry.config as (i: number, p: ParamValues, name: string) => unknown)(i, params, name) : (entry.config ?? {});
+      const nameOf = entry.name;
+      const name = typeof nameOf === 'function' ? callUser(`the population's name() of ${behavior.name} for index ${i}`, () => nameOf(i)) : `${nameOf ?? behavior.name} ${i + 1}`;
+      const configOf = entry.config;
+      const config = typeof configOf === 'function'
+        ? callUser(`the population's config() of ${behavior.name} for ${name}`, () => (configOf as (i: number, p: ParamValues, name: string) => unknown)(i, params, name))
+        : (configOf ?? {});
       out.push({ id: out.length, behavior, name, config, tags, arrival: jitter > 0 ? (rng) => base + rng.int(0, jitter) : base, rngFor });
     }
   }
@@ -61,7 +66,7 @@ export function buildPopulation(
 
 function countOf(count: number | ((params: ParamValues) => number) | undefined, params: ParamValues, sim: string, behavior: string): number {
   if (typeof count !== 'function') return count ?? 1;
-  const n = count(params);
+  const n = callUser(`the population's count() of ${behavior}`, () => count(params));
   if (!Number.isInteger(n) || n < 0) {
     throw new BeamulatorError('BEAM_SIMULATION_INVALID', `cannot build population of '${sim}': the count function of ${behavior} returned ${String(n)}`, 'Return a whole number >= 0');
   }

@@ -65,6 +65,7 @@ export function formatReplayReport(
     lines.push(s.dim(`  the original stopped early (${reason}) after ${actions} actions: the replay stopped there too${beyondCut > 0 ? ` (${beyondCut} past the original's last action, whose turn it cut short, not compared)` : ''}`));
   }
   if (report.mintedPairs > 0) lines.push(s.dim(`  ${report.mintedPairs} value${report.mintedPairs === 1 ? '' : 's'} the target minted anew (ids, tokens) paired with the recorded ones`));
+  if (report.stoppedBy) lines.push(s.yellow(`  note: after it diverged, your code stopped the replay: ${report.stoppedBy}`));
   if (report.codeChanged) lines.push(s.yellow('  note: the simulation file changed since the run was recorded (its code hash differs)'));
   return lines.join('\n') + '\n';
 }

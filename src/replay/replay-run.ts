@@ -27,6 +27,7 @@ import type { TargetState } from '../engine/reset-target.ts';
 import type { ResolvedShard } from '../engine/shard.ts';
 import { OfflineHttp, type RequestMismatch } from './offline-http.ts';
 import { storedParams } from './stored-params.ts';
+import { isUserCodeError } from '../util/user-code.ts';
 
 /** A recorded run to replay: from the store, or from a replay file. */
 export interface ReplaySource {
@@ -101,6 +102,12 @@ export interface ReplayReport {
   context: ActionRecord[];
   /** The simulation file changed since the run was recorded. */
   codeChanged: boolean;
+  /**
+   * The replay had diverged when the user's code threw and stopped it (a complaint, checker or
+   * invariant fed answers other than the recording's): that error's line. The divergence is the
+   * finding; the replay is kept with status `failed`. Null otherwise.
+   */
+  stoppedBy: string | null;
   /** Complaints the replay raised (rerun: the behaviors and checks ran again), in order; null in log mode. */
   complaints: ComplaintRecord[] | null;
   wallMs: number;
@@ -147,7 +154,7 @@ export async function replayRunInternal(source: ReplaySource, options: InternalR
     return tracker.toJson(mode, offline);
   };
   const complaints: ComplaintRecord[] | null = mode === 'rerun' ? [] : null;
-  const { runId: replayRunId, targetState } = complaints
+  const { runId: replayRunId, targetState, stoppedBy = null } = complaints
     ? await rerun(sim, run, tracker, comparison, offlineHttp, foreignServe, loaded?.codeHash, complaints, { ...options, ...(stoppedEarly ? { stopAfter: original.length } : {}) })
     : await reissue(sim, source, tracker, comparison, offlineHttp, foreignServe, options, minted);
   const first = tracker.kept[0];
@@ -157,7 +164,7 @@ export async function replayRunInternal(source: ReplaySource, options: InternalR
     stoppedEarly: stoppedEarly ? { reason: run.status === 'abandoned' ? 'abandoned' : run.stopReason ?? run.status, actions: original.length, beyondCut: tracker.beyondCut } : null,
     // Redacted like the divergences: the original's values with today's rules too, the replay's complaints as the store keeps them.
     context: first ? source.actions.filter((a) => a.actorId === first.actorId && a.seq < first.seq).sort((a, b) => a.seq - b.seq).slice(-5).map((a) => redactor.record(a)) : [],
-    codeChanged: Boolean(loaded && run.codeHash && loaded.codeHash !== run.codeHash),
+    codeChanged: Boolean(loaded && run.codeHash && loaded.codeHash !== run.codeHash), stoppedBy,
     complaints: complaints && complaints.map((c) => redactor.record(c)),
     wallMs: monotonicMs() - started,
   };
@@ -180,6 +187,9 @@ async function rerun(
   const config = (run.config ?? {}) as RunConfig;
   // A fuzz run is replayed from its stored spec (population + tapes), not from its seed.
   const fuzz = fuzzSpecOfConfig(run.config);
+  let runId: string | null = null;
+  // Read before the failed run's comparison counts the actions it never reached.
+  let diverged = false;
   const result = await runSimulationInternal(sim, {
     seed: run.seed,
     ...storedParams(sim, run),
@@ -200,8 +210,13 @@ async function rerun(
     db: options.db ?? defaultStorePath,
     hooks: {
       ...options.hooks,
+      onRunStart: (start) => {
+        runId = start.runId;
+        options.hooks?.onRunStart?.(start);
+      },
       onAction: (a) => {
         tracker.check(a);
+        diverged ||= tracker.count > 0;
         options.hooks?.onAction?.(a);
       },
       onComplaint: (c) => {
@@ -210,14 +225,19 @@ async function rerun(
       },
     },
     replay: { parentRunId: run.runId, ...(http ? { http, targetUrl: recordedTargetUrl(run) } : {}), ...foreignServe, comparison },
+  }).catch((error: unknown) => {
+    // Code that threw on answers other than the recording's: the divergence is what to report.
+    if (!isUserCodeError(error) || !diverged || runId === null) throw error;
+    return { runId, targetState: null, stoppedBy: error.message };
   });
-  return { runId: result.runId, targetState: result.targetState };
+  return result;
 }
 
-/** The replay run, and how its target was prepared. */
+/** The replay run, how its target was prepared, and what stopped it after it diverged. */
 interface Replayed {
   runId: string;
   targetState: TargetState;
+  stoppedBy?: string;
 }
 
 /** Log mode: the logged actions, verbatim, in seq order; no behavior code runs. */

@@ -20,7 +20,7 @@ export const ExitCode = {
   target: 4,
   /** Asked for something that does not exist, such as an unknown run id. */
   notFound: 5,
-  /** The run finished, but simulation code crashed (a behavior or an action threw). */
+  /** The user's code threw: a behavior or an action (the run finished), or a checker, invariant, complaint predicate, population function or reset hook (the run stopped, kept as failed). */
   crashed: 6,
   /** A replay departed from the original run (see its first divergence). */
   diverged: 7,
@@ -57,6 +57,7 @@ export type ErrorCode =
   | 'BEAM_REPLAY_VERSION'
   | 'BEAM_REPLAY_EDITED'
   | 'BEAM_TARGET'
+  | 'BEAM_USER_CODE'
   | 'BEAM_INTERNAL';
 
 const exitCodes: Record<ErrorCode, ExitCodeValue> = {
@@ -82,6 +83,8 @@ const exitCodes: Record<ErrorCode, ExitCodeValue> = {
   /** A replay file edited after export (its checksum does not match). */
   BEAM_REPLAY_EDITED: ExitCode.replayEdited,
   BEAM_TARGET: ExitCode.target,
+  /** Code the user wrote threw while beamulator called it (see util/user-code.ts). */
+  BEAM_USER_CODE: ExitCode.crashed,
   BEAM_INTERNAL: ExitCode.internal,
 };
 
