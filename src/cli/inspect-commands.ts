@@ -1,4 +1,4 @@
-import { openStore } from '../store/duckdb-store.ts';
+import { openStore, type DuckDBRunStore } from '../store/duckdb-store.ts';
 import type { Redactor } from '../store/redact.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { formatClock, formatDuration, toSeconds } from '../util/duration.ts';
@@ -12,8 +12,10 @@ import { probesOf } from '../engine/invariant-checks.ts';
 import { styler, type Output } from './output.ts';
 import { outputRedactor, type ProjectOptions } from './project-config.ts';
 import { cliJson } from '../util/strict-json.ts';
+import { storeBytes } from '../store/prune-store.ts';
+import { formatBytes } from './format-bytes.ts';
 
-async function withStore<T>(db: string, fn: (store: RunStore) => Promise<T>): Promise<T> {
+async function withStore<T>(db: string, fn: (store: DuckDBRunStore) => Promise<T>): Promise<T> {
   const store = await openStore(db, { readOnly: true });
   try {
     return await fn(store);
@@ -28,8 +30,11 @@ export async function runsCommand(opts: { db: string; limit: number; json?: bool
     // What the store holds was redacted with the rules of its day: the config's patterns of today apply too.
     const redactor = outputRedactor(opts.projectConfig);
     const runs = (await store.listRuns({ limit: opts.limit })).map((r) => redactor.record(r));
+    const [count] = await store.sql('SELECT count(*) AS n FROM runs');
+    const total = Number(count?.n ?? 0);
+    const bytes = store.path === ':memory:' ? 0 : storeBytes(store.path);
     if (opts.json) {
-      output.out(`${cliJson(runs)}\n`);
+      output.out(`${cliJson({ store: { path: store.path, bytes, runs: total }, runs })}\n`);
       return ExitCode.ok;
     }
     if (runs.length === 0) {
@@ -62,6 +67,7 @@ export async function runsCommand(opts: { db: string; limit: number; json?: bool
       // A fuzz run is made by its choice tapes, not its seed (show <id> says more).
       line(r.runId, r.kind, r, r.status, r.summary.actions, r.summary.complaints, r.kind === 'fuzz' ? s.dim('(tapes)') : r.seed);
     }
+    output.out(s.dim(`\n${runs.length < total ? `${runs.length} of ${total} runs` : `${total} run${total === 1 ? '' : 's'}`} in ${opts.db}, ${formatBytes(bytes)} (\`beamulator prune\` removes old ones)`));
     output.out(s.dim(`\nShow one with \`beamulator show <run-id>\` (a unique prefix or 'latest' works too${shown.size > 0 ? '; a group id shows its shards' : ''}).\n`));
     return ExitCode.ok;
   });

@@ -69,6 +69,19 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
       setCode(await runsCommand(opts, output));
     });
 
+  program.command('prune')
+    .description('remove runs from the store (every row they own) and reclaim the space; a run being recorded is never touched')
+    .option('--db <path>', 'run store file', defaultStorePath)
+    .option('--keep <n>', 'keep the newest n runs (of --kind, when given)', nonNegativeInt)
+    .option('--older-than <duration>', "remove only runs started longer ago than this, e.g. '7d', '12h', '2w'")
+    .option('--kind <kind>', 'remove only runs of this kind: run, fuzz or replay (repeatable, or comma-separated)', (v: string, all: string[] = []) => [...all, v])
+    .option('--dry-run', 'say what would be removed, change nothing')
+    .option('--json', 'print what was removed as JSON')
+    .action(async (opts) => {
+      const { pruneCommand } = await import('./prune-command.ts');
+      setCode(await pruneCommand(opts, output));
+    });
+
   program.command('show')
     .argument('<run-id>', "a run id, a unique prefix of one, or 'latest'")
     .description("show a run: summary, complaints and actions")
