@@ -120,11 +120,11 @@ export async function showCommand(idArg: string, opts: { db: string; actions: nu
       output.out(`\n${s.bold('crashes')}\n`);
       for (const e of crashEvents.slice(0, 10)) {
         // Runs recorded before crashes named what threw and where (`what`, `at`) show their stack's first frame.
-        const detail = e.detail as { error?: string; turn?: number; stack?: string[]; what?: string; at?: string | null };
+        const detail = e.detail as { error?: string; turn?: number; stack?: string[]; what?: string; at?: string | null; fatal?: boolean };
         const who = e.actorId === null ? 'the run' : name(e.actorId);
         const when = detail.turn !== undefined ? ` (turn ${detail.turn})` : '';
         const where = detail.what !== undefined ? (detail.at ? ` at ${detail.at}` : '') : detail.stack?.[0] ? ` ${detail.stack[0]}` : '';
-        output.out(`  ${formatClock(e.simTime).padStart(8)}  ${who.padEnd(18)} ${detail.what ? `${detail.what} threw ` : ''}${detail.error ?? '?'}${when}${s.dim(where)}\n`);
+        output.out(`  ${formatClock(e.simTime).padStart(8)}  ${who.padEnd(18)} ${detail.fatal ? `${detail.what} threw ` : ''}${detail.error ?? '?'}${when}${s.dim(where)}\n`);
       }
       if (crashEvents.length > 10) output.out(s.dim(`  ... ${crashEvents.length - 10} more (--json for all)\n`));
     }

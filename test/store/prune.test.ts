@@ -138,7 +138,6 @@ describe('beamulator prune', () => {
     expect(result.removed).toHaveLength(27);
     const after = storeBytes(path);
     expect(result.bytesAfter).toBe(after);
-    // eslint-disable-next-line no-console
     console.log(`prune --keep 3 of 30 runs (300 actions each): ${before} -> ${after} bytes (those 3 runs alone: ${alone})`);
     // A DELETE alone leaves the file about as big (measured: 8.9 MB -> 8.7 MB): the rewrite gives the space back.
     expect(after).toBeLessThan(before);
