@@ -233,7 +233,7 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
       : error;
     await writer.finish({
       status: 'failed', simDurationMs: engine?.clock.now() ?? 0, stopReason: 'error', error: errorMessage(failure),
-      ...(options.replay ? { comparison: options.replay.comparison() } : {}),
+      ...(options.replay ? { comparison: comparisonOrNull(options.replay) } : {}),
     });
     throw failure;
   }
@@ -246,4 +246,13 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
     runId: writer.runId, seed, params: new Redactor({ extra: redactionOf(sim, options.redact) }).value(params), status, stopReason: outcome.stopReason, summary: outcome.summary, crashes: outcome.crashes,
     simDurationMs: outcome.simDurationMs, wallMs: monotonicMs() - wallStart, db: store?.path ?? null, targetUrl: target?.url ?? null, targetState, shard,
   };
+}
+
+/** The comparison of a replay that failed: null when making it fails too (a normalizer that throws again). */
+function comparisonOrNull(replay: ReplayRecording): Json {
+  try {
+    return replay.comparison();
+  } catch {
+    return null;
+  }
 }

@@ -273,6 +273,8 @@ async function reissue(
   };
   let simTime = 0;
   let stopReason = 'log-end';
+  // What stopped the replay (a replay.normalize that throws): it is kept as failed, with what it did.
+  let failure: unknown = null;
   try {
     for (const logged of inSeqOrder(source.actions)) {
       if (options.signal?.aborted) {
@@ -293,11 +295,14 @@ async function reissue(
       options.hooks?.onAction?.(record);
       tracker.check(record);
     }
+  } catch (error) {
+    failure = error;
+    throw error;
   } finally {
     watchdog.stop();
-    await writer?.finish({
-      status: stopReason === 'interrupted' ? 'stopped' : 'completed', simDurationMs: simTime, stopReason, error: null, comparison: comparison(),
-    });
+    await writer?.finish(failure
+      ? { status: 'failed', simDurationMs: simTime, stopReason: 'error', error: errorMessage(failure) }
+      : { status: stopReason === 'interrupted' ? 'stopped' : 'completed', simDurationMs: simTime, stopReason, error: null, comparison: comparison() });
   }
   return { runId, targetState };
 }
