@@ -52,7 +52,7 @@ export class UserCodeError extends BeamulatorError {
     const { doing = 'run the simulation', action, advice, kept } = options;
     const forAction = action ? ` for action #${action.seq} ${action.action}${action.actorName ? ` by ${action.actorName}` : ''}` : '';
     const hint = `${advice ? `${advice}: fix` : 'Fix'} that code${kept ? `; ${kept}` : ''}; ${stackEnvVar}=1 prints its stack`;
-    super('BEAM_USER_CODE', `cannot ${doing}: ${what}${forAction} threw ${describeThrown(thrown)}${at ? ` (at ${at})` : ''}`, hint, { cause: thrown });
+    super('BEAM_USER_CODE', `cannot ${doing}: ${what}${forAction} threw ${describeThrown(thrown)}${atUserLine(thrown)}`, hint, { cause: thrown });
     this.name = 'UserCodeError';
     this.what = what;
     this.thrown = thrown;
@@ -142,6 +142,12 @@ export function userFrame(error: unknown): string | null {
     return `${relative && !relative.startsWith('..') ? relative : file}:${frame[2]}:${frame[3]}`;
   }
   return null;
+}
+
+/** ` (at file:line:column)` of the user's frame of `error`, or '' (for messages that quote what the user's code threw). */
+export function atUserLine(error: unknown): string {
+  const at = userFrame(error);
+  return at ? ` (at ${at})` : '';
 }
 
 /** The path of a frame's location (`file:///x.sim.ts?ts`, `/x.mjs`), or null for Node's own (`node:internal/...`). */

@@ -135,7 +135,7 @@ const rows: Row[] = [
   { name: 'throws when loaded', args: ['run', at('throws.sim.mjs'), ...db], code: usage, message: /cannot load simulation .*throws\.sim\.mjs: boom at load/ },
   { name: 'unknown behavior in the population', args: ['run', at('unknown-behavior.sim.mjs'), ...db], code: usage, message: /unknown behavior 'Walkr'/ },
   { name: 'invalid duration in the simulation', args: ['run', at('bad-duration.sim.mjs'), ...db], code: usage, message: /not a duration/ },
-  { name: 'target.start that throws', args: ['run', at('bad-start.sim.mjs'), ...db], code: ExitCode.target, message: /cannot start the target of 'bad-start': port taken/ },
+  { name: 'target.start that throws', args: ['run', at('bad-start.sim.mjs'), ...db], code: ExitCode.target, message: /cannot start the target of 'bad-start': port taken \(at bad-start\.sim\.mjs:3:\d+\)\. Fix target\.start/ },
 
   // Config files
   { name: 'config with an unknown key', args: ['--config', '{config:unknown-key}', 'runs', ...db], code: usage, message: /unknown key 'colour'/ },
