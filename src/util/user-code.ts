@@ -52,7 +52,7 @@ export class UserCodeError extends BeamulatorError {
     const { doing = 'run the simulation', action, advice, kept } = options;
     const forAction = action ? ` for action #${action.seq} ${action.action}${action.actorName ? ` by ${action.actorName}` : ''}` : '';
     const hint = `${advice ? `${advice}: fix` : 'Fix'} that code${kept ? `; ${kept}` : ''}; ${stackEnvVar}=1 prints its stack`;
-    super('BEAM_USER_CODE', `cannot ${doing}: ${what}${forAction} threw ${describeThrown(thrown)}${atUserLine(thrown)}`, hint, { cause: thrown });
+    super('BEAM_USER_CODE', `cannot ${doing}: ${what}${forAction} threw ${describeThrown(thrown)}${at ? ` (at ${at})` : ''}`, hint, { cause: thrown });
     this.name = 'UserCodeError';
     this.what = what;
     this.thrown = thrown;
