@@ -45,7 +45,7 @@ export type {
 export { runSimulation } from './engine/run-simulation.ts';
 export type { RunOptions, RunResult } from './engine/run-simulation.ts';
 export type { Shard } from './engine/shard.ts';
-export type { EngineHooks, RunProgress, RunStart } from './engine/engine-hooks.ts';
+export type { Crash, EngineHooks, RunProgress, RunStart } from './engine/engine-hooks.ts';
 
 // Reading recorded runs.
 export { openStore } from './store/duckdb-store.ts';

@@ -1,4 +1,5 @@
 import type { ActionRecord, Json } from '../store/records.ts';
+import { userCodeError } from '../util/user-code.ts';
 import type { StartedChecker, Violation, Violations } from './types.ts';
 
 /** Fields a write sets on one entity, by name. */
@@ -9,8 +10,13 @@ export type Fields = Readonly<Record<string, Json>>;
  * fields they set, which actions show entities, and which delete them. Fields are assumed
  * independent: a write of `title` does not change `completed`.
  *
- * The functions get the recorded args and result (the result is null unless the outcome is ok,
- * so take the key and fields from args when you can).
+ * The functions get the recorded args and result. `writes` and `deletes` are called for every
+ * outcome: for an action that failed (outcome `error` or `crash`) the result is `null`, so take
+ * the key and fields from args when you can, or return null (`(a, r) => r && { key: r.id, ... }`).
+ * `reads` and `listings` are called for ok outcomes only. They are called as the run goes (after
+ * the step of the action is over, or when the run ends). One that throws stops the run: it is
+ * kept with status `failed`, and the CLI exits 6 naming the model function, the action and the
+ * line of your code that threw.
  *
  * @example
  * const todos: EntityModel = {
@@ -26,9 +32,11 @@ export type Fields = Readonly<Record<string, Json>>;
  * };
  */
 export interface EntityModel {
+  /** By action name: the entity the action writes and the fields it sets, or null. `result` is `null` when the action failed. */
   writes: Readonly<Record<string, (args: any, result: any) => { key: string; fields: Fields } | null>>;
   /** Called for ok outcomes only: the `[key, entity]` pairs the result shows. */
   reads: Readonly<Record<string, (args: any, result: any) => Iterable<readonly [string, Json]>>>;
+  /** By action name: the key of the entity the action deletes, or null. `result` is `null` when the action failed. */
   deletes?: Readonly<Record<string, (args: any, result: any) => string | null>>;
   /**
    * Reads (names from `reads`) whose ok result lists every entity the acting actor may see: not
@@ -98,11 +106,22 @@ export abstract class StepChecker implements StartedChecker {
     const { writes, reads, deletes } = this.#model;
     const ok = record.outcome === 'ok';
     const result = ok ? record.result : null;
-    const w = Object.hasOwn(writes, record.action) ? writes[record.action]!(record.args, result) : null;
-    const d = deletes && Object.hasOwn(deletes, record.action) ? deletes[record.action]!(record.args, result) : null;
-    const read = ok && Object.hasOwn(reads, record.action);
-    const seen = read ? [...reads[record.action]!(record.args, result)] : [];
-    return { record, write: w, deleted: d, seen, listing: read && this.#lists(record) };
+    let part = 'writes';
+    try {
+      const w = Object.hasOwn(writes, record.action) ? writes[record.action]!(record.args, result) : null;
+      part = 'deletes';
+      const d = deletes && Object.hasOwn(deletes, record.action) ? deletes[record.action]!(record.args, result) : null;
+      part = 'reads';
+      const read = ok && Object.hasOwn(reads, record.action);
+      const seen = read ? [...reads[record.action]!(record.args, result)] : [];
+      part = 'listings';
+      return { record, write: w, deleted: d, seen, listing: read && this.#lists(record) };
+    } catch (thrown) {
+      throw userCodeError(`model ${part}.${record.action}()`, thrown, {
+        action: { seq: record.seq, action: record.action, actorId: record.actorId },
+        ...(ok ? {} : { advice: `The action failed (outcome ${record.outcome}), so its result is null` }),
+      });
+    }
   }
 
   #lists(record: ActionRecord): boolean {

@@ -23,11 +23,18 @@ export interface Violation {
 /** What a checker returns for one action: nothing, one violation, or several. */
 export type Violations = Violation | readonly Violation[] | null;
 
-/** One run's worth of a checker's state: told every recorded action as it happens. */
+/**
+ * One run's worth of a checker's state: told every recorded action as it happens. A method that
+ * throws stops the run (kept with status `failed`; the CLI exits 6 naming the checker, the action
+ * and the line of your code that threw).
+ */
 export interface StartedChecker {
-  /** Called for each recorded action, in the order actions finish (seq order per actor). */
+  /**
+   * Called for each recorded action, in the order actions finish (seq order per actor), whatever
+   * its outcome: a failed action (`error`, `crash`) has `result` null.
+   */
   onAction(record: ActionRecord): Violations;
-  /** Called once when the run ends (to flush anything held back). */
+  /** Called once when the run ends (to flush anything held back); not called when the run stopped on an error. */
   atEnd?(): Violations;
 }
 
@@ -40,6 +47,7 @@ export interface Checker {
   readonly name: string;
   /** Severity of its complaints (default 'urgent'). */
   readonly severity?: Severity;
+  /** Called once per run, before its first action. */
   start(): StartedChecker;
 }
 
@@ -94,8 +102,11 @@ export interface RunView {
  * is recorded as a complaint (trigger `invariant:<name>`, message = what `check` returned). A
  * per-turn invariant complains as the actor whose turn ended, when it breaks after that actor's
  * turn, and again for that actor only after it held in between; an end invariant complains as
- * the actor of the last action, with no actionSeq unless it probed the target. A check that
- * throws (or rejects) counts as broken.
+ * the actor of the last action, with no actionSeq unless it probed the target.
+ *
+ * A check that throws (or rejects) is a bug in the check, not a broken invariant: the run stops
+ * there, is kept with status `failed`, and the CLI exits 6 naming the invariant and the line of
+ * your code that threw. A probe never throws for the target's failures: check its `ok`.
  */
 export interface Invariant {
   name: string;

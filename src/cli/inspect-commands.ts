@@ -1,4 +1,4 @@
-import { openStore } from '../store/duckdb-store.ts';
+import { openStore, type DuckDBRunStore } from '../store/duckdb-store.ts';
 import type { Redactor } from '../store/redact.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { formatClock, formatDuration, toSeconds } from '../util/duration.ts';
@@ -12,8 +12,10 @@ import { probesOf } from '../engine/invariant-checks.ts';
 import { styler, type Output } from './output.ts';
 import { outputRedactor, type ProjectOptions } from './project-config.ts';
 import { cliJson } from '../util/strict-json.ts';
+import { storeBytes } from '../store/prune-store.ts';
+import { formatBytes } from './format-bytes.ts';
 
-async function withStore<T>(db: string, fn: (store: RunStore) => Promise<T>): Promise<T> {
+async function withStore<T>(db: string, fn: (store: DuckDBRunStore) => Promise<T>): Promise<T> {
   const store = await openStore(db, { readOnly: true });
   try {
     return await fn(store);
@@ -28,8 +30,11 @@ export async function runsCommand(opts: { db: string; limit: number; json?: bool
     // What the store holds was redacted with the rules of its day: the config's patterns of today apply too.
     const redactor = outputRedactor(opts.projectConfig);
     const runs = (await store.listRuns({ limit: opts.limit })).map((r) => redactor.record(r));
+    const [count] = await store.sql('SELECT count(*) AS n FROM runs');
+    const total = Number(count?.n ?? 0);
+    const bytes = store.path === ':memory:' ? 0 : storeBytes(store.path);
     if (opts.json) {
-      output.out(`${cliJson(runs)}\n`);
+      output.out(`${cliJson({ store: { path: store.path, bytes, runs: total }, runs })}\n`);
       return ExitCode.ok;
     }
     if (runs.length === 0) {
@@ -62,6 +67,7 @@ export async function runsCommand(opts: { db: string; limit: number; json?: bool
       // A fuzz run is made by its choice tapes, not its seed (show <id> says more).
       line(r.runId, r.kind, r, r.status, r.summary.actions, r.summary.complaints, r.kind === 'fuzz' ? s.dim('(tapes)') : r.seed);
     }
+    output.out(s.dim(`\n${runs.length < total ? `${runs.length} of ${total} runs` : `${total} run${total === 1 ? '' : 's'}`} in ${opts.db}, ${formatBytes(bytes)} (\`beamulator prune\` removes old ones)`));
     output.out(s.dim(`\nShow one with \`beamulator show <run-id>\` (a unique prefix or 'latest' works too${shown.size > 0 ? '; a group id shows its shards' : ''}).\n`));
     return ExitCode.ok;
   });
@@ -94,7 +100,9 @@ export async function showCommand(idArg: string, opts: { db: string; actions: nu
     const name = (id: number) => names.get(id) ?? `actor ${id}`;
     const s = styler(output.color);
     const crashEvents = events.filter((e) => e.kind === 'crash');
-    output.out(formatRunSummary({ ...run, wallMs: run.wallEndedAt !== null ? run.wallEndedAt - run.wallStartedAt : null, crashes: crashEvents.length }, groupComplaints(complaints), name, output.color));
+    // A crash that stopped the run (a checker's, an invariant's) is the run's error, not an actor's crash.
+    const actorCrashes = crashEvents.filter((e) => !(e.detail as { fatal?: boolean }).fatal).length;
+    output.out(formatRunSummary({ ...run, wallMs: run.wallEndedAt !== null ? run.wallEndedAt - run.wallStartedAt : null, crashes: actorCrashes }, groupComplaints(complaints), name, output.color));
     if (run.file) output.out(s.dim(`  file        ${run.file}\n`));
     const shard = shardOfRun(run);
     if (shard) output.out(`  shard       ${shard.index}/${shard.count} of group ${shard.group} ${s.dim(`(\`beamulator show ${shard.group}\` shows them all)`)}\n`);
@@ -111,8 +119,12 @@ export async function showCommand(idArg: string, opts: { db: string; actions: nu
     if (crashEvents.length > 0) {
       output.out(`\n${s.bold('crashes')}\n`);
       for (const e of crashEvents.slice(0, 10)) {
-        const detail = e.detail as { error?: string; turn?: number; stack?: string[] };
-        output.out(`  ${formatClock(e.simTime).padStart(8)}  ${name(e.actorId ?? -1).padEnd(18)} ${detail.error ?? '?'} (turn ${detail.turn ?? '?'})${detail.stack?.[0] ? s.dim(` ${detail.stack[0]}`) : ''}\n`);
+        // Runs recorded before crashes named what threw and where (`what`, `at`) show their stack's first frame.
+        const detail = e.detail as { error?: string; turn?: number; stack?: string[]; what?: string; at?: string | null; fatal?: boolean };
+        const who = e.actorId === null ? 'the run' : name(e.actorId);
+        const when = detail.turn !== undefined ? ` (turn ${detail.turn})` : '';
+        const where = detail.what !== undefined ? (detail.at ? ` at ${detail.at}` : '') : detail.stack?.[0] ? ` ${detail.stack[0]}` : '';
+        output.out(`  ${formatClock(e.simTime).padStart(8)}  ${who.padEnd(18)} ${detail.fatal ? `${detail.what} threw ` : ''}${detail.error ?? '?'}${when}${s.dim(where)}\n`);
       }
       if (crashEvents.length > 10) output.out(s.dim(`  ... ${crashEvents.length - 10} more (--json for all)\n`));
     }

@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { BeamulatorError, ExitCode, isBeamulatorError, errorMessage } from '../util/errors.ts';
 import { version } from '../util/version.ts';
 import { defaultStorePath } from '../store/default-store-path.ts';
+import { isUserCodeError, stackEnvVar } from '../util/user-code.ts';
 import { registerExportCommands } from './export-commands.ts';
 import { registerMergeCommand } from './merge-command.ts';
 import { registerStatsCommand } from './stats-command.ts';
@@ -70,6 +71,19 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
       setCode(await runsCommand(opts, output));
     });
 
+  program.command('prune')
+    .description('remove runs from the store (every row they own) and reclaim the space; a run being recorded is never touched')
+    .option('--db <path>', 'run store file', defaultStorePath)
+    .option('--keep <n>', 'keep the newest n runs (of --kind, when given)', nonNegativeInt)
+    .option('--older-than <duration>', "remove only runs started longer ago than this, e.g. '7d', '12h', '2w'")
+    .option('--kind <kind>', 'remove only runs of this kind: run, fuzz or replay (repeatable, or comma-separated)', (v: string, all: string[] = []) => [...all, v])
+    .option('--dry-run', 'say what would be removed, change nothing')
+    .option('--json', 'print what was removed as JSON')
+    .action(async (opts) => {
+      const { pruneCommand } = await import('./prune-command.ts');
+      setCode(await pruneCommand(opts, output));
+    });
+
   program.command('show')
     .argument('<run-id>', "a run id, a unique prefix of one, or 'latest'")
     .description("show a run: summary, complaints and actions")
@@ -120,7 +134,7 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
 
   program.addHelpText('after', `
 Exit codes (each explained in docs/exit-codes.md, shipped with the package):
-  0 ok                          6 simulation code crashed
+  0 ok                          6 your code threw (${stackEnvVar}=1: its stack)
   1 complaints >= --fail-on     7 replay diverged
   2 usage or simulation error   8 unusable replay file
   3 run store error             9 replay file of another version
@@ -153,6 +167,8 @@ function reportError(error: unknown, output: Output, command: string): number {
   }
   if (isBeamulatorError(error)) {
     output.err(`beamulator: ${error.message}\n`);
+    // The user's own stack, only when asked for: the line above names the file and line already.
+    if (isUserCodeError(error) && process.env[stackEnvVar] === '1') output.err(`${(error.thrown as Error)?.stack ?? String(error.thrown)}\n`);
     return error.exitCode;
   }
   output.err(`beamulator: internal error: ${errorMessage(error)}\n${(error as Error)?.stack ?? ''}\nThis is a bug in beamulator; please report it with the command you ran.\n`);

@@ -99,9 +99,6 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
   const complaints: ComplaintRecord[] = [];
   const actorNames = new Map<number, string>();
   const crashes: string[] = [];
-  const noteCrash = (actorId: number | null, what: string) => {
-    crashes.push(`${actorId !== null ? actorNames.get(actorId) ?? `actor ${actorId}` : 'the run'}: ${what}`);
-  };
   const tally = new ActionTally();
   const controller = new AbortController();
   let interrupts = 0;
@@ -148,14 +145,11 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
         onEvent: (e) => {
           if (e.kind === 'spawn' && e.actorId !== null) actorNames.set(e.actorId, (e.detail as { name: string }).name);
           if (e.kind === 'snapshots-off' && !opts.json) output.err(`${se.yellow('warning')}: snapshots are off for this run (crash restore from a snapshot and --resume need them): ${(e.detail as { reason: string }).reason.replace(/^cannot snapshot /, '')}. Keep actor state plain JSON, or set snapshots: false\n`);
-          if (e.kind === 'crash') noteCrash(e.actorId, `${(e.detail as { error: string }).error} (turn ${(e.detail as { turn: number }).turn})`);
         },
-        onAction: (a) => {
-          tally.add(a);
-          if (a.outcome === 'crash') {
-            noteCrash(a.actorId, `action ${a.action} threw: ${a.error}`);
-          }
+        onCrash: (c) => {
+          crashes.push(`${c.what} by ${actorNames.get(c.actorId) ?? `actor ${c.actorId}`} threw ${c.error}${c.at ? ` (at ${c.at})` : ''}`);
         },
+        onAction: (a) => tally.add(a),
         onProgress: drawProgress
           ? (p) => {
             progressDrawn = true;
@@ -205,7 +199,7 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
     // interrupt (130) exits otherwise, and says so itself.
     if (exitCode === ExitCode.complaints) output.out(`\n${s.red('failed')}: ${failing} complaint${failing === 1 ? '' : 's'} at or above '${failOn}' (exit 1; change with --fail-on)\n`);
     if (crashes.length > 0) {
-      output.err(`beamulator: cannot run ${simulation.name} cleanly: simulation code crashed ${crashes.length} time${crashes.length === 1 ? '' : 's'}, first ${crashes[0]}. Fix the behavior or action; \`beamulator show ${result.runId}\` lists the crashes\n`);
+      output.err(`beamulator: cannot run ${simulation.name} cleanly: your code crashed ${crashes.length} time${crashes.length === 1 ? '' : 's'}, first ${crashes[0]}. Fix that code; \`beamulator show ${result.runId}${dbFlag(opts.db)}\` lists the crashes\n`);
     }
     if (targetDown) {
       output.err(`beamulator: cannot reach the target: every action failed (${tally.lastUnreachable}). Start it, or point at it with --target <url>\n`);

@@ -3,8 +3,8 @@ import type { VirtualClock } from '../clock/virtual-clock.ts';
 import type { Rng } from '../rng/rng.ts';
 import type { Severity } from '../store/records.ts';
 import { parseDuration, type Duration } from '../util/duration.ts';
-import { errorMessage } from '../util/errors.ts';
 import { toJson } from '../util/to-json.ts';
+import { describeThrown, userCodeError, userFrame, type UserCodeError } from '../util/user-code.ts';
 import type { Actor } from './actor.ts';
 import type { ActionResult, ActorContext, ExecuteOptions } from './actor-context.ts';
 import type { ParamValues } from '../util/params.ts';
@@ -23,6 +23,8 @@ export interface TurnRun {
   readonly actionRun: ActionRunContext;
   /** Pauses the actor's turn for `ms` of sim time. */
   sleep(actor: Actor, ms: number): Promise<void>;
+  /** Stops the run: the user's code threw where it cannot go on (see Engine.fail). */
+  fail(error: UserCodeError): void;
 }
 
 /** The `ctx` of one turn. Thin: everything lives on the actor and the run. */
@@ -81,13 +83,22 @@ export class ActorContextImpl<S = any, C = any> implements ActorContext<S, C> {
     const value = call.value;
     recorder.action(record);
     const { outcome, error, result } = record;
+    if (outcome === 'crash') {
+      recorder.crash({ actorId: actor.id, what: `action ${action.name} (#${seq})`, error: describeThrown(call.thrown), at: userFrame(call.thrown) });
+    }
     const complaints = options?.complaints;
     if (complaints) for (const complaint of complaints) {
       let fired: boolean;
       try {
         fired = complaint.when({ args, result: value, outcome, error, state: actor.state as S });
       } catch (thrown) {
-        throw new Error(`the check of complaint '${complaint.message}' threw: ${errorMessage(thrown)}`);
+        // Stops the run even if act() catches what this throws.
+        const failure = userCodeError(`complaint '${complaint.message}' when()`, thrown, {
+          action: { seq, action: action.name, actorId: actor.id, actorName: actor.name },
+          ...(outcome !== 'ok' ? { advice: `The action failed (outcome ${outcome}), so its result is undefined` } : {}),
+        });
+        run.fail(failure);
+        throw failure;
       }
       if (fired) {
         recorder.complaint(actor, seq, complaint.severity ?? 'annoying', complaint.message, complaint.when.toString(), { action: action.name, args: record.args, outcome, result, error });

@@ -30,11 +30,20 @@ type InitialStateFn<S, C, V> = { bivarianceHack(init: InitInput<C, V>): S }['biv
  */
 export interface Behavior<S = any, C = any, V = ParamValues> {
   readonly name: string;
-  /** The state an actor starts with (a value is deep-copied per actor; a function is called per actor). */
+  /**
+   * The state an actor starts with (a value is deep-copied per actor; a function is called per
+   * actor, when it is spawned and again when it restarts after a crash). A function that throws
+   * stops the run (kept as `failed`; the CLI exits 6 naming it and the line of your code).
+   */
   readonly initialState: S | InitialStateFn<S, C, V>;
   /** Tags every actor of this behavior starts with. */
   readonly tags?: readonly string[];
-  /** One turn. `await ctx.execute(...)` and `await ctx.sleep(...)` any number of times; return the wait. */
+  /**
+   * One turn. `await ctx.execute(...)` and `await ctx.sleep(...)` any number of times; return the
+   * wait. A turn that throws is a crash of the actor, recorded as an event: the actor restarts
+   * with a fresh state (see SimulationSpec.restart), the run goes on, and the CLI exits 6 after
+   * it, naming the behavior and the line of your code that threw.
+   */
   act(ctx: ActorContext<S, C, V>): Promise<TurnResult> | TurnResult;
 }
 

@@ -1,9 +1,9 @@
 import type { Outcome, Severity } from '../store/records.ts';
 
-/** What a complaint predicate sees after an action ran. */
+/** What a complaint predicate sees after an action ran, whatever its outcome. */
 export interface ComplaintInput<A, R, S> {
   args: A;
-  /** The action's return value (undefined unless outcome is `ok`). */
+  /** The action's return value: `undefined` unless outcome is `ok` (check `outcome` first, or use `result?.`). */
   result: R | undefined;
   outcome: Outcome;
   error: string | null;
@@ -23,6 +23,11 @@ export interface ComplaintInput<A, R, S> {
  * };
  */
 export interface Complaint<A = any, R = any, S = any> {
+  /**
+   * Called after every execution of the action it is passed with, failed ones too. One that
+   * throws stops the run (kept as `failed`; the CLI exits 6 naming the complaint, the action and
+   * the line of your code that threw), even if `act()` catches what `ctx.execute` then throws.
+   */
   when: (input: ComplaintInput<A, R, S>) => boolean;
   message: string;
   /** Default 'annoying'. */

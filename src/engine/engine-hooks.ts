@@ -23,6 +23,21 @@ export interface RunStart {
 }
 
 /**
+ * Simulation code that crashed in an actor's turn (`onCrash`): its behavior's `act()` threw (or
+ * returned no wait), or an action's own code threw (outcome `crash`). The run goes on: the actor
+ * restarts (see SimulationSpec.restart), and the CLI exits 6 when the run is over.
+ */
+export interface Crash {
+  actorId: number;
+  /** What threw: `behavior Writer's act() (turn 3)`, `action addTodo (#12)`. */
+  what: string;
+  /** What it threw, on one line: `TypeError: Cannot read properties of null (reading 'id')`. */
+  error: string;
+  /** `file:line:column` of the first stack frame in the user's files (not beamulator's, not node_modules), or null. */
+  at: string | null;
+}
+
+/**
  * Listeners for what a run does. The engine publishes; reporters, the CLI and tests listen.
  * Listeners run on the hot path: keep them cheap.
  */
@@ -31,5 +46,6 @@ export interface EngineHooks {
   onAction?(row: ActionRecord): void;
   onComplaint?(row: ComplaintRecord): void;
   onEvent?(row: EventRecord): void;
+  onCrash?(crash: Crash): void;
   onProgress?(progress: RunProgress): void;
 }

@@ -7,7 +7,8 @@ import type { Rng } from '../rng/rng.ts';
 import type { Json, RunSummary } from '../store/records.ts';
 import type { RunWriter } from '../store/run-store.ts';
 import { parseDuration } from '../util/duration.ts';
-import { errorMessage, isBeamulatorError } from '../util/errors.ts';
+import { isBeamulatorError } from '../util/errors.ts';
+import { callUser, describeThrown, isUserCodeError, userFrame, type UserCodeError } from '../util/user-code.ts';
 import type { ParamValues } from '../util/params.ts';
 import { toJson } from '../util/to-json.ts';
 import { ActionWatchdog } from './action-watchdog.ts';
@@ -131,12 +132,14 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
   #snapshotsOff = false;
   /** Actors a stop request released mid-turn: their snapshot at the stop says where they were. */
   readonly #released = new Set<Actor>();
+  /** What stopped the run: the user's code threw where the run cannot go on (a checker, an invariant...). */
+  #fatal: UserCodeError | null = null;
 
   constructor(options: EngineOptions) {
     this.options = options;
     this.clock = new VirtualClock(options.simEpoch);
     const { checkers, invariants } = options.sim;
-    this.recorder = new RunRecorder(options.runId, options.writer, options.hooks ?? {}, this.clock, this.actors, checkers, Boolean(invariants?.length));
+    this.recorder = new RunRecorder(options.runId, options.writer, options.hooks ?? {}, this.clock, this.actors, checkers, Boolean(invariants?.length), (error) => this.fail(error));
     // The recorder keeps the run's log in memory exactly when there are invariants to read it.
     if (invariants?.length && this.recorder.log) this.#invariants = new InvariantChecks(this, this.recorder.log, invariants);
     this.#checks = Boolean(checkers?.length || invariants?.length);
@@ -164,31 +167,48 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
   /** Spawns the population and runs until a limit, an interrupt, or no actor is left. */
   async run(): Promise<EngineResult> {
     const { options, recorder } = this;
-    const { shard } = options;
-    const population = options.population ?? options.sim.population;
-    const seeds = seedsFromTarget(population) ? await this.#seed(population) : undefined;
-    for (const spawn of buildPopulation(options.sim, options.seed, options.params, options.counts, options.rngFor, options.population, seeds)) {
-      if (!shard || inShard(spawn.id, shard)) this.#spawn(spawn);
-    }
-    const every = options.snapshotEveryMs ?? Infinity;
-    if (options.resume) this.#resumeFrom(options.resume);
-    this.#nextSnapshotAt = every > 0 && Number.isFinite(every) ? (Math.floor(this.clock.now() / every) + 1) * every : Infinity;
-    recorder.runStart({
-      runId: this.runId, seed: options.seed, targetUrl: options.targetUrl || null, actors: this.spawned.length, simLimit: options.durationMs, shard: options.shard ?? null,
-    });
     const onAbort = () => this.requestStop('interrupted');
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    if (options.signal?.aborted) onAbort();
+    const every = options.snapshotEveryMs ?? Infinity;
     try {
+      // The user's code runs from here on (checkers' start, population functions, initialState).
+      recorder.startCheckers();
+      const { shard } = options;
+      const population = options.population ?? options.sim.population;
+      const seeds = seedsFromTarget(population) ? await this.#seed(population) : undefined;
+      for (const spawn of buildPopulation(options.sim, options.seed, options.params, options.counts, options.rngFor, options.population, seeds)) {
+        if (!shard || inShard(spawn.id, shard)) this.#spawn(spawn);
+      }
+      if (options.resume) this.#resumeFrom(options.resume);
+      this.#nextSnapshotAt = every > 0 && Number.isFinite(every) ? (Math.floor(this.clock.now() / every) + 1) * every : Infinity;
+      recorder.runStart({
+        runId: this.runId, seed: options.seed, targetUrl: options.targetUrl || null, actors: this.spawned.length, simLimit: options.durationMs, shard: options.shard ?? null,
+      });
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      if (options.signal?.aborted) onAbort();
       const reason = await this.#loop();
-      if (Number.isFinite(every) && every > 0 && !this.#snapshotsOff) this.#snapshotAll(this.clock.now());
-      if (this.#checks) await this.#finishChecks();
+      if (!this.#fatal && Number.isFinite(every) && every > 0 && !this.#snapshotsOff) this.#snapshotAll(this.clock.now());
+      if (!this.#fatal && this.#checks) await this.#finishChecks();
+      if (this.#fatal) throw this.#fatal;
       recorder.summary.simDurationMs = this.clock.now();
       return { stopReason: reason, simDurationMs: this.clock.now(), summary: recorder.summary, crashes: this.#crashes };
+    } catch (error) {
+      if (isUserCodeError(error)) this.fail(error);
+      throw this.#fatal ?? error;
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
       this.actionRun.watchdog.stop();
     }
+  }
+
+  /**
+   * The user's code threw where the run cannot go on (a checker, an invariant, a complaint
+   * predicate, initialState): recorded as a crash of the run, which stops; `run()` then throws it.
+   */
+  fail(error: UserCodeError): void {
+    if (this.#fatal) return;
+    this.#fatal = error;
+    this.recorder.event(null, 'crash', { error: describeThrown(error.thrown), what: error.what, at: error.at, fatal: true });
+    this.requestStop('error');
   }
 
   /** Stops at the next step boundary; actors in flight are released (their coroutines are dropped). */
@@ -317,26 +337,40 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
       }
       this.queue.push(actor.now + ms, actor.id, START_TURN);
     }
-    const checking = this.#invariants?.afterTurn(actor);
+    let checking: Promise<void> | undefined;
+    try {
+      checking = this.#invariants?.afterTurn(actor);
+    } catch (error) {
+      this.#checkFailed(actor, error);
+      return;
+    }
     if (checking) {
-      // A check's own errors are verdicts already; anything else is ours. The actor's next event is
-      // queued, so it is recorded without the restart a crash of act() would schedule.
-      checking.then(() => this.#returnControl(actor), (error: unknown) => {
-        this.recorder.event(actor, 'crash', { error: errorMessage(error), stack: [], turn: actor.turns });
-        this.#returnControl(actor);
-      });
+      // The actor's next event is queued: an invariant that throws stops the run (it is the user's
+      // code, see fail), and anything else is recorded without the restart a crash of act() would schedule.
+      checking.then(() => this.#returnControl(actor), (error: unknown) => this.#checkFailed(actor, error));
     } else {
       this.#returnControl(actor);
     }
   }
 
+  #checkFailed(actor: Actor, error: unknown): void {
+    if (isUserCodeError(error)) this.fail(error);
+    else this.recorder.event(actor, 'crash', { error: describeThrown(error), stack: [], turn: actor.turns });
+    this.#returnControl(actor);
+  }
+
   #crash(actor: Actor, error: unknown): void {
+    // Thrown out of ctx.execute by a complaint predicate or a checker: the run stops (fail was called).
+    if (isUserCodeError(error)) this.fail(error);
     if (!actor.resumeEngine) return;
     this.#crashes++;
     actor.crashesInARow++;
     const message = error instanceof Error ? error.message : String(error);
     const stack = error instanceof Error ? (error.stack ?? '').split('\n').slice(1, 4).map((l) => l.trim()) : [];
-    this.recorder.event(actor, 'crash', { error: message, stack, turn: actor.turns });
+    const what = `behavior ${actor.behavior.name}'s act()`;
+    const at = userFrame(error);
+    this.recorder.event(actor, 'crash', { error: message, stack, turn: actor.turns, what, at });
+    this.recorder.crash({ actorId: actor.id, what: `${what} (turn ${actor.turns})`, error: describeThrown(error), at });
     const { options } = this;
     const policy = options.restartPolicy;
     const restarts = (actor.restarts ??= []);
@@ -354,8 +388,14 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
       const delay = policy ? Math.min(options.restartDelayMs * policy.backoff ** (actor.crashesInARow - 1), policy.maxDelayMs) : options.restartDelayMs;
       // From its last snapshot (state and rng) when it has one; else a fresh start: the state is
       // rebuilt and the rng stream continues. Either way the run stays reproducible.
-      if (actor.snapshot) restoreSnapshot(actor, actor.snapshot);
-      else actor.state = freshState(actor.behavior, actor, options.params);
+      try {
+        if (actor.snapshot) restoreSnapshot(actor, actor.snapshot);
+        else actor.state = freshState(actor.behavior, actor, options.params);
+      } catch (thrown) {
+        this.fail(thrown as UserCodeError);
+        this.#returnControl(actor);
+        return;
+      }
       actor.tagSet = null;
       this.recorder.event(actor, 'restart', { after: delay, from: actor.snapshot ? 'snapshot' : 'initial', ...(actor.snapshot ? { snapshotAt: actor.snapshot.simTime } : {}) });
       this.queue.push(actor.now + delay, actor.id, START_TURN);
@@ -528,10 +568,12 @@ function captureResolve(resolve: () => void): void {
 /** The behavior of the seeder, the actor that makes fromTarget's reads: it never takes a turn. */
 const seederBehavior: Behavior = { name: 'seeder', initialState: {}, act: () => STOP };
 
+/** The actor's state at its start or restart; throws a UserCodeError when `initialState` does. */
 function freshState(behavior: Behavior, actor: Actor, params: ParamValues): unknown {
   const init = behavior.initialState;
   if (typeof init === 'function') {
-    return (init as (i: object) => unknown)({ actorId: actor.id, name: actor.name, config: actor.config, rng: actor.rng, params });
+    const input = { actorId: actor.id, name: actor.name, config: actor.config, rng: actor.rng, params };
+    return callUser(`behavior ${behavior.name}'s initialState() for ${actor.name}`, () => (init as (i: object) => unknown)(input));
   }
   return init === undefined ? {} : structuredClone(init);
 }

@@ -90,6 +90,8 @@ export class ActionCall<A, R> implements ActionScope, Watched {
   outcome: Outcome = 'ok';
   result: Json = null;
   error: string | null = null;
+  /** What the action's code threw, when its outcome is `crash` (for the crash's file:line). */
+  thrown: unknown = undefined;
   #wallStart = 0;
 
   constructor(
@@ -133,6 +135,7 @@ export class ActionCall<A, R> implements ActionScope, Watched {
     } else {
       this.outcome = name === 'ConnectorError' ? 'error' : 'crash';
       this.result = null;
+      if (this.outcome === 'crash') this.thrown = thrown;
     }
     this.error = errorMessage(thrown);
   }

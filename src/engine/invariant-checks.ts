@@ -2,7 +2,7 @@ import type { Action } from '../actions/action.ts';
 import type { Invariant, RunView } from '../checkers/types.ts';
 import type { VirtualClock } from '../clock/virtual-clock.ts';
 import type { ActionRecord, ComplaintRecord, EventRecord, Json } from '../store/records.ts';
-import { errorMessage } from '../util/errors.ts';
+import { userCodeError } from '../util/user-code.ts';
 import type { Actor } from './actor.ts';
 import type { ActionResult, ActorContext } from './actor-context.ts';
 import type { RunLog, RunRecorder } from './run-recorder.ts';
@@ -44,7 +44,7 @@ export class InvariantChecks {
     this.#atEnd = invariants.filter((i) => i.every !== 'turn');
   }
 
-  /** After `actor`'s turn. Returns a promise only when an invariant is asynchronous. */
+  /** After `actor`'s turn. Returns a promise only when an invariant is asynchronous. Throws (or rejects with) a UserCodeError when a check throws. */
   afterTurn(actor: Actor): Promise<void> | undefined {
     return this.#run(this.#perTurn, 0, actor);
   }
@@ -62,12 +62,12 @@ export class InvariantChecks {
       try {
         verdict = invariant.check(view);
       } catch (error) {
-        verdict = threw(invariant, error);
+        throw threw(invariant, actor, error);
       }
       if (verdict !== null && typeof verdict === 'object' && typeof verdict.then === 'function') {
         return Promise.resolve(verdict).then(
           (message) => this.#judge(invariant, actor, view, message),
-          (error) => this.#judge(invariant, actor, view, threw(invariant, error)),
+          (error) => { throw threw(invariant, actor, error); },
         ).then(() => this.#run(invariants, i + 1, actor));
       }
       this.#judge(invariant, actor, view, verdict as Verdict);
@@ -113,8 +113,9 @@ export function probesOf(events: Iterable<EventRecord>): Record<number, string> 
   return probes;
 }
 
-function threw(invariant: Invariant, error: unknown): string {
-  return `invariant '${invariant.name}' threw: ${errorMessage(error)}`;
+/** A check that throws is the user's code failing, not a broken invariant: the run stops (exit 6). */
+function threw(invariant: Invariant, actor: Actor | null, error: unknown): Error {
+  return userCodeError(`invariant '${invariant.name}' ${actor ? `after ${actor.name}'s turn ${actor.turns}` : 'at the end of the run'}`, error);
 }
 
 /** One check's view of the run; probes run as its actor (at the end: the last actor that acted). */

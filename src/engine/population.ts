@@ -3,6 +3,7 @@ import { SeededRng } from '../rng/seeded-rng.ts';
 import { parseDuration } from '../util/duration.ts';
 import { BeamulatorError } from '../util/errors.ts';
 import type { ActorOrigin } from '../store/records.ts';
+import { callUser } from '../util/user-code.ts';
 import type { Behavior } from './behavior.ts';
 import type { ParamValues } from '../util/params.ts';
 import type { SeededActor } from './seed-from-target.ts';
@@ -59,12 +60,16 @@ export function buildPopulation(
       const base = at + (count > 1 ? Math.floor((rampUp * i) / count) : 0);
       const arrival = jitter > 0 ? (rng: Rng) => base + rng.int(0, jitter) : base;
       const given = seeded?.[i];
-      const name = given?.name ?? (typeof entry.name === 'function' ? entry.name(i) : `${entry.name ?? behavior.name} ${i + 1}`);
+      const nameOf = entry.name;
+      const name = given?.name ?? (typeof nameOf === 'function' ? callUser(`the population's name() of ${behavior.name} for index ${i}`, () => nameOf(i)) : `${nameOf ?? behavior.name} ${i + 1}`);
       if (given) {
         out.push({ id: firstId + out.length, behavior, name, config: given.config ?? {}, tags, arrival, rngFor, origin: 'target', seededState: given.state });
         continue;
       }
-      const config = typeof entry.config === 'function' ? (entry.config as (i: number, p: ParamValues, name: string) => unknown)(i, params, name) : (entry.config ?? {});
+      const configOf = entry.config;
+      const config = typeof configOf === 'function'
+        ? callUser(`the population's config() of ${behavior.name} for ${name}`, () => (configOf as (i: number, p: ParamValues, name: string) => unknown)(i, params, name))
+        : (configOf ?? {});
       out.push({ id: firstId + out.length, behavior, name, config, tags, arrival, rngFor, origin: 'config' });
     }
   }
@@ -78,7 +83,7 @@ export function buildPopulation(
 
 function countOf(count: number | ((params: ParamValues) => number) | undefined, params: ParamValues, sim: string, behavior: string): number {
   if (typeof count !== 'function') return count ?? 1;
-  const n = count(params);
+  const n = callUser(`the population's count() of ${behavior}`, () => count(params));
   if (!Number.isInteger(n) || n < 0) {
     throw new BeamulatorError('BEAM_SIMULATION_INVALID', `cannot build population of '${sim}': the count function of ${behavior} returned ${String(n)}`, 'Return a whole number >= 0');
   }

@@ -2,6 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { BeamulatorError, errorMessage } from '../util/errors.ts';
 import type { ParamValues } from '../util/params.ts';
+import { callUser } from '../util/user-code.ts';
 
 /** What resetTarget needs of a TargetSpec (its reset and headers). */
 export interface ResettableTarget {
@@ -15,7 +16,8 @@ export type TargetState = 'started' | 'reset' | 'as-found' | null;
 /**
  * Runs a target's `reset` (see TargetSpec.reset) against the running target at `url`: the
  * function, or the request it names (`'POST /__reset'`, path relative to the url), which must
- * answer 2xx. Errors say what failed and exit as a target error.
+ * answer 2xx. Errors say what failed and exit as a target error; a function that throws is the
+ * user's code failing (a UserCodeError, exit 6).
  *
  * @example
  * await resetTarget({ reset: 'POST /__admin/reset' }, 'http://127.0.0.1:3000', {});
@@ -27,11 +29,7 @@ export async function resetTarget(spec: ResettableTarget, url: string, params: P
     throw new BeamulatorError('BEAM_TARGET', `cannot reset the target at ${url}: ${why}`, 'Fix target.reset (or the endpoint it calls), or leave it out to use the target as it is', cause === undefined ? undefined : { cause });
   };
   if (typeof reset === 'function') {
-    try {
-      await reset({ url, params });
-    } catch (error) {
-      fail(errorMessage(error), error);
-    }
+    await callUser('target.reset()', () => reset({ url, params }), { doing: `reset the target at ${url}` });
     return;
   }
   const [method, path] = parseResetRequest(reset);

@@ -5,8 +5,9 @@ import type {
 } from '../store/records.ts';
 import type { RunWriter } from '../store/run-store.ts';
 import { toJson } from '../util/to-json.ts';
+import { callUser, userCodeError, type UserCodeError } from '../util/user-code.ts';
 import type { Actor } from './actor.ts';
-import type { EngineHooks, RunStart } from './engine-hooks.ts';
+import type { Crash, EngineHooks, RunStart } from './engine-hooks.ts';
 
 /** The run so far, kept in memory for the invariants' views (only when the simulation has invariants). */
 export interface RunLog {
@@ -37,22 +38,26 @@ export class RunRecorder {
   readonly #clock: VirtualClock;
   /** The run's actors by id: a checker's violation names its actor by id. */
   readonly #actors: readonly Actor[];
-  /** The simulation's checkers, each started for this run; null when none are declared. */
-  readonly #checks: Array<{ checker: Checker; run: StartedChecker }> | null = null;
+  /** The simulation's checkers, each started for this run (see startCheckers); null when none are declared. */
+  #checks: Array<{ checker: Checker; run: StartedChecker }> | null = null;
+  readonly #checkers: readonly Checker[] | undefined;
+  /** Stops the run when a checker throws (see Engine.fail). */
+  readonly #fail: (error: UserCodeError) => void;
   #actionSeq = 0;
   #complaintSeq = 0;
   #eventSeq = 0;
 
   constructor(
     runId: string, writer: RunWriter, hooks: EngineHooks, clock: VirtualClock, actors: readonly Actor[],
-    checkers: readonly Checker[] | undefined, keepLog: boolean,
+    checkers: readonly Checker[] | undefined, keepLog: boolean, fail: (error: UserCodeError) => void,
   ) {
     this.#runId = runId;
     this.#writer = writer;
     this.#hooks = hooks;
     this.#clock = clock;
     this.#actors = actors;
-    if (checkers?.length) this.#checks = checkers.map((checker) => ({ checker, run: checker.start() }));
+    this.#fail = fail;
+    this.#checkers = checkers;
     this.log = keepLog ? { actions: [], complaints: [] } : null;
   }
 
@@ -69,6 +74,11 @@ export class RunRecorder {
   /** A resumed run numbers its actions on from the run it continues. */
   continueActionSeq(seq: number): void {
     this.#actionSeq = seq;
+  }
+
+  /** Starts each checker for this run (the user's code: see Engine.run). */
+  startCheckers(): void {
+    if (this.#checkers?.length) this.#checks = this.#checkers.map((checker) => ({ checker, run: callUser(`checker '${checker.name}' start()`, () => checker.start()) }));
   }
 
   runStart(start: RunStart): void {
@@ -106,6 +116,11 @@ export class RunRecorder {
     this.#hooks.onEvent?.(row);
   }
 
+  /** Simulation code crashed in an actor's turn (its act(), or an action's code): for the hooks, the run goes on. */
+  crash(crash: Crash): void {
+    this.#hooks.onCrash?.(crash);
+  }
+
   progress(simLimit: number, wallMs: number): void {
     const { summary } = this;
     this.#hooks.onProgress?.({
@@ -115,13 +130,40 @@ export class RunRecorder {
 
   /** When the run ends: what the checkers held back. */
   finishCheckers(): void {
-    for (const { checker, run } of this.#checks ?? []) if (run.atEnd) this.#violations(checker, run.atEnd());
+    for (const { checker, run } of this.#checks ?? []) {
+      if (!run.atEnd) continue;
+      let found: Violations;
+      try {
+        found = run.atEnd();
+      } catch (thrown) {
+        throw this.#checkerFailed(checker, 'atEnd()', thrown, null);
+      }
+      this.#violations(checker, found);
+    }
   }
 
   /** Feeds an action to the invariants' log and the checkers. */
   #observe(row: ActionRecord): void {
     this.log?.actions.push(row);
-    for (const { checker, run } of this.#checks ?? []) this.#violations(checker, run.onAction(row));
+    for (const { checker, run } of this.#checks ?? []) {
+      let found: Violations;
+      try {
+        found = run.onAction(row);
+      } catch (thrown) {
+        // Stops the run even if the behavior that executed the action catches what ctx.execute throws.
+        const error = this.#checkerFailed(checker, 'onAction()', thrown, row);
+        this.#fail(error);
+        throw error;
+      }
+      this.#violations(checker, found);
+    }
+  }
+
+  /** A checker's code (or its model's) threw: the error names the checker, the action and its actor. */
+  #checkerFailed(checker: Checker, method: string, thrown: unknown, row: ActionRecord | null): UserCodeError {
+    const error = userCodeError(method, thrown, row ? { action: { seq: row.seq, action: row.action, actorId: row.actorId } } : {});
+    const actorId = error.options.action?.actorId;
+    return error.with({ prefix: `checker '${checker.name}' `, actorName: actorId === undefined ? undefined : this.#actors[actorId]?.name });
   }
 
   #violations(checker: Checker, found: Violations): void {

@@ -12,6 +12,7 @@ import { parseDuration } from '../util/duration.ts';
 import { ResourceStack } from '../util/resource-stack.ts';
 import { resetTarget, type TargetState } from './reset-target.ts';
 import { redactionOf, type Simulation, type StartedTarget } from './simulation.ts';
+import { atUserLine } from '../util/user-code.ts';
 
 /** What a run (or a log-mode replay) needs open around it; see openRunResources. */
 export interface RunResourceOptions {
@@ -115,7 +116,7 @@ async function resolveTarget(sim: Simulation, url: string | undefined, params: P
     const target = await sim.target.start({ params });
     return { target, started: true };
   } catch (error) {
-    throw new BeamulatorError('BEAM_TARGET', `cannot start the target of '${sim.name}': ${errorMessage(error)}`, 'Fix target.start, or point at a running target with --target <url>', { cause: error });
+    throw new BeamulatorError('BEAM_TARGET', `cannot start the target of '${sim.name}': ${errorMessage(error)}${atUserLine(error)}`, 'Fix target.start, or point at a running target with --target <url>', { cause: error });
   }
 }
 

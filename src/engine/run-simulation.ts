@@ -12,6 +12,7 @@ import { Redactor, type RedactPattern } from '../store/redact.ts';
 import type { RunStore, RunWriter } from '../store/run-store.ts';
 import { parseDuration, parsePositiveDuration, type Duration } from '../util/duration.ts';
 import { BeamulatorError, errorMessage } from '../util/errors.ts';
+import { isUserCodeError } from '../util/user-code.ts';
 import { version } from '../util/version.ts';
 import { Engine } from './engine.ts';
 import type { EngineHooks } from './engine-hooks.ts';
@@ -225,24 +226,33 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
       codeHash: options.codeHash ?? null, beamulatorVersion: version, wallStartedAt: wallNow(), simEpoch: settings.simEpoch, redact: sim.redact,
     })
     : new NullWriter();
-  const engine = new Engine({
-    ...settings, sim, runId: writer.runId, seed, writer, http, targetUrl: target?.url ?? '', params,
-    ...(options.actors ? { counts: options.actors } : {}),
-    ...(shard ? { shard } : {}),
-    ...(options.population ? { population: options.population } : {}),
-    ...(options.rngFor ? { rngFor: options.rngFor } : {}),
-    ...(options.storedSeed ? { storedSeed: options.storedSeed } : {}),
-    ...(options.resumeFrom ? { resume: options.resumeFrom } : {}),
-    ...(options.overlap ? { overlap: options.overlap } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.hooks ? { hooks: options.hooks } : {}),
-  });
+  let engine: Engine | undefined;
   let outcome;
   try {
+    engine = new Engine({
+      ...settings, sim, runId: writer.runId, seed, writer, http, targetUrl: target?.url ?? '', params,
+      ...(options.actors ? { counts: options.actors } : {}),
+      ...(shard ? { shard } : {}),
+      ...(options.population ? { population: options.population } : {}),
+      ...(options.rngFor ? { rngFor: options.rngFor } : {}),
+      ...(options.storedSeed ? { storedSeed: options.storedSeed } : {}),
+      ...(options.resumeFrom ? { resume: options.resumeFrom } : {}),
+      ...(options.overlap ? { overlap: options.overlap } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.hooks ? { hooks: options.hooks } : {}),
+    });
     outcome = await engine.run();
   } catch (error) {
-    await writer.finish({ status: 'failed', simDurationMs: engine.clock.now(), stopReason: 'error', error: errorMessage(error) });
-    throw error;
+    // Everything recorded so far is kept: the run is closed as failed, with what stopped it.
+    const kind = options.replay ? 'replay' : options.kind === 'fuzz' ? 'fuzz run' : 'run';
+    const failure = isUserCodeError(error)
+      ? error.with({ doing: `run ${sim.name}`, ...(store ? { kept: `the ${kind} so far is kept (${writer.runId}, status failed)` } : {}) })
+      : error;
+    await writer.finish({
+      status: 'failed', simDurationMs: engine?.clock.now() ?? 0, stopReason: 'error', error: errorMessage(failure),
+      ...(options.replay ? { comparison: comparisonOrNull(options.replay) } : {}),
+    });
+    throw failure;
   }
   const status: RunStatus = outcome.stopReason === 'interrupted' ? 'stopped' : 'completed';
   await writer.finish({
@@ -253,4 +263,13 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
     runId: writer.runId, seed, params: new Redactor({ extra: redactionOf(sim, options.redact) }).value(params), status, stopReason: outcome.stopReason, summary: outcome.summary, crashes: outcome.crashes,
     simDurationMs: outcome.simDurationMs, wallMs: monotonicMs() - wallStart, db: store?.path ?? null, targetUrl: target?.url ?? null, targetState, shard,
   };
+}
+
+/** The comparison of a replay that failed: null when making it fails too (a normalizer that throws again). */
+function comparisonOrNull(replay: ReplayRecording): Json {
+  try {
+    return replay.comparison();
+  } catch {
+    return null;
+  }
 }

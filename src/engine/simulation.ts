@@ -16,7 +16,11 @@ import { checkParamDefs, type ParamDefs, type ParamValues } from '../util/params
 export interface PopulationEntry<C = any, V = ParamValues> {
   /** The behavior itself, or the name of one listed in `behaviors`. */
   behavior: Behavior<any, C> | string;
-  /** How many actors (default 1), or a function of the run's parameters (`--actors` still overrides it). */
+  /**
+   * How many actors (default 1), or a function of the run's parameters (`--actors` still overrides
+   * it). The functions here (`count`, `name`, `config`) are called once per run before any actor
+   * starts; one that throws stops the run (kept as `failed`, exit 6, naming it and your line).
+   */
   count?: number | ((params: V) => number);
   /**
    * Actor names: a prefix (`'Organizer'` gives 'Organizer 1', 'Organizer 2'...) or a function of
@@ -90,7 +94,8 @@ export interface TargetSpec<V = ParamValues> {
    * Brings a running target (one given by `url` or `--target`, not started for the run) back to
    * a known state before `run`, `replay` and each `fuzz` run: a request (`'POST /__reset'`, path
    * relative to the url, must answer 2xx) or a function. Without it such a target is used as it
-   * is, and a live replay says its prior state was not controlled.
+   * is, and a live replay says its prior state was not controlled. A function that throws is
+   * reported as your code's failure (exit 6, with the line that threw); nothing is run.
    */
   reset?: string | ((input: { url: string; params: V }) => Promise<void> | void);
 }
@@ -105,7 +110,11 @@ export interface ReplayRules {
    * action results: one list for every action, or lists by action name (`'*'` for all).
    */
   ignore?: readonly string[] | Readonly<Record<string, readonly string[]>>;
-  /** A last say on a result before it is compared (after `ignore`): return the value to compare. */
+  /**
+   * A last say on a result before it is compared (after `ignore`): return the value to compare.
+   * Called for the original's and the replay's result of every action, whatever its outcome (a
+   * failed action's result may be null). One that throws stops the replay (exit 6, with your line).
+   */
   normalize?: (result: Json, action: string) => Json;
   /**
    * JSONPath expressions of values the target mints (`$.id`, `$..token`), in the same form as

@@ -12,6 +12,7 @@ import type { FuzzSettings, FuzzTarget } from './fuzz-target.ts';
 import type { LiveTarget } from './live-target.ts';
 import { failingRun, sameFailure, type FailingRun, type FuzzFailure, type RunOutcome } from './run-outcome.ts';
 import { specArbitrary } from './spec-arbitrary.ts';
+import { callUser } from '../util/user-code.ts';
 
 /** fast-check's share of the shrink caps (time and runs); the deletion pass gets the rest. */
 const fastCheckShrinkShare = 0.75;
@@ -118,8 +119,8 @@ export class FuzzCampaign {
     done = true;
     if (!failure) {
       const view = { spec, actions, complaints };
-      for (const invariant of this.settings.invariants) {
-        const message = invariant(view);
+      for (const [i, invariant] of this.settings.invariants.entries()) {
+        const message = callUser(`fuzz target '${this.settings.name}' invariants[${i}]${invariant.name ? ` (${invariant.name})` : ''}`, () => invariant(view), { doing: `fuzz '${this.settings.name}'` });
         if (message) {
           failure = { kind: 'invariant', message, actionsAtFailure: actions.length };
           break;

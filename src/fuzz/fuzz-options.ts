@@ -5,6 +5,7 @@ import type { RunStore } from '../store/run-store.ts';
 import { BeamulatorError } from '../util/errors.ts';
 import type { ParamSettings } from '../util/params.ts';
 import type { FuzzSettings, FuzzTarget } from './fuzz-target.ts';
+import { callUser } from '../util/user-code.ts';
 
 export interface FuzzOptions {
   /** Property runs in the search (default 1000). */
@@ -105,5 +106,6 @@ const rank: Record<Severity, number> = { urgent: 3, annoying: 2, justsayin: 1 };
  * const failure = complaints.find(fails);
  */
 export function failsRun(settings: FuzzSettings, failOn: Severity = settings.failOn): (complaint: ComplaintRecord) => boolean {
-  return (c) => rank[c.severity] >= rank[failOn] && (settings.failWhen?.(c) ?? true);
+  const { failWhen } = settings;
+  return (c) => rank[c.severity] >= rank[failOn] && (!failWhen || callUser(`fuzz target '${settings.name}' failWhen()`, () => failWhen(c)));
 }

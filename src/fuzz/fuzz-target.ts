@@ -14,7 +14,11 @@ export interface FuzzRunView {
   complaints: readonly ComplaintRecord[];
 }
 
-/** An invariant over a finished fuzz run: a message when it is broken, else null. */
+/**
+ * An invariant over a finished fuzz run: a message when it is broken, else null. Called after
+ * every run that raised no failing complaint. One that throws stops the campaign (exit 6, naming
+ * it and the line of your code that threw): a bug in the check is not a finding.
+ */
 export type FuzzInvariant = (run: FuzzRunView) => string | null;
 
 export interface FuzzTargetSpec<P extends ParamDefs = ParamDefs> {
@@ -42,7 +46,8 @@ export interface FuzzTargetSpec<P extends ParamDefs = ParamDefs> {
   failOn?: Severity;
   /**
    * Narrows which complaints (at or above failOn) fail a run, to hunt one symptom when a bug has
-   * several (default: every complaint at or above failOn).
+   * several (default: every complaint at or above failOn). Called for each such complaint as the
+   * run goes; one that throws stops the campaign (exit 6, with the line of your code that threw).
    */
   failWhen?: (complaint: ComplaintRecord) => boolean;
   /** Let the actors' tapes overlap their events (races; default false = serial). */

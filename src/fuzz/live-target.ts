@@ -2,6 +2,7 @@ import { resetTarget } from '../engine/reset-target.ts';
 import type { Simulation, StartedTarget } from '../engine/simulation.ts';
 import { BeamulatorError, errorMessage } from '../util/errors.ts';
 import type { ParamValues } from '../util/params.ts';
+import { atUserLine, callUser } from '../util/user-code.ts';
 
 /**
  * The target of a campaign, started once and reset between runs. `url` is read after each
@@ -32,7 +33,7 @@ export async function startLiveTarget(sim: Simulation, params: ParamValues, doin
     try {
       return spec.start ? await spec.start({ params }) : { url: spec.url! };
     } catch (error) {
-      throw new BeamulatorError('BEAM_TARGET', `cannot start the target of '${sim.name}': ${errorMessage(error)}`, 'Fix target.start', { cause: error });
+      throw new BeamulatorError('BEAM_TARGET', `cannot start the target of '${sim.name}': ${errorMessage(error)}${atUserLine(error)}`, 'Fix target.start', { cause: error });
     }
   };
   let current: StartedTarget | null = await start();
@@ -48,7 +49,7 @@ export async function startLiveTarget(sim: Simulation, params: ParamValues, doin
     },
     async reset() {
       if (!current) throw new Error(`the target of '${sim.name}' is stopped`);
-      if (current.reset) await current.reset();
+      if (current.reset) await callUser("the started target's reset()", () => current!.reset!(), { doing: `reset the target of '${sim.name}'` });
       else if (!spec.start) await resetTarget(spec, current.url, params);
       else {
         await stop();

@@ -35,7 +35,10 @@ export async function checkSeed(
   const origin = originOf(target?.url ?? '');
   const seedRun = {
     params: options.params,
-    recorder: new RunRecorder(writer.runId, writer, {}, new VirtualClock(run.simEpoch), [], undefined, false),
+    // No checkers run here, so nothing can fail the check's own recorder.
+    recorder: new RunRecorder(writer.runId, writer, {}, new VirtualClock(run.simEpoch), [], undefined, false, (error) => {
+      throw error;
+    }),
     actionRun: {
       runId: writer.runId, writer, http, targetUrl: target?.url ?? '', actionTimeoutMs: options.actionTimeoutMs, watchdog,
       wallStartUs: monotonicUs(), relativeUrl: (url: string) => relativeUrl(origin, url), foreignHttp: false, params: options.params,

@@ -6,6 +6,7 @@ import { Redactor } from '../store/redact.ts';
 import type { ActionRecord, Json } from '../store/records.ts';
 import type { RequestView } from '../connectors/request-mismatch.ts';
 import { pathsFor, type MintedValues } from './minted-values.ts';
+import { userCodeError } from '../util/user-code.ts';
 
 /**
  * - `simulation-changed`: the replay made a different action (actor, name or args) at this seq.
@@ -60,7 +61,13 @@ export class ResultNormalizer {
         });
       }
     }
-    return this.#rules.normalize ? this.#rules.normalize(out, action) : out;
+    const { normalize } = this.#rules;
+    if (!normalize) return out;
+    try {
+      return normalize(out, action);
+    } catch (thrown) {
+      throw userCodeError(`replay.normalize() for a result of ${action}`, thrown, { doing: 'compare the replay with its original' });
+    }
   }
 }
 

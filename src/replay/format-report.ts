@@ -66,6 +66,7 @@ export function formatReplayReport(
   }
   if (report.seedCheck) lines.push(s.dim(`  --check-target: the target still holds what the run was seeded from (${report.seedCheck.actors} actor${report.seedCheck.actors === 1 ? '' : 's'})`));
   if (report.mintedPairs > 0) lines.push(s.dim(`  ${report.mintedPairs} value${report.mintedPairs === 1 ? '' : 's'} the target minted anew (ids, tokens) paired with the recorded ones`));
+  if (report.stoppedBy) lines.push(s.yellow(`  note: after it diverged, your code stopped the replay: ${report.stoppedBy}`));
   if (report.codeChanged) lines.push(s.yellow('  note: the simulation file changed since the run was recorded (its code hash differs)'));
   return lines.join('\n') + '\n';
 }

@@ -29,6 +29,7 @@ import { OfflineHttp, type RequestMismatch } from './offline-http.ts';
 import { storedParams } from './stored-params.ts';
 import { storedSeedOf, type StoredSeed } from '../engine/seed-population.ts';
 import { checkSeed, type SeedCheck } from './check-seed.ts';
+import { isUserCodeError } from '../util/user-code.ts';
 
 /** A recorded run to replay: from the store, or from a replay file. */
 export interface ReplaySource {
@@ -111,6 +112,12 @@ export interface ReplayReport {
   context: ActionRecord[];
   /** The simulation file changed since the run was recorded. */
   codeChanged: boolean;
+  /**
+   * The replay had diverged when the user's code threw and stopped it (a complaint, checker or
+   * invariant fed answers other than the recording's): that error's line. The divergence is the
+   * finding; the replay is kept with status `failed`. Null otherwise.
+   */
+  stoppedBy: string | null;
   /** Complaints the replay raised (rerun: the behaviors and checks ran again), in order; null in log mode. */
   complaints: ComplaintRecord[] | null;
   wallMs: number;
@@ -159,7 +166,7 @@ export async function replayRunInternal(source: ReplaySource, options: InternalR
   const complaints: ComplaintRecord[] | null = mode === 'rerun' ? [] : null;
   const storedSeed = storedSeedOf(source.actors, source.actions);
   const seedCheck = options.checkTarget ? await checkTarget(sim, source, storedSeed, redactor, offline, mode, options) : null;
-  const { runId: replayRunId, targetState } = complaints
+  const { runId: replayRunId, targetState, stoppedBy = null } = complaints
     ? await rerun(sim, run, tracker, comparison, offlineHttp, foreignServe, loaded?.codeHash, complaints, {
       ...options, ...(stoppedEarly ? { stopAfter: original.length } : {}), ...(storedSeed ? { storedSeed } : {}),
     })
@@ -171,7 +178,7 @@ export async function replayRunInternal(source: ReplaySource, options: InternalR
     stoppedEarly: stoppedEarly ? { reason: run.status === 'abandoned' ? 'abandoned' : run.stopReason ?? run.status, actions: original.length, beyondCut: tracker.beyondCut } : null,
     // Redacted like the divergences: the original's values with today's rules too, the replay's complaints as the store keeps them.
     context: first ? source.actions.filter((a) => a.actorId === first.actorId && a.seq < first.seq).sort((a, b) => a.seq - b.seq).slice(-5).map((a) => redactor.record(a)) : [],
-    codeChanged: Boolean(loaded && run.codeHash && loaded.codeHash !== run.codeHash),
+    codeChanged: Boolean(loaded && run.codeHash && loaded.codeHash !== run.codeHash), stoppedBy,
     complaints: complaints && complaints.map((c) => redactor.record(c)),
     wallMs: monotonicMs() - started,
   };
@@ -212,6 +219,9 @@ async function rerun(
   const config = (run.config ?? {}) as RunConfig;
   // A fuzz run is replayed from its stored spec (population + tapes), not from its seed.
   const fuzz = fuzzSpecOfConfig(run.config);
+  let runId: string | null = null;
+  // Read before the failed run's comparison counts the actions it never reached.
+  let diverged = false;
   const result = await runSimulationInternal(sim, {
     seed: run.seed,
     ...storedParams(sim, run),
@@ -233,8 +243,13 @@ async function rerun(
     db: options.db ?? defaultStorePath,
     hooks: {
       ...options.hooks,
+      onRunStart: (start) => {
+        runId = start.runId;
+        options.hooks?.onRunStart?.(start);
+      },
       onAction: (a) => {
         tracker.check(a);
+        diverged ||= tracker.count > 0;
         options.hooks?.onAction?.(a);
       },
       onComplaint: (c) => {
@@ -243,14 +258,19 @@ async function rerun(
       },
     },
     replay: { parentRunId: run.runId, ...(http ? { http, targetUrl: recordedTargetUrl(run) } : {}), ...foreignServe, comparison },
+  }).catch((error: unknown) => {
+    // Code that threw on answers other than the recording's: the divergence is what to report.
+    if (!isUserCodeError(error) || !diverged || runId === null) throw error;
+    return { runId, targetState: null, stoppedBy: error.message };
   });
-  return { runId: result.runId, targetState: result.targetState };
+  return result;
 }
 
-/** The replay run, and how its target was prepared. */
+/** The replay run, how its target was prepared, and what stopped it after it diverged. */
 interface Replayed {
   runId: string;
   targetState: TargetState;
+  stoppedBy?: string;
 }
 
 /** Log mode: the logged actions, verbatim, in seq order; no behavior code runs. */
@@ -286,6 +306,8 @@ async function reissue(
   };
   let simTime = 0;
   let stopReason = 'log-end';
+  // What stopped the replay (a replay.normalize that throws): it is kept as failed, with what it did.
+  let failure: unknown = null;
   try {
     for (const logged of inSeqOrder(source.actions)) {
       if (options.signal?.aborted) {
@@ -306,11 +328,14 @@ async function reissue(
       options.hooks?.onAction?.(record);
       tracker.check(record);
     }
+  } catch (error) {
+    failure = error;
+    throw error;
   } finally {
     watchdog.stop();
-    await writer?.finish({
-      status: stopReason === 'interrupted' ? 'stopped' : 'completed', simDurationMs: simTime, stopReason, error: null, comparison: comparison(),
-    });
+    await writer?.finish(failure
+      ? { status: 'failed', simDurationMs: simTime, stopReason: 'error', error: errorMessage(failure) }
+      : { status: stopReason === 'interrupted' ? 'stopped' : 'completed', simDurationMs: simTime, stopReason, error: null, comparison: comparison() });
   }
   return { runId, targetState };
 }

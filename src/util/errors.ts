@@ -20,7 +20,7 @@ export const ExitCode = {
   target: 4,
   /** Asked for something that does not exist, such as an unknown run id. */
   notFound: 5,
-  /** The run finished, but simulation code crashed (a behavior or an action threw). */
+  /** The user's code threw: a behavior or an action (the run finished), or a checker, invariant, complaint predicate, population function or reset hook (the run stopped, kept as failed). */
   crashed: 6,
   /** A replay departed from the original run (see its first divergence). */
   diverged: 7,
@@ -62,6 +62,7 @@ export type ErrorCode =
   | 'BEAM_TARGET_CHANGED'
   | 'BEAM_SEED'
   | 'BEAM_STATE'
+  | 'BEAM_USER_CODE'
   | 'BEAM_INTERNAL';
 
 const exitCodes: Record<ErrorCode, ExitCodeValue> = {
@@ -93,6 +94,8 @@ const exitCodes: Record<ErrorCode, ExitCodeValue> = {
   BEAM_SEED: ExitCode.usage,
   /** An actor's state cannot be snapshotted (not plain JSON), or a run cannot be resumed from its snapshots. */
   BEAM_STATE: ExitCode.usage,
+  /** Code the user wrote threw while beamulator called it (see util/user-code.ts). */
+  BEAM_USER_CODE: ExitCode.crashed,
   BEAM_INTERNAL: ExitCode.internal,
 };
 

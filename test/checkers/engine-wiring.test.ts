@@ -78,8 +78,7 @@ describe('engine wiring of checkers and invariants', () => {
       },
     };
     const end: Invariant = { name: 'peeks match bumps', check: (view) => (view.actions.filter((a) => a.action === 'peek').length === 10 ? null : 'count') };
-    const thrower: Invariant = { name: 'throws', every: 'end', check: () => { throw new Error('oops'); } };
-    const { complaints, actions } = await run(makeSim({ invariants: [perTurn, end, thrower] }));
+    const { complaints, actions } = await run(makeSim({ invariants: [perTurn, end] }));
     expect(views.size).toBe(1); // one array, never copied
     views = new Set();
     expect(seen).toHaveLength(10);
@@ -91,6 +90,14 @@ describe('engine wiring of checkers and invariants', () => {
       [1, { invariant: 'few turns', every: 'turn', turn: 4 }],
     ]);
     expect(complaints.filter((c) => c.trigger === 'invariant:peeks match bumps')).toEqual([]);
-    expect(complaints.filter((c) => c.trigger === 'invariant:throws')).toMatchObject([{ message: "invariant 'throws' threw: oops", severity: 'urgent', actionSeq: null }]);
+  });
+
+  it('an invariant that throws is the user\'s code failing, not a broken invariant: the run stops with exit 6 and no complaint', async () => {
+    const thrower: Invariant = { name: 'throws', every: 'end', check: () => { throw new Error('oops'); } };
+    const complaints: ComplaintRecord[] = [];
+    const error = await runSimulation(makeSim({ invariants: [thrower] }), { db: false, seed: 1, hooks: { onComplaint: (c) => complaints.push(c) } }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'BEAM_USER_CODE', exitCode: 6 });
+    expect((error as Error).message).toMatch(/^cannot run \S+: invariant 'throws' at the end of the run threw Error: oops \(at test\/checkers\/engine-wiring\.test\.ts:\d+:\d+\)\. Fix that code/);
+    expect(complaints).toEqual([]);
   });
 });

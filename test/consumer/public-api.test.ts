@@ -17,7 +17,7 @@ const rootValues = [
 ];
 const rootTypes = [
   'Action', 'ActionFn', 'ActionIO', 'ActionRecord', 'ActionResult', 'ActorContext', 'ActorRecord', 'ActorView', 'Behavior',
-  'Checker', 'CheckerOptions', 'Complaint', 'ComplaintInput', 'ComplaintRecord', 'Divergence', 'DivergenceKind', 'Duration',
+  'Checker', 'CheckerOptions', 'Complaint', 'ComplaintInput', 'ComplaintRecord', 'Crash', 'Divergence', 'DivergenceKind', 'Duration',
   'EngineHooks', 'EntityModel', 'ErrorCode', 'EventRecord', 'ExchangeRecord', 'ExecuteOptions', 'ExitCodeValue', 'Fields',
   'FuzzActorSpec', 'FuzzFailure', 'FuzzInvariant', 'FuzzOptions', 'FuzzProgress', 'FuzzResult', 'FuzzRunView', 'FuzzSettings',
   'FuzzSpec', 'FuzzTarget', 'FuzzTargetSpec', 'HostileStringOptions', 'HttpClient', 'HttpRequestOptions', 'HttpResponse', 'InitInput', 'Invariant',

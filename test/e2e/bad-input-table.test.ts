@@ -118,6 +118,14 @@ const rows: Row[] = [
   { name: 'fuzz --seed empty', args: ['fuzz', '{fuzz}', ...db, '--seed', ''], code: usage, message: /cannot fuzz with --seed ''/ },
   { name: 'fuzz --time-limit 0', args: ['fuzz', '{fuzz}', ...db, '--time-limit', '0'], code: usage, message: /cannot use --time-limit '0': it must be longer than 0/ },
   { name: 'fuzz --fail-on unknown', args: ['fuzz', '{fuzz}', ...db, '--fail-on', 'loud'], code: usage, message: /cannot fuzz with --fail-on 'loud'/ },
+  { name: 'prune choosing nothing', args: ['prune', ...db], code: usage, message: /cannot prune: no runs chosen\. Say which runs to remove: --keep <n>/ },
+  { name: 'prune of an unknown kind', args: ['prune', ...db, '--kind', 'fuzz,tests'], code: usage, message: /cannot prune runs of kind 'tests': no such kind\. Use one of: run, fuzz, replay$/ },
+  { name: 'prune --older-than not a duration', args: ['prune', ...db, '--older-than', 'last week'], code: usage, message: /cannot read --older-than 'last week': not a duration/ },
+  { name: 'prune --older-than without a unit', args: ['prune', ...db, '--older-than', '7'], code: usage, message: /cannot use --older-than '7': it has no unit\. Give one, e\.g\. '7d'/ },
+  { name: 'prune --keep -1', args: ['prune', ...db, '--keep', '-1'], code: usage, message: /--keep <n>' argument '-1' is invalid/ },
+  { name: 'prune of a missing store', args: ['prune', '--db', at('missing.duckdb'), '--keep', '1'], code: ExitCode.store, message: /cannot prune run store .*missing\.duckdb: no such file/ },
+  { name: 'prune of a store being read', args: ['prune', '--db', '{reading}', '--keep', '0'], code: ExitCode.store, message: /process \d+ \(node .*\) has it open \(reading or writing\)/ },
+  { name: 'prune of a store being written', args: ['prune', '--db', '{locked}', '--keep', '0'], code: ExitCode.store, message: /process \d+ \(node .*\) has it open \(reading or writing\)/ },
   { name: 'unknown run id', args: ['show', 'zzz', ...db], code: ExitCode.notFound, message: /cannot find run 'zzz'/ },
   { name: 'replay of an unknown run id', args: ['replay', 'zzz', ...db], code: ExitCode.notFound, message: /cannot find run 'zzz'/ },
   { name: 'export of an unknown run id', args: ['export', 'zzz', ...db, '-o', at('never.json')], code: ExitCode.notFound, message: /cannot find run 'zzz'/ },
@@ -145,7 +153,7 @@ const rows: Row[] = [
   { name: 'run --resume of a replay', args: ['run', '--resume', '{replayed}', ...db], code: usage, message: /cannot resume run \S+: it is a replay \(of \S+\)\. Resume the run it replayed/ },
   { name: 'run --resume with --seed', args: ['run', '--resume', '{run}', ...db, '--seed', '3'], code: usage, message: /cannot use --seed with --resume: a resumed run keeps the settings of the run it continues\. Drop --seed$/ },
   { name: 'state that is not plain JSON', args: ['run', at('set-state.sim.mjs'), ...db], code: usage, message: /cannot snapshot actor 'Keeper 1' \(Keeper\): its state\.seen is a Set, which a snapshot cannot store\. Keep actor state plain JSON/ },
-  { name: 'target.start that throws', args: ['run', at('bad-start.sim.mjs'), ...db], code: ExitCode.target, message: /cannot start the target of 'bad-start': port taken/ },
+  { name: 'target.start that throws', args: ['run', at('bad-start.sim.mjs'), ...db], code: ExitCode.target, message: /cannot start the target of 'bad-start': port taken \(at bad-start\.sim\.mjs:3:\d+\)\. Fix target\.start/ },
 
   // Config files
   { name: 'config with an unknown key', args: ['--config', '{config:unknown-key}', 'runs', ...db], code: usage, message: /unknown key 'colour'/ },

@@ -133,7 +133,7 @@ export default defineSimulation({ name: 'cjs', population: [{ behavior: b, count
     const r = await runCli(['run', path.join(sims, 'crashing.sim.ts'), '--db', db]);
     expect(r.code).toBe(6);
     expect(r.stdout).toMatch(/crashes {5}\d+ behavior crash/);
-    expectOneLineError(r, /crashed \d+ times, first Fragile 1: cannot read the todo list: undefined is not iterable \(turn 3\)/);
+    expectOneLineError(r, /^beamulator: cannot run crashing cleanly: your code crashed \d+ times, first behavior Fragile's act\(\) \(turn 3\) by Fragile 1 threw TypeError: cannot read the todo list: undefined is not iterable \(at test\/e2e\/sims\/crashing\.sim\.ts:9:\d+\)\. Fix that code; `beamulator show \S+ --db \S+` lists the crashes$/);
     const runId = /^run (\S+)/m.exec(r.stdout)![1]!;
     const show = JSON.parse((await runCli(['show', runId, '--db', db, '--json'])).stdout);
     const crashes = show.events.filter((e: { kind: string }) => e.kind === 'crash');
@@ -141,7 +141,7 @@ export default defineSimulation({ name: 'cjs', population: [{ behavior: b, count
     expect(crashes.length).toBeGreaterThanOrEqual(4);
     expect(show.events.filter((e: { kind: string }) => e.kind === 'restart')).toHaveLength(crashes.length);
     const text = await runCli(['show', runId, '--db', db]);
-    expect(text.stdout).toMatch(/crashes\n +\S+ +Fragile 1 +cannot read the todo list: undefined is not iterable \(turn 3\)/);
+    expect(text.stdout).toMatch(/crashes\n +\S+ +Fragile 1 +cannot read the todo list: undefined is not iterable \(turn 3\) at test\/e2e\/sims\/crashing\.sim\.ts:9:\d+\n/);
   });
 
   it('a store locked by a run in progress: exit 3 naming the PID; Ctrl-C saves the run (exit 130)', async () => {
@@ -155,7 +155,7 @@ export default defineSimulation({ name: 'cjs', population: [{ behavior: b, count
     const stopped = await long.done;
     expect(stopped.code).toBe(130);
     expect(stopped.stdout).toMatch(/interrupted: the run was stopped early; everything recorded so far is saved/);
-    const runs = JSON.parse((await runCli(['runs', '--db', lockDb, '--json'])).stdout);
+    const { runs } = JSON.parse((await runCli(['runs', '--db', lockDb, '--json'])).stdout);
     expect(runs[0]).toMatchObject({ status: 'stopped', stopReason: 'interrupted' });
     expect(runs[0].summary.actions).toBeGreaterThan(0);
   });

@@ -23,7 +23,7 @@ it('the run was killed when that test ended: the process is gone and the store o
   expect(runs.code).toBe(0);
   // One status for every output: JSON and text both say abandoned, with the sim time its flushed
   // actions reached (none may have been flushed yet: test/store/round-trip.test.ts checks a later one).
-  const [run] = JSON.parse(runs.stdout);
+  const [run] = JSON.parse(runs.stdout).runs;
   expect(run).toMatchObject({ status: 'abandoned', simDurationMs: run.summary.simDurationMs });
   const show = JSON.parse((await runCli(['show', 'latest', '--db', db, '--json', '-a', '0'])).stdout);
   expect(show.run).toMatchObject({ status: 'abandoned', simDurationMs: run.simDurationMs });

@@ -65,7 +65,7 @@ describe('beamulator replay / export / import (real CLI)', () => {
   });
 
   it('bad input: one clear line each, distinct exit codes, nothing recorded is lost', async () => {
-    const before = JSON.parse((await runCli(['runs', '--db', db, '--json', '-n', '100'])).stdout).length;
+    const before = JSON.parse((await runCli(['runs', '--db', db, '--json', '-n', '100'])).stdout).runs.length;
 
     const unknown = await runCli(['replay', 'nosuchrun', '--db', db]);
     expect(unknown.code).toBe(5);
@@ -98,7 +98,7 @@ describe('beamulator replay / export / import (real CLI)', () => {
     long.child.kill('SIGINT');
     expect((await long.done).code).toBe(130);
 
-    const after = JSON.parse((await runCli(['runs', '--db', db, '--json', '-n', '100'])).stdout);
+    const after = JSON.parse((await runCli(['runs', '--db', db, '--json', '-n', '100'])).stdout).runs;
     expect(after.length).toBe(before + 1);
     expect(after[0]).toMatchObject({ status: 'stopped' });
   });

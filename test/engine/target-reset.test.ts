@@ -63,7 +63,10 @@ describe('target.reset', () => {
       const error = await runSimulation(sim('POST /__reset'), { target: svc.url, db: false }).catch((e: unknown) => e as Error & { code: string });
       expect(error).toMatchObject({ code: 'BEAM_TARGET' });
       expect((error as Error).message.startsWith(`cannot reset the target at ${svc.url}: POST /__reset answered HTTP 500`)).toBe(true);
-      await expect(runSimulation(sim(async () => { throw new Error('db is read-only'); }), { target: svc.url, db: false })).rejects.toThrow(/^cannot reset the target at .*: db is read-only\. Fix target.reset/);
+      // A reset function that throws is the user's code failing: exit 6, with the line that threw.
+      const thrown = await runSimulation(sim(async () => { throw new Error('db is read-only'); }), { target: svc.url, db: false }).catch((e: unknown) => e as Error & { code: string });
+      expect(thrown).toMatchObject({ code: 'BEAM_USER_CODE', exitCode: 6 });
+      expect((thrown as Error).message).toMatch(/^cannot reset the target at .*: target\.reset\(\) threw Error: db is read-only \(at test\/engine\/target-reset\.test\.ts:\d+:\d+\)\. Fix that code/);
     } finally {
       svc.state.resetStatus = 204;
     }
