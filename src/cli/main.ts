@@ -93,6 +93,7 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
     .option('--sim <file>', "simulation file to use instead of the one the run names")
     .option('--check-target', 'for a run seeded from its target (fromTarget): read the target again first and stop (exit 12) if it changed')
     .option('--allow-edited', 'accept a replay file that was edited after export')
+    .option('--attempts <n>', 'replay up to n times, stopping at the first that reproduces the recording (a fuzz failure recurs, else identical): exit 0, or 7 when none did')
     .option('--json', 'print the report as JSON')
     .action(async (ref: string, opts) => {
       const { replayRunOrGroup } = await import('./replay-group.ts');

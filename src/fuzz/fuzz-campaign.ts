@@ -5,6 +5,7 @@ import { specRunOptions, type FuzzSpec, type FuzzSpecOptions } from '../replay/f
 import type { Rng } from '../rng/rng.ts';
 import type { ActionRecord, ComplaintRecord } from '../store/records.ts';
 import type { ParamValues } from '../util/params.ts';
+import { brokenInvariant } from './broken-invariant.ts';
 import { canonicalize } from './canonicalize.ts';
 import { deletePass } from './delete-pass.ts';
 import { failsRun, type FuzzOptions, type FuzzProgress } from './fuzz-options.ts';
@@ -117,14 +118,8 @@ export class FuzzCampaign {
     });
     done = true;
     if (!failure) {
-      const view = { spec, actions, complaints };
-      for (const invariant of this.settings.invariants) {
-        const message = invariant(view);
-        if (message) {
-          failure = { kind: 'invariant', message, actionsAtFailure: actions.length };
-          break;
-        }
-      }
+      const message = brokenInvariant(this.settings.invariants, { spec, actions, complaints });
+      if (message) failure = { kind: 'invariant', message, actionsAtFailure: actions.length };
     }
     return { failure, actions, complaints };
   };

@@ -2,6 +2,7 @@ import { it } from 'vitest';
 import { loadSimulation } from '../engine/load-simulation.ts';
 import { fuzz, type FuzzOptions, type FuzzResult } from '../fuzz/fuzz.ts';
 import { isFuzzTarget, type FuzzTarget } from '../fuzz/fuzz-target.ts';
+import { describeRecordings, describeReproduction } from '../fuzz/reproduce.ts';
 import { formatActionLine } from '../format/action-line.ts';
 import { Redactor, type RedactPattern } from '../store/redact.ts';
 import { BeamulatorError } from '../util/errors.ts';
@@ -97,9 +98,13 @@ export function formatFuzzFailure(result: FuzzResult, context: { reproduce: stri
   } else {
     lines.push(`  invariant ${failure.message}`);
   }
-  const r = result.reproduced;
   // A race that bit once in a while is worth knowing before trusting the replay file.
-  if (r && r.runs > 0) lines.push(`  reproduced ${r.failed}/${r.runs} re-runs${r.failed < r.runs || r.identical < r.runs ? ` (FLAKY: ${r.identical}/${r.runs} with an identical log)` : ''}`);
+  if (result.reproduced) {
+    const { flaky, text } = describeReproduction(result.reproduced);
+    lines.push(`  ${flaky ? 'FLAKY     ' : ''}${text}`);
+  }
+  const recordings = describeRecordings(result.recordings);
+  if (recordings) lines.push(`  ${result.recordings.failed ? '' : 'FLAKY     '}${recordings}`);
   lines.push(`  shrunk run:`);
   const redactor = new Redactor({ extra: context.redact });
   const shown = result.actions.slice(0, 20);
