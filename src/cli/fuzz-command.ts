@@ -169,10 +169,10 @@ function formatCampaignSummary(results: ReadonlyArray<FuzzResult & { file: strin
 }
 
 /** A whole number >= min (default 1) given to a CLI option, or undefined when the option is absent. */
-function wholeOption(flag: string, value: string | undefined, min = 1): number | undefined {
+export function wholeOption(flag: string, value: string | undefined, min = 1, doing: 'fuzz' | 'shrink' = 'fuzz'): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (value.trim() === '' || !Number.isInteger(n) || n < min) throw new BeamulatorError('BEAM_USAGE', `cannot fuzz with ${flag} ${value}`, `Use a whole number >= ${min}`);
+  if (value.trim() === '' || !Number.isInteger(n) || n < min) throw new BeamulatorError('BEAM_USAGE', `cannot ${doing} with ${flag} ${value}`, `Use a whole number >= ${min}`);
   return n;
 }
 

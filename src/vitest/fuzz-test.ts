@@ -18,7 +18,7 @@ import { seedEnvVar } from './resolve-seed.ts';
  * Options of `fuzzTest`: the campaign's (see `fuzz`; `redact` is what beamulator.config.ts's
  * `redact` is to the CLI), plus where the failure goes and the test's timeout.
  */
-export interface FuzzTestOptions extends Pick<FuzzOptions, 'runs' | 'seed' | 'timeLimitMs' | 'shrinkTimeLimitMs' | 'failOn' | 'examples' | 'redact'> {
+export interface FuzzTestOptions extends Pick<FuzzOptions, 'runs' | 'seed' | 'timeLimitMs' | 'shrinkTimeLimitMs' | 'failOn' | 'examples' | 'redact' | 'reproduceRuns'> {
   /**
    * Folder the shrunk failure's replay file is written to (default `replays`, relative to the
    * working directory): commit it and `replayTests('replays')` keeps it as a regression test.
@@ -70,7 +70,7 @@ export async function runFuzzTest(target: FuzzTarget | string, options: FuzzTest
   let result: FuzzResult;
   try {
     result = await fuzz(fuzzTarget, {
-      ...pick(options, ['runs', 'timeLimitMs', 'shrinkTimeLimitMs', 'failOn', 'examples', 'signal', 'redact']),
+      ...pick(options, ['runs', 'timeLimitMs', 'shrinkTimeLimitMs', 'failOn', 'examples', 'signal', 'redact', 'reproduceRuns']),
       ...(seed !== undefined ? { seed } : {}),
       ...(file !== null ? { file } : {}),
       db: store,

@@ -107,10 +107,10 @@ describe('secrets stay redacted in every output', () => {
     expect(fuzzJson.stdout).toContain('"token": "[redacted]"');
     expectQuiet('fuzz --json', fuzzJson);
 
-    const shrink = await cli(['shrink', runId, '--target', target]);
+    const shrink = await cli(['shrink', runId, '--target', target, '--reproduce', '1']);
     expect(shrink.stdout).toContain('shrunk to 1 actor');
     expectQuiet('shrink', shrink);
-    const shrinkJson = await cli(['shrink', runId, '--target', target, '--json']);
+    const shrinkJson = await cli(['shrink', runId, '--target', target, '--reproduce', '1', '--json']);
     expect(shrinkJson.stdout).toContain('"cardNumber": "[redacted]"');
     expectQuiet('shrink --json', shrinkJson);
   });

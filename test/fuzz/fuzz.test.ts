@@ -20,7 +20,7 @@ import bugsOff from '../../fuzz/bugs-off.fuzz.ts';
 import { todoFuzzTarget } from '../../fuzz/todo-fuzz.ts';
 import { tempDir } from '../support/cli.ts';
 import { noTimeCap, noTimeLimit } from '../support/no-time-cap.ts';
-import { formatFuzzResult, fuzzCommand } from '../../src/cli/fuzz-command.ts';
+import { fuzzCommand } from '../../src/cli/fuzz-command.ts';
 
 const tmp = tempDir();
 let store: DuckDBRunStore;
@@ -40,7 +40,7 @@ describe('fuzz: stale-read', () => {
   beforeAll(async () => {
     result = await fuzz(staleRead, {
       seed: 1, runs: 300, shrinkRuns: 250, ...noTimeCap, db: store, replaysDir: path.join(tmp.dir, 'replays'),
-      file: 'fuzz/stale-read.fuzz.ts',
+      file: 'fuzz/stale-read.fuzz.ts', reproduceRuns: 0,
     });
   });
 
@@ -126,9 +126,10 @@ describe('fuzz: interrupt and CLI', () => {
     let out = '';
     const output = { out: (t: string) => { out += t; }, err: () => {}, isTTY: false, color: false, errColor: false };
     const code = await fuzzCommand('fuzz/stale-read.fuzz.ts', {
-      runs: '300', seed: '1', timeLimit: noTimeLimit, db: path.join(tmp.dir, 'cli.duckdb'), replays: path.join(tmp.dir, 'cli-replays'),
+      runs: '300', seed: '1', timeLimit: noTimeLimit, db: path.join(tmp.dir, 'cli.duckdb'), replays: path.join(tmp.dir, 'cli-replays'), reproduce: '1',
     }, output);
     expect(code).toBe(1);
+    expect(out).toContain('  reproduces 1/1 from its replay file in fresh processes (1/1 identical)\n');
     expect(out).toContain('FAILED  urgent: the list shows a todo I completed as incomplete (stale read)');
     expect(out).toMatch(/Organizer 1 +\{"team":"red"\}/);
     expect(out).toContain('completeTodo({"user":');
