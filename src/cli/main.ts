@@ -122,7 +122,7 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
   program.addHelpText('after', `
 Exit codes (each explained in docs/exit-codes.md, shipped with the package):
   0 ok                          6 simulation code crashed
-  1 complaints >= --fail-on     7 replay diverged
+  1 complaints >= --fail-on     7 replay diverged (--attempts: none reproduced)
   2 usage or simulation error   8 unusable replay file
   3 run store error             9 replay file of another version
   4 target unreachable          10 replay file edited after export

@@ -70,16 +70,18 @@ export async function recordFailure(run: FailingRun, recording: FailureRecording
   const { bundle, actions, complaints, events } = kept;
   const failed = kept.failure !== null && sameFailure(kept.failure, run.outcome.failure);
   const base = { failure: kept.failure, actors, actions, probes: probesOf(events), complaints, recordings: { made: recordings, failed } };
+  const checking = recording.reproduceRuns > 0 && !options.signal?.aborted;
   // A fresh process loads the fuzz target from its file: without one there is nothing to replay.
-  const unknownFile = bundle?.run.file ? null : { attempts: 0, reproduced: 0, identical: 0, wallMs: 0, problem: "the fuzz target's file is not known, so a fresh process cannot load it (give fuzz the file option)" };
-  const reproduce = recording.reproduceRuns > 0 && !options.signal?.aborted && bundle !== null && !unknownFile;
-  const notReproduced = recording.reproduceRuns > 0 && !options.signal?.aborted ? unknownFile : null;
-  if (bundle === null || (options.db === false && !reproduce)) return { ...base, runId: null, replayFile: null, reproduced: notReproduced };
+  const cannot: Reproduction | null = checking && !bundle?.run.file
+    ? { attempts: 0, reproduced: 0, identical: 0, wallMs: 0, problem: "the fuzz target's file is not known, so a fresh process cannot load it (give fuzz the file option)" }
+    : null;
+  const reproduce = checking && bundle !== null && !cannot;
+  if (bundle === null || (options.db === false && !reproduce)) return { ...base, runId: null, replayFile: null, reproduced: cannot };
 
   const keepFile = options.db !== false && options.replaysDir !== false;
   const scratch = keepFile ? null : await mkdtemp(path.join(tmpdir(), 'beamulator-reproduce-'));
   const replayFile = scratch ? path.join(scratch, 'replay.json') : path.join(options.replaysDir || 'replays', `${settings.name}-${bundle.run.runId}.json`);
-  let reproduced: Reproduction | null = notReproduced;
+  let reproduced: Reproduction | null = cannot;
   try {
     await writeReplayFile(bundle, replayFile);
     if (reproduce) {

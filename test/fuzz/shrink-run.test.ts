@@ -39,7 +39,7 @@ describe('shrinkRun: stale-read from a seeded run', () => {
   let result: ShrinkRunResult;
   beforeAll(async () => {
     result = await shrinkRun(staleRead, store, sourceRunId, {
-      seed: 1, shrinkRuns: 400, shrinkTimeLimitMs: noTimeCap.shrinkTimeLimitMs, db: store, replaysDir: path.join(tmp.dir, 'replays'), file: 'fuzz/stale-read.fuzz.ts',
+      seed: 1, shrinkRuns: 400, shrinkTimeLimitMs: noTimeCap.shrinkTimeLimitMs, db: store, replaysDir: path.join(tmp.dir, 'replays'), file: 'fuzz/stale-read.fuzz.ts', reproduceRuns: 0,
     });
   });
 
