@@ -184,7 +184,7 @@ describe('secrets stay redacted in every output', () => {
     expectNoSecret('vitest runSimulation', JSON.stringify(run));
 
     const replays = path.join(tmp.dir, 'vitest-replays');
-    const fuzzed = await runFuzzTest(target, { seed: 1, runs: 20, redact, replaysDir: replays });
+    const fuzzed = await runFuzzTest(target, { seed: 1, runs: 20, redact, replaysDir: replays, reproduceRuns: 1 });
     expect(fuzzed.failed).toBe(true);
     expect(fuzzed.message).toContain('"balance":-1');
     expectNoSecret('fuzzTest message', fuzzed.message);
