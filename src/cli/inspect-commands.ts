@@ -152,7 +152,8 @@ function describeFuzzRun(config: unknown, s: ReturnType<typeof styler>): string 
   const r = meta?.reproduced;
   // A run recorded before reproduction moved to fresh processes keeps another shape: not described.
   const described = r && typeof r.attempts === 'number' ? describeReproduction(r) : null;
-  const reproduced = !described ? 'reproduction not checked' : described.flaky ? s.yellow(`FLAKY: ${described.text}`) : s.green(described.text);
+  const reproduced = !described ? 'reproduction not checked'
+    : described.flaky ? s.yellow(`FLAKY: ${described.text}`) : described.unchecked ? described.text : s.green(described.text);
   return `a shrunk failure of ${actors} actor${actors === 1 ? '' : 's'} on choice tapes (overlap ${meta?.fuzzSpec?.overlap ? 'on' : 'off'}; the seed plays no part), ${reproduced}`;
 }
 

@@ -92,18 +92,18 @@ function firstLine(text: string): string | null {
 
 /**
  * The reproduction in one line, for the CLI, `show` and vitest messages; `flaky` when it did not
- * reproduce every time (or could not be checked).
+ * reproduce every time, `unchecked` when no attempt could be made.
  *
  * @example
  * describeReproduction({ attempts: 5, reproduced: 5, identical: 5, problem: null, wallMs: 2600 });
- * // { flaky: false, text: 'reproduces 5/5 from its replay file in fresh processes (5/5 identical)' }
+ * // { flaky: false, unchecked: false, text: 'reproduces 5/5 from its replay file in fresh processes (5/5 identical)' }
  */
-export function describeReproduction(r: Reproduction): { flaky: boolean; text: string } {
-  if (r.attempts === 0) return { flaky: true, text: `reproduction not checked: ${r.problem ?? 'no attempt was made'}` };
+export function describeReproduction(r: Reproduction): { flaky: boolean; unchecked: boolean; text: string } {
+  if (r.attempts === 0) return { flaky: false, unchecked: true, text: `reproduction not checked: ${r.problem ?? 'no attempt was made'}` };
   const counts = `reproduces ${r.reproduced}/${r.attempts} from its replay file in fresh processes (${r.identical}/${r.attempts} identical)`;
   const problem = r.problem ? `; an attempt could not replay: ${r.problem}` : '';
-  if (r.reproduced === r.attempts) return { flaky: false, text: `${counts}${problem}` };
-  return { flaky: true, text: `${counts}: the failure depends on something its replay does not fix (timing, a warm process)${problem}` };
+  if (r.reproduced === r.attempts) return { flaky: false, unchecked: false, text: `${counts}${problem}` };
+  return { flaky: true, unchecked: false, text: `${counts}: the failure depends on something its replay does not fix (timing, a warm process)${problem}` };
 }
 
 /**
