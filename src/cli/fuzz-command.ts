@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { wallNow } from '../clock/wall-clock.ts';
 import type { FuzzProgress, FuzzResult } from '../fuzz/fuzz.ts';
-import { describeRecordings, describeReproduction } from '../fuzz/reproduce.ts';
+import { describeRecordings, describeReproduction } from '../format/reproduction-line.ts';
 import { defaultStorePath } from '../store/default-store-path.ts';
 import { formatActionLine } from '../format/action-line.ts';
 import { previewJson } from '../format/json-preview.ts';

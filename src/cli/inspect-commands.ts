@@ -9,7 +9,8 @@ import { groupProblem, shardGroups, shardOfRun } from '../engine/shard-groups.ts
 import { findGroup, showGroup } from './show-group.ts';
 import { looksLikeRunId } from '../engine/shard.ts';
 import { probesOf } from '../engine/invariant-checks.ts';
-import { describeReproduction, type Reproduction } from '../fuzz/reproduce.ts';
+import { describeReproduction } from '../format/reproduction-line.ts';
+import type { Reproduction } from '../fuzz/reproduce.ts';
 import { styler, type Output } from './output.ts';
 import { outputRedactor, type ProjectOptions } from './project-config.ts';
 import { cliJson } from '../util/strict-json.ts';

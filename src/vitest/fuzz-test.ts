@@ -2,7 +2,7 @@ import { it } from 'vitest';
 import { loadSimulation } from '../engine/load-simulation.ts';
 import { fuzz, type FuzzOptions, type FuzzResult } from '../fuzz/fuzz.ts';
 import { isFuzzTarget, type FuzzTarget } from '../fuzz/fuzz-target.ts';
-import { describeRecordings, describeReproduction } from '../fuzz/reproduce.ts';
+import { describeRecordings, describeReproduction } from '../format/reproduction-line.ts';
 import { formatActionLine } from '../format/action-line.ts';
 import { Redactor, type RedactPattern } from '../store/redact.ts';
 import { BeamulatorError } from '../util/errors.ts';
