@@ -24,6 +24,12 @@ export interface Reproduction {
   wallMs: number;
 }
 
+/**
+ * An attempt that takes longer is stopped and counted as a problem: a shrunk fuzz run replays in
+ * about a second, and a hung replay (a target.start that never returns) must not hang the campaign.
+ */
+const attemptTimeoutMs = 5 * 60_000;
+
 /** The CLI, compiled: the same file `npx beamulator` runs (from src/ or dist/, two folders up). */
 const cliBin = fileURLToPath(new URL('../../bin/beamulator.js', import.meta.url));
 
@@ -61,7 +67,7 @@ interface Attempt {
 function replayInFreshProcess(replayFile: string, options: { cwd?: string; signal?: AbortSignal }): Promise<Attempt> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [cliBin, 'replay', replayFile, '--json', '--db', ':memory:'], {
-      cwd: options.cwd ?? process.cwd(), env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: options.cwd ?? process.cwd(), env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'], timeout: attemptTimeoutMs,
       ...(options.signal ? { signal: options.signal } : {}),
     });
     let stdout = '';
@@ -69,10 +75,11 @@ function replayInFreshProcess(replayFile: string, options: { cwd?: string; signa
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', (error) => resolve({ reproduces: false, identical: false, problem: error.message }));
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       const report = parseReport(stdout);
       // Exit 0 (identical) and 7 (diverged) are replays that ran to the end; anything else is a problem to show.
-      const problem = code === 0 || code === 7 ? null : firstLine(stderr) ?? `beamulator replay exited ${code}`;
+      const problem = code === 0 || code === 7 ? null
+        : signal ? `beamulator replay was stopped (${signal}) after ${attemptTimeoutMs / 60_000} minutes or by a signal` : firstLine(stderr) ?? `beamulator replay exited ${code}`;
       resolve({ reproduces: report?.reproduces === true, identical: report?.identical === true, problem });
     });
   });
