@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { wallNow } from '../clock/wall-clock.ts';
 import type { FuzzProgress, FuzzResult } from '../fuzz/fuzz.ts';
+import { describeRecordings, describeReproduction } from '../format/reproduction-line.ts';
 import { defaultStorePath } from '../store/default-store-path.ts';
 import { formatActionLine } from '../format/action-line.ts';
 import { previewJson } from '../format/json-preview.ts';
@@ -62,7 +63,7 @@ export function registerFuzzCommand(program: Command, output: Output, setCode: (
     .option('--overlap', "let the actors' tapes overlap events (races), whatever the target says")
     .option('--no-overlap', 'run events serially, whatever the target says')
     .option('--confirm <n>', 'a failing shrink candidate must fail the same way n times in a row (default 2 with overlap, else 1)')
-    .option('--reproduce <n>', 're-runs of the shrunk failure that check it reproduces, reported k/n (default 5; 0: none)')
+    .option('--reproduce <n>', 'replay the shrunk failure\'s replay file in n fresh processes, as `beamulator replay <file>` would, reported k/n (default 5; 0: none)')
     .option('--shard <i/N>', 'run shard i of N of the campaign: its share of --runs with its own seed derived from --seed; default from BEAMULATOR_SHARD, or JOB_COMPLETION_INDEX with BEAMULATOR_SHARDS')
     .option('--expect-failure', 'the targets have a known bug: exit 0 when each one fails (recorded, replayable), 1 when one passes')
     .option('--json', 'print the results as JSON')
@@ -168,10 +169,10 @@ function formatCampaignSummary(results: ReadonlyArray<FuzzResult & { file: strin
 }
 
 /** A whole number >= min (default 1) given to a CLI option, or undefined when the option is absent. */
-function wholeOption(flag: string, value: string | undefined, min = 1): number | undefined {
+export function wholeOption(flag: string, value: string | undefined, min = 1, doing: 'fuzz' | 'shrink' = 'fuzz'): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (value.trim() === '' || !Number.isInteger(n) || n < min) throw new BeamulatorError('BEAM_USAGE', `cannot fuzz with ${flag} ${value}`, `Use a whole number >= ${min}`);
+  if (value.trim() === '' || !Number.isInteger(n) || n < min) throw new BeamulatorError('BEAM_USAGE', `cannot ${doing} with ${flag} ${value}`, `Use a whole number >= ${min}`);
   return n;
 }
 
@@ -214,11 +215,12 @@ export function formatFuzzResult(result: FuzzResult, db: string, color: boolean,
   const what = failure.kind === 'complaint' ? `${failure.complaint.severity}: ${failure.complaint.message}` : `invariant broken: ${failure.message}`;
   lines.push(`  ${s.red('FAILED')}  ${what}`);
   lines.push(`  found after ${result.runs} runs, shrunk in ${result.shrinks} steps to ${result.actors.length} actor${result.actors.length === 1 ? '' : 's'}, ${result.actions.length} actions (${timing})${result.interrupted ? s.yellow('  interrupted: best so far') : ''}`);
-  const r = result.reproduced;
-  if (r) {
-    const counts = `${r.failed}/${r.runs} re-runs failed the same way, ${r.identical}/${r.runs} with an identical log`;
-    lines.push(r.identical === r.runs ? `  reproduced ${r.runs}/${r.runs} (${counts})` : `  ${s.yellow('FLAKY')}  ${counts}: the failure depends on timing the spec does not fix`);
+  if (result.reproduced) {
+    const { flaky, text } = describeReproduction(result.reproduced);
+    lines.push(flaky ? `  ${s.yellow('FLAKY')}  ${text}` : `  ${text}`);
   }
+  const recordings = describeRecordings(result.recordings);
+  if (recordings) lines.push(result.recordings.failed ? `  ${recordings}` : `  ${s.yellow('FLAKY')}  ${recordings}`);
   if (result.unconfirmed > 0) lines.push(`  ${result.unconfirmed} shrink candidate${result.unconfirmed === 1 ? '' : 's'} failed once but not again in a row (not taken)`);
   lines.push('');
   lines.push('  actors');
@@ -226,14 +228,16 @@ export function formatFuzzResult(result: FuzzResult, db: string, color: boolean,
   for (const a of result.actors) lines.push(`    ${a.name.padEnd(18)} ${previewJson(redactor.value(a.config), 100)}`);
   lines.push('');
   lines.push('  actions');
-  const failingSeq = failure.kind === 'complaint' ? failure.complaint.actionSeq : null;
+  const failingSeq = failure.kind === 'complaint' && result.recordings.failed ? failure.complaint.actionSeq : null;
   const together = concurrentWith(result.actions);
   for (const a of result.actions) {
     const actor = names.get(a.actorId) ?? `actor ${a.actorId}`;
     lines.push(`    ${formatActionLine(a, { actor, color, failing: a.seq === failingSeq, probeOf: result.probes[a.seq], concurrent: together.get(a.seq), redactor })}`);
   }
   if (together.size > 0) lines.push(s.dim('    [with #n]: ran concurrently with action #n (other actors, same engine step)'));
-  if (failure.kind === 'complaint') {
+  if (!result.recordings.failed) {
+    lines.push(`  ${s.red('=>')} the campaign's run failed (${what}); the recorded run above did not`);
+  } else if (failure.kind === 'complaint') {
     const c = failure.complaint;
     lines.push(`  ${s.red('=>')} ${names.get(c.actorId) ?? `actor ${c.actorId}`} complains at ${formatClock(c.simTime)}${c.actionSeq !== null ? ` (action #${c.actionSeq})` : ''}: ${c.message}`);
     // The detail is often the evidence (which seat, which ids) that the clipped answers above leave out.

@@ -9,6 +9,8 @@ import { groupProblem, shardGroups, shardOfRun } from '../engine/shard-groups.ts
 import { findGroup, showGroup } from './show-group.ts';
 import { looksLikeRunId } from '../engine/shard.ts';
 import { probesOf } from '../engine/invariant-checks.ts';
+import { describeReproduction } from '../format/reproduction-line.ts';
+import type { Reproduction } from '../fuzz/reproduce.ts';
 import { styler, type Output } from './output.ts';
 import { outputRedactor, type ProjectOptions } from './project-config.ts';
 import { cliJson } from '../util/strict-json.ts';
@@ -158,11 +160,13 @@ async function writeRunJson(store: RunStore, runId: string, redactor: Redactor, 
 
 /** One line about a fuzz run: it is a shrunk failure driven by tapes (the seed does not make it), and how it reproduced. */
 function describeFuzzRun(config: unknown, s: ReturnType<typeof styler>): string {
-  const meta = (config as { meta?: { fuzzSpec?: { actors?: unknown[]; overlap?: boolean }; reproduced?: { runs: number; failed: number; identical: number } | null } } | null)?.meta;
+  const meta = (config as { meta?: { fuzzSpec?: { actors?: unknown[]; overlap?: boolean }; reproduced?: Reproduction | null } } | null)?.meta;
   const actors = meta?.fuzzSpec?.actors?.length ?? 0;
   const r = meta?.reproduced;
-  const reproduced = !r || r.runs === 0 ? 'not re-run'
-    : r.failed === r.runs && r.identical === r.runs ? s.green(`reproduced ${r.failed}/${r.runs}`) : s.yellow(`FLAKY: ${r.failed}/${r.runs} re-runs failed the same way`);
+  // A run recorded before reproduction moved to fresh processes keeps another shape: not described.
+  const described = r && typeof r.attempts === 'number' ? describeReproduction(r) : null;
+  const reproduced = !described ? 'reproduction not checked'
+    : described.flaky ? s.yellow(`FLAKY: ${described.text}`) : described.unchecked ? described.text : s.green(described.text);
   return `a shrunk failure of ${actors} actor${actors === 1 ? '' : 's'} on choice tapes (overlap ${meta?.fuzzSpec?.overlap ? 'on' : 'off'}; the seed plays no part), ${reproduced}`;
 }
 

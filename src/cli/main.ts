@@ -107,6 +107,7 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
     .option('--sim <file>', "simulation file to use instead of the one the run names")
     .option('--check-target', 'for a run seeded from its target (fromTarget): read the target again first and stop (exit 12) if it changed')
     .option('--allow-edited', 'accept a replay file that was edited after export')
+    .option('--attempts <n>', 'replay up to n times, stopping at the first that reproduces the recording (a fuzz failure recurs, else identical): exit 0, or 7 when none did')
     .option('--json', 'print the report as JSON')
     .action(async (ref: string, opts) => {
       const { replayRunOrGroup } = await import('./replay-group.ts');
@@ -135,7 +136,7 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
   program.addHelpText('after', `
 Exit codes (each explained in docs/exit-codes.md, shipped with the package):
   0 ok                          6 your code threw (${stackEnvVar}=1: its stack)
-  1 complaints >= --fail-on     7 replay diverged
+  1 complaints >= --fail-on     7 replay diverged (--attempts: none reproduced)
   2 usage or simulation error   8 unusable replay file
   3 run store error             9 replay file of another version
   4 target unreachable          10 replay file edited after export

@@ -6,6 +6,10 @@ import { formatReplayReport } from '../replay/format-report.ts';
 import { readReplayFile, readRunBundle } from '../replay/replay-file.ts';
 import { findRecordedSimulation } from '../replay/simulation-file.ts';
 import { replayRunInternal, type ReplayMode } from '../replay/replay-run.ts';
+import type { Simulation } from '../engine/simulation.ts';
+import { failureRecurs, storedFailureOf } from '../fuzz/stored-failure.ts';
+import type { ActionRecord } from '../store/records.ts';
+import { clip } from '../util/clip.ts';
 import { ActionTally } from './action-tally.ts';
 import { dbFlag, styler, type Output } from './output.ts';
 import { outputRedactor, redactPatterns, simulationDefaults, type ProjectOptions } from './project-config.ts';
@@ -21,9 +25,16 @@ export interface ReplayCommandOptions extends ProjectOptions {
   json?: boolean;
   allowEdited?: boolean;
   checkTarget?: boolean;
+  /** Replay up to this many times, stopping at the first that reproduces the recording. */
+  attempts?: string;
 }
 
-/** `beamulator replay <run-id | file.json>`: replay, compare, report; exit 7 when it diverged. */
+/**
+ * `beamulator replay <run-id | file.json>`: replay, compare, report; exit 7 when it diverged.
+ * `--attempts n`: replay up to n times, stopping at the first replay that reproduces the
+ * recording (a fuzz run's recorded failure recurs; for any other run, or in log mode, the replay
+ * is identical); exit 0 when one did, 7 when none did.
+ */
 export async function replayCommand(ref: string, opts: ReplayCommandOptions, output: Output): Promise<number> {
   if (opts.mode !== 'rerun' && opts.mode !== 'log') {
     throw new BeamulatorError('BEAM_USAGE', `cannot replay with --mode '${opts.mode}'`, 'Use rerun (run the simulation again from its seed) or log (re-issue the logged actions)');
@@ -34,6 +45,10 @@ export async function replayCommand(ref: string, opts: ReplayCommandOptions, out
   if (opts.offline && opts.target) {
     throw new BeamulatorError('BEAM_USAGE', 'cannot replay offline against a target', 'Drop --offline to call the target, or drop --target');
   }
+  const maxAttempts = opts.attempts === undefined ? 1 : Number(opts.attempts);
+  if (opts.attempts !== undefined && (opts.attempts.trim() === '' || !Number.isInteger(maxAttempts) || maxAttempts < 1)) {
+    throw new BeamulatorError('BEAM_USAGE', `cannot replay with --attempts ${opts.attempts}`, 'Use a whole number >= 1');
+  }
   const fromFile = ref.endsWith('.json') || existsSync(ref);
   const bundle = fromFile ? await readReplayFile(ref, { allowEdited: Boolean(opts.allowEdited) }) : null;
   const redact = redactPatterns(opts.projectConfig);
@@ -41,25 +56,50 @@ export async function replayCommand(ref: string, opts: ReplayCommandOptions, out
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.on('SIGINT', onSigint);
-  const tally = new ActionTally();
   try {
     const source = bundle ?? (await readRunBundle(store, await store.resolveRunId(ref)));
     // The run names its simulation relative to where it was recorded: find it from here.
     const recordedIn = fromFile ? path.dirname(path.resolve(ref)) : opts.db === ':memory:' ? null : path.dirname(path.resolve(opts.db));
     const simulationFile = opts.sim ?? findRecordedSimulation(source.run, recordedIn) ?? undefined;
-    const report = await replayRunInternal(source, {
-      mode: opts.mode as ReplayMode, offline: Boolean(opts.offline), pace: opts.pace as 'original' | 'fast',
-      db: store, signal: controller.signal, defaults: simulationDefaults(opts.projectConfig), hooks: { onAction: tally.add },
-      ...(redact ? { redact } : {}),
-      ...(opts.target ? { target: opts.target } : {}),
-      ...(simulationFile ? { file: simulationFile } : {}),
-      ...(opts.checkTarget ? { checkTarget: true } : {}),
-    });
+    const stored = storedFailureOf(source.run);
+    const replayOnce = async () => {
+      const tally = new ActionTally();
+      const actions: ActionRecord[] = [];
+      let simulation: Simulation | null = null;
+      const report = await replayRunInternal(source, {
+        mode: opts.mode as ReplayMode, offline: Boolean(opts.offline), pace: opts.pace as 'original' | 'fast',
+        db: store, signal: controller.signal, defaults: simulationDefaults(opts.projectConfig),
+        hooks: {
+          onAction: (a) => {
+            tally.add(a);
+            // Only an invariant needs the log (a replay can be long).
+            if (stored?.kind === 'invariant') actions.push(a);
+          },
+        },
+        onSimulation: (sim) => (simulation = sim),
+        ...(redact ? { redact } : {}),
+        ...(opts.target ? { target: opts.target } : {}),
+        ...(simulationFile ? { file: simulationFile } : {}),
+        ...(opts.checkTarget ? { checkTarget: true } : {}),
+      });
+      // A fuzz run's failure recurs, or (any other run, or a log replay, which raises no complaints) the replay is identical.
+      const reproduces = stored && report.complaints ? failureRecurs(stored, { simulation, run: source.run, actions, complaints: report.complaints }) : report.identical;
+      return { report, tally, reproduces };
+    };
+    // --attempts: a timing-dependent failure is replayed again until it reproduces, up to n times.
+    let made = 0;
+    let last: Awaited<ReturnType<typeof replayOnce>>;
+    do {
+      made++;
+      last = await replayOnce();
+    } while (!last.reproduces && made < maxAttempts && !controller.signal.aborted && !last.tally.targetDown);
+    const { report, tally, reproduces } = last;
     // A replay that reached no target compared nothing worth reading: that is exit 4, not 7.
     const exitCode = controller.signal.aborted ? ExitCode.interrupted : tally.targetDown ? ExitCode.target
-      : report.identical ? ExitCode.ok : ExitCode.diverged;
+      : (opts.attempts !== undefined ? reproduces : report.identical) ? ExitCode.ok : ExitCode.diverged;
+    const attempts = { made, reproduced: reproduces ? 1 : 0, max: maxAttempts };
     if (opts.json) {
-      output.out(`${cliJson({ ...report, exitCode })}\n`);
+      output.out(`${cliJson({ ...report, exitCode, reproduces, attempts })}\n`);
       return exitCode;
     }
     if (tally.targetDown) {
@@ -69,8 +109,21 @@ export async function replayCommand(ref: string, opts: ReplayCommandOptions, out
     }
     const s = styler(output.color);
     output.out(formatReplayReport(report, source.actors, output.color, source.complaints, outputRedactor(opts.projectConfig)));
+    if (stored && report.complaints) {
+      const what = stored.kind === 'complaint' ? `${stored.severity}: ${stored.message}` : `invariant broken: ${stored.message}`;
+      output.out(`  the recorded failure ${reproduces ? s.green('recurred') : s.red('did not recur')} (${clip(what, 100)})\n`);
+    }
+    if (opts.attempts !== undefined) {
+      output.out(reproduces
+        ? `  ${s.green(`reproduced ${attempts.reproduced}/${made}`)}${made > 1 ? ` (at attempt ${made}; the ${made - 1} before did not)` : ''}\n`
+        : `  ${s.red(`reproduced 0/${made}`)}: no attempt reproduced the recording${made < maxAttempts ? ' (stopped early)' : ''}\n`);
+    }
     output.out(`\n  inspect   beamulator show ${report.replayRunId}${dbFlag(opts.db)}\n`);
-    if (!report.identical) output.out(`\n${s.red('diverged')}: exit 7. The replay is stored as run ${report.replayRunId}; --json gives every divergence kept.\n`);
+    if (exitCode === ExitCode.diverged) {
+      output.out(opts.attempts !== undefined
+        ? `\n${s.red('not reproduced')}: exit 7. The last attempt is stored as run ${report.replayRunId}; --json gives every divergence kept.\n`
+        : `\n${s.red('diverged')}: exit 7. The replay is stored as run ${report.replayRunId}; --json gives every divergence kept.\n`);
+    }
     return exitCode;
   } finally {
     process.off('SIGINT', onSigint);

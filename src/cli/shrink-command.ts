@@ -12,12 +12,12 @@ import { defaultStorePath } from '../store/default-store-path.ts';
 import { severities, type Severity } from '../store/records.ts';
 import { parsePositiveDuration } from '../util/duration.ts';
 import { BeamulatorError, ExitCode } from '../util/errors.ts';
-import { fastCheckSeed, formatFuzzResult, type FuzzCommandOptions } from './fuzz-command.ts';
+import { fastCheckSeed, formatFuzzResult, wholeOption, type FuzzCommandOptions } from './fuzz-command.ts';
 import { styler, type Output } from './output.ts';
 import { cliJson } from '../util/strict-json.ts';
 
 /** The fuzz command's search options, plus the fuzz target to shrink with. */
-export interface ShrinkCommandOptions extends Pick<FuzzCommandOptions, 'seed' | 'timeLimit' | 'failOn' | 'db' | 'replays' | 'json' | 'projectConfig'> {
+export interface ShrinkCommandOptions extends Pick<FuzzCommandOptions, 'seed' | 'timeLimit' | 'failOn' | 'db' | 'replays' | 'json' | 'projectConfig' | 'reproduce'> {
   target: string;
 }
 
@@ -32,6 +32,7 @@ export function registerShrinkCommand(program: Command, output: Output, setCode:
     .option('--fail-on <severity>', "complaints at or above this count as the failure (default: the target's, usually annoying)")
     .option('--db <path>', 'run store holding the run; the shrunk run is recorded there too', defaultStorePath)
     .option('--replays <dir>', 'where the replay file of the shrunk run is written', 'replays')
+    .option('--reproduce <n>', "replay the shrunk run's replay file in n fresh processes, reported k/n (default 5; 0: none)")
     .option('--json', 'print the result as JSON')
     .action(async (runId: string, opts: ShrinkCommandOptions) => {
       setCode(await shrinkCommand(runId, opts, output));
@@ -41,6 +42,7 @@ export function registerShrinkCommand(program: Command, output: Output, setCode:
 export async function shrinkCommand(runRef: string, opts: ShrinkCommandOptions, output: Output): Promise<number> {
   const seed = fastCheckSeed(opts.seed ?? '42', 'shrink');
   const shrinkTimeLimitMs = parsePositiveDuration(opts.timeLimit, '--time-limit');
+  const reproduceRuns = wholeOption('--reproduce', opts.reproduce, 0, 'shrink');
   if (opts.failOn !== undefined && !severities.includes(opts.failOn as Severity)) {
     throw new BeamulatorError('BEAM_USAGE', `cannot shrink with --fail-on '${opts.failOn}'`, `Use one of ${severities.join(', ')}`);
   }
@@ -67,6 +69,7 @@ export async function shrinkCommand(runRef: string, opts: ShrinkCommandOptions, 
       seed, shrinkTimeLimitMs, file: rel, db: store, replaysDir: opts.replays, signal: controller.signal,
       ...(redact ? { redact } : {}),
       ...(opts.failOn ? { failOn: opts.failOn as Severity } : {}),
+      ...(reproduceRuns !== undefined ? { reproduceRuns } : {}),
     });
     if (opts.json) {
       output.out(`${cliJson(result)}\n`);

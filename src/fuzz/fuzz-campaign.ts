@@ -5,6 +5,7 @@ import { specRunOptions, type FuzzSpec, type FuzzSpecOptions } from '../replay/f
 import type { Rng } from '../rng/rng.ts';
 import type { ActionRecord, ComplaintRecord } from '../store/records.ts';
 import type { ParamValues } from '../util/params.ts';
+import { brokenInvariant } from './broken-invariant.ts';
 import { canonicalize } from './canonicalize.ts';
 import { deletePass } from './delete-pass.ts';
 import { failsRun, type FuzzOptions, type FuzzProgress } from './fuzz-options.ts';
@@ -12,7 +13,6 @@ import type { FuzzSettings, FuzzTarget } from './fuzz-target.ts';
 import type { LiveTarget } from './live-target.ts';
 import { failingRun, sameFailure, type FailingRun, type FuzzFailure, type RunOutcome } from './run-outcome.ts';
 import { specArbitrary } from './spec-arbitrary.ts';
-import { callUser } from '../util/user-code.ts';
 
 /** fast-check's share of the shrink caps (time and runs); the deletion pass gets the rest. */
 const fastCheckShrinkShare = 0.75;
@@ -118,14 +118,8 @@ export class FuzzCampaign {
     });
     done = true;
     if (!failure) {
-      const view = { spec, actions, complaints };
-      for (const [i, invariant] of this.settings.invariants.entries()) {
-        const message = callUser(`fuzz target '${this.settings.name}' invariants[${i}]${invariant.name ? ` (${invariant.name})` : ''}`, () => invariant(view), { doing: `fuzz '${this.settings.name}'` });
-        if (message) {
-          failure = { kind: 'invariant', message, actionsAtFailure: actions.length };
-          break;
-        }
-      }
+      const message = brokenInvariant(this.settings.invariants, { spec, actions, complaints }, this.settings.name);
+      if (message) failure = { kind: 'invariant', message, actionsAtFailure: actions.length };
     }
     return { failure, actions, complaints };
   };

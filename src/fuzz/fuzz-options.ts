@@ -58,7 +58,12 @@ export interface FuzzOptions {
    * hand the user a failure their replay does not show.
    */
   confirmRuns?: number;
-  /** Re-runs of the shrunk failure that check it reproduces (default 5; 0: no check). */
+  /**
+   * Fresh processes that replay the shrunk failure's replay file, as `beamulator replay <file>`
+   * would, to check the failure reproduces outside the warm campaign (default 5; 0: no check).
+   * Each costs a Node start, the CLI, the simulation and its target (about 0.5 s for the bundled
+   * example). Needs the fuzz target's `file`.
+   */
   reproduceRuns?: number;
 }
 

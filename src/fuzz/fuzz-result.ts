@@ -17,8 +17,17 @@ export interface FuzzResult {
   shrinkRuns: number;
   /** Shrink candidates that failed once but not again in a row (see confirmRuns): the race did not always bite. */
   unconfirmed: number;
-  /** The shrunk failure run again (see reproduceRuns); null when nothing was found or not checked. */
+  /**
+   * The shrunk failure's replay file replayed in fresh processes, as `beamulator replay <file>`
+   * would (see reproduceRuns): in how many the failure recurred. Null when nothing was found or not checked.
+   */
   reproduced: Reproduction | null;
+  /**
+   * Recordings of the shrunk spec made until one failed the same way (at most 5): the kept run,
+   * its actions, complaints and replay file, are that failing run's. `failed` false: none did
+   * (a race that stopped biting), and the kept run is the last, passing one.
+   */
+  recordings: { made: number; failed: boolean };
   seed: number;
   /** The shrunk, canonical spec (null when nothing was found). */
   spec: FuzzSpec | null;

@@ -16,7 +16,6 @@ import type { FuzzTarget } from './fuzz-target.ts';
 import { startLiveTarget } from './live-target.ts';
 import { recordFailure } from './record-failure.ts';
 import { redactedResult } from './redacted-result.ts';
-import { reproduce } from './reproduce.ts';
 
 export { campaignSettings, type FuzzOptions, type FuzzProgress } from './fuzz-options.ts';
 export type { FuzzFailure } from './run-outcome.ts';
@@ -42,23 +41,25 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promi
   const { best, runs, shrinks, shrinkRuns, unconfirmed, seed, searchMs, shrinkMs, firstFailureMs } = campaign;
   if (!best) {
     return {
-      target: settings.name, found: false, interrupted: campaign.interrupted, runs, shrinks, shrinkRuns, unconfirmed, reproduced: null, seed, spec: null, runId: null,
+      target: settings.name, found: false, interrupted: campaign.interrupted, runs, shrinks, shrinkRuns, unconfirmed, reproduced: null, recordings: { made: 0, failed: false }, seed, spec: null, runId: null,
       replayFile: null, failure: null, complaint: null, actors: [], actions: [], probes: {}, complaints: [],
       timings: { searchMs, shrinkMs, recordMs: 0, totalMs: monotonicMs() - started, firstFailureMs },
     };
   }
 
-  // 3. Canonicalize (re-record the shrunk choices as canonical tape values), check it reproduces, record, export.
-  campaign.phase = 'record';
-  campaign.progress();
+  // 3. Canonicalize (re-record the shrunk choices as canonical tape values); record a run that fails, export it, reproduce it from its file.
   const recordStart = monotonicMs();
   const shrunk = (await canonicalize(best.spec, campaign.runSpec, campaign.specOptions.retire)) ?? best;
-  const reproduced = campaign.interrupted ? null : await reproduce(shrunk, options.reproduceRuns ?? 5, campaign.runSpec);
-  const recorded = await recordFailure(shrunk, { target, settings, live, params, specOptions: campaign.specOptions, fails: campaign.fails, reproduced }, options);
+  campaign.phase = 'record';
+  campaign.progress();
+  const reproduceRuns = campaign.interrupted ? 0 : options.reproduceRuns ?? 5;
+  const recorded = await recordFailure(shrunk, { target, settings, live, params, specOptions: campaign.specOptions, fails: campaign.fails, reproduceRuns }, options);
   const recordMs = monotonicMs() - recordStart;
-  const failure = recorded.failure ?? shrunk.outcome.failure;
+  // When no recording failed the same way, the failure is the campaign's (the report says the kept run passed).
+  const failure = recorded.recordings.failed ? recorded.failure! : shrunk.outcome.failure;
   return redactedResult({
-    target: settings.name, found: true, interrupted: campaign.interrupted, runs, shrinks, shrinkRuns, unconfirmed, reproduced, seed, spec: shrunk.spec,
+    target: settings.name, found: true, interrupted: campaign.interrupted, runs, shrinks, shrinkRuns, unconfirmed,
+    reproduced: recorded.reproduced, recordings: recorded.recordings, seed, spec: shrunk.spec,
     runId: recorded.runId, replayFile: recorded.replayFile, failure,
     complaint: failure.kind === 'complaint' ? failure.complaint : null,
     actors: recorded.actors, actions: recorded.actions, probes: recorded.probes, complaints: recorded.complaints,

@@ -1,17 +1,23 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { probesOf } from '../engine/invariant-checks.ts';
 import { openRunResources } from '../engine/run-resources.ts';
 import { runSimulationInternal } from '../engine/run-simulation.ts';
+import { redactionOf } from '../engine/simulation.ts';
 import { specRunOptions, type FuzzSpecOptions } from '../replay/fuzz-spec.ts';
-import { readRunBundle, writeReplayFile } from '../replay/replay-file.ts';
+import { importBundle, readRunBundle, writeReplayFile, type ReplayBundle } from '../replay/replay-file.ts';
+import { openStore } from '../store/duckdb-store.ts';
 import type { ActionRecord, ComplaintRecord, EventRecord, Json } from '../store/records.ts';
 import type { ParamValues } from '../util/params.ts';
+import { brokenInvariant } from './broken-invariant.ts';
 import type { FuzzOptions } from './fuzz-options.ts';
 import type { FuzzResult } from './fuzz-result.ts';
 import type { FuzzSettings, FuzzTarget } from './fuzz-target.ts';
 import type { LiveTarget } from './live-target.ts';
-import type { Reproduction } from './reproduce.ts';
-import type { FailingRun, FuzzFailure } from './run-outcome.ts';
+import { reproduceInFreshProcesses, type Reproduction } from './reproduce.ts';
+import { sameFailure, type FailingRun, type FuzzFailure } from './run-outcome.ts';
+import { storedFailure } from './stored-failure.ts';
 
 /** What the campaign records about its shrunk failure. */
 export interface FailureRecording {
@@ -22,37 +28,113 @@ export interface FailureRecording {
   specOptions: FuzzSpecOptions;
   /** Whether a complaint counts as the failure (failOn, failWhen). */
   fails: (complaint: ComplaintRecord) => boolean;
-  reproduced: Reproduction | null;
+  /** Fresh-process replays of the replay file (0: none; also none when the campaign was interrupted). */
+  reproduceRuns: number;
 }
 
-export type RecordedFailure = Pick<FuzzResult, 'runId' | 'replayFile' | 'failure' | 'actors' | 'actions' | 'probes' | 'complaints'>;
+export type RecordedFailure = Pick<FuzzResult, 'runId' | 'replayFile' | 'failure' | 'actors' | 'actions' | 'probes' | 'complaints' | 'reproduced' | 'recordings'>;
 
 /**
- * Runs the shrunk spec once more against the reset target and records it as a `fuzz` run (its
- * spec, failure and reproduction in the run's meta), then exports it as a replay file. The
- * store stays open past the run for the export; `db: false` records and exports nothing.
+ * Recordings of the shrunk spec tried before giving up on one that fails the same way. With
+ * overlap a race does not bite every time, and the run kept must be one that failed: the report
+ * shows its actions beside its complaint, and its replay file is what the user replays.
+ */
+const recordAttempts = 5;
+
+/**
+ * Runs the shrunk spec again against the reset target, recording it in a scratch in-memory store,
+ * until a recording fails the same way (at most {@link recordAttempts}); that run, with its own
+ * actions and complaints, is the one kept. It is exported as a replay file, replayed
+ * `reproduceRuns` times in fresh processes (see reproduce.ts), and then, with the reproduction
+ * in its meta, written to the replay file and imported into the campaign's store. `db: false`
+ * keeps nothing (a temp replay file serves the reproduction).
  *
  * @example
- * const recorded = await recordFailure(shrunk, { target, settings, live, params, specOptions, fails, reproduced }, options);
+ * const recorded = await recordFailure(shrunk, { target, settings, live, params, specOptions, fails, reproduceRuns: 5 }, options);
  */
 export async function recordFailure(run: FailingRun, recording: FailureRecording, options: FuzzOptions): Promise<RecordedFailure> {
+  const { target, settings } = recording;
+  let kept: Recorded | null = null;
+  let recordings = 0;
+  while (recordings < recordAttempts && !options.signal?.aborted) {
+    recordings++;
+    kept = await recordOnce(run, recording, options);
+    if (kept.failure && sameFailure(kept.failure, run.outcome.failure)) break;
+  }
+  // Interrupted before any recording (a stop during the shrink): one, so there is a result to show.
+  if (!kept) {
+    recordings++;
+    kept = await recordOnce(run, recording, options);
+  }
+  const actors = run.spec.actors.map((a, i) => ({ actorId: i, behavior: a.behavior, name: `${a.behavior} ${i + 1}`, config: a.config }));
+  const { bundle, actions, complaints, events } = kept;
+  const failed = kept.failure !== null && sameFailure(kept.failure, run.outcome.failure);
+  const base = { failure: kept.failure, actors, actions, probes: probesOf(events), complaints, recordings: { made: recordings, failed } };
+  const checking = recording.reproduceRuns > 0 && !options.signal?.aborted;
+  // A fresh process loads the fuzz target from its file: without one there is nothing to replay.
+  const cannot: Reproduction | null = checking && !bundle?.run.file
+    ? { attempts: 0, reproduced: 0, identical: 0, wallMs: 0, problem: "the fuzz target's file is not known, so a fresh process cannot load it (give fuzz the file option)" }
+    : null;
+  const reproduce = checking && bundle !== null && !cannot;
+  if (bundle === null || (options.db === false && !reproduce)) return { ...base, runId: null, replayFile: null, reproduced: cannot };
+
+  const keepFile = options.db !== false && options.replaysDir !== false;
+  const scratch = keepFile ? null : await mkdtemp(path.join(tmpdir(), 'beamulator-reproduce-'));
+  const replayFile = scratch ? path.join(scratch, 'replay.json') : path.join(options.replaysDir || 'replays', `${settings.name}-${bundle.run.runId}.json`);
+  let reproduced: Reproduction | null = cannot;
+  try {
+    await writeReplayFile(bundle, replayFile);
+    if (reproduce) {
+      // The fresh processes start their own target: one that listens on a fixed port needs this one gone.
+      await recording.live.stop();
+      reproduced = await reproduceInFreshProcesses(replayFile, recording.reproduceRuns, options.signal ? { signal: options.signal } : {});
+    }
+  } finally {
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  }
+  if (options.db === false) return { ...base, runId: null, replayFile: null, reproduced };
+  const final = withMeta(bundle, { reproduced: reproduced as unknown as Json, recordings: base.recordings as unknown as Json });
+  if (keepFile) await writeReplayFile(final, replayFile);
+  if (typeof options.db === 'object') await importBundle(options.db, final);
+  else {
+    const store = await openStore(options.db ?? undefined, { redact: { extra: redactionOf(target, options.redact) } });
+    try {
+      await importBundle(store, final);
+    } finally {
+      await store.close();
+    }
+  }
+  return { ...base, runId: bundle.run.runId, replayFile: keepFile ? replayFile : null, reproduced };
+}
+
+/** One recording of the spec: its bundle (null when nothing is kept) and what the run logged. */
+interface Recorded {
+  bundle: ReplayBundle | null;
+  failure: FuzzFailure | null;
+  actions: ActionRecord[];
+  complaints: ComplaintRecord[];
+  events: EventRecord[];
+}
+
+async function recordOnce(run: FailingRun, recording: FailureRecording, options: FuzzOptions): Promise<Recorded> {
   const { target, settings, live, params, specOptions, fails } = recording;
   const { spec } = run;
   const failure = run.outcome.failure;
   const actions: ActionRecord[] = [];
   const complaints: ComplaintRecord[] = [];
   const events: EventRecord[] = [];
+  const keep = options.db !== false || (recording.reproduceRuns > 0 && Boolean(options.file));
   // The url is read after the reset: a target without a reset hook was restarted, maybe on another port.
   await live.reset();
-  await using resources = await openRunResources(target, { db: options.db, redact: options.redact, target: live.url, resetTarget: false, params });
+  await using resources = await openRunResources(target, { db: keep ? ':memory:' : false, redact: options.redact, target: live.url, resetTarget: false, params });
   const result = await runSimulationInternal(target, {
     resources, duration: settings.durationMs, params,
     // Stop after the failing step (a replay stops at the same place: maxActions is stored with the run).
     maxActions: failure.kind === 'complaint' ? Math.max(1, failure.actionsAtFailure) : settings.maxActions,
     kind: 'fuzz',
     meta: {
-      fuzzSpec: spec as unknown as Json, fuzzOptions: specOptions as unknown as Json, failure: describeFailure(failure), failOn: options.failOn ?? settings.failOn,
-      reproduced: recording.reproduced as unknown as Json,
+      fuzzSpec: spec as unknown as Json, fuzzOptions: specOptions as unknown as Json, failure: storedFailure(failure) as unknown as Json,
+      failOn: options.failOn ?? settings.failOn, reproduced: null,
     } as Json,
     ...specRunOptions(spec, specOptions),
     ...(options.file ? { file: options.file } : {}),
@@ -61,26 +143,18 @@ export async function recordFailure(run: FailingRun, recording: FailureRecording
       onEvent: (e) => events.push(e),
     },
   });
-  const recordedFailure: FuzzFailure | null = failure.kind === 'complaint'
-    ? (() => {
-      const c = complaints.find(fails);
-      return c ? { kind: 'complaint' as const, complaint: c, actionsAtFailure: failure.actionsAtFailure } : null;
-    })()
-    : failure;
-  const actors = spec.actors.map((a, i) => ({ actorId: i, behavior: a.behavior, name: `${a.behavior} ${i + 1}`, config: a.config }));
-  const probes = probesOf(events);
-  const { store } = resources;
-  if (!store) return { runId: null, replayFile: null, failure: recordedFailure, actors, actions, probes, complaints };
-  let replayFile: string | null = null;
-  if (options.replaysDir !== false) {
-    replayFile = path.join(options.replaysDir ?? 'replays', `${settings.name}-${result.runId}.json`);
-    await writeReplayFile(await readRunBundle(store, result.runId), replayFile);
-  }
-  return { runId: result.runId, replayFile, failure: recordedFailure, actors, actions, probes, complaints };
+  // Judged as the campaign judges a run: the first failing complaint, else the first broken invariant.
+  const complaint = complaints.find(fails);
+  const invariant = complaint ? null : brokenInvariant(settings.invariants, { spec, actions, complaints }, settings.name);
+  const recordedFailure: FuzzFailure | null = complaint ? { kind: 'complaint', complaint, actionsAtFailure: failure.actionsAtFailure }
+    : invariant ? { kind: 'invariant', message: invariant, actionsAtFailure: actions.length } : null;
+  const bundle = resources.store ? await readRunBundle(resources.store, result.runId) : null;
+  return { bundle, failure: recordedFailure, actions, complaints, events };
 }
 
-function describeFailure(failure: FuzzFailure): Json {
-  return failure.kind === 'complaint'
-    ? { kind: 'complaint', message: failure.complaint.message, severity: failure.complaint.severity, actionSeq: failure.complaint.actionSeq, actorId: failure.complaint.actorId }
-    : { kind: 'invariant', message: failure.message };
+/** The bundle with `entries` added to its run's meta. */
+function withMeta(bundle: ReplayBundle, entries: Record<string, Json>): ReplayBundle {
+  const config = (bundle.run.config ?? {}) as Record<string, Json>;
+  const meta = (config.meta ?? {}) as Record<string, Json>;
+  return { ...bundle, run: { ...bundle.run, config: { ...config, meta: { ...meta, ...entries } } } };
 }

@@ -77,6 +77,8 @@ export interface ReplayOptions {
 export interface InternalReplayOptions extends ReplayOptions {
   /** Project defaults (beamulator.config.ts) for the loaded simulation: its target url; see withSimulationDefaults. */
   defaults?: SimulationDefaults;
+  /** Called with the simulation the replay runs (the CLI checks a fuzz target's invariants against the replay). */
+  onSimulation?: (simulation: Simulation) => void;
 }
 
 export interface ReplayReport {
@@ -143,6 +145,7 @@ export async function replayRunInternal(source: ReplaySource, options: InternalR
   const { run } = source;
   const loaded = options.simulation ? null : await loadReplaySimulation(run, options.file);
   const sim = withSimulationDefaults(options.simulation ?? loaded!.simulation, options.defaults ?? {});
+  options.onSimulation?.(sim);
   // The simulation's own names join the caller's for everything below (store, comparison, report).
   options = { ...options, redact: redactionOf(sim, options.redact) };
   const redactor = new Redactor({ extra: options.redact });

@@ -2,6 +2,7 @@ import { it } from 'vitest';
 import { loadSimulation } from '../engine/load-simulation.ts';
 import { fuzz, type FuzzOptions, type FuzzResult } from '../fuzz/fuzz.ts';
 import { isFuzzTarget, type FuzzTarget } from '../fuzz/fuzz-target.ts';
+import { describeRecordings, describeReproduction } from '../format/reproduction-line.ts';
 import { formatActionLine } from '../format/action-line.ts';
 import { Redactor, type RedactPattern } from '../store/redact.ts';
 import { BeamulatorError } from '../util/errors.ts';
@@ -17,7 +18,7 @@ import { seedEnvVar } from './resolve-seed.ts';
  * Options of `fuzzTest`: the campaign's (see `fuzz`; `redact` is what beamulator.config.ts's
  * `redact` is to the CLI), plus where the failure goes and the test's timeout.
  */
-export interface FuzzTestOptions extends Pick<FuzzOptions, 'runs' | 'seed' | 'timeLimitMs' | 'shrinkTimeLimitMs' | 'failOn' | 'examples' | 'redact'> {
+export interface FuzzTestOptions extends Pick<FuzzOptions, 'runs' | 'seed' | 'timeLimitMs' | 'shrinkTimeLimitMs' | 'failOn' | 'examples' | 'redact' | 'reproduceRuns'> {
   /**
    * Folder the shrunk failure's replay file is written to (default `replays`, relative to the
    * working directory): commit it and `replayTests('replays')` keeps it as a regression test.
@@ -69,7 +70,7 @@ export async function runFuzzTest(target: FuzzTarget | string, options: FuzzTest
   let result: FuzzResult;
   try {
     result = await fuzz(fuzzTarget, {
-      ...pick(options, ['runs', 'timeLimitMs', 'shrinkTimeLimitMs', 'failOn', 'examples', 'signal', 'redact']),
+      ...pick(options, ['runs', 'timeLimitMs', 'shrinkTimeLimitMs', 'failOn', 'examples', 'signal', 'redact', 'reproduceRuns']),
       ...(seed !== undefined ? { seed } : {}),
       ...(file !== null ? { file } : {}),
       db: store,
@@ -97,9 +98,13 @@ export function formatFuzzFailure(result: FuzzResult, context: { reproduce: stri
   } else {
     lines.push(`  invariant ${failure.message}`);
   }
-  const r = result.reproduced;
   // A race that bit once in a while is worth knowing before trusting the replay file.
-  if (r && r.runs > 0) lines.push(`  reproduced ${r.failed}/${r.runs} re-runs${r.failed < r.runs || r.identical < r.runs ? ` (FLAKY: ${r.identical}/${r.runs} with an identical log)` : ''}`);
+  if (result.reproduced) {
+    const { flaky, text } = describeReproduction(result.reproduced);
+    lines.push(`  ${flaky ? 'FLAKY     ' : ''}${text}`);
+  }
+  const recordings = describeRecordings(result.recordings);
+  if (recordings) lines.push(`  ${result.recordings.failed ? '' : 'FLAKY     '}${recordings}`);
   lines.push(`  shrunk run:`);
   const redactor = new Redactor({ extra: context.redact });
   const shown = result.actions.slice(0, 20);

@@ -50,7 +50,7 @@ const optionFields = {
     'actors', 'concurrency', 'duration', 'file', 'hooks', 'keep', 'maxActions', 'maxWallTime', 'overlapWindow', 'params', 'redact',
     'reproduceEnv', 'seed', 'signal', 'target',
   ],
-  FuzzTestOptions: ['examples', 'failOn', 'file', 'keep', 'redact', 'replaysDir', 'runs', 'seed', 'shrinkTimeLimitMs', 'timeLimitMs', 'timeout'],
+  FuzzTestOptions: ['examples', 'failOn', 'file', 'keep', 'redact', 'replaysDir', 'reproduceRuns', 'runs', 'seed', 'shrinkTimeLimitMs', 'timeLimitMs', 'timeout'],
 };
 
 const sorted = (names: Iterable<string>) => [...names].sort();

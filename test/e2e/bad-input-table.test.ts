@@ -113,6 +113,7 @@ const rows: Row[] = [
   { name: '--config with --no-config', args: ['--config', 'x.ts', '--no-config', 'runs', ...db], code: usage, message: /--config and --no-config contradict each other/ },
   { name: 'replay --mode unknown', args: ['replay', '{run}', ...db, '--mode', 'fast'], code: usage, message: /cannot replay with --mode 'fast'/ },
   { name: 'replay --pace unknown', args: ['replay', '{run}', ...db, '--pace', 'slow'], code: usage, message: /cannot replay with --pace 'slow'/ },
+  { name: 'replay --attempts 0', args: ['replay', '{run}', ...db, '--attempts', '0'], code: usage, message: /cannot replay with --attempts 0\. Use a whole number >= 1/ },
   { name: 'replay --offline with --target', args: ['replay', '{run}', ...db, '--offline', '--target', 'http://127.0.0.1:9'], code: usage, message: /cannot replay offline against a target/ },
   { name: 'fuzz --runs 0', args: ['fuzz', '{fuzz}', ...db, '--runs', '0'], code: usage, message: /cannot fuzz with --runs 0/ },
   { name: 'fuzz --seed empty', args: ['fuzz', '{fuzz}', ...db, '--seed', ''], code: usage, message: /cannot fuzz with --seed ''/ },

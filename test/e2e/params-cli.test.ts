@@ -126,10 +126,12 @@ describe('show, replay and export of a run with parameters', () => {
 describe('fuzz targets set parameters too', () => {
   it("a fuzz run stores its target's values, and TODO_BUGS changes neither the campaign nor the replay", async () => {
     const fuzzDb = path.join(tmp.dir, 'fuzz.duckdb');
-    const found = await cli(['fuzz', 'fuzz/stale-read.fuzz.ts', '--seed', '1', '--time-limit', noTimeLimit, '--expect-failure', '--db', fuzzDb, '--replays', path.join(tmp.dir, 'fuzz-replays')],
+    const found = await cli(['fuzz', 'fuzz/stale-read.fuzz.ts', '--seed', '1', '--time-limit', noTimeLimit, '--expect-failure', '--db', fuzzDb, '--replays', path.join(tmp.dir, 'fuzz-replays'), '--reproduce', '1'],
       { TODO_BUGS: 'tenant-leak' });
     expect(found.code, found.stdout + found.stderr).toBe(0);
     expect(found.stdout).toContain('stale read');
+    // The fresh process inherits TODO_BUGS too, and replays the stored values.
+    expect(found.stdout).toContain('reproduces 1/1 from its replay file in fresh processes (1/1 identical)');
     const shown = JSON.parse((await runCli(['show', 'latest', '--db', fuzzDb, '--json'])).stdout);
     expect(shown.run.kind).toBe('fuzz');
     expect(shown.run.params).toEqual({ bugs: ['stale-read'], teams: 3 });

@@ -107,10 +107,10 @@ describe('secrets stay redacted in every output', () => {
     expect(fuzzJson.stdout).toContain('"token": "[redacted]"');
     expectQuiet('fuzz --json', fuzzJson);
 
-    const shrink = await cli(['shrink', runId, '--target', target]);
+    const shrink = await cli(['shrink', runId, '--target', target, '--reproduce', '1']);
     expect(shrink.stdout).toContain('shrunk to 1 actor');
     expectQuiet('shrink', shrink);
-    const shrinkJson = await cli(['shrink', runId, '--target', target, '--json']);
+    const shrinkJson = await cli(['shrink', runId, '--target', target, '--reproduce', '1', '--json']);
     expect(shrinkJson.stdout).toContain('"cardNumber": "[redacted]"');
     expectQuiet('shrink --json', shrinkJson);
   });
@@ -184,7 +184,7 @@ describe('secrets stay redacted in every output', () => {
     expectNoSecret('vitest runSimulation', JSON.stringify(run));
 
     const replays = path.join(tmp.dir, 'vitest-replays');
-    const fuzzed = await runFuzzTest(target, { seed: 1, runs: 20, redact, replaysDir: replays });
+    const fuzzed = await runFuzzTest(target, { seed: 1, runs: 20, redact, replaysDir: replays, reproduceRuns: 1 });
     expect(fuzzed.failed).toBe(true);
     expect(fuzzed.message).toContain('"balance":-1');
     expectNoSecret('fuzzTest message', fuzzed.message);

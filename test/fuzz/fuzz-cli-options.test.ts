@@ -18,7 +18,8 @@ function captured() {
 }
 
 const base = (extra: Partial<FuzzCommandOptions>): FuzzCommandOptions => ({
-  runs: '60', seed: '1', timeLimit: noTimeLimit, db: path.join(tmp.dir, 'cli.duckdb'), replays: path.join(tmp.dir, 'replays'), ...extra,
+  // No fresh-process reproduction: these tests are about the campaign's bounds (test/fuzz/reproduce.test.ts covers it).
+  runs: '60', seed: '1', timeLimit: noTimeLimit, db: path.join(tmp.dir, 'cli.duckdb'), replays: path.join(tmp.dir, 'replays'), reproduce: '0', ...extra,
 });
 
 describe('fuzz campaign overrides', () => {

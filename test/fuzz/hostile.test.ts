@@ -61,8 +61,9 @@ describe('a campaign with hostile.string', () => {
     const tmp = tempDir();
     try {
       const replays = path.join(tmp.dir, 'replays');
-      const found = await runCli(['fuzz', 'test/fuzz/hostile/tags.fuzz.ts', '--seed', '1', '--runs', '300', '--db', path.join(tmp.dir, 'fuzz.duckdb'), '--replays', replays]);
+      const found = await runCli(['fuzz', 'test/fuzz/hostile/tags.fuzz.ts', '--seed', '1', '--runs', '300', '--db', path.join(tmp.dir, 'fuzz.duckdb'), '--replays', replays, '--reproduce', '1']);
       expect(found.code, found.stderr).toBe(1);
+      expect(found.stdout).toContain('reproduces 1/1 from its replay file in fresh processes (1/1 identical)');
       expect(found.stdout).toContain('addTag({"label":"\\ud800"}) ok');
       // Every JSON the CLI prints parses in strict parsers (jq rejects a lone-surrogate escape): it shows as text.
       const shown = await runCli(['show', 'latest', '--db', path.join(tmp.dir, 'fuzz.duckdb'), '--json']);

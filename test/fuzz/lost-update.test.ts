@@ -12,7 +12,7 @@
  * the target's app counts its race window in event-loop turns (fuzz/lost-update.fuzz.ts). The
  * two PATCHes of an overlapping step reach it 1 turn apart and race every time; with a window
  * of 20 ms, a pause of the process between them (a loaded CI machine, a GC) would let the first
- * save before the second read, and the search, the shrink, the 5/5 re-runs and the identical
+ * save before the second read, and the search, the shrink, the 5/5 fresh-process replays and the identical
  * replays below would each depend on when such pauses fall.
  */
 import path from 'node:path';
@@ -66,8 +66,9 @@ describe('fuzz: lost-update', () => {
     expect(printed).toContain('[with #n]: ran concurrently with action #n');
   });
 
-  it('reproduces: the shrunk spec failed identically in all 5 re-runs, as stored with the run', async () => {
-    expect(result.reproduced).toEqual({ runs: 5, failed: 5, identical: 5 });
+  it('reproduces from its replay file in 5 fresh processes, identically, as stored with the run', async () => {
+    expect(result.recordings).toEqual({ made: 1, failed: true });
+    expect(result.reproduced).toMatchObject({ attempts: 5, reproduced: 5, identical: 5, problem: null });
     const run = await store.getRun(result.runId!);
     expect((run!.config as { meta: { reproduced: unknown } }).meta.reproduced).toEqual(result.reproduced);
   });

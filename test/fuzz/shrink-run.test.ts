@@ -39,7 +39,7 @@ describe('shrinkRun: stale-read from a seeded run', () => {
   let result: ShrinkRunResult;
   beforeAll(async () => {
     result = await shrinkRun(staleRead, store, sourceRunId, {
-      seed: 1, shrinkRuns: 400, shrinkTimeLimitMs: noTimeCap.shrinkTimeLimitMs, db: store, replaysDir: path.join(tmp.dir, 'replays'), file: 'fuzz/stale-read.fuzz.ts',
+      seed: 1, shrinkRuns: 400, shrinkTimeLimitMs: noTimeCap.shrinkTimeLimitMs, db: store, replaysDir: path.join(tmp.dir, 'replays'), file: 'fuzz/stale-read.fuzz.ts', reproduceRuns: 0,
     });
   });
 
@@ -86,12 +86,13 @@ describe('beamulator shrink', () => {
     const output = { out: (t: string) => { out += t; }, err: () => {}, isTTY: false, color: false, errColor: false };
     const program = new Command('beamulator').exitOverride();
     registerShrinkCommand(program, output, (c) => { code = c; });
-    await program.parseAsync(['shrink', run.runId, '--target', 'fuzz/stale-read.fuzz.ts', '--db', db, '--replays', path.join(tmp.dir, 'cli-replays'), '--seed', '1', '--time-limit', noTimeLimit], { from: 'user' });
+    await program.parseAsync(['shrink', run.runId, '--target', 'fuzz/stale-read.fuzz.ts', '--db', db, '--replays', path.join(tmp.dir, 'cli-replays'), '--seed', '1', '--time-limit', noTimeLimit, '--reproduce', '1'], { from: 'user' });
     expect(code).toBe(1);
     expect(out).toContain(`shrink run ${run.runId} with stale-read`);
     expect(out).toMatch(/source run .*: 9 actors, \d+ actions up to ".*stale read.*"/);
     expect(out).toMatch(/shrunk to [12] actors?, 1[12] actions up to the failure/);
     expect(out).toContain('FAILED  urgent: the list shows a todo I completed as incomplete (stale read)');
     expect(out).toMatch(/replay {4}beamulator replay .*stale-read-.*\.json/);
+    expect(out).toContain('  reproduces 1/1 from its replay file in fresh processes (1/1 identical)\n');
   });
 });
