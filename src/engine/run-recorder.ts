@@ -39,6 +39,8 @@ export class RunRecorder {
   readonly #actors: readonly Actor[];
   /** The simulation's checkers, each started for this run; null when none are declared. */
   readonly #checks: Array<{ checker: Checker; run: StartedChecker }> | null = null;
+  /** The engine's own listener (the browser session photographs the page a complaint is about). */
+  onComplaint: ((row: ComplaintRecord) => void) | null = null;
   #actionSeq = 0;
   #complaintSeq = 0;
   #eventSeq = 0;
@@ -96,6 +98,7 @@ export class RunRecorder {
     };
     this.#writer.addComplaint(row);
     this.#hooks.onComplaint?.(row);
+    this.onComplaint?.(row);
     this.log?.complaints.push(row);
   }
 

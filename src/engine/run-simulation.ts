@@ -1,4 +1,4 @@
-import { resolve as resolvePath } from 'node:path';
+import { dirname, resolve as resolvePath } from 'node:path';
 import { defaultSimEpoch } from '../clock/virtual-clock.ts';
 import { monotonicMs, wallNow } from '../clock/wall-clock.ts';
 import type { ExchangeSource } from '../connectors/exchange-source.ts';
@@ -205,7 +205,7 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
     ...(options.replay?.exchanges ? { exchanges: options.replay.exchanges } : {}),
     ...(options.replay?.onRequestMismatch ? { onRequestMismatch: options.replay.onRequestMismatch } : {}),
   });
-  const { store, target, http, targetState } = options.resources ?? owned!;
+  const { store, target, http, targetState, browser } = options.resources ?? owned!;
   const config: Json = {
     durationMs, maxActions: Number.isFinite(maxActions) ? maxActions : null, maxWallMs: Number.isFinite(maxWallMs) ? maxWallMs : null,
     concurrency, overlapWindowMs: settings.overlapWindowMs, actionTimeoutMs: settings.actionTimeoutMs,
@@ -227,6 +227,7 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
     : new NullWriter();
   const engine = new Engine({
     ...settings, sim, runId: writer.runId, seed, writer, http, targetUrl: target?.url ?? '', params,
+    browser, screenshotRoot: store && store.path !== ':memory:' ? dirname(resolvePath(store.path)) : null,
     ...(options.actors ? { counts: options.actors } : {}),
     ...(shard ? { shard } : {}),
     ...(options.population ? { population: options.population } : {}),

@@ -62,6 +62,7 @@ export type ErrorCode =
   | 'BEAM_TARGET_CHANGED'
   | 'BEAM_SEED'
   | 'BEAM_STATE'
+  | 'BEAM_BROWSER'
   | 'BEAM_INTERNAL';
 
 const exitCodes: Record<ErrorCode, ExitCodeValue> = {
@@ -93,6 +94,8 @@ const exitCodes: Record<ErrorCode, ExitCodeValue> = {
   BEAM_SEED: ExitCode.usage,
   /** An actor's state cannot be snapshotted (not plain JSON), or a run cannot be resumed from its snapshots. */
   BEAM_STATE: ExitCode.usage,
+  /** Chromium, which browser actions drive, is not installed or does not start. */
+  BEAM_BROWSER: ExitCode.usage,
   BEAM_INTERNAL: ExitCode.internal,
 };
 
