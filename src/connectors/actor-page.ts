@@ -1,9 +1,10 @@
-import type { BrowserContext, Page, Request, Response } from 'playwright-core';
+import type { BrowserContext, Page, Request, Response, Route } from 'playwright-core';
 import { monotonicUs } from '../clock/wall-clock.ts';
 import type { ActionScope } from './action-scope.ts';
 import { ConnectorError } from './connector-error.ts';
 import type { HttpExchange } from './http-client.ts';
 import { pageInit } from './page-init.ts';
+import type { RecordedPages } from './recorded-pages.ts';
 
 /** How an actor's context is made (see BrowserSession). */
 export interface ActorPageOptions {
@@ -14,6 +15,8 @@ export interface ActorPageOptions {
   time: number;
   /** Seed of the page's Math.random. */
   seed: number;
+  /** Offline replay: the page's requests are answered from the recording (no target). */
+  recorded: RecordedPages | null;
 }
 
 interface InFlight {
@@ -66,7 +69,10 @@ export class ActorPage {
       await context.addInitScript({ content: pageInit(options.seed) });
       await context.clock.install({ time: options.time });
       await context.clock.pauseAt(options.time);
-      return new ActorPage(context, await context.newPage(), options.time);
+      const actor = new ActorPage(context, await context.newPage(), options.time);
+      const { recorded } = options;
+      if (recorded) await context.route('**/*', (route) => actor.#serve(route, recorded));
+      return actor;
     } catch (error) {
       await context.close().catch(() => undefined);
       throw error;
@@ -113,9 +119,8 @@ export class ActorPage {
   async #settle(capMs: number): Promise<void> {
     if (this.crashed) return;
     await withCap(capMs, (async () => {
+      // Idle means every body has arrived: the requests' events were sent before this answer.
       await this.page.evaluate('globalThis.__beamulatorIdle?.()').catch(() => undefined);
-      // One more round trip: the request events of what the page just did arrive before its answer.
-      await this.page.evaluate('0').catch(() => undefined);
       await this.#requestsRecorded();
     })());
   }
@@ -130,6 +135,13 @@ export class ActorPage {
   async close(): Promise<void> {
     await Promise.all(this.#shots.splice(0));
     await this.context.close().catch(() => undefined);
+  }
+
+  #serve(route: Route, recorded: RecordedPages): Promise<void> {
+    const scope = this.#scope;
+    // Between actions nothing was recorded, so nothing can be served.
+    if (scope === null) return route.abort('blockedbyclient');
+    return recorded.serve(route, scope.actionSeq, this.#inFlight.get(route.request())?.n ?? -1);
   }
 
   #started(request: Request): void {

@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import type { ActionScope } from './action-scope.ts';
 import { ActorPage } from './actor-page.ts';
 import type { BrowserConnector } from './browser-connector.ts';
+import type { RecordedPages } from './recorded-pages.ts';
 
 /** A screenshot taken in a run, as its `screenshot` event records it. */
 export interface Screenshot {
@@ -27,6 +28,8 @@ export interface BrowserSessionOptions {
   screenshots: { root: string; dir: string } | null;
   /** Told of each screenshot when it is asked for (the file is written meanwhile). */
   onScreenshot(actorId: number, shot: Screenshot): void;
+  /** Offline replay: pages are served the recording instead of reaching a target. */
+  recorded?: RecordedPages | null;
 }
 
 /**
@@ -62,6 +65,7 @@ export class BrowserSession {
       const options = {
         baseUrl: this.options.baseUrl, timeoutMs: connector.options.timeoutMs ?? 5000,
         viewport: connector.options.viewport ?? { width: 1280, height: 720 }, time, seed: this.options.seedFor(actorId),
+        recorded: this.options.recorded ?? null,
       };
       opening = connector.browser().then((browser) => ActorPage.open((o) => browser.newContext(o), options));
       this.#pages.set(actorId, opening);

@@ -3,6 +3,9 @@ import { VirtualClock } from '../clock/virtual-clock.ts';
 import { monotonicMs } from '../clock/wall-clock.ts';
 import type { BrowserConnector } from '../connectors/browser-connector.ts';
 import { BrowserSession } from '../connectors/browser-session.ts';
+import type { ExchangeSource } from '../connectors/exchange-source.ts';
+import { RecordedPages } from '../connectors/recorded-pages.ts';
+import type { RequestMismatch } from '../connectors/request-mismatch.ts';
 import type { HttpClientFactory } from '../connectors/http-client.ts';
 import { originOf, relativeUrl } from '../connectors/relative-url.ts';
 import type { Rng } from '../rng/rng.ts';
@@ -48,6 +51,8 @@ export interface EngineOptions {
   browser?: BrowserConnector | null;
   /** Where screenshots of failed or complained-about browser actions go: the run store's folder (null: not taken). */
   screenshotRoot?: string | null;
+  /** Offline replay: browser pages are answered from these recorded exchanges. */
+  recordedPages?: { exchanges: ExchangeSource; onMismatch?: (mismatch: RequestMismatch) => void };
   targetUrl: string;
   simEpoch: number;
   durationMs: number;
@@ -167,6 +172,7 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
       seedFor: (actorId) => this.actors[actorId]!.rng.int(0, 0xffffffff),
       screenshots: root === null ? null : { root, dir: `${root}/screenshots/${this.options.runId}` },
       onScreenshot: (actorId, shot) => this.recorder.event(this.actors[actorId] ?? null, 'screenshot', { ...shot }),
+      recorded: this.options.recordedPages ? new RecordedPages({ ...this.options.recordedPages, relativeUrl: (url) => this.actionRun.relativeUrl(url) }) : null,
     });
     this.recorder.onComplaint = (row) => session.complaint(row.actorId, row.actionSeq, row.seq);
     return session;

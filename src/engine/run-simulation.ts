@@ -228,6 +228,9 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
   const engine = new Engine({
     ...settings, sim, runId: writer.runId, seed, writer, http, targetUrl: target?.url ?? '', params,
     browser, screenshotRoot: store && store.path !== ':memory:' ? dirname(resolvePath(store.path)) : null,
+    ...(options.replay?.http && options.replay.exchanges
+      ? { recordedPages: { exchanges: options.replay.exchanges, ...(options.replay.onRequestMismatch ? { onMismatch: options.replay.onRequestMismatch } : {}) } }
+      : {}),
     ...(options.actors ? { counts: options.actors } : {}),
     ...(shard ? { shard } : {}),
     ...(options.population ? { population: options.population } : {}),

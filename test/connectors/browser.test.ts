@@ -23,7 +23,7 @@ const probes = defineActions({
   readTitle: async (_args: Record<string, never>, { page }) => page.title(),
   clickMissing: async (_args: Record<string, never>, { page }) => {
     await page.goto('/');
-    await page.click('#no-such-button');
+    await page.click('#no-such-button', { timeout: 200 });
   },
 });
 
@@ -74,7 +74,7 @@ const sim = () => defineSimulation({
   behaviors: [impatient, waiter, lost],
   population: [{ behavior: impatient }, { behavior: waiter }, { behavior: lost }],
   target: { url: app.url, reset: () => app.reset() },
-  browser: { timeout: '1s' },
+  browser: { timeout: '10s' },
   duration: '1h',
 });
 
@@ -142,7 +142,7 @@ describe('browser actors', () => {
   it('gives a missing selector an error outcome naming the selector', () => {
     const missing = action('clickMissing');
     expect(missing.outcome).toBe('error');
-    expect(missing.error).toMatch(/^page\.click: Timeout 1000ms exceeded.*#no-such-button/);
+    expect(missing.error).toBe("page.click: Timeout 200ms exceeded waiting for locator('#no-such-button')");
   });
 
   it('replays identically: the pages are driven again and show the same', async () => {
@@ -152,6 +152,21 @@ describe('browser actors', () => {
       expect(report.divergences).toEqual([]);
       expect(report.identical).toBe(true);
       expect(report.complaints?.map((c) => c.message)).toEqual(['a todo I added once shows twice']);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('replays offline: with the app stopped, the pages are served the recorded exchanges and show the same', async () => {
+    const store = await openStore(db);
+    try {
+      const bundle = await readRunBundle(store, run.runId);
+      await app.stop();
+      const report = await replayRun(bundle, { simulation: sim(), db: store, offline: true });
+      expect(report.divergences).toEqual([]);
+      expect(report.identical).toBe(true);
+      const served = await store.exchanges(report.replayRunId!, action('addTodoInUi').seq);
+      expect(served.filter((e) => e.method === 'POST').map((e) => `${e.url} ${e.status}`)).toEqual(['/todos 201', '/todos 201']);
     } finally {
       await store.close();
     }
