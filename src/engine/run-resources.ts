@@ -41,6 +41,8 @@ export interface RunResourceOptions {
   exchanges?: ExchangeSource;
   /** Where foreign requests that differ from the recording go (with `exchanges`). */
   onRequestMismatch?: (mismatch: RequestMismatch) => void;
+  /** A browser the caller owns and closes (a fuzz campaign's, shared by its runs); else one is made for the run. */
+  browser?: BrowserConnector;
 }
 
 /** A run's open resources; leaving `await using` (or `close()`) tears them down in reverse order. */
@@ -75,7 +77,7 @@ export async function openRunResources(sim: Simulation, options: RunResourceOpti
     const offline = options.offline ? stack.use(options.offline.http, (h) => h.close()) : null;
     // Launched on the first browser action. A simulation that declares `browser` learns of a missing
     // Chromium before it starts; otherwise its first browser action fails saying so.
-    const browser = stack.use(new BrowserConnector(browserOptions(sim)), (b) => b.close());
+    const browser = options.browser ?? stack.use(new BrowserConnector(browserOptionsOf(sim)), (b) => b.close());
     if (sim.browser) browser.checkExecutable();
     const store = options.db === false ? null
       : typeof options.db === 'object' ? options.db
@@ -134,7 +136,8 @@ async function foreignHttpFor(options: Pick<RunResourceOptions, 'exchanges' | 'o
   return ForeignHttp.serve(options.exchanges, options.onRequestMismatch ? { onMismatch: options.onRequestMismatch } : {});
 }
 
-function browserOptions(sim: Simulation): BrowserOptions {
+/** The simulation's `browser` settings as the connector takes them. */
+export function browserOptionsOf(sim: Simulation): BrowserOptions {
   const spec = sim.browser ?? {};
   return {
     ...(spec.executablePath !== undefined ? { executablePath: spec.executablePath } : {}),

@@ -1,6 +1,7 @@
 import { dirname, resolve as resolvePath } from 'node:path';
 import { defaultSimEpoch } from '../clock/virtual-clock.ts';
 import { monotonicMs, wallNow } from '../clock/wall-clock.ts';
+import type { BrowserConnector } from '../connectors/browser-connector.ts';
 import type { ExchangeSource } from '../connectors/exchange-source.ts';
 import type { RequestMismatch } from '../connectors/request-mismatch.ts';
 import type { HttpClientFactory } from '../connectors/http-client.ts';
@@ -107,6 +108,8 @@ export interface InternalRunOptions<P extends ParamDefs = ParamDefs> extends Run
    * store open past the run, to export it.
    */
   resources?: RunResources;
+  /** A browser the caller owns (a fuzz campaign's: one for all its runs); see RunResourceOptions.browser. */
+  browser?: BrowserConnector;
 }
 
 /** How a replay run differs from a normal one (see src/replay). */
@@ -204,6 +207,7 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
     ...(options.replay?.http ? { offline: { http: options.replay.http, targetUrl: options.replay.targetUrl ?? 'http://offline.invalid' } } : {}),
     ...(options.replay?.exchanges ? { exchanges: options.replay.exchanges } : {}),
     ...(options.replay?.onRequestMismatch ? { onRequestMismatch: options.replay.onRequestMismatch } : {}),
+    ...(options.browser ? { browser: options.browser } : {}),
   });
   const { store, target, http, targetState, browser } = options.resources ?? owned!;
   const config: Json = {
