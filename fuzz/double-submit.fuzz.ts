@@ -3,6 +3,7 @@
  * example's UI Organizer) can find it; each fuzz run gets fresh browser contexts in one Chromium
  * for the whole campaign. Needs Chromium (`apt-get install chromium`).
  */
+import todoUi from '../examples/todo/todo-ui.sim.ts';
 import { todoFuzzTarget } from './todo-fuzz.ts';
 
-export default todoFuzzTarget('double-submit', ['double-submit'], { behaviors: ['UI Organizer'], maxActors: 2, maxTurns: 8, duration: '4h' });
+export default todoFuzzTarget('double-submit', ['double-submit'], { behaviors: ['UI Organizer'], maxActors: 2, maxTurns: 8, duration: '4h' }, todoUi);
