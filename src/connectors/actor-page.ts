@@ -40,7 +40,8 @@ export class ActorPage {
   #shots: Promise<unknown>[] = [];
   /** Rejects the running action when the page crashes. */
   #crashed: ((error: Error) => void) | null = null;
-  crashed = false;
+  /** Set when the page crashed: the error every action on it ends with. */
+  #crash: ConnectorError | null = null;
   /** The seq of the actor's last browser action (a complaint about it gets a screenshot). */
   lastActionSeq = -1;
 
@@ -50,8 +51,8 @@ export class ActorPage {
     context.on('requestfinished', (request) => this.#finished(request, null));
     context.on('requestfailed', (request) => this.#finished(request, request.failure()?.errorText ?? 'failed'));
     page.on('crash', () => {
-      this.crashed = true;
-      this.#crashed?.(new ConnectorError(`the page crashed at ${page.url()}`, 'protocol'));
+      this.#crash = new ConnectorError(`the page crashed at ${page.url()}`, 'protocol');
+      this.#crashed?.(this.#crash);
     });
   }
 
@@ -93,14 +94,26 @@ export class ActorPage {
     }
   }
 
-  /** Races the action's code against a page crash. */
-  guard<R>(running: Promise<R>): Promise<R> {
+  get crashed(): boolean {
+    return this.#crash !== null;
+  }
+
+  /**
+   * Races the action's code against a page crash. Once the page crashed, the action ends with the
+   * crash, whichever Playwright call noticed it first ('Target crashed'): the same error every time.
+   */
+  async guard<R>(running: Promise<R>): Promise<R> {
     const crash = new Promise<never>((_, reject) => {
       this.#crashed = reject;
     });
-    return Promise.race([running, crash]).finally(() => {
+    crash.catch(() => undefined);
+    try {
+      return await Promise.race([running, crash]);
+    } catch (error) {
+      throw this.#crash ?? error;
+    } finally {
       this.#crashed = null;
-    });
+    }
   }
 
   /**
@@ -127,7 +140,7 @@ export class ActorPage {
 
   /** Writes a PNG of the page to `path`; the actor's next action waits for it. */
   screenshot(path: string): Promise<void> {
-    const shot = this.crashed ? Promise.resolve() : this.page.screenshot({ path }).then(() => undefined, () => undefined);
+    const shot = this.page.screenshot({ path }).then(() => undefined, () => undefined);
     this.#shots.push(shot);
     return shot;
   }

@@ -115,7 +115,8 @@ export class BrowserSession {
 
   #screenshot(actorId: number, actor: ActorPage, actionSeq: number, complaintSeq: number | null): Promise<void> {
     const { screenshots } = this.options;
-    if (!screenshots) return Promise.resolve();
+    // A crashed page has nothing to show.
+    if (!screenshots || actor.crashed) return Promise.resolve();
     if (!this.#madeDir) {
       mkdirSync(screenshots.dir, { recursive: true });
       this.#madeDir = true;

@@ -21,6 +21,14 @@ const probes = defineActions({
     return { title: await page.title(), random: await page.evaluate('Math.random()') };
   },
   readTitle: async (_args: Record<string, never>, { page }) => page.title(),
+  crashPage: async (_args: Record<string, never>, { page }) => {
+    await page.goto('chrome://crash').catch(() => undefined);
+    await page.evaluate('1');
+  },
+  openApp: async (_args: Record<string, never>, { page }) => {
+    await page.goto('/');
+    return page.title();
+  },
   clickMissing: async (_args: Record<string, never>, { page }) => {
     await page.goto('/');
     await page.click('#no-such-button', { timeout: 200 });
@@ -61,6 +69,9 @@ const lost = defineBehavior({
   initialState: {},
   async act(ctx) {
     await ctx.execute(probes.clickMissing, {});
+    await ctx.execute(probes.crashPage, {});
+    // A crashed page is replaced by a fresh one.
+    await ctx.execute(probes.openApp, {});
     return ctx.stop();
   },
 });
@@ -143,6 +154,11 @@ describe('browser actors', () => {
     const missing = action('clickMissing');
     expect(missing.outcome).toBe('error');
     expect(missing.error).toBe("page.click: Timeout 200ms exceeded waiting for locator('#no-such-button')");
+  });
+
+  it('gives a crashed page an error outcome, and the next action a fresh page', () => {
+    expect(action('crashPage')).toMatchObject({ outcome: 'error', error: `the page crashed at ${app.url}/` });
+    expect(action('openApp')).toMatchObject({ outcome: 'ok', result: 'Todos' });
   });
 
   it('replays identically: the pages are driven again and show the same', async () => {
