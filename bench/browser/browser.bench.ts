@@ -39,17 +39,19 @@ for (let i = 0; i < 5; i++) {
 console.log(`launch: cold ${fmt(launches[0]!)} ms, warm median ${fmt(median(launches.slice(1)))} ms`);
 
 // --- 2. actions/s ------------------------------------------------------------------------------
+let plainRuns = 0;
 async function plain(actors: number): Promise<number> {
+  const run = ++plainRuns;
   const t0 = monotonicMs();
   const browser: Browser = await chromium.launch({ executablePath, args: [...chromiumFlags] });
   await Promise.all(Array.from({ length: actors }, async (_, a) => {
     const context = await browser.newContext({ baseURL: app.url });
     const page: Page = await context.newPage();
-    const user = `plain-${actors}-${a}`;
+    const user = `plain-${run}-${a}`;
     await page.goto('/');
     await page.getByPlaceholder('Username').fill(user);
     await page.getByPlaceholder('Password').fill('pw');
-    await page.getByPlaceholder('Team').fill(`plain-${actors}-${a}`);
+    await page.getByPlaceholder('Team').fill(user);
     await page.getByRole('button', { name: 'Sign up' }).click();
     await page.getByText(`Signed in as ${user}`).waitFor();
     for (let i = 1; i <= CLICKS; i++) {
@@ -93,7 +95,7 @@ async function simulated(actors: number): Promise<number> {
   return ms;
 }
 
-for (const actors of [1, CONTEXTS]) {
+for (const actors of new Set([1, CONTEXTS])) {
   const clicks = actors * (CLICKS + 1);
   const base = await plain(actors);
   const ours = await simulated(actors);
