@@ -2,10 +2,10 @@
  * Browser actions: a user of the todo app's web page. Each asks for `{ page }` (the actor's own
  * Chromium page, its clock on the actor's sim time) and returns what the screen shows.
  */
-import { defineActions, type ActionIO } from 'beamulator';
+import { defineActions } from 'beamulator';
+// Types `{ page }` as Playwright's Page (beamulator's main entry point leaves Playwright's types out).
+import type { Page } from 'beamulator/browser';
 import type { Credentials } from './actions.ts';
-
-type Page = ActionIO['page'];
 
 /** A todo as the page lists it. */
 export interface ShownTodo {

@@ -1,7 +1,16 @@
-import type { Page } from 'playwright-core';
 import type { HttpClient } from '../connectors/http-client.ts';
 import type { ParamValues } from '../util/params.ts';
 import { asksForPage } from './asks-for-page.ts';
+
+declare global {
+  /**
+   * The type of `io.page`: Playwright's `Page` once `beamulator/browser` is imported
+   * (`import type { Page } from 'beamulator/browser'`). Kept out of the main entry point because
+   * Playwright's types need Node's (`@types/node`), which a project may not load.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by beamulator/browser
+  interface BeamulatorPage {}
+}
 
 /** What an action's code gets besides its args: the connectors, bound to the run's target. */
 export interface ActionIO {
@@ -18,8 +27,9 @@ export interface ActionIO {
    * on its first browser action, its clock following the actor's sim time. Only for actions that
    * ask for it: destructure `{ page }` in the action's parameters (or define it with
    * `defineAction(name, fn, { browser: true })`). Its requests are recorded as the action's exchanges.
+   * Typed as Playwright's `Page` once `beamulator/browser` is imported.
    */
-  page: Page;
+  page: BeamulatorPage;
 }
 
 /** An action's implementation: the only code that touches the target. */
@@ -52,6 +62,7 @@ type ActionMap<T> = { [K in keyof T]: T[K] extends ActionFn<infer A, infer R> ? 
  *
  * An action that destructures `{ page }` drives the actor's browser page instead:
  * @example
+ * import type {} from 'beamulator/browser'; // types io.page as Playwright's Page
  * export const ui = defineActions({
  *   addTodoInUi: async (args: { title: string }, { page }) => {
  *     await page.getByPlaceholder('What needs doing?').fill(args.title);

@@ -4,7 +4,6 @@
  * this drives a Chromium already installed: Debian's by default.
  */
 import { existsSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
 import { BeamulatorError, errorMessage } from '../util/errors.ts';
 
 /** How the browser is launched and driven (SimulationSpec.browser). */
@@ -20,6 +19,15 @@ export interface BrowserOptions {
 }
 
 export const defaultChromium = '/usr/bin/chromium';
+
+/**
+ * The launched browser: Playwright's `Browser`, not named here, so that the package's types (which
+ * reach this file) never load Playwright's, which need Node's.
+ */
+export interface LaunchedBrowser {
+  newContext(options?: object): Promise<unknown>;
+  close(): Promise<void>;
+}
 
 /**
  * Flags for a headless Chromium in a container: no sandbox (root in CI), no GPU, and none of the
@@ -42,7 +50,7 @@ export const chromiumFlags: readonly string[] = [
 export class BrowserConnector {
   readonly executablePath: string;
   readonly options: BrowserOptions;
-  #browser: Promise<Browser> | undefined;
+  #browser: Promise<LaunchedBrowser> | undefined;
   #closed = false;
 
   constructor(options: BrowserOptions = {}) {
@@ -56,7 +64,7 @@ export class BrowserConnector {
   }
 
   /** The run's browser, launched on first use. */
-  browser(): Promise<Browser> {
+  browser(): Promise<LaunchedBrowser> {
     if (this.#closed) return Promise.reject(new Error('the browser connector is closed'));
     return (this.#browser ??= this.#launch());
   }
@@ -75,7 +83,7 @@ export class BrowserConnector {
     await browser?.close().catch(() => undefined);
   }
 
-  async #launch(): Promise<Browser> {
+  async #launch(): Promise<LaunchedBrowser> {
     this.checkExecutable();
     // Loaded on the first browser action: simulations without one never pay for playwright-core.
     const { chromium } = await import('playwright-core');

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import type { ActionScope } from './action-scope.ts';
 import { ActorPage } from './actor-page.ts';
 import type { BrowserConnector } from './browser-connector.ts';
@@ -67,7 +67,7 @@ export class BrowserSession {
         viewport: connector.options.viewport ?? { width: 1280, height: 720 }, time, seed: this.options.seedFor(actorId),
         recorded: this.options.recorded ?? null,
       };
-      opening = connector.browser().then((browser) => ActorPage.open((o) => browser.newContext(o), options));
+      opening = connector.browser().then((browser) => ActorPage.open((o) => browser.newContext(o) as Promise<BrowserContext>, options));
       this.#pages.set(actorId, opening);
     }
     const actor = await opening;
