@@ -10,7 +10,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts', 'src/**/*.test.ts', 'fixtures/**/*.test.ts', 'examples/**/*.test.ts'],
     // The consumer test's project is installed and tested in a temp folder, not here.
     exclude: ['**/node_modules/**', 'test/consumer/project/**'],
-    globalSetup: ['./test/support/build-dist.ts'],
+    // ensure-chromium: the browser tests drive Debian's Chromium; CI (root, from nothing) gets it installed.
+    globalSetup: ['./test/support/build-dist.ts', './test/support/ensure-chromium.ts'],
     setupFiles: ['./test/support/stop-leftover-children.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
     testTimeout: 60_000,

@@ -5,15 +5,15 @@
  */
 import type { BugName } from '../fixtures/todo-app/bugs.ts';
 import todo from '../examples/todo/todo.sim.ts';
-import { defineFuzzTarget, type FuzzTarget, type FuzzTargetSpec } from 'beamulator';
+import { defineFuzzTarget, type FuzzTarget, type FuzzTargetSpec, type Simulation } from 'beamulator';
 
 /** The example's teams: the first is the "least" choice, so shrunk runs use it unless a second team matters. */
 export const teams = [{ team: 'red' }, { team: 'blue' }, { team: 'green' }];
 
-export function todoFuzzTarget(name: string, bugs: BugName[], extra: Partial<FuzzTargetSpec> = {}): FuzzTarget {
+export function todoFuzzTarget(name: string, bugs: BugName[], extra: Partial<FuzzTargetSpec> = {}, simulation: Simulation = todo): FuzzTarget {
   return defineFuzzTarget({
     name,
-    simulation: todo,
+    simulation,
     params: { bugs },
     behaviors: ['Organizer', 'Procrastinator'],
     configs: teams,

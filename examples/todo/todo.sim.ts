@@ -9,25 +9,26 @@
  * `all`; the environment variable TODO_BUGS sets it too when --param does not. The lost update
  * needs overlapping requests: add `--concurrency 4 --overlap-window 10m`.
  * Pass `--target <url>` to run against a todo app you started yourself (the bugs are then its own;
- * its data is reset first).
+ * its data is reset first). todo-ui.sim.ts is the same simulation plus browser actors (Chromium).
  */
 import { startTodoApp } from '../../fixtures/todo-app/server.ts';
-import { bugNames, parseBugs } from '../../fixtures/todo-app/bugs.ts';
+import { apiBugNames, parseBugs } from '../../fixtures/todo-app/bugs.ts';
 import { defineParams, defineSimulation, type ParamValues } from 'beamulator';
 import { actions } from './actions.ts';
 import { organizer, procrastinator, type TeamConfig } from './behaviors.ts';
 
 /** The example's parameters: declared apart so behaviors could type `ctx.params` as `TodoParams`. */
 export const params = defineParams({
-  bugs: { default: [], choices: [...bugNames, 'all'], description: "the todo app's planted bugs to switch on", env: 'TODO_BUGS' },
+  bugs: { default: [], choices: [...apiBugNames, 'all'], description: "the todo app's planted bugs to switch on", env: 'TODO_BUGS' },
   teams: { default: 3, description: 'how many teams share the app: one Organizer and two Procrastinators each' },
 });
 export type TodoParams = ParamValues<typeof params>;
 
 const colors = ['red', 'blue', 'green', 'yellow', 'purple', 'orange'];
-const teamCount = (p: TodoParams) => Math.max(1, Math.floor(p.teams));
+/** How many teams (exported with `team` for todo-ui.sim.ts, whose browser actors join the same teams). */
+export const teamCount = (p: { teams: number }) => Math.max(1, Math.floor(p.teams));
 /** The i-th actor's team, round-robin (the first three are red, blue, green). */
-const team = (i: number, p: TodoParams): TeamConfig => {
+export const team = (i: number, p: { teams: number }): TeamConfig => {
   const k = i % teamCount(p);
   return { team: colors[k] ?? `team-${k + 1}` };
 };

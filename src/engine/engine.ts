@@ -1,6 +1,11 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { VirtualClock } from '../clock/virtual-clock.ts';
 import { monotonicMs } from '../clock/wall-clock.ts';
+import type { BrowserConnector } from '../connectors/browser-connector.ts';
+import { BrowserSession } from '../connectors/browser-session.ts';
+import type { ExchangeSource } from '../connectors/exchange-source.ts';
+import { RecordedPages } from '../connectors/recorded-pages.ts';
+import type { RequestMismatch } from '../connectors/request-mismatch.ts';
 import type { HttpClientFactory } from '../connectors/http-client.ts';
 import { originOf, relativeUrl } from '../connectors/relative-url.ts';
 import type { Rng } from '../rng/rng.ts';
@@ -43,6 +48,12 @@ export interface EngineOptions {
   seed: string;
   writer: RunWriter;
   http: HttpClientFactory | null;
+  /** The browser for actions that ask for a page (null: none; such actions then fail). */
+  browser?: BrowserConnector | null;
+  /** Where screenshots of failed or complained-about browser actions go: the run store's folder (null: not taken). */
+  screenshotRoot?: string | null;
+  /** Offline replay: browser pages are answered from these recorded exchanges. */
+  recordedPages?: { exchanges: ExchangeSource; onMismatch?: (mismatch: RequestMismatch) => void };
   targetUrl: string;
   simEpoch: number;
   durationMs: number;
@@ -153,7 +164,21 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
       wallStartUs: Math.round(this.wallStartMs * 1000),
       relativeUrl: (url) => relativeUrl(targetOrigin, url),
       foreignHttp: Boolean(options.sim.foreignHttp), params: options.params,
+      browser: options.browser ? this.#browserSession(options.browser, options.screenshotRoot ?? null) : null,
     };
+  }
+
+  #browserSession(connector: BrowserConnector, root: string | null): BrowserSession {
+    const session = new BrowserSession({
+      connector, baseUrl: this.options.targetUrl || undefined, simEpoch: this.options.simEpoch,
+      // Drawn from the actor's own stream on its first browser action: a replay draws the same.
+      seedFor: (actorId) => this.actors[actorId]!.rng.int(0, 0xffffffff),
+      screenshots: root === null ? null : { root, dir: `${root}/screenshots/${this.options.runId}` },
+      onScreenshot: (actorId, shot) => this.recorder.event(this.actors[actorId] ?? null, 'screenshot', { ...shot }),
+      recorded: this.options.recordedPages ? new RecordedPages({ ...this.options.recordedPages, relativeUrl: (url) => this.actionRun.relativeUrl(url) }) : null,
+    });
+    this.recorder.onComplaint = (row) => session.complaint(row.actorId, row.actionSeq, row.seq);
+    return session;
   }
 
   get runId(): string {
@@ -197,6 +222,7 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
       this.actionRun.watchdog.stop();
+      await this.actionRun.browser?.close();
     }
   }
 
@@ -323,10 +349,12 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
     if (isStop(wait)) {
       actor.stopped = true;
       this.recorder.event(actor, 'stop', { reason: wait.reason ?? null });
+      this.actionRun.browser?.closeActor(actor.id);
     } else if (actor.rng.retired) {
       // A tape-backed actor whose choices ran out: retiring it (instead of zero-filling) lets shrinking reach true minima.
       actor.stopped = true;
       this.recorder.event(actor, 'retire', { turn: actor.turns });
+      this.actionRun.browser?.closeActor(actor.id);
     } else {
       let ms: number;
       try {
@@ -383,6 +411,7 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
       this.recorder.event(actor, 'give-up', { crashesInARow: actor.crashesInARow, restartsInWindow: restarts.length });
       this.recorder.complaint(actor, actor.lastActionSeq, 'annoying', `${actor.name} gave up after ${why} (last: ${message})`, 'restart-policy',
         { crashesInARow: actor.crashesInARow, restartsInWindow: restarts.length, error: message });
+      this.actionRun.browser?.closeActor(actor.id);
     } else {
       restarts.push(actor.now);
       const delay = policy ? Math.min(options.restartDelayMs * policy.backoff ** (actor.crashesInARow - 1), policy.maxDelayMs) : options.restartDelayMs;

@@ -1,8 +1,11 @@
 import type { Action, ActionIO } from '../actions/action.ts';
 import type { ActionFailure } from '../actions/action-failure.ts';
 import { monotonicUs } from '../clock/wall-clock.ts';
+import type { Page } from 'playwright-core';
 import { ConnectorError } from '../connectors/connector-error.ts';
 import { actionScope, type ActionScope } from '../connectors/action-scope.ts';
+import type { BrowserSession } from '../connectors/browser-session.ts';
+import { pageError } from '../connectors/page-error.ts';
 import type { HttpClient, HttpClientFactory, HttpExchange } from '../connectors/http-client.ts';
 import type { ActionRecord, Json, Outcome } from '../store/records.ts';
 import type { RunWriter } from '../store/run-store.ts';
@@ -27,6 +30,8 @@ export interface ActionRunContext {
   foreignHttp: boolean;
   /** The run's parameters (io.params). */
   params: ParamValues;
+  /** The actors' pages, for actions that ask for one (null: the run has no browser). */
+  browser?: BrowserSession | null;
 }
 
 /**
@@ -112,12 +117,33 @@ export class ActionCall<A, R> implements ActionScope, Watched {
     const http: HttpClient = run.http ? run.http.client(this.recordNext, this.signal, this.actionSeq) : noTarget;
     const io = new ActionIOImpl(http, run.targetUrl, run.params, this);
     try {
-      (run.foreignHttp ? actionScope.run(this, () => action.run(args, io)) : action.run(args, io)).then(this.resolve, this.reject);
+      (action.browser ? this.#inBrowser(args, io) : this.#run(args, io)).then(this.resolve, this.reject);
     } catch (thrown) {
       // Thrown synchronously (or not a promise): the same outcome as a rejection.
       this.reject(thrown);
     }
     return settled;
+  }
+
+  #run(args: A, io: ActionIO): Promise<R> {
+    return this.run.foreignHttp ? actionScope.run(this, () => this.action.run(args, io)) : this.action.run(args, io);
+  }
+
+  /** A browser action: on the actor's page, its requests recorded as this action's exchanges, a screenshot when it fails. */
+  async #inBrowser(args: A, io: ActionIOImpl): Promise<R> {
+    const browser = this.run.browser;
+    if (!browser) throw new ConnectorError(`action ${this.action.name} asks for a page, but this run has no browser`, 'unreachable');
+    io.page = await browser.begin(this.actorId, this.simTime, this.actionSeq, this);
+    let failed = true;
+    try {
+      const value = await browser.guard(this.actorId, this.#run(args, io));
+      failed = false;
+      return value;
+    } catch (thrown) {
+      throw pageError(thrown);
+    } finally {
+      await browser.end(this.actorId, this.actionSeq, failed);
+    }
   }
 
   succeeded(value: R): void {
@@ -204,10 +230,23 @@ class LoggedAction implements ActionRecord {
 }
 
 class ActionIOImpl implements ActionIO {
-  constructor(readonly http: HttpClient, readonly targetUrl: string, readonly params: ParamValues, readonly call: { readonly signal: () => AbortSignal }) {}
+  #page: Page | undefined = undefined;
+
+  constructor(readonly http: HttpClient, readonly targetUrl: string, readonly params: ParamValues, readonly call: { readonly signal: () => AbortSignal; readonly action: Action }) {}
 
   get signal(): AbortSignal {
     return this.call.signal();
+  }
+
+  get page(): Page {
+    if (this.#page === undefined) {
+      throw new TypeError(`action ${this.call.action.name} did not ask for a page: destructure { page } in its parameters, or define it with defineAction(name, fn, { browser: true })`);
+    }
+    return this.#page;
+  }
+
+  set page(page: Page) {
+    this.#page = page;
   }
 }
 

@@ -43,6 +43,8 @@ export class RunRecorder {
   readonly #checkers: readonly Checker[] | undefined;
   /** Stops the run when a checker throws (see Engine.fail). */
   readonly #fail: (error: UserCodeError) => void;
+  /** The engine's own listener (the browser session photographs the page a complaint is about). */
+  onComplaint: ((row: ComplaintRecord) => void) | null = null;
   #actionSeq = 0;
   #complaintSeq = 0;
   #eventSeq = 0;
@@ -106,6 +108,7 @@ export class RunRecorder {
     };
     this.#writer.addComplaint(row);
     this.#hooks.onComplaint?.(row);
+    this.onComplaint?.(row);
     this.log?.complaints.push(row);
   }
 

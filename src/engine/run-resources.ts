@@ -1,3 +1,4 @@
+import { BrowserConnector, type BrowserOptions } from '../connectors/browser-connector.ts';
 import type { ExchangeSource } from '../connectors/exchange-source.ts';
 import type { ForeignHttp } from '../connectors/foreign-http.ts';
 import type { HttpClientFactory } from '../connectors/http-client.ts';
@@ -41,6 +42,8 @@ export interface RunResourceOptions {
   exchanges?: ExchangeSource;
   /** Where foreign requests that differ from the recording go (with `exchanges`). */
   onRequestMismatch?: (mismatch: RequestMismatch) => void;
+  /** A browser the caller owns and closes (a fuzz campaign's, shared by its runs); else one is made for the run. */
+  browser?: BrowserConnector;
 }
 
 /** A run's open resources; leaving `await using` (or `close()`) tears them down in reverse order. */
@@ -53,6 +56,8 @@ export interface RunResources extends AsyncDisposable {
   readonly http: HttpClientFactory | null;
   /** How the target was prepared: started for the run, reset, used as found (null: offline or none). */
   readonly targetState: TargetState;
+  /** The browser for actions that ask for a page: launched on the first one, closed with the resources. */
+  readonly browser: BrowserConnector;
   close(): Promise<void>;
 }
 
@@ -71,6 +76,10 @@ export async function openRunResources(sim: Simulation, options: RunResourceOpti
   const stack = new ResourceStack();
   try {
     const offline = options.offline ? stack.use(options.offline.http, (h) => h.close()) : null;
+    // Launched on the first browser action. A simulation that declares `browser` learns of a missing
+    // Chromium before it starts; otherwise its first browser action fails saying so.
+    const browser = options.browser ?? stack.use(new BrowserConnector(browserOptionsOf(sim)), (b) => b.close());
+    if (sim.browser) browser.checkExecutable();
     const store = options.db === false ? null
       : typeof options.db === 'object' ? options.db
       : stack.use(await openStore(options.db ?? defaultStorePath, { redact: { extra: redactionOf(sim, options.redact) } }), (s) => s.close());
@@ -96,7 +105,7 @@ export async function openRunResources(sim: Simulation, options: RunResourceOpti
         http = stack.use(new HttpConnector({ baseUrl: target.url, connections: sim.target?.connections ?? 64, defaultHeaders: sim.target?.headers ?? {}, timeoutMs }), (h) => h.close());
       }
     }
-    return { store, target, http, targetState, close: () => stack.close(), [Symbol.asyncDispose]: () => stack.close() };
+    return { store, target, http, targetState, browser, close: () => stack.close(), [Symbol.asyncDispose]: () => stack.close() };
   } catch (error) {
     // The setup error is the one to report; what was open is closed all the same.
     await stack.close().catch(() => undefined);
@@ -126,4 +135,15 @@ async function foreignHttpFor(options: Pick<RunResourceOptions, 'exchanges' | 'o
   const { ForeignHttp } = await import('../connectors/foreign-http.ts');
   if (!options.exchanges) return ForeignHttp.record();
   return ForeignHttp.serve(options.exchanges, options.onRequestMismatch ? { onMismatch: options.onRequestMismatch } : {});
+}
+
+/** The simulation's `browser` settings as the connector takes them. */
+export function browserOptionsOf(sim: Simulation): BrowserOptions {
+  const spec = sim.browser ?? {};
+  return {
+    ...(spec.executablePath !== undefined ? { executablePath: spec.executablePath } : {}),
+    ...(spec.timeout !== undefined ? { timeoutMs: parseDuration(spec.timeout, 'browser timeout') } : {}),
+    ...(spec.viewport ? { viewport: spec.viewport } : {}),
+    ...(spec.args ? { args: spec.args } : {}),
+  };
 }

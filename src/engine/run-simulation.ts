@@ -1,6 +1,7 @@
-import { resolve as resolvePath } from 'node:path';
+import { dirname, resolve as resolvePath } from 'node:path';
 import { defaultSimEpoch } from '../clock/virtual-clock.ts';
 import { monotonicMs, wallNow } from '../clock/wall-clock.ts';
+import type { BrowserConnector } from '../connectors/browser-connector.ts';
 import type { ExchangeSource } from '../connectors/exchange-source.ts';
 import type { RequestMismatch } from '../connectors/request-mismatch.ts';
 import type { HttpClientFactory } from '../connectors/http-client.ts';
@@ -108,6 +109,8 @@ export interface InternalRunOptions<P extends ParamDefs = ParamDefs> extends Run
    * store open past the run, to export it.
    */
   resources?: RunResources;
+  /** A browser the caller owns (a fuzz campaign's: one for all its runs); see RunResourceOptions.browser. */
+  browser?: BrowserConnector;
 }
 
 /** How a replay run differs from a normal one (see src/replay). */
@@ -205,8 +208,9 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
     ...(options.replay?.http ? { offline: { http: options.replay.http, targetUrl: options.replay.targetUrl ?? 'http://offline.invalid' } } : {}),
     ...(options.replay?.exchanges ? { exchanges: options.replay.exchanges } : {}),
     ...(options.replay?.onRequestMismatch ? { onRequestMismatch: options.replay.onRequestMismatch } : {}),
+    ...(options.browser ? { browser: options.browser } : {}),
   });
-  const { store, target, http, targetState } = options.resources ?? owned!;
+  const { store, target, http, targetState, browser } = options.resources ?? owned!;
   const config: Json = {
     durationMs, maxActions: Number.isFinite(maxActions) ? maxActions : null, maxWallMs: Number.isFinite(maxWallMs) ? maxWallMs : null,
     concurrency, overlapWindowMs: settings.overlapWindowMs, actionTimeoutMs: settings.actionTimeoutMs,
@@ -231,6 +235,10 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
   try {
     engine = new Engine({
       ...settings, sim, runId: writer.runId, seed, writer, http, targetUrl: target?.url ?? '', params,
+      browser, screenshotRoot: store && store.path !== ':memory:' ? dirname(resolvePath(store.path)) : null,
+      ...(options.replay?.http && options.replay.exchanges
+        ? { recordedPages: { exchanges: options.replay.exchanges, ...(options.replay.onRequestMismatch ? { onMismatch: options.replay.onRequestMismatch } : {}) } }
+        : {}),
       ...(options.actors ? { counts: options.actors } : {}),
       ...(shard ? { shard } : {}),
       ...(options.population ? { population: options.population } : {}),

@@ -179,6 +179,13 @@ export interface SimulationSpec<P extends ParamDefs = ParamDefs> {
    * speed, node:http at ~0.1x and a new TCP connection per request. `ctx.http` needs none of it.
    */
   foreignHttp?: boolean;
+  /**
+   * How actions that ask for a page (`async (args, { page }) => …`) drive the browser: Debian's
+   * Chromium (`apt-get install chromium`) unless `executablePath` (or $BEAMULATOR_CHROMIUM) names
+   * another; `timeout` of each page action and navigation (default '5s', wall time); the page's
+   * `viewport` (default 1280×720); extra Chromium `args`.
+   */
+  browser?: { executablePath?: string; timeout?: Duration; viewport?: { width: number; height: number }; args?: readonly string[] };
   /** Consistency checkers told every recorded action (readYourWrites, monotonicReads, lostUpdate...); their violations are complaints. */
   checkers?: readonly Checker[];
   /** Invariants checked after every turn or at the end of the run; a broken one is a complaint. */

@@ -100,6 +100,7 @@ export class FuzzCampaign {
     let failure: FuzzFailure | null = null;
     await runSimulationInternal(this.target, {
       db: false, target: this.live.url, resetTarget: false, duration: this.settings.durationMs, maxActions: this.settings.maxActions, signal: stop.signal, params: this.params,
+      browser: this.live.browser,
       ...specRunOptions(spec, this.specOptions),
       ...(rngFor ? { rngFor } : {}),
       hooks: {

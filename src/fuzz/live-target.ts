@@ -1,4 +1,6 @@
+import { BrowserConnector } from '../connectors/browser-connector.ts';
 import { resetTarget } from '../engine/reset-target.ts';
+import { browserOptionsOf } from '../engine/run-resources.ts';
 import type { Simulation, StartedTarget } from '../engine/simulation.ts';
 import { BeamulatorError, errorMessage } from '../util/errors.ts';
 import type { ParamValues } from '../util/params.ts';
@@ -7,9 +9,12 @@ import { atUserLine, callUser } from '../util/user-code.ts';
 /**
  * The target of a campaign, started once and reset between runs. `url` is read after each
  * `reset()`: a target without a reset hook is restarted and may come back on another port.
+ * The campaign's browser lives as long (one Chromium for all its runs, each run with fresh contexts).
  */
 export interface LiveTarget extends AsyncDisposable {
   readonly url: string;
+  /** The campaign's browser, launched by its first browser action, closed with the target. */
+  readonly browser: BrowserConnector;
   /** The started target's own reset, else a restart; a target given by url gets its spec's `reset` (else is left as it is). */
   reset(): Promise<void>;
   stop(): Promise<void>;
@@ -42,7 +47,9 @@ export async function startLiveTarget(sim: Simulation, params: ParamValues, doin
     current = null;
     await stopping?.stop?.();
   };
+  const browser = new BrowserConnector(browserOptionsOf(sim));
   return {
+    browser,
     get url() {
       if (!current) throw new Error(`the target of '${sim.name}' is stopped`);
       return current.url;
@@ -57,6 +64,9 @@ export async function startLiveTarget(sim: Simulation, params: ParamValues, doin
       }
     },
     stop,
-    [Symbol.asyncDispose]: stop,
+    [Symbol.asyncDispose]: async () => {
+      await browser.close();
+      await stop();
+    },
   };
 }

@@ -126,7 +126,7 @@ async function recordOnce(run: FailingRun, recording: FailureRecording, options:
   const keep = options.db !== false || (recording.reproduceRuns > 0 && Boolean(options.file));
   // The url is read after the reset: a target without a reset hook was restarted, maybe on another port.
   await live.reset();
-  await using resources = await openRunResources(target, { db: keep ? ':memory:' : false, redact: options.redact, target: live.url, resetTarget: false, params });
+  await using resources = await openRunResources(target, { db: keep ? ':memory:' : false, redact: options.redact, target: live.url, resetTarget: false, params, browser: live.browser });
   const result = await runSimulationInternal(target, {
     resources, duration: settings.durationMs, params,
     // Stop after the failing step (a replay stops at the same place: maxActions is stored with the run).

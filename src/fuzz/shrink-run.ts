@@ -104,7 +104,7 @@ async function recordSpec(
   {
     await using live = await startLiveTarget(target, params, `shrink with '${target.name}'`);
     await runSimulationInternal(target, {
-      seed, db: false, target: live.url, resetTarget: false, maxActions, params,
+      seed, db: false, target: live.url, resetTarget: false, maxActions, params, browser: live.browser,
       ...(config.durationMs ? { duration: config.durationMs } : {}),
       ...(config.concurrency ? { concurrency: config.concurrency } : {}),
       ...(config.overlapWindowMs ? { overlapWindow: config.overlapWindowMs } : {}),

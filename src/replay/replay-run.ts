@@ -1,5 +1,7 @@
 import { monotonicMs, monotonicUs, wallNow } from '../clock/wall-clock.ts';
+import { BrowserSession } from '../connectors/browser-session.ts';
 import type { ExchangeSource } from '../connectors/exchange-source.ts';
+import { RecordedPages } from '../connectors/recorded-pages.ts';
 import type { HttpClientFactory } from '../connectors/http-client.ts';
 import { originOf, relativeUrl } from '../connectors/relative-url.ts';
 import { ActionWatchdog } from '../engine/action-watchdog.ts';
@@ -303,9 +305,18 @@ async function reissue(
   const watchdog = new ActionWatchdog();
   const wallStartUs = monotonicUs();
   const origin = originOf(target?.url ?? '');
+  const toRelative = (url: string) => relativeUrl(origin, url);
+  const browser = new BrowserSession({
+    connector: resources.browser, baseUrl: target?.url, simEpoch: run.simEpoch,
+    // No behavior code runs, so there is no actor stream to seed the page's Math.random from.
+    seedFor: (actorId) => actorId + 1, screenshots: null, onScreenshot: () => undefined,
+    recorded: offlineHttp && foreignServe.exchanges
+      ? new RecordedPages({ exchanges: foreignServe.exchanges, relativeUrl: toRelative, ...(foreignServe.onRequestMismatch ? { onMismatch: foreignServe.onRequestMismatch } : {}) })
+      : null,
+  });
   const context = {
     runId, writer: writer ?? new NullWriter(), http, targetUrl: target?.url ?? '', actionTimeoutMs: timeoutMs, watchdog, wallStartUs,
-    relativeUrl: (url: string) => relativeUrl(origin, url), foreignHttp: Boolean(sim.foreignHttp), params,
+    relativeUrl: toRelative, foreignHttp: Boolean(sim.foreignHttp), params, browser,
   };
   let simTime = 0;
   let stopReason = 'log-end';
@@ -336,6 +347,7 @@ async function reissue(
     throw error;
   } finally {
     watchdog.stop();
+    await browser.close();
     await writer?.finish(failure
       ? { status: 'failed', simDurationMs: simTime, stopReason: 'error', error: errorMessage(failure) }
       : { status: stopReason === 'interrupted' ? 'stopped' : 'completed', simDurationMs: simTime, stopReason, error: null, comparison: comparison() });

@@ -152,8 +152,12 @@ export interface SnapshotRecord {
   detail: Json;
 }
 
-/** `probe`: an invariant ran an action (detail `{ invariant, seq }`), so logs can tell probes from the behaviors' actions. */
-export type EventKind = 'spawn' | 'stop' | 'retire' | 'crash' | 'restart' | 'give-up' | 'limit' | 'interrupt' | 'probe' | 'resume' | 'snapshots-off';
+/**
+ * `probe`: an invariant ran an action (detail `{ invariant, seq }`), so logs can tell probes from the behaviors' actions.
+ * `screenshot`: a browser action failed or was complained about; detail `{ file, actionSeq, complaintSeq }`, `file`
+ * relative to the run store's folder.
+ */
+export type EventKind = 'spawn' | 'stop' | 'retire' | 'crash' | 'restart' | 'give-up' | 'limit' | 'interrupt' | 'probe' | 'resume' | 'snapshots-off' | 'screenshot';
 
 export interface EventRecord {
   runId: string;

@@ -63,6 +63,7 @@ export type ErrorCode =
   | 'BEAM_SEED'
   | 'BEAM_STATE'
   | 'BEAM_USER_CODE'
+  | 'BEAM_BROWSER'
   | 'BEAM_INTERNAL';
 
 const exitCodes: Record<ErrorCode, ExitCodeValue> = {
@@ -96,6 +97,8 @@ const exitCodes: Record<ErrorCode, ExitCodeValue> = {
   BEAM_STATE: ExitCode.usage,
   /** Code the user wrote threw while beamulator called it (see util/user-code.ts). */
   BEAM_USER_CODE: ExitCode.crashed,
+  /** Chromium, which browser actions drive, is not installed or does not start. */
+  BEAM_BROWSER: ExitCode.usage,
   BEAM_INTERNAL: ExitCode.internal,
 };
 

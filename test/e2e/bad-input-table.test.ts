@@ -155,6 +155,7 @@ const rows: Row[] = [
   { name: 'run --resume with --seed', args: ['run', '--resume', '{run}', ...db, '--seed', '3'], code: usage, message: /cannot use --seed with --resume: a resumed run keeps the settings of the run it continues\. Drop --seed$/ },
   { name: 'state that is not plain JSON', args: ['run', at('set-state.sim.mjs'), ...db], code: usage, message: /cannot snapshot actor 'Keeper 1' \(Keeper\): its state\.seen is a Set, which a snapshot cannot store\. Keep actor state plain JSON/ },
   { name: 'target.start that throws', args: ['run', at('bad-start.sim.mjs'), ...db], code: ExitCode.target, message: /cannot start the target of 'bad-start': port taken \(at bad-start\.sim\.mjs:3:\d+\)\. Fix target\.start/ },
+  { name: 'browser without Chromium', args: ['run', at('no-chromium.sim.mjs'), ...db], code: usage, message: /cannot launch Chromium \/nonexistent\/chromium: it does not exist\. Install it with `apt-get install chromium`, or set browser\.executablePath/ },
 
   // Config files
   { name: 'config with an unknown key', args: ['--config', '{config:unknown-key}', 'runs', ...db], code: usage, message: /unknown key 'colour'/ },
@@ -237,6 +238,7 @@ beforeAll(async () => {
   file('unknown-behavior.sim.mjs', simOf("export default defineSimulation({ name: 'u', behaviors: [walker], population: [{ behavior: 'Walkr', count: 1 }] });"));
   file('bad-duration.sim.mjs', simOf("export default defineSimulation({ name: 'd', duration: 'soon', population: [{ behavior: walker, count: 1 }] });"));
   file('bad-start.sim.mjs', simOf("export default defineSimulation({ name: 'bad-start', population: [{ behavior: walker, count: 1 }], target: { start: () => { throw new Error('port taken'); } } });"));
+  file('no-chromium.sim.mjs', simOf("export default defineSimulation({ name: 'no-chromium', population: [{ behavior: walker, count: 1 }], browser: { executablePath: '/nonexistent/chromium' } });"));
   const fuzzOf = (body: string) => simOf(`import notes from '${notesFile}';\n${body}`);
   placeholders['{fuzz}'] = file('notes.fuzz.mjs', fuzzOf("export default defineFuzzTarget({ name: 'notes', simulation: notes });"));
   file('no-export.fuzz.ts', "export const name = 'no target here';\n");

@@ -15,10 +15,10 @@ describe('a folder as the file argument', () => {
   });
 
   it('run: several candidates are listed, none is an error naming what was looked for; exit 2 either way', async () => {
-    // examples/ holds the bundled examples (booking; todo, and todo seeded from a running app): a folder that is ambiguous to the user too.
+    // examples/ holds the bundled examples (booking; todo, todo seeded from a running app, and todo with browser actors): a folder that is ambiguous to the user too.
     const examples = await runCli(['run', 'examples', '--db', ':memory:']);
     expect(examples.code).toBe(2);
-    expect(examples.stderr).toMatch(/^beamulator: cannot choose a simulation in examples: it holds 3 \(examples\/booking\/booking\.sim\.ts, examples\/todo\/seeded\.sim\.ts, examples\/todo\/todo\.sim\.ts\)\. Pass the file you mean\n$/);
+    expect(examples.stderr).toMatch(/^beamulator: cannot choose a simulation in examples: it holds 4 \(examples\/booking\/booking\.sim\.ts, examples\/todo\/seeded\.sim\.ts, examples\/todo\/todo-ui\.sim\.ts, examples\/todo\/todo\.sim\.ts\)\. Pass the file you mean\n$/);
     const several = await runCli(['run', 'test/e2e/sims', '--db', ':memory:']);
     expect(several.code).toBe(2);
     expect(several.stderr).toMatch(/^beamulator: cannot choose a simulation in test\/e2e\/sims: it holds \d+ \(test\/e2e\/sims\/crashing\.sim\.ts, .*test\/e2e\/sims\/notes\.sim\.ts.*\)\. Pass the file you mean\n$/);

@@ -1,0 +1,109 @@
+/**
+ * Browser benchmark. Run: `npm run bench:browser` (needs Chromium: `apt-get install chromium`).
+ * Prints ratios against a plain Playwright script measured in the same process run (absolute
+ * times drift on shared machines).
+ *
+ *  1. Launch: chromium.launch() + close(), cold (first) and warm (median of the rest).
+ *  2. Browser actions/s with 1 and CONTEXTS actor contexts: each actor signs up on the todo app's
+ *     page, then adds CLICKS todos (fill, click Add, wait for the new row), through beamulator
+ *     (recorded to a DuckDB file: every request, the page clock moved each turn) against a plain
+ *     Playwright script doing the same clicks on one context per actor, concurrently.
+ *     Goal: recording adds <= 15% over the plain script.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { monotonicMs } from '../../src/clock/wall-clock.ts';
+import { chromiumFlags, defaultChromium } from '../../src/connectors/browser-connector.ts';
+import { defineBehavior, defineSimulation, runSimulation } from 'beamulator';
+import { startTodoApp } from '../../fixtures/todo-app/server.ts';
+import { uiActions } from '../../examples/todo/ui-actions.ts';
+
+const CLICKS = Number(process.env.CLICKS ?? 40);
+const CONTEXTS = Number(process.env.CONTEXTS ?? 4);
+const executablePath = process.env.BEAMULATOR_CHROMIUM ?? defaultChromium;
+const dir = mkdtempSync(path.join(tmpdir(), 'beamulator-bench-'));
+const app = await startTodoApp();
+const fmt = (n: number, digits = 0) => n.toFixed(digits);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+// --- 1. launch ---------------------------------------------------------------------------------
+const launches: number[] = [];
+for (let i = 0; i < 5; i++) {
+  const t0 = monotonicMs();
+  const browser = await chromium.launch({ executablePath, args: [...chromiumFlags] });
+  launches.push(monotonicMs() - t0);
+  await browser.close();
+}
+console.log(`launch: cold ${fmt(launches[0]!)} ms, warm median ${fmt(median(launches.slice(1)))} ms`);
+
+// --- 2. actions/s ------------------------------------------------------------------------------
+let plainRuns = 0;
+async function plain(actors: number): Promise<number> {
+  const run = ++plainRuns;
+  const t0 = monotonicMs();
+  const browser: Browser = await chromium.launch({ executablePath, args: [...chromiumFlags] });
+  await Promise.all(Array.from({ length: actors }, async (_, a) => {
+    const context = await browser.newContext({ baseURL: app.url });
+    const page: Page = await context.newPage();
+    const user = `plain-${run}-${a}`;
+    await page.goto('/');
+    await page.getByPlaceholder('Username').fill(user);
+    await page.getByPlaceholder('Password').fill('pw');
+    await page.getByPlaceholder('Team').fill(user);
+    await page.getByRole('button', { name: 'Sign up' }).click();
+    await page.getByText(`Signed in as ${user}`).waitFor();
+    for (let i = 1; i <= CLICKS; i++) {
+      const title = `todo ${a}.${i}`;
+      await page.getByPlaceholder('What needs doing?').fill(title);
+      await page.getByRole('button', { name: 'Add' }).click();
+      await page.locator('#todos li', { hasText: title }).first().waitFor();
+    }
+    await context.close();
+  }));
+  await browser.close();
+  return monotonicMs() - t0;
+}
+
+const clicker = defineBehavior<{ user: string; team: string }>({
+  name: 'Clicker',
+  initialState: ({ actorId, params }) => ({ user: `sim-${String(params.run)}-${actorId}`, team: `sim-${String(params.run)}-${actorId}` }),
+  async act(ctx) {
+    if (ctx.turn === 1) {
+      await ctx.execute(uiActions.signUpInUi, { username: ctx.state.user, password: 'pw', team: ctx.state.team });
+      return '1s';
+    }
+    await ctx.execute(uiActions.addTodoInUi, { title: `todo ${ctx.actorId}.${ctx.turn - 1}`, double: false });
+    // 1s of sim time between clicks: the page's once-a-minute refresh stays rare, as in the plain script.
+    return ctx.turn > CLICKS ? ctx.stop() : '1s';
+  },
+});
+
+let runs = 0;
+async function simulated(actors: number): Promise<number> {
+  const sim = defineSimulation({
+    name: 'browser-bench', params: { run: { default: 0 } }, actions: uiActions, behaviors: [clicker],
+    population: [{ behavior: clicker, count: actors }], target: { url: app.url },
+    // Actors due together click together, as the plain script's contexts do.
+    concurrency: actors, duration: '1d',
+  });
+  const t0 = monotonicMs();
+  const result = await runSimulation(sim, { seed: 1, db: path.join(dir, 'runs.duckdb'), params: { run: ++runs } });
+  const ms = monotonicMs() - t0;
+  if (result.summary.byOutcome.ok !== actors * (CLICKS + 1)) throw new Error(`expected every action ok: ${JSON.stringify(result.summary.byOutcome)}`);
+  return ms;
+}
+
+for (const actors of new Set([1, CONTEXTS])) {
+  const clicks = actors * (CLICKS + 1);
+  const base = await plain(actors);
+  const ours = await simulated(actors);
+  console.log(
+    `${actors} context${actors > 1 ? 's' : ''}: plain Playwright ${fmt((clicks / base) * 1000, 1)} actions/s (${fmt(base)} ms), `
+    + `beamulator recorded ${fmt((clicks / ours) * 1000, 1)} actions/s (${fmt(ours)} ms): ${fmt((ours / base - 1) * 100)}% over the plain script`,
+  );
+}
+
+await app.stop();
+rmSync(dir, { recursive: true, force: true });
