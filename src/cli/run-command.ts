@@ -22,6 +22,7 @@ import { openStore, type DuckDBRunStore } from '../store/duckdb-store.ts';
 import type { RunRecord } from '../store/records.ts';
 import { resumeRunOptions, runToResume } from '../replay/resume-options.ts';
 import { findRecordedSimulation } from '../replay/simulation-file.ts';
+import { StopSignals, stoppingLine } from './stop-signals.ts';
 
 export interface RunCommandOptions extends ProjectOptions {
   seed?: string;
@@ -100,18 +101,7 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
   const actorNames = new Map<number, string>();
   const crashes: string[] = [];
   const tally = new ActionTally();
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts === 1) {
-      output.err(`\n${se.yellow('stopping')}: finishing the current step and saving the run (Ctrl-C again to quit at once)\n`);
-      controller.abort();
-    } else {
-      process.exit(ExitCode.interrupted);
-    }
-  };
-  process.on('SIGINT', onSigint);
+  const stop = new StopSignals((signal) => output.err(`\n${se.yellow(stoppingLine(signal, 'saving the run'))}\n`));
   const drawProgress = opts.progress && output.isTTY && !opts.json;
   let progressDrawn = false;
   try {
@@ -120,7 +110,7 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
       db: resuming?.store ?? opts.db,
       file: path.relative(process.cwd(), absFile) || absFile,
       codeHash,
-      signal: controller.signal,
+      signal: stop.signal,
       params: params.values,
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       ...(opts.duration !== undefined && !resumeOptions ? { duration: opts.duration } : {}),
@@ -163,7 +153,7 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
     const failing = failOn ? complaints.filter((c) => atLeast(c.severity, failOn)).length : 0;
     const targetDown = tally.targetDown;
     const warning = tally.warning();
-    const exitCode = result.status === 'stopped' ? ExitCode.interrupted
+    const exitCode = result.status === 'stopped' ? stop.exitCode ?? ExitCode.interrupted
       : targetDown ? ExitCode.target
       : crashes.length > 0 ? ExitCode.crashed
       : failing > 0 ? ExitCode.complaints
@@ -205,10 +195,10 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
       output.err(`beamulator: cannot reach the target: every action failed (${tally.lastUnreachable}). Start it, or point at it with --target <url>\n`);
     }
     if (warning) output.err(`${se.yellow(warning)}${result.db !== ':memory:' ? ` (\`beamulator show ${result.runId}${dbFlag(opts.db)}\` lists them)` : ''}\n`);
-    if (result.status === 'stopped') output.out(`\n${s.yellow('interrupted')}: the run was stopped early; everything recorded so far is saved.\n`);
+    if (result.status === 'stopped') output.out(`\n${s.yellow('interrupted')}: the run was stopped early${stop.received ? ` by ${stop.received}` : ''}; everything recorded so far is saved.\n`);
     return exitCode;
   } finally {
-    process.off('SIGINT', onSigint);
+    stop[Symbol.dispose]();
   }
 }
 

@@ -9,6 +9,7 @@ import { pageError } from '../connectors/page-error.ts';
 import type { HttpClient, HttpClientFactory, HttpExchange } from '../connectors/http-client.ts';
 import type { ActionRecord, Json, Outcome } from '../store/records.ts';
 import type { RunWriter } from '../store/run-store.ts';
+import { formatDuration } from '../util/duration.ts';
 import { errorMessage } from '../util/errors.ts';
 import { toJson } from '../util/to-json.ts';
 import type { ActionWatchdog, Watched } from './action-watchdog.ts';
@@ -180,7 +181,7 @@ export class ActionCall<A, R> implements ActionScope, Watched {
 
   expire(): void {
     this.abort();
-    this.reject(new ConnectorError(`action ${this.action.name} did not finish within ${this.timeoutMs}ms`, 'timeout'));
+    this.reject(new ConnectorError(`action ${this.action.name} did not finish within ${formatDuration(this.timeoutMs)} (its actionTimeout)`, 'timeout'));
   }
 
   /** Foreign clients number their requests from the same counter, when they start. */
