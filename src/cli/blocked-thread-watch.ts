@@ -80,7 +80,7 @@ export function watchBlockedThread(options: BlockedThreadOptions): BlockedThread
   try {
     worker = new Worker(workerSource, {
       eval: true,
-      workerData: { beat, blockedAfterMs: options.blockedAfterMs ?? 1000, noticeAfterMs: options.noticeAfterMs ?? 3000, notice: options.notice },
+      workerData: { beat, blockedAfterMs: options.blockedAfterMs ?? 1000, noticeAfterMs: options.noticeAfterMs ?? 2000, notice: options.notice },
       // The worker needs none of the CLI's loaders or flags (a TypeScript loader would only slow its start).
       execArgv: [],
       stdout: false,
