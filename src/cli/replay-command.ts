@@ -62,7 +62,7 @@ export async function replayCommand(ref: string, opts: ReplayCommandOptions, out
     const simulationFile = opts.sim ?? findRecordedSimulation(source.run, recordedIn) ?? undefined;
     const stored = storedFailureOf(source.run);
     const replayOnce = async () => {
-      const tally = new ActionTally();
+      const tally = new ActionTally(outputRedactor(opts.projectConfig));
       const actions: ActionRecord[] = [];
       let simulation: Simulation | null = null;
       const report = await replayRunInternal(source, {

@@ -4,6 +4,8 @@ import type { LoadedConfig } from '../config/load-config.ts';
 import { loadSimulation } from '../engine/load-simulation.ts';
 import { resolveParams } from '../engine/resolve-params.ts';
 import { withSimulationDefaults } from '../engine/simulation-defaults.ts';
+import { redactionOf } from '../engine/simulation.ts';
+import { Redactor } from '../store/redact.ts';
 import { runSimulationInternal } from '../engine/run-simulation.ts';
 import { defaultStorePath } from '../store/duckdb-store.ts';
 import type { ComplaintRecord, Severity } from '../store/records.ts';
@@ -100,7 +102,9 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
   const complaints: ComplaintRecord[] = [];
   const actorNames = new Map<number, string>();
   const crashes: string[] = [];
-  const tally = new ActionTally();
+  // Error messages are free text that may quote a secret: printed lines hide what the store hides.
+  const redactor = new Redactor({ extra: redactionOf(simulation, redact) });
+  const tally = new ActionTally(redactor);
   const stop = new StopSignals((signal) => output.err(`\n${se.yellow(stoppingLine(signal, 'saving the run'))}\n`));
   const drawProgress = opts.progress && output.isTTY && !opts.json;
   let progressDrawn = false;
@@ -137,7 +141,7 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
           if (e.kind === 'snapshots-off' && !opts.json) output.err(`${se.yellow('warning')}: snapshots are off for this run (crash restore from a snapshot and --resume need them): ${(e.detail as { reason: string }).reason.replace(/^cannot snapshot /, '')}. Keep actor state plain JSON, or set snapshots: false\n`);
         },
         onCrash: (c) => {
-          crashes.push(`${c.what} by ${actorNames.get(c.actorId) ?? `actor ${c.actorId}`} threw ${c.error}${c.at ? ` (at ${c.at})` : ''}`);
+          crashes.push(`${c.what} by ${actorNames.get(c.actorId) ?? `actor ${c.actorId}`} threw ${redactor.text(c.error)}${c.at ? ` (at ${c.at})` : ''}`);
         },
         onAction: (a) => tally.add(a),
         onProgress: drawProgress

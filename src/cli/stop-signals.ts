@@ -31,7 +31,7 @@ export function stoppingLine(signal: StopSignalName, doing: string): string {
 export class StopSignals implements Disposable {
   readonly #controller = new AbortController();
   /** Aborted by the first signal; its `reason` is the signal's name. */
-  readonly signal = this.#controller.signal;
+  readonly signal: AbortSignal = this.#controller.signal;
   #received: StopSignalName | null = null;
   #listening = false;
   readonly #watch: BlockedThreadWatch | null;

@@ -238,7 +238,27 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
     this.#fatal = error;
     this.recorder.event(null, 'crash', { error: describeThrown(error.thrown), what: error.what, at: error.at, fatal: true });
     this.requestStop('error');
-    const timers = this.#startTimers();
+  }
+
+  /**
+   * The run's wall-clock duties, on timers rather than in the loop: a step can take any time (a
+   * slow target, an action awaiting its timeout), and counting steps made a 200 ms target run
+   * 256 of them (52 s) before --max-wall-time was looked at. A timer fires whenever the event loop
+   * turns: at every I/O wait, and at the loop's own yields when steps are fast. Unref'd: they never
+   * keep a process alive by themselves. (Rows are flushed on a timer by the store's writer.)
+   */
+  #startTimers(): { wallLimit?: NodeJS.Timeout; progress?: NodeJS.Timeout } {
+    const { options, recorder } = this;
+    const timers: { wallLimit?: NodeJS.Timeout; progress?: NodeJS.Timeout } = {};
+    if (Number.isFinite(options.maxWallMs)) {
+      // Stops mid-step like an interrupt: actors in flight are released, so an action stuck until
+      // its timeout does not hold the run past the limit.
+      timers.wallLimit = setTimeout(() => this.requestStop('max-wall-time'), Math.max(0, this.wallStartMs + options.maxWallMs - monotonicMs())).unref();
+    }
+    if (options.hooks?.onProgress) {
+      timers.progress = setInterval(() => recorder.progress(options.durationMs, monotonicMs() - this.wallStartMs), options.progressEveryMs ?? 500).unref();
+    }
+    return timers;
   }
 
   /** Stops at the next step boundary; actors in flight are released (their coroutines are dropped). */

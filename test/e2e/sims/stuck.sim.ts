@@ -24,12 +24,14 @@ const never = (_args: { turn: number }) => new Promise<never>(() => {});
 const hang = defineAction('hang', never, { timeout: 300 });
 const hangLong = defineAction('hang-long', never);
 
+const how = { none: note, spin, hang, 'hang-long': hangLong };
+
 const noter = defineBehavior({
   name: 'Noter',
   initialState: undefined,
   act: async (ctx) => {
-    const stuck = ctx.turn === ctx.params.at ? ctx.params.stuck : 'none';
-    await ctx.execute({ none: note, spin, hang, 'hang-long': hangLong }[stuck], { turn: ctx.turn });
+    const stuck = ctx.turn === ctx.params.at ? (ctx.params.stuck as keyof typeof how) : 'none';
+    await ctx.execute(how[stuck], { turn: ctx.turn });
     return '1m';
   },
 });
