@@ -130,6 +130,11 @@ const rows: Row[] = [
   { name: 'unknown run id', args: ['show', 'zzz', ...db], code: ExitCode.notFound, message: /cannot find run 'zzz'/ },
   { name: 'replay of an unknown run id', args: ['replay', 'zzz', ...db], code: ExitCode.notFound, message: /cannot find run 'zzz'/ },
   { name: 'export of an unknown run id', args: ['export', 'zzz', ...db, '-o', at('never.json')], code: ExitCode.notFound, message: /cannot find run 'zzz'/ },
+  { name: 'export -o an existing folder', args: ['export', '{run}', ...db, '-o', at('empty-folder')], code: usage, message: /cannot write replay file .*empty-folder: it is a folder\. Name a file, e\.g\. -o .*empty-folder\/run\.json$/ },
+  // procfs answers ENOENT to a mkdir whose parent exists: Node's recursive mkdir looped forever on it.
+  { name: 'export -o a path under /proc', args: ['export', '{run}', ...db, '-o', '/proc/beamulator-test/run.json'], code: ExitCode.replayFile, message: /cannot write replay file \/proc\/beamulator-test\/run\.json: cannot create folder \/proc\/beamulator-test \(ENOENT\)\. Check the path/ },
+  { name: 'export --parquet a path under /proc', args: ['export', '{run}', ...db, '--parquet', '/proc/beamulator-test/pq'], code: ExitCode.replayFile, message: /cannot write Parquet file .*: cannot create folder \/proc\/beamulator-test \(ENOENT\)/ },
+  { name: 'run --db under /proc', args: ['run', '{notes}', '--db', '/proc/beamulator-test/runs.duckdb'], code: ExitCode.store, message: /cannot open run store \/proc\/beamulator-test\/runs\.duckdb: cannot create folder \/proc\/beamulator-test \(ENOENT\)/ },
 
   // Simulation files
   { name: 'missing simulation file', args: ['run', at('nope.sim.ts'), ...db], code: usage, message: /cannot load simulation .*nope\.sim\.ts: no such file\. Check the path \(simulation files usually end in \.sim\.ts\)$/ },
