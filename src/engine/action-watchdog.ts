@@ -10,6 +10,8 @@ export interface Watched {
   next: Watched | null;
   /** Called once the deadline passed (after the entry left the list). */
   expire(): void;
+  /** Called by `stop()` for an entry still watched: the run ended without it. */
+  drop(): void;
 }
 
 /**
@@ -60,11 +62,20 @@ export class ActionWatchdog {
     entry.prev = entry.next = null;
   }
 
+  /**
+   * The end of the run: actions still in flight (released by a stop) are dropped, so their requests
+   * are aborted and no socket keeps the process alive until a timeout nobody watches any more.
+   */
   stop(): void {
     clearInterval(this.#timer);
     this.#timer = undefined;
     this.#refed = false;
-    this.#head = null;
+    for (let entry: Watched | null = this.#head; entry; ) {
+      const next: Watched | null = entry.next;
+      this.release(entry);
+      entry.drop();
+      entry = next;
+    }
   }
 
   #check(): void {

@@ -179,6 +179,15 @@ export class ActionCall<A, R> implements ActionScope, Watched {
     );
   }
 
+  /** Set by drop(): the run ended while this action was in flight; it is not recorded. */
+  dropped = false;
+
+  drop(): void {
+    this.dropped = true;
+    this.abort();
+    this.reject(new ConnectorError(`action ${this.action.name} was dropped: the run ended while it was in flight`, 'timeout'));
+  }
+
   expire(): void {
     this.abort();
     this.reject(new ConnectorError(`action ${this.action.name} did not finish within ${formatDuration(this.timeoutMs)} (its actionTimeout)`, 'timeout'));
