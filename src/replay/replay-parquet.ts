@@ -49,7 +49,8 @@ export async function exportParquet(store: SqlRunStore, runId: string, dir: stri
   try {
     await makeDirs(resolve(dir));
   } catch (error) {
-    throw cannot(join(dir, parquetTables[0]!.table + '.parquet'), error);
+    // makeDirs' own message names the folder (its cause, the raw fs error, does not).
+    throw cannot(join(dir, parquetTables[0]!.table + '.parquet'), new Error(errorMessage(error)));
   }
   const files: ParquetFile[] = [];
   for (const { table, orderBy } of parquetTables) {

@@ -14,13 +14,16 @@ import { dirname, resolve } from 'node:path';
 export async function makeDirs(dir: string): Promise<void> {
   const missing: string[] = [];
   for (let at = resolve(dir); ; at = dirname(at)) {
+    let found;
     try {
-      await stat(at);
-      break;
+      found = await stat(at);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(at) === at) throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(at) === at) throw cannotCreate(at, error);
       missing.push(at);
+      continue;
     }
+    if (!found.isDirectory()) throw new Error(`cannot create folder ${at} (a file has that name)`);
+    break;
   }
   for (const folder of missing.reverse()) {
     try {
@@ -36,13 +39,16 @@ export async function makeDirs(dir: string): Promise<void> {
 export function makeDirsSync(dir: string): void {
   const missing: string[] = [];
   for (let at = resolve(dir); ; at = dirname(at)) {
+    let found;
     try {
-      statSync(at);
-      break;
+      found = statSync(at);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(at) === at) throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(at) === at) throw cannotCreate(at, error);
       missing.push(at);
+      continue;
     }
+    if (!found.isDirectory()) throw new Error(`cannot create folder ${at} (a file has that name)`);
+    break;
   }
   for (const folder of missing.reverse()) {
     try {

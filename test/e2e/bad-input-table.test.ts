@@ -179,7 +179,7 @@ const rows: Row[] = [
   { name: 'init into a file', args: ['init', '--dir', '{store:text}'], code: usage, message: /cannot scaffold into .*text\.duckdb: it, or a part of its path, is a file\. Give a folder you can write to/ },
   { name: 'init with an ftp url', args: ['init', '--url', 'ftp://example.com', '--dir', at('init-here')], code: usage, message: /cannot scaffold for 'ftp:\/\/example\.com'/ },
   { name: 'store missing, for show', args: ['show', 'latest', '--db', at('missing.duckdb')], code: ExitCode.store, message: /no such file.*beamulator run/ },
-  { name: 'store under a file', args: ['run', notes, '--db', path.join('{store:text}', 'x.duckdb')], code: ExitCode.store, message: /cannot open run store .*cannot create its folder/ },
+  { name: 'store under a file', args: ['run', notes, '--db', path.join('{store:text}', 'x.duckdb')], code: ExitCode.store, message: /cannot open run store .*text\.duckdb\/x\.duckdb: cannot create folder .*text\.duckdb \(a file has that name\)\. Check the path/ },
   { name: 'store being written, for runs', args: ['runs', '--db', '{locked}'], code: ExitCode.store, message: /process \d+ \(node .*\) is writing to it\. Wait for it to finish/ },
   { name: 'store being written, for run', args: ['run', notes, '--db', '{locked}'], code: ExitCode.store, message: /process \d+ \(node .*\) has it open \(reading or writing\)/ },
   { name: 'store being read, for run', args: ['run', notes, '--db', '{reading}'], code: ExitCode.store, message: /process \d+ \(node .*\) has it open \(reading or writing\)/ },
