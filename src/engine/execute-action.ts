@@ -98,6 +98,8 @@ export class ActionCall<A, R> implements ActionScope, Watched {
   error: string | null = null;
   /** What the action's code threw, when its outcome is `crash` (for the crash's file:line). */
   thrown: unknown = undefined;
+  /** Set by drop(): the run ended while this action was in flight; it is not recorded. */
+  dropped = false;
   #wallStart = 0;
 
   constructor(
@@ -178,9 +180,6 @@ export class ActionCall<A, R> implements ActionScope, Watched {
       this.simTime, this.step, startUs, startUs + (wallEnd - wallStart), (wallEnd - wallStart) / 1000,
     );
   }
-
-  /** Set by drop(): the run ended while this action was in flight; it is not recorded. */
-  dropped = false;
 
   drop(): void {
     this.dropped = true;
