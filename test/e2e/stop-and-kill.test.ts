@@ -58,7 +58,7 @@ async function stored(db: string): Promise<{ statuses: string[]; stopReason: str
   const [runsJson, showJson, text] = await Promise.all([
     runCli(['runs', '--db', db, '--json']), runCli(['show', 'latest', '--db', db, '--json']), runCli(['runs', '--db', db]),
   ].map(async (r) => (await r).stdout));
-  const runs = JSON.parse(runsJson!);
+  const { runs } = JSON.parse(runsJson!);
   const show = JSON.parse(showJson!);
   const textStatus = / (running|completed|stopped|abandoned|failed) /.exec(text!.split('\n')[1] ?? '')?.[1] ?? text!;
   const todos = show.actions
