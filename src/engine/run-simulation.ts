@@ -19,7 +19,7 @@ import { Engine } from './engine.ts';
 import type { EngineHooks } from './engine-hooks.ts';
 import type { ParamDefs, ParamSettings, ParamValues } from '../util/params.ts';
 import { resolveParams } from './resolve-params.ts';
-import type { StoredSeed } from './seed-population.ts';
+import type { StoredSeed } from './stored-seed.ts';
 import type { ResumePoint } from './resume-point.ts';
 import { openRunResources, type RunResources } from './run-resources.ts';
 import type { TargetState } from './reset-target.ts';

@@ -8,15 +8,11 @@ import { ActionCall, type ActionRunContext } from './execute-action.ts';
 import type { RunRecorder } from './run-recorder.ts';
 import type { SeedContext, SeededActor } from './seed-from-target.ts';
 import { resolveBehavior, type Simulation } from './simulation.ts';
+import type { StoredSeed } from './stored-seed.ts';
 
 /** The actor id of the seeder: it is the run's first actor, so the seeded ones follow it in population order. */
 export const SEEDER_ID = 0;
 
-/** A seed as a run stored it: the actors each fromTarget entry gave (by entry index), and the seeder's reads. */
-export interface StoredSeed {
-  byEntry: ReadonlyMap<number, readonly SeededActor[]>;
-  actions: readonly ActionRecord[];
-}
 
 /** What the seeder's reads are executed and recorded with (the engine). */
 export interface SeedRun {

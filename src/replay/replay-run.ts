@@ -29,7 +29,8 @@ import type { TargetState } from '../engine/reset-target.ts';
 import type { ResolvedShard } from '../engine/shard.ts';
 import { OfflineHttp, type RequestMismatch } from './offline-http.ts';
 import { storedParams } from './stored-params.ts';
-import { storedSeedOf, type StoredSeed } from '../engine/seed-population.ts';
+import { storedSeedOf } from '../engine/seed-population.ts';
+import type { StoredSeed } from '../engine/stored-seed.ts';
 import { checkSeed, type SeedCheck } from './check-seed.ts';
 import { isUserCodeError } from '../util/user-code.ts';
 
