@@ -1,5 +1,4 @@
 import { mkdirSync, statSync } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 
 /**
@@ -12,27 +11,8 @@ import { dirname, resolve } from 'node:path';
  * await makeDirs('replays/nightly'); // replays/ and replays/nightly/, when missing
  */
 export async function makeDirs(dir: string): Promise<void> {
-  const missing: string[] = [];
-  for (let at = resolve(dir); ; at = dirname(at)) {
-    let found;
-    try {
-      found = await stat(at);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(at) === at) throw cannotCreate(at, error);
-      missing.push(at);
-      continue;
-    }
-    if (!found.isDirectory()) throw new Error(`cannot create folder ${at} (a file has that name)`);
-    break;
-  }
-  for (const folder of missing.reverse()) {
-    try {
-      await mkdir(folder);
-    } catch (error) {
-      // Made meanwhile by someone else: fine. (Made as a file: the next mkdir says ENOTDIR.)
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw cannotCreate(folder, error);
-    }
-  }
+  // A few stat/mkdir calls, made rarely (a store's or an export's folder): the synchronous walk serves both.
+  makeDirsSync(dir);
 }
 
 /** makeDirs, synchronously. */
