@@ -12,6 +12,7 @@ import { probesOf } from '../engine/invariant-checks.ts';
 import { styler, type Output } from './output.ts';
 import { outputRedactor, type ProjectOptions } from './project-config.ts';
 import { cliJson } from '../util/strict-json.ts';
+import { fuzzFailureLine, type StoredFuzzFailure } from '../format/fuzz-failure-line.ts';
 
 async function withStore<T>(db: string, fn: (store: RunStore) => Promise<T>): Promise<T> {
   const store = await openStore(db, { readOnly: true });
@@ -59,8 +60,11 @@ export async function runsCommand(opts: { db: string; limit: number; json?: bool
         line(group.group, 'group', r, status, sum((x) => x.summary.actions), sum((x) => x.summary.complaints), `${r.seed}  ${problem ? s.yellow(count) : s.dim(count)}`);
         continue;
       }
+      // A fuzz run that failed on an invariant or a crash has no complaint row for it: it counts too.
+      const fuzzFailure = r.kind === 'fuzz' ? fuzzFailureOf(r.config) : null;
+      const complaints = r.summary.complaints + (fuzzFailure && fuzzFailure.kind !== 'complaint' ? 1 : 0);
       // A fuzz run is made by its choice tapes, not its seed (show <id> says more).
-      line(r.runId, r.kind, r, r.status, r.summary.actions, r.summary.complaints, r.kind === 'fuzz' ? s.dim('(tapes)') : r.seed);
+      line(r.runId, r.kind, r, r.status, r.summary.actions, complaints, r.kind === 'fuzz' ? s.dim('(tapes)') : r.seed);
     }
     output.out(s.dim(`\nShow one with \`beamulator show <run-id>\` (a unique prefix or 'latest' works too${shown.size > 0 ? '; a group id shows its shards' : ''}).\n`));
     return ExitCode.ok;
@@ -99,7 +103,11 @@ export async function showCommand(idArg: string, opts: { db: string; actions: nu
     const shard = shardOfRun(run);
     if (shard) output.out(`  shard       ${shard.index}/${shard.count} of group ${shard.group} ${s.dim(`(\`beamulator show ${shard.group}\` shows them all)`)}\n`);
     if (run.kind === 'replay') output.out(`  replay of   ${run.parentRunId ?? '?'}: ${describeComparison(run.comparison, s)}\n`);
-    if (run.kind === 'fuzz') output.out(`  fuzz        ${describeFuzzRun(run.config, s)}\n`);
+    if (run.kind === 'fuzz') {
+      output.out(`  fuzz        ${describeFuzzRun(run.config, s)}\n`);
+      const failure = fuzzFailureOf(run.config);
+      if (failure) output.out(`  failure     ${s.red(fuzzFailureLine(failure))}\n`);
+    }
     if (run.error) output.out(`  error       ${s.red(run.error)}\n`);
     if (complaints.length > 0) {
       output.out(`\n${s.bold('complaints')}\n`);
@@ -142,6 +150,12 @@ async function writeRunJson(store: RunStore, runId: string, redactor: Redactor, 
     output.out(n === 0 ? ']' : '\n  ]');
   }
   output.out('\n}\n');
+}
+
+/** The failure a fuzz run stored (`meta.failure`), if any. */
+function fuzzFailureOf(config: unknown): StoredFuzzFailure | null {
+  const failure = (config as { meta?: { failure?: StoredFuzzFailure } } | null)?.meta?.failure;
+  return failure && typeof failure === 'object' && typeof failure.message === 'string' ? failure : null;
 }
 
 /** One line about a fuzz run: it is a shrunk failure driven by tapes (the seed does not make it), and how it reproduced. */

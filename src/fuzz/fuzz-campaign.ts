@@ -3,8 +3,11 @@ import { monotonicMs } from '../clock/wall-clock.ts';
 import { runSimulationInternal } from '../engine/run-simulation.ts';
 import { specRunOptions, type FuzzSpec, type FuzzSpecOptions } from '../replay/fuzz-spec.ts';
 import type { Rng } from '../rng/rng.ts';
-import type { ActionRecord, ComplaintRecord } from '../store/records.ts';
+import type { ActionRecord, ComplaintRecord, EventRecord } from '../store/records.ts';
+import { brokenInvariant } from '../checkers/invariant-verdict.ts';
+import { CoverageTally } from './fuzz-coverage.ts';
 import type { ParamValues } from '../util/params.ts';
+import { errorMessage } from '../util/errors.ts';
 import { canonicalize } from './canonicalize.ts';
 import { deletePass } from './delete-pass.ts';
 import { failsRun, type FuzzOptions, type FuzzProgress } from './fuzz-options.ts';
@@ -68,6 +71,8 @@ export class FuzzCampaign {
   ) {
     this.seed = options.seed ?? 42;
     this.fails = failsRun(settings, options.failOn);
+    this.allowCrashes = options.allowCrashes ?? settings.allowCrashes;
+    this.tally = new CoverageTally(this.fails);
     this.specOptions = { maxSpan: settings.maxSpan, maxLatencyMs: settings.maxLatencyMs, retire: true, arrivalJitterMs: settings.arrivalJitterMs };
     this.#confirmRuns = options.confirmRuns ?? (settings.overlap ? 2 : 1);
     // fast-check's shrink passes get 3/4 of the shrink caps: the deletion pass after them needs a few
@@ -88,45 +93,67 @@ export class FuzzCampaign {
 
   /** Whether a complaint fails the run: at or above failOn, and picked by failWhen. */
   readonly fails: (complaint: ComplaintRecord) => boolean;
+  /** Whether simulation code may crash without failing the run (the option, else the target's). */
+  readonly allowCrashes: boolean;
+  /** What the search explored. */
+  readonly tally: CoverageTally;
 
   /** Runs a spec once against the reset target; stops at the first failing complaint, then checks the invariants. */
   readonly runSpec = async (spec: FuzzSpec, rngFor?: (actorId: number) => Rng): Promise<RunOutcome> => {
     await this.live.reset();
     const actions: ActionRecord[] = [];
     const complaints: ComplaintRecord[] = [];
+    const events: EventRecord[] = [];
     const stop = new AbortController();
     let done = false;
     let failure: FuzzFailure | null = null;
+    const failWith = (found: FuzzFailure) => {
+      failure = found;
+      stop.abort();
+    };
+    const crashes = !this.allowCrashes;
     await runSimulationInternal(this.target, {
       db: false, target: this.live.url, resetTarget: false, duration: this.settings.durationMs, maxActions: this.settings.maxActions, signal: stop.signal, params: this.params,
       ...specRunOptions(spec, this.specOptions),
       ...(rngFor ? { rngFor } : {}),
       hooks: {
         onAction: (a) => {
-          if (!done) actions.push(a);
+          if (done) return;
+          actions.push(a);
+          if (crashes && !failure && a.outcome === 'crash') failWith({ kind: 'crash', actorId: a.actorId, message: a.error ?? 'crashed', actionSeq: a.seq, actionsAtFailure: actions.length });
         },
         onComplaint: (c) => {
           if (done) return;
           complaints.push(c);
-          if (!failure && this.fails(c)) {
-            failure = { kind: 'complaint', complaint: c, actionsAtFailure: actions.length };
-            stop.abort();
+          if (!failure && this.fails(c)) failWith({ kind: 'complaint', complaint: c, actionsAtFailure: actions.length });
+        },
+        onEvent: (e) => {
+          if (done) return;
+          events.push(e);
+          if (crashes && !failure && e.kind === 'crash' && e.actorId !== null) {
+            failWith({ kind: 'crash', actorId: e.actorId, message: String((e.detail as { error?: unknown } | null)?.error ?? 'crashed'), actionSeq: null, actionsAtFailure: actions.length });
           }
         },
       },
     });
     done = true;
     if (!failure) {
-      const view = { spec, actions, complaints };
+      const view = { spec, actions, complaints, events };
       for (const invariant of this.settings.invariants) {
-        const message = invariant(view);
-        if (message) {
-          failure = { kind: 'invariant', message, actionsAtFailure: actions.length };
+        let verdict: unknown;
+        try {
+          verdict = invariant.check(view);
+        } catch (error) {
+          verdict = `invariant '${invariant.name}' threw: ${errorMessage(error)}`;
+        }
+        const broken = brokenInvariant(verdict, invariant.name);
+        if (broken) {
+          failure = { kind: 'invariant', invariant: invariant.name, message: broken.message, detail: broken.detail, actionsAtFailure: actions.length };
           break;
         }
       }
     }
-    return { failure, actions, complaints };
+    return { failure, actions, complaints, events };
   };
 
   /** While shrinking, a failure counts only when it fails the same way confirmRuns times in a row. */
@@ -160,7 +187,10 @@ export class FuzzCampaign {
       this.#fatal = { error };
       return true;
     }
-    if (!shrinking) this.runs++;
+    if (!shrinking) {
+      this.runs++;
+      this.tally.add(spec, outcome);
+    }
     const failing = failingRun(spec, outcome);
     if (failing) {
       this.failures++;

@@ -20,6 +20,7 @@ import { reproduce } from './reproduce.ts';
 
 export { campaignSettings, type FuzzOptions, type FuzzProgress } from './fuzz-options.ts';
 export type { FuzzFailure } from './run-outcome.ts';
+export type { FuzzCoverage } from './fuzz-coverage.ts';
 export type { Reproduction } from './reproduce.ts';
 export type { FuzzResult } from './fuzz-result.ts';
 
@@ -43,7 +44,7 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promi
   if (!best) {
     return {
       target: settings.name, found: false, interrupted: campaign.interrupted, runs, shrinks, shrinkRuns, unconfirmed, reproduced: null, seed, spec: null, runId: null,
-      replayFile: null, failure: null, complaint: null, actors: [], actions: [], probes: {}, complaints: [],
+      replayFile: null, failure: null, complaint: null, actors: [], actions: [], probes: {}, complaints: [], coverage: campaign.tally.coverage,
       timings: { searchMs, shrinkMs, recordMs: 0, totalMs: monotonicMs() - started, firstFailureMs },
     };
   }
@@ -54,14 +55,14 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promi
   const recordStart = monotonicMs();
   const shrunk = (await canonicalize(best.spec, campaign.runSpec, campaign.specOptions.retire)) ?? best;
   const reproduced = campaign.interrupted ? null : await reproduce(shrunk, options.reproduceRuns ?? 5, campaign.runSpec);
-  const recorded = await recordFailure(shrunk, { target, settings, live, params, specOptions: campaign.specOptions, fails: campaign.fails, reproduced }, options);
+  const recorded = await recordFailure(shrunk, { target, settings, live, params, specOptions: campaign.specOptions, fails: campaign.fails, reproduced, coverage: campaign.tally.coverage }, options);
   const recordMs = monotonicMs() - recordStart;
   const failure = recorded.failure ?? shrunk.outcome.failure;
   return redactedResult({
     target: settings.name, found: true, interrupted: campaign.interrupted, runs, shrinks, shrinkRuns, unconfirmed, reproduced, seed, spec: shrunk.spec,
     runId: recorded.runId, replayFile: recorded.replayFile, failure,
     complaint: failure.kind === 'complaint' ? failure.complaint : null,
-    actors: recorded.actors, actions: recorded.actions, probes: recorded.probes, complaints: recorded.complaints,
+    actors: recorded.actors, actions: recorded.actions, probes: recorded.probes, complaints: recorded.complaints, coverage: campaign.tally.coverage,
     timings: { searchMs, shrinkMs, recordMs, totalMs: monotonicMs() - started, firstFailureMs },
   }, new Redactor({ extra: redactionOf(target, options.redact) }));
 }

@@ -11,6 +11,7 @@ import type { FuzzResult } from './fuzz-result.ts';
 import type { FuzzSettings, FuzzTarget } from './fuzz-target.ts';
 import type { LiveTarget } from './live-target.ts';
 import type { Reproduction } from './reproduce.ts';
+import type { FuzzCoverage } from './fuzz-coverage.ts';
 import type { FailingRun, FuzzFailure } from './run-outcome.ts';
 
 /** What the campaign records about its shrunk failure. */
@@ -23,6 +24,8 @@ export interface FailureRecording {
   /** Whether a complaint counts as the failure (failOn, failWhen). */
   fails: (complaint: ComplaintRecord) => boolean;
   reproduced: Reproduction | null;
+  /** What the campaign's search explored (stored with the run). */
+  coverage: FuzzCoverage;
 }
 
 export type RecordedFailure = Pick<FuzzResult, 'runId' | 'replayFile' | 'failure' | 'actors' | 'actions' | 'probes' | 'complaints'>;
@@ -48,11 +51,11 @@ export async function recordFailure(run: FailingRun, recording: FailureRecording
   const result = await runSimulationInternal(target, {
     resources, duration: settings.durationMs, params,
     // Stop after the failing step (a replay stops at the same place: maxActions is stored with the run).
-    maxActions: failure.kind === 'complaint' ? Math.max(1, failure.actionsAtFailure) : settings.maxActions,
+    maxActions: failure.kind === 'invariant' ? settings.maxActions : Math.max(1, failure.actionsAtFailure),
     kind: 'fuzz',
     meta: {
       fuzzSpec: spec as unknown as Json, fuzzOptions: specOptions as unknown as Json, failure: describeFailure(failure), failOn: options.failOn ?? settings.failOn,
-      reproduced: recording.reproduced as unknown as Json,
+      reproduced: recording.reproduced as unknown as Json, coverage: recording.coverage as unknown as Json,
     } as Json,
     ...specRunOptions(spec, specOptions),
     ...(options.file ? { file: options.file } : {}),
@@ -61,12 +64,7 @@ export async function recordFailure(run: FailingRun, recording: FailureRecording
       onEvent: (e) => events.push(e),
     },
   });
-  const recordedFailure: FuzzFailure | null = failure.kind === 'complaint'
-    ? (() => {
-      const c = complaints.find(fails);
-      return c ? { kind: 'complaint' as const, complaint: c, actionsAtFailure: failure.actionsAtFailure } : null;
-    })()
-    : failure;
+  const recordedFailure = failureOfRecording(failure, { actions, complaints, events }, fails);
   const actors = spec.actors.map((a, i) => ({ actorId: i, behavior: a.behavior, name: `${a.behavior} ${i + 1}`, config: a.config }));
   const probes = probesOf(events);
   const { store } = resources;
@@ -79,8 +77,31 @@ export async function recordFailure(run: FailingRun, recording: FailureRecording
   return { runId: result.runId, replayFile, failure: recordedFailure, actors, actions, probes, complaints };
 }
 
+/** The failure as the recorded run shows it (its own complaint or crash), or null when the recording did not fail that way. */
+function failureOfRecording(
+  failure: FuzzFailure, log: { actions: ActionRecord[]; complaints: ComplaintRecord[]; events: EventRecord[] }, fails: (c: ComplaintRecord) => boolean,
+): FuzzFailure | null {
+  if (failure.kind === 'complaint') {
+    const c = log.complaints.find(fails);
+    return c ? { kind: 'complaint', complaint: c, actionsAtFailure: failure.actionsAtFailure } : null;
+  }
+  if (failure.kind === 'crash') {
+    const action = log.actions.find((a) => a.outcome === 'crash');
+    if (failure.actionSeq !== null) return action ? { ...failure, actorId: action.actorId, message: action.error ?? failure.message, actionSeq: action.seq } : null;
+    const event = log.events.find((e) => e.kind === 'crash');
+    return event ? { ...failure, actorId: event.actorId ?? failure.actorId, message: String((event.detail as { error?: unknown } | null)?.error ?? failure.message) } : null;
+  }
+  return failure;
+}
+
+/** The failure as stored in the run's meta (`show` prints it; `runs` counts it). */
 function describeFailure(failure: FuzzFailure): Json {
-  return failure.kind === 'complaint'
-    ? { kind: 'complaint', message: failure.complaint.message, severity: failure.complaint.severity, actionSeq: failure.complaint.actionSeq, actorId: failure.complaint.actorId }
-    : { kind: 'invariant', message: failure.message };
+  switch (failure.kind) {
+    case 'complaint':
+      return { kind: 'complaint', message: failure.complaint.message, severity: failure.complaint.severity, actionSeq: failure.complaint.actionSeq, actorId: failure.complaint.actorId, trigger: failure.complaint.trigger };
+    case 'invariant':
+      return { kind: 'invariant', invariant: failure.invariant, message: failure.message, detail: failure.detail };
+    case 'crash':
+      return { kind: 'crash', message: failure.message, actorId: failure.actorId, actionSeq: failure.actionSeq };
+  }
 }

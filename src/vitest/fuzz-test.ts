@@ -2,6 +2,7 @@ import { it } from 'vitest';
 import { loadSimulation } from '../engine/load-simulation.ts';
 import { fuzz, type FuzzOptions, type FuzzResult } from '../fuzz/fuzz.ts';
 import { isFuzzTarget, type FuzzTarget } from '../fuzz/fuzz-target.ts';
+import { previewJson } from '../format/json-preview.ts';
 import { formatActionLine } from '../format/action-line.ts';
 import { Redactor, type RedactPattern } from '../store/redact.ts';
 import { BeamulatorError } from '../util/errors.ts';
@@ -94,8 +95,10 @@ export function formatFuzzFailure(result: FuzzResult, context: { reproduce: stri
   if (failure.kind === 'complaint') {
     const c = failure.complaint;
     lines.push(`  ${c.severity.padEnd(9)} ${c.message}  (${name(c.actorId)} at ${formatClock(c.simTime)}${c.actionSeq !== null ? `, action #${c.actionSeq}` : ''})`);
+  } else if (failure.kind === 'crash') {
+    lines.push(`  crash     ${failure.message}  (${name(failure.actorId)}${failure.actionSeq !== null ? `, action #${failure.actionSeq}` : ''})`);
   } else {
-    lines.push(`  invariant ${failure.message}`);
+    lines.push(`  invariant '${failure.invariant}' broken: ${failure.message}${failure.detail !== null ? `  ${previewJson(failure.detail, 100)}` : ''}`);
   }
   const r = result.reproduced;
   // A race that bit once in a while is worth knowing before trusting the replay file.

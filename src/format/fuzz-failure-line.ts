@@ -1,0 +1,33 @@
+import type { Json } from '../store/records.ts';
+import { previewJson } from './json-preview.ts';
+
+/** A fuzz failure as stored in a fuzz run's `meta.failure` (and as the result's failure describes it). */
+export interface StoredFuzzFailure {
+  kind: 'complaint' | 'invariant' | 'crash';
+  message: string;
+  severity?: string;
+  invariant?: string;
+  detail?: Json;
+  actionSeq?: number | null;
+}
+
+/**
+ * What failed, on one line, the same in `fuzz` output and `show` of a fuzz run: `urgent: <message>`,
+ * `invariant 'name' broken: <message> {detail}`, `crash: <error>`.
+ *
+ * @example
+ * fuzzFailureLine({ kind: 'invariant', invariant: 'unique ids', message: '2 todos share t1', detail: { id: 't1' } });
+ * // "invariant 'unique ids' broken: 2 todos share t1  {\"id\":\"t1\"}"
+ */
+export function fuzzFailureLine(failure: StoredFuzzFailure): string {
+  switch (failure.kind) {
+    case 'complaint':
+      return `${failure.severity ?? 'complaint'}: ${failure.message}`;
+    case 'invariant': {
+      const detail = failure.detail === undefined || failure.detail === null ? '' : `  ${previewJson(failure.detail, 100)}`;
+      return `invariant '${failure.invariant ?? '?'}' broken: ${failure.message}${detail}`;
+    }
+    case 'crash':
+      return `crash${failure.actionSeq !== null && failure.actionSeq !== undefined ? ` in action #${failure.actionSeq}` : ' of a behavior'}: ${failure.message}`;
+  }
+}
