@@ -1,0 +1,43 @@
+/**
+ * End-of-run probes run as a fixed actor (actor 0), in a step of their own, so an overlap
+ * failure seen by a probe replays offline identically from its exported file in a fresh process.
+ */
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fuzz } from 'beamulator';
+import { formatFuzzResult } from '../../src/cli/fuzz-command.ts';
+import target from './probes/overlap-probe.fuzz.ts';
+import { runCli, tempDir } from '../support/cli.ts';
+import { noTimeCap } from '../support/no-time-cap.ts';
+
+const tmp = tempDir();
+afterAll(() => tmp.cleanup());
+const file = path.join(import.meta.dirname, 'probes/overlap-probe.fuzz.ts');
+
+describe('deterministic probes', () => {
+  it('an overlap failure seen by an end probe replays offline identically in fresh processes, k/N', async () => {
+    const db = path.join(tmp.dir, 'probes.duckdb');
+    const result = await fuzz(target, { seed: 1, runs: 100, shrinkRuns: 8, ...noTimeCap, db, replaysDir: path.join(tmp.dir, 'replays'), file, reproduceRuns: 0 });
+    expect(result.found).toBe(true);
+    expect(result.complaint).toMatchObject({ trigger: 'invariant:hits never overlap', actorId: 0 });
+    const probes = result.actions.filter((a) => result.probes[a.seq] !== undefined);
+    const hits = result.actions.filter((a) => result.probes[a.seq] === undefined);
+    // The probe runs as actor 0, after the last step, in a step of its own; the slow hit (actor 0's) finished last.
+    expect(probes.map((a) => [a.action, a.actorId])).toEqual([['peak', 0]]);
+    expect(probes[0]!.step).toBeGreaterThan(Math.max(...hits.map((a) => a.step)));
+    const out = formatFuzzResult(result, db, false);
+    expect(out).toContain(`, ${hits.length} actions (and 1 invariant probe)`);
+    expect(out).toMatch(/\[probe of hits never overlap\] peak\(/);
+    expect(out).not.toMatch(/\[with #\d+(, #\d+)*\] \[probe of/);
+
+    // Offline, from the exported file, each in a fresh process.
+    const attempts = 2;
+    let identical = 0;
+    for (let i = 0; i < attempts; i++) {
+      const replay = await runCli(['replay', result.replayFile!, '--offline', '--db', path.join(tmp.dir, `replay-${i}.duckdb`)]);
+      if (replay.code === 0 && replay.stdout.includes('(overlap-probe, rerun, offline): identical')) identical++;
+      else console.log(replay.stdout, replay.stderr);
+    }
+    expect(`${identical}/${attempts}`).toBe(`${attempts}/${attempts}`);
+  });
+});
