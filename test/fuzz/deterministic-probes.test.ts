@@ -6,13 +6,13 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fuzz } from 'beamulator';
 import { formatFuzzResult } from '../../src/cli/fuzz-command.ts';
-import target from './probes/overlap-probe.fuzz.ts';
+import target from './targets/overlap-probe.fuzz.ts';
 import { runCli, tempDir } from '../support/cli.ts';
 import { noTimeCap } from '../support/no-time-cap.ts';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
-const file = path.join(import.meta.dirname, 'probes/overlap-probe.fuzz.ts');
+const file = path.join(import.meta.dirname, 'targets/overlap-probe.fuzz.ts');
 
 describe('deterministic probes', () => {
   it('an overlap failure seen by an end probe replays offline identically in fresh processes, k/N', async () => {
