@@ -90,7 +90,9 @@ export async function runFuzzTest(target: FuzzTarget | string, options: FuzzTest
 export function formatFuzzFailure(result: FuzzResult, context: { reproduce: string; db: string | null; redact?: readonly RedactPattern[] }): string {
   const names = new Map(result.actors.map((a) => [a.actorId, a.name]));
   const name = (id: number | null) => (id === null ? 'the run' : names.get(id) ?? `actor ${id}`);
-  const lines = [`fuzz target '${result.target}' failed: found in ${result.runs} run${result.runs === 1 ? '' : 's'} (seed ${result.seed}), shrunk to ${result.actions.length} action${result.actions.length === 1 ? '' : 's'} of ${result.actors.length} actor${result.actors.length === 1 ? '' : 's'} (${result.shrinks} shrink${result.shrinks === 1 ? '' : 's'})`];
+  const probes = Object.keys(result.probes).length;
+  const acted = result.actions.length - probes;
+  const lines = [`fuzz target '${result.target}' failed: found in ${result.runs} run${result.runs === 1 ? '' : 's'} (seed ${result.seed}), shrunk to ${acted} action${acted === 1 ? '' : 's'}${probes > 0 ? ` (and ${probes} invariant probe${probes === 1 ? '' : 's'})` : ''} of ${result.actors.length} actor${result.actors.length === 1 ? '' : 's'} (${result.shrinks} shrink${result.shrinks === 1 ? '' : 's'})`];
   const failure = result.failure!;
   if (failure.kind === 'complaint') {
     const c = failure.complaint;
