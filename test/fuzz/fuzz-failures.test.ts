@@ -6,7 +6,8 @@
  */
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defineActions, defineBehavior, defineFuzzTarget, defineSimulation, fuzz, openStore } from 'beamulator';
+import { defineActions, defineBehavior, defineFuzzTarget, defineSimulation, fuzz, openStore, runSimulation } from 'beamulator';
+import { shrinkRun } from '../../src/fuzz/shrink-run.ts';
 import { formatFuzzResult, fuzzCommand, type FuzzCommandOptions } from '../../src/cli/fuzz-command.ts';
 import { runsCommand, showCommand } from '../../src/cli/inspect-commands.ts';
 import { readRunBundle } from '../../src/replay/replay-file.ts';
@@ -43,7 +44,8 @@ function blogSim() {
     },
   });
   return defineSimulation({
-    name: 'blog', actions, behaviors: [writer, commenter], population: [{ behavior: writer, count: 1 }],
+    name: 'blog', actions, behaviors: [writer, commenter],
+    population: [{ behavior: writer, count: 1, config: { blog: 'b' } }, { behavior: commenter, count: 2, config: (i: number) => ({ tone: i === 1 ? 'rude' : 'kind' }) }],
     target: { start: () => ({ url: 'http://127.0.0.1:9', reset: () => {} }) },
   });
 }
@@ -98,6 +100,22 @@ describe('per-behavior configs', () => {
     expect(out).toContain(`  outcomes  ok ${c.actions}, error 0, crash 0\n`);
     expect(out).toContain('  pairs     2 behavior/action pairs: Commenter/comment, Writer/write\n');
     expect(out).toContain(`  below the fail level  ${c.complaintsBelowFailLevel.justsayin} complaints (urgent 0, annoying 0, justsayin ${c.complaintsBelowFailLevel.justsayin})\n`);
+  });
+
+  it('beamulator shrink of a seeded run keeps each actor on its own behavior\'s configs', async () => {
+    const target = defineFuzzTarget({
+      name: 'blog', simulation: blogSim(), configs: { Writer: [{ blog: 'a' }], Commenter: [{ tone: 'kind' }] }, failOn: 'justsayin',
+    });
+    const store = await openStore(':memory:');
+    try {
+      const run = await runSimulation(target, { db: store, seed: 1, duration: '10m' });
+      const result = await shrinkRun(target, store, run.runId, { db: store, replaysDir: false, shrinkRuns: 30, ...noTimeCap, reproduceRuns: 0 });
+      expect(result.complaint).toMatchObject({ message: 'that was rude' });
+      // The rude Commenter's config is not in the target's lists: widened for Commenter only, and kept.
+      expect(result.actors.map((a) => [a.behavior, a.config])).toEqual([['Commenter', { tone: 'rude' }]]);
+    } finally {
+      await store.close();
+    }
   });
 });
 
