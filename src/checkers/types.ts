@@ -96,7 +96,8 @@ export interface RunView {
  * A simulation's invariant over the run (docs/invariants.md relates it to a fuzz target's): a
  * named check that returns null while it holds, and a message (or `{ message, detail }`) when it
  * is broken, or a promise of one when it queries the target through `view.execute`. Checked
- * after every turn (`every: 'turn'`) or once when the run ends (`every: 'end'`, the default). A
+ * after every turn (`every: 'turn'`; the turns of an overlapping step once the step is over, in
+ * dispatch order) or once when the run ends (`every: 'end'`, the default). A
  * broken one is recorded as a complaint (trigger `invariant:<name>`, message = what `check`
  * returned, detail `{ invariant, every, turn?, probes?, detail? }`). A per-turn invariant
  * complains as the actor whose turn ended, when it breaks after that actor's turn, and again for

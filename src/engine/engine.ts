@@ -131,6 +131,14 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
   #snapshotsOff = false;
   /** Actors a stop request released mid-turn: their snapshot at the stop says where they were. */
   readonly #released = new Set<Actor>();
+  /**
+   * Per-turn invariants wait for the end of an overlapping step (batch): turns of a batch end in
+   * wall-clock order, which changes from run to run, and probes run then would land at other
+   * places in the log (and a replay diverge). After the batch they run in dispatch order.
+   */
+  readonly #deferChecks: boolean;
+  #deferred: Actor[] = [];
+  #dispatches = 0;
 
   constructor(options: EngineOptions) {
     this.options = options;
@@ -142,6 +150,7 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
     this.#checks = Boolean(checkers?.length || invariants?.length);
     this.#scheduler = schedulerFor(options, this);
     this.#serial = options.concurrency === 1 && !options.overlap;
+    this.#deferChecks = !this.#serial && Boolean(this.#invariants?.perTurn);
     const targetOrigin = originOf(options.targetUrl);
     this.actionRun = {
       runId: options.runId, writer: options.writer, http: options.http, targetUrl: options.targetUrl,
@@ -219,6 +228,7 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
       this.step++;
       const pending = this.#scheduler.step(t);
       if (pending) await pending;
+      if (this.#deferred.length > 0) await this.#checkDeferred();
       // Housekeeping off the hot path: yield to the event loop (signals, timers), flush, report.
       if ((this.step & 255) === 0) {
         const now = monotonicMs();
@@ -239,6 +249,7 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
   /** Called by the scheduler: runs an actor until it pauses (ctx.sleep) or its turn ends (see ScheduledRun). */
   dispatch(actor: Actor, kind: QueuedEventKind, time: number, turnBegun: boolean): Promise<void> | undefined {
     actor.now = time;
+    if (this.#deferChecks) actor.dispatchOrder = this.#dispatches++;
     actor.resumeEngine = stoppedBeforeTheEngineAwaited;
     if (this.#serial) this.#current = actor;
     else this.#inFlight.push(actor);
@@ -316,6 +327,12 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
         return;
       }
       this.queue.push(actor.now + ms, actor.id, START_TURN);
+    }
+    if (this.#deferChecks) {
+      actor.checkPending = true;
+      this.#deferred.push(actor);
+      this.#returnControl(actor);
+      return;
     }
     const checking = this.#invariants?.afterTurn(actor);
     if (checking) {
@@ -443,6 +460,26 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
       this.queue.push(time, actor.id, START_TURN);
     }
     this.recorder.event(null, 'resume', { from: resume.runId, simTime: resume.simTime, actors: due.length });
+  }
+
+  /**
+   * After an overlapping step: the per-turn invariants of the turns that ended in it, in the order
+   * the turns were dispatched, in a step of their own (their probes overlapped nothing). Skipped
+   * once the run is stopping (a stop request, or the action cap reached).
+   */
+  async #checkDeferred(): Promise<void> {
+    const actors = this.#deferred.sort((a, b) => a.dispatchOrder - b.dispatchOrder);
+    this.#deferred = [];
+    for (const actor of actors) actor.checkPending = false;
+    if (this.#stopRequested || this.recorder.summary.actions >= this.options.maxActions) return;
+    this.step++;
+    for (const actor of actors) {
+      try {
+        await this.#invariants!.afterTurn(actor);
+      } catch (error) {
+        this.recorder.event(actor, 'crash', { error: errorMessage(error), stack: [], turn: actor.turns });
+      }
+    }
   }
 
   /** When the run ends: checks the end invariants, then flushes the checkers. */

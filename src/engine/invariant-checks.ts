@@ -44,6 +44,11 @@ export class InvariantChecks {
     this.#atEnd = invariants.filter((i) => i.every !== 'turn');
   }
 
+  /** Whether any invariant is checked per turn. */
+  get perTurn(): boolean {
+    return this.#perTurn.length > 0;
+  }
+
   /** After `actor`'s turn. Returns a promise only when an invariant is asynchronous. */
   afterTurn(actor: Actor): Promise<void> | undefined {
     return this.#run(this.#perTurn, 0, actor);

@@ -65,6 +65,11 @@ const simulation = defineSimulation({
   population: [{ behavior: hitter, count: 2 }],
   target: { start: () => startServer() },
   invariants: [{
+    // A probe after each turn: in an overlapping step, the turns end in wall-clock order (actor 1's
+    // first here, actor 0's offline); these probes wait for the end of the step, in dispatch order.
+    name: 'peak is readable', every: 'turn',
+    check: async (view) => ((await view.execute(actions.peak, {})).ok ? null : 'cannot read the peak'),
+  }, {
     name: 'hits never overlap',
     check: async (view) => {
       const seen = await view.execute(actions.peak, {});
