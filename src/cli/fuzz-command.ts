@@ -221,7 +221,7 @@ export function formatFuzzResult(result: FuzzResult, db: string, color: boolean,
   const acted = behaviorActions(result).length;
   const probeCount = result.actions.length - acted;
   const probes = probeCount > 0 ? ` (and ${probeCount} invariant probe${probeCount === 1 ? '' : 's'})` : '';
-  lines.push(`  found after ${result.runs} runs, shrunk in ${result.shrinks} steps to ${result.actors.length} actor${result.actors.length === 1 ? '' : 's'}, ${acted} actions${probes} (${timing})${result.interrupted ? s.yellow('  interrupted: best so far') : ''}`);
+  lines.push(`  found after ${result.runs} runs, shrunk in ${result.shrinks} steps to ${result.actors.length} actor${result.actors.length === 1 ? '' : 's'}, ${acted} action${acted === 1 ? '' : 's'}${probes} (${timing})${result.interrupted ? s.yellow('  interrupted: best so far') : ''}`);
   const r = result.reproduced;
   if (r) {
     const counts = `${r.failed}/${r.runs} re-runs failed the same way, ${r.identical}/${r.runs} with an identical log`;
@@ -247,7 +247,7 @@ export function formatFuzzResult(result: FuzzResult, db: string, color: boolean,
     // The detail is often the evidence (which seat, which ids) that the clipped answers above leave out.
     if (c.detail !== null && !echoesAction(c.detail)) lines.push(`     ${s.dim('detail')} ${previewJson(redactor.value(c.detail), 160)}`);
   } else if (failure.kind === 'crash') {
-    lines.push(`  ${s.red('=>')} ${names.get(failure.actorId) ?? `actor ${failure.actorId}`} crashed${failure.actionSeq !== null ? ` (action #${failure.actionSeq})` : ''}: ${failure.message}`);
+    lines.push(`  ${s.red('=>')} ${names.get(failure.actorId) ?? `actor ${failure.actorId}`} crashed${failure.actionSeq !== null ? ` (action #${failure.actionSeq})` : ''}: ${failure.message}${failure.at ? s.dim(` ${failure.at}`) : ''}`);
   } else {
     lines.push(`  ${s.red('=>')} invariant '${failure.invariant}' broken: ${failure.message}`);
   }

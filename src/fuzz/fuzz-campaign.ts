@@ -131,7 +131,9 @@ export class FuzzCampaign {
           if (done) return;
           events.push(e);
           if (crashes && !failure && e.kind === 'crash' && e.actorId !== null) {
-            failWith({ kind: 'crash', actorId: e.actorId, message: String((e.detail as { error?: unknown } | null)?.error ?? 'crashed'), actionSeq: null, actionsAtFailure: actions.length });
+            const detail = e.detail as { error?: unknown; stack?: unknown[] } | null;
+            const at = typeof detail?.stack?.[0] === 'string' ? { at: detail.stack[0] } : {};
+            failWith({ kind: 'crash', actorId: e.actorId, message: String(detail?.error ?? 'crashed'), actionSeq: null, actionsAtFailure: actions.length, ...at });
           }
         },
       },

@@ -102,6 +102,6 @@ function describeFailure(failure: FuzzFailure): Json {
     case 'invariant':
       return { kind: 'invariant', invariant: failure.invariant, message: failure.message, detail: failure.detail };
     case 'crash':
-      return { kind: 'crash', message: failure.message, actorId: failure.actorId, actionSeq: failure.actionSeq };
+      return { kind: 'crash', message: failure.message, actorId: failure.actorId, actionSeq: failure.actionSeq, at: failure.at ?? null };
   }
 }

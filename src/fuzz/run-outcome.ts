@@ -9,7 +9,7 @@ import type { ActionRecord, ComplaintRecord, EventRecord, Json } from '../store/
 export type FuzzFailure =
   | { kind: 'complaint'; complaint: ComplaintRecord; actionsAtFailure: number }
   | { kind: 'invariant'; invariant: string; message: string; detail: Json; actionsAtFailure: number }
-  | { kind: 'crash'; actorId: number; message: string; actionSeq: number | null; actionsAtFailure: number };
+  | { kind: 'crash'; actorId: number; message: string; actionSeq: number | null; actionsAtFailure: number; at?: string };
 
 /** What one run of a spec logged, and why it failed (null: it passed). */
 export interface RunOutcome {
