@@ -67,6 +67,26 @@ describe('failures are identified by invariant name, not message', () => {
   });
 });
 
+describe('the former shape of a fuzz invariant', () => {
+  it('a bare function still works, named after itself, with a DeprecationWarning saying what to write', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const target = defineFuzzTarget({ name: 'legacy', simulation: blogSim(), invariants: [function noWrites(run) { return writes(run) > 0 ? 'wrote' : null; }] });
+      expect(target.fuzz.invariants.map((i) => i.name)).toEqual(['noWrites']);
+      const result = await fuzz(target, { seed: 1, runs: 20, ...noTimeCap, db: false, replaysDir: false, reproduceRuns: 0 });
+      expect(result.failure).toMatchObject({ kind: 'invariant', invariant: 'noWrites', message: 'wrote' });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.map((w) => [w.name, w.message])).toEqual([[
+        'DeprecationWarning', "fuzz target 'legacy': invariants as bare functions are deprecated; write { name: 'noWrites', check: (run) => ... } (failures are identified by the name)",
+      ]]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+});
+
 describe('per-behavior configs', () => {
   it('each behavior draws from its own list; keys are checked; a passing campaign prints what it explored', async () => {
     const configs = { Writer: [{ blog: 'a' }, { blog: 'b' }], Commenter: [{ tone: 'kind' }, { tone: 'rude' }] };
