@@ -82,7 +82,10 @@ export async function runFuzzTest(target: FuzzTarget | string, options: FuzzTest
   const reproduce = file !== null
     ? `npx beamulator fuzz ${shellQuote(file)} --seed ${result.seed}${options.runs !== undefined ? ` --runs ${options.runs}` : ''}${options.failOn ? ` --fail-on ${options.failOn}` : ''}`
     : `fuzz(target, { seed: ${result.seed}${options.runs !== undefined ? `, runs: ${options.runs}` : ''} })`;
-  const message = result.found ? formatFuzzFailure(result, { reproduce, db: dbFile, ...pick(options, ['redact']) }) : `no failure in ${result.runs} runs (seed ${result.seed})`;
+  const c = result.coverage;
+  const message = result.found
+    ? formatFuzzFailure(result, { reproduce, db: dbFile, ...pick(options, ['redact']) })
+    : `no failure in ${result.runs} runs (seed ${result.seed}): ${c.actions} actions by ${c.actors} actors, ${c.overlappingSteps} overlapping steps, ${c.pairs.length} behavior/action pairs, ok ${c.outcomes.ok} error ${c.outcomes.error} crash ${c.outcomes.crash}`;
   return { failed: result.found, message, result, db: dbFile };
 }
 
