@@ -8,8 +8,8 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { wallNow } from '../clock/wall-clock.ts';
-import type { FuzzCoverage, FuzzFailure, FuzzProgress, FuzzResult } from '../fuzz/fuzz.ts';
-import { fuzzFailureLine, type StoredFuzzFailure } from '../format/fuzz-failure-line.ts';
+import type { FuzzCoverage, FuzzProgress, FuzzResult } from '../fuzz/fuzz.ts';
+import { fuzzFailureLine, storedFailure } from '../format/fuzz-failure-line.ts';
 import { defaultStorePath } from '../store/default-store-path.ts';
 import { formatActionLine } from '../format/action-line.ts';
 import { previewJson } from '../format/json-preview.ts';
@@ -217,7 +217,7 @@ export function formatFuzzResult(result: FuzzResult, db: string, color: boolean,
     return lines.join('\n') + '\n\n';
   }
   const failure = result.failure!;
-  lines.push(`  ${s.red('FAILED')}  ${fuzzFailureLine(describedFailure(failure))}`);
+  lines.push(`  ${s.red('FAILED')}  ${fuzzFailureLine(storedFailure(failure))}`);
   const acted = behaviorActions(result).length;
   const probeCount = result.actions.length - acted;
   const probes = probeCount > 0 ? ` (and ${probeCount} invariant probe${probeCount === 1 ? '' : 's'})` : '';
@@ -265,18 +265,6 @@ function echoesAction(detail: Json): boolean {
 /** The shrunk run's actions without the invariants' probes (they are not the behaviors' choices). */
 function behaviorActions(result: FuzzResult): ActionRecord[] {
   return result.actions.filter((a) => result.probes[a.seq] === undefined);
-}
-
-/** The failure as `meta.failure` stores it (see fuzzFailureLine). */
-function describedFailure(failure: FuzzFailure): StoredFuzzFailure {
-  switch (failure.kind) {
-    case 'complaint':
-      return { kind: 'complaint', message: failure.complaint.message, severity: failure.complaint.severity };
-    case 'invariant':
-      return { kind: 'invariant', invariant: failure.invariant, message: failure.message, detail: failure.detail };
-    case 'crash':
-      return { kind: 'crash', message: failure.message, actionSeq: failure.actionSeq };
-  }
 }
 
 /** What a passing campaign explored, so a user can tell a target that held from a search that went nowhere. */

@@ -1,3 +1,4 @@
+import type { FuzzFailure } from '../fuzz/run-outcome.ts';
 import type { Json } from '../store/records.ts';
 import { previewJson } from './json-preview.ts';
 
@@ -9,6 +10,10 @@ export interface StoredFuzzFailure {
   invariant?: string;
   detail?: Json;
   actionSeq?: number | null;
+  actorId?: number;
+  trigger?: string;
+  /** A crash: where the behavior threw (the first frame of its stack). */
+  at?: string | null;
 }
 
 /**
@@ -29,5 +34,25 @@ export function fuzzFailureLine(failure: StoredFuzzFailure): string {
     }
     case 'crash':
       return `crash${failure.actionSeq !== null && failure.actionSeq !== undefined ? ` in action #${failure.actionSeq}` : ' of a behavior'}: ${failure.message}`;
+  }
+}
+
+/**
+ * The failure as a fuzz run stores it (`meta.failure`), which `fuzz` output and `show` print
+ * (see fuzzFailureLine).
+ *
+ * @example
+ * fuzzFailureLine(storedFailure(result.failure!)); // "invariant 'unique ids' broken: 2 todos share t1"
+ */
+export function storedFailure(failure: FuzzFailure): StoredFuzzFailure {
+  switch (failure.kind) {
+    case 'complaint': {
+      const c = failure.complaint;
+      return { kind: 'complaint', message: c.message, severity: c.severity, actionSeq: c.actionSeq, actorId: c.actorId, trigger: c.trigger };
+    }
+    case 'invariant':
+      return { kind: 'invariant', invariant: failure.invariant, message: failure.message, detail: failure.detail };
+    case 'crash':
+      return { kind: 'crash', message: failure.message, actorId: failure.actorId, actionSeq: failure.actionSeq, at: failure.at ?? null };
   }
 }

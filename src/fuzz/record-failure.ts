@@ -12,6 +12,7 @@ import type { FuzzSettings, FuzzTarget } from './fuzz-target.ts';
 import type { LiveTarget } from './live-target.ts';
 import type { Reproduction } from './reproduce.ts';
 import type { FuzzCoverage } from './fuzz-coverage.ts';
+import { storedFailure } from '../format/fuzz-failure-line.ts';
 import type { FailingRun, FuzzFailure } from './run-outcome.ts';
 
 /** What the campaign records about its shrunk failure. */
@@ -54,7 +55,7 @@ export async function recordFailure(run: FailingRun, recording: FailureRecording
     maxActions: failure.kind === 'invariant' ? settings.maxActions : Math.max(1, failure.actionsAtFailure),
     kind: 'fuzz',
     meta: {
-      fuzzSpec: spec as unknown as Json, fuzzOptions: specOptions as unknown as Json, failure: describeFailure(failure), failOn: options.failOn ?? settings.failOn,
+      fuzzSpec: spec as unknown as Json, fuzzOptions: specOptions as unknown as Json, failure: storedFailure(failure) as unknown as Json, failOn: options.failOn ?? settings.failOn,
       reproduced: recording.reproduced as unknown as Json, coverage: recording.coverage as unknown as Json,
     } as Json,
     ...specRunOptions(spec, specOptions),
@@ -92,16 +93,4 @@ function failureOfRecording(
     return event ? { ...failure, actorId: event.actorId ?? failure.actorId, message: String((event.detail as { error?: unknown } | null)?.error ?? failure.message) } : null;
   }
   return failure;
-}
-
-/** The failure as stored in the run's meta (`show` prints it; `runs` counts it). */
-function describeFailure(failure: FuzzFailure): Json {
-  switch (failure.kind) {
-    case 'complaint':
-      return { kind: 'complaint', message: failure.complaint.message, severity: failure.complaint.severity, actionSeq: failure.complaint.actionSeq, actorId: failure.complaint.actorId, trigger: failure.complaint.trigger };
-    case 'invariant':
-      return { kind: 'invariant', invariant: failure.invariant, message: failure.message, detail: failure.detail };
-    case 'crash':
-      return { kind: 'crash', message: failure.message, actorId: failure.actorId, actionSeq: failure.actionSeq, at: failure.at ?? null };
-  }
 }
