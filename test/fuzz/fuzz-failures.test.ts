@@ -158,6 +158,13 @@ describe('crashes fail a fuzz run', () => {
     const runs = captured();
     await runsCommand({ db, limit: 5 }, runs);
     expect(runs.text).toMatch(new RegExp(`^${runId} +fuzz .* {9}1  \\(tapes\\)$`, 'm'));
+    // --json: the failure by kind, and what the search explored.
+    const json = captured();
+    expect(await fuzzCommand(file, options({ json: true, replays: path.join(tmp.dir, 'json-replays') }), json)).toBe(1);
+    const [parsed] = JSON.parse(json.text) as Array<{ failure: { kind: string; at?: string }; coverage: { runs: number; outcomes: { error: number }; crashes: number } }>;
+    expect(parsed!.failure).toMatchObject({ kind: 'crash', at: expect.stringContaining('answers-500.fuzz.ts') });
+    expect(parsed!.coverage.runs).toBeGreaterThan(0);
+    expect(parsed!.coverage.crashes).toBeGreaterThan(0);
   });
 
   it('--allow-crashes: the crashes pass, and the invariant that counts restarts (events) fails, with its detail stored', async () => {
