@@ -39,7 +39,7 @@ export function brokenInvariant(verdict: unknown, name: string): BrokenInvariant
     return { message, detail: detail === undefined ? null : toJson(detail) };
   }
   return {
-    message: `invariant '${name}' returned ${JSON.stringify(toJson(verdict))}: return null when it holds, else a message or { message, detail }`,
+    message: `invariant '${name}' returned ${verdict === undefined ? 'undefined' : JSON.stringify(toJson(verdict))}: return null when it holds, else a message or { message, detail }`,
     detail: null,
   };
 }

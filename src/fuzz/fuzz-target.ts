@@ -231,7 +231,8 @@ function fuzzInvariants(target: string, given: ReadonlyArray<FuzzInvariant | Fuz
     if (typeof invariant === 'function') {
       const name = invariant.name || `invariant ${i + 1}`;
       warnOnce(`fuzz target '${target}': invariants as bare functions are deprecated; write { name: '${name}', check: (run) => ... } (failures are identified by the name)`);
-      return { name, check: invariant };
+      // As before: any falsy answer (`cond && 'message'`) holds.
+      return { name, check: (run) => invariant(run) || null };
     }
     if (!invariant || typeof invariant.check !== 'function' || typeof invariant.name !== 'string' || invariant.name === '') {
       throw invalid(target, `invariants[${i}] is not an invariant`, 'Give { name, check: (run) => null | message | { message, detail } }');
