@@ -125,7 +125,7 @@ function threw(invariant: Invariant, error: unknown): InvariantVerdict {
 
 /**
  * One check's view of the run. Probes run as its actor; at the end, as the run's first actor
- * (actor 0): a fixed identity, never the actor that happened to finish last in wall time, which
+ * (actor 0; in a sharded run, the shard's lowest id): a fixed identity, never the actor that happened to finish last in wall time, which
  * changes from run to run when steps overlap and would make the replay of a race diverge.
  */
 class InvariantView implements RunView {
@@ -151,7 +151,8 @@ class InvariantView implements RunView {
     if (this.#actor) return this.#actor;
     if (!this.#prober) {
       const { run } = this.#checks;
-      this.#prober = run.actors[0];
+      // The lowest actor id: actor 0, or in a sharded run the shard's first.
+      this.#prober = run.spawned.reduce<Actor | undefined>((low, a) => (low && low.id < a.id ? low : a), undefined);
       // At the end, probes happen at the run's end time.
       if (this.#prober) this.#prober.now = run.clock.now();
     }
