@@ -70,8 +70,10 @@ export class FuzzCampaign {
     readonly started: number,
   ) {
     this.seed = options.seed ?? 42;
-    this.fails = failsRun(settings, options.failOn);
     this.allowCrashes = options.allowCrashes ?? settings.allowCrashes;
+    const fails = failsRun(settings, options.failOn);
+    // Crashes allowed: so is the complaint of an actor that gave up after them (the restart policy's).
+    this.fails = this.allowCrashes ? (c) => c.trigger !== 'restart-policy' && fails(c) : fails;
     this.tally = new CoverageTally(this.fails);
     this.specOptions = { maxSpan: settings.maxSpan, maxLatencyMs: settings.maxLatencyMs, retire: true, arrivalJitterMs: settings.arrivalJitterMs };
     this.#confirmRuns = options.confirmRuns ?? (settings.overlap ? 2 : 1);

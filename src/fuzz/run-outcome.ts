@@ -36,7 +36,7 @@ export function failingRun(spec: FuzzSpec, outcome: RunOutcome): FailingRun | nu
 
 /**
  * What identifies a failure, whatever its message says: an invariant's name; a complaint's kind
- * (its trigger: `invariant:<name>`, `checker:<name>`, or the predicate's source with its fixed
+ * (its trigger: `invariant:<name>`, `checker:<name>`, `restart-policy`, or the predicate's source with its fixed
  * message; a `ctx.complain` by its message with numbers masked); a crash by where it happened
  * and its error with numbers masked. Messages may carry ids and counts that change from run to
  * run; the kind of failure does not.
@@ -52,7 +52,7 @@ export function failureKey(failure: FuzzFailure): string {
       return `crash ${failure.actionSeq === null ? 'behavior' : 'action'} ${masked(failure.message)}`;
     case 'complaint': {
       const { trigger, message, severity } = failure.complaint;
-      if (trigger.startsWith('invariant:') || trigger.startsWith('checker:')) return `complaint ${trigger}`;
+      if (trigger.startsWith('invariant:') || trigger.startsWith('checker:') || trigger === 'restart-policy') return `complaint ${trigger}`;
       if (trigger === 'ctx.complain') return `complaint ${severity} ctx.complain ${masked(message)}`;
       return `complaint ${severity} ${trigger}\n${message}`;
     }
