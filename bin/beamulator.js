@@ -9,7 +9,7 @@ import { main } from '../dist/cli/main.js';
 let settled = false;
 process.on('exit', (code) => {
   if (settled || code !== 0) return;
-  process.stderr.write('beamulator: cannot finish: the command was left waiting on a promise that can never settle (code that awaits something that never happens, such as a target.start or an action with no timer or request pending). Fix that code; if it is not yours, please report it with the command you ran\n');
+  process.stderr.write('beamulator: cannot finish: the command was left waiting on a promise that can never settle (code that awaits something that never happens outside an action, such as a target.start or a behavior; an action would time out). Fix that code; if it is not yours, please report it with the command you ran\n');
   process.exitCode = 70;
 });
 main(process.argv.slice(2)).then(

@@ -1,4 +1,5 @@
 import type { ActionRecord } from '../store/records.ts';
+import type { Redactor } from '../store/redact.ts';
 import { clip } from '../util/clip.ts';
 
 /**
@@ -7,7 +8,7 @@ import { clip } from '../util/clip.ts';
  * a failure (a warning: the run itself worked, but it tested nothing).
  *
  * @example
- * const tally = new ActionTally();
+ * const tally = new ActionTally(outputRedactor(project));
  * await runSimulationInternal(sim, { hooks: { onAction: tally.add } });
  * if (tally.targetDown) ...; const warning = tally.warning();
  */
@@ -18,12 +19,18 @@ export class ActionTally {
   lastUnreachable = '';
   #failed = 0;
   readonly #errors = new Map<string, number>();
+  readonly #redactor: Redactor | null;
+
+  /** `redactor` hides the secrets error messages quote (the lines this tally gives are printed). */
+  constructor(redactor: Redactor | null = null) {
+    this.#redactor = redactor;
+  }
 
   readonly add = (a: ActionRecord): void => {
     this.actions++;
     if (a.outcome !== 'error') return;
     this.#failed++;
-    const error = a.error ?? '(no message)';
+    const error = a.error === null ? '(no message)' : this.#redactor ? this.#redactor.text(a.error) : a.error;
     if (error.startsWith('cannot reach')) {
       this.unreachable++;
       this.lastUnreachable = error;

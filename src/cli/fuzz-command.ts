@@ -23,6 +23,7 @@ import { dbFlag, styler, type Output } from './output.ts';
 import type { ProjectOptions } from './project-config.ts';
 import { cliJson } from '../util/strict-json.ts';
 import { fuzzShare, parseShard, shardFromEnv } from '../engine/shard.ts';
+import { StopSignals, stoppingLine } from './stop-signals.ts';
 
 export interface FuzzCommandOptions extends ProjectOptions {
   runs: string;
@@ -117,13 +118,11 @@ export async function fuzzCommand(file: string | readonly string[] | undefined, 
   const redact = config.redactPatterns(project);
   const redactor = config.outputRedactor(project);
   const s = styler(output.color);
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.on('SIGINT', onSigint);
+  const stop = new StopSignals((signal) => output.err(`\n${styler(output.errColor).yellow(stoppingLine(signal, 'keeping the best failure found so far'))}\n`));
   const results: Array<FuzzResult & { file: string }> = [];
   try {
     for (const f of files) {
-      if (controller.signal.aborted) break;
+      if (stop.signal.aborted) break;
       const simulation = withSimulationDefaults((await loadSimulation(f, 'fuzz target')).simulation, config.simulationDefaults(project));
       if (!isFuzzTarget(simulation)) {
         throw new BeamulatorError('BEAM_SIMULATION_INVALID', `cannot fuzz ${f}: its default export is not a fuzz target`, 'Export default defineFuzzTarget({ ... })');
@@ -135,7 +134,7 @@ export async function fuzzCommand(file: string | readonly string[] | undefined, 
       const draw = output.isTTY && !opts.json;
       const result = await fuzz(simulation, {
         runs, seed, timeLimitMs, shrinkTimeLimitMs: timeLimitMs, file: rel, db: opts.db, replaysDir: opts.replays,
-        signal: controller.signal, ...overrides, ...allowCrashes, ...(redact ? { redact } : {}),
+        signal: stop.signal, ...overrides, ...allowCrashes, ...(redact ? { redact } : {}),
         ...(confirmRuns !== undefined ? { confirmRuns } : {}),
         ...(reproduceRuns !== undefined ? { reproduceRuns } : {}),
         ...(opts.failOn ? { failOn: opts.failOn as Severity } : {}),
@@ -146,11 +145,11 @@ export async function fuzzCommand(file: string | readonly string[] | undefined, 
       if (!opts.json) output.out(formatFuzzResult(result, opts.db, output.color, redactor));
     }
   } finally {
-    process.off('SIGINT', onSigint);
+    stop[Symbol.dispose]();
   }
   if (opts.json) output.out(`${cliJson(results)}\n`);
   else if (results.length > 1) output.out(formatCampaignSummary(results, output.color));
-  if (controller.signal.aborted && !results.some((r) => r.found)) return ExitCode.interrupted;
+  if (stop.signal.aborted && !results.some((r) => r.found)) return stop.exitCode ?? ExitCode.interrupted;
   if (opts.expectFailure) {
     const passed = results.filter((r) => !r.found);
     if (passed.length === 0) return ExitCode.ok;

@@ -143,7 +143,7 @@ Exit codes (each explained in docs/exit-codes.md, shipped with the package):
   5 unknown run or file         11 merge: a group of shards is incomplete
   12 target changed since seeded (replay --check-target)
   70 internal error (a bug, or code awaiting forever)
-  130 Ctrl-C (SIGINT), 143 SIGTERM: what a run recorded is kept
+  130 Ctrl-C (SIGINT), 143 SIGTERM: the run stops and is saved; a second signal quits at once
 
 Defaults come from beamulator.config.ts (the nearest one up from the working directory) when
 there is one; a flag given on the command line wins.

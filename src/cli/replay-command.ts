@@ -15,6 +15,7 @@ import { ActionTally } from './action-tally.ts';
 import { dbFlag, styler, type Output } from './output.ts';
 import { outputRedactor, redactPatterns, simulationDefaults, type ProjectOptions } from './project-config.ts';
 import { cliJson } from '../util/strict-json.ts';
+import { StopSignals, stoppingLine } from './stop-signals.ts';
 
 export interface ReplayCommandOptions extends ProjectOptions {
   mode: string;
@@ -54,9 +55,7 @@ export async function replayCommand(ref: string, opts: ReplayCommandOptions, out
   const bundle = fromFile ? await readReplayFile(ref, { allowEdited: Boolean(opts.allowEdited) }) : null;
   const redact = redactPatterns(opts.projectConfig);
   const store = await openStore(opts.db, { redact: { extra: redact } });
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.on('SIGINT', onSigint);
+  const stop = new StopSignals((signal) => output.err(`\n${styler(output.errColor).yellow(stoppingLine(signal, 'saving the replay so far'))}\n`));
   try {
     const source = bundle ?? (await readRunBundle(store, await store.resolveRunId(ref)));
     // The run names its simulation relative to where it was recorded: find it from here.
@@ -64,7 +63,7 @@ export async function replayCommand(ref: string, opts: ReplayCommandOptions, out
     const simulationFile = opts.sim ?? findRecordedSimulation(source.run, recordedIn) ?? undefined;
     const stored = storedFailureOf(source.run);
     const replayOnce = async () => {
-      const tally = new ActionTally();
+      const tally = new ActionTally(outputRedactor(opts.projectConfig));
       const actions: ActionRecord[] = [];
       const events: EventRecord[] = [];
       // Only an invariant or a crash needs the log (a replay can be long).
@@ -72,7 +71,7 @@ export async function replayCommand(ref: string, opts: ReplayCommandOptions, out
       let simulation: Simulation | null = null;
       const report = await replayRunInternal(source, {
         mode: opts.mode as ReplayMode, offline: Boolean(opts.offline), pace: opts.pace as 'original' | 'fast',
-        db: store, signal: controller.signal, defaults: simulationDefaults(opts.projectConfig),
+        db: store, signal: stop.signal, defaults: simulationDefaults(opts.projectConfig),
         hooks: {
           onAction: (a) => {
             tally.add(a);
@@ -98,11 +97,11 @@ export async function replayCommand(ref: string, opts: ReplayCommandOptions, out
     do {
       made++;
       last = await replayOnce();
-    } while (!last.reproduces && made < maxAttempts && !controller.signal.aborted && !last.tally.targetDown);
+    } while (!last.reproduces && made < maxAttempts && !stop.signal.aborted && !last.tally.targetDown);
     const { report, tally, reproduces } = last;
     // A replay that reached no target compared nothing worth reading: that is exit 4, not 7.
-    const exitCode = controller.signal.aborted ? ExitCode.interrupted : tally.targetDown ? ExitCode.target
-      : (opts.attempts !== undefined ? reproduces : report.identical) ? ExitCode.ok : ExitCode.diverged;
+    const exitCode = stop.exitCode ?? (tally.targetDown ? ExitCode.target
+      : (opts.attempts !== undefined ? reproduces : report.identical) ? ExitCode.ok : ExitCode.diverged);
     const attempts = { made, reproduced: reproduces ? 1 : 0, max: maxAttempts };
     if (opts.json) {
       output.out(`${cliJson({ ...report, exitCode, reproduces, attempts })}\n`);
@@ -131,7 +130,7 @@ export async function replayCommand(ref: string, opts: ReplayCommandOptions, out
     }
     return exitCode;
   } finally {
-    process.off('SIGINT', onSigint);
+    stop[Symbol.dispose]();
     await store.close();
   }
 }

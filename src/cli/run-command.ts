@@ -4,6 +4,8 @@ import type { LoadedConfig } from '../config/load-config.ts';
 import { loadSimulation } from '../engine/load-simulation.ts';
 import { resolveParams } from '../engine/resolve-params.ts';
 import { withSimulationDefaults } from '../engine/simulation-defaults.ts';
+import { redactionOf } from '../engine/simulation.ts';
+import { Redactor } from '../store/redact.ts';
 import { runSimulationInternal } from '../engine/run-simulation.ts';
 import { defaultStorePath } from '../store/duckdb-store.ts';
 import type { ComplaintRecord, Severity } from '../store/records.ts';
@@ -22,6 +24,7 @@ import { openStore, type DuckDBRunStore } from '../store/duckdb-store.ts';
 import type { RunRecord } from '../store/records.ts';
 import { resumeRunOptions, runToResume } from '../replay/resume-options.ts';
 import { findRecordedSimulation } from '../replay/simulation-file.ts';
+import { StopSignals, stoppingLine } from './stop-signals.ts';
 
 export interface RunCommandOptions extends ProjectOptions {
   seed?: string;
@@ -99,19 +102,10 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
   const complaints: ComplaintRecord[] = [];
   const actorNames = new Map<number, string>();
   const crashes: string[] = [];
-  const tally = new ActionTally();
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts === 1) {
-      output.err(`\n${se.yellow('stopping')}: finishing the current step and saving the run (Ctrl-C again to quit at once)\n`);
-      controller.abort();
-    } else {
-      process.exit(ExitCode.interrupted);
-    }
-  };
-  process.on('SIGINT', onSigint);
+  // Error messages are free text that may quote a secret: printed lines hide what the store hides.
+  const redactor = new Redactor({ extra: redactionOf(simulation, redact) });
+  const tally = new ActionTally(redactor);
+  const stop = new StopSignals((signal) => output.err(`\n${se.yellow(stoppingLine(signal, 'saving the run'))}\n`));
   const drawProgress = opts.progress && output.isTTY && !opts.json;
   let progressDrawn = false;
   try {
@@ -120,7 +114,7 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
       db: resuming?.store ?? opts.db,
       file: path.relative(process.cwd(), absFile) || absFile,
       codeHash,
-      signal: controller.signal,
+      signal: stop.signal,
       params: params.values,
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       ...(opts.duration !== undefined && !resumeOptions ? { duration: opts.duration } : {}),
@@ -147,7 +141,7 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
           if (e.kind === 'snapshots-off' && !opts.json) output.err(`${se.yellow('warning')}: snapshots are off for this run (crash restore from a snapshot and --resume need them): ${(e.detail as { reason: string }).reason.replace(/^cannot snapshot /, '')}. Keep actor state plain JSON, or set snapshots: false\n`);
         },
         onCrash: (c) => {
-          crashes.push(`${c.what} by ${actorNames.get(c.actorId) ?? `actor ${c.actorId}`} threw ${c.error}${c.at ? ` (at ${c.at})` : ''}`);
+          crashes.push(`${c.what} by ${actorNames.get(c.actorId) ?? `actor ${c.actorId}`} threw ${redactor.text(c.error)}${c.at ? ` (at ${c.at})` : ''}`);
         },
         onAction: (a) => tally.add(a),
         onProgress: drawProgress
@@ -163,7 +157,7 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
     const failing = failOn ? complaints.filter((c) => atLeast(c.severity, failOn)).length : 0;
     const targetDown = tally.targetDown;
     const warning = tally.warning();
-    const exitCode = result.status === 'stopped' ? ExitCode.interrupted
+    const exitCode = result.status === 'stopped' ? stop.exitCode ?? ExitCode.interrupted
       : targetDown ? ExitCode.target
       : crashes.length > 0 ? ExitCode.crashed
       : failing > 0 ? ExitCode.complaints
@@ -205,10 +199,10 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
       output.err(`beamulator: cannot reach the target: every action failed (${tally.lastUnreachable}). Start it, or point at it with --target <url>\n`);
     }
     if (warning) output.err(`${se.yellow(warning)}${result.db !== ':memory:' ? ` (\`beamulator show ${result.runId}${dbFlag(opts.db)}\` lists them)` : ''}\n`);
-    if (result.status === 'stopped') output.out(`\n${s.yellow('interrupted')}: the run was stopped early; everything recorded so far is saved.\n`);
+    if (result.status === 'stopped') output.out(`\n${s.yellow('interrupted')}: the run was stopped early${stop.received ? ` by ${stop.received}` : ''}; everything recorded so far is saved.\n`);
     return exitCode;
   } finally {
-    process.off('SIGINT', onSigint);
+    stop[Symbol.dispose]();
   }
 }
 

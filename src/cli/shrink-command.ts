@@ -15,6 +15,7 @@ import { BeamulatorError, ExitCode } from '../util/errors.ts';
 import { fastCheckSeed, formatFuzzResult, wholeOption, type FuzzCommandOptions } from './fuzz-command.ts';
 import { styler, type Output } from './output.ts';
 import { cliJson } from '../util/strict-json.ts';
+import { StopSignals, stoppingLine } from './stop-signals.ts';
 
 /** The fuzz command's search options, plus the fuzz target to shrink with. */
 export interface ShrinkCommandOptions extends Pick<FuzzCommandOptions, 'seed' | 'timeLimit' | 'failOn' | 'db' | 'replays' | 'json' | 'projectConfig' | 'reproduce'> {
@@ -57,16 +58,14 @@ export async function shrinkCommand(runRef: string, opts: ShrinkCommandOptions, 
   }
   const rel = path.relative(process.cwd(), path.resolve(opts.target)) || opts.target;
   const s = styler(output.color);
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.on('SIGINT', onSigint);
   const redact = config.redactPatterns(opts.projectConfig);
   const store = await openStore(opts.db, { redact: { extra: redact } });
+  const stop = new StopSignals((signal) => output.err(`\n${styler(output.errColor).yellow(stoppingLine(signal, 'keeping the smallest failure so far'))}\n`));
   try {
     const runId = await store.resolveRunId(runRef);
     if (!opts.json) output.out(`${s.bold('shrink')} run ${runId} with ${simulation.name}  ${s.dim(rel)}  seed ${seed}\n`);
     const result = await shrinkRun(simulation, store, runId, {
-      seed, shrinkTimeLimitMs, file: rel, db: store, replaysDir: opts.replays, signal: controller.signal,
+      seed, shrinkTimeLimitMs, file: rel, db: store, replaysDir: opts.replays, signal: stop.signal,
       ...(redact ? { redact } : {}),
       ...(opts.failOn ? { failOn: opts.failOn as Severity } : {}),
       ...(reproduceRuns !== undefined ? { reproduceRuns } : {}),
@@ -79,9 +78,9 @@ export async function shrinkCommand(runRef: string, opts: ShrinkCommandOptions, 
       output.out(`  shrunk to ${result.actors.length} actor${result.actors.length === 1 ? '' : 's'}, ${shrunk} actions up to the failure\n`);
       output.out(formatFuzzResult(result, opts.db, output.color, config.outputRedactor(opts.projectConfig)));
     }
-    return controller.signal.aborted ? ExitCode.interrupted : ExitCode.complaints;
+    return stop.exitCode ?? ExitCode.complaints;
   } finally {
-    process.off('SIGINT', onSigint);
+    stop[Symbol.dispose]();
     await store.close();
   }
 }

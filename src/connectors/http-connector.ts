@@ -6,6 +6,7 @@ import { Agent, Pool } from 'undici';
 import type { Dispatcher } from 'undici';
 import { monotonicUs } from '../clock/wall-clock.ts';
 import { BeamulatorError } from '../util/errors.ts';
+import { redactUrl } from '../store/redact.ts';
 import { ConnectorError } from './connector-error.ts';
 import { transportError } from './transport-error.ts';
 import type { HttpClient, HttpExchange, HttpMethod, HttpRequestOptions, HttpResponse } from './http-client.ts';
@@ -276,7 +277,8 @@ export class ConnectorHttpResponse implements HttpResponse {
       // target's failure, an `error` outcome naming the response, not a crash of the action's code.
       const start = this.body.length === 0 ? '(empty body)' : JSON.stringify(this.body.slice(0, 200)) + (this.body.length > 200 ? '…' : '');
       const type = this.headers['content-type'] ?? 'no content-type';
-      throw new ConnectorError(`response to ${this.#method} ${this.#url} is not JSON (status ${this.status}, ${type}): ${start}`, 'protocol', { cause });
+      // The url's secret query parameters redacted, as in transportError's messages.
+      throw new ConnectorError(`response to ${this.#method} ${redactUrl(this.#url)} is not JSON (status ${this.status}, ${type}): ${start}`, 'protocol', { cause });
     }
   }
 }

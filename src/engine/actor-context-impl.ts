@@ -79,6 +79,9 @@ export class ActorContextImpl<S = any, C = any> implements ActorContext<S, C> {
     } catch (thrown) {
       call.failed(thrown);
     }
+    // The run ended while it was in flight (its actor was released by a stop): nothing more of this
+    // turn is recorded; the coroutine waits forever and is collected.
+    if (call.dropped) return new Promise<never>(() => {});
     const record = call.finish(args);
     const value = call.value;
     recorder.action(record);

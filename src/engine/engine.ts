@@ -203,6 +203,7 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
     const { options, recorder } = this;
     const onAbort = () => this.requestStop('interrupted');
     const every = options.snapshotEveryMs ?? Infinity;
+    const timers = this.#startTimers();
     try {
       // The user's code runs from here on (checkers' start, population functions, initialState).
       recorder.startCheckers();
@@ -230,6 +231,8 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
       throw this.#fatal ?? error;
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
+      clearTimeout(timers.wallLimit);
+      clearInterval(timers.progress);
       this.actionRun.watchdog.stop();
       await this.actionRun.browser?.close();
     }
@@ -246,6 +249,27 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
     this.requestStop('error');
   }
 
+  /**
+   * The run's wall-clock duties, on timers rather than in the loop: a step can take any time (a
+   * slow target, an action awaiting its timeout), and counting steps made a 200 ms target run
+   * 256 of them (52 s) before --max-wall-time was looked at. A timer fires whenever the event loop
+   * turns: at every I/O wait, and at the loop's own yields when steps are fast. Unref'd: they never
+   * keep a process alive by themselves. (Rows are flushed on a timer by the store's writer.)
+   */
+  #startTimers(): { wallLimit?: NodeJS.Timeout; progress?: NodeJS.Timeout } {
+    const { options, recorder } = this;
+    const timers: { wallLimit?: NodeJS.Timeout; progress?: NodeJS.Timeout } = {};
+    if (Number.isFinite(options.maxWallMs)) {
+      // Stops mid-step like an interrupt: actors in flight are released, so an action stuck until
+      // its timeout does not hold the run past the limit.
+      timers.wallLimit = setTimeout(() => this.requestStop('max-wall-time'), Math.max(0, this.wallStartMs + options.maxWallMs - monotonicMs())).unref();
+    }
+    if (options.hooks?.onProgress) {
+      timers.progress = setInterval(() => recorder.progress(options.durationMs, monotonicMs() - this.wallStartMs), options.progressEveryMs ?? 500).unref();
+    }
+    return timers;
+  }
+
   /** Stops at the next step boundary; actors in flight are released (their coroutines are dropped). */
   requestStop(reason: string): void {
     if (this.#stopRequested) return;
@@ -257,9 +281,7 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
   async #loop(): Promise<string> {
     const { queue, options, recorder } = this;
     const { durationMs, maxActions } = options;
-    const progressEvery = options.progressEveryMs ?? 500;
     let lastYield = monotonicMs();
-    let lastProgress = lastYield;
     for (;;) {
       if (this.#stopRequested) return this.#limit(this.#stopRequested);
       if (queue.size === 0) return 'all-actors-stopped';
@@ -275,18 +297,14 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
       const pending = this.#scheduler.step(t);
       if (pending) await pending;
       if (this.#deferred.length > 0) await this.#checkDeferred();
-      // Housekeeping off the hot path: yield to the event loop (signals, timers), flush, report.
+      // Steps that never wait on I/O would starve the event loop (signals, the timers above, the
+      // writer's flushes): every 256 steps, let it turn if 50 ms went by.
       if ((this.step & 255) === 0) {
         const now = monotonicMs();
-        if (now - this.wallStartMs > options.maxWallMs) return this.#limit('max-wall-time');
         if (now - lastYield > 50) {
           lastYield = now;
           await yieldToEventLoop();
           await options.writer.flush();
-        }
-        if (now - lastProgress > progressEvery) {
-          lastProgress = now;
-          recorder.progress(durationMs, now - this.wallStartMs);
         }
       }
     }
@@ -568,7 +586,9 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
   }
 
   #limit(reason: string): string {
-    this.recorder.event(null, reason === 'interrupted' ? 'interrupt' : 'limit', { reason });
+    // The CLI aborts with the signal's name (SIGINT, SIGTERM) as the reason: the event keeps it.
+    const by = reason === 'interrupted' ? this.options.signal?.reason : undefined;
+    this.recorder.event(null, reason === 'interrupted' ? 'interrupt' : 'limit', typeof by === 'string' ? { reason, signal: by } : { reason });
     return reason;
   }
 

@@ -9,6 +9,7 @@ import { pageError } from '../connectors/page-error.ts';
 import type { HttpClient, HttpClientFactory, HttpExchange } from '../connectors/http-client.ts';
 import type { ActionRecord, Json, Outcome } from '../store/records.ts';
 import type { RunWriter } from '../store/run-store.ts';
+import { formatDuration } from '../util/duration.ts';
 import { errorMessage } from '../util/errors.ts';
 import { toJson } from '../util/to-json.ts';
 import type { ActionWatchdog, Watched } from './action-watchdog.ts';
@@ -97,6 +98,8 @@ export class ActionCall<A, R> implements ActionScope, Watched {
   error: string | null = null;
   /** What the action's code threw, when its outcome is `crash` (for the crash's file:line). */
   thrown: unknown = undefined;
+  /** Set by drop(): the run ended while this action was in flight; it is not recorded. */
+  dropped = false;
   #wallStart = 0;
 
   constructor(
@@ -178,9 +181,15 @@ export class ActionCall<A, R> implements ActionScope, Watched {
     );
   }
 
+  drop(): void {
+    this.dropped = true;
+    this.abort();
+    this.reject(new ConnectorError(`action ${this.action.name} was dropped: the run ended while it was in flight`, 'timeout'));
+  }
+
   expire(): void {
     this.abort();
-    this.reject(new ConnectorError(`action ${this.action.name} did not finish within ${this.timeoutMs}ms`, 'timeout'));
+    this.reject(new ConnectorError(`action ${this.action.name} did not finish within ${formatDuration(this.timeoutMs)} (its actionTimeout)`, 'timeout'));
   }
 
   /** Foreign clients number their requests from the same counter, when they start. */

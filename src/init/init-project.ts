@@ -1,4 +1,5 @@
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { makeDirs } from '../util/make-dirs.ts';
 import path from 'node:path';
 import { BeamulatorError, errorMessage, isBeamulatorError } from '../util/errors.ts';
 import { configTemplate, fuzzTemplate, simulationTemplate, testTemplate, type ScaffoldNames } from './scaffold-templates.ts';
@@ -67,7 +68,7 @@ async function scaffold(dir: string, url: string, options: InitOptions): Promise
     [`fuzz/${name}.fuzz.ts`, fuzzTemplate(names)],
   ];
   for (const [file, text] of files) {
-    await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+    await makeDirs(path.dirname(path.join(dir, file)));
     const wrote = await writeFile(path.join(dir, file), text, { flag: 'wx' }).then(() => true, (error: NodeJS.ErrnoException) => {
       if (error.code === 'EEXIST') return false;
       throw error;

@@ -10,7 +10,8 @@
  * await importBundle(otherStore, again);                              // same run id, same rows
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { makeDirs } from '../util/make-dirs.ts';
 import { dirname, join, resolve } from 'node:path';
 import { wallNow } from '../clock/wall-clock.ts';
 import type { RunRecord } from '../store/records.ts';
@@ -257,8 +258,11 @@ const writeChunk = 1 << 20;
 async function writeReplayText(path: string, header: ReplayHeader, scan: RowScan): Promise<number> {
   const target = resolve(path);
   const temp = `${target}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  if (await stat(target).then((s) => s.isDirectory(), () => false)) {
+    throw new BeamulatorError('BEAM_USAGE', `cannot write replay file ${path}: it is a folder`, `Name a file, e.g. -o ${join(path, 'run.json')}`);
+  }
   try {
-    await mkdir(dirname(target), { recursive: true });
+    await makeDirs(dirname(target));
     const handle = await open(temp, 'wx');
     let bytes = 0;
     try {

@@ -3,7 +3,8 @@
  * analysis in any tool that reads Parquet (DuckDB, pandas, Spark...). Written by DuckDB's own
  * `COPY ... TO ... (FORMAT parquet)`: the columns and types are the run store's.
  */
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
+import { makeDirs } from '../util/make-dirs.ts';
 import { join, resolve } from 'node:path';
 import type { DuckDBRunStore } from '../store/duckdb-store.ts';
 import { runNotFound } from '../store/run-id.ts';
@@ -46,9 +47,10 @@ export async function exportParquet(store: SqlRunStore, runId: string, dir: stri
     `cannot write Parquet file ${path}: ${errorMessage((error as { cause?: unknown }).cause ?? error)}`,
     'Check the folder and its permissions, or give another one with --parquet <dir>', { cause: error });
   try {
-    await mkdir(resolve(dir), { recursive: true });
+    await makeDirs(resolve(dir));
   } catch (error) {
-    throw cannot(join(dir, parquetTables[0]!.table + '.parquet'), error);
+    // makeDirs' own message names the folder (its cause, the raw fs error, does not).
+    throw cannot(join(dir, parquetTables[0]!.table + '.parquet'), new Error(errorMessage(error)));
   }
   const files: ParquetFile[] = [];
   for (const { table, orderBy } of parquetTables) {

@@ -7,7 +7,8 @@
  * writer has flushed, and closing the last store releases the file.
  */
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
-import { existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { makeDirsSync } from '../util/make-dirs.ts';
 import { basename, dirname, join, resolve } from 'node:path';
 import { BeamulatorError, errorMessage } from '../util/errors.ts';
 import { defaultStorePath } from './default-store-path.ts';
@@ -58,9 +59,9 @@ export async function openStore(path: string = defaultStorePath, options: OpenSt
   }
   if (!memory && !readOnly) {
     try {
-      mkdirSync(dirname(resolve(path)), { recursive: true });
+      makeDirsSync(dirname(resolve(path)));
     } catch (error) {
-      throw new BeamulatorError('BEAM_STORE', `cannot open run store ${path}: cannot create its folder (${errorMessage(error)})`,
+      throw new BeamulatorError('BEAM_STORE', `cannot open run store ${path}: ${errorMessage(error)}`,
         'Check the path and its permissions, or use --db <other file>', { cause: error });
     }
   }

@@ -6,7 +6,10 @@
  *
  * Auto-flush: when a buffer reaches `batchSize` rows, `addX` only schedules a flush with
  * `setImmediate` (one at a time); it runs when the engine next lets the event loop turn (the
- * engine also calls `flush()` itself at its yield points). A failed batch goes back into its
+ * engine also calls `flush()` itself at its yield points). And every `flushEveryMs` of wall time
+ * (a timer, so nothing is added to `addX`), whatever is buffered is committed: a process killed
+ * with SIGKILL loses at most the rows of the last half second or so, even when its actions are
+ * slow and a batch takes minutes to fill. A failed batch goes back into its
  * buffer, so the next flush retries it; after a failed background flush, auto-flush pauses
  * until an explicit `flush()` succeeds, and that call reports the error.
  */
@@ -23,6 +26,8 @@ import type { RunWriter } from './run-store.ts';
 import { useError } from './store-errors.ts';
 
 export const defaultBatchSize = 5000;
+/** How often buffered rows are committed while a run is recorded, wall ms (see the class comment). */
+export const defaultFlushEveryMs = 500;
 
 class TableBuffer<R> {
   rows: R[] = [];
@@ -37,6 +42,8 @@ export interface WriterOptions {
   path: string;
   redactor: Redactor | null;
   batchSize: number;
+  /** Commit what is buffered this often, wall ms (default defaultFlushEveryMs). */
+  flushEveryMs?: number;
   /** Called once when the run is finished or its writer closed: it is no longer being recorded. */
   onDone?: () => void;
 }
@@ -62,6 +69,7 @@ export class DuckDBRunWriter implements RunWriter {
   #autoFlushPaused = false;
   #closed = false;
   readonly #onDone: () => void;
+  #flushTimer: NodeJS.Timeout | undefined;
 
   constructor(options: WriterOptions) {
     this.runId = options.runId;
@@ -70,6 +78,8 @@ export class DuckDBRunWriter implements RunWriter {
     this.#redactor = options.redactor;
     this.#batchSize = options.batchSize;
     this.#onDone = options.onDone ?? (() => {});
+    // Unref'd: it never keeps a process alive; finish and close stop it.
+    this.#flushTimer = setInterval(() => this.#timedFlush(), options.flushEveryMs ?? defaultFlushEveryMs).unref();
   }
 
   addActor(row: ActorRecord): void {
@@ -123,6 +133,7 @@ export class DuckDBRunWriter implements RunWriter {
     } catch (error) {
       failure = error;
     }
+    clearInterval(this.#flushTimer);
     const error = update.error ?? (failure ? `some rows could not be saved: ${errorMessage(failure)}` : null);
     await this.#serial(async () => {
       try {
@@ -148,6 +159,7 @@ export class DuckDBRunWriter implements RunWriter {
       await this.flush();
     } finally {
       this.#closed = true;
+      clearInterval(this.#flushTimer);
       this.#onDone();
       this.#disconnect();
     }
@@ -174,6 +186,14 @@ export class DuckDBRunWriter implements RunWriter {
         // The rows are back in their buffers; the next explicit flush() retries and reports.
         this.#autoFlushPaused = true;
       });
+    });
+  }
+
+  #timedFlush(): void {
+    // Not while a flush is queued (it takes what is buffered), nor after a failed one (see #autoFlush).
+    if (this.#closed || this.#autoFlushPaused || this.#queued > 0 || this.pendingRows === 0) return;
+    this.flush().catch(() => {
+      this.#autoFlushPaused = true;
     });
   }
 

@@ -158,6 +158,21 @@ export class Redactor {
     return changed ? `${out.slice(0, query + 1)}${params.join('&')}${out.slice(end)}` : out;
   }
 
+  /**
+   * Free text such as an error message, with the secrets it quotes replaced: in each URL, the
+   * secret-named query parameters and user info (see `url`); and every `name=value`,
+   * `name: value` or `"name": "value"` (also JSON-escaped, `\\"name\\":\\"value\\"`) whose
+   * name is secret. Prose that names no secret field is kept as it is: "my password is hunter2"
+   * cannot be told from text. The same string when nothing changed.
+   */
+  text(text: string): string {
+    const names = !this.#prefilters || this.#prefilters.some((r) => r.test(text));
+    if (!names && !userInfo.test(text)) return text;
+    let out = text.replace(urlsInText, (url) => this.url(url));
+    if (names) out = this.#pairsInText(out);
+    return out;
+  }
+
   /** A request or response body: redacted when it parses as JSON or is a urlencoded form. */
   body(body: string | null, contentType?: string): string | null {
     if (body === null || body.length === 0) return body;
@@ -181,6 +196,25 @@ export class Redactor {
       return changed ? params.toString() : body;
     }
     return body;
+  }
+
+  /** `text` with the values of its secret-named pairs replaced (see `text`). */
+  #pairsInText(text: string): string {
+    let out = '';
+    let from = 0;
+    pairsInText.lastIndex = 0;
+    for (let m = pairsInText.exec(text); m; m = pairsInText.exec(text)) {
+      const [pair, quote = '', name = '', separator = '', value = ''] = m;
+      if (!this.isSecretField(name) || value === REDACTED || value === `"${REDACTED}"` || value === `\\"${REDACTED}\\"`) {
+        // Not a secret: the value may hold pairs of its own (`error: password=x`, a quoted JSON text).
+        pairsInText.lastIndex = m.index + quote.length + name.length;
+        continue;
+      }
+      const hidden = value.startsWith('\\"') ? `\\"${REDACTED}\\"` : value.startsWith('"') ? `"${REDACTED}"` : REDACTED;
+      out += `${text.slice(from, m.index)}${quote}${name}${quote}${separator}${hidden}`;
+      from = m.index + pair.length;
+    }
+    return from === 0 ? text : out + text.slice(from);
   }
 
   #walk(value: unknown, depth: number, strict: boolean): unknown {
@@ -214,6 +248,12 @@ export class Redactor {
     return out ?? value;
   }
 }
+
+// For Redactor.text: URLs (absolute, or a path with a query) and user info in them; and
+// name-value pairs, the name bare or quoted (also JSON-escaped), the value quoted or bare.
+const urlsInText = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>\\]+|(?<![\w/])\/[^\s"'<>?\\]*\?[^\s"'<>\\]+/gi;
+const userInfo = /:\/\/[^/\s@]*:[^/\s@]*@/;
+const pairsInText = /(\\?["']|)([A-Za-z_][\w.-]*)\1(\s*[:=]\s*)(\\"(?:[^"\\]|\\[^"])*\\"|"(?:[^"\\]|\\.)*"|\[redacted\]|[^\s,;&"'}\]\\<]+)/g;
 
 /** A query parameter's name as its server reads it (`api%5Fkey`, `api+key`), or as written when it does not decode. */
 function decodedName(name: string): string {

@@ -51,6 +51,11 @@ function contentType(headers: Record<string, string>): string | undefined {
   return undefined;
 }
 
+/** An error message as stored: the secrets it quotes redacted (Redactor.text). */
+function redactedText(redactor: Redactor | null, text: string | null): string | null {
+  return redactor && typeof text === 'string' ? redactor.text(text) : text;
+}
+
 export function encodeActor(r: ActorRecord, runId: string, redactor: Redactor | null): ActorRow {
   return {
     runId: typeof r.runId === 'string' ? r.runId : runId, actorId: r.actorId, behavior: r.behavior, name: r.name,
@@ -63,7 +68,7 @@ export function encodeActor(r: ActorRecord, runId: string, redactor: Redactor | 
 export function encodeAction(r: ActionRecord, runId: string, redactor: Redactor | null): ActionRow {
   return {
     runId: typeof r.runId === 'string' ? r.runId : runId, seq: r.seq, actorId: r.actorId, action: r.action, args: redactedJson(redactor, r.args),
-    outcome: r.outcome, result: redactedJson(redactor, r.result), error: r.error, simTime: r.simTime, step: r.step,
+    outcome: r.outcome, result: redactedJson(redactor, r.result), error: redactedText(redactor, r.error), simTime: r.simTime, step: r.step,
     wallStartUs: r.wallStartUs, wallEndUs: r.wallEndUs, latencyMs: r.latencyMs,
   };
 }
@@ -85,7 +90,7 @@ export function encodeExchange(r: ExchangeRecord, runId: string, redactor: Redac
     requestBody: redactor ? redactor.body(r.requestBody ?? null, contentType(reqHeaders)) : r.requestBody,
     status: r.status, responseHeaders: jsonText(redactor ? redactor.headers(resHeaders) : resHeaders),
     responseBody: redactor ? redactor.body(r.responseBody ?? null, contentType(resHeaders)) : r.responseBody,
-    error: r.error, wallStartUs: r.wallStartUs, durationMs: r.durationMs,
+    error: redactedText(redactor, r.error), wallStartUs: r.wallStartUs, durationMs: r.durationMs,
   };
 }
 

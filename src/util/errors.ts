@@ -5,7 +5,7 @@
 
 /**
  * Documented, stable exit codes of the `beamulator` command (docs/exit-codes.md explains each;
- * a process killed by a signal exits 128 + its number, e.g. 143 for SIGTERM).
+ * a process ended by another signal exits 128 + its number, as shells report it).
  */
 export const ExitCode = {
   /** The run finished and no complaint reached `--fail-on`. */
@@ -38,6 +38,8 @@ export const ExitCode = {
   internal: 70,
   /** Stopped by Ctrl-C (SIGINT); everything recorded so far was saved. */
   interrupted: 130,
+  /** Stopped by SIGTERM (a container or CI stopping it); everything recorded so far was saved. */
+  terminated: 143,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

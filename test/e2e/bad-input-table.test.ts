@@ -130,6 +130,11 @@ const rows: Row[] = [
   { name: 'unknown run id', args: ['show', 'zzz', ...db], code: ExitCode.notFound, message: /cannot find run 'zzz'/ },
   { name: 'replay of an unknown run id', args: ['replay', 'zzz', ...db], code: ExitCode.notFound, message: /cannot find run 'zzz'/ },
   { name: 'export of an unknown run id', args: ['export', 'zzz', ...db, '-o', at('never.json')], code: ExitCode.notFound, message: /cannot find run 'zzz'/ },
+  { name: 'export -o an existing folder', args: ['export', '{run}', ...db, '-o', at('empty-folder')], code: usage, message: /cannot write replay file .*empty-folder: it is a folder\. Name a file, e\.g\. -o .*empty-folder\/run\.json$/ },
+  // procfs answers ENOENT to a mkdir whose parent exists: Node's recursive mkdir looped forever on it.
+  { name: 'export -o a path under /proc', args: ['export', '{run}', ...db, '-o', '/proc/beamulator-test/run.json'], code: ExitCode.replayFile, message: /cannot write replay file \/proc\/beamulator-test\/run\.json: cannot create folder \/proc\/beamulator-test \(ENOENT\)\. Check the path/ },
+  { name: 'export --parquet a path under /proc', args: ['export', '{run}', ...db, '--parquet', '/proc/beamulator-test/pq'], code: ExitCode.replayFile, message: /cannot write Parquet file .*: cannot create folder \/proc\/beamulator-test \(ENOENT\)/ },
+  { name: 'run --db under /proc', args: ['run', '{notes}', '--db', '/proc/beamulator-test/runs.duckdb'], code: ExitCode.store, message: /cannot open run store \/proc\/beamulator-test\/runs\.duckdb: cannot create folder \/proc\/beamulator-test \(ENOENT\)/ },
 
   // Simulation files
   { name: 'missing simulation file', args: ['run', at('nope.sim.ts'), ...db], code: usage, message: /cannot load simulation .*nope\.sim\.ts: no such file\. Check the path \(simulation files usually end in \.sim\.ts\)$/ },
@@ -174,7 +179,7 @@ const rows: Row[] = [
   { name: 'init into a file', args: ['init', '--dir', '{store:text}'], code: usage, message: /cannot scaffold into .*text\.duckdb: it, or a part of its path, is a file\. Give a folder you can write to/ },
   { name: 'init with an ftp url', args: ['init', '--url', 'ftp://example.com', '--dir', at('init-here')], code: usage, message: /cannot scaffold for 'ftp:\/\/example\.com'/ },
   { name: 'store missing, for show', args: ['show', 'latest', '--db', at('missing.duckdb')], code: ExitCode.store, message: /no such file.*beamulator run/ },
-  { name: 'store under a file', args: ['run', notes, '--db', path.join('{store:text}', 'x.duckdb')], code: ExitCode.store, message: /cannot open run store .*cannot create its folder/ },
+  { name: 'store under a file', args: ['run', notes, '--db', path.join('{store:text}', 'x.duckdb')], code: ExitCode.store, message: /cannot open run store .*text\.duckdb\/x\.duckdb: cannot create folder .*text\.duckdb \(a file has that name\)\. Check the path/ },
   { name: 'store being written, for runs', args: ['runs', '--db', '{locked}'], code: ExitCode.store, message: /process \d+ \(node .*\) is writing to it\. Wait for it to finish/ },
   { name: 'store being written, for run', args: ['run', notes, '--db', '{locked}'], code: ExitCode.store, message: /process \d+ \(node .*\) has it open \(reading or writing\)/ },
   { name: 'store being read, for run', args: ['run', notes, '--db', '{reading}'], code: ExitCode.store, message: /process \d+ \(node .*\) has it open \(reading or writing\)/ },

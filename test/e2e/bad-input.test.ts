@@ -154,7 +154,7 @@ export default defineSimulation({ name: 'cjs', population: [{ behavior: b, count
     long.child.kill('SIGINT');
     const stopped = await long.done;
     expect(stopped.code).toBe(130);
-    expect(stopped.stdout).toMatch(/interrupted: the run was stopped early; everything recorded so far is saved/);
+    expect(stopped.stdout).toMatch(/interrupted: the run was stopped early by SIGINT; everything recorded so far is saved/);
     const { runs } = JSON.parse((await runCli(['runs', '--db', lockDb, '--json'])).stdout);
     expect(runs[0]).toMatchObject({ status: 'stopped', stopReason: 'interrupted' });
     expect(runs[0].summary.actions).toBeGreaterThan(0);

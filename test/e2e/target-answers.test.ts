@@ -32,11 +32,12 @@ const sim = path.join(tmp.dir, 'ping.sim.mjs');
 writeFileSync(sim, `import { defineAction, defineBehavior, defineSimulation, fail, STOP } from '${path.join(root, 'dist/index.js')}';
 const ping = defineAction('ping', async (_args, { http }) => (await http.get('/')).json());
 const check = defineAction('check', async (_args, { http }) => { const res = await http.get('/'); if (!res.ok) fail('HTTP ' + res.status); return null; });
+const keyed = defineAction('keyed', async (_args, { http }) => { const res = await http.get('/?api_key=PLAINTEXT-KEY&page=1'); if (!res.ok) fail('HTTP ' + res.status + ' for password=PLAINTEXT-PW'); return res.json(); });
 const pinger = (name, action) => defineBehavior({
   name, initialState: undefined,
   act: async (ctx) => { if (ctx.turn > 3) return STOP; await ctx.execute(action, {}); return '1m'; },
 });
-export default defineSimulation({ name: 'ping', duration: '10m', behaviors: [pinger('Pinger', ping), pinger('Checker', check)], population: [{ behavior: 'Pinger', count: 2 }, { behavior: 'Checker', count: 0 }] });
+export default defineSimulation({ name: 'ping', duration: '10m', behaviors: [pinger('Pinger', ping), pinger('Checker', check), pinger('Keyed', keyed)], population: [{ behavior: 'Pinger', count: 2 }, { behavior: 'Checker', count: 0 }, { behavior: 'Keyed', count: 0 }] });
 `);
 const db = path.join(tmp.dir, 'runs.duckdb');
 
@@ -65,6 +66,18 @@ describe('a target that fails every action', () => {
     expect(warnings).toEqual(["warning: every one of 9 actions failed, all with 'HTTP 500'. Is the target healthy?"]);
     const json = await runCli(['run', sim, '--db', ':memory:', '--seed', '1', '--target', broken, '--actors', 'Pinger=0,Checker=1', '--json']);
     expect(JSON.parse(json.stdout).warnings).toEqual(["warning: every one of 3 actions failed, all with 'HTTP 500'. Is the target healthy?"]);
+  });
+
+  it('the warning and the stored errors hide the secrets an error message quotes', async () => {
+    const keyedDb = path.join(tmp.dir, 'keyed.duckdb');
+    for (const [answering, shown] of [[html, `response to GET ${html}/?api_key=[redacted]&page=1 is not JSON`], [broken, 'HTTP 500 for password=[redacted]']]) {
+      const r = await runCli(['run', sim, '--db', keyedDb, '--seed', '1', '--target', answering!, '--actors', 'Pinger=0,Keyed=1', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).warnings[0]).toContain(shown);
+      const show = await runCli(['show', 'latest', '--db', keyedDb, '--json']);
+      expect(JSON.parse(show.stdout).actions[0].error).toContain(shown);
+      expect(`${r.stdout}${r.stderr}${show.stdout}`).not.toContain('PLAINTEXT');
+    }
   });
 
   it('a healthy target: no warning', async () => {

@@ -245,7 +245,7 @@ describe('engine', () => {
     const b = defineBehavior({ name: 'Patient', initialState: {}, async act(ctx) { await ctx.execute(actions.hang, {}); return ctx.stop(); } });
     const { actions: log } = await collect(defineSimulation({ name: 't', population: [{ behavior: b }], actionTimeout: 50 }), { seed: 1 });
     expect(log).toHaveLength(1);
-    expect(log[0]).toMatchObject({ outcome: 'error', error: 'action hang did not finish within 50ms' });
+    expect(log[0]).toMatchObject({ outcome: 'error', error: 'action hang did not finish within 50ms (its actionTimeout)' });
     expect(aborted).toBe(true);
   });
 });

@@ -151,6 +151,6 @@ describe('beamulator prune', () => {
     expect((await runCli(['runs', '--db', path])).stdout).toMatch(/\n3 runs in .*cli\.duckdb, \d+\.\d [kM]B \(`beamulator prune` removes old ones\)\n/);
 
     const text = await runCli(['prune', '--db', path, '--keep', '1']);
-    expect(text.stdout).toMatch(/^removed 2 runs from .*, kept 1\n {2}\S+ +run .*\n {2}\S+ +run .*\n {2}rows {5}actions 600, actors 2, complaints 2, events 2, exchanges 2, runs 2\n {2}size {5}\d+\.\d [kM]B -> \d+\.\d [kM]B( \(.* reclaimed\))?\n$/);
+    expect(text.stdout).toMatch(/^removed 2 runs from .*, kept 1\n {2}\S+ +run .*\n {2}\S+ +run .*\n {2}rows {5}actions 600, actors 2, complaints 2, events 2, exchanges 2, runs 2, snapshots 0\n {2}size {5}\d+\.\d [kM]B -> \d+\.\d [kM]B( \(.* reclaimed\))?\n$/);
   }, 60_000);
 });

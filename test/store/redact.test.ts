@@ -124,6 +124,23 @@ describe('redact', () => {
     expect(redactUrl('/x?session=s')).toBe('/x?session=s'); // a config pattern is not a built-in rule
   });
 
+  it('redacts free text (error messages): urls in it, and name=value, name: value and "name":"value" pairs with secret names', () => {
+    const r = new Redactor({ extra: [/^card/i] });
+    const cases: Array<[string, string]> = [
+      ['response to GET http://h:1/x?api_key=K1&page=2 is not JSON (status 200, text/html): "<p>token=K2</p>"',
+        'response to GET http://h:1/x?api_key=[redacted]&page=2 is not JSON (status 200, text/html): "<p>token=[redacted]</p>"'],
+      ['cannot reach https://ann:K3@h/ok: refused', 'cannot reach https://ann:[redacted]@h/ok: refused'],
+      ['login failed: password=K4, user=ann', 'login failed: password=[redacted], user=ann'],
+      ['bad body: {"token":"K5","user":"ann"}', 'bad body: {"token":"[redacted]","user":"ann"}'],
+      ['not JSON: "{\\"password\\":\\"K6\\",\\"x\\":1}"', 'not JSON: "{\\"password\\":\\"[redacted]\\",\\"x\\":1}"'],
+      ['card: K7 declined', 'card: [redacted] declined'],
+      ['GET /pay?card_number=K8 failed', 'GET /pay?card_number=[redacted] failed'],
+    ];
+    for (const [text, redacted] of cases) expect(r.text(text)).toBe(redacted);
+    // Nothing to hide: the same string, also when it is already redacted.
+    for (const text of ['a user named ann, page=2', 'api_key=[redacted] and "token":"[redacted]"']) expect(r.text(text)).toBe(text);
+  });
+
   it('a recorded url with [redacted] parts matches any value there, and nothing else', () => {
     const recorded = `/a?access_token=${REDACTED}&page=2`;
     expect(urlMatchesRecording(recorded, '/a?access_token=t-123&page=2')).toBe(true);
@@ -170,6 +187,7 @@ describe('the writer redacts before writing', () => {
       const originals = structuredClone({ config, args, ex });
       w.addActor(actor(w.runId, 0, { config: { apiKey: 'k' }, initialState: { creds: { secret: 's' } }, rngState: { token: 'kept for replay' } }));
       w.addAction(action(w.runId, 0, { args, result: { id: 1, accessToken: 'at' } }));
+      w.addAction(action(w.runId, 1, { outcome: 'error', error: 'response to GET http://x/me?token=hunter2 is not JSON: "password=hunter2"' }));
       w.addComplaint(complaint(w.runId, 0, { detail: { request: { password: 'p' } } }));
       w.addEvent(event(w.runId, 0, { detail: { passwd: 'x' } }));
       w.addExchange(ex);
@@ -179,8 +197,9 @@ describe('the writer redacts before writing', () => {
       expect((await store.getRun(w.runId))!.config).toEqual({ targetUrl: 'http://x', auth: { password: REDACTED } });
       const [a] = await store.actors(w.runId);
       expect([a!.config, a!.initialState, a!.rngState]).toEqual([{ apiKey: REDACTED }, { creds: { secret: REDACTED } }, { token: 'kept for replay' }]);
-      const [act] = await store.actions(w.runId);
+      const [act, failed] = await store.actions(w.runId);
       expect([act!.args, act!.result]).toEqual([{ user: 'ann', password: REDACTED }, { id: 1, accessToken: REDACTED }]);
+      expect(failed!.error).toBe('response to GET http://x/me?token=[redacted] is not JSON: "password=[redacted]"');
       expect((await store.complaints(w.runId))[0]!.detail).toEqual({ request: { password: REDACTED } });
       expect((await store.events(w.runId))[0]!.detail).toEqual({ passwd: REDACTED });
       const [x] = await store.exchanges(w.runId);
