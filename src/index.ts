@@ -38,7 +38,7 @@ export type { Duration } from './util/duration.ts';
 // Checkers and invariants.
 export { readYourWrites, monotonicReads, lostUpdate, defineChecker } from './checkers/index.ts';
 export type {
-  Checker, StartedChecker, Violation, Violations, Invariant, RunView, ActorView, EntityModel, Fields, CheckerOptions, ReadYourWritesOptions, MonotonicReadsOptions, LostUpdateOptions,
+  Checker, StartedChecker, Violation, Violations, Invariant, InvariantVerdict, RunView, ActorView, EntityModel, Fields, CheckerOptions, ReadYourWritesOptions, MonotonicReadsOptions, LostUpdateOptions,
 } from './checkers/index.ts';
 
 // Running.
@@ -64,9 +64,9 @@ export type { ReplayBundle, ReadReplayOptions } from './replay/replay-file.ts';
 
 // Fuzzing.
 export { defineFuzzTarget } from './fuzz/fuzz-target.ts';
-export type { FuzzTarget, FuzzTargetSpec, FuzzSettings, FuzzInvariant, FuzzRunView } from './fuzz/fuzz-target.ts';
+export type { FuzzTarget, FuzzTargetSpec, FuzzSettings, FuzzInvariant, FuzzInvariantFunction, FuzzRunView, FuzzConfigs } from './fuzz/fuzz-target.ts';
 export { fuzz } from './fuzz/fuzz.ts';
-export type { FuzzOptions, FuzzResult, FuzzFailure, FuzzProgress } from './fuzz/fuzz.ts';
+export type { FuzzOptions, FuzzResult, FuzzFailure, FuzzProgress, FuzzCoverage } from './fuzz/fuzz.ts';
 export type { FuzzSpec, FuzzActorSpec } from './replay/fuzz-spec.ts';
 
 // Errors.

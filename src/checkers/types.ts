@@ -1,5 +1,8 @@
 import type { Action } from '../actions/action.ts';
 import type { ActionRecord, ComplaintRecord, Json, Severity } from '../store/records.ts';
+import type { InvariantVerdict } from './invariant-verdict.ts';
+
+export type { InvariantVerdict } from './invariant-verdict.ts';
 
 /**
  * A broken expectation found by a checker. The engine records it as a complaint of the actor
@@ -82,9 +85,11 @@ export interface RunView {
   /** Every actor of the run. */
   readonly actors: readonly ActorView[];
   /**
-   * Runs an action against the target to look at its state, as the actor whose turn ended (at
-   * the end: the last actor that acted). It is logged, checked and replayed like any action; the
-   * complaint of a broken invariant points at its last probe. The answer is `ctx.execute`'s.
+   * Runs an action against the target to look at its state (a probe), as the actor whose turn
+   * ended (at the end: the run's first actor, actor 0, whatever acted last, so probes replay
+   * identically even after overlapping steps). It is logged, checked and replayed like any action,
+   * marked by a `probe` event; the complaint of a broken invariant points at its last probe. The
+   * answer is `ctx.execute`'s.
    *
    * @example
    * check: async (run) => {
@@ -96,21 +101,33 @@ export interface RunView {
 }
 
 /**
- * A user invariant over the run: returns a message when broken, else null (or a promise of
- * one, when it queries the target through `view.execute`). Checked after every
- * turn (`every: 'turn'`) or once when the run ends (`every: 'end'`, the default). A broken one
- * is recorded as a complaint (trigger `invariant:<name>`, message = what `check` returned). A
- * per-turn invariant complains as the actor whose turn ended, when it breaks after that actor's
- * turn, and again for that actor only after it held in between; an end invariant complains as
- * the actor of the last action, with no actionSeq unless it probed the target.
+ * A simulation's invariant over the run (docs/invariants.md relates it to a fuzz target's): a
+ * named check that returns null while it holds, and a message (or `{ message, detail }`) when it
+ * is broken, or a promise of one when it queries the target through `view.execute`. Checked
+ * after every turn (`every: 'turn'`; the turns of an overlapping step once the step is over, in
+ * dispatch order) or once when the run ends (`every: 'end'`, the default). A
+ * broken one is recorded as a complaint (trigger `invariant:<name>`, message = what `check`
+ * returned, detail `{ invariant, every, turn?, probes?, detail? }`). A per-turn invariant
+ * complains as the actor whose turn ended, when it breaks after that actor's turn, and again for
+ * that actor only after it held in between; an end invariant complains as the run's first actor
+ * (actor 0, which its probes run as), with no actionSeq unless it probed the target.
  *
  * A check that throws (or rejects) is a bug in the check, not a broken invariant: the run stops
  * there, is kept with status `failed`, and the CLI exits 6 naming the invariant and the line of
  * your code that threw. A probe never throws for the target's failures: check its `ok`.
+ *
+ * @example
+ * const noDuplicateIds: Invariant = {
+ *   name: 'no duplicate ids',
+ *   check: (view) => {
+ *     const ids = view.actions.filter((a) => a.action === 'createTodo' && a.outcome === 'ok').map((a) => (a.result as { id: string }).id);
+ *     return new Set(ids).size === ids.length ? null : { message: 'two creates got the same id', detail: { ids } };
+ *   },
+ * };
  */
 export interface Invariant {
   name: string;
-  check: (view: RunView) => string | null | Promise<string | null>;
+  check: (view: RunView) => InvariantVerdict | Promise<InvariantVerdict>;
   every?: 'turn' | 'end';
   /** Default 'urgent'. */
   severity?: Severity;

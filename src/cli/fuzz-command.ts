@@ -8,7 +8,8 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { wallNow } from '../clock/wall-clock.ts';
-import type { FuzzProgress, FuzzResult } from '../fuzz/fuzz.ts';
+import type { FuzzCoverage, FuzzProgress, FuzzResult } from '../fuzz/fuzz.ts';
+import { fuzzFailureLine, storedFailure } from '../format/fuzz-failure-line.ts';
 import { describeRecordings, describeReproduction } from '../format/reproduction-line.ts';
 import { defaultStorePath } from '../store/default-store-path.ts';
 import { formatActionLine } from '../format/action-line.ts';
@@ -42,6 +43,8 @@ export interface FuzzCommandOptions extends ProjectOptions {
   confirm?: string;
   /** Re-runs of the shrunk failure (reproduceRuns). */
   reproduce?: string;
+  /** Simulation code may crash without failing a run (overrides the targets' allowCrashes). */
+  allowCrashes?: boolean;
   /** The targets are known to be buggy: succeed when each one fails, fail when one passes. */
   expectFailure?: boolean;
   /** `i/N`: this process's share of the campaign (default from the environment, as for `run`). */
@@ -66,6 +69,7 @@ export function registerFuzzCommand(program: Command, output: Output, setCode: (
     .option('--confirm <n>', 'a failing shrink candidate must fail the same way n times in a row (default 2 with overlap, else 1)')
     .option('--reproduce <n>', 'replay the shrunk failure\'s replay file in n fresh processes, as `beamulator replay <file>` would, reported k/n (default 5; 0: none)')
     .option('--shard <i/N>', 'run shard i of N of the campaign: its share of --runs with its own seed derived from --seed; default from BEAMULATOR_SHARD, or JOB_COMPLETION_INDEX with BEAMULATOR_SHARDS')
+    .option('--allow-crashes', "a behavior or action that crashes does not fail a run (default: it does, unless the target's allowCrashes says otherwise)")
     .option('--expect-failure', 'the targets have a known bug: exit 0 when each one fails (recorded, replayable), 1 when one passes')
     .option('--json', 'print the results as JSON')
     .action(async (files: string[], opts: FuzzCommandOptions) => {
@@ -101,6 +105,7 @@ export async function fuzzCommand(file: string | readonly string[] | undefined, 
     ...(maxTurns !== undefined ? { maxTurns } : {}),
     ...(opts.overlap !== undefined ? { overlap: opts.overlap } : {}),
   };
+  const allowCrashes = opts.allowCrashes ? { allowCrashes: true } : {};
   const given = typeof file === 'string' ? [file] : (file ?? []);
   const [{ loadSimulation }, { withSimulationDefaults }, { campaignSettings, fuzz }, { isFuzzTarget }, config, { filesOfArgument }] = await Promise.all([
     import('../engine/load-simulation.ts'), import('../engine/simulation-defaults.ts'), import('../fuzz/fuzz.ts'), import('../fuzz/fuzz-target.ts'),
@@ -129,7 +134,7 @@ export async function fuzzCommand(file: string | readonly string[] | undefined, 
       const draw = output.isTTY && !opts.json;
       const result = await fuzz(simulation, {
         runs, seed, timeLimitMs, shrinkTimeLimitMs: timeLimitMs, file: rel, db: opts.db, replaysDir: opts.replays,
-        signal: stop.signal, ...overrides, ...(redact ? { redact } : {}),
+        signal: stop.signal, ...overrides, ...allowCrashes, ...(redact ? { redact } : {}),
         ...(confirmRuns !== undefined ? { confirmRuns } : {}),
         ...(reproduceRuns !== undefined ? { reproduceRuns } : {}),
         ...(opts.failOn ? { failOn: opts.failOn as Severity } : {}),
@@ -161,7 +166,7 @@ function formatCampaignSummary(results: ReadonlyArray<FuzzResult & { file: strin
   const lines = [s.bold(`${results.length} targets: ${failed} failed, ${results.length - failed} passed`)];
   const width = Math.max(...results.map((r) => r.file.length));
   for (const r of results) {
-    const what = r.found ? `${s.red('FAILED')}  ${r.actions.length} actions${r.replayFile ? `  ${r.replayFile}` : ''}` : s.green('passed');
+    const what = r.found ? `${s.red('FAILED')}  ${behaviorActions(r).length} actions${r.replayFile ? `  ${r.replayFile}` : ''}` : s.green('passed');
     lines.push(`  ${r.file.padEnd(width)}  ${what}`);
   }
   return `${lines.join('\n')}\n`;
@@ -208,12 +213,16 @@ export function formatFuzzResult(result: FuzzResult, db: string, color: boolean,
   const timing = `search ${(t.searchMs / 1000).toFixed(1)}s, shrink ${(t.shrinkMs / 1000).toFixed(1)}s`;
   if (!result.found) {
     lines.push(`  ${s.green('passed')}  ${result.runs} runs without a failure (${timing})${result.interrupted ? s.yellow('  interrupted') : ''}`);
+    lines.push(...formatCoverage(result.coverage, s));
     return lines.join('\n') + '\n\n';
   }
   const failure = result.failure!;
-  const what = failure.kind === 'complaint' ? `${failure.complaint.severity}: ${failure.complaint.message}` : `invariant broken: ${failure.message}`;
+  const what = fuzzFailureLine(storedFailure(failure));
   lines.push(`  ${s.red('FAILED')}  ${what}`);
-  lines.push(`  found after ${result.runs} runs, shrunk in ${result.shrinks} steps to ${result.actors.length} actor${result.actors.length === 1 ? '' : 's'}, ${result.actions.length} actions (${timing})${result.interrupted ? s.yellow('  interrupted: best so far') : ''}`);
+  const acted = behaviorActions(result).length;
+  const probeCount = result.actions.length - acted;
+  const probes = probeCount > 0 ? ` (and ${probeCount} invariant probe${probeCount === 1 ? '' : 's'})` : '';
+  lines.push(`  found after ${result.runs} runs, shrunk in ${result.shrinks} steps to ${result.actors.length} actor${result.actors.length === 1 ? '' : 's'}, ${acted} action${acted === 1 ? '' : 's'}${probes} (${timing})${result.interrupted ? s.yellow('  interrupted: best so far') : ''}`);
   if (result.reproduced) {
     const { flaky, text } = describeReproduction(result.reproduced);
     lines.push(flaky ? `  ${s.yellow('FLAKY')}  ${text}` : `  ${text}`);
@@ -227,8 +236,9 @@ export function formatFuzzResult(result: FuzzResult, db: string, color: boolean,
   for (const a of result.actors) lines.push(`    ${a.name.padEnd(18)} ${previewJson(redactor.value(a.config), 100)}`);
   lines.push('');
   lines.push('  actions');
-  const failingSeq = failure.kind === 'complaint' && result.recordings.failed ? failure.complaint.actionSeq : null;
-  const together = concurrentWith(result.actions);
+  // The failing action is marked only when the recorded run is the failing one.
+  const failingSeq = !result.recordings.failed ? null : failure.kind === 'complaint' ? failure.complaint.actionSeq : failure.kind === 'crash' ? failure.actionSeq : null;
+  const together = concurrentWith(behaviorActions(result));
   for (const a of result.actions) {
     const actor = names.get(a.actorId) ?? `actor ${a.actorId}`;
     lines.push(`    ${formatActionLine(a, { actor, color, failing: a.seq === failingSeq, probeOf: result.probes[a.seq], concurrent: together.get(a.seq), redactor })}`);
@@ -241,8 +251,10 @@ export function formatFuzzResult(result: FuzzResult, db: string, color: boolean,
     lines.push(`  ${s.red('=>')} ${names.get(c.actorId) ?? `actor ${c.actorId}`} complains at ${formatClock(c.simTime)}${c.actionSeq !== null ? ` (action #${c.actionSeq})` : ''}: ${c.message}`);
     // The detail is often the evidence (which seat, which ids) that the clipped answers above leave out.
     if (c.detail !== null && !echoesAction(c.detail)) lines.push(`     ${s.dim('detail')} ${previewJson(redactor.value(c.detail), 160)}`);
+  } else if (failure.kind === 'crash') {
+    lines.push(`  ${s.red('=>')} ${names.get(failure.actorId) ?? `actor ${failure.actorId}`} crashed${failure.actionSeq !== null ? ` (action #${failure.actionSeq})` : ''}: ${failure.message}${failure.at ? s.dim(` ${failure.at}`) : ''}`);
   } else {
-    lines.push(`  ${s.red('=>')} ${failure.message}`);
+    lines.push(`  ${s.red('=>')} invariant '${failure.invariant}' broken: ${failure.message}`);
   }
   lines.push('');
   if (result.replayFile) lines.push(`  replay    beamulator replay ${result.replayFile}`);
@@ -253,6 +265,26 @@ export function formatFuzzResult(result: FuzzResult, db: string, color: boolean,
 /** A complaint predicate's detail is its action's own record ({ action, args, outcome, ... }), already printed on the action's line. */
 function echoesAction(detail: Json): boolean {
   return typeof detail === 'object' && detail !== null && !Array.isArray(detail) && 'action' in detail && 'args' in detail && 'outcome' in detail;
+}
+
+/** The shrunk run's actions without the invariants' probes (they are not the behaviors' choices). */
+function behaviorActions(result: FuzzResult): ActionRecord[] {
+  return result.actions.filter((a) => result.probes[a.seq] === undefined);
+}
+
+/** What a passing campaign explored, so a user can tell a target that held from a search that went nowhere. */
+function formatCoverage(c: FuzzCoverage, s: ReturnType<typeof styler>): string[] {
+  const below = c.complaintsBelowFailLevel;
+  const belowTotal = below.urgent + below.annoying + below.justsayin;
+  const lines = [
+    `  explored  ${c.actions} actions by ${c.actors} actors in ${c.runs} runs${c.probes > 0 ? ` (and ${c.probes} invariant probes)` : ''}, ${c.overlappingSteps} overlapping steps`,
+    `  outcomes  ok ${c.outcomes.ok}, error ${c.outcomes.error}, crash ${c.outcomes.crash}${c.crashes > 0 ? `; ${c.crashes} behavior crashes (allowed)` : ''}`,
+    `  pairs     ${c.pairs.length} behavior/action pairs: ${c.pairs.slice(0, 8).join(', ') || 'none'}${c.pairs.length > 8 ? `, …+${c.pairs.length - 8} (--json for all)` : ''}`,
+    `  below the fail level  ${belowTotal} complaints (urgent ${below.urgent}, annoying ${below.annoying}, justsayin ${below.justsayin})`,
+  ];
+  if (c.actions === 0) lines.push(`  ${s.yellow('warning')}  no action ran: the search explored nothing (check the behaviors and the target)`);
+  else if (c.outcomes.ok === 0) lines.push(`  ${s.yellow('warning')}  no action succeeded: every one ended in error or crash (is the target answering?)`);
+  return lines;
 }
 
 /** Seq -> the other actors' actions of the same engine step (they ran concurrently: overlap). */

@@ -16,6 +16,7 @@ import { outputRedactor, type ProjectOptions } from './project-config.ts';
 import { cliJson } from '../util/strict-json.ts';
 import { storeBytes } from '../store/prune-store.ts';
 import { formatBytes } from './format-bytes.ts';
+import { fuzzFailureLine, storedFailureOf } from '../format/fuzz-failure-line.ts';
 
 async function withStore<T>(db: string, fn: (store: DuckDBRunStore) => Promise<T>): Promise<T> {
   const store = await openStore(db, { readOnly: true });
@@ -66,8 +67,11 @@ export async function runsCommand(opts: { db: string; limit: number; json?: bool
         line(group.group, 'group', r, status, sum((x) => x.summary.actions), sum((x) => x.summary.complaints), `${r.seed}  ${problem ? s.yellow(count) : s.dim(count)}`);
         continue;
       }
+      // A fuzz run that failed on an invariant or a crash has no complaint row for it: it counts too.
+      const fuzzFailure = r.kind === 'fuzz' ? storedFailureOf(r) : null;
+      const complaints = r.summary.complaints + (fuzzFailure && fuzzFailure.kind !== 'complaint' ? 1 : 0);
       // A fuzz run is made by its choice tapes, not its seed (show <id> says more).
-      line(r.runId, r.kind, r, r.status, r.summary.actions, r.summary.complaints, r.kind === 'fuzz' ? s.dim('(tapes)') : r.seed);
+      line(r.runId, r.kind, r, r.status, r.summary.actions, complaints, r.kind === 'fuzz' ? s.dim('(tapes)') : r.seed);
     }
     output.out(s.dim(`\n${runs.length < total ? `${runs.length} of ${total} runs` : `${total} run${total === 1 ? '' : 's'}`} in ${opts.db}, ${formatBytes(bytes)} (\`beamulator prune\` removes old ones)`));
     output.out(s.dim(`\nShow one with \`beamulator show <run-id>\` (a unique prefix or 'latest' works too${shown.size > 0 ? '; a group id shows its shards' : ''}).\n`));
@@ -109,7 +113,11 @@ export async function showCommand(idArg: string, opts: { db: string; actions: nu
     const shard = shardOfRun(run);
     if (shard) output.out(`  shard       ${shard.index}/${shard.count} of group ${shard.group} ${s.dim(`(\`beamulator show ${shard.group}\` shows them all)`)}\n`);
     if (run.kind === 'replay') output.out(`  replay of   ${run.parentRunId ?? '?'}: ${describeComparison(run.comparison, s)}\n`);
-    if (run.kind === 'fuzz') output.out(`  fuzz        ${describeFuzzRun(run.config, s)}\n`);
+    if (run.kind === 'fuzz') {
+      output.out(`  fuzz        ${describeFuzzRun(run.config, s)}\n`);
+      const failure = storedFailureOf(run);
+      if (failure) output.out(`  failure     ${s.red(fuzzFailureLine(failure))}\n`);
+    }
     if (run.error) output.out(`  error       ${s.red(run.error)}\n`);
     if (complaints.length > 0) {
       output.out(`\n${s.bold('complaints')}\n`);

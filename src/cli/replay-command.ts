@@ -7,8 +7,9 @@ import { readReplayFile, readRunBundle } from '../replay/replay-file.ts';
 import { findRecordedSimulation } from '../replay/simulation-file.ts';
 import { replayRunInternal, type ReplayMode } from '../replay/replay-run.ts';
 import type { Simulation } from '../engine/simulation.ts';
-import { failureRecurs, storedFailureOf } from '../fuzz/stored-failure.ts';
-import type { ActionRecord } from '../store/records.ts';
+import { fuzzFailureLine, storedFailureOf } from '../format/fuzz-failure-line.ts';
+import { failureRecurs } from '../fuzz/failure-recurs.ts';
+import type { ActionRecord, EventRecord } from '../store/records.ts';
 import { clip } from '../util/clip.ts';
 import { ActionTally } from './action-tally.ts';
 import { dbFlag, styler, type Output } from './output.ts';
@@ -64,6 +65,9 @@ export async function replayCommand(ref: string, opts: ReplayCommandOptions, out
     const replayOnce = async () => {
       const tally = new ActionTally(outputRedactor(opts.projectConfig));
       const actions: ActionRecord[] = [];
+      const events: EventRecord[] = [];
+      // Only an invariant or a crash needs the log (a replay can be long).
+      const keepLog = stored?.kind === 'invariant' || stored?.kind === 'crash';
       let simulation: Simulation | null = null;
       const report = await replayRunInternal(source, {
         mode: opts.mode as ReplayMode, offline: Boolean(opts.offline), pace: opts.pace as 'original' | 'fast',
@@ -71,8 +75,10 @@ export async function replayCommand(ref: string, opts: ReplayCommandOptions, out
         hooks: {
           onAction: (a) => {
             tally.add(a);
-            // Only an invariant needs the log (a replay can be long).
-            if (stored?.kind === 'invariant') actions.push(a);
+            if (keepLog) actions.push(a);
+          },
+          onEvent: (e) => {
+            if (keepLog) events.push(e);
           },
         },
         onSimulation: (sim) => (simulation = sim),
@@ -82,7 +88,7 @@ export async function replayCommand(ref: string, opts: ReplayCommandOptions, out
         ...(opts.checkTarget ? { checkTarget: true } : {}),
       });
       // A fuzz run's failure recurs, or (any other run, or a log replay, which raises no complaints) the replay is identical.
-      const reproduces = stored && report.complaints ? failureRecurs(stored, { simulation, run: source.run, actions, complaints: report.complaints }) : report.identical;
+      const reproduces = stored && report.complaints ? failureRecurs(stored, { simulation, run: source.run, actions, complaints: report.complaints, events }) : report.identical;
       return { report, tally, reproduces };
     };
     // --attempts: a timing-dependent failure is replayed again until it reproduces, up to n times.
@@ -109,8 +115,7 @@ export async function replayCommand(ref: string, opts: ReplayCommandOptions, out
     const s = styler(output.color);
     output.out(formatReplayReport(report, source.actors, output.color, source.complaints, outputRedactor(opts.projectConfig)));
     if (stored && report.complaints) {
-      const what = stored.kind === 'complaint' ? `${stored.severity}: ${stored.message}` : `invariant broken: ${stored.message}`;
-      output.out(`  the recorded failure ${reproduces ? s.green('recurred') : s.red('did not recur')} (${clip(what, 100)})\n`);
+      output.out(`  the recorded failure ${reproduces ? s.green('recurred') : s.red('did not recur')} (${clip(fuzzFailureLine(stored), 100)})\n`);
     }
     if (opts.attempts !== undefined) {
       output.out(reproduces

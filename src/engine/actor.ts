@@ -31,6 +31,12 @@ export class Actor {
   resumeEngine: (() => void) | null = null;
   /** Resumes the actor's turn, paused in ctx.sleep. */
   wake: (() => void) | null = null;
+  /**
+   * Order of its latest dispatch in the run; while its turn's per-turn invariants wait for the end
+   * of an overlapping step, >= 0 (see Engine), else -1.
+   */
+  dispatchOrder = -1;
+  checkPending = false;
   tagSet: Set<string> | null = null;
   /** The actor's ctx, made on its first turn. */
   ctx: ActorContext | undefined = undefined;

@@ -146,6 +146,14 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
   readonly #released = new Set<Actor>();
   /** What stopped the run: the user's code threw where the run cannot go on (a checker, an invariant...). */
   #fatal: UserCodeError | null = null;
+  /**
+   * Per-turn invariants wait for the end of an overlapping step (batch): turns of a batch end in
+   * wall-clock order, which changes from run to run, and probes run then would land at other
+   * places in the log (and a replay diverge). After the batch they run in dispatch order.
+   */
+  readonly #deferChecks: boolean;
+  #deferred: Actor[] = [];
+  #dispatches = 0;
 
   constructor(options: EngineOptions) {
     this.options = options;
@@ -157,6 +165,7 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
     this.#checks = Boolean(checkers?.length || invariants?.length);
     this.#scheduler = schedulerFor(options, this);
     this.#serial = options.concurrency === 1 && !options.overlap;
+    this.#deferChecks = !this.#serial && Boolean(this.#invariants?.perTurn);
     const targetOrigin = originOf(options.targetUrl);
     this.actionRun = {
       runId: options.runId, writer: options.writer, http: options.http, targetUrl: options.targetUrl,
@@ -288,6 +297,7 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
       this.step++;
       const pending = this.#scheduler.step(t);
       if (pending) await pending;
+      if (this.#deferred.length > 0) await this.#checkDeferred();
       // Steps that never wait on I/O would starve the event loop (signals, the timers above, the
       // writer's flushes): every 256 steps, let it turn if 50 ms went by.
       if ((this.step & 255) === 0) {
@@ -304,6 +314,7 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
   /** Called by the scheduler: runs an actor until it pauses (ctx.sleep) or its turn ends (see ScheduledRun). */
   dispatch(actor: Actor, kind: QueuedEventKind, time: number, turnBegun: boolean): Promise<void> | undefined {
     actor.now = time;
+    if (this.#deferChecks) actor.dispatchOrder = this.#dispatches++;
     actor.resumeEngine = stoppedBeforeTheEngineAwaited;
     if (this.#serial) this.#current = actor;
     else this.#inFlight.push(actor);
@@ -383,6 +394,12 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
         return;
       }
       this.queue.push(actor.now + ms, actor.id, START_TURN);
+    }
+    if (this.#deferChecks) {
+      actor.checkPending = true;
+      this.#deferred.push(actor);
+      this.#returnControl(actor);
+      return;
     }
     let checking: Promise<void> | undefined;
     try {
@@ -533,10 +550,39 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
     this.recorder.event(null, 'resume', { from: resume.runId, simTime: resume.simTime, actors: due.length });
   }
 
+  /**
+   * After an overlapping step: the per-turn invariants of the turns that ended in it, in the order
+   * the turns were dispatched, in a step of their own (their probes overlapped nothing). Skipped
+   * once the run is stopping (a stop request, or the action cap reached).
+   */
+  async #checkDeferred(): Promise<void> {
+    const actors = this.#deferred.sort((a, b) => a.dispatchOrder - b.dispatchOrder);
+    this.#deferred = [];
+    for (const actor of actors) actor.checkPending = false;
+    if (this.#stopRequested || this.recorder.summary.actions >= this.options.maxActions) return;
+    this.step++;
+    for (const actor of actors) {
+      try {
+        await this.#invariants!.afterTurn(actor);
+      } catch (error) {
+        // A check that throws stops the run (it is the user's code, see fail): no check after it.
+        if (isUserCodeError(error)) {
+          this.fail(error);
+          return;
+        }
+        this.recorder.event(actor, 'crash', { error: describeThrown(error), stack: [], turn: actor.turns });
+      }
+    }
+  }
+
   /** When the run ends: checks the end invariants, then flushes the checkers. */
   async #finishChecks(): Promise<void> {
     // End invariants first: the actions they probe with are fed to the checkers before those flush.
-    await this.#invariants?.atEnd();
+    // Their probes run after the last step, in a step of their own: they overlapped nothing.
+    if (this.#invariants) {
+      this.step++;
+      await this.#invariants.atEnd();
+    }
     this.recorder.finishCheckers();
   }
 

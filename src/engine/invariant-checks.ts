@@ -1,4 +1,5 @@
 import type { Action } from '../actions/action.ts';
+import { brokenVerdict, type InvariantVerdict } from '../checkers/invariant-verdict.ts';
 import type { Invariant, RunView } from '../checkers/types.ts';
 import type { VirtualClock } from '../clock/virtual-clock.ts';
 import type { ActionRecord, ComplaintRecord, EventRecord, Json } from '../store/records.ts';
@@ -7,7 +8,6 @@ import type { Actor } from './actor.ts';
 import type { ActionResult, ActorContext } from './actor-context.ts';
 import type { RunLog, RunRecorder } from './run-recorder.ts';
 
-type Verdict = string | null;
 
 /** What invariants need from the run they check (the engine). */
 export interface InvariantRun {
@@ -44,13 +44,22 @@ export class InvariantChecks {
     this.#atEnd = invariants.filter((i) => i.every !== 'turn');
   }
 
+  /** Whether any invariant is checked per turn. */
+  get perTurn(): boolean {
+    return this.#perTurn.length > 0;
+  }
+
   /** After `actor`'s turn. Returns a promise only when an invariant is asynchronous. Throws (or rejects with) a UserCodeError when a check throws. */
   afterTurn(actor: Actor): Promise<void> | undefined {
     return this.#run(this.#perTurn, 0, actor);
   }
 
-  /** When the run ends. */
+  /**
+   * When the run ends. A run with no actor (a fuzz spec may have none) checks none: there is no
+   * one to probe as, nor to record a complaint as.
+   */
   atEnd(): Promise<void> | undefined {
+    if (this.run.spawned.length === 0) return undefined;
     return this.#run(this.#atEnd, 0, null);
   }
 
@@ -58,46 +67,47 @@ export class InvariantChecks {
     for (let i = from; i < invariants.length; i++) {
       const invariant = invariants[i]!;
       const view = new InvariantView(this, actor, invariant.name);
-      let verdict: Verdict | Promise<Verdict>;
+      let verdict: InvariantVerdict | Promise<InvariantVerdict>;
       try {
         verdict = invariant.check(view);
       } catch (error) {
         throw threw(invariant, actor, error);
       }
-      if (verdict !== null && typeof verdict === 'object' && typeof verdict.then === 'function') {
+      if (verdict !== null && typeof verdict === 'object' && typeof (verdict as Promise<InvariantVerdict>).then === 'function') {
         return Promise.resolve(verdict).then(
           (message) => this.#judge(invariant, actor, view, message),
           (error) => { throw threw(invariant, actor, error); },
         ).then(() => this.#run(invariants, i + 1, actor));
       }
-      this.#judge(invariant, actor, view, verdict as Verdict);
+      this.#judge(invariant, actor, view, verdict as InvariantVerdict);
     }
     return undefined;
   }
 
-  #judge(invariant: Invariant, actor: Actor | null, view: InvariantView, message: Verdict): void {
-    if (message !== null && typeof message !== 'string') message = `invariant '${invariant.name}' returned ${JSON.stringify(message)}: return a message when broken, else null`;
+  #judge(invariant: Invariant, actor: Actor | null, view: InvariantView, verdict: InvariantVerdict): void {
+    const found = brokenVerdict(verdict, invariant.name);
     if (actor) {
       let broken = this.#broken.get(invariant);
-      if (message === null) {
+      if (found === null) {
         broken?.delete(actor.id);
         return;
       }
       if (!broken) this.#broken.set(invariant, (broken = new Set()));
       if (broken.has(actor.id)) return;
       broken.add(actor.id);
-    } else if (message === null) return;
+    } else if (found === null) return;
     const { run } = this;
-    // An end invariant has no actor of its own: it is recorded as the one its probes ran as, else the last actor that acted.
+    // An end invariant has no actor of its own: it is recorded as the one its probes run as (actor 0).
     const who = actor ?? view.prober();
     if (!who) return;
     const probes = view.probes.sort((a, b) => a - b);
     const detail: Record<string, Json> = { invariant: invariant.name, every: actor ? 'turn' : 'end' };
     if (actor) detail.turn = actor.turns;
     if (probes.length > 0) detail.probes = probes;
+    if (found.detail !== null) detail.detail = found.detail;
     // The complaint points at the action that revealed it: the last probe, else the actor's last action of the turn.
     const seq = probes.length > 0 ? probes[probes.length - 1]! : actor ? actor.lastActionSeq : null;
-    run.recorder.complaint(who, seq, invariant.severity ?? 'urgent', message, `invariant:${invariant.name}`, detail, actor ? actor.now : run.clock.now());
+    run.recorder.complaint(who, seq, invariant.severity ?? 'urgent', found.message, `invariant:${invariant.name}`, detail, actor ? actor.now : run.clock.now());
   }
 }
 
@@ -118,7 +128,11 @@ function threw(invariant: Invariant, actor: Actor | null, error: unknown): Error
   return userCodeError(`invariant '${invariant.name}' ${actor ? `after ${actor.name}'s turn ${actor.turns}` : 'at the end of the run'}`, error);
 }
 
-/** One check's view of the run; probes run as its actor (at the end: the last actor that acted). */
+/**
+ * One check's view of the run. Probes run as its actor; at the end, as the run's first actor
+ * (actor 0; in a sharded run, the shard's lowest id): a fixed identity, never the actor that happened to finish last in wall time, which
+ * changes from run to run when steps overlap and would make the replay of a race diverge.
+ */
 class InvariantView implements RunView {
   readonly probes: number[] = [];
   readonly #checks: InvariantChecks;
@@ -141,8 +155,9 @@ class InvariantView implements RunView {
   prober(): Actor | undefined {
     if (this.#actor) return this.#actor;
     if (!this.#prober) {
-      const { log: { actions }, run } = this.#checks;
-      this.#prober = run.actors[actions[actions.length - 1]?.actorId ?? 0];
+      const { run } = this.#checks;
+      // The lowest actor id: actor 0, or in a sharded run the shard's first.
+      this.#prober = run.spawned.reduce<Actor | undefined>((low, a) => (low && low.id < a.id ? low : a), undefined);
       // At the end, probes happen at the run's end time.
       if (this.#prober) this.#prober.now = run.clock.now();
     }

@@ -96,7 +96,10 @@ abstract class BatchScheduler extends QueueScheduler {
    */
   nextJoins(until: number): boolean {
     const { queue } = this;
-    return queue.size > 0 && queue.peekTime() <= until && this.actors[queue.peekActor()]!.resumeEngine === null;
+    if (queue.size === 0 || queue.peekTime() > until) return false;
+    const actor = this.actors[queue.peekActor()]!;
+    // An actor whose per-turn invariants wait for the end of this step (see Engine) does not run again in it.
+    return actor.resumeEngine === null && !actor.checkPending;
   }
 }
 

@@ -3,15 +3,16 @@ import { monotonicMs } from '../clock/wall-clock.ts';
 import { runSimulationInternal } from '../engine/run-simulation.ts';
 import { specRunOptions, type FuzzSpec, type FuzzSpecOptions } from '../replay/fuzz-spec.ts';
 import type { Rng } from '../rng/rng.ts';
-import type { ActionRecord, ComplaintRecord } from '../store/records.ts';
+import type { ComplaintRecord } from '../store/records.ts';
+import { CoverageTally } from './fuzz-coverage.ts';
 import type { ParamValues } from '../util/params.ts';
-import { brokenInvariant } from './broken-invariant.ts';
 import { canonicalize } from './canonicalize.ts';
 import { deletePass } from './delete-pass.ts';
+import { FailureWatch } from './failure-watch.ts';
 import { failsRun, type FuzzOptions, type FuzzProgress } from './fuzz-options.ts';
 import type { FuzzSettings, FuzzTarget } from './fuzz-target.ts';
 import type { LiveTarget } from './live-target.ts';
-import { failingRun, sameFailure, type FailingRun, type FuzzFailure, type RunOutcome } from './run-outcome.ts';
+import { failingRun, sameFailure, type FailingRun, type RunOutcome } from './run-outcome.ts';
 import { specArbitrary } from './spec-arbitrary.ts';
 
 /** fast-check's share of the shrink caps (time and runs); the deletion pass gets the rest. */
@@ -68,7 +69,11 @@ export class FuzzCampaign {
     readonly started: number,
   ) {
     this.seed = options.seed ?? 42;
-    this.fails = failsRun(settings, options.failOn);
+    this.allowCrashes = options.allowCrashes ?? settings.allowCrashes;
+    const fails = failsRun(settings, options.failOn);
+    // Crashes allowed: so is the complaint of an actor that gave up after them (the restart policy's).
+    this.fails = this.allowCrashes ? (c) => c.trigger !== 'restart-policy' && fails(c) : fails;
+    this.tally = new CoverageTally(this.fails);
     this.specOptions = { maxSpan: settings.maxSpan, maxLatencyMs: settings.maxLatencyMs, retire: true, arrivalJitterMs: settings.arrivalJitterMs };
     this.#confirmRuns = options.confirmRuns ?? (settings.overlap ? 2 : 1);
     // fast-check's shrink passes get 3/4 of the shrink caps: the deletion pass after them needs a few
@@ -89,40 +94,24 @@ export class FuzzCampaign {
 
   /** Whether a complaint fails the run: at or above failOn, and picked by failWhen. */
   readonly fails: (complaint: ComplaintRecord) => boolean;
+  /** Whether simulation code may crash without failing the run (the option, else the target's). */
+  readonly allowCrashes: boolean;
+  /** What the search explored. */
+  readonly tally: CoverageTally;
 
-  /** Runs a spec once against the reset target; stops at the first failing complaint, then checks the invariants. */
+  /** Runs a spec once against the reset target; stops at the first crash or failing complaint, then checks the invariants. */
   readonly runSpec = async (spec: FuzzSpec, rngFor?: (actorId: number) => Rng): Promise<RunOutcome> => {
     await this.live.reset();
-    const actions: ActionRecord[] = [];
-    const complaints: ComplaintRecord[] = [];
     const stop = new AbortController();
-    let done = false;
-    let failure: FuzzFailure | null = null;
+    const watch = new FailureWatch({ fails: this.fails, allowCrashes: this.allowCrashes }, () => stop.abort());
     await runSimulationInternal(this.target, {
       db: false, target: this.live.url, resetTarget: false, duration: this.settings.durationMs, maxActions: this.settings.maxActions, signal: stop.signal, params: this.params,
       browser: this.live.browser,
       ...specRunOptions(spec, this.specOptions),
       ...(rngFor ? { rngFor } : {}),
-      hooks: {
-        onAction: (a) => {
-          if (!done) actions.push(a);
-        },
-        onComplaint: (c) => {
-          if (done) return;
-          complaints.push(c);
-          if (!failure && this.fails(c)) {
-            failure = { kind: 'complaint', complaint: c, actionsAtFailure: actions.length };
-            stop.abort();
-          }
-        },
-      },
+      hooks: watch.hooks,
     });
-    done = true;
-    if (!failure) {
-      const message = brokenInvariant(this.settings.invariants, { spec, actions, complaints }, this.settings.name);
-      if (message) failure = { kind: 'invariant', message, actionsAtFailure: actions.length };
-    }
-    return { failure, actions, complaints };
+    return watch.outcome(this.settings, spec);
   };
 
   /** While shrinking, a failure counts only when it fails the same way confirmRuns times in a row. */
@@ -156,7 +145,10 @@ export class FuzzCampaign {
       this.#fatal = { error };
       return true;
     }
-    if (!shrinking) this.runs++;
+    if (!shrinking) {
+      this.runs++;
+      this.tally.add(spec, outcome);
+    }
     const failing = failingRun(spec, outcome);
     if (failing) {
       this.failures++;

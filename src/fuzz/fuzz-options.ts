@@ -49,6 +49,8 @@ export interface FuzzOptions {
   maxActors?: number;
   /** Overrides the target's maxTurns for this campaign (whole number >= 1). */
   maxTurns?: number;
+  /** Overrides the target's allowCrashes: true lets simulation code crash without failing a run. */
+  allowCrashes?: boolean;
   /** Overrides the target's overlap for this campaign. */
   overlap?: boolean;
   /**

@@ -2,6 +2,7 @@ import type { FuzzSpec } from '../replay/fuzz-spec.ts';
 import type { ActionRecord, ActorRecord, ComplaintRecord } from '../store/records.ts';
 import type { Reproduction } from './reproduce.ts';
 import type { FuzzFailure } from './run-outcome.ts';
+import type { FuzzCoverage } from './fuzz-coverage.ts';
 
 /** What `fuzz()` found for one target (see fuzz.ts). */
 export interface FuzzResult {
@@ -35,7 +36,7 @@ export interface FuzzResult {
   runId: string | null;
   replayFile: string | null;
   failure: FuzzFailure | null;
-  /** The complaint that failed the run (null for an invariant or no failure). */
+  /** The complaint that failed the run (null for an invariant, a crash or no failure). */
   complaint: ComplaintRecord | null;
   /** The shrunk run's actors and action log (args, results, details and configs redacted, as in the store). */
   actors: Array<Pick<ActorRecord, 'actorId' | 'behavior' | 'name' | 'config'>>;
@@ -43,5 +44,7 @@ export interface FuzzResult {
   /** Actions that invariants ran to query the target: seq -> invariant name. */
   probes: Record<number, string>;
   complaints: ComplaintRecord[];
+  /** What the search explored (all of its runs, passing or not). */
+  coverage: FuzzCoverage;
   timings: { searchMs: number; shrinkMs: number; recordMs: number; totalMs: number; firstFailureMs: number | null };
 }

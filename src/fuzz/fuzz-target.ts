@@ -1,4 +1,5 @@
-import type { ActionRecord, ComplaintRecord, Json, Severity } from '../store/records.ts';
+import type { InvariantVerdict } from '../checkers/invariant-verdict.ts';
+import type { ActionRecord, ComplaintRecord, EventRecord, Json, Severity } from '../store/records.ts';
 import type { FuzzSpec } from '../replay/fuzz-spec.ts';
 import { resolveParams } from '../engine/resolve-params.ts';
 import { defineSimulation, isSimulation, type Simulation, type StartedTarget, type TargetStartInput } from '../engine/simulation.ts';
@@ -7,21 +8,52 @@ import { parseDuration, type Duration } from '../util/duration.ts';
 import { BeamulatorError } from '../util/errors.ts';
 import { severities } from '../store/records.ts';
 
-/** What an invariant sees: the run's log (up to where it stopped) and the spec that made it. */
+/** What a fuzz target's invariant sees: the run's log (up to where it stopped) and the spec that made it. */
 export interface FuzzRunView {
   spec: FuzzSpec;
   actions: readonly ActionRecord[];
   complaints: readonly ComplaintRecord[];
+  /** The run's events: spawns, crashes, restarts, give-ups, probes, stops (see EventKind). */
+  events: readonly EventRecord[];
 }
 
 /**
- * An invariant over a finished fuzz run: a message when it is broken, else null. Called after
- * every run that raised no failing complaint. One that throws stops the campaign (exit 6, naming
- * it and the line of your code that threw): a bug in the check is not a finding.
+ * A fuzz target's invariant: checked over each finished fuzz run that nothing else failed (no
+ * failing complaint, no crash). The same concept as a simulation's `Invariant` (a named check
+ * returning null, or a message and an optional detail): see docs/invariants.md. A broken one
+ * fails the run directly (no complaint), and is told apart from other failures by its name.
+ * A check that throws stops the campaign (exit 6, naming it and the line of your code that
+ * threw): a bug in the check is not a finding.
+ *
+ * @example
+ * const atMostOneCreate: FuzzInvariant = {
+ *   name: 'at most one create',
+ *   check: (run) => {
+ *     const creates = run.actions.filter((a) => a.action === 'createTodo').length;
+ *     return creates <= 1 ? null : { message: `${creates} creates`, detail: { creates } };
+ *   },
+ * };
  */
-export type FuzzInvariant = (run: FuzzRunView) => string | null;
+export interface FuzzInvariant {
+  name: string;
+  check: (run: FuzzRunView) => InvariantVerdict;
+}
 
-export interface FuzzTargetSpec<P extends ParamDefs = ParamDefs> {
+/**
+ * The former shape of a fuzz target's invariant: a bare function. Still accepted (named after the
+ * function, else `invariant <n>`), with a deprecation warning.
+ *
+ * @deprecated Use `{ name, check }` (FuzzInvariant): failures are identified by the name.
+ */
+export type FuzzInvariantFunction = (run: FuzzRunView) => string | null;
+
+/**
+ * Per-actor configs to choose from: one list for every behavior, or a list per behavior name
+ * (`{ Writer: [...], Commenter: [...] }`), keyed by the target's behaviors.
+ */
+export type FuzzConfigs<B extends string = string> = readonly Json[] | { readonly [K in B]?: readonly Json[] };
+
+export interface FuzzTargetSpec<P extends ParamDefs = ParamDefs, B extends string = string> {
   /** The target's name (fuzz runs are stored under it; replay files are `replays/<name>-<run-id>.json`). */
   name: string;
   /** The simulation whose behaviors and actions are fuzzed. */
@@ -32,10 +64,18 @@ export interface FuzzTargetSpec<P extends ParamDefs = ParamDefs> {
    * run's, the resolved values are stored with each recorded fuzz run and used by its replay.
    */
   params?: ParamSettings<P>;
-  /** Names of the simulation's behaviors to draw actors from (default: every behavior it knows). */
-  behaviors?: readonly string[];
-  /** Per-actor configs to choose from (e.g. teams); default `[{}]`. The first is the "least" one. */
-  configs?: readonly Json[];
+  /**
+   * Names of the simulation's behaviors to draw actors from (default: the keys of a per-behavior
+   * `configs`, else every behavior the simulation knows).
+   */
+  behaviors?: readonly B[];
+  /**
+   * Per-actor configs to choose from (e.g. teams); default `[{}]`. The first is the "least" one.
+   * Personas whose configs differ in shape get a list each: `{ Writer: [{ blog: 'a' }], Commenter:
+   * [{ tone: 'kind' }, { tone: 'rude' }] }` (keys checked against `behaviors`; a behavior with no
+   * list gets `[{}]`).
+   */
+  configs?: FuzzConfigs<NoInfer<B>>;
   /** At most this many actors per run (default 4; the population may also be empty). */
   maxActors?: number;
   /** At most this many turns per actor (tape segments after the setup segment; default 12). */
@@ -62,8 +102,14 @@ export interface FuzzTargetSpec<P extends ParamDefs = ParamDefs> {
   duration?: Duration;
   /** Action cap of one run (default 1000). */
   maxActions?: number;
-  /** Checked at the end of each run that raised no failing complaint. */
-  invariants?: readonly FuzzInvariant[];
+  /**
+   * Whether simulation code that crashes (a behavior that throws, an action whose own code throws)
+   * is allowed: by default a crash fails the run, as it makes `beamulator run` exit 6. `true` for
+   * targets whose answers are expected to crash the simulation (`--allow-crashes` too).
+   */
+  allowCrashes?: boolean;
+  /** Checked at the end of each run that nothing else failed (see FuzzInvariant). */
+  invariants?: ReadonlyArray<FuzzInvariant | FuzzInvariantFunction>;
   /** The target, started once per campaign (with the runs' parameters) and `reset()` between runs (default: the simulation's). */
   target?: { start(input: TargetStartInput<ParamValues<P>>): Promise<StartedTarget> | StartedTarget };
 }
@@ -72,7 +118,10 @@ export interface FuzzTargetSpec<P extends ParamDefs = ParamDefs> {
 export interface FuzzSettings {
   name: string;
   behaviors: string[];
-  configs: Json[];
+  /** The configs each behavior draws from (every behavior has a non-empty list). */
+  configs: Record<string, Json[]>;
+  /** True when the target gave one list for every behavior (its spec arbitrary is unchanged since then). */
+  sharedConfigs: boolean;
   maxActors: number;
   maxTurns: number;
   maxDrawsPerTurn: number;
@@ -84,6 +133,7 @@ export interface FuzzSettings {
   arrivalJitterMs: number;
   durationMs: number;
   maxActions: number;
+  allowCrashes: boolean;
   invariants: FuzzInvariant[];
 }
 
@@ -104,23 +154,26 @@ export type FuzzTarget = Simulation & { readonly fuzz: FuzzSettings };
  *   target: { start: async () => { const app = await startTodoApp({ bugs: ['stale-read'] }); return { url: app.url, stop: app.stop, reset: app.reset }; } },
  * });
  */
-export function defineFuzzTarget<P extends ParamDefs>(spec: FuzzTargetSpec<P>): FuzzTarget {
+export function defineFuzzTarget<P extends ParamDefs, const B extends string = string>(spec: FuzzTargetSpec<P, B>): FuzzTarget {
   const sim = spec.simulation as Simulation;
   if (!isSimulation(sim)) throw invalid(spec.name, 'simulation is not a simulation', 'Pass the default export of a .sim.ts file');
   const known = [...new Set([...(sim.behaviors ?? []).map((b) => b.name), ...sim.population.map((p) => (typeof p.behavior === 'string' ? p.behavior : p.behavior.name))])];
-  const behaviors = [...(spec.behaviors ?? known)];
+  const given = spec.configs ?? [{}];
+  const shared = Array.isArray(given);
+  const perBehavior = shared ? null : given as Readonly<Record<string, readonly Json[] | undefined>>;
+  const behaviors: string[] = [...(spec.behaviors ?? (perBehavior ? Object.keys(perBehavior) : known))];
   if (behaviors.length === 0) throw invalid(spec.name, 'no behaviors to draw from', 'List behavior names in behaviors: [...]');
   for (const b of behaviors) {
     if (!known.includes(b)) throw invalid(spec.name, `unknown behavior '${b}'`, `Known behaviors: ${known.join(', ')}`);
   }
   const failOn = spec.failOn ?? 'annoying';
   if (!severities.includes(failOn)) throw invalid(spec.name, `failOn is '${String(failOn)}'`, `Use one of ${severities.join(', ')}`);
-  const configs = [...(spec.configs ?? [{}])];
-  if (configs.length === 0) throw invalid(spec.name, 'configs is empty', 'Give at least one config, or leave configs out');
+  const configs = configsByBehavior(spec.name, behaviors, shared ? given as readonly Json[] : null, perBehavior);
   const settings: FuzzSettings = {
     name: spec.name,
     behaviors,
     configs,
+    sharedConfigs: shared,
     maxActors: positive(spec.name, 'maxActors', spec.maxActors ?? 4),
     maxTurns: positive(spec.name, 'maxTurns', spec.maxTurns ?? 12),
     maxDrawsPerTurn: positive(spec.name, 'maxDrawsPerTurn', spec.maxDrawsPerTurn ?? 8),
@@ -132,7 +185,8 @@ export function defineFuzzTarget<P extends ParamDefs>(spec: FuzzTargetSpec<P>): 
     arrivalJitterMs: parseDuration(spec.arrivalJitter ?? 0, 'arrivalJitter'),
     durationMs: parseDuration(spec.duration ?? sim.duration ?? '24h', 'duration'),
     maxActions: spec.maxActions ?? 1000,
-    invariants: [...(spec.invariants ?? [])],
+    allowCrashes: spec.allowCrashes ?? false,
+    invariants: fuzzInvariants(spec.name, spec.invariants ?? []),
   };
   const { kind: _kind, ...rest } = sim;
   const simulation = defineSimulation({
@@ -158,6 +212,43 @@ function pinParams(name: string, sim: Simulation, values: Readonly<Record<string
     defs[param] = { ...rest, default: pinned[param]! };
   }
   return defs;
+}
+
+/** Each behavior's list of configs: the shared list, or its own (`[{}]` when it has none). */
+function configsByBehavior(
+  name: string, behaviors: readonly string[], shared: readonly Json[] | null, perBehavior: Readonly<Record<string, readonly Json[] | undefined>> | null,
+): Record<string, Json[]> {
+  if (shared && shared.length === 0) throw invalid(name, 'configs is empty', 'Give at least one config, or leave configs out');
+  const out: Record<string, Json[]> = {};
+  for (const [behavior, list] of Object.entries(perBehavior ?? {})) {
+    if (!behaviors.includes(behavior)) throw invalid(name, `configs names '${behavior}', which is not one of its behaviors`, `Its behaviors: ${behaviors.join(', ')}`);
+    if (!Array.isArray(list) || list.length === 0) throw invalid(name, `configs.${behavior} is empty`, 'Give at least one config, or leave that behavior out of configs');
+  }
+  for (const behavior of behaviors) out[behavior] = [...(shared ?? perBehavior?.[behavior] ?? [{}])];
+  return out;
+}
+
+/** The target's invariants as `{ name, check }`; a bare function (the former shape) is named and warned about once. */
+function fuzzInvariants(target: string, given: ReadonlyArray<FuzzInvariant | FuzzInvariantFunction>): FuzzInvariant[] {
+  return given.map((invariant, i) => {
+    if (typeof invariant === 'function') {
+      const name = invariant.name || `invariant ${i + 1}`;
+      warnOnce(`fuzz target '${target}': invariants as bare functions are deprecated; write { name: '${name}', check: (run) => ... } (failures are identified by the name)`);
+      // As before: any falsy answer (`cond && 'message'`) holds.
+      return { name, check: (run) => invariant(run) || null };
+    }
+    if (!invariant || typeof invariant.check !== 'function' || typeof invariant.name !== 'string' || invariant.name === '') {
+      throw invalid(target, `invariants[${i}] is not an invariant`, 'Give { name, check: (run) => null | message | { message, detail } }');
+    }
+    return invariant;
+  });
+}
+
+const warned = new Set<string>();
+function warnOnce(message: string): void {
+  if (warned.has(message)) return;
+  warned.add(message);
+  process.emitWarning(message, { type: 'DeprecationWarning', code: 'BEAMULATOR_FUZZ_INVARIANT_FUNCTION' });
 }
 
 /** True for a value made by defineFuzzTarget. */

@@ -19,6 +19,7 @@ import { redactedResult } from './redacted-result.ts';
 
 export { campaignSettings, type FuzzOptions, type FuzzProgress } from './fuzz-options.ts';
 export type { FuzzFailure } from './run-outcome.ts';
+export type { FuzzCoverage } from './fuzz-coverage.ts';
 export type { Reproduction } from './reproduce.ts';
 export type { FuzzResult } from './fuzz-result.ts';
 
@@ -42,7 +43,7 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promi
   if (!best) {
     return {
       target: settings.name, found: false, interrupted: campaign.interrupted, runs, shrinks, shrinkRuns, unconfirmed, reproduced: null, recordings: { made: 0, failed: false }, seed, spec: null, runId: null,
-      replayFile: null, failure: null, complaint: null, actors: [], actions: [], probes: {}, complaints: [],
+      replayFile: null, failure: null, complaint: null, actors: [], actions: [], probes: {}, complaints: [], coverage: campaign.tally.coverage,
       timings: { searchMs, shrinkMs, recordMs: 0, totalMs: monotonicMs() - started, firstFailureMs },
     };
   }
@@ -53,7 +54,7 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promi
   campaign.phase = 'record';
   campaign.progress();
   const reproduceRuns = campaign.interrupted ? 0 : options.reproduceRuns ?? 5;
-  const recorded = await recordFailure(shrunk, { target, settings, live, params, specOptions: campaign.specOptions, fails: campaign.fails, reproduceRuns }, options);
+  const recorded = await recordFailure(shrunk, { target, settings, live, params, specOptions: campaign.specOptions, fails: campaign.fails, allowCrashes: campaign.allowCrashes, reproduceRuns, coverage: campaign.tally.coverage }, options);
   const recordMs = monotonicMs() - recordStart;
   // When no recording failed the same way, the failure is the campaign's (the report says the kept run passed).
   const failure = recorded.recordings.failed ? recorded.failure! : shrunk.outcome.failure;
@@ -62,7 +63,7 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promi
     reproduced: recorded.reproduced, recordings: recorded.recordings, seed, spec: shrunk.spec,
     runId: recorded.runId, replayFile: recorded.replayFile, failure,
     complaint: failure.kind === 'complaint' ? failure.complaint : null,
-    actors: recorded.actors, actions: recorded.actions, probes: recorded.probes, complaints: recorded.complaints,
+    actors: recorded.actors, actions: recorded.actions, probes: recorded.probes, complaints: recorded.complaints, coverage: campaign.tally.coverage,
     timings: { searchMs, shrinkMs, recordMs, totalMs: monotonicMs() - started, firstFailureMs },
   }, new Redactor({ extra: redactionOf(target, options.redact) }));
 }

@@ -8,28 +8,29 @@ import { redactionOf } from '../engine/simulation.ts';
 import { specRunOptions, type FuzzSpecOptions } from '../replay/fuzz-spec.ts';
 import { importBundle, readRunBundle, writeReplayFile, type ReplayBundle } from '../replay/replay-file.ts';
 import { openStore } from '../store/duckdb-store.ts';
-import type { ActionRecord, ComplaintRecord, EventRecord, Json } from '../store/records.ts';
+import type { Json } from '../store/records.ts';
 import type { ParamValues } from '../util/params.ts';
-import { brokenInvariant } from './broken-invariant.ts';
 import type { FuzzOptions } from './fuzz-options.ts';
 import type { FuzzResult } from './fuzz-result.ts';
 import type { FuzzSettings, FuzzTarget } from './fuzz-target.ts';
 import type { LiveTarget } from './live-target.ts';
 import { reproduceInFreshProcesses, type Reproduction } from './reproduce.ts';
-import { sameFailure, type FailingRun, type FuzzFailure } from './run-outcome.ts';
-import { storedFailure } from './stored-failure.ts';
+import type { FuzzCoverage } from './fuzz-coverage.ts';
+import { storedFailure } from '../format/fuzz-failure-line.ts';
+import { FailureWatch, type FailureRules } from './failure-watch.ts';
+import { sameFailure, type FailingRun, type RunOutcome } from './run-outcome.ts';
 
 /** What the campaign records about its shrunk failure. */
-export interface FailureRecording {
+export interface FailureRecording extends FailureRules {
   target: FuzzTarget;
   settings: FuzzSettings;
   live: LiveTarget;
   params: ParamValues;
   specOptions: FuzzSpecOptions;
-  /** Whether a complaint counts as the failure (failOn, failWhen). */
-  fails: (complaint: ComplaintRecord) => boolean;
   /** Fresh-process replays of the replay file (0: none; also none when the campaign was interrupted). */
   reproduceRuns: number;
+  /** What the campaign's search explored (stored with the run). */
+  coverage: FuzzCoverage;
 }
 
 export type RecordedFailure = Pick<FuzzResult, 'runId' | 'replayFile' | 'failure' | 'actors' | 'actions' | 'probes' | 'complaints' | 'reproduced' | 'recordings'>;
@@ -50,7 +51,7 @@ const recordAttempts = 5;
  * keeps nothing (a temp replay file serves the reproduction).
  *
  * @example
- * const recorded = await recordFailure(shrunk, { target, settings, live, params, specOptions, fails, reproduceRuns: 5 }, options);
+ * const recorded = await recordFailure(shrunk, { target, settings, live, params, specOptions, fails, allowCrashes, reproduceRuns: 5, coverage }, options);
  */
 export async function recordFailure(run: FailingRun, recording: FailureRecording, options: FuzzOptions): Promise<RecordedFailure> {
   const { target, settings } = recording;
@@ -107,22 +108,17 @@ export async function recordFailure(run: FailingRun, recording: FailureRecording
   return { ...base, runId: bundle.run.runId, replayFile: keepFile ? replayFile : null, reproduced };
 }
 
-/** One recording of the spec: its bundle (null when nothing is kept) and what the run logged. */
-interface Recorded {
+/** One recording of the spec: its bundle (null when nothing is kept), what the run logged and why it failed. */
+interface Recorded extends RunOutcome {
   bundle: ReplayBundle | null;
-  failure: FuzzFailure | null;
-  actions: ActionRecord[];
-  complaints: ComplaintRecord[];
-  events: EventRecord[];
 }
 
 async function recordOnce(run: FailingRun, recording: FailureRecording, options: FuzzOptions): Promise<Recorded> {
-  const { target, settings, live, params, specOptions, fails } = recording;
+  const { target, settings, live, params, specOptions } = recording;
   const { spec } = run;
   const failure = run.outcome.failure;
-  const actions: ActionRecord[] = [];
-  const complaints: ComplaintRecord[] = [];
-  const events: EventRecord[] = [];
+  // Judged as the campaign judges a run (not stopped at the failure: maxActions stops it after the failing step).
+  const watch = new FailureWatch(recording);
   const keep = options.db !== false || (recording.reproduceRuns > 0 && Boolean(options.file));
   // The url is read after the reset: a target without a reset hook was restarted, maybe on another port.
   await live.reset();
@@ -130,26 +126,19 @@ async function recordOnce(run: FailingRun, recording: FailureRecording, options:
   const result = await runSimulationInternal(target, {
     resources, duration: settings.durationMs, params,
     // Stop after the failing step (a replay stops at the same place: maxActions is stored with the run).
-    maxActions: failure.kind === 'complaint' ? Math.max(1, failure.actionsAtFailure) : settings.maxActions,
+    maxActions: failure.kind === 'invariant' ? settings.maxActions : Math.max(1, failure.actionsAtFailure),
     kind: 'fuzz',
     meta: {
       fuzzSpec: spec as unknown as Json, fuzzOptions: specOptions as unknown as Json, failure: storedFailure(failure) as unknown as Json,
-      failOn: options.failOn ?? settings.failOn, reproduced: null,
+      failOn: options.failOn ?? settings.failOn, reproduced: null, coverage: recording.coverage as unknown as Json,
     } as Json,
     ...specRunOptions(spec, specOptions),
     ...(options.file ? { file: options.file } : {}),
-    hooks: {
-      onAction: (a) => actions.push(a), onComplaint: (c) => complaints.push(c),
-      onEvent: (e) => events.push(e),
-    },
+    hooks: watch.hooks,
   });
-  // Judged as the campaign judges a run: the first failing complaint, else the first broken invariant.
-  const complaint = complaints.find(fails);
-  const invariant = complaint ? null : brokenInvariant(settings.invariants, { spec, actions, complaints }, settings.name);
-  const recordedFailure: FuzzFailure | null = complaint ? { kind: 'complaint', complaint, actionsAtFailure: failure.actionsAtFailure }
-    : invariant ? { kind: 'invariant', message: invariant, actionsAtFailure: actions.length } : null;
+  const outcome = watch.outcome(settings, spec);
   const bundle = resources.store ? await readRunBundle(resources.store, result.runId) : null;
-  return { bundle, failure: recordedFailure, actions, complaints, events };
+  return { bundle, ...outcome };
 }
 
 /** The bundle with `entries` added to its run's meta. */

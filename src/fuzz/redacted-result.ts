@@ -27,5 +27,6 @@ export function redactedSpec(spec: FuzzSpec, redactor: Redactor): FuzzSpec {
 }
 
 function redactedFailure(failure: FuzzFailure, redactor: Redactor): FuzzFailure {
-  return failure.kind === 'complaint' ? { ...failure, complaint: redactor.record(failure.complaint) } : failure;
+  if (failure.kind === 'complaint') return { ...failure, complaint: redactor.record(failure.complaint) };
+  return failure.kind === 'invariant' ? { ...failure, detail: redactor.value(failure.detail) } : failure;
 }

@@ -135,13 +135,17 @@ async function recordSpec(
 function fitToDomain(spec: FuzzSpec, target: FuzzTarget, arrivalJitterMs: number): { spec: FuzzSpec; widened: FuzzTarget } {
   const settings = target.fuzz;
   const behaviors = [...settings.behaviors];
-  const configs = [...settings.configs];
+  // One list shared by every behavior, or a list each (a behavior the target does not draw gets its own).
+  const shared = settings.sharedConfigs ? [...settings.configs[behaviors[0]!]!] : null;
+  const configs: Record<string, Json[]> = {};
+  for (const b of behaviors) configs[b] = shared ?? [...settings.configs[b]!];
   const actors = spec.actors.map((actor) => {
     if (!behaviors.includes(actor.behavior)) behaviors.push(actor.behavior);
-    let config = configs.find((c) => isDeepStrictEqual(c, actor.config));
+    const list = (configs[actor.behavior] ??= shared ?? []);
+    let config = list.find((c) => isDeepStrictEqual(c, actor.config));
     if (config === undefined) {
       config = actor.config;
-      configs.push(config);
+      list.push(config);
     }
     return { behavior: actor.behavior, config, tape: actor.tape };
   });

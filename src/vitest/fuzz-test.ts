@@ -3,6 +3,7 @@ import { loadSimulation } from '../engine/load-simulation.ts';
 import { fuzz, type FuzzOptions, type FuzzResult } from '../fuzz/fuzz.ts';
 import { isFuzzTarget, type FuzzTarget } from '../fuzz/fuzz-target.ts';
 import { describeRecordings, describeReproduction } from '../format/reproduction-line.ts';
+import { previewJson } from '../format/json-preview.ts';
 import { formatActionLine } from '../format/action-line.ts';
 import { Redactor, type RedactPattern } from '../store/redact.ts';
 import { BeamulatorError } from '../util/errors.ts';
@@ -82,7 +83,10 @@ export async function runFuzzTest(target: FuzzTarget | string, options: FuzzTest
   const reproduce = file !== null
     ? `npx beamulator fuzz ${shellQuote(file)} --seed ${result.seed}${options.runs !== undefined ? ` --runs ${options.runs}` : ''}${options.failOn ? ` --fail-on ${options.failOn}` : ''}`
     : `fuzz(target, { seed: ${result.seed}${options.runs !== undefined ? `, runs: ${options.runs}` : ''} })`;
-  const message = result.found ? formatFuzzFailure(result, { reproduce, db: dbFile, ...pick(options, ['redact']) }) : `no failure in ${result.runs} runs (seed ${result.seed})`;
+  const c = result.coverage;
+  const message = result.found
+    ? formatFuzzFailure(result, { reproduce, db: dbFile, ...pick(options, ['redact']) })
+    : `no failure in ${result.runs} runs (seed ${result.seed}): ${c.actions} actions by ${c.actors} actors, ${c.overlappingSteps} overlapping steps, ${c.pairs.length} behavior/action pairs, ok ${c.outcomes.ok} error ${c.outcomes.error} crash ${c.outcomes.crash}`;
   return { failed: result.found, message, result, db: dbFile };
 }
 
@@ -90,13 +94,17 @@ export async function runFuzzTest(target: FuzzTarget | string, options: FuzzTest
 export function formatFuzzFailure(result: FuzzResult, context: { reproduce: string; db: string | null; redact?: readonly RedactPattern[] }): string {
   const names = new Map(result.actors.map((a) => [a.actorId, a.name]));
   const name = (id: number | null) => (id === null ? 'the run' : names.get(id) ?? `actor ${id}`);
-  const lines = [`fuzz target '${result.target}' failed: found in ${result.runs} run${result.runs === 1 ? '' : 's'} (seed ${result.seed}), shrunk to ${result.actions.length} action${result.actions.length === 1 ? '' : 's'} of ${result.actors.length} actor${result.actors.length === 1 ? '' : 's'} (${result.shrinks} shrink${result.shrinks === 1 ? '' : 's'})`];
+  const probes = Object.keys(result.probes).length;
+  const acted = result.actions.length - probes;
+  const lines = [`fuzz target '${result.target}' failed: found in ${result.runs} run${result.runs === 1 ? '' : 's'} (seed ${result.seed}), shrunk to ${acted} action${acted === 1 ? '' : 's'}${probes > 0 ? ` (and ${probes} invariant probe${probes === 1 ? '' : 's'})` : ''} of ${result.actors.length} actor${result.actors.length === 1 ? '' : 's'} (${result.shrinks} shrink${result.shrinks === 1 ? '' : 's'})`];
   const failure = result.failure!;
   if (failure.kind === 'complaint') {
     const c = failure.complaint;
     lines.push(`  ${c.severity.padEnd(9)} ${c.message}  (${name(c.actorId)} at ${formatClock(c.simTime)}${c.actionSeq !== null ? `, action #${c.actionSeq}` : ''})`);
+  } else if (failure.kind === 'crash') {
+    lines.push(`  crash     ${failure.message}  (${name(failure.actorId)}${failure.actionSeq !== null ? `, action #${failure.actionSeq}` : ''})`);
   } else {
-    lines.push(`  invariant ${failure.message}`);
+    lines.push(`  invariant '${failure.invariant}' broken: ${failure.message}${failure.detail !== null ? `  ${previewJson(failure.detail, 100)}` : ''}`);
   }
   // A race that bit once in a while is worth knowing before trusting the replay file.
   if (result.reproduced) {

@@ -1,4 +1,5 @@
 import type { MatcherState } from 'vitest';
+import { previewJson } from '../format/json-preview.ts';
 import { errorMessage } from '../util/errors.ts';
 import type { MatcherOutcome } from './matcher-outcome.ts';
 import type { RecordedRun } from './recorded-run.ts';
@@ -7,8 +8,9 @@ import { runFooter } from './run-footer.ts';
 
 /**
  * An invariant a test checks over a finished run, with `expect(run).toSatisfyInvariant(...)`
- * (unlike a simulation's `Invariant`, checked while the run goes). Return `true` or nothing when
- * it holds; `false`, or a string saying why, when it does not. Throwing (an `expect` inside, say)
+ * (unlike a simulation's `Invariant`, checked while the run goes: docs/invariants.md relates them).
+ * Return `true` or nothing when it holds; `false`, a string saying why, or `{ message, detail }`
+ * (the shape every invariant may return) when it does not. Throwing (an `expect` inside, say)
  * counts as not holding. Synchronous: everything the run recorded is already loaded.
  *
  * @example
@@ -17,7 +19,7 @@ import { runFooter } from './run-footer.ts';
  *   if (new Set(titles).size !== titles.length) return 'a todo was created twice';
  * };
  */
-export type TestInvariant<R extends RecordedRun = RecordedRun> = (run: R) => boolean | string | void;
+export type TestInvariant<R extends RecordedRun = RecordedRun> = (run: R) => boolean | string | { message: string; detail?: unknown } | void;
 
 /**
  * `expect(run).toSatisfyInvariant(invariant, description?)`. Named so because vitest already has
@@ -50,6 +52,10 @@ function verdict(value: unknown, name: string): string | null {
   if (value === undefined || value === null || value === true) return null;
   if (value === false) return 'it returned false';
   if (typeof value === 'string') return value === '' ? 'it returned an empty reason' : value;
+  if (typeof value === 'object' && typeof (value as { message?: unknown }).message === 'string') {
+    const { message, detail } = value as { message: string; detail?: unknown };
+    return detail === undefined ? message : `${message} ${previewJson(detail, 100)}`;
+  }
   if (typeof (value as { then?: unknown }).then === 'function') {
     throw new TypeError(`expect(run).toSatisfyInvariant(): ${quoted(name)} returned a promise; invariants are synchronous (the run's rows are already loaded)`);
   }

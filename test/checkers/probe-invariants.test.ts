@@ -73,7 +73,7 @@ describe('invariants that query the target through actions', () => {
     expect(again.actions.map(strip)).toEqual(log.map(strip));
   });
 
-  it('at the end: probes run as the last actor at the end time; a failing probe is an answer, a rejecting check stops the run', async () => {
+  it('at the end: probes run as actor 0 (not the last to act) at the end time, in a step of their own; a failing probe is an answer, a rejecting check stops the run', async () => {
     const failing = (actions: CounterActions): Invariant => ({
       name: 'probe fails', check: async (view) => {
         const r = await view.execute(actions.boom, {});
@@ -81,11 +81,13 @@ describe('invariants that query the target through actions', () => {
       },
     });
     const { complaints, actions: log } = await run(counterSim((actions) => [readsMatchBumps(actions, 'end'), failing(actions)]));
-    const last = log[5]!;
-    expect(log.slice(6).map((a) => [a.action, a.actorId, a.simTime, a.outcome])).toEqual([['read', last.actorId, 120_000, 'ok'], ['boom', last.actorId, 120_000, 'crash']]);
+    // The last bump is actor 1's: the probes still run as actor 0.
+    expect(log[5]!.actorId).toBe(1);
+    expect(log.slice(6).map((a) => [a.action, a.actorId, a.simTime, a.outcome])).toEqual([['read', 0, 120_000, 'ok'], ['boom', 0, 120_000, 'crash']]);
+    expect(log[6]!.step).toBeGreaterThan(log[5]!.step);
     expect(complaints.map((c) => [c.trigger, c.actorId, c.actionSeq, c.message])).toEqual([
-      ['invariant:reads match bumps', last.actorId, 6, 'read 5 after 6 bumps'],
-      ['invariant:probe fails', last.actorId, 7, 'probe said: probe exploded'],
+      ['invariant:reads match bumps', 0, 6, 'read 5 after 6 bumps'],
+      ['invariant:probe fails', 0, 7, 'probe said: probe exploded'],
     ]);
     // A check that rejects is a bug in the check (exit 6), not a broken invariant.
     const rejecting: Invariant = { name: 'rejects', check: async () => Promise.reject(new Error('no answer')) };

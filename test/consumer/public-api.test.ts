@@ -19,8 +19,8 @@ const rootTypes = [
   'Action', 'ActionFn', 'ActionIO', 'ActionRecord', 'ActionResult', 'ActorContext', 'ActorRecord', 'ActorView', 'Behavior',
   'Checker', 'CheckerOptions', 'Complaint', 'ComplaintInput', 'ComplaintRecord', 'Crash', 'Divergence', 'DivergenceKind', 'Duration',
   'EngineHooks', 'EntityModel', 'ErrorCode', 'EventRecord', 'ExchangeRecord', 'ExecuteOptions', 'ExitCodeValue', 'Fields',
-  'FuzzActorSpec', 'FuzzFailure', 'FuzzInvariant', 'FuzzOptions', 'FuzzProgress', 'FuzzResult', 'FuzzRunView', 'FuzzSettings',
-  'FuzzSpec', 'FuzzTarget', 'FuzzTargetSpec', 'HostileStringOptions', 'HttpClient', 'HttpRequestOptions', 'HttpResponse', 'InitInput', 'Invariant',
+  'FuzzActorSpec', 'FuzzConfigs', 'FuzzCoverage', 'FuzzFailure', 'FuzzInvariant', 'FuzzInvariantFunction', 'FuzzOptions', 'FuzzProgress', 'FuzzResult', 'FuzzRunView', 'FuzzSettings',
+  'FuzzSpec', 'FuzzTarget', 'FuzzTargetSpec', 'HostileStringOptions', 'HttpClient', 'HttpRequestOptions', 'HttpResponse', 'InitInput', 'Invariant', 'InvariantVerdict',
   'Json', 'LostUpdateOptions', 'MonotonicReadsOptions', 'Outcome', 'ParamDef', 'ParamDefs', 'ParamSettings', 'ParamType',
   'ParamValue', 'ParamValues', 'PopulationEntry', 'ReadReplayOptions', 'RedactPattern', 'ReplayBundle', 'ReplayMode',
   'ReadYourWritesOptions', 'ReplayOptions', 'ReplayReport', 'ReplayRules', 'ReplaySource', 'Rng', 'RngState', 'RunOptions', 'RunProgress', 'RunRecord',
@@ -43,7 +43,7 @@ const optionFields = {
   ],
   ReplayOptions: ['checkTarget', 'db', 'file', 'hooks', 'mode', 'offline', 'pace', 'redact', 'signal', 'simulation', 'target'],
   FuzzOptions: [
-    'confirmRuns', 'db', 'examples', 'failOn', 'file', 'maxActors', 'maxTurns', 'onProgress', 'overlap', 'params', 'redact', 'replaysDir',
+    'allowCrashes', 'confirmRuns', 'db', 'examples', 'failOn', 'file', 'maxActors', 'maxTurns', 'onProgress', 'overlap', 'params', 'redact', 'replaysDir',
     'reproduceRuns', 'runs', 'seed', 'shrinkRuns', 'shrinkTimeLimitMs', 'signal', 'timeLimitMs',
   ],
   TestRunOptions: [

@@ -201,6 +201,8 @@ const rows: Row[] = [
   { name: 'fuzz target without a default export', args: ['fuzz', at('no-export.fuzz.ts'), ...db], code: usage, message: /does not export a fuzz target \(exports: name\)\. Add `export default defineFuzzTarget/ },
   { name: 'fuzz target that is a simulation', args: ['fuzz', at('a-sim.fuzz.mjs'), ...db], code: usage, message: /not a fuzz target/ },
   { name: 'fuzz target with an unknown behavior', args: ['fuzz', at('unknown.fuzz.mjs'), ...db], code: usage, message: /unknown behavior 'Nobody'/ },
+  { name: 'fuzz target with configs of a behavior it does not draw', args: ['fuzz', at('configs.fuzz.mjs'), ...db], code: usage, message: /cannot define fuzz target 'c': configs names 'Namer', which is not one of its behaviors\. Its behaviors: Scribe\. Fix the error/ },
+  { name: 'fuzz target with an invariant that is not one', args: ['fuzz', at('invariant.fuzz.mjs'), ...db], code: usage, message: /cannot define fuzz target 'i': invariants\[0\] is not an invariant\. Give \{ name, check/ },
   { name: 'fuzz target with a syntax error', args: ['fuzz', at('syntax.fuzz.ts'), ...db], code: usage, message: /cannot load fuzz target .*syntax\.fuzz\.ts: syntax error/ },
   { name: 'fuzz target with no target', args: ['fuzz', '{fuzz}', ...db, '--runs', '1'], code: usage, message: /it has no target/ },
 ];
@@ -249,6 +251,8 @@ beforeAll(async () => {
   file('no-export.fuzz.ts', "export const name = 'no target here';\n");
   file('a-sim.fuzz.mjs', notesSource);
   file('unknown.fuzz.mjs', fuzzOf("export default defineFuzzTarget({ name: 'u', simulation: notes, behaviors: ['Nobody'] });"));
+  file('configs.fuzz.mjs', fuzzOf("export default defineFuzzTarget({ name: 'c', simulation: notes, behaviors: ['Scribe'], configs: { Namer: [{}] } });"));
+  file('invariant.fuzz.mjs', fuzzOf("export default defineFuzzTarget({ name: 'i', simulation: notes, invariants: [{ check: () => null }] });"));
   file('syntax.fuzz.ts', 'export default defineFuzzTarget({ name: "x", simulation: [ });\n');
 
   // Config files.

@@ -176,7 +176,7 @@ describe('typed fuzz inputs shrink', () => {
   const sim = defineSimulation({ name: 'numbers', actions, behaviors: [numberer], population: [{ behavior: numberer, count: 1 }], duration: '1h' });
   const target = (invariant: (n: number[]) => string | null) => defineFuzzTarget({
     name: 'numbers', simulation: sim, maxActors: 2, maxTurns: 6,
-    invariants: [(run) => invariant(run.actions.filter((a) => a.action === 'createTodo').map((a) => Number((a.args as { title: string }).title.slice(1))))],
+    invariants: [{ name: 'numbers', check: (run) => invariant(run.actions.filter((a) => a.action === 'createTodo').map((a) => Number((a.args as { title: string }).title.slice(1)))) }],
     target: {
       start: async () => {
         const app = await startTodoApp({ bugs: [] });

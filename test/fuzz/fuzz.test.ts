@@ -141,10 +141,16 @@ describe('fuzz: interrupt and CLI', () => {
 describe('fuzz: invariants', () => {
   it('finds and shrinks a broken invariant, and the recorded run replays identically', async () => {
     const target = todoFuzzTarget('two-creates', [], {
-      invariants: [(run) => (run.actions.filter((a) => a.action === 'createTodo').length >= 2 ? 'two todos were created' : null)],
+      invariants: [{
+        name: 'one create',
+        check: (run) => {
+          const creates = run.actions.filter((a) => a.action === 'createTodo').length;
+          return creates >= 2 ? { message: 'two todos were created', detail: { creates } } : null;
+        },
+      }],
     });
     const result = await fuzz(target, { seed: 1, runs: 200, shrinkRuns: 300, ...noTimeCap, db: store, replaysDir: false });
-    expect(result.failure).toEqual({ kind: 'invariant', message: 'two todos were created', actionsAtFailure: result.actions.length });
+    expect(result.failure).toEqual({ kind: 'invariant', invariant: 'one create', message: 'two todos were created', detail: { creates: 2 }, actionsAtFailure: result.actions.length });
     // 1 Organizer: signup; list + create; list + create.
     expect(result.actions.map((a) => a.action)).toEqual(['signup', 'listTodos', 'createTodo', 'listTodos', 'createTodo']);
     const report = await replayRun(await readRunBundle(store, result.runId!), { simulation: target, db: false });
@@ -158,9 +164,12 @@ describe('fuzz: flaky failures', () => {
     let single = 0;
     const target = todoFuzzTarget('flaky-single', [], {
       overlap: true,
-      invariants: [(run) => {
-        const acting = new Set(run.actions.map((a) => a.actorId)).size;
-        return acting >= 2 || (acting === 1 && single++ % 2 === 1) ? 'acted' : null;
+      invariants: [{
+        name: 'acted',
+        check: (run) => {
+          const acting = new Set(run.actions.map((a) => a.actorId)).size;
+          return acting >= 2 || (acting === 1 && single++ % 2 === 1) ? 'acted' : null;
+        },
       }],
     });
     const result = await fuzz(target, { seed: 1, runs: 50, shrinkRuns: 60, ...noTimeCap, db: false, replaysDir: false });

@@ -74,6 +74,9 @@ describe('failure messages of the matchers', () => {
     expectFooter(reason, buggy);
     const noComplaints = (r: TestRun) => r.complaints.length === 0;
     expect(failureOf(() => expect(buggy).toSatisfyInvariant(noComplaints))).toContain('expected run to satisfy invariant "noComplaints", but it did not: it returned false');
+    // The shape every invariant may return: a message and a detail.
+    expect(failureOf(() => expect(buggy).toSatisfyInvariant((r) => ({ message: 'complaints', detail: { n: r.complaints.length } }), 'none')))
+      .toContain(`expected run to satisfy invariant "none", but it did not: complaints {"n":${buggy.complaints.length}}`);
     const threw = failureOf(() => expect(buggy).toSatisfyInvariant(() => {
       expect(1).toBe(2);
     }, 'one is two'));

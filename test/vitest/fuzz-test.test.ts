@@ -42,7 +42,10 @@ describe('fuzzTest', () => {
       runFuzzTest('fuzz/bugs-off.fuzz.ts', { runs: 5, timeLimitMs: 20_000, replaysDir: false }));
     expect(failed).toBe(false);
     expect(result.seed).toBe(5);
-    expect(message).toBe(`no failure in ${result.runs} runs (seed 5)`);
+    const c = result.coverage;
+    expect(message).toBe(`no failure in ${result.runs} runs (seed 5): ${c.actions} actions by ${c.actors} actors, ${c.overlappingSteps} overlapping steps, ${c.pairs.length} behavior/action pairs, ok ${c.outcomes.ok} error ${c.outcomes.error} crash ${c.outcomes.crash}`);
+    expect(c.runs).toBe(result.runs);
+    expect(c.actions).toBeGreaterThan(0);
   });
 
   it('refuses a file that is not a fuzz target', async () => {
