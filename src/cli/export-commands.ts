@@ -52,7 +52,7 @@ export function registerExportCommands(program: Command, output: Output, setCode
     });
 }
 
-/** A path or command word as it can be pasted into a POSIX shell. */
+/** A file size in binary units (KB = 1024 B), as `export` has always printed it. */
 function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;

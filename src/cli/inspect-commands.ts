@@ -2,12 +2,11 @@ import { openStore, type DuckDBRunStore } from '../store/duckdb-store.ts';
 import type { Redactor } from '../store/redact.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { formatClock, formatDuration, toSeconds } from '../util/duration.ts';
-import { ExitCode, isBeamulatorError } from '../util/errors.ts';
+import { ExitCode } from '../util/errors.ts';
 import { formatActionLine } from '../format/action-line.ts';
 import { formatRunSummary, groupComplaints } from './format-run.ts';
 import { groupProblem, shardGroups, shardOfRun } from '../engine/shard-groups.ts';
-import { findGroup, showGroup } from './show-group.ts';
-import { looksLikeRunId } from '../engine/shard.ts';
+import { resolveRunOrGroup, showGroup } from './show-group.ts';
 import { probesOf } from '../engine/invariant-checks.ts';
 import { describeReproduction } from '../format/reproduction-line.ts';
 import type { Reproduction } from '../fuzz/reproduce.ts';
@@ -84,14 +83,9 @@ export async function showCommand(idArg: string, opts: { db: string; actions: nu
   return withStore(opts.db, async (store) => {
     // What the store holds was redacted with the rules of its day: the config's patterns of today apply too.
     const redactor = outputRedactor(opts.projectConfig);
-    let runId: string;
-    try {
-      runId = await store.resolveRunId(idArg);
-    } catch (error) {
-      const group = isBeamulatorError(error) && error.code === 'BEAM_RUN_NOT_FOUND' && !looksLikeRunId(idArg) ? await findGroup(store, idArg) : null;
-      if (!group) throw error;
-      return showGroup(store, group, opts, redactor, output);
-    }
+    const named = await resolveRunOrGroup(store, idArg);
+    if ('group' in named) return showGroup(store, named.group, opts, redactor, output);
+    const { runId } = named;
     if (opts.json) {
       await writeRunJson(store, runId, redactor, output);
       return ExitCode.ok;

@@ -8,9 +8,10 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { atLeast } from '../engine/complaint.ts';
 import { groupProblem, shardGroups } from '../engine/shard-groups.ts';
-import { severities, type Severity } from '../store/records.ts';
+import { severities } from '../store/records.ts';
 import { BeamulatorError, ExitCode } from '../util/errors.ts';
 import { cliJson } from '../util/strict-json.ts';
+import { parseFailOn } from './fail-on.ts';
 import { dbFlag, styler, type Output } from './output.ts';
 import type { ProjectOptions } from './project-config.ts';
 
@@ -37,7 +38,7 @@ export function registerMergeCommand(program: Command, output: Output, setCode: 
 type SourceKind = 'store' | 'replay-file';
 
 export async function mergeCommand(files: string[], opts: MergeOptions, output: Output): Promise<number> {
-  const failOn = opts.failOn === undefined ? null : severityOption(opts.failOn);
+  const failOn = opts.failOn === undefined ? null : parseFailOn(opts.failOn);
   const kinds = files.map((file) => [file, sourceKind(file, opts.out)] as const);
   const [{ openStore }, replay, { redactPatterns }] = await Promise.all([
     import('../store/duckdb-store.ts'), import('../replay/replay-file.ts'), import('./project-config.ts'),
@@ -62,7 +63,10 @@ export async function mergeCommand(files: string[], opts: MergeOptions, output: 
     }
     const touched = new Set(merged.flatMap((m) => [...m.copied, ...m.alreadyThere]));
     const runs = await store.listRuns();
-    if (failOn) failing = runs.filter((r) => touched.has(r.runId)).reduce((n, r) => n + severities.filter((v) => atLeast(v, failOn)).reduce((k, v) => k + r.summary.bySeverity[v], 0), 0);
+    if (failOn) {
+      const counted = severities.filter((v) => atLeast(v, failOn));
+      for (const r of runs) if (touched.has(r.runId)) for (const v of counted) failing += r.summary.bySeverity[v];
+    }
     // Only the groups this merge brought: the target store may hold older, unrelated ones.
     groups = shardGroups(runs).filter((g) => [...g.shards.values()].some((r) => touched.has(r.runId)));
   } finally {
@@ -97,11 +101,6 @@ export async function mergeCommand(files: string[], opts: MergeOptions, output: 
   }
   if (failing > 0) output.err(`beamulator: the merged runs hold ${failing} complaint${failing === 1 ? '' : 's'} at or above '${failOn}'. \`beamulator show <group-id>${dbFlag(opts.out)}\` lists them\n`);
   return exitCode;
-}
-
-function severityOption(value: string): Severity {
-  if ((severities as readonly string[]).includes(value)) return value as Severity;
-  throw new BeamulatorError('BEAM_USAGE', `cannot use --fail-on '${value}'`, `Use one of: ${severities.join(', ')}`);
 }
 
 /** A replay file (JSON) or a DuckDB store, told by its first bytes; one clear line for anything else. */

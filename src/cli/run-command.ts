@@ -9,9 +9,9 @@ import { Redactor } from '../store/redact.ts';
 import { runSimulationInternal } from '../engine/run-simulation.ts';
 import { defaultStorePath } from '../store/duckdb-store.ts';
 import type { ComplaintRecord, Severity } from '../store/records.ts';
-import { severities } from '../store/records.ts';
 import { formatDuration, parseDuration, toSeconds } from '../util/duration.ts';
 import { parseShard, shardFromEnv, type Shard } from '../engine/shard.ts';
+import { parseFailOn } from './fail-on.ts';
 import { reproduceCommand } from '../util/reproduce-command.ts';
 import { BeamulatorError, ExitCode } from '../util/errors.ts';
 import { globFiles } from '../util/glob-files.ts';
@@ -218,12 +218,6 @@ function shardOption(opts: RunCommandOptions): Shard | null {
 
 /** `--fail-on`'s default in main.ts (not imported from there: main.ts loads commands lazily). */
 const defaultFailOn = 'urgent';
-
-function parseFailOn(value: string): Severity | null {
-  if (value === 'none') return null;
-  if ((severities as readonly string[]).includes(value)) return value as Severity;
-  throw new BeamulatorError('BEAM_USAGE', `cannot use --fail-on '${value}'`, `Use one of: ${severities.join(', ')}, none`);
-}
 
 /** With no file given: the single file the config's `simulations` globs match, else the single `*.sim.ts` in ., simulations/ or examples/*. */
 async function findSimulationFile(project: LoadedConfig | undefined): Promise<string> {

@@ -15,20 +15,32 @@ import { styler, type Output } from './output.ts';
 
 type ListedRun = RunRecord & { summary: RunSummary };
 
-/** The runs a ref names for commands that read a group as one run (`stats`, `dashboard`): one run, or a group's shards. */
-export async function runsOfRef(store: RunStore, ref: string): Promise<{ runIds: string[]; title: string }> {
+/**
+ * What a ref names for the commands that take a run or a group (`show`, `stats`, `dashboard`): a
+ * run id (or prefix, or `latest`), else a group's id. An unknown ref throws the run lookup's error.
+ */
+export async function resolveRunOrGroup(store: RunStore, ref: string): Promise<{ runId: string } | { group: ShardGroup<ListedRun> }> {
   try {
-    const runId = await store.resolveRunId(ref);
-    const run = (await store.getRun(runId))!;
-    return { runIds: [runId], title: `run ${runId}  ${run.simulation}  seed ${run.seed}  ${run.status}` };
+    return { runId: await store.resolveRunId(ref) };
   } catch (error) {
     const group = isBeamulatorError(error) && error.code === 'BEAM_RUN_NOT_FOUND' && !looksLikeRunId(ref) ? await findGroup(store, ref) : null;
     if (!group) throw error;
-    return {
-      runIds: [...group.shards.values()].map((r) => r.runId),
-      title: `group ${group.group}  ${group.simulation}  seed ${group.seed}  ${group.shards.size}/${group.count} shards`,
-    };
+    return { group };
   }
+}
+
+/** The runs a ref names for commands that read a group as one run (`stats`, `dashboard`): one run, or a group's shards. */
+export async function runsOfRef(store: RunStore, ref: string): Promise<{ runIds: string[]; title: string }> {
+  const named = await resolveRunOrGroup(store, ref);
+  if ('runId' in named) {
+    const run = (await store.getRun(named.runId))!;
+    return { runIds: [named.runId], title: `run ${named.runId}  ${run.simulation}  seed ${run.seed}  ${run.status}` };
+  }
+  const { group } = named;
+  return {
+    runIds: [...group.shards.values()].map((r) => r.runId),
+    title: `group ${group.group}  ${group.simulation}  seed ${group.seed}  ${group.shards.size}/${group.count} shards`,
+  };
 }
 
 /** The group `id` names, when it names one (group ids and run ids never look alike: see shard.ts). */

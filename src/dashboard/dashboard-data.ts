@@ -1,7 +1,7 @@
 import type { ActorRecord, ComplaintRecord } from '../store/records.ts';
 import type { Redactor } from '../store/redact.ts';
 import type { RunStore } from '../store/run-store.ts';
-import { readRunSeries, readRunStats, type RunStats, type SeriesPoint, type SqlStore } from '../store/run-stats.ts';
+import { readRunSeries, readRunStats, runIdList, type RunStats, type SeriesPoint, type SqlStore } from '../store/run-stats.ts';
 
 /** One actor as the dashboard's grid and card show it. */
 export interface DashboardActor {
@@ -48,7 +48,7 @@ export async function readDashboardData(
     store.sql(
       `SELECT run_id, actor_id, count(*) AS n, count(*) FILTER (WHERE outcome <> 'ok') AS failed, arg_max(action, seq) AS last_action,
          arg_max(outcome, seq) AS last_outcome, max(sim_time) AS last_at
-       FROM actions WHERE run_id IN (${runIds.map((id) => `'${id.replace(/'/g, "''")}'`).join(', ')}) GROUP BY run_id, actor_id`),
+       FROM actions WHERE ${runIdList(runIds)} GROUP BY run_id, actor_id`),
     Promise.all(runIds.map((id) => store.complaints(id))).then((all) => all.flat().sort((a, b) => a.simTime - b.simTime)),
   ]);
   const key = (runId: unknown, actorId: unknown) => `${String(runId)}\0${String(actorId)}`;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isLatestAlias } from '../store/run-id.ts';
 import { BeamulatorError } from '../util/errors.ts';
 
 /**
@@ -66,8 +67,7 @@ export function resolveShard(shard: Shard, simulation: string, seed: string): Re
  * commands that take either (`show`, `replay`) tell them apart without looking.
  */
 export function looksLikeRunId(ref: string): boolean {
-  const word = ref.trim().toLowerCase();
-  return word === 'latest' || word === 'last' || /^\d{1,8}(-\d{0,6}(-[0-9a-z]{0,3})?)?$/.test(word);
+  return isLatestAlias(ref) || /^\d{1,8}(-\d{0,6}(-[0-9a-z]{0,3})?)?$/.test(ref.trim().toLowerCase());
 }
 
 /**

@@ -158,6 +158,7 @@ export async function readRunSeries(store: SqlStore, runIds: readonly string[], 
   return points;
 }
 
-function runIdList(runIds: readonly string[]): string {
+/** `run_id IN (...)` for these ids, quoted (they come from the store, but a quote must never break the query). */
+export function runIdList(runIds: readonly string[]): string {
   return `run_id IN (${runIds.map((id) => `'${id.replace(/'/g, "''")}'`).join(', ')})`;
 }
