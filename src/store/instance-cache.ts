@@ -22,15 +22,30 @@ interface Entry {
 
 const entries = new Map<string, Entry>();
 
+export interface InstanceOptions {
+  readOnly: boolean;
+  /** DuckDB's memory_limit, applied when this call creates the instance (a shared one keeps its own). */
+  memoryLimit?: string | undefined;
+}
+
+/** DuckDB's configuration for a new instance. */
+function config(options: InstanceOptions): Record<string, string> {
+  return {
+    ...(options.readOnly ? { access_mode: 'READ_ONLY' } : {}),
+    ...(options.memoryLimit !== undefined ? { memory_limit: options.memoryLimit } : {}),
+  };
+}
+
 /**
  * Opens (or shares) the instance for `key` (a resolved path, or ':memory:').
  * `init` runs once, on the connection-less fresh instance, before anyone else may use it.
  */
 export async function acquireInstance(
-  key: string, displayPath: string, readOnly: boolean, init: (instance: DuckDBInstance) => Promise<void>,
+  key: string, displayPath: string, options: InstanceOptions, init: (instance: DuckDBInstance) => Promise<void>,
 ): Promise<Lease> {
+  const { readOnly } = options;
   if (key === ':memory:') {
-    const instance = await DuckDBInstance.create(':memory:');
+    const instance = await DuckDBInstance.create(':memory:', config({ readOnly: false, memoryLimit: options.memoryLimit }));
     try {
       await init(instance);
     } catch (error) {
@@ -46,7 +61,7 @@ export async function acquireInstance(
       'Close the read-only store first');
   }
   if (!entry) {
-    const created: Entry = { readOnly, refs: 0, ready: open(key, readOnly, init) };
+    const created: Entry = { readOnly, refs: 0, ready: open(key, config(options), init) };
     entry = created;
     entries.set(key, created);
     created.ready.catch(() => {
@@ -77,8 +92,8 @@ export async function acquireInstance(
   };
 }
 
-async function open(path: string, readOnly: boolean, init: (instance: DuckDBInstance) => Promise<void>): Promise<DuckDBInstance> {
-  const instance = await DuckDBInstance.create(path, readOnly ? { access_mode: 'READ_ONLY' } : {});
+async function open(path: string, settings: Record<string, string>, init: (instance: DuckDBInstance) => Promise<void>): Promise<DuckDBInstance> {
+  const instance = await DuckDBInstance.create(path, settings);
   try {
     await init(instance);
   } catch (error) {

@@ -9,7 +9,7 @@ describe('store.scan', () => {
     try {
       const w = await beginTestRun(store);
       const other = await beginTestRun(store);
-      // Out of order, with a gap wider than a window (512 keys), and one seq the writer can only store as NULL.
+      // Out of order, with a gap wider than a window (128 keys), and one seq the writer can only store as NULL.
       for (const seq of [1300, ...Array.from({ length: 1200 }, (_, i) => 1199 - i), 5000]) w.addAction(action(w.runId, seq));
       w.addAction(action(w.runId, Number.NaN));
       other.addAction(action(other.runId, 3));
@@ -38,6 +38,27 @@ describe('store.scan', () => {
         visited++;
       });
       expect(visited).toBe(0);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('hands a window of many rows (one action with 300 exchanges) over in visits of at most 128 rows, in order', async () => {
+    const store = await openStore(':memory:');
+    try {
+      const w = await beginTestRun(store);
+      for (let n = 299; n >= 0; n--) w.addExchange(exchange(w.runId, 4, n, { responseBody: `body ${n} ${'x'.repeat(5000)}` }));
+      w.addExchange(exchange(w.runId, 5, 0));
+      await w.flush();
+      const visits: Array<Array<[number, number, string | null]>> = [];
+      await store.scan('exchanges', w.runId, (rows) => {
+        visits.push(rows.map((x) => [x.actionSeq, x.n, x.responseBody?.split(' x')[0] ?? null]));
+      });
+      expect(Math.max(...visits.map((v) => v.length))).toBeLessThanOrEqual(128);
+      expect(visits.flat()).toEqual([
+        ...Array.from({ length: 300 }, (_, n) => [4, n, `body ${n}`]),
+        [5, 0, '{"id":1}'],
+      ]);
     } finally {
       await store.close();
     }
