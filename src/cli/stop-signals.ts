@@ -5,6 +5,9 @@ export type StopSignalName = 'SIGINT' | 'SIGTERM';
 
 const names: readonly StopSignalName[] = ['SIGINT', 'SIGTERM'];
 
+/** How long a stopped command's process may linger on timers of dropped user code before it exits. */
+const lingerAfterStopMs = 1000;
+
 /** The line a command prints when a signal stops it: `doing` says what it does now ("saving the run"). */
 export function stoppingLine(signal: StopSignalName, doing: string): string {
   const again = signal === 'SIGINT' ? 'Ctrl-C again' : 'a second SIGTERM or Ctrl-C';
@@ -63,6 +66,12 @@ export class StopSignals implements Disposable {
   [Symbol.dispose](): void {
     this.#unlisten();
     this.#watch?.stop();
+    if (this.#received) {
+      // A stop drops the actions in flight, but not their own timers (a sleep in user code): those
+      // would hold the process for as long as they run after the command is done. Unref'd: it only
+      // fires when something else still holds the process, and exits with the command's code.
+      setTimeout(() => process.exit(), lingerAfterStopMs).unref();
+    }
   }
 
   readonly #onSignal = (signal: StopSignalName): void => {

@@ -38,18 +38,20 @@ export interface ActionRunContext {
 /**
  * Runs one action's code with its connectors, under its timeout, and builds its log record.
  * Target failures and timeouts are outcome `error`, `fail()` too; anything else thrown is `crash`.
- * The engine's ctx.execute runs the same steps inline (one async frame less per action).
+ * Null when the run ended while it was in flight (`watchdog.stop()` dropped it): like the engine,
+ * a caller records nothing for it. The engine's ctx.execute runs the same steps inline (one async
+ * frame less per action).
  */
 export async function executeAction<A, R>(
   run: ActionRunContext, action: Action<A, R>, args: A, seq: number, actorId: number, simTime: number, step: number,
-): Promise<ActionRecord> {
+): Promise<ActionRecord | null> {
   const call = new ActionCall<A, R>(run, action, seq, actorId, simTime, step);
   try {
     call.succeeded(await call.start(args));
   } catch (thrown) {
     call.failed(thrown);
   }
-  return call.finish(args);
+  return call.dropped ? null : call.finish(args);
 }
 
 /** A promise whose settle functions go to `call`: no executor closure (nor its context) per action. */

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { monotonicMs, monotonicUs, wallNow } from '../clock/wall-clock.ts';
 import { BrowserSession } from '../connectors/browser-session.ts';
 import type { ExchangeSource } from '../connectors/exchange-source.ts';
@@ -323,13 +324,17 @@ async function reissue(
   let stopReason = 'log-end';
   // What stopped the replay (a replay.normalize that throws): it is kept as failed, with what it did.
   let failure: unknown = null;
+  // A signal drops the action in flight and aborts its requests, as a run's stop does: the replay
+  // does not wait it out (up to its timeout), and records nothing for it.
+  const dropInFlight = () => watchdog.stop();
+  options.signal?.addEventListener('abort', dropInFlight, { once: true });
   try {
     for (const logged of inSeqOrder(source.actions)) {
+      if (options.pace === 'original') await waitUntil(wallStartUs + logged.wallStartUs, options.signal);
       if (options.signal?.aborted) {
         stopReason = 'interrupted';
         break;
       }
-      if (options.pace === 'original') await waitUntil(wallStartUs + logged.wallStartUs);
       simTime = logged.simTime;
       const action = actions.get(logged.action);
       if (!action) {
@@ -339,6 +344,10 @@ async function reissue(
       // The recorded args, with the values the target minted anew in their place.
       const args = minted ? minted.toReplayed(logged.args) : logged.args;
       const record = await executeAction(context, action, args, logged.seq, logged.actorId, logged.simTime, logged.step);
+      if (record === null) {
+        stopReason = 'interrupted';
+        break;
+      }
       writer?.addAction(record);
       options.hooks?.onAction?.(record);
       tracker.check(record);
@@ -347,6 +356,7 @@ async function reissue(
     failure = error;
     throw error;
   } finally {
+    options.signal?.removeEventListener('abort', dropInFlight);
     watchdog.stop();
     await browser.close();
     await writer?.finish(failure
@@ -363,9 +373,10 @@ function recordedTargetUrl(run: RunRecord): string {
 
 type ForeignServe = { exchanges?: ExchangeSource; onRequestMismatch?: (m: RequestMismatch) => void };
 
-async function waitUntil(monotonicTargetUs: number): Promise<void> {
+/** Waits until a monotonic time, or until `signal` aborts (a signal does not wait out the original's pauses). */
+async function waitUntil(monotonicTargetUs: number, signal: AbortSignal | undefined): Promise<void> {
   const ms = (monotonicTargetUs - monotonicUs()) / 1000;
-  if (ms > 1) await new Promise((resolve) => setTimeout(resolve, ms));
+  if (ms > 1 && !signal?.aborted) await sleep(ms, undefined, signal ? { signal } : {}).catch(() => undefined);
 }
 
 async function loadReplaySimulation(run: RunRecord, file: string | undefined): Promise<{ simulation: Simulation; codeHash: string }> {

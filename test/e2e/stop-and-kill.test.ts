@@ -112,6 +112,27 @@ describe.each([['SIGINT', 130], ['SIGTERM', 143]] as const)('%s', (signal, code)
   });
 });
 
+describe.each([['run', 143], ['log-mode replay', 130]] as const)('a %s stopped by a signal while an action sleeps for a minute', (what, code) => {
+  it(`drops the action (it does not wait out its 30 s timeout nor the sleep), exits ${code} at once and keeps the run stopped`, async () => {
+    const db = freshDb();
+    let args = ['run', stuckSim, '--db', db, '--duration', '3m'];
+    if (what === 'log-mode replay') {
+      const recorded = await runCli(args);
+      expect(recorded.code, recorded.stderr).toBe(0);
+      args = ['replay', 'latest', '--db', db, '--mode', 'log'];
+    }
+    const cli = startCli(args, { env: { STUCK_NOTE_MS: '60000' } });
+    await cli.waitForStderr('noting');
+    cli.child.kill(code === 130 ? 'SIGINT' : 'SIGTERM');
+    const r = await endsWithin(cli, 10_000, 'the signal');
+    expect(r.code, r.stderr).toBe(code);
+    const show = JSON.parse((await runCli(['show', 'latest', '--db', db, '--json'])).stdout);
+    expect(show.run).toMatchObject({ kind: what === 'run' ? 'run' : 'replay', status: 'stopped', stopReason: 'interrupted' });
+    // The dropped action is not recorded (its outcome is not the target's, nor the code's).
+    expect(show.actions).toEqual([]);
+  });
+});
+
 describe('simulation code stuck in a synchronous loop', () => {
   it('a Ctrl-C is lost while it blocks, but the next signal ends the process at once; after 2 s it says so', async () => {
     const db = freshDb();

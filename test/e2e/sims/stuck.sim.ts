@@ -2,7 +2,8 @@
 // the run lasts). `--param stuck=spin` makes its note at turn `--param at=<n>` loop forever
 // synchronously (it says "spinning" on stderr first); `stuck=hang` makes it await a promise that
 // never settles, under its own 300 ms timeout; `stuck=hang-long` the same under the simulation's
-// actionTimeout (30 s). test/e2e/stop-and-kill.test.ts.
+// actionTimeout (30 s). A note takes STUCK_NOTE_MS of wall time when that is set (a log replay
+// whose action is still in flight when a signal comes; it says "noting" on stderr first). test/e2e/stop-and-kill.test.ts.
 import { defineAction, defineBehavior, defineParams, defineSimulation } from 'beamulator';
 
 const params = defineParams({
@@ -11,7 +12,8 @@ const params = defineParams({
 });
 
 const note = defineAction('note', async (args: { turn: number }) => {
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  if (process.env.STUCK_NOTE_MS) process.stderr.write('noting\n');
+  await new Promise((resolve) => setTimeout(resolve, Number(process.env.STUCK_NOTE_MS ?? 20)));
   return { noted: args.turn };
 });
 
@@ -37,5 +39,5 @@ const noter = defineBehavior({
 });
 
 export default defineSimulation({
-  name: 'stuck', params, population: [{ behavior: noter, count: 1 }], duration: '1000h',
+  name: 'stuck', params, population: [{ behavior: noter, count: 1 }], duration: '1000h', actions: { note, spin, hang, hangLong },
 });
