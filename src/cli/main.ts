@@ -50,7 +50,7 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
     .option('--shard <i/N>', 'run shard i of N of the population (actor id % N = i - 1); default from BEAMULATOR_SHARD, or JOB_COMPLETION_INDEX with BEAMULATOR_SHARDS')
     .option('--group <id>', 'with --shard: the id shared by all shards of this run (default: derived from simulation, seed and N; env BEAMULATOR_GROUP)')
     .option('--max-actions <n>', 'stop after this many actions', positiveInt)
-    .option('--max-wall-time <duration>', 'stop after this much real time')
+    .option('--max-wall-time <duration>', 'stop after this much real time of running (counted from when the store and target are ready, not the process start)')
     .option('--resume <run-id>', 'continue a stopped or interrupted run from its last snapshots, as a new run linked to it (its seed, parameters and settings; --duration extends it)')
     .option('--fail-on <severity>', 'exit 1 when a complaint this serious or worse is recorded: urgent, annoying, justsayin or none', 'urgent')
     .option('--json', 'print the result as JSON')

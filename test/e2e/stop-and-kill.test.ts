@@ -170,6 +170,18 @@ describe('an action that never settles', () => {
   });
 });
 
+describe('--max-wall-time counts from the start of the engine', () => {
+  it('not from the process start: a target.start of 1.5 s does not use up a 1 s limit', async () => {
+    const r = await runCli(['run', stuckSim, '--db', freshDb(), '--max-wall-time', '1s', '--json'], { env: { STUCK_START_MS: '1500' } });
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result).toMatchObject({ stopReason: 'max-wall-time' });
+    // A note takes 20 ms: a second of running makes dozens (were the start counted, none).
+    expect(result.summary.actions).toBeGreaterThanOrEqual(5);
+    expect(result.wallMs).toBeGreaterThanOrEqual(2500);
+  });
+});
+
 describe('--max-wall-time against a target that answers in ~200 ms', () => {
   it('stops about when the limit passes, not after 256 actions (52 s)', async () => {
     const slow = await startTodoApp({ latencyMs: 100 });

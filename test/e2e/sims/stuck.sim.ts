@@ -3,7 +3,8 @@
 // synchronously (it says "spinning" on stderr first); `stuck=hang` makes it await a promise that
 // never settles, under its own 300 ms timeout; `stuck=hang-long` the same under the simulation's
 // actionTimeout (30 s). A note takes STUCK_NOTE_MS of wall time when that is set (a log replay
-// whose action is still in flight when a signal comes; it says "noting" on stderr first). test/e2e/stop-and-kill.test.ts.
+// whose action is still in flight when a signal comes; it says "noting" on stderr first). With
+// STUCK_START_MS set, the run has a target (no action calls it) whose start takes that long. test/e2e/stop-and-kill.test.ts.
 import { defineAction, defineBehavior, defineParams, defineSimulation } from 'beamulator';
 
 const params = defineParams({
@@ -40,4 +41,12 @@ const noter = defineBehavior({
 
 export default defineSimulation({
   name: 'stuck', params, population: [{ behavior: noter, count: 1 }], duration: '1000h', actions: { note, spin, hang, hangLong },
+  ...(process.env.STUCK_START_MS ? {
+    target: {
+      start: async () => {
+        await new Promise((resolve) => setTimeout(resolve, Number(process.env.STUCK_START_MS)));
+        return { url: 'http://127.0.0.1:9' };
+      },
+    },
+  } : {}),
 });
