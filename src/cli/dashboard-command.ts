@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { defaultStorePath } from '../store/default-store-path.ts';
 import { BeamulatorError, ExitCode } from '../util/errors.ts';
 import { styler, type Output } from './output.ts';
+import { StopSignals } from './stop-signals.ts';
 import type { ProjectOptions } from './project-config.ts';
 
 export interface DashboardCommandOptions extends ProjectOptions {
@@ -49,15 +50,15 @@ export async function dashboardCommand(ref: string, opts: DashboardCommandOption
   const dashboard = await startDashboard(data, { host: opts.host, port, ...(loopback ? {} : { token: randomBytes(16).toString('hex') }) });
   const s = styler(output.color);
   output.out(`dashboard of ${data.title}\n  open      ${s.bold(dashboard.url)}\n${s.dim('  Ctrl-C to stop')}\n`);
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-  await dashboard.close();
+  // No simulation code runs here, so no watch for a blocked thread; a second signal ends it at once.
+  // (Not `using`: tsc's downlevel `using` breaks the rewrite of this file's dynamic .ts imports.)
+  const stop = new StopSignals(() => {}, { watchBlocked: false });
+  try {
+    await new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve(), { once: true }));
+    await dashboard.close();
+  } finally {
+    stop[Symbol.dispose]();
+  }
+  // Ctrl-C is how a dashboard ends: not an interrupted command.
   return ExitCode.ok;
 }

@@ -40,11 +40,14 @@ export class StopSignals implements Disposable {
   readonly #watch: BlockedThreadWatch | null;
   readonly #onFirst: (signal: StopSignalName) => void;
 
-  /** `onFirst` says what happens now (one line on stderr); it runs once, on the first signal. */
-  constructor(onFirst: (signal: StopSignalName) => void = () => {}) {
+  /**
+   * `onFirst` says what happens now (one line on stderr); it runs once, on the first signal.
+   * `watchBlocked: false` for a command that runs no simulation code (nothing can block its thread).
+   */
+  constructor(onFirst: (signal: StopSignalName) => void = () => {}, options: { watchBlocked?: boolean } = {}) {
     this.#onFirst = onFirst;
     this.#listen();
-    this.#watch = watchBlockedThread({
+    this.#watch = options.watchBlocked === false ? null : watchBlockedThread({
       onBlocked: () => this.#unlisten(),
       onUnblocked: () => {
         if (!this.#received) this.#listen();
