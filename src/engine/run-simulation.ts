@@ -228,6 +228,8 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
     ? await store.beginRun({
       kind: options.replay ? 'replay' : options.kind ?? 'run', parentRunId: options.replay?.parentRunId ?? options.resumeFrom?.runId ?? null, simulation: sim.name, file: options.file ?? null, seed, config, params,
       codeHash: options.codeHash ?? null, beamulatorVersion: version, wallStartedAt: wallNow(), simEpoch: settings.simEpoch, redact: sim.redact,
+      // Shards start in the same second on many machines: their ids must differ by more than chance.
+      ...(shard && shard.count > 1 ? { shardIndex: shard.index } : {}),
     })
     : new NullWriter();
   let engine: Engine | undefined;

@@ -67,7 +67,7 @@ export function resolveShard(shard: Shard, simulation: string, seed: string): Re
  * commands that take either (`show`, `replay`) tell them apart without looking.
  */
 export function looksLikeRunId(ref: string): boolean {
-  return isLatestAlias(ref) || /^\d{1,8}(-\d{0,6}(-[0-9a-z]{0,3})?)?$/.test(ref.trim().toLowerCase());
+  return isLatestAlias(ref) || /^\d{1,8}(-\d{0,6}(-[0-9a-z]{0,4}(-(s\d*)?)?)?)?$/.test(ref.trim().toLowerCase());
 }
 
 /**

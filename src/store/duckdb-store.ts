@@ -144,9 +144,9 @@ export class DuckDBRunStore implements RunStore {
           'Give another run id, or none to get a fresh one');
       }
     } else {
-      // Three random chars per second: collisions are rare; the primary key catches them.
+      // Four random chars per second: collisions are rare; the primary key catches them.
       for (let attempt = 0; ; attempt++) {
-        runId = newRunId(run.wallStartedAt);
+        runId = newRunId(run.wallStartedAt, run.shardIndex !== undefined ? { shard: run.shardIndex } : {});
         try {
           await insert(runId);
           break;

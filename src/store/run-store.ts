@@ -46,6 +46,8 @@ export interface RunStore {
     params?: Record<string, Json> | null;
     /** Names this run's rows redact on top of the store's rules (a simulation's own `redact`). */
     redact?: readonly RedactPattern[];
+    /** The shard index of a sharded run (`--shard i/N`, N > 1): a fresh id carries it (`-s3`). */
+    shardIndex?: number;
   }): Promise<RunWriter>;
   listRuns(filter?: RunFilter): Promise<Array<RunRecord & { summary: RunSummary }>>;
   /** Resolves a full id, a unique prefix, or `latest`. Throws BEAM_RUN_NOT_FOUND otherwise. */

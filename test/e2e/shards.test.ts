@@ -34,6 +34,9 @@ describe('sharded runs', () => {
     const groups = new Set(shards.map((s) => s.shard.group));
     expect(groups.size).toBe(1);
     expect(shards.map((s) => `${s.shard.index}/${s.shard.count}`)).toEqual(['1/4', '2/4', '3/4', '4/4']);
+    // Shards start in the same second on many machines: each id says its shard, so none can collide.
+    expect(shards.map((s) => s.runId.replace(/^\d{8}-\d{6}-[0-9a-z]{4}-/, ''))).toEqual(['s1', 's2', 's3', 's4']);
+    expect(whole.runId).toMatch(/^\d{8}-\d{6}-[0-9a-z]{4}$/);
   });
 
   it('merge: a missing shard is reported (exit 11), then the whole group merges and equals the unsharded run actor by actor', async () => {

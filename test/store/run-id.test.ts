@@ -6,11 +6,22 @@ import { BeamulatorError } from '../../src/util/errors.ts';
 import { beginTestRun, tempDir, wallStart } from './helpers.ts';
 
 describe('newRunId', () => {
-  it('is UTC date-time plus 3 base36 chars', () => {
+  it('is UTC date-time plus 4 base36 chars, and a shard index for a shard', () => {
     const id = newRunId(Date.UTC(2026, 10, 26, 9, 38, 50, 999));
-    expect(id).toMatch(/^20261126-093850-[0-9a-z]{3}$/);
+    expect(id).toMatch(/^20261126-093850-[0-9a-z]{4}$/);
     expect(id).toMatch(runIdPattern);
     expect(newRunId()).toMatch(runIdPattern);
+    const shard = newRunId(Date.UTC(2026, 10, 26, 9, 38, 50), { shard: 12 });
+    expect(shard).toMatch(/^20261126-093850-[0-9a-z]{4}-s12$/);
+    expect(shard).toMatch(runIdPattern);
+    // Ids made before shards (3 chars) are still run ids.
+    expect('20261126-093850-k3f').toMatch(runIdPattern);
+  });
+
+  it('of shards started in the same second never collide, whatever the random part draws', () => {
+    const at = Date.UTC(2026, 10, 26, 9, 38, 50);
+    const ids = Array.from({ length: 100 }, (_, i) => newRunId(at, { shard: i + 1 }));
+    expect(new Set(ids.map((id) => id.replace(/^.*-(s\d+)$/, '$1'))).size).toBe(100);
   });
 
   it('sorts by start time', () => {

@@ -27,7 +27,7 @@ describe('shards', () => {
     // Groups and run ids are told apart by their look (show and replay take either).
     expect(() => resolveShard({ index: 1, count: 2, group: '2026' }, 'shop', '7')).toThrow(/looks like a run id/);
     expect(looksLikeRunId(defaultGroup('shop', '7', 4))).toBe(false);
-    for (const ref of ['latest', '20261201', '20261201-0247', '20261201-024724-oc1']) expect(looksLikeRunId(ref)).toBe(true);
+    for (const ref of ['latest', '20261201', '20261201-0247', '20261201-024724-oc1', '20261201-024724-oc1x', '20261201-024724-oc1x-s', '20261201-024724-oc1x-s12']) expect(looksLikeRunId(ref)).toBe(true);
   });
 
   it('read the shard from the environment: BEAMULATOR_SHARD, or a Kubernetes Indexed Job', () => {
