@@ -74,7 +74,7 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
   program.command('prune')
     .description('remove runs from the store (every row they own) and reclaim the space; a run being recorded is never touched')
     .option('--db <path>', 'run store file', defaultStorePath)
-    .option('--keep <n>', 'keep the newest n runs (of --kind, when given)', nonNegativeInt)
+    .option('--keep <n>', 'keep the newest n runs (of --kind, when given; the shards of a sharded run count as one and stay or go together)', nonNegativeInt)
     .option('--older-than <duration>', "remove only runs started longer ago than this, e.g. '7d', '12h', '2w'")
     .option('--kind <kind>', 'remove only runs of this kind: run, fuzz or replay (repeatable, or comma-separated)', (v: string, all: string[] = []) => [...all, v])
     .option('--dry-run', 'say what would be removed, change nothing')

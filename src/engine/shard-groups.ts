@@ -1,5 +1,7 @@
-import type { Json, RunRecord } from '../store/records.ts';
-import type { ResolvedShard } from './shard.ts';
+import type { RunRecord } from '../store/records.ts';
+import { shardOfRun } from '../store/run-shard.ts';
+
+export { shardOfRun };
 
 /** The shards of one run found in a store, and what is wrong with the set. */
 export interface ShardGroup<R extends RunRecord = RunRecord> {
@@ -14,13 +16,6 @@ export interface ShardGroup<R extends RunRecord = RunRecord> {
   missing: number[];
   /** Shard runs that did not complete (stopped, failed, abandoned, still running). */
   unfinished: R[];
-}
-
-/** The shard a run was (`config.shard`), or null for a whole run. */
-export function shardOfRun(run: Pick<RunRecord, 'config'>): ResolvedShard | null {
-  const shard = (run.config as { shard?: Json } | null)?.shard as Partial<ResolvedShard> | null | undefined;
-  if (!shard || typeof shard.group !== 'string' || !Number.isInteger(shard.index) || !Number.isInteger(shard.count)) return null;
-  return { index: shard.index!, count: shard.count!, group: shard.group };
 }
 
 /**

@@ -5,14 +5,18 @@
  * the copy is checked row by row count against the original, and only then renamed over it. The
  * original is never modified: a failure at any point leaves it as it was.
  */
-import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { BeamulatorError, errorMessage } from '../util/errors.ts';
 import { openStore, type DuckDBRunStore } from './duckdb-store.ts';
-import type { RunKind, RunStatus } from './records.ts';
+import type { RunKind, RunRecord, RunStatus } from './records.ts';
+import { shardOfRun } from './run-shard.ts';
 
-/** Which runs to remove; the conditions combine (a run must meet each one given). */
+/**
+ * Which runs to remove; the conditions combine (a run must meet each one given). The shards of a
+ * sharded run (one group) count as one run and go or stay together.
+ */
 export interface PruneSelection {
-  /** Keep this many of the newest runs (of `kinds`, when given). */
+  /** Keep this many of the newest runs (of `kinds`, when given); a group of shards counts once. */
   keep?: number;
   /** Remove only runs started before this wall time (epoch ms). */
   startedBefore?: number;
@@ -66,9 +70,11 @@ export async function pruneStore(path: string, selection: PruneSelection, option
       throw new BeamulatorError('BEAM_STORE_LOCKED', `cannot prune run store ${path}: this process is recording run ${recording.runId} into it`, 'Prune once the run has finished');
     }
     const candidates = runs.filter((r) => r.status !== 'running' && (!selection.kinds || selection.kinds.includes(r.kind)));
-    // listRuns is newest first: the first `keep` candidates stay.
-    const removed = candidates.slice(selection.keep ?? 0)
-      .filter((r) => selection.startedBefore === undefined || r.wallStartedAt < selection.startedBefore)
+    // listRuns is newest first: the first `keep` candidates stay. The shards of a group are one
+    // candidate (dated by its newest shard): half a group would be reported incomplete forever.
+    const removed = candidateUnits(candidates).slice(selection.keep ?? 0)
+      .filter((unit) => selection.startedBefore === undefined || unit.every((r) => r.wallStartedAt < selection.startedBefore!))
+      .flat()
       .map(({ runId, kind, simulation, status, wallStartedAt }) => ({ runId, kind, simulation, status, wallStartedAt }));
     const tables = await runTables(store);
     const ids = removed.map((r) => r.runId);
@@ -82,6 +88,23 @@ export async function pruneStore(path: string, selection: PruneSelection, option
   } finally {
     await store.close();
   }
+}
+
+/** Runs, newest first, as prune counts them: each run alone, the shards of one group together. */
+function candidateUnits<R extends Pick<RunRecord, 'kind' | 'config'>>(runs: readonly R[]): R[][] {
+  const units: R[][] = [];
+  const groups = new Map<string, R[]>();
+  for (const run of runs) {
+    const group = run.kind === 'run' ? shardOfRun(run)?.group : undefined;
+    const unit = group !== undefined ? groups.get(group) : undefined;
+    if (unit) {
+      unit.push(run);
+      continue;
+    }
+    units.push([run]);
+    if (group !== undefined) groups.set(group, units.at(-1)!);
+  }
+  return units;
 }
 
 /** Size of a store on disk: its file and its write-ahead log. */
@@ -149,6 +172,8 @@ async function rewrite(store: DuckDBRunStore, path: string, tables: Tables, ids:
     } finally {
       await store.sql('DETACH beamulator_pruned');
     }
+    // The copy takes the original's permissions (a store shared by a group, or kept private), not the umask's.
+    chmodSync(tmp, statSync(path).mode & 0o7777);
     renameSync(tmp, path);
   } catch (error) {
     cleanup();

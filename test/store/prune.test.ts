@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/duckdb-store.ts';
@@ -109,6 +109,43 @@ describe('pruneStore', () => {
       await store.close();
     }
     expect((await contents(path)).runs).toHaveLength(3);
+  });
+
+  it('counts the shards of a group as one run: --keep and --older-than keep or remove a group whole', async () => {
+    const path = join(tmp.dir, 'groups.duckdb');
+    const store = await openStore(path);
+    const ids: Record<string, string> = {};
+    // Day 0: a whole run; days 1-2: group g1's 3 shards (the last a day late); day 3: g2's 2 shards; day 4: a whole run.
+    const recorded: Array<[string, number, { index: number; count: number; group: string } | null]> = [
+      ['old', 0, null], ['g1-1', 1, { index: 1, count: 3, group: 'g1' }], ['g1-2', 1, { index: 2, count: 3, group: 'g1' }],
+      ['g1-3', 2, { index: 3, count: 3, group: 'g1' }], ['g2-1', 3, { index: 1, count: 2, group: 'g2' }], ['g2-2', 3, { index: 2, count: 2, group: 'g2' }], ['new', 4, null],
+    ];
+    try {
+      for (const [name, i, shard] of recorded) {
+        const writer = await beginTestRun(store, { wallStartedAt: wallStart + i * day + Object.keys(ids).length, config: { durationMs: 1000, shard } });
+        await writer.finish({ status: 'completed', simDurationMs: 1000, stopReason: 'duration', error: null });
+        ids[name] = writer.runId;
+      }
+    } finally {
+      await store.close();
+    }
+    const removed = async (selection: Parameters<typeof pruneStore>[1]) => (await pruneStore(path, selection, { dryRun: true })).removed.map((r) => r.runId).sort();
+    // Newest first: new, g2 (2 shards), g1 (3 shards), old. Keeping 2 keeps both shards of g2.
+    expect(await removed({ keep: 2 })).toEqual([ids['g1-1'], ids['g1-2'], ids['g1-3'], ids.old].sort());
+    expect(await removed({ keep: 3 })).toEqual([ids.old]);
+    // Older than day 2: g1's shards 1 and 2 are, its shard 3 is not: g1 stays whole.
+    expect(await removed({ startedBefore: wallStart + 2 * day })).toEqual([ids.old]);
+    expect(await removed({ startedBefore: wallStart + 3 * day })).toEqual([ids['g1-1'], ids['g1-2'], ids['g1-3'], ids.old].sort());
+  });
+
+  it.skipIf(process.platform === 'win32')('keeps the file mode of the store it rewrites', async () => {
+    const { path } = await storeOf('mode', ['run', 'run']);
+    chmodSync(path, 0o600);
+    expect((await pruneStore(path, { keep: 1 })).removed).toHaveLength(1);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    chmodSync(path, 0o664);
+    expect((await pruneStore(path, { keep: 0 })).removed).toHaveLength(1);
+    expect(statSync(path).mode & 0o777).toBe(0o664);
   });
 
   it('refuses a missing store and :memory:', async () => {
