@@ -67,8 +67,8 @@ export async function exportCommand(idArg: string, opts: ExportOptions, output: 
   const [{ openStore }, replay, { replaysDir }] = await Promise.all([
     import('../store/duckdb-store.ts'), import('../replay/replay-file.ts'), import('./project-config.ts'),
   ]);
-  // DuckDB otherwise keeps every block of the run it reads cached (a 120 MB run peaked ~60 MB
-  // higher); its Parquet writer needs more than that limit for itself, so --parquet goes without.
+  // DuckDB otherwise keeps every block of the run it reads cached (20-40 MB of the peak of a
+  // 120 MB run); its Parquet writer needs more than that limit for itself, so --parquet goes without.
   const store = await openStore(opts.db, { readOnly: true, memoryLimit: opts.parquet === undefined ? exportMemoryLimit : undefined });
   let runId: string;
   let run: RunRecord;

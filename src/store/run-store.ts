@@ -62,7 +62,7 @@ export interface RunStore {
   lastSnapshots(runId: string): Promise<SnapshotRecord[]>;
   /**
    * Visits every row of one table of a run, in the order its read method returns them, a chunk
-   * (a few thousand rows) at a time: a run of any size is read in bounded memory (export,
+   * (up to 128 rows) at a time: a run of any size is read in bounded memory (export,
    * `show --json`). The store reads nothing else until `visit` of the last chunk has settled.
    */
   scan<K extends keyof RunRows>(table: K, runId: string, visit: (rows: RunRows[K]) => Promise<void> | void): Promise<void>;

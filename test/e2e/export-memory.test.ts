@@ -3,7 +3,8 @@
  * store to the file (or stdout) a chunk at a time. The bound is on the spawned CLI's peak RSS,
  * reported by a preloaded hook (test/support/max-rss.mjs) as it exits: memory, unlike time, does
  * not depend on the machine's load. Before streaming, this run took 1.2 GB to export and 0.54 GB
- * to show as JSON; streamed, about 0.21 GB each.
+ * to show as JSON; streamed, about 0.21 GB each; with each DuckDB chunk released as soon as its
+ * rows are read (and a 64 MB DuckDB memory limit for export), 0.18 GB to export and 0.15 GB to show.
  */
 import { statSync } from 'node:fs';
 import path from 'node:path';
