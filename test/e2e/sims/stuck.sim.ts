@@ -4,7 +4,8 @@
 // never settles, under its own 300 ms timeout; `stuck=hang-long` the same under the simulation's
 // actionTimeout (30 s). A note takes STUCK_NOTE_MS of wall time when that is set (a log replay
 // whose action is still in flight when a signal comes; it says "noting" on stderr first). With
-// STUCK_START_MS set, the run has a target (no action calls it) whose start takes that long. test/e2e/stop-and-kill.test.ts.
+// STUCK_START_MS set, the run has a target (no action calls it) whose start takes that long.
+// test/e2e/stop-and-kill.test.ts.
 import { defineAction, defineBehavior, defineParams, defineSimulation } from 'beamulator';
 
 const params = defineParams({
