@@ -68,7 +68,7 @@ export function dashboardPage(title: string): string {
       </div>
     </section>
     <section style="margin-top:16px"><h2>Complaints</h2><ul id="complaints"></ul></section>
-    <section style="margin-top:16px" class="controls"><h2>Control calls</h2><ul id="control-log" class="muted"></ul></section>
+    <section style="margin-top:16px" class="controls" id="control-calls"><h2>Control calls</h2><ul id="control-log" class="muted"></ul></section>
   </div>
 </main>
 <script src="assets/uplot.js"></script>
@@ -236,7 +236,7 @@ function wireControls(hello) {
     if (op && !live.controls.includes(op)) form.hidden = true;
   }
   for (const [id, op] of [['pause', 'pause'], ['resume', 'resume'], ['remove', 'remove'], ['untag', 'untag']]) if (!live.controls.includes(op)) document.getElementById(id).hidden = true;
-  if (live.controls.length === 0) document.getElementById('controls').hidden = true;
+  if (live.controls.length === 0) for (const id of ['controls', 'control-calls']) document.getElementById(id).hidden = true;
 }
 
 function liveStatus(status) {
@@ -272,7 +272,7 @@ function liveStatus(status) {
 
 function liveComplaints(complaints) {
   const list = document.getElementById('complaints');
-  if (list.firstElementChild?.classList.contains('muted')) list.replaceChildren();
+  if (complaints.length > 0 && list.firstElementChild?.classList.contains('muted')) list.replaceChildren();
   for (const c of complaints) {
     const li = el('li');
     li.append(el('span', c.severity, 'sev ' + c.severity), el('span', clock(c.simTime) + ' ', 'muted'), el('span', (live.actors.get(c.actorId)?.row.name || 'actor ' + c.actorId) + ': '), el('span', c.message));
