@@ -2,10 +2,10 @@
  * `beamulator dashboard <run | group>`: the stored run in a browser page (charts, actors, complaints)
  * until Ctrl-C. Bound to 127.0.0.1 unless --host says otherwise; then a token is required.
  */
-import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { defaultStorePath } from '../store/default-store-path.ts';
-import { BeamulatorError, ExitCode } from '../util/errors.ts';
+import { ExitCode } from '../util/errors.ts';
+import { dashboardPort, tokenFor } from './live-dashboard.ts';
 import { styler, type Output } from './output.ts';
 import { StopSignals } from './stop-signals.ts';
 import type { ProjectOptions } from './project-config.ts';
@@ -30,10 +30,7 @@ export function registerDashboardCommand(program: Command, output: Output, setCo
 }
 
 export async function dashboardCommand(ref: string, opts: DashboardCommandOptions, output: Output): Promise<number> {
-  const port = Number(opts.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new BeamulatorError('BEAM_USAGE', `cannot serve the dashboard on port '${opts.port}'`, 'Use a whole number from 0 (any free port) to 65535');
-  }
+  const port = dashboardPort(opts.port);
   const [{ openStore }, { runsOfRef }, { readDashboardData }, { startDashboard }, { outputRedactor }] = await Promise.all([
     import('../store/duckdb-store.ts'), import('./show-group.ts'), import('../dashboard/dashboard-data.ts'),
     import('../dashboard/dashboard-server.ts'), import('./project-config.ts'),
@@ -46,8 +43,7 @@ export async function dashboardCommand(ref: string, opts: DashboardCommandOption
   } finally {
     await store.close();
   }
-  const loopback = opts.host === '127.0.0.1' || opts.host === 'localhost' || opts.host === '::1';
-  const dashboard = await startDashboard(data, { host: opts.host, port, ...(loopback ? {} : { token: randomBytes(16).toString('hex') }) });
+  const dashboard = await startDashboard(data, { host: opts.host, port, ...tokenFor(opts.host) });
   const s = styler(output.color);
   output.out(`dashboard of ${data.title}\n  open      ${s.bold(dashboard.url)}\n${s.dim('  Ctrl-C to stop')}\n`);
   // No simulation code runs here, so no watch for a blocked thread; a second signal ends it at once.

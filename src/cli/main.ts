@@ -55,6 +55,9 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
     .option('--fail-on <severity>', 'exit 1 when a complaint this serious or worse is recorded: urgent, annoying, justsayin or none', 'urgent')
     .option('--json', 'print the result as JSON')
     .option('--no-progress', 'do not draw the progress line')
+    .option('--dashboard', 'serve a live dashboard of the run (charts, actors, complaints, controls) while it runs; its url is printed')
+    .option('--dashboard-host <host>', 'interface the live dashboard listens on; any but loopback requires the token printed in the url', '127.0.0.1')
+    .option('--dashboard-port <n>', 'port of the live dashboard (0: any free one)', '0')
     .action(async (file: string | undefined, opts) => {
       // Commands load lazily: `--help` and `--version` stay fast.
       const { runCommand } = await import('./run-command.ts');

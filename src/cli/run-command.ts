@@ -25,6 +25,8 @@ import type { RunRecord } from '../store/records.ts';
 import { resumeRunOptions, runToResume } from '../replay/resume-options.ts';
 import { findRecordedSimulation } from '../replay/simulation-file.ts';
 import { StopSignals, stoppingLine } from './stop-signals.ts';
+import { bothHooks, startRunDashboard, type LiveDashboard } from './live-dashboard.ts';
+import type { EngineHooks } from '../engine/engine-hooks.ts';
 
 export interface RunCommandOptions extends ProjectOptions {
   seed?: string;
@@ -44,6 +46,9 @@ export interface RunCommandOptions extends ProjectOptions {
   failOn: string;
   json?: boolean;
   progress: boolean;
+  dashboard?: boolean;
+  dashboardHost: string;
+  dashboardPort: string;
 }
 
 /** `beamulator run`: load, run, print the summary, map complaints to the exit code. */
@@ -108,7 +113,12 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
   const stop = new StopSignals((signal) => output.err(`\n${se.yellow(stoppingLine(signal, 'saving the run'))}\n`));
   const drawProgress = opts.progress && output.isTTY && !opts.json;
   let progressDrawn = false;
+  let live: LiveDashboard | null = null;
   try {
+    if (opts.dashboard) {
+      live = await startRunDashboard(simulation, redactor, { host: opts.dashboardHost, port: opts.dashboardPort });
+      output.err(`${se.dim('dashboard')}  ${se.bold(live.dashboard.url)}  ${se.dim('(live while the run runs)')}\n`);
+    }
     const result = await runSimulationInternal(simulation, {
       ...resumeOptions,
       db: resuming?.store ?? opts.db,
@@ -126,7 +136,7 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
       ...(opts.maxActions !== undefined ? { maxActions: opts.maxActions } : {}),
       ...(opts.maxWallTime !== undefined ? { maxWallTime: opts.maxWallTime } : {}),
       ...(redact ? { redact } : {}),
-      hooks: {
+      hooks: withLive(live, {
         onComplaint: (c) => complaints.push(c),
         onRunStart: (start) => {
           if (opts.json) return;
@@ -151,7 +161,7 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
             output.err(`\r${se.dim(`  ${pct}%  sim ${formatDuration(toSeconds(p.simTime))} / ${formatDuration(p.simLimit)}  ${p.actions} actions  ${p.complaints} complaints  ${(p.wallMs / 1000).toFixed(1)}s`)}\x1b[K`);
           }
           : undefined,
-      },
+      }),
     });
     if (progressDrawn) output.err('\r\x1b[K');
     const failing = failOn ? complaints.filter((c) => atLeast(c.severity, failOn)).length : 0;
@@ -176,6 +186,7 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
     const rel = path.relative(process.cwd(), absFile) || absFile;
     if (result.db && result.db !== ':memory:') {
       output.out(`\n  inspect   beamulator show ${result.runId}${dbFlag(opts.db)}\n`);
+      if (live) output.out(`  dashboard beamulator dashboard ${result.runId}${dbFlag(opts.db)}   (the live one closed with the run)\n`);
     }
     if (resuming) output.out(`  continues run ${resuming.run.runId} (sim time from ${formatDuration(toSeconds(resumeOptions!.resumeFrom!.simTime))})\n`);
     if (resuming && result.targetState === 'started') {
@@ -203,7 +214,14 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
     return exitCode;
   } finally {
     stop[Symbol.dispose]();
+    live?.feed.end();
+    await live?.dashboard.close();
   }
+}
+
+/** The run's own listeners, and the live dashboard's feed when there is one. */
+function withLive(live: LiveDashboard | null, hooks: EngineHooks): EngineHooks {
+  return live ? bothHooks(hooks, live.feed.hooks) : hooks;
 }
 
 /** `--shard`/`--group`, else the environment (BEAMULATOR_SHARD, JOB_COMPLETION_INDEX + BEAMULATOR_SHARDS). */
