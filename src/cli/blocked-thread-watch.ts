@@ -11,6 +11,10 @@
  * once. When the heartbeat comes back, `onUnblocked` runs (on the main thread, as usual): the
  * listeners return. After `noticeAfterMs` the worker writes `notice` to stderr itself, once per block.
  *
+ * Both limits count the process's CPU time since the last beat, not wall time: on an overloaded
+ * machine (a CI runner, a laptop compiling) the main thread can wait seconds for a core, and that
+ * is not code stuck in a loop. A loop burns CPU the whole time; a starved thread burns none.
+ *
  * Cost (measured, see the signals branch report): starting the worker takes the main thread ~2 ms;
  * the worker's own start-up runs on its thread. Without an inspector in the Node build, nothing is
  * watched (returns null).
@@ -46,6 +50,7 @@ const session = new Session();
 session.connectToMainThread();
 let last = Atomics.load(beat, 0);
 let since = performance.now();
+let cpuSince = process.cpuUsage();
 let blocked = false;
 let noticed = false;
 setInterval(() => {
@@ -54,14 +59,17 @@ setInterval(() => {
   if (seen !== last) {
     last = seen;
     since = now;
+    cpuSince = process.cpuUsage();
     blocked = noticed = false;
     return;
   }
-  if (!blocked && now - since >= blockedAfterMs) {
+  const cpu = process.cpuUsage(cpuSince);
+  const busyMs = (cpu.user + cpu.system) / 1000;
+  if (!blocked && busyMs >= blockedAfterMs) {
     blocked = true;
     session.post('Runtime.evaluate', { expression: 'globalThis[Symbol.for("beamulator.blocked-thread")]?.()' }, () => {});
   }
-  if (!noticed && now - since >= noticeAfterMs) {
+  if (!noticed && busyMs >= noticeAfterMs) {
     noticed = true;
     try { writeSync(2, notice.replace('{s}', String(Math.round((now - since) / 1000)))); } catch {}
   }
