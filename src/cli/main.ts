@@ -46,6 +46,8 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
     .option('-t, --target <url>', 'url of a running target (instead of the one the simulation starts)')
     .option('-c, --concurrency <n>', 'due actors in flight together (default 1: one after another)', positiveInt)
     .option('--overlap-window <duration>', 'with --concurrency, events this close in sim time run together')
+    .option('--speed <n>', 'paced run: sim ms per wall ms (1 = real time, 60 = a sim minute a second); actors run independently, lag is reported (docs/paced-runs.md)', positiveNumber)
+    .option('--start-at <time>', 'paced run: wait until this wall time (ISO date with zone, or epoch ms), then sim time 0 is that instant (env BEAMULATOR_START_AT; aligns shards)')
     .option('--actors <counts>', 'override actor counts, e.g. Organizer=2,Procrastinator=10', parseCounts)
     .option('--shard <i/N>', 'run shard i of N of the population (actor id % N = i - 1); default from BEAMULATOR_SHARD, or JOB_COMPLETION_INDEX with BEAMULATOR_SHARDS')
     .option('--group <id>', 'with --shard: the id shared by all shards of this run (default: derived from simulation, seed and N; env BEAMULATOR_GROUP)')
@@ -104,7 +106,7 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
     .description('replay a recorded run and compare it with the original, action by action')
     .option('-m, --mode <mode>', 'rerun: run the simulation again from its seed; log: re-issue the logged actions verbatim', 'rerun')
     .option('--offline', 'no target: serve the recorded answers')
-    .option('--pace <pace>', 'log mode: original (keep the recorded wall-clock spacing) or fast', 'fast')
+    .option('--pace <pace>', 'original: keep the recorded pace (log mode: its wall-clock spacing; rerun of a paced run: its speed) or fast (virtual time)', 'fast')
     .option('--db <path>', 'run store (the replay is recorded there too)', defaultStorePath)
     .option('-t, --target <url>', 'url of a running target (instead of the one the simulation starts)')
     .option('--sim <file>', "simulation file to use instead of the one the run names")
@@ -220,6 +222,12 @@ function refuseContradictions(command: Command): void {
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number >= 1.');
+  return n;
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number > 0 (e.g. 1 for real time, 60, 0.5).');
   return n;
 }
 

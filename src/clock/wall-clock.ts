@@ -18,3 +18,12 @@ export function monotonicUs(): number {
 export function monotonicMs(): number {
   return performance.now();
 }
+
+/**
+ * Calls `fn` after `ms` of wall time; returns what cancels it. Not unref'd: a paced run waiting
+ * for its next event must keep the process alive (nothing else may be pending then).
+ */
+export function afterWallMs(ms: number, fn: () => void): () => void {
+  const timer = setTimeout(fn, Math.max(0, ms));
+  return () => clearTimeout(timer);
+}

@@ -41,6 +41,8 @@ import {
 import type { Simulation } from './simulation.ts';
 import { inShard, type ResolvedShard } from './shard.ts';
 import { STOP, isStop } from './stop.ts';
+import { PacedLoop, type PacedRun } from './paced-loop.ts';
+import type { LagSummary, PaceControl } from './pace-control.ts';
 
 /** Everything the engine needs for one run; `runSimulation` fills it from a simulation + options. */
 export interface EngineOptions {
@@ -60,7 +62,13 @@ export interface EngineOptions {
   durationMs: number;
   maxActions: number;
   maxWallMs: number;
+  /** Turns in flight at once; Infinity (paced runs only): unbounded. */
   concurrency: number;
+  /**
+   * Paced mode (see PacedLoop): events dispatched at `speed` sim ms per wall ms from the wall
+   * origin (default: when the loop starts), actors independent. Absent: virtual time.
+   */
+  pace?: { speed: number; wallOriginMs?: number; onControl?: (control: PaceControl) => void };
   overlapWindowMs: number;
   actionTimeoutMs: number;
   restartDelayMs: number;
@@ -105,6 +113,8 @@ export interface EngineResult {
   simDurationMs: number;
   summary: RunSummary;
   crashes: number;
+  /** A paced run's speed at its end and its turns' lag; null in virtual time. */
+  pace: { speed: number; lag: LagSummary | null } | null;
 }
 
 /**
@@ -133,7 +143,9 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
   readonly #serial: boolean;
   /** Actors between two of their own awaits (released at once when a stop is requested): the serial one, or a batch. */
   #current: Actor | null = null;
-  readonly #inFlight: Actor[] = [];
+  readonly #inFlight = new Set<Actor>();
+  /** The paced loop (paced runs), which replaces the steps of #loop; null in virtual time. */
+  readonly #paced: PacedLoop | null;
   /** The simulation's invariants; null when none are declared. */
   readonly #invariants: InvariantChecks | null = null;
   /** Checkers or invariants to finish when the run ends. */
@@ -164,8 +176,10 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
     if (invariants?.length && this.recorder.log) this.#invariants = new InvariantChecks(this, this.recorder.log, invariants);
     this.#checks = Boolean(checkers?.length || invariants?.length);
     this.#scheduler = schedulerFor(options, this);
-    this.#serial = options.concurrency === 1 && !options.overlap;
-    this.#deferChecks = !this.#serial && Boolean(this.#invariants?.perTurn);
+    this.#paced = options.pace ? new PacedLoop(this.#pacedRun(), { ...options.pace, concurrency: options.concurrency, durationMs: options.durationMs }) : null;
+    this.#serial = options.concurrency === 1 && !options.overlap && !options.pace;
+    // A paced run has no steps to defer to: its turns' checks run as each ends (replay compares per actor).
+    this.#deferChecks = !this.#serial && !options.pace && Boolean(this.#invariants?.perTurn);
     const targetOrigin = originOf(options.targetUrl);
     this.actionRun = {
       runId: options.runId, writer: options.writer, http: options.http, targetUrl: options.targetUrl,
@@ -215,18 +229,22 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
         if (!shard || inShard(spawn.id, shard)) this.#spawn(spawn);
       }
       if (options.resume) this.#resumeFrom(options.resume);
-      this.#nextSnapshotAt = every > 0 && Number.isFinite(every) ? (Math.floor(this.clock.now() / every) + 1) * every : Infinity;
+      // A paced run has no instant when no actor runs: snapshots only at its stop.
+      this.#nextSnapshotAt = every > 0 && Number.isFinite(every) && !this.#paced ? (Math.floor(this.clock.now() / every) + 1) * every : Infinity;
       recorder.runStart({
         runId: this.runId, seed: options.seed, targetUrl: options.targetUrl || null, actors: this.spawned.length, simLimit: options.durationMs, shard: options.shard ?? null,
       });
       options.signal?.addEventListener('abort', onAbort, { once: true });
       if (options.signal?.aborted) onAbort();
+      if (this.#paced) options.pace?.onControl?.(this.#paced);
       const reason = await this.#loop();
+      const pace = this.#paced ? { speed: this.#paced.speed, lag: this.#paced.lag.summary() } : null;
+      if (pace) recorder.event(null, 'pace', { what: 'end', speed: pace.speed, ...(pace.lag ?? { turns: 0 }) });
       if (!this.#fatal && Number.isFinite(every) && every > 0 && !this.#snapshotsOff) this.#snapshotAll(this.clock.now());
       if (!this.#fatal && this.#checks) await this.#finishChecks();
       if (this.#fatal) throw this.#fatal;
       recorder.summary.simDurationMs = this.clock.now();
-      return { stopReason: reason, simDurationMs: this.clock.now(), summary: recorder.summary, crashes: this.#crashes };
+      return { stopReason: reason, simDurationMs: this.clock.now(), summary: recorder.summary, crashes: this.#crashes, pace };
     } catch (error) {
       if (isUserCodeError(error)) this.fail(error);
       throw this.#fatal ?? error;
@@ -277,11 +295,31 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
     this.#stopRequested = reason;
     if (this.#current) this.#release(this.#current);
     for (const actor of [...this.#inFlight]) this.#release(actor);
+    this.#paced?.notify();
+  }
+
+  /** What the paced loop drives: dispatches count as steps (an action's `step` orders its turn). */
+  #pacedRun(): PacedRun {
+    return {
+      queue: this.queue, clock: this.clock, actors: this.actors,
+      dispatch: (actor, kind, time, turnBegun) => {
+        this.step++;
+        return this.dispatch(actor, kind, time, turnBegun);
+      },
+      stopReason: () => this.#stopRequested,
+      requestStop: (reason) => this.requestStop(reason),
+      actionsDone: () => this.recorder.summary.actions >= this.options.maxActions,
+      paceChanged: (what, status) => this.recorder.event(null, 'pace', { what, speed: status.speed, simTime: status.simTime, paused: status.paused }),
+    };
   }
 
   async #loop(): Promise<string> {
     const { queue, options, recorder } = this;
     const { durationMs, maxActions } = options;
+    if (this.#paced) {
+      const reason = await this.#paced.run();
+      return reason === 'all-actors-stopped' ? reason : this.#limit(reason);
+    }
     let lastYield = monotonicMs();
     for (;;) {
       if (this.#stopRequested) return this.#limit(this.#stopRequested);
@@ -317,7 +355,7 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
     if (this.#deferChecks) actor.dispatchOrder = this.#dispatches++;
     actor.resumeEngine = stoppedBeforeTheEngineAwaited;
     if (this.#serial) this.#current = actor;
-    else this.#inFlight.push(actor);
+    else this.#inFlight.add(actor);
     if (kind === WAKE_FROM_SLEEP) {
       const wake = actor.wake!;
       actor.wake = null;
@@ -349,10 +387,7 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
     const resumeEngine = actor.resumeEngine;
     actor.resumeEngine = null;
     if (this.#current === actor) this.#current = null;
-    else {
-      const i = this.#inFlight.indexOf(actor);
-      if (i >= 0) this.#inFlight.splice(i, 1);
-    }
+    else this.#inFlight.delete(actor);
     resumeEngine?.();
   }
 

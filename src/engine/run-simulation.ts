@@ -16,6 +16,9 @@ import { BeamulatorError, errorMessage } from '../util/errors.ts';
 import { isUserCodeError } from '../util/user-code.ts';
 import { version } from '../util/version.ts';
 import { Engine } from './engine.ts';
+import { checkSpeed } from './paced-loop.ts';
+import type { LagSummary, PaceControl } from './pace-control.ts';
+import { parseWallStartAt } from './wall-start-at.ts';
 import type { EngineHooks } from './engine-hooks.ts';
 import type { ParamDefs, ParamSettings, ParamValues } from '../util/params.ts';
 import { resolveParams } from './resolve-params.ts';
@@ -43,8 +46,22 @@ export interface RunOptions<P extends ParamDefs = ParamDefs> {
   maxActions?: number;
   /** Stop after this much wall time. */
   maxWallTime?: Duration;
-  /** How many due actors may be in flight together (default: the simulation's, else 1). */
+  /** How many due actors may be in flight together (default: the simulation's, else 1; paced: unbounded). */
   concurrency?: number;
+  /**
+   * Paced mode: sim ms per wall ms (1 = real time, 60 = a sim minute per wall second, 0.5 = half
+   * speed). Actors run independently (no steps); each turn is dispatched at its intended wall time
+   * and its lag recorded (see docs/paced-runs.md). Default: the simulation's `speed`, else virtual
+   * time (as fast as the target answers); `false`: virtual time even when the simulation sets one.
+   */
+  speed?: number | false;
+  /**
+   * Paced runs: the wall instant of sim time 0, as an ISO date or epoch ms; the run waits until
+   * then. Shards given the same instant start aligned (docs/sharding.md). Default: now.
+   */
+  wallStartAt?: string | number;
+  /** Paced runs: called once the run starts, with the control that pauses, resumes and changes its speed. */
+  onPaceControl?: (pace: PaceControl) => void;
   /** With concurrency > 1, events this close in sim time run together (default: the simulation's, else 0). */
   overlapWindow?: Duration;
   /** Per-action timeout (default: the simulation's `actionTimeout`, else '30s'); replays pass the original's. */
@@ -148,6 +165,8 @@ export interface RunResult {
   targetState: TargetState;
   /** The shard this run is (with its group), or null for a whole run. */
   shard: ResolvedShard | null;
+  /** A paced run's speed at its end and its turns' lag (wall ms); null for a run in virtual time. */
+  pace: { speed: number; lag: LagSummary | null } | null;
 }
 
 /**
@@ -170,8 +189,15 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
   const seed = normalizeSeed(options.seed ?? sim.seed);
   const durationMs = parsePositiveDuration(options.duration ?? sim.duration ?? '1h', 'duration');
   const maxWallMs = options.maxWallTime !== undefined ? parsePositiveDuration(options.maxWallTime, 'max wall time') : Infinity;
-  const concurrency = options.concurrency ?? sim.concurrency ?? 1;
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
+  const speed = options.speed === false ? null : options.speed ?? sim.speed ?? null;
+  if (speed !== null) checkSpeed(speed);
+  if (options.wallStartAt !== undefined && speed === null) {
+    throw new BeamulatorError('BEAM_USAGE', 'cannot start a run at a wall time in virtual time: only a paced run waits for its start', 'Add a speed (--speed 1 for real time), or drop the start time');
+  }
+  const wallStartAt = options.wallStartAt !== undefined ? parseWallStartAt(options.wallStartAt) : null;
+  // Paced actors are independent users: unbounded unless asked (a virtual run's default is one at a time).
+  const concurrency = options.concurrency ?? sim.concurrency ?? (speed !== null ? Infinity : 1);
+  if (!(Number.isInteger(concurrency) || concurrency === Infinity) || concurrency < 1) {
     throw new BeamulatorError('BEAM_USAGE', `cannot run with concurrency ${concurrency}`, 'Use a whole number >= 1');
   }
   const maxActions = options.maxActions ?? Infinity;
@@ -213,7 +239,8 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
   const { store, target, http, targetState, browser } = options.resources ?? owned!;
   const config: Json = {
     durationMs, maxActions: Number.isFinite(maxActions) ? maxActions : null, maxWallMs: Number.isFinite(maxWallMs) ? maxWallMs : null,
-    concurrency, overlapWindowMs: settings.overlapWindowMs, actionTimeoutMs: settings.actionTimeoutMs,
+    concurrency: Number.isFinite(concurrency) ? concurrency : null, overlapWindowMs: settings.overlapWindowMs,
+    speed, wallStartAt, actionTimeoutMs: settings.actionTimeoutMs,
     restartDelayMs: settings.restartDelayMs, maxCrashesInARow: settings.maxCrashesInARow,
     snapshotEveryMs: Number.isFinite(settings.snapshotEveryMs) ? settings.snapshotEveryMs : null, resumedFrom: options.resumeFrom?.runId ?? null, targetUrl: target?.url ?? null, targetState,
     actors: options.actors ?? null,
@@ -250,6 +277,14 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
       ...(options.overlap ? { overlap: options.overlap } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.hooks ? { hooks: options.hooks } : {}),
+      ...(speed !== null ? {
+        pace: {
+          speed,
+          // The start instant on the monotonic clock the loop paces by.
+          ...(wallStartAt !== null ? { wallOriginMs: monotonicMs() + (wallStartAt - wallNow()) } : {}),
+          ...(options.onPaceControl ? { onControl: options.onPaceControl } : {}),
+        },
+      } : {}),
     });
     outcome = await engine.run();
   } catch (error) {
@@ -272,6 +307,7 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
   return {
     runId: writer.runId, seed, params: new Redactor({ extra: redactionOf(sim, options.redact) }).value(params), status, stopReason: outcome.stopReason, summary: outcome.summary, crashes: outcome.crashes,
     simDurationMs: outcome.simDurationMs, wallMs: monotonicMs() - wallStart, db: store?.path ?? null, targetUrl: target?.url ?? null, targetState, shard,
+    pace: outcome.pace,
   };
 }
 

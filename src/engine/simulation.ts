@@ -151,6 +151,11 @@ export interface SimulationSpec<P extends ParamDefs = ParamDefs> {
   concurrency?: number;
   /** With concurrency > 1, events this close in sim time run together (default 0: same instant only). */
   overlapWindow?: Duration;
+  /**
+   * Run paced by default, at this many sim ms per wall ms (1 = real time): see RunOptions.speed
+   * and docs/paced-runs.md. Default: virtual time.
+   */
+  speed?: number;
   /** Per-action timeout (default '30s', wall time). */
   actionTimeout?: Duration;
   /**
@@ -262,6 +267,9 @@ function validate(spec: SimulationSpec<any>): void {
   });
   if (spec.concurrency !== undefined && (!Number.isInteger(spec.concurrency) || spec.concurrency < 1)) {
     throw invalid(name, `concurrency is ${spec.concurrency}`, 'Use a whole number >= 1');
+  }
+  if (spec.speed !== undefined && !(typeof spec.speed === 'number' && Number.isFinite(spec.speed) && spec.speed > 0)) {
+    throw invalid(name, `speed is ${String(spec.speed)}`, 'Use a number > 0 (sim ms per wall ms: 1 is real time, 60 a sim minute per wall second)');
   }
   if (spec.redact !== undefined && !(Array.isArray(spec.redact) && spec.redact.every((p) => (typeof p === 'string' && p !== '') || p instanceof RegExp))) {
     throw invalid(name, 'redact is not a list of names and regular expressions', "Use redact: ['session-id', 'x-tenant-*', /^card/i]");
