@@ -41,7 +41,7 @@ import {
 import type { Simulation } from './simulation.ts';
 import { inShard, type ResolvedShard } from './shard.ts';
 import { STOP, isStop } from './stop.ts';
-import { PacedLoop, type PacedRun } from './paced-loop.ts';
+import { PacedLoop, type PacedLoopOptions, type PacedRun } from './paced-loop.ts';
 import type { LagSummary, PaceControl } from './pace-control.ts';
 
 /** Everything the engine needs for one run; `runSimulation` fills it from a simulation + options. */
@@ -68,7 +68,7 @@ export interface EngineOptions {
    * Paced mode (see PacedLoop): events dispatched at `speed` sim ms per wall ms from the wall
    * origin (default: when the loop starts), actors independent. Absent: virtual time.
    */
-  pace?: { speed: number; wallOriginMs?: number; onControl?: (control: PaceControl) => void };
+  pace?: { speed: number; wallOriginMs?: number; onControl?: (control: PaceControl) => void; onDispatch?: PacedLoopOptions['onDispatch'] };
   overlapWindowMs: number;
   actionTimeoutMs: number;
   restartDelayMs: number;

@@ -33,6 +33,8 @@ export interface PacedLoopOptions {
   durationMs: number;
   /** Monotonic wall ms at which sim time `clock.now()` is due (default: when the loop starts). */
   wallOriginMs?: number;
+  /** Told of every dispatch: its sim time, intended and actual wall ms (tests check the pacing with it). */
+  onDispatch?: (simTime: number, dueMs: number, actualMs: number) => void;
 }
 
 /**
@@ -47,6 +49,7 @@ export class PacedLoop implements PaceControl {
   readonly #run: PacedRun;
   readonly #concurrency: number;
   readonly #durationMs: number;
+  readonly #onDispatch: PacedLoopOptions['onDispatch'];
   readonly lag = new LagStats();
   #speed: number;
   /** The anchor: sim time #simOrigin is due at monotonic wall ms #wallOrigin. */
@@ -70,6 +73,7 @@ export class PacedLoop implements PaceControl {
     this.#speed = options.speed;
     this.#concurrency = options.concurrency;
     this.#durationMs = options.durationMs;
+    this.#onDispatch = options.onDispatch;
     this.#simOrigin = run.clock.now();
     this.#fixedOrigin = options.wallOriginMs !== undefined;
     this.#wallOrigin = options.wallOriginMs ?? monotonicMs();
@@ -97,7 +101,7 @@ export class PacedLoop implements PaceControl {
     if (this.#paused) return;
     this.#reanchor();
     this.#paused = true;
-    this.#run.paceChanged('pause', this.status());
+    this.#run.paceChanged('pause', this.#statusAtAnchor());
     this.notify();
   }
 
@@ -105,7 +109,7 @@ export class PacedLoop implements PaceControl {
     if (!this.#paused) return;
     this.#paused = false;
     this.#wallOrigin = monotonicMs();
-    this.#run.paceChanged('resume', this.status());
+    this.#run.paceChanged('resume', this.#statusAtAnchor());
     this.notify();
   }
 
@@ -114,12 +118,17 @@ export class PacedLoop implements PaceControl {
     if (speed === this.#speed) return;
     this.#reanchor();
     this.#speed = speed;
-    this.#run.paceChanged('speed', this.status());
+    this.#run.paceChanged('speed', this.#statusAtAnchor());
     this.notify();
   }
 
   status(): PaceStatus {
     return { speed: this.#speed, paused: this.#paused, simTime: this.simTimeAt(monotonicMs()), turns: this.lag.count, lag: this.lag.summary() };
+  }
+
+  /** The status at the anchor just set: the sim time of the change itself, not of a moment later. */
+  #statusAtAnchor(): PaceStatus {
+    return { ...this.status(), simTime: this.#simOrigin };
   }
 
   get speed(): number {
@@ -181,6 +190,7 @@ export class PacedLoop implements PaceControl {
       queue.pop();
       run.clock.advanceTo(t);
       this.lag.add(now - due);
+      this.#onDispatch?.(t, due, now);
       const pending = run.dispatch(actor, queue.poppedKind as QueuedEventKind, t, false);
       if (pending) {
         this.#inFlight++;

@@ -16,7 +16,7 @@ import { BeamulatorError, errorMessage } from '../util/errors.ts';
 import { isUserCodeError } from '../util/user-code.ts';
 import { version } from '../util/version.ts';
 import { Engine } from './engine.ts';
-import { checkSpeed } from './paced-loop.ts';
+import { checkSpeed, type PacedLoopOptions } from './paced-loop.ts';
 import type { LagSummary, PaceControl } from './pace-control.ts';
 import { parseWallStartAt } from './wall-start-at.ts';
 import type { EngineHooks } from './engine-hooks.ts';
@@ -126,6 +126,8 @@ export interface InternalRunOptions<P extends ParamDefs = ParamDefs> extends Run
    * store open past the run, to export it.
    */
   resources?: RunResources;
+  /** Paced runs: told of every dispatch (sim time, intended and actual wall ms); tests check the pacing with it. */
+  onPacedDispatch?: PacedLoopOptions['onDispatch'];
   /** A browser the caller owns (a fuzz campaign's: one for all its runs); see RunResourceOptions.browser. */
   browser?: BrowserConnector;
 }
@@ -283,6 +285,7 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
           // The start instant on the monotonic clock the loop paces by.
           ...(wallStartAt !== null ? { wallOriginMs: monotonicMs() + (wallStartAt - wallNow()) } : {}),
           ...(options.onPaceControl ? { onControl: options.onPaceControl } : {}),
+          ...(options.onPacedDispatch ? { onDispatch: options.onPacedDispatch } : {}),
         },
       } : {}),
     });
