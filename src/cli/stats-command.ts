@@ -77,6 +77,17 @@ function formatStats(title: string, stats: RunStats, color: boolean): string {
       lines.push(`  ${b.behavior.padEnd(width)} ${String(b.actors).padStart(7)} ${String(b.actions).padStart(8)} ${String(b.failed).padStart(7)} ${rate(b.perSimHour).padStart(10)} ${rate(b.perWallSecond).padStart(11)}`);
     }
   }
+  if (stats.pace.length > 0) {
+    lines.push('', s.dim(`  paced (lag: actual minus intended dispatch time of each turn, wall ms)`));
+    for (const p of stats.pace) {
+      const shard = stats.pace.length > 1 ? `${p.runId}  ` : '';
+      const speed = p.endSpeed !== null && p.endSpeed !== p.speed ? `speed ${p.speed}x (${p.endSpeed}x at the end)` : `speed ${p.speed}x`;
+      const changes = p.changes > 0 ? `, ${p.changes} pause/speed change${p.changes === 1 ? '' : 's'}` : '';
+      const lag = p.turns === null ? 'lag unknown (the run did not end: killed or still running)' : `lag p50 ${ms(p.lagP50Ms)}  p99 ${ms(p.lagP99Ms)}  max ${ms(p.lagMaxMs)} over ${p.turns} turns`;
+      const late = p.lagP99Ms !== null && p.lagP99Ms > 100 ? s.yellow(lag) : lag;
+      lines.push(`  ${shard}${speed}${changes}: ${late}`);
+    }
+  }
   const withComplaints = stats.complaintTimeline.filter((b) => b.bySeverity.urgent + b.bySeverity.annoying + b.bySeverity.justsayin > 0);
   if (withComplaints.length === 0) {
     lines.push('', '  no complaints');

@@ -57,6 +57,23 @@ export interface RunStats {
   /** Complaints over sim time, in `buckets` equal slices of the sim duration. */
   complaintTimeline: ComplaintBucket[];
   topComplaints: Array<{ severity: Severity; message: string; count: number; firstAt: number }>;
+  /** Paced runs (one per shard): speed and the turns' lag; empty for runs in virtual time. */
+  pace: PaceStats[];
+}
+
+/** How a paced run kept its pace (from its `pace` events): wall ms, actual minus intended dispatch time. */
+export interface PaceStats {
+  runId: string;
+  /** The speed the run was started at. */
+  speed: number;
+  /** Its speed at the end (after runtime changes), and its turns' lag; null when the run has no end (still running, killed). */
+  endSpeed: number | null;
+  turns: number | null;
+  lagP50Ms: number | null;
+  lagP99Ms: number | null;
+  lagMaxMs: number | null;
+  /** Pauses and speed changes made while it ran. */
+  changes: number;
 }
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
@@ -110,11 +127,26 @@ export async function readRunStats(store: SqlStore, runIds: readonly string[], b
   const topComplaints = (await store.sql(
     `SELECT severity, message, count(*) AS n, min(sim_time) AS first FROM complaints WHERE ${these} GROUP BY ALL ORDER BY n DESC, first LIMIT 10`,
   )).map((r) => ({ severity: String(r.severity) as Severity, message: String(r.message), count: num(r.n), firstAt: num(r.first) }));
+  const pace = (await store.sql(
+    `WITH e AS (SELECT run_id, detail FROM events WHERE ${these} AND kind = 'pace')
+     SELECT r.run_id, CAST(json_extract(r.config, '$.speed') AS DOUBLE) AS speed,
+       any_value(CAST(json_extract(e.detail, '$.speed') AS DOUBLE)) FILTER (WHERE json_extract_string(e.detail, '$.what') = 'end') AS end_speed,
+       any_value(CAST(json_extract(e.detail, '$.turns') AS BIGINT)) FILTER (WHERE json_extract_string(e.detail, '$.what') = 'end') AS turns,
+       any_value(CAST(json_extract(e.detail, '$.p50Ms') AS DOUBLE)) FILTER (WHERE json_extract_string(e.detail, '$.what') = 'end') AS p50,
+       any_value(CAST(json_extract(e.detail, '$.p99Ms') AS DOUBLE)) FILTER (WHERE json_extract_string(e.detail, '$.what') = 'end') AS p99,
+       any_value(CAST(json_extract(e.detail, '$.maxMs') AS DOUBLE)) FILTER (WHERE json_extract_string(e.detail, '$.what') = 'end') AS max,
+       count(e.detail) FILTER (WHERE json_extract_string(e.detail, '$.what') <> 'end') AS changes
+     FROM runs r LEFT JOIN e USING (run_id)
+     WHERE r.${these} AND json_extract(r.config, '$.speed') IS NOT NULL AND json_type(json_extract(r.config, '$.speed')) <> 'NULL'
+     GROUP BY r.run_id, r.config ORDER BY r.run_id`)).map((r) => ({
+    runId: String(r.run_id), speed: num(r.speed), endSpeed: orNull(r.end_speed), turns: orNull(r.turns),
+    lagP50Ms: orNull(r.p50), lagP99Ms: orNull(r.p99), lagMaxMs: orNull(r.max), changes: num(r.changes),
+  }));
   const actions = byAction.reduce((n, a) => n + a.count, 0);
   const failed = byAction.reduce((n, a) => n + a.error + a.crash, 0);
   return {
     runIds: [...runIds], actions, actors: byBehavior.reduce((n, b) => n + b.actors, 0), simDurationMs, wallMs,
-    failedRatio: actions > 0 ? failed / actions : 0, byAction, byBehavior, complaintTimeline, topComplaints,
+    failedRatio: actions > 0 ? failed / actions : 0, byAction, byBehavior, complaintTimeline, topComplaints, pace,
   };
 }
 
