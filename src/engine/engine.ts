@@ -55,6 +55,8 @@ export interface EngineOptions {
   browser?: BrowserConnector | null;
   /** Where screenshots of failed or complained-about browser actions go: the run store's folder (null: not taken). */
   screenshotRoot?: string | null;
+  /** Offline replay of a paced run: the seq the original recorded an action under (see ActionRunContext.recordedSeq). */
+  recordedSeq?: (seq: number, actorId: number) => number;
   /** Offline replay: browser pages are answered from these recorded exchanges. */
   recordedPages?: { exchanges: ExchangeSource; onMismatch?: (mismatch: RequestMismatch) => void };
   targetUrl: string;
@@ -189,6 +191,7 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
       relativeUrl: (url) => relativeUrl(targetOrigin, url),
       foreignHttp: Boolean(options.sim.foreignHttp), params: options.params,
       browser: options.browser ? this.#browserSession(options.browser, options.screenshotRoot ?? null) : null,
+      ...(options.recordedSeq ? { recordedSeq: options.recordedSeq } : {}),
     };
   }
 

@@ -33,6 +33,11 @@ export interface ActionRunContext {
   params: ParamValues;
   /** The actors' pages, for actions that ask for one (null: the run has no browser). */
   browser?: BrowserSession | null;
+  /**
+   * Offline replay of a paced run: the seq the original recorded this action under (the same
+   * n-th action of the same actor), whose exchanges answer it. Absent: the action's own seq.
+   */
+  recordedSeq?: (seq: number, actorId: number) => number;
 }
 
 /**
@@ -119,7 +124,7 @@ export class ActionCall<A, R> implements ActionScope, Watched {
     const settled = settledBy(this);
     this.#wallStart = monotonicUs();
     run.watchdog.watch(this, this.timeoutMs, this.#wallStart / 1000);
-    const http: HttpClient = run.http ? run.http.client(this.recordNext, this.signal, this.actionSeq) : noTarget;
+    const http: HttpClient = run.http ? run.http.client(this.recordNext, this.signal, run.recordedSeq ? run.recordedSeq(this.actionSeq, this.actorId) : this.actionSeq) : noTarget;
     const io = new ActionIOImpl(http, run.targetUrl, run.params, this);
     try {
       (action.browser ? this.#inBrowser(args, io) : this.#run(args, io)).then(this.resolve, this.reject);

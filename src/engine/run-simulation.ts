@@ -142,6 +142,8 @@ export interface ReplayRecording {
   /** Offline replay of a simulation with `foreignHttp`: the recording, and where request mismatches go. */
   exchanges?: ExchangeSource;
   onRequestMismatch?: (mismatch: RequestMismatch) => void;
+  /** Offline replay of a paced run: the seq the original recorded an action under (see ActionRunContext.recordedSeq). */
+  recordedSeq?: (seq: number, actorId: number) => number;
   /** The comparison with the parent, stored with the run when it finishes. */
   comparison(): Json;
 }
@@ -271,6 +273,7 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
         ? { recordedPages: { exchanges: options.replay.exchanges, ...(options.replay.onRequestMismatch ? { onMismatch: options.replay.onRequestMismatch } : {}) } }
         : {}),
       ...(options.actors ? { counts: options.actors } : {}),
+      ...(options.replay?.recordedSeq ? { recordedSeq: options.replay.recordedSeq } : {}),
       ...(shard ? { shard } : {}),
       ...(options.population ? { population: options.population } : {}),
       ...(options.rngFor ? { rngFor: options.rngFor } : {}),

@@ -16,6 +16,10 @@ export class DivergenceTracker {
   readonly #redactor: Redactor;
   readonly #minted: MintedValues | undefined;
   readonly #cutAt: number;
+  /** Per-actor comparison (paced runs): each actor's original actions in order, and how many the replay made so far. */
+  readonly #byActor: Map<number, ActionRecord[]> | null = null;
+  readonly #madeBy = new Map<number, number>();
+  readonly #started = new Map<number, number>();
   #seen: Uint8Array;
   readonly kept: Divergence[] = [];
   count = 0;
@@ -27,11 +31,14 @@ export class DivergenceTracker {
    * `redactor`: the rules the values a divergence shows are redacted with (default: the built-in
    * ones). `minted`: for a live replay, pairs the values the target mints anew (see MintedValues).
    * `cutAt`: the original's log ends there because it stopped early, perhaps mid-turn; the
-   * replay's actions from that seq on are counted, not compared.
+   * replay's actions from that seq on are counted, not compared. `perActor` (paced runs): the
+   * replay's n-th action of an actor is compared with the original's n-th action of that actor,
+   * whatever their seqs (the order across actors is not promised); with `cutAt`, an actor's
+   * actions past its last recorded one are counted, not compared.
    */
   constructor(
     original: readonly ActionRecord[], normalizer: ResultNormalizer, redactor: Redactor = new Redactor(),
-    options: { minted?: MintedValues; cutAt?: number } = {},
+    options: { minted?: MintedValues; cutAt?: number; perActor?: boolean } = {},
   ) {
     // A log read back has seqs 0..n-1 in order: it is its own index then (no copy of a big log).
     if (original.every((a, i) => a.seq === i)) {
@@ -47,10 +54,23 @@ export class DivergenceTracker {
     this.#redactor = redactor;
     this.#minted = options.minted;
     this.#cutAt = options.cutAt ?? Infinity;
+    if (options.perActor) {
+      this.#byActor = new Map();
+      for (const a of this.#original) {
+        if (!a) continue;
+        let list = this.#byActor.get(a.actorId);
+        if (!list) this.#byActor.set(a.actorId, (list = []));
+        list.push(a);
+      }
+    }
   }
 
   /** Checks one action of the replay. */
   check(actual: ActionRecord): void {
+    if (this.#byActor) {
+      this.#checkOfActor(actual, this.#byActor);
+      return;
+    }
     if (actual.seq >= this.#cutAt) {
       this.beyondCut++;
       return;
@@ -58,6 +78,30 @@ export class DivergenceTracker {
     if (actual.seq < this.#seen.length) this.#seen[actual.seq] = 1;
     this.compared++;
     this.#add(compareAction(this.#original[actual.seq], actual, this.#normalizer, this.#redactor, this.#minted));
+  }
+
+  /**
+   * Per-actor comparison: the original's seq of the action `actorId` starts now (its n-th), or -1
+   * past its recorded ones. Call when each action starts, in start order (offline answers are found by it).
+   */
+  recordedSeqOf(actorId: number): number {
+    const n = this.#started.get(actorId) ?? 0;
+    this.#started.set(actorId, n + 1);
+    return this.#byActor?.get(actorId)?.[n]?.seq ?? -1;
+  }
+
+  #checkOfActor(actual: ActionRecord, byActor: Map<number, ActionRecord[]>): void {
+    const n = this.#madeBy.get(actual.actorId) ?? 0;
+    this.#madeBy.set(actual.actorId, n + 1);
+    const expected = byActor.get(actual.actorId)?.[n];
+    if (!expected && Number.isFinite(this.#cutAt)) {
+      this.beyondCut++;
+      return;
+    }
+    this.compared++;
+    if (expected) this.#seen[expected.seq] = 1;
+    // Under the original's seq: the divergence points at the recorded action, and minted values pair by it.
+    this.#add(compareAction(expected, expected ? { ...actual, seq: expected.seq } : actual, this.#normalizer, this.#redactor, this.#minted));
   }
 
   /** An offline request that differs from the recording. */

@@ -160,8 +160,12 @@ export async function replayRunInternal(source: ReplaySource, options: InternalR
   // stopped: a rerun stops after as many actions. A stop request releases actors mid-turn and a
   // kill cuts the log anywhere, so the replay's actions past the original's end are not compared.
   const stoppedEarly = run.status === 'stopped' || run.status === 'abandoned' || run.stopReason === 'max-wall-time';
+  // A paced run promises each actor's own order, not the order across actors (docs/paced-runs.md):
+  // a rerun is compared actor by actor. A log replay reissues the log in its order: by seq.
+  const paced = typeof ((run.config ?? {}) as RunConfig).speed === 'number';
+  const perActor = paced && mode === 'rerun';
   const tracker = new DivergenceTracker(original, new ResultNormalizer(sim.replay), redactor, {
-    ...(minted ? { minted } : {}), ...(stoppedEarly ? { cutAt: original.length } : {}),
+    ...(minted ? { minted } : {}), ...(stoppedEarly ? { cutAt: original.length } : {}), perActor,
   });
   const exchanges = exchangeIndex(source.exchanges);
   const offlineHttp = offline ? new OfflineHttp(exchanges, (m) => tracker.request(m)) : undefined;
@@ -175,7 +179,9 @@ export async function replayRunInternal(source: ReplaySource, options: InternalR
   const seedCheck = options.checkTarget ? await checkTarget(sim, source, storedSeed, redactor, offline, mode, options) : null;
   const { runId: replayRunId, targetState, stoppedBy = null } = complaints
     ? await rerun(sim, run, tracker, comparison, offlineHttp, foreignServe, loaded?.codeHash, complaints, {
-      ...options, ...(stoppedEarly ? { stopAfter: original.length } : {}), ...(storedSeed ? { storedSeed } : {}),
+      // Stopped early, a paced run is rerun to the sim time it reached (a count of actions would
+      // cut the rerun's own order, which is not the original's across actors).
+      ...options, ...(stoppedEarly ? (perActor ? { stopAtSim: run.simDurationMs } : { stopAfter: original.length }) : {}), perActor, ...(storedSeed ? { storedSeed } : {}),
     })
     : await reissue(sim, source, tracker, comparison, offlineHttp, foreignServe, options, minted);
   const first = tracker.kept[0];
@@ -216,12 +222,14 @@ interface RunConfig {
   actionTimeoutMs?: number;
   actors?: Record<string, number> | null;
   shard?: ResolvedShard | null;
+  /** Paced runs: sim ms per wall ms (null or absent: virtual time). */
+  speed?: number | null;
 }
 
 async function rerun(
   sim: Simulation, run: RunRecord, tracker: DivergenceTracker, comparison: () => Json,
   http: HttpClientFactory | undefined, foreignServe: ForeignServe, codeHash: string | undefined, complaints: ComplaintRecord[],
-  options: ReplayOptions & { stopAfter?: number; storedSeed?: StoredSeed },
+  options: ReplayOptions & { stopAfter?: number; stopAtSim?: number; perActor?: boolean; storedSeed?: StoredSeed },
 ): Promise<Replayed> {
   const config = (run.config ?? {}) as RunConfig;
   // A fuzz run is replayed from its stored spec (population + tapes), not from its seed.
@@ -234,7 +242,9 @@ async function rerun(
     ...storedParams(sim, run),
     // The spec goes with the replay too, so a replay of this replay reruns the same tapes.
     ...(fuzz ? { ...specRunOptions(fuzz.spec, fuzz.options), meta: { fuzzSpec: fuzz.spec, fuzzOptions: fuzz.options } as unknown as Json } : {}),
-    duration: config.durationMs ?? parseDuration(sim.duration ?? '1h'),
+    duration: options.stopAtSim !== undefined ? Math.max(1, options.stopAtSim) : config.durationMs ?? parseDuration(sim.duration ?? '1h'),
+    // A paced original is rerun in virtual time (as fast as the target answers) unless its pace is asked for.
+    speed: options.pace === 'original' && config.speed ? config.speed : false,
     ...(options.stopAfter !== undefined ? { maxActions: options.stopAfter } : config.maxActions ? { maxActions: config.maxActions } : {}),
     ...(config.concurrency ? { concurrency: config.concurrency } : {}),
     ...(config.overlapWindowMs ? { overlapWindow: config.overlapWindowMs } : {}),
@@ -264,7 +274,11 @@ async function rerun(
         options.hooks?.onComplaint?.(c);
       },
     },
-    replay: { parentRunId: run.runId, ...(http ? { http, targetUrl: recordedTargetUrl(run) } : {}), ...foreignServe, comparison },
+    replay: {
+      parentRunId: run.runId, ...(http ? { http, targetUrl: recordedTargetUrl(run) } : {}), ...foreignServe, comparison,
+      // Offline, a paced run's answers are found by each actor's own n-th action, not by the rerun's seqs.
+      ...(http && options.perActor ? { recordedSeq: (_seq: number, actorId: number) => tracker.recordedSeqOf(actorId) } : {}),
+    },
   }).catch((error: unknown) => {
     // Code that threw on answers other than the recording's: the divergence is what to report.
     if (!isUserCodeError(error) || !diverged || runId === null) throw error;
