@@ -24,6 +24,8 @@ export { defineComplaint } from './engine/complaint.ts';
 export type { Complaint, ComplaintInput } from './engine/complaint.ts';
 export { defineSimulation } from './engine/simulation.ts';
 export type { SeedContext, SeededActor } from './engine/seed-from-target.ts';
+export type { Arrivals, ArrivalStage, RateText } from './engine/arrivals.ts';
+export type { PaceControl, PaceStatus, LagSummary } from './engine/pace-control.ts';
 export type {
   Simulation, SimulationSpec, PopulationEntry, TargetSpec, TargetStartInput, StartedTarget, ReplayRules,
 } from './engine/simulation.ts';

@@ -228,7 +228,7 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
       const { shard } = options;
       const population = options.population ?? options.sim.population;
       const seeds = seedsFromTarget(population) ? await this.#seed(population) : undefined;
-      for (const spawn of buildPopulation(options.sim, options.seed, options.params, options.counts, options.rngFor, options.population, seeds)) {
+      for (const spawn of buildPopulation(options.sim, options.seed, options.params, options.counts, options.rngFor, options.population, seeds, options.durationMs)) {
         if (!shard || inShard(spawn.id, shard)) this.#spawn(spawn);
       }
       if (options.resume) this.#resumeFrom(options.resume);

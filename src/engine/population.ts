@@ -8,6 +8,7 @@ import type { Behavior } from './behavior.ts';
 import type { ParamValues } from '../util/params.ts';
 import type { SeededActor } from './seed-from-target.ts';
 import { resolveBehavior, type Simulation } from './simulation.ts';
+import { arrivalTimes } from './arrivals.ts';
 
 /** One actor to spawn: resolved behavior, name, config, and its arrival (fixed or drawn from its rng). */
 export interface Spawn {
@@ -36,6 +37,7 @@ export function buildPopulation(
   rngFor: (actorId: number) => Rng = (actorId) => SeededRng.forActor(seed, actorId),
   population: Simulation['population'] = sim.population,
   seeds?: ReadonlyMap<number, readonly SeededActor[]>,
+  durationMs = Infinity,
 ): Spawn[] {
   const entries = population.map((entry) => ({ entry, behavior: resolveBehavior(sim, entry.behavior) }));
   if (counts) {
@@ -51,14 +53,18 @@ export function buildPopulation(
   const firstId = seeds ? 1 : 0;
   for (const [index, { entry, behavior }] of entries.entries()) {
     const seeded = entry.fromTarget ? seeds?.get(index) ?? [] : null;
-    const count = seeded ? seeded.length : counts?.[behavior.name] ?? countOf(entry.count, params, sim.name, behavior.name);
+    const arriving = entry.arrivals ? arrivalTimes(entry.arrivals, `${sim.name}'s population[${index}].arrivals`, durationMs, seed, index) : null;
+    if (arriving && counts?.[behavior.name] !== undefined) {
+      throw new BeamulatorError('BEAM_USAGE', `cannot set the number of '${behavior.name}' actors: they arrive at a rate (population[${index}].arrivals)`, `Drop ${behavior.name} from --actors, or change the rate in the simulation`);
+    }
+    const count = arriving ? arriving.length : seeded ? seeded.length : counts?.[behavior.name] ?? countOf(entry.count, params, sim.name, behavior.name);
     const at = parseDuration(entry.start?.at ?? 0, `start.at of ${behavior.name}`);
     const rampUp = parseDuration(entry.start?.rampUp ?? 0, `start.rampUp of ${behavior.name}`);
     const jitter = parseDuration(entry.start?.jitter ?? 0, `start.jitter of ${behavior.name}`);
     const tags = [...(behavior.tags ?? []), ...(entry.tags ?? [])];
     for (let i = 0; i < count; i++) {
       const base = at + (count > 1 ? Math.floor((rampUp * i) / count) : 0);
-      const arrival = jitter > 0 ? (rng: Rng) => base + rng.int(0, jitter) : base;
+      const arrival = arriving ? arriving[i]! : jitter > 0 ? (rng: Rng) => base + rng.int(0, jitter) : base;
       const given = seeded?.[i];
       const nameOf = entry.name;
       const name = given?.name ?? (typeof nameOf === 'function' ? callUser(`the population's name() of ${behavior.name} for index ${i}`, () => nameOf(i)) : `${nameOf ?? behavior.name} ${i + 1}`);

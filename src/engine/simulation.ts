@@ -1,3 +1,4 @@
+import { arrivalPieces, type Arrivals } from './arrivals.ts';
 import type { Action } from '../actions/action.ts';
 import type { Checker, Invariant } from '../checkers/types.ts';
 import type { Json } from '../store/records.ts';
@@ -53,6 +54,12 @@ export interface PopulationEntry<C = any, V = ParamValues> {
    * }
    */
   fromTarget?: (ctx: SeedContext<V>) => Promise<readonly SeededActor<C>[]> | readonly SeededActor<C>[];
+  /**
+   * An open model instead of `count`: actors arrive at a rate over sim time (`{ rate: '10/s' }`),
+   * or ramp through stages (`[{ target: '50/s', over: '1m' }, ...]`), like k6's arrival-rate
+   * executors; see Arrivals and docs/paced-runs.md. Each arrival is a new actor.
+   */
+  arrivals?: Arrivals;
   /** When the actors arrive, in sim time. */
   start?: {
     /** First arrival (default 0). */
@@ -260,6 +267,11 @@ function validate(spec: SimulationSpec<any>): void {
       if (entry.count !== undefined || entry.config !== undefined) {
         throw invalid(name, `population[${i}] has fromTarget and ${entry.count !== undefined ? 'count' : 'config'}`, 'The target decides how many actors and with what config: drop count and config');
       }
+    }
+    if (entry.arrivals !== undefined) {
+      const other = (['count', 'fromTarget', 'start'] as const).find((key) => entry[key] !== undefined);
+      if (other) throw invalid(name, `population[${i}] has arrivals and ${other}`, 'Arrivals decide how many actors come and when: drop ' + other);
+      arrivalPieces(entry.arrivals, `${name}'s population[${i}].arrivals`, 1);
     }
     if (entry.count !== undefined && typeof entry.count !== 'function' && (!Number.isInteger(entry.count) || entry.count < 0)) {
       throw invalid(name, `population[${i}].count is ${entry.count}`, 'Use a whole number >= 0');
