@@ -38,7 +38,7 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
 
   program.command('run')
     .argument('[simulation]', 'simulation file (*.sim.ts), or a folder holding one; found automatically when there is only one')
-    .description('run a simulation in virtual time and record it')
+    .description('run a simulation (in virtual time, or paced with --speed) and record it')
     .option('-s, --seed <seed>', 'seed of the run (default: random, printed so you can repeat it)')
     .option('-d, --duration <duration>', "sim-time length, e.g. '30m', '2h' (default: the simulation's, else 1h)")
     .option('--param <name=value>', 'set one of the simulation\'s parameters, e.g. --param users=50 (repeatable; a list is comma-separated)', (v: string, all: string[] = []) => [...all, v])

@@ -222,20 +222,17 @@ export class PacedLoop implements PaceControl {
   }
 
   /**
-   * Until wall time `due` (or a notify). A timer fires a millisecond or so late: it is set a
-   * millisecond early, and the last stretch waits on the event loop's turns instead.
+   * Until wall time `due` (or a notify). Timers count whole ms from the event loop's cached time,
+   * so one may fire a fraction of a ms early: the loop then looks again and waits another ms.
+   * (Spinning on the event loop's turns instead would be closer, but burns a core while it waits.)
    */
   async #waitUntil(due: number): Promise<void> {
     const left = due - monotonicMs();
     if (left <= 0) return;
-    if (left < 1.5) {
-      await yieldToEventLoop();
-      return;
-    }
     let cancel: (() => void) | null = null;
     await new Promise<void>((resolve) => {
       this.#wake = resolve;
-      cancel = afterWallMs(Math.floor(left - 1), () => this.notify());
+      cancel = afterWallMs(Math.max(1, Math.floor(left)), () => this.notify());
     });
     (cancel as (() => void) | null)?.();
   }

@@ -98,6 +98,10 @@ const rows: Row[] = [
   { name: '--overlap-window without --concurrency', args: ['run', notes, ...db, '--overlap-window', '1s'], code: usage, message: /cannot use --overlap-window 1s without concurrency.*Add --concurrency/ },
   { name: '--concurrency 0', args: ['run', notes, ...db, '--concurrency', '0'], code: usage, message: /--concurrency <n>' argument '0' is invalid: expected a whole number >= 1/ },
   { name: '--concurrency abc', args: ['run', notes, ...db, '--concurrency', 'abc'], code: usage, message: /argument 'abc' is invalid/ },
+  { name: '--speed 0', args: ['run', notes, ...db, '--speed', '0'], code: usage, message: /--speed <n>' argument '0' is invalid: expected a number > 0/ },
+  { name: '--speed abc', args: ['run', notes, ...db, '--speed', 'abc'], code: usage, message: /--speed <n>' argument 'abc' is invalid/ },
+  { name: '--start-at without --speed', args: ['run', notes, ...db, '--start-at', '2026-12-01T06:00:00Z'], code: usage, message: /cannot start a run at a wall time in virtual time.*Add a speed/ },
+  { name: '--start-at not a time', args: ['run', notes, ...db, '--speed', '1', '--start-at', 'tomorrow'], code: usage, message: /cannot start the run at 'tomorrow': not an ISO date with a zone or epoch ms/ },
   { name: '--max-actions 0', args: ['run', notes, ...db, '--max-actions', '0'], code: usage, message: /--max-actions <n>' argument '0' is invalid/ },
   { name: '--actors that leave no actors', args: ['run', notes, ...db, '--actors', 'Scribe=0,Namer=0'], code: usage, message: /with actor counts Scribe=0,Namer=0: that leaves no actors/ },
   { name: '--actors not pairs', args: ['run', notes, ...db, '--actors', 'Scribe'], code: usage, message: /expected Behavior=count pairs/ },
@@ -147,6 +151,8 @@ const rows: Row[] = [
   { name: 'import that does not resolve', args: ['run', at('bad-import.sim.mjs'), ...db], code: usage, message: /cannot load simulation .*bad-import\.sim\.mjs: .*no-such-package/ },
   { name: 'throws when loaded', args: ['run', at('throws.sim.mjs'), ...db], code: usage, message: /cannot load simulation .*throws\.sim\.mjs: boom at load/ },
   { name: 'unknown behavior in the population', args: ['run', at('unknown-behavior.sim.mjs'), ...db], code: usage, message: /unknown behavior 'Walkr'/ },
+  { name: 'arrival rate that is not a rate', args: ['run', at('bad-rate.sim.mjs'), ...db], code: usage, message: /cannot use r's population\[0\]\.arrivals\.rate "10 per s": not a rate\. Write a count per unit of sim time/ },
+  { name: 'arrivals with a count', args: ['run', at('rate-and-count.sim.mjs'), ...db], code: usage, message: /population\[0\] has arrivals and count\. Arrivals decide how many actors come/ },
   { name: 'invalid duration in the simulation', args: ['run', at('bad-duration.sim.mjs'), ...db], code: usage, message: /not a duration/ },
   { name: 'fromTarget that throws', args: ['run', at('seed-throws.sim.mjs'), ...db], code: usage, message: /cannot seed population\[0\] \(Reader\) from the target: its fromTarget threw: shelf locked\. Fix fromTarget; the reads it made are recorded with the run$/ },
   { name: 'fromTarget that returns nonsense', args: ['run', at('seed-nonsense.sim.mjs'), ...db], code: usage, message: /cannot seed population\[0\] \(Reader\) from the target: its fromTarget returned an object, not a list of actors/ },
@@ -243,6 +249,8 @@ beforeAll(async () => {
   file('bad-import.sim.mjs', "import 'no-such-package';\nexport default {};\n");
   file('throws.sim.mjs', "throw new Error('boom at load');\n");
   file('unknown-behavior.sim.mjs', simOf("export default defineSimulation({ name: 'u', behaviors: [walker], population: [{ behavior: 'Walkr', count: 1 }] });"));
+  file('bad-rate.sim.mjs', simOf("export default defineSimulation({ name: 'r', population: [{ behavior: walker, arrivals: { rate: '10 per s' } }] });"));
+  file('rate-and-count.sim.mjs', simOf("export default defineSimulation({ name: 'rc', population: [{ behavior: walker, count: 2, arrivals: [{ target: '1/s', over: '1m' }] }] });"));
   file('bad-duration.sim.mjs', simOf("export default defineSimulation({ name: 'd', duration: 'soon', population: [{ behavior: walker, count: 1 }] });"));
   file('bad-start.sim.mjs', simOf("export default defineSimulation({ name: 'bad-start', population: [{ behavior: walker, count: 1 }], target: { start: () => { throw new Error('port taken'); } } });"));
   file('no-chromium.sim.mjs', simOf("export default defineSimulation({ name: 'no-chromium', population: [{ behavior: walker, count: 1 }], browser: { executablePath: '/nonexistent/chromium' } });"));

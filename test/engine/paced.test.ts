@@ -141,6 +141,16 @@ describe('paced runs', () => {
     expect(virtual.result.pace).toBeNull();
   });
 
+  it('waits for --start-at: no turn is dispatched before that wall instant', async () => {
+    const sim = defineSimulation({ name: 'aligned', actions, duration: '2s', population: [{ behavior: ticker('Tick', 1000), count: 1 }] });
+    const startAt = Date.now() + 60;
+    const firstAt: number[] = [];
+    const result = await runSimulationInternal(sim, { seed: 1, db: false, speed: 1000, wallStartAt: String(startAt), onPacedDispatch: () => firstAt.push(Date.now()) });
+    expect(result.stopReason).toBe('duration');
+    expect(firstAt).toHaveLength(3);
+    expect(firstAt[0]).toBeGreaterThanOrEqual(startAt);
+  });
+
   it('bounds the turns in flight with concurrency, and stops cleanly on a signal', async () => {
     const sim = defineSimulation({ name: 'bounded', actions, duration: '1h', population: [{ behavior: ticker('Slow', 1000, 20), count: 4 }] });
     const controller = new AbortController();

@@ -1,0 +1,31 @@
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { exampleSim, runCli, tempDir } from '../support/cli.ts';
+
+const tmp = tempDir();
+afterAll(() => tmp.cleanup());
+const db = path.join(tmp.dir, 'runs.duckdb');
+
+describe('beamulator run --speed (real CLI)', () => {
+  it('paces a run, reports its lag in the summary and in stats, and replays it actor by actor', async () => {
+    // 20 sim minutes at 600x: two seconds of wall time.
+    const run = await runCli(['run', exampleSim, '--seed', '5', '--duration', '20m', '--speed', '600', '--db', db]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^ {2}pace +speed 600x, lag p50 \d+\.\d ms, p99 \d+\.\d ms, max \d+\.\d ms over \d+ turns$/m);
+    const runId = /^run (\S+)/m.exec(run.stdout)![1]!;
+
+    const stats = await runCli(['stats', runId, '--db', db]);
+    expect(stats.code).toBe(0);
+    expect(stats.stdout).toMatch(/paced \(lag: actual minus intended dispatch time of each turn, wall ms\)\n {2}speed 600x: lag p50 [\d.]+ +p99 [\d.]+ +max [\d.]+ over \d+ turns/);
+    const json = JSON.parse((await runCli(['stats', runId, '--db', db, '--json'])).stdout);
+    expect(json.pace).toEqual([expect.objectContaining({ runId, speed: 600, endSpeed: 600, changes: 0 })]);
+    expect(json.pace[0].turns).toBeGreaterThan(0);
+    expect(json.pace[0].lagMaxMs).toBeGreaterThanOrEqual(json.pace[0].lagP99Ms);
+
+    // Rerun (in virtual time) offline: the recorded answers are found by each actor's own n-th action.
+    const replay = JSON.parse((await runCli(['replay', runId, '--db', db, '--offline', '--json'])).stdout);
+    expect(replay).toMatchObject({ identical: true, exitCode: 0, parentRunId: runId });
+    expect(replay.compared).toBe(replay.original);
+    expect(replay.compared).toBeGreaterThan(0);
+  });
+});
