@@ -204,6 +204,7 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
       seed: result.seed, durationMs: parseDuration(opts.duration ?? simulation.duration ?? '1h'), params: result.params,
       ...(opts.target ? { target: opts.target } : {}), ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
       ...(opts.overlapWindow ? { overlapWindow: opts.overlapWindow } : {}), ...(opts.actors ? { actors: opts.actors } : {}),
+      ...(opts.speed !== undefined ? { speed: opts.speed } : {}),
       ...(result.shard ? { shard: result.shard } : {}),
       ...(opts.maxActions ? { maxActions: opts.maxActions } : {}), ...(opts.maxWallTime ? { maxWallTime: opts.maxWallTime } : {}),
       ...(opts.db !== defaultStorePath ? { db: opts.db } : {}), ...(opts.failOn !== defaultFailOn ? { failOn: opts.failOn } : {}),

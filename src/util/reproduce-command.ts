@@ -16,6 +16,8 @@ export interface ReproduceSettings {
   target?: string;
   concurrency?: number;
   overlapWindow?: Duration;
+  /** A paced run's speed (its `--start-at` is not repeated: that instant has passed). */
+  speed?: number;
   actors?: Record<string, number>;
   /** One shard of a sharded run, with its group. */
   shard?: { index: number; count: number; group: string };
@@ -46,6 +48,7 @@ export function reproduceCommand(file: string | null, given: ReproduceSettings, 
   if (settings.target !== undefined) parts.push('--target', shellQuote(settings.target));
   if (settings.concurrency !== undefined) parts.push('--concurrency', String(settings.concurrency));
   if (settings.overlapWindow !== undefined) parts.push('--overlap-window', shellQuote(String(settings.overlapWindow)));
+  if (settings.speed !== undefined) parts.push('--speed', String(settings.speed));
   if (settings.actors !== undefined) {
     parts.push('--actors', shellQuote(Object.entries(settings.actors).map(([name, n]) => `${name}=${n}`).join(',')));
   }
@@ -63,6 +66,7 @@ function apiCall(settings: ReproduceSettings): string {
   if (settings.target !== undefined) fields.push(`target: ${JSON.stringify(settings.target)}`);
   if (settings.concurrency !== undefined) fields.push(`concurrency: ${settings.concurrency}`);
   if (settings.overlapWindow !== undefined) fields.push(`overlapWindow: ${JSON.stringify(settings.overlapWindow)}`);
+  if (settings.speed !== undefined) fields.push(`speed: ${settings.speed}`);
   if (settings.actors !== undefined) fields.push(`actors: ${JSON.stringify(settings.actors)}`);
   if (settings.shard !== undefined) fields.push(`shard: ${JSON.stringify(settings.shard)}`);
   if (settings.maxActions !== undefined) fields.push(`maxActions: ${settings.maxActions}`);

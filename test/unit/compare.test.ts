@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareAction, ResultNormalizer } from '../../src/replay/compare.ts';
+import { DivergenceTracker } from '../../src/replay/divergence-tracker.ts';
 import { equal } from '../../src/store/json-equal.ts';
 import type { ActionRecord } from '../../src/store/records.ts';
 import { Redactor } from '../../src/store/redact.ts';
@@ -10,6 +11,26 @@ const action = (over: Partial<ActionRecord> = {}): ActionRecord => ({
 });
 
 describe('replay comparison', () => {
+  it('compares a paced run actor by actor: the n-th action of each actor, whatever the order across actors', () => {
+    // Recorded: actor 1's two actions around actor 2's; the replay made them in another global order.
+    const original = [action({ seq: 0, actorId: 1, args: { n: 1 } }), action({ seq: 1, actorId: 2, args: { n: 1 } }), action({ seq: 2, actorId: 1, args: { n: 2 } })];
+    const replay = [action({ seq: 0, actorId: 2, args: { n: 1 } }), action({ seq: 1, actorId: 1, args: { n: 1 } }), action({ seq: 2, actorId: 1, args: { n: 2 } })];
+    const bySeq = new DivergenceTracker(original, new ResultNormalizer());
+    for (const a of replay) bySeq.check(a);
+    expect(bySeq.identical).toBe(false);
+    const perActor = new DivergenceTracker(original, new ResultNormalizer(), undefined, { perActor: true });
+    expect([1, 2, 1].map((id) => perActor.recordedSeqOf(id))).toEqual([0, 1, 2]);
+    expect(perActor.recordedSeqOf(2)).toBe(-1);
+    for (const a of replay) perActor.check(a);
+    perActor.finish();
+    expect(perActor.identical).toBe(true);
+    // A changed action is reported at the original's seq; one the original never made is extra.
+    const changed = new DivergenceTracker(original, new ResultNormalizer(), undefined, { perActor: true });
+    for (const a of [...replay.slice(0, 2), action({ seq: 2, actorId: 1, args: { n: 3 } }), action({ seq: 3, actorId: 2, args: { n: 2 } })]) changed.check(a);
+    changed.finish();
+    expect(changed.kept.map((d) => [d.kind, d.seq])).toEqual([['simulation-changed', 2], ['extra', 3]]);
+  });
+
   it('compares JSON deeply, ignoring key order', () => {
     expect(equal({ a: 1, b: [1, { c: null }] }, { b: [1, { c: null }], a: 1 })).toBe(true);
     expect(equal({ a: 1 }, { a: 1, b: 2 })).toBe(false);
