@@ -44,7 +44,7 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
     .option('--param <name=value>', 'set one of the simulation\'s parameters, e.g. --param users=50 (repeatable; a list is comma-separated)', (v: string, all: string[] = []) => [...all, v])
     .option('--db <path>', 'run store file, or :memory:', defaultStorePath)
     .option('-t, --target <url>', 'url of a running target (instead of the one the simulation starts)')
-    .option('-c, --concurrency <n>', 'due actors in flight together (default 1: one after another)', positiveInt)
+    .option('-c, --concurrency <n>', 'due actors in flight together (default 1: one after another; paced: unbounded)', positiveInt)
     .option('--overlap-window <duration>', 'with --concurrency, events this close in sim time run together')
     .option('--speed <n>', 'paced run: sim ms per wall ms (1 = real time, 60 = a sim minute a second); actors run independently, lag is reported (docs/paced-runs.md)', positiveNumber)
     .option('--start-at <time>', 'paced run: wait until this wall time (ISO date with zone, or epoch ms), then sim time 0 is that instant (env BEAMULATOR_START_AT; aligns shards)')

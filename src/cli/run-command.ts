@@ -95,6 +95,9 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
   const loaded = await loadSimulation(file);
   const { file: absFile, codeHash } = loaded;
   const simulation = withSimulationDefaults(loaded.simulation, simulationDefaults(project));
+  if (opts.overlapWindow !== undefined && opts.speed !== undefined) {
+    throw new BeamulatorError('BEAM_USAGE', `cannot use --overlap-window with --speed: a paced run has no steps to overlap (each turn runs when it is due)`, 'Drop --overlap-window');
+  }
   if (opts.overlapWindow !== undefined && (opts.concurrency ?? simulation.concurrency ?? 1) === 1) {
     // With one action in flight at a time nothing can overlap: the window would be ignored.
     throw new BeamulatorError('BEAM_USAGE', `cannot use --overlap-window ${opts.overlapWindow} without concurrency: one action at a time never overlaps`, 'Add --concurrency <n> with n >= 2, or drop --overlap-window');
@@ -165,7 +168,8 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
           ? (p) => {
             progressDrawn = true;
             const pct = Math.min(100, Math.floor((p.simTime / p.simLimit) * 100));
-            output.err(`\r${se.dim(`  ${pct}%  sim ${formatDuration(toSeconds(p.simTime))} / ${formatDuration(p.simLimit)}  ${p.actions} actions  ${p.complaints} complaints  ${(p.wallMs / 1000).toFixed(1)}s`)}\x1b[K`);
+            const pace = p.pace ? `  ${p.pace.speed}x${p.pace.paused ? ' paused' : ''} lag<=${p.pace.recentMaxLagMs.toFixed(1)}ms` : '';
+            output.err(`\r${se.dim(`  ${pct}%  sim ${formatDuration(toSeconds(p.simTime))} / ${formatDuration(p.simLimit)}  ${p.actions} actions  ${p.complaints} complaints  ${(p.wallMs / 1000).toFixed(1)}s${pace}`)}\x1b[K`);
           }
           : undefined,
       }),

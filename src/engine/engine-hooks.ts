@@ -9,6 +9,8 @@ export interface RunProgress {
   complaints: number;
   actors: number;
   wallMs: number;
+  /** A paced run: its speed, whether it is paused, and the largest lag (wall ms) of the turns since the last report. */
+  pace?: { speed: number; paused: boolean; recentMaxLagMs: number };
 }
 
 /** Told once, when the run is recorded and its actors are about to start (`onRunStart`). */

@@ -287,7 +287,7 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
       timers.wallLimit = setTimeout(() => this.requestStop('max-wall-time'), Math.max(0, this.wallStartMs + options.maxWallMs - monotonicMs())).unref();
     }
     if (options.hooks?.onProgress) {
-      timers.progress = setInterval(() => recorder.progress(options.durationMs, monotonicMs() - this.wallStartMs), options.progressEveryMs ?? 500).unref();
+      timers.progress = setInterval(() => recorder.progress(options.durationMs, monotonicMs() - this.wallStartMs, this.#paced?.progress()), options.progressEveryMs ?? 500).unref();
     }
     return timers;
   }

@@ -8,6 +8,7 @@ export class LagStats {
   #values = new Float64Array(4096);
   #count = 0;
   #max = 0;
+  #recentMax = 0;
 
   add(lagMs: number): void {
     if (this.#count === this.#values.length) {
@@ -17,6 +18,14 @@ export class LagStats {
     }
     this.#values[this.#count++] = lagMs;
     if (lagMs > this.#max) this.#max = lagMs;
+    if (lagMs > this.#recentMax) this.#recentMax = lagMs;
+  }
+
+  /** The largest lag since the last call (the progress line's). */
+  takeRecentMax(): number {
+    const max = this.#recentMax;
+    this.#recentMax = 0;
+    return max;
   }
 
   get count(): number {

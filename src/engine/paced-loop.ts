@@ -131,6 +131,13 @@ export class PacedLoop implements PaceControl {
     return { ...this.status(), simTime: this.#simOrigin };
   }
 
+  /** For the progress line: speed, pause, and the largest lag since the last call (cheap: no sort). */
+  progress(): { speed: number; paused: boolean; recentMaxLagMs: number } {
+    // The run's clock shows the paced sim time between events too (it only moves forward).
+    this.#run.clock.advanceTo(this.simTimeAt(monotonicMs()));
+    return { speed: this.#speed, paused: this.#paused, recentMaxLagMs: this.lag.takeRecentMax() };
+  }
+
   get speed(): number {
     return this.#speed;
   }
@@ -147,7 +154,11 @@ export class PacedLoop implements PaceControl {
     while (monotonicMs() < this.#wallOrigin && !run.stopReason()) await this.#waitUntil(this.#wallOrigin);
     for (;;) {
       const stop = run.stopReason();
-      if (stop) return stop;
+      if (stop) {
+        // Stopped between events: sim time reached where the pace had brought it.
+        run.clock.advanceTo(this.simTimeAt(monotonicMs()));
+        return stop;
+      }
       if (run.actionsDone()) {
         // Like a stop: the turns in flight are released, not waited for (they would add actions).
         run.requestStop('max-actions');

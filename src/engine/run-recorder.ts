@@ -7,7 +7,7 @@ import type { RunWriter } from '../store/run-store.ts';
 import { toJson } from '../util/to-json.ts';
 import { callUser, userCodeError, type UserCodeError } from '../util/user-code.ts';
 import type { Actor } from './actor.ts';
-import type { Crash, EngineHooks, RunStart } from './engine-hooks.ts';
+import type { Crash, EngineHooks, RunProgress, RunStart } from './engine-hooks.ts';
 
 /** The run so far, kept in memory for the invariants' views (only when the simulation has invariants). */
 export interface RunLog {
@@ -124,10 +124,10 @@ export class RunRecorder {
     this.#hooks.onCrash?.(crash);
   }
 
-  progress(simLimit: number, wallMs: number): void {
+  progress(simLimit: number, wallMs: number, pace?: RunProgress['pace']): void {
     const { summary } = this;
     this.#hooks.onProgress?.({
-      simTime: this.#clock.now(), simLimit, actions: summary.actions, complaints: summary.complaints, actors: summary.actors, wallMs,
+      simTime: this.#clock.now(), simLimit, actions: summary.actions, complaints: summary.complaints, actors: summary.actors, wallMs, ...(pace ? { pace } : {}),
     });
   }
 

@@ -193,8 +193,14 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
   const seed = normalizeSeed(options.seed ?? sim.seed);
   const durationMs = parsePositiveDuration(options.duration ?? sim.duration ?? '1h', 'duration');
   const maxWallMs = options.maxWallTime !== undefined ? parsePositiveDuration(options.maxWallTime, 'max wall time') : Infinity;
-  const speed = options.speed === false ? null : options.speed ?? sim.speed ?? null;
+  // Fuzz runs (tapes, drawn overlap) are in virtual time whatever the simulation's speed: their
+  // interleavings must come from the tapes, not from the wall clock.
+  const fuzzing = options.kind === 'fuzz' || options.rngFor !== undefined || options.overlap !== undefined;
+  const speed = options.speed === false || (fuzzing && options.speed === undefined) ? null : options.speed ?? sim.speed ?? null;
   if (speed !== null) checkSpeed(speed);
+  if (speed !== null && fuzzing) {
+    throw new BeamulatorError('BEAM_USAGE', 'cannot pace a fuzz run: its interleavings come from its tapes, not the wall clock', 'Drop speed for fuzzing');
+  }
   if (options.wallStartAt !== undefined && speed === null) {
     throw new BeamulatorError('BEAM_USAGE', 'cannot start a run at a wall time in virtual time: only a paced run waits for its start', 'Add a speed (--speed 1 for real time), or drop the start time');
   }

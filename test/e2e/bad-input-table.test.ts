@@ -100,6 +100,7 @@ const rows: Row[] = [
   { name: '--concurrency abc', args: ['run', notes, ...db, '--concurrency', 'abc'], code: usage, message: /argument 'abc' is invalid/ },
   { name: '--speed 0', args: ['run', notes, ...db, '--speed', '0'], code: usage, message: /--speed <n>' argument '0' is invalid: expected a number > 0/ },
   { name: '--speed abc', args: ['run', notes, ...db, '--speed', 'abc'], code: usage, message: /--speed <n>' argument 'abc' is invalid/ },
+  { name: '--overlap-window with --speed', args: ['run', notes, ...db, '--speed', '100', '--overlap-window', '1s'], code: usage, message: /cannot use --overlap-window with --speed: a paced run has no steps to overlap.*Drop --overlap-window/ },
   { name: '--start-at without --speed', args: ['run', notes, ...db, '--start-at', '2026-12-01T06:00:00Z'], code: usage, message: /cannot start a run at a wall time in virtual time.*Add a speed/ },
   { name: '--start-at not a time', args: ['run', notes, ...db, '--speed', '1', '--start-at', 'tomorrow'], code: usage, message: /cannot start the run at 'tomorrow': not an ISO date with a zone or epoch ms/ },
   { name: '--max-actions 0', args: ['run', notes, ...db, '--max-actions', '0'], code: usage, message: /--max-actions <n>' argument '0' is invalid/ },
