@@ -158,6 +158,9 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
         },
         onEvent: (e) => {
           if (e.kind === 'spawn' && e.actorId !== null) actorNames.set(e.actorId, (e.detail as { name: string }).name);
+          if (e.kind === 'pace' && !opts.json && (e.detail as { what: string }).what === 'start' && (e.detail as { lateMs: number }).lateMs > 0) {
+            output.err(`${se.yellow('warning')}: the run was ready ${((e.detail as { lateMs: number }).lateMs / 1000).toFixed(1)}s after its --start-at instant: its first turns are late (the lag shows it). Give a start further ahead\n`);
+          }
           if (e.kind === 'snapshots-off' && !opts.json) output.err(`${se.yellow('warning')}: snapshots are off for this run (crash restore from a snapshot and --resume need them): ${(e.detail as { reason: string }).reason.replace(/^cannot snapshot /, '')}. Keep actor state plain JSON, or set snapshots: false\n`);
         },
         onCrash: (c) => {

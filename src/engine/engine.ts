@@ -313,6 +313,7 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
       requestStop: (reason) => this.requestStop(reason),
       actionsDone: () => this.recorder.summary.actions >= this.options.maxActions,
       paceChanged: (what, status) => this.recorder.event(null, 'pace', { what, speed: status.speed, simTime: status.simTime, paused: status.paused }),
+      startedAt: (lateMs) => this.recorder.event(null, 'pace', { what: 'start', lateMs: Math.round(lateMs * 1000) / 1000 }),
     };
   }
 

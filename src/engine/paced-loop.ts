@@ -23,6 +23,8 @@ export interface PacedRun {
   actionsDone(): boolean;
   /** A pause, resume or speed change, to record (the run's log says when the pace changed). */
   paceChanged(what: 'pause' | 'resume' | 'speed', status: PaceStatus): void;
+  /** A given start instant (`--start-at`) came: `lateMs` after it (0 when the run was ready in time). */
+  startedAt(lateMs: number): void;
 }
 
 export interface PacedLoopOptions {
@@ -151,7 +153,10 @@ export class PacedLoop implements PaceControl {
     // Sim time starts now (the population is spawned), or at the given instant: every shard
     // started with the same `--start-at` waits for it. One in the past: everything is late at once.
     if (!this.#fixedOrigin) this.#wallOrigin = monotonicMs();
+    // Late only when it was ready after the instant (a wait's own timer jitter is not lateness).
+    const lateMs = Math.max(0, monotonicMs() - this.#wallOrigin);
     while (monotonicMs() < this.#wallOrigin && !run.stopReason()) await this.#waitUntil(this.#wallOrigin);
+    if (this.#fixedOrigin && !run.stopReason()) run.startedAt(lateMs);
     for (;;) {
       const stop = run.stopReason();
       if (stop) {

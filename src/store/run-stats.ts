@@ -135,7 +135,7 @@ export async function readRunStats(store: SqlStore, runIds: readonly string[], b
        any_value(CAST(json_extract(e.detail, '$.p50Ms') AS DOUBLE)) FILTER (WHERE json_extract_string(e.detail, '$.what') = 'end') AS p50,
        any_value(CAST(json_extract(e.detail, '$.p99Ms') AS DOUBLE)) FILTER (WHERE json_extract_string(e.detail, '$.what') = 'end') AS p99,
        any_value(CAST(json_extract(e.detail, '$.maxMs') AS DOUBLE)) FILTER (WHERE json_extract_string(e.detail, '$.what') = 'end') AS max,
-       count(e.detail) FILTER (WHERE json_extract_string(e.detail, '$.what') <> 'end') AS changes
+       count(e.detail) FILTER (WHERE json_extract_string(e.detail, '$.what') IN ('pause', 'resume', 'speed')) AS changes
      FROM runs r LEFT JOIN e USING (run_id)
      WHERE r.${these} AND json_extract(r.config, '$.speed') IS NOT NULL AND json_type(json_extract(r.config, '$.speed')) <> 'NULL'
      GROUP BY r.run_id, r.config ORDER BY r.run_id`)).map((r) => ({
