@@ -153,6 +153,8 @@ export class PacedLoop implements PaceControl {
     // Sim time starts now (the population is spawned), or at the given instant: every shard
     // started with the same `--start-at` waits for it. One in the past: everything is late at once.
     if (!this.#fixedOrigin) this.#wallOrigin = monotonicMs();
+    // A resumed run's sim time starts where its snapshots left it.
+    this.#simOrigin = run.clock.now();
     // Late only when it was ready after the instant (a wait's own timer jitter is not lateness).
     const lateMs = Math.max(0, monotonicMs() - this.#wallOrigin);
     while (monotonicMs() < this.#wallOrigin && !run.stopReason()) await this.#waitUntil(this.#wallOrigin);
