@@ -23,6 +23,12 @@ export interface PacedRun {
   actionsDone(): boolean;
   /** A pause, resume or speed change, to record (the run's log says when the pace changed). */
   paceChanged(what: 'pause' | 'resume' | 'speed', status: PaceStatus): void;
+  /**
+   * Called before each dispatch, after the loop chose to dispatch: what the engine does between
+   * turns in a paced run (where a virtual run does it between steps). A promise (only when it had
+   * something to do) is awaited, and the loop looks again.
+   */
+  betweenTurns?(): Promise<void> | undefined;
   /** A given start instant (`--start-at`) came: `lateMs` after it (0 when the run was ready in time). */
   startedAt(lateMs: number): void;
 }
@@ -197,6 +203,13 @@ export class PacedLoop implements PaceControl {
       if (now < due) {
         await this.#waitUntil(due);
         continue;
+      }
+      if (run.betweenTurns) {
+        const between = run.betweenTurns();
+        if (between) {
+          await between;
+          continue;
+        }
       }
       const actor = actors[queue.peekActor()]!;
       // Bounded: a due turn waits for a slot (its lag shows the wait). An actor still running
