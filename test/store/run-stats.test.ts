@@ -85,3 +85,28 @@ describe('readRunStats', () => {
     expect(stats.topComplaints.map((c) => [c.severity, c.message, c.count])).toEqual([['annoying', 'slow page', 9], ['urgent', 'charged twice', 2]]);
   });
 });
+
+describe('readRunStats of paced runs', () => {
+  it("reports each shard's speed and lag (from its pace events), and nothing for a run in virtual time", async () => {
+    const db = `${dir}/paced.duckdb`;
+    const shards = [];
+    for (const index of [1, 2]) {
+      shards.push(await runSimulation(sim, { seed: 3, db, speed: 100_000, shard: { index, count: 2 }, onPaceControl: (pace) => { if (index === 2) pace.setSpeed(200_000); } }));
+    }
+    const virtual = await runSimulation(sim, { seed: 3, db });
+    const paced = await openStore(db, { readOnly: true });
+    try {
+      const stats = await readRunStats(paced, shards.map((r) => r.runId));
+      expect(stats.pace.map((p) => [p.runId, p.speed, p.endSpeed, p.changes])).toEqual([
+        [shards[0]!.runId, 100_000, 100_000, 0], [shards[1]!.runId, 100_000, 200_000, 1],
+      ].sort((a, b) => String(a[0]).localeCompare(String(b[0]))));
+      for (const [i, p] of stats.pace.entries()) {
+        const lag = shards.find((r) => r.runId === p.runId)!.pace!.lag!;
+        expect([p.turns, p.lagP50Ms, p.lagP99Ms, p.lagMaxMs], `shard ${i}`).toEqual([lag.turns, lag.p50Ms, lag.p99Ms, lag.maxMs]);
+      }
+      expect((await readRunStats(paced, [virtual.runId])).pace).toEqual([]);
+    } finally {
+      await paced.close();
+    }
+  });
+});
