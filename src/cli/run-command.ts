@@ -251,7 +251,7 @@ function shardOption(opts: RunCommandOptions): Shard | null {
 }
 
 /** `speed 60x, lag p50 0.3 ms, p99 1.2 ms, max 4.0 ms over 1200 turns`. */
-export function paceLine(pace: { speed: number; lag: LagSummary | null }): string {
+function paceLine(pace: { speed: number; lag: LagSummary | null }): string {
   const { lag } = pace;
   const lagText = lag ? `lag p50 ${lag.p50Ms.toFixed(1)} ms, p99 ${lag.p99Ms.toFixed(1)} ms, max ${lag.maxMs.toFixed(1)} ms over ${lag.turns} turns` : 'no turns';
   return `speed ${pace.speed}x, ${lagText}`;
