@@ -27,7 +27,8 @@ import { findRecordedSimulation } from '../replay/simulation-file.ts';
 import { StopSignals, stoppingLine } from './stop-signals.ts';
 import { bothHooks, startRunDashboard, type LiveDashboard } from './live-dashboard.ts';
 import type { EngineHooks } from '../engine/engine-hooks.ts';
-import type { LagSummary } from '../engine/pace-control.ts';
+import type { LagSummary, PaceControl } from '../engine/pace-control.ts';
+import type { ControlHandlers } from '../dashboard/dashboard-server.ts';
 
 export interface RunCommandOptions extends ProjectOptions {
   seed?: string;
@@ -122,9 +123,13 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
   const drawProgress = opts.progress && output.isTTY && !opts.json;
   let progressDrawn = false;
   let live: LiveDashboard | null = null;
+  // A paced run's control, once it starts: the dashboard's pause, resume and speed call it.
+  let paceControl: PaceControl | null = null;
+  const paced = (opts.speed ?? simulation.speed) !== undefined;
   try {
     if (opts.dashboard) {
-      live = await startRunDashboard(simulation, redactor, { host: opts.dashboardHost, port: opts.dashboardPort });
+      live = await startRunDashboard(simulation, redactor, { host: opts.dashboardHost, port: opts.dashboardPort }, paced ? pacedControls(() => paceControl) : {},
+        paced ? () => paceFeed(paceControl) : undefined);
       output.err(`${se.dim('dashboard')}  ${se.bold(live.dashboard.url)}  ${se.dim('(live while the run runs)')}\n`);
     }
     const result = await runSimulationInternal(simulation, {
@@ -141,6 +146,7 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
       ...(opts.overlapWindow !== undefined ? { overlapWindow: opts.overlapWindow } : {}),
       ...(opts.speed !== undefined ? { speed: opts.speed } : {}),
       ...(startAt !== undefined ? { wallStartAt: startAt } : {}),
+      onPaceControl: (pace) => { paceControl = pace; },
       ...(opts.actors !== undefined ? { actors: opts.actors } : {}),
       ...(shard ? { shard } : {}),
       ...(opts.maxActions !== undefined ? { maxActions: opts.maxActions } : {}),
@@ -248,6 +254,28 @@ function shardOption(opts: RunCommandOptions): Shard | null {
     return null;
   }
   return opts.group !== undefined ? { ...shard, group: opts.group } : shard;
+}
+
+/** The live dashboard's pause, resume and speed of a paced run (refused until the run has started). */
+function pacedControls(current: () => PaceControl | null): ControlHandlers {
+  const control = (): PaceControl => {
+    const pace = current();
+    if (!pace) throw new BeamulatorError('BEAM_USAGE', 'cannot change the pace yet: the run has not started', 'Try again in a moment');
+    return pace;
+  };
+  return {
+    pause: () => control().pause(),
+    resume: () => control().resume(),
+    speed: (args) => control().setSpeed(args.speed as number),
+  };
+}
+
+/** What the live feed shows of a paced run's pace (speed, paused, paced sim time, turns, recent lag). */
+function paceFeed(pace: PaceControl | null): Record<string, unknown> {
+  if (!pace) return {};
+  const { speed, paused, simTime, turns, lag } = pace.status();
+  // The page reads lag.p99 (ms).
+  return { speed, paused, simTime, turns, lag: lag ? { p50: lag.p50Ms, p99: lag.p99Ms, max: lag.maxMs } : null };
 }
 
 /** `speed 60x, lag p50 0.3 ms, p99 1.2 ms, max 4.0 ms over 1200 turns`. */

@@ -9,6 +9,8 @@ export class LagStats {
   #count = 0;
   #max = 0;
   #recentMax = 0;
+  /** The last RECENT lags, a ring: what a running run's status reports (cheap to sort often). */
+  readonly #recent = new Float64Array(RECENT);
 
   add(lagMs: number): void {
     if (this.#count === this.#values.length) {
@@ -16,6 +18,7 @@ export class LagStats {
       grown.set(this.#values);
       this.#values = grown;
     }
+    this.#recent[this.#count % RECENT] = lagMs;
     this.#values[this.#count++] = lagMs;
     if (lagMs > this.#max) this.#max = lagMs;
     if (lagMs > this.#recentMax) this.#recentMax = lagMs;
@@ -32,14 +35,27 @@ export class LagStats {
     return this.#count;
   }
 
-  /** p50, p99 (nearest rank) and max; null before the first turn. */
+  /** p50, p99 (nearest rank) and max over every turn; null before the first turn. */
   summary(): LagSummary | null {
-    const n = this.#count;
-    if (n === 0) return null;
-    const sorted = this.#values.slice(0, n).sort();
-    const rank = (p: number) => sorted[Math.min(n - 1, Math.max(0, Math.ceil(p * n) - 1))]!;
-    return { turns: n, p50Ms: round3(rank(0.5)), p99Ms: round3(rank(0.99)), maxMs: round3(this.#max) };
+    return this.#count === 0 ? null : summarize(this.#values.slice(0, this.#count), this.#max);
   }
+
+  /** The same over the last RECENT turns only (a running run's status: sorting them all every 250 ms would not be cheap). */
+  recentSummary(): LagSummary | null {
+    const n = Math.min(this.#count, RECENT);
+    if (n === 0) return null;
+    const recent = this.#recent.slice(0, n);
+    return summarize(recent, recent.reduce((a, b) => Math.max(a, b), 0));
+  }
+}
+
+const RECENT = 4096;
+
+function summarize(values: Float64Array, max: number): LagSummary {
+  const n = values.length;
+  const sorted = values.sort();
+  const rank = (p: number) => sorted[Math.min(n - 1, Math.max(0, Math.ceil(p * n) - 1))]!;
+  return { turns: n, p50Ms: round3(rank(0.5)), p99Ms: round3(rank(0.99)), maxMs: round3(max) };
 }
 
 /** Wall ms to the µs: finer is noise. */

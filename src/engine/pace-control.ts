@@ -7,7 +7,10 @@ export interface PaceStatus {
   simTime: number;
   /** Turns dispatched so far (each wake-up from ctx.sleep counts as one). */
   turns: number;
-  /** Lag of the turns so far, wall ms (actual minus intended dispatch time); null before the first turn. */
+  /**
+   * Lag of the last 4096 turns, wall ms (actual minus intended dispatch time); null before the
+   * first turn. The run's result and its stored `pace` event have the lag of every turn.
+   */
   lag: LagSummary | null;
 }
 

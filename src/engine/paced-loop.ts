@@ -131,7 +131,7 @@ export class PacedLoop implements PaceControl {
   }
 
   status(): PaceStatus {
-    return { speed: this.#speed, paused: this.#paused, simTime: this.simTimeAt(monotonicMs()), turns: this.lag.count, lag: this.lag.summary() };
+    return { speed: this.#speed, paused: this.#paused, simTime: this.simTimeAt(monotonicMs()), turns: this.lag.count, lag: this.lag.recentSummary() };
   }
 
   /** The status at the anchor just set: the sim time of the change itself, not of a moment later. */
