@@ -5,6 +5,7 @@ import { matchesRecording } from '../store/json-equal.ts';
 import { Redactor } from '../store/redact.ts';
 import type { ActionRecord, Json } from '../store/records.ts';
 import type { RequestView } from '../connectors/request-mismatch.ts';
+import type { DivergentPage } from './divergent-page.ts';
 import { pathsFor, type MintedValues } from './minted-values.ts';
 import { userCodeError } from '../util/user-code.ts';
 
@@ -34,6 +35,8 @@ export interface Divergence {
   differences: string[];
   /** `carried-over`: the seq of the earlier action whose result brought the differing value in. */
   from?: number;
+  /** A browser action (the replay's first divergent one): what its page showed, and the screenshots. */
+  page?: DivergentPage;
 }
 
 const IGNORED = '<ignored>';

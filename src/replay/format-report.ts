@@ -5,6 +5,7 @@ import { formatClock, formatDuration } from '../util/duration.ts';
 import type { ActorRecord, ComplaintRecord } from '../store/records.ts';
 import { Redactor } from '../store/redact.ts';
 import type { DivergenceKind } from './compare.ts';
+import type { DivergentPage } from './divergent-page.ts';
 import type { ReplayReport } from './replay-run.ts';
 import { clip } from '../util/clip.ts';
 
@@ -50,6 +51,7 @@ export function formatReplayReport(
     lines.push(`  ${s.bold('original → replay')}:`);
     for (const d of first.differences) lines.push(`    ${d}`);
     if (first.from !== undefined) lines.push(`    ${s.dim(`(the replayed value came from the answer to #${first.from}, which already differed from the recording or was ignored)`)}`);
+    if (first.page) lines.push(...pageLines(first.page, s.bold));
     const others = report.divergences.slice(1, 6);
     if (others.length > 0) {
       lines.push(`  ${s.dim('next divergences:')}`);
@@ -69,6 +71,16 @@ export function formatReplayReport(
   if (report.stoppedBy) lines.push(s.yellow(`  note: after it diverged, your code stopped the replay: ${report.stoppedBy}`));
   if (report.codeChanged) lines.push(s.yellow('  note: the simulation file changed since the run was recorded (its code hash differs)'));
   return lines.join('\n') + '\n';
+}
+
+/** What the replay's page showed at a browser action's divergence, its selector, and both screenshots. */
+function pageLines(page: DivergentPage, bold: (text: string) => string): string[] {
+  const lines = [`  ${bold('the page')} (replay, after the action): ${page.url}${page.title ? ` "${clip(page.title, 60)}"` : ''}`];
+  if (page.selector) lines.push(`    selector  ${page.selector}`);
+  lines.push(`    showed    ${page.text ? clip(page.text, 200) : '(no text)'}`);
+  lines.push(`    screenshots (next to the store): original ${page.originalScreenshot ?? '(none: the original took one only for a failure or complaint)'}`);
+  lines.push(`                                     replay   ${page.screenshot ?? '(none: the replay is not stored)'}`);
+  return lines;
 }
 
 /** Whether the replay raised the original's complaints again: what a user replaying a failure wants to know first. */
