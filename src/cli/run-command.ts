@@ -228,7 +228,11 @@ function shardOption(opts: RunCommandOptions): Shard | null {
 /** Where `--trace` wrote its traces (next to the store), or that no browser actor ran. */
 function tracesLine(traces: readonly string[], db: string): string {
   if (traces.length === 0) return '  traces    none: no browser actor ran\n';
-  const at = (file: string) => path.relative(process.cwd(), path.join(path.dirname(path.resolve(db)), file)) || file;
+  const at = (file: string) => {
+    const absolute = path.join(path.dirname(path.resolve(db)), file);
+    const relative = path.relative(process.cwd(), absolute);
+    return relative.startsWith('..') ? absolute : relative;
+  };
   const shown = traces.slice(0, 3).map(at).join(', ');
   return `  traces    ${shown}${traces.length > 3 ? ` and ${traces.length - 3} more` : ''} (open one with \`npx playwright show-trace <file>\`)\n`;
 }

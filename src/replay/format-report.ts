@@ -42,7 +42,9 @@ export function formatReplayReport(
     }
     lines.push(`  ${report.divergenceCount} divergence${report.divergenceCount === 1 ? '' : 's'} in ${report.compared} actions compared (original: ${report.original}), ${formatDuration(Math.round(report.wallMs))}`);
     lines.push('');
-    lines.push(`  ${s.bold('first divergence')}: ${kindText[first.kind]}`);
+    // A browser action's result is what its page showed or did, not only what the target answered.
+    const why = first.page && first.kind === 'result-changed' ? 'the page showed or did something else' : kindText[first.kind];
+    lines.push(`  ${s.bold('first divergence')}: ${why}`);
     lines.push(`    #${first.seq}  ${formatClock(first.simTime)}  ${name(first.actorId)}  ${first.action}(${previewJson(redactor.value(first.args), 90)})`);
     if (report.context.length > 0) {
       lines.push(`  ${s.dim(`before it, ${name(first.actorId)} did (original log):`)}`);
