@@ -119,6 +119,36 @@ const tape = Array.from({ length: 5 }, () => Array<number>(8).fill(0));
 const threeActors: FuzzSpec = { overlap: false, actors: [0, 1, 2].map(() => ({ behavior: 'UI Organizer', config: { team: 'red' }, tape })) };
 const organizers = defineFuzzTarget({ name: 'ui-organizers', simulation: todoUi, behaviors: ['UI Organizer'], configs: [{ team: 'red' }], maxActors: 3, maxTurns: 4, duration: '4h' });
 {
+  // The baseline: a plain Playwright script doing what one such run does (3 fresh contexts; each
+  // signs up, then reads the list and adds a todo 3 times), actors one after another as the fuzz
+  // runs them (concurrency 1), in one browser for all runs.
+  const browser = await chromium.launch({ executablePath, args: [...chromiumFlags] });
+  const p0 = monotonicMs();
+  for (let run = 0; run < FUZZ_RUNS; run++) {
+    const pages = await Promise.all([0, 1, 2].map(async () => (await browser.newContext({ baseURL: app.url })).newPage()));
+    for (const [a, page] of pages.entries()) {
+      const user = `fuzz-plain-${run}-${a}`;
+      await page.goto('/');
+      await page.getByPlaceholder('Username').fill(user);
+      await page.getByPlaceholder('Password').fill('pw');
+      await page.getByPlaceholder('Team').fill(user);
+      await page.getByRole('button', { name: 'Sign up' }).click();
+      await page.getByText(`Signed in as ${user}`).waitFor();
+    }
+    for (let turn = 1; turn <= 3; turn++) {
+      for (const [a, page] of pages.entries()) {
+        await page.locator('#todos li').evaluateAll((items) => items.map((li) => li.textContent));
+        await page.locator('#left').textContent();
+        const title = `todo ${a}.${turn}`;
+        await page.getByPlaceholder('What needs doing?').fill(title);
+        await page.getByRole('button', { name: 'Add' }).click();
+        await page.locator('#todos li', { hasText: title }).first().waitFor();
+      }
+    }
+    await Promise.all(pages.map((page) => page.context().close()));
+  }
+  const plainMs = (monotonicMs() - p0) / FUZZ_RUNS;
+  await browser.close();
   const t0 = monotonicMs();
   const result = await fuzz(organizers, { examples: Array.from({ length: FUZZ_RUNS }, () => threeActors), runs: 0, seed: 1, db: false, replaysDir: false, reproduceRuns: 0 });
   const ms = monotonicMs() - t0;
@@ -126,7 +156,8 @@ const organizers = defineFuzzTarget({ name: 'ui-organizers', simulation: todoUi,
   const { coverage } = result;
   console.log(
     `fuzz: ${coverage.runs} runs of 3 UI Organizers (${fmt(coverage.actions / coverage.runs, 1)} browser actions per run): `
-    + `${fmt(ms / coverage.runs)} ms per run (${fmt(ms)} ms in all, one Chromium, fresh contexts per run)`,
+    + `${fmt(ms / coverage.runs)} ms per run (${fmt(ms)} ms in all, one Chromium, fresh contexts per run); `
+    + `a plain Playwright script doing the same per run: ${fmt(plainMs)} ms (${fmt((ms / coverage.runs / plainMs - 1) * 100)}% over it)`,
   );
 }
 
