@@ -4,6 +4,7 @@ import type { ActionScope } from './action-scope.ts';
 import { ConnectorError } from './connector-error.ts';
 import type { HttpExchange } from './http-client.ts';
 import { pageInit } from './page-init.ts';
+import type { PageView } from './page-view.ts';
 import type { RecordedPages } from './recorded-pages.ts';
 
 /** How an actor's context is made (see BrowserSession). */
@@ -19,16 +20,6 @@ export interface ActorPageOptions {
   recorded: RecordedPages | null;
   /** Where the context's Playwright trace is written when it closes (null: not traced). */
   trace?: string | null;
-}
-
-/** What a page showed (see ActorPage.inspect). */
-export interface PageView {
-  url: string;
-  title: string;
-  /** Its visible text, whitespace collapsed, clipped to 300 characters. */
-  text: string;
-  /** Where its screenshot was written, or null. */
-  screenshot: string | null;
 }
 
 interface InFlight {

@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { ActionScope } from './action-scope.ts';
-import { ActorPage, type PageView } from './actor-page.ts';
+import { ActorPage } from './actor-page.ts';
+import type { PageView } from './page-view.ts';
 import type { BrowserConnector } from './browser-connector.ts';
 import type { RecordedPages } from './recorded-pages.ts';
 

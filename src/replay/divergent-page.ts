@@ -1,18 +1,7 @@
-import type { PageView } from '../connectors/actor-page.ts';
 import type { BrowserSession } from '../connectors/browser-session.ts';
 import type { Simulation } from '../engine/simulation.ts';
 import type { ActionRecord, EventRecord } from '../store/records.ts';
 import type { DivergenceTracker } from './divergence-tracker.ts';
-
-/** A browser action's divergence: what the replay's page showed after it, beside what the original stored. */
-export interface DivergentPage extends Omit<PageView, 'screenshot'> {
-  /** The selector an error of either side names (a selector timeout, a strict-mode violation), or null. */
-  selector: string | null;
-  /** The replay's screenshot of the page, relative to its store's folder (null: not taken, e.g. no store). */
-  screenshot: string | null;
-  /** The original's screenshot of that action (taken when it failed or was complained about), relative to its store's folder; null when none was taken. */
-  originalScreenshot: string | null;
-}
 
 /**
  * Inspects the replay's page at its first divergent browser action (once per replay): the page's

@@ -4,8 +4,7 @@ import { styler } from '../format/styler.ts';
 import { formatClock, formatDuration } from '../util/duration.ts';
 import type { ActorRecord, ComplaintRecord } from '../store/records.ts';
 import { Redactor } from '../store/redact.ts';
-import type { DivergenceKind } from './compare.ts';
-import type { DivergentPage } from './divergent-page.ts';
+import type { DivergenceKind, DivergentPage } from './compare.ts';
 import type { ReplayReport } from './replay-run.ts';
 import { clip } from '../util/clip.ts';
 
