@@ -137,6 +137,7 @@ async function recordOnce(run: FailingRun, recording: FailureRecording, options:
     ...(options.file ? { file: options.file } : {}),
     // Screenshots of browser actions go next to the campaign's store, which the run is imported into.
     artifactsRoot: artifactsRootOf(options.db),
+    ...(options.trace ? { trace: true } : {}),
     hooks: watch.hooks,
   });
   const outcome = watch.outcome(settings, spec);

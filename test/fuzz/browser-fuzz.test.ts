@@ -1,12 +1,13 @@
 /**
  * A browser fuzz campaign in the suite, kept cheap: the web page's stale-counter bug, one UI
  * Organizer of at most 3 turns (sign up; read, add; read, delete), a 40-run search and 2 shrink
- * runs, no fresh-process check inside the campaign. Then the exported replay file replays offline
+ * runs, no fresh-process check inside the campaign; the recorded failure is traced (`trace`). Then the exported replay file replays offline
  * (Playwright's routing serves the pages the recording: the app is not running) in a fresh
  * `beamulator replay` process, identically. One Chromium for the campaign, a fresh context per run.
  * The behavior-level minimum is 5 actions: sign up, read, add, read, delete (the counter still
  * counts the deleted todo). Measured: found in 8 runs (seed 1), about 30 s in all at load 20.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fuzz, openStore, type FuzzResult } from 'beamulator';
@@ -20,7 +21,7 @@ let result: FuzzResult;
 
 beforeAll(async () => {
   result = await fuzz(staleCounter, {
-    seed: 1, runs: 40, maxActors: 1, maxTurns: 3, shrinkRuns: 2, ...noTimeCap, reproduceRuns: 0,
+    seed: 1, runs: 40, maxActors: 1, maxTurns: 3, shrinkRuns: 2, ...noTimeCap, reproduceRuns: 0, trace: true,
     db, replaysDir: path.join(tmp.dir, 'replays'), file: 'fuzz/stale-counter.fuzz.ts',
   });
 }, 240_000);
@@ -35,11 +36,14 @@ describe('browser fuzz: stale-counter', () => {
     expect(upTo.at(-1)!.result).toMatchObject({ todos: [], left: '1 left' });
   });
 
-  it('stores the screenshot of the complaint next to the store', async () => {
+  it("stores the complaint's screenshot and (trace) the recorded run's Playwright trace next to the store", async () => {
     const store = await openStore(db, { readOnly: true });
     try {
-      const shots = (await store.events(result.runId!)).filter((e) => e.kind === 'screenshot');
+      const events = await store.events(result.runId!);
+      const shots = events.filter((e) => e.kind === 'screenshot');
       expect(shots.map((e) => e.detail)).toEqual([{ file: `screenshots/${result.runId}/complaint-0.png`, actionSeq: 4, complaintSeq: 0 }]);
+      expect(events.filter((e) => e.kind === 'trace').map((e) => e.detail)).toEqual([{ file: `traces/${result.runId}/actor-0.zip` }]);
+      for (const file of [`screenshots/${result.runId}/complaint-0.png`, `traces/${result.runId}/actor-0.zip`]) expect(existsSync(path.join(tmp.dir, file)), file).toBe(true);
     } finally {
       await store.close();
     }
