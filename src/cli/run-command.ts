@@ -44,6 +44,8 @@ export interface RunCommandOptions extends ProjectOptions {
   maxWallTime?: string;
   resume?: string;
   failOn: string;
+  /** `--trace`: a Playwright trace per browser actor, next to the store. */
+  trace?: boolean;
   json?: boolean;
   progress: boolean;
   dashboard?: boolean;
@@ -96,6 +98,9 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
     // With one action in flight at a time nothing can overlap: the window would be ignored.
     throw new BeamulatorError('BEAM_USAGE', `cannot use --overlap-window ${opts.overlapWindow} without concurrency: one action at a time never overlaps`, 'Add --concurrency <n> with n >= 2, or drop --overlap-window');
   }
+  if (opts.trace && opts.db === ':memory:') {
+    throw new BeamulatorError('BEAM_USAGE', 'cannot use --trace with --db :memory:: traces are written next to the store file', 'Give --db a file, or drop --trace');
+  }
   const shard = shardOption(opts);
   const redact = redactPatterns(project);
   // Resolved here, not only in runSimulation, so errors name the flag and the output can say where a value came from.
@@ -105,6 +110,7 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
   const se = styler(output.errColor);
 
   const complaints: ComplaintRecord[] = [];
+  const traces: string[] = [];
   const actorNames = new Map<number, string>();
   const crashes: string[] = [];
   // Error messages are free text that may quote a secret: printed lines hide what the store hides.
@@ -136,6 +142,7 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
       ...(opts.maxActions !== undefined ? { maxActions: opts.maxActions } : {}),
       ...(opts.maxWallTime !== undefined ? { maxWallTime: opts.maxWallTime } : {}),
       ...(redact ? { redact } : {}),
+      ...(opts.trace ? { trace: true } : {}),
       hooks: withLive(live, {
         onComplaint: (c) => complaints.push(c),
         onRunStart: (start) => {
@@ -148,6 +155,7 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
         },
         onEvent: (e) => {
           if (e.kind === 'spawn' && e.actorId !== null) actorNames.set(e.actorId, (e.detail as { name: string }).name);
+          if (e.kind === 'trace') traces.push((e.detail as { file: string }).file);
           if (e.kind === 'snapshots-off' && !opts.json) output.err(`${se.yellow('warning')}: snapshots are off for this run (crash restore from a snapshot and --resume need them): ${(e.detail as { reason: string }).reason.replace(/^cannot snapshot /, '')}. Keep actor state plain JSON, or set snapshots: false\n`);
         },
         onCrash: (c) => {
@@ -192,6 +200,7 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
     if (resuming && result.targetState === 'started') {
       output.err(`${se.yellow(`warning: the target was started anew for the resumed run, so it does not hold what run ${resuming.run.runId} left there; resume against the target it ran against with --target <url>`)}\n`);
     }
+    if (opts.trace) output.out(tracesLine(traces, result.db!));
     if (!resuming) output.out(`  repeat    ${reproduceCommand(rel, {
       seed: result.seed, durationMs: parseDuration(opts.duration ?? simulation.duration ?? '1h'), params: result.params,
       ...(opts.target ? { target: opts.target } : {}), ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
@@ -232,6 +241,18 @@ function shardOption(opts: RunCommandOptions): Shard | null {
     return null;
   }
   return opts.group !== undefined ? { ...shard, group: opts.group } : shard;
+}
+
+/** Where `--trace` wrote its traces (next to the store), or that no browser actor ran. */
+function tracesLine(traces: readonly string[], db: string): string {
+  if (traces.length === 0) return '  traces    none: no browser actor ran\n';
+  const at = (file: string) => {
+    const absolute = path.join(path.dirname(path.resolve(db)), file);
+    const relative = path.relative(process.cwd(), absolute);
+    return relative.startsWith('..') ? absolute : relative;
+  };
+  const shown = traces.slice(0, 3).map(at).join(', ');
+  return `  traces    ${shown}${traces.length > 3 ? ` and ${traces.length - 3} more` : ''} (open one with \`npx playwright show-trace <file>\`)\n`;
 }
 
 /** `--fail-on`'s default in main.ts (not imported from there: main.ts loads commands lazily). */

@@ -55,6 +55,10 @@ export interface EngineOptions {
   screenshotRoot?: string | null;
   /** Offline replay: browser pages are answered from these recorded exchanges. */
   recordedPages?: { exchanges: ExchangeSource; onMismatch?: (mismatch: RequestMismatch) => void };
+  /** Record a Playwright trace of each actor's browser context into `<screenshotRoot>/traces/<run id>/` (needs screenshotRoot). */
+  trace?: boolean;
+  /** Given the run's browser session once made (a replay inspects the page of its first divergence). */
+  onBrowserSession?: (session: BrowserSession) => void;
   targetUrl: string;
   simEpoch: number;
   durationMs: number;
@@ -185,9 +189,12 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
       seedFor: (actorId) => this.actors[actorId]!.rng.int(0, 0xffffffff),
       screenshots: root === null ? null : { root, dir: `${root}/screenshots/${this.options.runId}` },
       onScreenshot: (actorId, shot) => this.recorder.event(this.actors[actorId] ?? null, 'screenshot', { ...shot }),
+      traces: root !== null && this.options.trace ? { root, dir: `${root}/traces/${this.options.runId}` } : null,
+      onTrace: (actorId, file) => this.recorder.event(this.actors[actorId] ?? null, 'trace', { file }),
       recorded: this.options.recordedPages ? new RecordedPages({ ...this.options.recordedPages, relativeUrl: (url) => this.actionRun.relativeUrl(url) }) : null,
     });
     this.recorder.onComplaint = (row) => session.complaint(row.actorId, row.actionSeq, row.seq);
+    this.options.onBrowserSession?.(session);
     return session;
   }
 

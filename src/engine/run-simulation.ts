@@ -2,6 +2,7 @@ import { dirname, resolve as resolvePath } from 'node:path';
 import { defaultSimEpoch } from '../clock/virtual-clock.ts';
 import { monotonicMs, wallNow } from '../clock/wall-clock.ts';
 import type { BrowserConnector } from '../connectors/browser-connector.ts';
+import type { BrowserSession } from '../connectors/browser-session.ts';
 import type { ExchangeSource } from '../connectors/exchange-source.ts';
 import type { RequestMismatch } from '../connectors/request-mismatch.ts';
 import type { HttpClientFactory } from '../connectors/http-client.ts';
@@ -83,6 +84,10 @@ export interface RunOptions<P extends ParamDefs = ParamDefs> {
  * package: a run made with them could not be repeated from the options a user can see.
  */
 export interface InternalRunOptions<P extends ParamDefs = ParamDefs> extends RunOptions<P> {
+  /** The folder screenshots and traces go into (default: the store's; a fuzz recording in a scratch store names the campaign store's). */
+  artifactsRoot?: string | null;
+  /** A Playwright trace of each actor's browser context, written next to the store (`traces/<run id>/actor-<id>.zip`) and named by a `trace` event. */
+  trace?: boolean;
   /** Replace the simulation's population (fuzzing generates one). */
   population?: Simulation['population'];
   /** Each actor's random stream (default: seeded; fuzzing passes tape-backed ones). */
@@ -123,6 +128,8 @@ export interface ReplayRecording {
   /** Offline replay of a simulation with `foreignHttp`: the recording, and where request mismatches go. */
   exchanges?: ExchangeSource;
   onRequestMismatch?: (mismatch: RequestMismatch) => void;
+  /** Given the run's browser session (see EngineOptions.onBrowserSession). */
+  onBrowserSession?: (session: BrowserSession) => void;
   /** The comparison with the parent, stored with the run when it finishes. */
   comparison(): Json;
 }
@@ -237,10 +244,12 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
   try {
     engine = new Engine({
       ...settings, sim, runId: writer.runId, seed, writer, http, targetUrl: target?.url ?? '', params,
-      browser, screenshotRoot: store && store.path !== ':memory:' ? dirname(resolvePath(store.path)) : null,
+      browser, screenshotRoot: options.artifactsRoot !== undefined ? options.artifactsRoot : store && store.path !== ':memory:' ? dirname(resolvePath(store.path)) : null,
       ...(options.replay?.http && options.replay.exchanges
         ? { recordedPages: { exchanges: options.replay.exchanges, ...(options.replay.onRequestMismatch ? { onMismatch: options.replay.onRequestMismatch } : {}) } }
         : {}),
+      ...(options.replay?.onBrowserSession ? { onBrowserSession: options.replay.onBrowserSession } : {}),
+      ...(options.trace ? { trace: true } : {}),
       ...(options.actors ? { counts: options.actors } : {}),
       ...(shard ? { shard } : {}),
       ...(options.population ? { population: options.population } : {}),

@@ -34,6 +34,9 @@ export async function startLiveTarget(sim: Simulation, params: ParamValues, doin
   if (!spec?.start && !spec?.url) {
     throw new BeamulatorError('BEAM_USAGE', `cannot ${doing}: it has no target`, 'Give the fuzz target a target: { start() } (or the simulation a target)');
   }
+  const browser = new BrowserConnector(browserOptionsOf(sim));
+  // As a run does: a simulation that declares `browser` learns of a missing Chromium before anything starts.
+  if (sim.browser) browser.checkExecutable();
   const start = async (): Promise<StartedTarget> => {
     try {
       return spec.start ? await spec.start({ params }) : { url: spec.url! };
@@ -47,7 +50,6 @@ export async function startLiveTarget(sim: Simulation, params: ParamValues, doin
     current = null;
     await stopping?.stop?.();
   };
-  const browser = new BrowserConnector(browserOptionsOf(sim));
   return {
     browser,
     get url() {

@@ -5,6 +5,7 @@ import { matchesRecording } from '../store/json-equal.ts';
 import { Redactor } from '../store/redact.ts';
 import type { ActionRecord, Json } from '../store/records.ts';
 import type { RequestView } from '../connectors/request-mismatch.ts';
+import type { PageView } from '../connectors/page-view.ts';
 import { pathsFor, type MintedValues } from './minted-values.ts';
 import { userCodeError } from '../util/user-code.ts';
 
@@ -34,6 +35,18 @@ export interface Divergence {
   differences: string[];
   /** `carried-over`: the seq of the earlier action whose result brought the differing value in. */
   from?: number;
+  /** A browser action (the replay's first divergent one): what its page showed, and the screenshots. */
+  page?: DivergentPage;
+}
+
+/** A browser action's divergence: what the replay's page showed after it, beside what the original stored. */
+export interface DivergentPage extends Omit<PageView, 'screenshot'> {
+  /** The selector an error of either side names (a selector timeout, a strict-mode violation), or null. */
+  selector: string | null;
+  /** The replay's screenshot of the page, relative to its store's folder (null: not taken, e.g. no store). */
+  screenshot: string | null;
+  /** The original's screenshot of that action (taken when it failed or was complained about), relative to its store's folder; null when none was taken. */
+  originalScreenshot: string | null;
 }
 
 const IGNORED = '<ignored>';

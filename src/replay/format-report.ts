@@ -4,7 +4,7 @@ import { styler } from '../format/styler.ts';
 import { formatClock, formatDuration } from '../util/duration.ts';
 import type { ActorRecord, ComplaintRecord } from '../store/records.ts';
 import { Redactor } from '../store/redact.ts';
-import type { DivergenceKind } from './compare.ts';
+import type { DivergenceKind, DivergentPage } from './compare.ts';
 import type { ReplayReport } from './replay-run.ts';
 import { clip } from '../util/clip.ts';
 
@@ -41,7 +41,9 @@ export function formatReplayReport(
     }
     lines.push(`  ${report.divergenceCount} divergence${report.divergenceCount === 1 ? '' : 's'} in ${report.compared} actions compared (original: ${report.original}), ${formatDuration(Math.round(report.wallMs))}`);
     lines.push('');
-    lines.push(`  ${s.bold('first divergence')}: ${kindText[first.kind]}`);
+    // A browser action's result is what its page showed or did, not only what the target answered.
+    const why = first.page && first.kind === 'result-changed' ? 'the page showed or did something else' : kindText[first.kind];
+    lines.push(`  ${s.bold('first divergence')}: ${why}`);
     lines.push(`    #${first.seq}  ${formatClock(first.simTime)}  ${name(first.actorId)}  ${first.action}(${previewJson(redactor.value(first.args), 90)})`);
     if (report.context.length > 0) {
       lines.push(`  ${s.dim(`before it, ${name(first.actorId)} did (original log):`)}`);
@@ -50,6 +52,7 @@ export function formatReplayReport(
     lines.push(`  ${s.bold('original → replay')}:`);
     for (const d of first.differences) lines.push(`    ${d}`);
     if (first.from !== undefined) lines.push(`    ${s.dim(`(the replayed value came from the answer to #${first.from}, which already differed from the recording or was ignored)`)}`);
+    if (first.page) lines.push(...pageLines(first.page, s.bold));
     const others = report.divergences.slice(1, 6);
     if (others.length > 0) {
       lines.push(`  ${s.dim('next divergences:')}`);
@@ -69,6 +72,16 @@ export function formatReplayReport(
   if (report.stoppedBy) lines.push(s.yellow(`  note: after it diverged, your code stopped the replay: ${report.stoppedBy}`));
   if (report.codeChanged) lines.push(s.yellow('  note: the simulation file changed since the run was recorded (its code hash differs)'));
   return lines.join('\n') + '\n';
+}
+
+/** What the replay's page showed at a browser action's divergence, its selector, and both screenshots. */
+function pageLines(page: DivergentPage, bold: (text: string) => string): string[] {
+  const lines = [`  ${bold('the page')} (replay, after the action): ${page.url}${page.title ? ` "${clip(page.title, 60)}"` : ''}`];
+  if (page.selector) lines.push(`    selector  ${page.selector}`);
+  lines.push(`    showed    ${page.text ? clip(page.text, 200) : '(no text)'}`);
+  lines.push(`    screenshots (next to the store): original ${page.originalScreenshot ?? '(none: the original took one only for a failure or complaint)'}`);
+  lines.push(`                                     replay   ${page.screenshot ?? '(none: the replay is not stored)'}`);
+  return lines;
 }
 
 /** Whether the replay raised the original's complaints again: what a user replaying a failure wants to know first. */

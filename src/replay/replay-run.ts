@@ -16,7 +16,7 @@ import { runSimulationInternal } from '../engine/run-simulation.ts';
 import { redactionOf, type Simulation } from '../engine/simulation.ts';
 import { withSimulationDefaults, type SimulationDefaults } from '../engine/simulation-defaults.ts';
 import { defaultStorePath } from '../store/duckdb-store.ts';
-import type { ActionRecord, ActorRecord, ComplaintRecord, ExchangeRecord, Json, RunRecord } from '../store/records.ts';
+import type { ActionRecord, ActorRecord, ComplaintRecord, EventRecord, ExchangeRecord, Json, RunRecord } from '../store/records.ts';
 import { NullWriter } from '../store/null-writer.ts';
 import { Redactor, type RedactPattern } from '../store/redact.ts';
 import type { RunStore } from '../store/run-store.ts';
@@ -25,6 +25,7 @@ import { BeamulatorError, errorMessage } from '../util/errors.ts';
 import { version } from '../util/version.ts';
 import { ResultNormalizer, type Divergence } from './compare.ts';
 import { DivergenceTracker } from './divergence-tracker.ts';
+import { DivergentPages } from './divergent-page.ts';
 import { MintedValues } from './minted-values.ts';
 import type { TargetState } from '../engine/reset-target.ts';
 import type { ResolvedShard } from '../engine/shard.ts';
@@ -41,6 +42,8 @@ export interface ReplaySource {
   actors: ActorRecord[];
   actions: ActionRecord[];
   exchanges: ExchangeRecord[];
+  /** The original's events: its screenshots go beside the replay's in a browser action's divergence. */
+  events?: EventRecord[];
 }
 
 export type ReplayMode = 'rerun' | 'log';
@@ -171,13 +174,14 @@ export async function replayRunInternal(source: ReplaySource, options: InternalR
     return tracker.toJson(mode, offline);
   };
   const complaints: ComplaintRecord[] | null = mode === 'rerun' ? [] : null;
+  const pages = new DivergentPages(sim, source.events, tracker);
   const storedSeed = storedSeedOf(source.actors, source.actions);
   const seedCheck = options.checkTarget ? await checkTarget(sim, source, storedSeed, redactor, offline, mode, options) : null;
   const { runId: replayRunId, targetState, stoppedBy = null } = complaints
-    ? await rerun(sim, run, tracker, comparison, offlineHttp, foreignServe, loaded?.codeHash, complaints, {
+    ? await rerun(sim, run, tracker, pages, comparison, offlineHttp, foreignServe, loaded?.codeHash, complaints, {
       ...options, ...(stoppedEarly ? { stopAfter: original.length } : {}), ...(storedSeed ? { storedSeed } : {}),
     })
-    : await reissue(sim, source, tracker, comparison, offlineHttp, foreignServe, options, minted);
+    : await reissue(sim, source, tracker, pages, comparison, offlineHttp, foreignServe, options, minted);
   const first = tracker.kept[0];
   return {
     replayRunId, parentRunId: run.runId, simulation: run.simulation, mode, offline, identical: tracker.identical,
@@ -219,7 +223,7 @@ interface RunConfig {
 }
 
 async function rerun(
-  sim: Simulation, run: RunRecord, tracker: DivergenceTracker, comparison: () => Json,
+  sim: Simulation, run: RunRecord, tracker: DivergenceTracker, pages: DivergentPages, comparison: () => Json,
   http: HttpClientFactory | undefined, foreignServe: ForeignServe, codeHash: string | undefined, complaints: ComplaintRecord[],
   options: ReplayOptions & { stopAfter?: number; storedSeed?: StoredSeed },
 ): Promise<Replayed> {
@@ -256,6 +260,7 @@ async function rerun(
       },
       onAction: (a) => {
         tracker.check(a);
+        pages.checked(a);
         diverged ||= tracker.count > 0;
         options.hooks?.onAction?.(a);
       },
@@ -264,7 +269,10 @@ async function rerun(
         options.hooks?.onComplaint?.(c);
       },
     },
-    replay: { parentRunId: run.runId, ...(http ? { http, targetUrl: recordedTargetUrl(run) } : {}), ...foreignServe, comparison },
+    replay: {
+      parentRunId: run.runId, ...(http ? { http, targetUrl: recordedTargetUrl(run) } : {}), ...foreignServe, comparison,
+      onBrowserSession: (session) => pages.watch(session),
+    },
   }).catch((error: unknown) => {
     // Code that threw on answers other than the recording's: the divergence is what to report.
     if (!isUserCodeError(error) || !diverged || runId === null) throw error;
@@ -282,7 +290,7 @@ interface Replayed {
 
 /** Log mode: the logged actions, verbatim, in seq order; no behavior code runs. */
 async function reissue(
-  sim: Simulation, source: ReplaySource, tracker: DivergenceTracker, comparison: () => Json,
+  sim: Simulation, source: ReplaySource, tracker: DivergenceTracker, pages: DivergentPages, comparison: () => Json,
   offlineHttp: HttpClientFactory | undefined, foreignServe: ForeignServe, options: ReplayOptions, minted: MintedValues | undefined,
 ): Promise<Replayed> {
   const { run } = source;
@@ -316,6 +324,7 @@ async function reissue(
       ? new RecordedPages({ exchanges: foreignServe.exchanges, relativeUrl: toRelative, ...(foreignServe.onRequestMismatch ? { onMismatch: foreignServe.onRequestMismatch } : {}) })
       : null,
   });
+  pages.watch(browser);
   const context = {
     runId, writer: writer ?? new NullWriter(), http, targetUrl: target?.url ?? '', actionTimeoutMs: timeoutMs, watchdog, wallStartUs,
     relativeUrl: toRelative, foreignHttp: Boolean(sim.foreignHttp), params, browser,
@@ -351,6 +360,7 @@ async function reissue(
       writer?.addAction(record);
       options.hooks?.onAction?.(record);
       tracker.check(record);
+      pages.checked(record);
     }
   } catch (error) {
     failure = error;

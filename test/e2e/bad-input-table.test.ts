@@ -199,6 +199,8 @@ const rows: Row[] = [
   { name: 'fuzz target missing', args: ['fuzz', at('nope.fuzz.ts'), ...db], code: usage, message: /cannot load fuzz target .*nope\.fuzz\.ts: no such file\. Check the path \(fuzz target files usually end in \.fuzz\.ts\)$/ },
   { name: 'fuzz folder with no target', args: ['fuzz', at('empty-folder'), ...db], code: usage, message: /cannot load a fuzz target from .*empty-folder: the folder holds no \*\.fuzz\.ts file/ },
   { name: 'fuzz target without a default export', args: ['fuzz', at('no-export.fuzz.ts'), ...db], code: usage, message: /does not export a fuzz target \(exports: name\)\. Add `export default defineFuzzTarget/ },
+  { name: 'run --trace without a store file', args: ['run', '{notes}', '--trace', '--db', ':memory:'], code: usage, message: /cannot use --trace with --db :memory:: traces are written next to the store file\. Give --db a file, or drop --trace/ },
+  { name: 'fuzz target without Chromium', args: ['fuzz', at('no-chromium.fuzz.mjs'), ...db], code: usage, message: /cannot launch Chromium \/nonexistent\/chromium: it does not exist\. Install it with `apt-get install chromium`/ },
   { name: 'fuzz target that is a simulation', args: ['fuzz', at('a-sim.fuzz.mjs'), ...db], code: usage, message: /not a fuzz target/ },
   { name: 'fuzz target with an unknown behavior', args: ['fuzz', at('unknown.fuzz.mjs'), ...db], code: usage, message: /unknown behavior 'Nobody'/ },
   { name: 'fuzz target with configs of a behavior it does not draw', args: ['fuzz', at('configs.fuzz.mjs'), ...db], code: usage, message: /cannot define fuzz target 'c': configs names 'Namer', which is not one of its behaviors\. Its behaviors: Scribe\. Fix the error/ },
@@ -253,6 +255,7 @@ beforeAll(async () => {
   file('unknown.fuzz.mjs', fuzzOf("export default defineFuzzTarget({ name: 'u', simulation: notes, behaviors: ['Nobody'] });"));
   file('configs.fuzz.mjs', fuzzOf("export default defineFuzzTarget({ name: 'c', simulation: notes, behaviors: ['Scribe'], configs: { Namer: [{}] } });"));
   file('invariant.fuzz.mjs', fuzzOf("export default defineFuzzTarget({ name: 'i', simulation: notes, invariants: [{ check: () => null }] });"));
+  file('no-chromium.fuzz.mjs', fuzzOf("export default defineFuzzTarget({ name: 'nc', simulation: defineSimulation({ ...notes, name: 'nc', target: { url: 'http://127.0.0.1:9' }, browser: { executablePath: '/nonexistent/chromium' } }) });"));
   file('syntax.fuzz.ts', 'export default defineFuzzTarget({ name: "x", simulation: [ });\n');
 
   // Config files.
