@@ -16,7 +16,7 @@ import { runSimulationInternal } from '../engine/run-simulation.ts';
 import { redactionOf, type Simulation } from '../engine/simulation.ts';
 import { withSimulationDefaults, type SimulationDefaults } from '../engine/simulation-defaults.ts';
 import { defaultStorePath } from '../store/duckdb-store.ts';
-import type { ActionRecord, ActorRecord, ComplaintRecord, ExchangeRecord, Json, RunRecord } from '../store/records.ts';
+import type { ActionRecord, ActorRecord, ComplaintRecord, EventRecord, ExchangeRecord, Json, RunRecord } from '../store/records.ts';
 import { NullWriter } from '../store/null-writer.ts';
 import { Redactor, type RedactPattern } from '../store/redact.ts';
 import type { RunStore } from '../store/run-store.ts';
@@ -31,6 +31,7 @@ import type { ResolvedShard } from '../engine/shard.ts';
 import { OfflineHttp, type RequestMismatch } from './offline-http.ts';
 import { storedParams } from './stored-params.ts';
 import { storedSeedOf } from '../engine/seed-population.ts';
+import { recordedControls, type RecordedControl } from '../engine/population-control.ts';
 import type { StoredSeed } from '../engine/stored-seed.ts';
 import { checkSeed, type SeedCheck } from './check-seed.ts';
 import { isUserCodeError } from '../util/user-code.ts';
@@ -41,6 +42,8 @@ export interface ReplaySource {
   actors: ActorRecord[];
   actions: ActionRecord[];
   exchanges: ExchangeRecord[];
+  /** The run's events: a rerun applies its `control` events (RunControl calls) again at the same steps. */
+  events?: EventRecord[];
 }
 
 export type ReplayMode = 'rerun' | 'log';
@@ -176,6 +179,7 @@ export async function replayRunInternal(source: ReplaySource, options: InternalR
   const { runId: replayRunId, targetState, stoppedBy = null } = complaints
     ? await rerun(sim, run, tracker, comparison, offlineHttp, foreignServe, loaded?.codeHash, complaints, {
       ...options, ...(stoppedEarly ? { stopAfter: original.length } : {}), ...(storedSeed ? { storedSeed } : {}),
+      controls: recordedControls(source.events ?? []),
     })
     : await reissue(sim, source, tracker, comparison, offlineHttp, foreignServe, options, minted);
   const first = tracker.kept[0];
@@ -221,7 +225,7 @@ interface RunConfig {
 async function rerun(
   sim: Simulation, run: RunRecord, tracker: DivergenceTracker, comparison: () => Json,
   http: HttpClientFactory | undefined, foreignServe: ForeignServe, codeHash: string | undefined, complaints: ComplaintRecord[],
-  options: ReplayOptions & { stopAfter?: number; storedSeed?: StoredSeed },
+  options: ReplayOptions & { stopAfter?: number; storedSeed?: StoredSeed; controls: readonly RecordedControl[] },
 ): Promise<Replayed> {
   const config = (run.config ?? {}) as RunConfig;
   // A fuzz run is replayed from its stored spec (population + tapes), not from its seed.
@@ -247,6 +251,7 @@ async function rerun(
     ...(run.file ? { file: run.file } : {}),
     ...(codeHash ? { codeHash } : {}),
     ...(options.storedSeed ? { storedSeed: options.storedSeed } : {}),
+    ...(options.controls.length ? { controls: options.controls } : {}),
     db: options.db ?? defaultStorePath,
     hooks: {
       ...options.hooks,

@@ -157,7 +157,7 @@ export interface SnapshotRecord {
  * `screenshot`: a browser action failed or was complained about; detail `{ file, actionSeq, complaintSeq }`, `file`
  * relative to the run store's folder.
  */
-export type EventKind = 'spawn' | 'stop' | 'retire' | 'crash' | 'restart' | 'give-up' | 'limit' | 'interrupt' | 'probe' | 'resume' | 'snapshots-off' | 'screenshot';
+export type EventKind = 'spawn' | 'stop' | 'retire' | 'crash' | 'restart' | 'give-up' | 'limit' | 'interrupt' | 'probe' | 'resume' | 'snapshots-off' | 'screenshot' | 'control' | 'message';
 
 export interface EventRecord {
   runId: string;
