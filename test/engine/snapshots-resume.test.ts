@@ -82,6 +82,23 @@ describe('run --resume', () => {
   });
 });
 
+describe('run --resume of a run changed by control calls', () => {
+  it('refuses one whose population was changed (snapshots do not restore spawned or removed actors), and resumes one only tagged', async () => {
+    const store = await openStore(':memory:');
+    try {
+      const spawned = await runSimulationInternal(sim, { db: store, seed: 3, duration: '2h', onControl: (c) => void c.spawn('Walker', 1, { source: 'test' }) });
+      await expect(runToResume(store, spawned.runId)).rejects.toMatchObject({
+        code: 'BEAM_STATE',
+        message: `cannot resume run ${spawned.runId}: its population was changed while it ran (a control call 'spawn' at sim time 0ms), which snapshots do not restore. Replay it instead (\`beamulator replay\` applies its control calls again), or start a new run`,
+      });
+      const tagged = await runSimulationInternal(sim, { db: store, seed: 3, duration: '2h', onControl: (c) => void c.tag(0, 'vip') });
+      await expect(runToResume(store, tagged.runId)).resolves.toMatchObject({ runId: tagged.runId });
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe('crash restore', () => {
   /** Counts its turns and draws; 'Fragile 1' throws on turn `throwOnTurn`. */
   const fragile = (throwOnTurn: number) => defineBehavior<{ turns: number; draws: number[] }>({
