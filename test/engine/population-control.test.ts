@@ -166,7 +166,10 @@ describe('RunControl', () => {
     expect(bundle.actions.filter((a) => a.actorId === 1 && a.simTime > removedAt)).toEqual([]);
   });
 
-  it('gives the same action log for the same seed and control calls, and a replay of a controlled run is identical', async () => {
+  it.each([
+    ['one turn at a time', {}],
+    ['with concurrency 3 and a 5m overlap window', { concurrency: 3, overlapWindow: '5m' }],
+  ] as const)('gives the same action log for the same seed and control calls, and a replay of a controlled run is identical (%s)', async (_, settings) => {
     const script = () => controlAt({
       [-1]: (c) => void c.spawn('Auditor'),
       8: (c) => {
@@ -177,17 +180,17 @@ describe('RunControl', () => {
       20: (c) => void c.remove(3),
       30: (c) => void c.runAction(6, 'buy', { item: 'gift' }),
     });
-    const a = await collect(makeMarket().sim, { seed: 9, ...script() });
-    const b = await collect(makeMarket().sim, { seed: 9, ...script() });
+    const a = await collect(makeMarket().sim, { seed: 9, ...settings, ...script() });
+    const b = await collect(makeMarket().sim, { seed: 9, ...settings, ...script() });
     expect(a.actions.length).toBeGreaterThan(60);
     expect(deterministicLog(a.actions)).toEqual(deterministicLog(b.actions));
     expect(withoutRun(a.events)).toEqual(withoutRun(b.events));
     // The control calls change the run: without them it is another log.
-    const plain = await collect(makeMarket().sim, { seed: 9 });
+    const plain = await collect(makeMarket().sim, { seed: 9, ...settings });
     expect(deterministicLog(plain.actions)).not.toEqual(deterministicLog(a.actions));
 
     // Recorded, then replayed with no control at all: the recorded calls alone make it identical.
-    const { result, bundle, controls } = await recordRun(makeMarket().sim, { seed: 9, ...script() });
+    const { result, bundle, controls } = await recordRun(makeMarket().sim, { seed: 9, ...settings, ...script() });
     expect(controls).toHaveLength(6);
     for (const mode of ['rerun', 'log'] as const) {
       const report = await replayRun(bundle, { simulation: makeMarket().sim, db: store!, mode });
