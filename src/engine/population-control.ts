@@ -2,7 +2,7 @@ import type { VirtualClock } from '../clock/virtual-clock.ts';
 import type { Rng } from '../rng/rng.ts';
 import { SeededRng } from '../rng/seeded-rng.ts';
 import type { EventRecord, Json } from '../store/records.ts';
-import { BeamulatorError } from '../util/errors.ts';
+import { BeamulatorError, isBeamulatorError } from '../util/errors.ts';
 import { toJson } from '../util/to-json.ts';
 import { isUserCodeError, type UserCodeError } from '../util/user-code.ts';
 import type { Actor } from './actor.ts';
@@ -16,7 +16,7 @@ import type {
 import type { RunRecorder } from './run-recorder.ts';
 import { WAKE_ON_MESSAGE } from './scheduler.ts';
 import { inShard, type ResolvedShard } from './shard.ts';
-import type { Simulation } from './simulation.ts';
+import { knownBehaviors, type Simulation } from './simulation.ts';
 
 /** One change to the population, as JSON: what a `control` event records and a replay applies again. */
 export type ControlCall =
@@ -197,8 +197,14 @@ export class PopulationControl implements RunControl {
     const { step } = this.#run;
     while (this.#nextReplayed < this.#replayed.length && this.#replayed[this.#nextReplayed]!.step <= step) {
       const { call } = this.#replayed[this.#nextReplayed++]!;
-      // Recorded only once it applied in the original: applying it again cannot be refused.
-      await this.#apply(call, { source: 'replay' });
+      try {
+        await this.#apply(call, { source: 'replay' });
+      } catch (error) {
+        // It applied in the original (only applied calls are recorded): what changed is the simulation.
+        if (!isBeamulatorError(error)) throw error;
+        throw new BeamulatorError(error.code, `cannot apply the recorded control call '${call.op}' again at step ${step}: ${error.message}`,
+          'The simulation changed since the run was recorded (its behaviors, actions or population)');
+      }
     }
     while (this.#pending.length > 0) {
       const batch = this.#pending;
@@ -386,7 +392,7 @@ export class PopulationControl implements RunControl {
 
   #behavior(name: string, doing: string): Behavior {
     const { sim } = this.#run.options;
-    const known = [...(sim.behaviors ?? []), ...sim.population.map((p) => p.behavior).filter((b): b is Behavior => typeof b !== 'string')];
+    const known = knownBehaviors(sim);
     const found = typeof name === 'string' ? known.find((b) => b.name === name) : undefined;
     if (found) return found;
     const names = [...new Set(known.map((b) => b.name))].join(', ');

@@ -10,7 +10,7 @@ import { collect, deterministicLog } from './helpers.ts';
  * (known to the simulation, in no population entry) exists only to be spawned. The service is
  * in-process and made per simulation, so every run (and replay) starts from the same state.
  */
-function makeMarket(options: { shoppers?: number; sellerTimeout?: string } = {}) {
+function makeMarket(options: { shoppers?: number; sellerTimeout?: string; auditor?: boolean } = {}) {
   let sold = 0;
   const actions = defineActions({
     browse: async (args: { page: number }) => {
@@ -61,7 +61,7 @@ function makeMarket(options: { shoppers?: number; sellerTimeout?: string } = {})
     },
   });
   const sim = defineSimulation({
-    name: 'market', actions, behaviors: [auditor], duration: '4h',
+    name: 'market', actions, behaviors: options.auditor === false ? [] : [auditor], duration: '4h',
     population: [{ behavior: shopper, count: options.shoppers ?? 4, start: { jitter: '10m' } }, { behavior: seller, count: 1, tags: ['shop'] }],
   });
   return { sim, actions };
@@ -239,6 +239,14 @@ describe('RunControl', () => {
     expect(controls).toEqual([]);
     expect(bundle.actors.map((a) => a.actorId)).toEqual([0, 1, 2, 3, 4]);
     expect(bundle.actors[0]!.initialState).toEqual({ bought: 0 });
+  });
+
+  it('a replay whose simulation lost what a recorded call needs says which call, and why', async () => {
+    const { bundle } = await recordRun(makeMarket().sim, { duration: '1h', onControl: (c) => void c.spawn('Auditor') });
+    await expect(replayRun(bundle, { simulation: makeMarket({ auditor: false }).sim, db: false })).rejects.toMatchObject({
+      code: 'BEAM_UNKNOWN_BEHAVIOR',
+      message: expect.stringMatching(/^cannot apply the recorded control call 'spawn' again at step 0: cannot spawn "Auditor": simulation 'market' has no behavior of that name\. .*\. The simulation changed since the run was recorded/),
+    });
   });
 
   it('refuses calls once the run has ended', async () => {
