@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   defineActions, defineBehavior, defineSimulation, openStore, readRunBundle, replayRun, runSimulation,
-  type ActorMessage, type EventRecord, type RunControl, type RunOptions, type RunStore,
+  type ActionRecord, type ActorMessage, type EventRecord, type RunControl, type RunOptions, type RunStore,
 } from 'beamulator';
-import { collect, deterministicLog } from './helpers.ts';
+import { deterministicLog } from './helpers.ts';
 
 /**
  * A market: shoppers browse and buy, a seller answers the offers it is sent, and an auditor
@@ -90,6 +90,24 @@ function controlAt(script: Record<number, (control: RunControl) => void>): Pick<
       },
     },
   };
+}
+
+/** Like helpers' collect (no store; what the hooks publish), keeping the caller's onAction (the control script). */
+async function collect(sim: ReturnType<typeof makeMarket>['sim'], options: RunOptions = {}) {
+  const own = options.hooks?.onAction;
+  const actions: ActionRecord[] = [];
+  const events: EventRecord[] = [];
+  const result = await runSimulation(sim, {
+    db: false, ...options,
+    hooks: {
+      onAction: (a) => {
+        actions.push(a);
+        own?.(a);
+      },
+      onEvent: (e) => events.push(e),
+    },
+  });
+  return { result, actions, events };
 }
 
 let store: RunStore | null = null;
@@ -183,6 +201,7 @@ describe('RunControl', () => {
     const a = await collect(makeMarket().sim, { seed: 9, ...settings, ...script() });
     const b = await collect(makeMarket().sim, { seed: 9, ...settings, ...script() });
     expect(a.actions.length).toBeGreaterThan(60);
+    expect(a.events.filter((e) => e.kind === 'control')).toHaveLength(6);
     expect(deterministicLog(a.actions)).toEqual(deterministicLog(b.actions));
     expect(withoutRun(a.events)).toEqual(withoutRun(b.events));
     // The control calls change the run: without them it is another log.
@@ -247,6 +266,42 @@ describe('RunControl', () => {
       code: 'BEAM_UNKNOWN_BEHAVIOR',
       message: expect.stringMatching(/^cannot apply the recorded control call 'spawn' again at step 0: cannot spawn "Auditor": simulation 'market' has no behavior of that name\. .*\. The simulation changed since the run was recorded/),
     });
+  });
+
+  it('removing an actor paused mid-turn drops the rest of its turn; replacing one lets its turn finish, then the new behavior takes over', async () => {
+    const log = defineActions({ note: async (args: { who: string; what: string }) => args });
+    const napper = defineBehavior({
+      name: 'Napper',
+      initialState: {},
+      async act(ctx) {
+        await ctx.execute(log.note, { who: ctx.name, what: 'before nap' });
+        await ctx.sleep('1h');
+        await ctx.execute(log.note, { who: ctx.name, what: 'after nap' });
+        return '1h';
+      },
+    });
+    const worker = defineBehavior({
+      name: 'Worker',
+      initialState: {},
+      async act(ctx) {
+        await ctx.execute(log.note, { who: ctx.name, what: 'work' });
+        return '1h';
+      },
+    });
+    const sim = defineSimulation({ name: 'naps', actions: log, behaviors: [worker], population: [{ behavior: napper, count: 2 }], duration: '3h' });
+    const { actions, events } = await collect(sim, controlAt({
+      // After both took their first note (and went to sleep for an hour).
+      1: (c) => {
+        void c.remove(0);
+        void c.replace(1, 'Worker');
+      },
+    }));
+    expect(actions.map((a) => `${(a.args as { who: string }).who} ${(a.args as { what: string }).what} @${a.simTime / 60_000}m`)).toEqual([
+      'Napper 1 before nap @0m', 'Napper 2 before nap @0m',
+      // Napper 1 was removed at 0m, mid-nap: nothing more. Napper 2 was given Worker mid-nap: its nap ends as a Napper's.
+      'Napper 2 after nap @60m', 'Napper 2 work @120m', 'Napper 2 work @180m',
+    ]);
+    expect(events.filter((e) => e.kind === 'crash')).toEqual([]);
   });
 
   it('refuses calls once the run has ended', async () => {
