@@ -540,7 +540,8 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
       return;
     }
     for (const [actor, snapshot] of taken) {
-      const released = this.#released.has(actor);
+      // One in ctx.nextMessage with no timeout has no queued event: like a released one, it starts a new turn on resume.
+      const released = this.#released.has(actor) || actor.messageWaitAt === Infinity;
       const next = released ? actor.now : Number.isNaN(wake[actor.id]!) ? null : wake[actor.id]!;
       actor.snapshot = snapshot;
       writer.addSnapshot(snapshotRow(this.runId, actor, snapshot, actor.stopped ? null : next, released ? -1 : order[actor.id]!, released || midTurn[actor.id] === 1));

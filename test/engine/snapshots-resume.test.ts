@@ -82,6 +82,46 @@ describe('run --resume', () => {
   });
 });
 
+describe('run --resume of a run with messages', () => {
+  it('an actor waiting for a message with no timeout is not taken for stopped: resumed, it gets the message a straight run gives it', async () => {
+    const note = defineAction('note', async (args: { what: string }) => args);
+    const waiter = defineBehavior({
+      name: 'Waiter',
+      initialState: {},
+      async act(ctx) {
+        const message = await ctx.nextMessage();
+        await ctx.execute(note, { what: `got ${JSON.stringify(message?.body)}` });
+        return 0;
+      },
+    });
+    const pinger = defineBehavior({
+      name: 'Pinger',
+      initialState: {},
+      async act(ctx) {
+        if (ctx.turn > 1) ctx.send(0, { ping: ctx.turn });
+        await ctx.execute(note, { what: `ping ${ctx.turn}` });
+        return '3h';
+      },
+    });
+    const talk = defineSimulation({ name: 'talk', actions: { note }, population: [{ behavior: waiter }, { behavior: pinger }], duration: '4h' });
+    const store = await openStore(':memory:');
+    try {
+      const notes = async (options: Parameters<typeof runSimulationInternal>[1]) => {
+        const seen: string[] = [];
+        const result = await runSimulationInternal(talk, { db: store, seed: 1, ...options, hooks: { onAction: (a) => seen.push(`${(a.args as { what: string }).what} @${a.simTime / 3_600_000}h`) } });
+        return { result, seen };
+      };
+      const straight = await notes({});
+      const first = await notes({ duration: '2h' });
+      const second = await notes(await resumeRunOptions(store, await runToResume(store, first.result.runId), talk, '4h'));
+      expect(straight.seen).toEqual(['ping 1 @0h', 'ping 2 @3h', 'got {"ping":2} @3h']);
+      expect([...first.seen, ...second.seen]).toEqual(straight.seen);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe('run --resume of a run changed by control calls', () => {
   it('refuses one whose population was changed (snapshots do not restore spawned or removed actors), and resumes one only tagged', async () => {
     const store = await openStore(':memory:');
