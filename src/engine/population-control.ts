@@ -347,6 +347,8 @@ export class PopulationControl implements RunControl {
         const seq = run.recorder.nextActionSeq();
         const row = await executeAction(run.actionRun, action, call.args, seq, actor.id, now, run.step);
         run.recorder.action(row);
+        // Like a crash in a turn: the CLI counts it (exit 6); the action's own code is the user's.
+        if (row.outcome === 'crash') run.recorder.crash({ actorId: actor.id, what: `action ${action.name} (#${seq}, run by a control call)`, error: row.error ?? 'crash', at: null });
         return { seq, ok: row.outcome === 'ok', outcome: row.outcome, result: row.result, error: row.error, latencyMs: row.latencyMs } satisfies ControlActionResult;
       }
       case 'setState':

@@ -23,6 +23,9 @@ function makeMarket(options: { shoppers?: number; sellerTimeout?: string; audito
     },
     answer: async (args: { to: number | null; offer: unknown; at: number }) => args,
     audit: async (args: { note: string }) => ({ audited: args.note }),
+    boom: async (): Promise<never> => {
+      throw new Error('bug in the action');
+    },
   });
   const shopper = defineBehavior({
     name: 'Shopper',
@@ -249,7 +252,7 @@ describe('RunControl', () => {
       'BEAM_UNKNOWN_ACTOR: cannot remove actor 99: the run has no such actor. List the actors with actors()',
       'BEAM_UNKNOWN_ACTOR: cannot remove actor -1: an actor is named by its id (a whole number >= 0). E.g. 3, or an actor from actors()',
       "BEAM_UNKNOWN_BEHAVIOR: cannot give actor 0 behavior \"Nobody\": simulation 'market' has no behavior of that name. Known behaviors: Auditor, Shopper, Seller; list others in the simulation's behaviors: [...]",
-      "BEAM_USAGE: cannot run action \"fly\": simulation 'market' has no action of that name. Known actions: browse, buy, answer, audit",
+      "BEAM_USAGE: cannot run action \"fly\": simulation 'market' has no action of that name. Known actions: browse, buy, answer, audit, boom",
       'BEAM_USAGE: cannot set the state of actor 0: the change is an array. Pass an object to merge over the state, or a function (state) => newState',
       'BEAM_USAGE: cannot tag actor 0: the tag is "". A tag is a non-empty string',
       "BEAM_USAGE: cannot query actors by 'colour'. A query has id, name, behavior, tag and stopped",
@@ -302,6 +305,18 @@ describe('RunControl', () => {
       'Napper 2 after nap @60m', 'Napper 2 work @120m', 'Napper 2 work @180m',
     ]);
     expect(events.filter((e) => e.kind === 'crash')).toEqual([]);
+  });
+
+  it('an action run as an actor that throws is a crash, told to onCrash like one in a turn', async () => {
+    const crashes: unknown[] = [];
+    let ran: unknown;
+    await runSimulation(makeMarket().sim, {
+      db: false, duration: '10m',
+      onControl: (c) => void c.runAction(2, 'boom', {}).then((r) => (ran = r)),
+      hooks: { onCrash: (c) => crashes.push(c) },
+    });
+    expect(ran).toMatchObject({ ok: false, outcome: 'crash', error: expect.stringContaining('bug in the action') });
+    expect(crashes).toEqual([{ actorId: 2, what: 'action boom (#0, run by a control call)', error: expect.stringContaining('bug in the action'), at: null }]);
   });
 
   it('refuses calls once the run has ended', async () => {
