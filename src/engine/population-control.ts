@@ -425,7 +425,9 @@ export class PopulationControl implements RunControl {
     if (actor && !actor.removed) return actor;
     const { shard } = this.#run.options;
     if (shard && shard.count > 1 && !inShard(id, shard)) throw otherShard(doing, `actor ${id}`, id, shard);
-    throw new BeamulatorError('BEAM_UNKNOWN_ACTOR', `cannot ${doing} actor ${id}: the run has no such actor${actor?.removed ? ' (it was removed)' : ''}`, 'List the actors with actors()');
+    // (The seeder is removed too, but was never one of the run's actors.)
+    const removed = actor !== undefined && this.#run.spawned.includes(actor);
+    throw new BeamulatorError('BEAM_UNKNOWN_ACTOR', `cannot ${doing} actor ${id}: the run has no such actor${removed ? ' (it was removed)' : ''}`, 'List the actors with actors()');
   }
 
   /** A message's recipient: an actor's id (checked now), or a query (matched at delivery). */

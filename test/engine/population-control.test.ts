@@ -146,7 +146,7 @@ describe('RunControl', () => {
       },
       12: (c) => {
         void c.replace(c.actors({ name: 'Audra 2' })[0]!, 'Shopper').then((a) => (seen.replaced = a));
-        void c.remove(1);
+        void c.remove(1).then(() => c.tag(1, 'gone')).catch((e: Error) => (seen.afterRemove = e.message));
       },
     });
     const { result, bundle, controls } = await recordRun(sim, script);
@@ -183,6 +183,7 @@ describe('RunControl', () => {
     expect(audra2.filter((a) => a.simTime > replacedAt).every((a) => a.action === 'buy' || a.action === 'browse')).toBe(true);
     expect(audra2.some((a) => a.simTime > replacedAt)).toBe(true);
     expect((seen.replaced as { behavior: string; name: string }).behavior).toBe('Shopper');
+    expect(seen.afterRemove).toBe('cannot tag actor 1: the run has no such actor (it was removed). List the actors with actors()');
     const removedAt = controls[7]!.simTime;
     expect(bundle.actions.filter((a) => a.actorId === 1 && a.simTime > removedAt)).toEqual([]);
   });
