@@ -346,6 +346,8 @@ export class PopulationControl implements RunControl {
         record();
         const seq = run.recorder.nextActionSeq();
         const row = await executeAction(run.actionRun, action, call.args, seq, actor.id, now, run.step);
+        // Dropped: the run ended while it was in flight (nothing of it is recorded).
+        if (!row) throw ended(call.op);
         run.recorder.action(row);
         // Like a crash in a turn: the CLI counts it (exit 6); the action's own code is the user's.
         if (row.outcome === 'crash') run.recorder.crash({ actorId: actor.id, what: `action ${action.name} (#${seq}, run by a control call)`, error: row.error ?? 'crash', at: null });
