@@ -83,14 +83,16 @@ export type ActorRef = number | { readonly id: number };
  * nothing. Queries (`actors`) change nothing and are not recorded.
  *
  * @example
+ * let control: RunControl | undefined;
  * await runSimulation(sim, {
- *   onControl: (control) => {
- *     // Half an hour of sim time in, ten more shoppers arrive and one is told about a sale.
- *     setTimeout(async () => {
- *       const [first] = await control.spawn('Shopper', 10, { tags: ['late'], source: 'script' });
- *       await control.send(first!.id, { sale: true });
- *       console.log(control.actors({ tag: 'late' }).length); // 10
- *     }, 100);
+ *   onControl: (c) => (control = c),
+ *   hooks: {
+ *     onAction: (a) => {
+ *       // After the 500th action, ten more shoppers arrive and the first is told about a sale.
+ *       if (a.seq !== 500) return;
+ *       void control!.spawn('Shopper', 10, { tags: ['late'], source: 'script' })
+ *         .then(([first]) => control!.send(first!.id, { sale: true }));
+ *     },
  *   },
  * });
  */
