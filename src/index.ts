@@ -45,6 +45,9 @@ export type {
 export { runSimulation } from './engine/run-simulation.ts';
 export type { RunOptions, RunResult } from './engine/run-simulation.ts';
 export type { Shard } from './engine/shard.ts';
+export type {
+  RunControl, ActorQuery, ActorInfo, ActorMessage, ActorRef, ControlSource, SpawnOptions, ControlActionResult,
+} from './engine/run-control.ts';
 export type { Crash, EngineHooks, RunProgress, RunStart } from './engine/engine-hooks.ts';
 
 // Reading recorded runs.

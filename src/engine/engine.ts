@@ -34,9 +34,11 @@ import type { RngState } from '../rng/rng.ts';
 import { formatDuration, toSeconds } from '../util/duration.ts';
 import { restoreSnapshot, runSnapshotRow, snapshotOf, snapshotRow, unredacted, type StoredActorDetail } from './actor-snapshots.ts';
 import type { ResumePoint } from './resume-point.ts';
+import { PopulationControl, type RecordedControl } from './population-control.ts';
+import type { RunControl } from './run-control.ts';
 import { RunRecorder } from './run-recorder.ts';
 import {
-  START_TURN, WAKE_FROM_SLEEP, schedulerFor, type QueuedEventKind, type ScheduledRun, type Scheduler,
+  START_TURN, WAKE_FROM_SLEEP, WAKE_ON_MESSAGE, schedulerFor, type QueuedEventKind, type ScheduledRun, type Scheduler,
 } from './scheduler.ts';
 import type { Simulation } from './simulation.ts';
 import { inShard, type ResolvedShard } from './shard.ts';
@@ -100,6 +102,10 @@ export interface EngineOptions {
   shard?: ResolvedShard;
   signal?: AbortSignal;
   hooks?: EngineHooks;
+  /** Handed the run's RunControl when the actors are about to start (see RunOptions.onControl). */
+  onControl?: (control: RunControl) => void;
+  /** A replay's control calls: each applied again at the step it was recorded at. */
+  controls?: readonly RecordedControl[];
   /** How often progress is reported, wall ms (default 500). */
   progressEveryMs?: number;
 }
@@ -128,6 +134,8 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
   /** What each action of the run is executed with (see executeAction). */
   readonly actionRun: ActionRunContext;
   readonly wallStartMs = monotonicMs();
+  /** The population API: control calls (applied between steps), queries and messages. */
+  readonly control: PopulationControl;
 
   step = 0;
   #crashes = 0;
@@ -168,6 +176,7 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
     if (invariants?.length && this.recorder.log) this.#invariants = new InvariantChecks(this, this.recorder.log, invariants);
     this.#checks = Boolean(checkers?.length || invariants?.length);
     this.#scheduler = schedulerFor(options, this);
+    this.control = new PopulationControl(this, options.controls);
     this.#serial = options.concurrency === 1 && !options.overlap;
     this.#deferChecks = !this.#serial && Boolean(this.#invariants?.perTurn);
     const targetOrigin = originOf(options.targetUrl);
@@ -218,9 +227,14 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
       const { shard } = options;
       const population = options.population ?? options.sim.population;
       const seeds = seedsFromTarget(population) ? await this.#seed(population) : undefined;
-      for (const spawn of buildPopulation(options.sim, options.seed, options.params, options.counts, options.rngFor, options.population, seeds)) {
-        if (!shard || inShard(spawn.id, shard)) this.#spawn(spawn);
+      const spawns = buildPopulation(options.sim, options.seed, options.params, options.counts, options.rngFor, options.population, seeds);
+      // A sharded run knows the names other shards run: a message or query naming one is refused, not silently unmatched.
+      const elsewhere = new Map<string, number>();
+      for (const spawn of spawns) {
+        if (!shard || inShard(spawn.id, shard)) this.spawnActor(spawn);
+        else if (shard.count > 1) elsewhere.set(spawn.name, spawn.id);
       }
+      this.control.populated(spawns.length > 0 ? spawns.at(-1)!.id + 1 : seeds ? SEEDER_ID + 1 : 0, elsewhere);
       if (options.resume) this.#resumeFrom(options.resume);
       this.#nextSnapshotAt = every > 0 && Number.isFinite(every) ? (Math.floor(this.clock.now() / every) + 1) * every : Infinity;
       recorder.runStart({
@@ -228,6 +242,7 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
       });
       options.signal?.addEventListener('abort', onAbort, { once: true });
       if (options.signal?.aborted) onAbort();
+      if (options.onControl) callUser('RunOptions.onControl()', () => options.onControl!(this.control));
       const reason = await this.#loop();
       if (!this.#fatal && Number.isFinite(every) && every > 0 && !this.#snapshotsOff) this.#snapshotAll(this.clock.now());
       if (!this.#fatal && this.#checks) await this.#finishChecks();
@@ -241,6 +256,7 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
       options.signal?.removeEventListener('abort', onAbort);
       clearTimeout(timers.wallLimit);
       clearInterval(timers.progress);
+      this.control.end();
       this.actionRun.watchdog.stop();
       await this.actionRun.browser?.close();
     }
@@ -291,6 +307,8 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
     const { durationMs, maxActions } = options;
     let lastYield = monotonicMs();
     for (;;) {
+      // Between steps no actor runs: control calls apply here, at a point a replay finds again (the step).
+      if (this.control.due()) await this.control.applyDue();
       if (this.#stopRequested) return this.#limit(this.#stopRequested);
       if (queue.size === 0) return 'all-actors-stopped';
       const t = queue.peekTime();
@@ -304,6 +322,7 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
       this.step++;
       const pending = this.#scheduler.step(t);
       if (pending) await pending;
+      this.control.deliver();
       if (this.#deferred.length > 0) await this.#checkDeferred();
       // Steps that never wait on I/O would starve the event loop (signals, the timers above, the
       // writer's flushes): every 256 steps, let it turn if 50 ms went by.
@@ -320,12 +339,15 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
 
   /** Called by the scheduler: runs an actor until it pauses (ctx.sleep) or its turn ends (see ScheduledRun). */
   dispatch(actor: Actor, kind: QueuedEventKind, time: number, turnBegun: boolean): Promise<void> | undefined {
+    // Events left behind: a removed actor's, or a message wait's timeout after a message woke it.
+    if (actor.removed || (kind === WAKE_ON_MESSAGE && actor.messageWaitAt !== time)) return undefined;
     actor.now = time;
     if (this.#deferChecks) actor.dispatchOrder = this.#dispatches++;
     actor.resumeEngine = stoppedBeforeTheEngineAwaited;
     if (this.#serial) this.#current = actor;
     else this.#inFlight.push(actor);
-    if (kind === WAKE_FROM_SLEEP) {
+    if (kind !== START_TURN) {
+      actor.messageWaitAt = -1;
       const wake = actor.wake!;
       actor.wake = null;
       wake();
@@ -345,6 +367,17 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
   sleep(actor: Actor, ms: number): Promise<void> {
     if (!actor.resumeEngine) throw new Error(`ctx.sleep was called outside ${actor.name}'s turn (a missing await?)`);
     this.queue.push(actor.now + ms, actor.id, WAKE_FROM_SLEEP);
+    return new Promise<void>((resolve) => {
+      actor.wake = resolve;
+      this.#returnControl(actor);
+    });
+  }
+
+  /** Called by ctx.nextMessage: pauses the coroutine until a message is delivered to it or `ms` pass (Infinity: no timeout). */
+  waitForMessage(actor: Actor, ms: number): Promise<void> {
+    if (!actor.resumeEngine) throw new Error(`ctx.nextMessage was called outside ${actor.name}'s turn (a missing await?)`);
+    actor.messageWaitAt = actor.now + ms;
+    if (Number.isFinite(ms)) this.queue.push(actor.now + ms, actor.id, WAKE_ON_MESSAGE);
     return new Promise<void>((resolve) => {
       actor.wake = resolve;
       this.#returnControl(actor);
@@ -494,9 +527,10 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
     const order = new Float64Array(this.actors.length);
     const midTurn = new Uint8Array(this.actors.length);
     this.queue.forEach((time, seq, actorId, kind) => {
+      if (kind === WAKE_ON_MESSAGE && this.actors[actorId]!.messageWaitAt !== time) return; // stale (see dispatch)
       wake[actorId] = time;
       order[actorId] = seq;
-      if (kind === WAKE_FROM_SLEEP) midTurn[actorId] = 1;
+      if (kind !== START_TURN) midTurn[actorId] = 1;
     });
     // The run's own actors (a shard's; not the seeder, which never takes a turn). All of them
     // are taken before any is stored or kept: a state that cannot be snapshotted leaves no half pass.
@@ -513,7 +547,8 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
       return;
     }
     for (const [actor, snapshot] of taken) {
-      const released = this.#released.has(actor);
+      // One in ctx.nextMessage with no timeout has no queued event: like a released one, it starts a new turn on resume.
+      const released = this.#released.has(actor) || actor.messageWaitAt === Infinity;
       const next = released ? actor.now : Number.isNaN(wake[actor.id]!) ? null : wake[actor.id]!;
       actor.snapshot = snapshot;
       writer.addSnapshot(snapshotRow(this.runId, actor, snapshot, actor.stopped ? null : next, released ? -1 : order[actor.id]!, released || midTurn[actor.id] === 1));
@@ -610,6 +645,8 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
     const rng = options.rngFor?.(SEEDER_ID) ?? SeededRng.forActor(options.seed, SEEDER_ID);
     const seeder = new Actor(SEEDER_ID, seederBehavior, 'seeder', {}, {}, rng, []);
     seeder.stopped = true;
+    // Not a member of the population: no query, message or control call reaches it.
+    seeder.removed = true;
     this.actors[SEEDER_ID] = seeder;
     let seeds: ReadonlyMap<number, readonly SeededActor[]> | null = options.storedSeed?.byEntry ?? null;
     try {
@@ -626,7 +663,8 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
     return seeds!;
   }
 
-  #spawn({ id, behavior, name, config, tags, arrival, rngFor, origin, seededState }: Spawn): void {
+  /** Adds an actor (of the population, or spawned by a control call), records it and queues its first turn. */
+  spawnActor({ id, behavior, name, config, tags, arrival, rngFor, origin, seededState }: Spawn): void {
     const rng = rngFor(id);
     const rngState = rng.getState();
     // The engine's own randomness (arrival jitter) is drawn from the actor's stream too.

@@ -112,9 +112,9 @@ export class RunRecorder {
     this.log?.complaints.push(row);
   }
 
-  /** An event of `actor` at its own time, or of the run (`actor` null) at the clock's. */
-  event(actor: Actor | null, kind: EventKind, detail: Json): void {
-    const row = { runId: this.#runId, seq: this.#eventSeq++, simTime: actor?.now ?? this.#clock.now(), actorId: actor?.id ?? null, kind, detail };
+  /** An event of `actor` at its own time, or of the run (`actor` null) at the clock's; `simTime` overrides either. */
+  event(actor: Actor | null, kind: EventKind, detail: Json, simTime = actor?.now ?? this.#clock.now()): void {
+    const row = { runId: this.#runId, seq: this.#eventSeq++, simTime, actorId: actor?.id ?? null, kind, detail };
     this.#writer.addEvent(row);
     this.#hooks.onEvent?.(row);
   }

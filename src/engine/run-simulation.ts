@@ -24,6 +24,8 @@ import type { StoredSeed } from './stored-seed.ts';
 import type { ResumePoint } from './resume-point.ts';
 import { openRunResources, type RunResources } from './run-resources.ts';
 import type { TargetState } from './reset-target.ts';
+import type { RecordedControl } from './population-control.ts';
+import type { RunControl } from './run-control.ts';
 import { resolveShard, type ResolvedShard, type Shard } from './shard.ts';
 import { isSimulation, redactionOf, type Simulation } from './simulation.ts';
 
@@ -74,6 +76,12 @@ export interface RunOptions<P extends ParamDefs = ParamDefs> {
   signal?: AbortSignal;
   /** Called as the run goes: onRunStart, onAction, onComplaint, onEvent, onProgress. */
   hooks?: EngineHooks;
+  /**
+   * Called once, when the actors are about to start, with the run's RunControl: spawn, remove,
+   * replace, run an action as an actor, set state, tag, send messages, query actors while the
+   * run runs. Each change is recorded, so the run still replays exactly (docs/population-api.md).
+   */
+  onControl?: (control: RunControl) => void;
   /** The simulation file, stored with the run (so `beamulator replay <run-id>` can load it). */
   file?: string;
 }
@@ -102,6 +110,8 @@ export interface InternalRunOptions<P extends ParamDefs = ParamDefs> extends Run
   codeHash?: string;
   /** Set by replay: records the run as a replay of its parent and stores the comparison. */
   replay?: ReplayRecording;
+  /** Set by replay: the original's control calls, applied again at the same steps. */
+  controls?: readonly RecordedControl[];
   /** Set by replay: the original's seed (fromTarget entries are built from it; the target is not read). */
   storedSeed?: StoredSeed;
   /** `run --resume`: continue a stopped run from its snapshots, as a new run linked to it (see replay/resume-options.ts). */
@@ -259,6 +269,8 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
       ...(options.overlap ? { overlap: options.overlap } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.hooks ? { hooks: options.hooks } : {}),
+      ...(options.onControl ? { onControl: options.onControl } : {}),
+      ...(options.controls?.length ? { controls: options.controls } : {}),
     });
     outcome = await engine.run();
   } catch (error) {

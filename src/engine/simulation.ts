@@ -295,7 +295,7 @@ export function redactionOf(sim: Pick<SimulationSpec, 'redact'>, extra: readonly
 /** Finds a population entry's behavior, by value or by name. */
 export function resolveBehavior(sim: SimulationSpec, ref: Behavior | string): Behavior {
   if (typeof ref !== 'string') return ref;
-  const known = [...(sim.behaviors ?? []), ...sim.population.map((p) => p.behavior).filter((b): b is Behavior => typeof b !== 'string')];
+  const known = knownBehaviors(sim);
   const found = known.find((b) => b.name === ref);
   if (found) return found;
   const names = [...new Set(known.map((b) => b.name))];
@@ -304,4 +304,9 @@ export function resolveBehavior(sim: SimulationSpec, ref: Behavior | string): Be
     `cannot build population of '${sim.name}': unknown behavior '${ref}'`,
     names.length ? `Known behaviors: ${names.join(', ')}` : 'List behaviors in the simulation\'s behaviors: [...]',
   );
+}
+
+/** The behaviors a simulation knows: its `behaviors`, then those its population entries give as objects. */
+export function knownBehaviors(sim: SimulationSpec): Behavior[] {
+  return [...(sim.behaviors ?? []), ...sim.population.map((p) => p.behavior).filter((b): b is Behavior => typeof b !== 'string')];
 }

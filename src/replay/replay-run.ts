@@ -32,6 +32,7 @@ import type { ResolvedShard } from '../engine/shard.ts';
 import { OfflineHttp, type RequestMismatch } from './offline-http.ts';
 import { storedParams } from './stored-params.ts';
 import { storedSeedOf } from '../engine/seed-population.ts';
+import { recordedControls, type RecordedControl } from '../engine/population-control.ts';
 import type { StoredSeed } from '../engine/stored-seed.ts';
 import { checkSeed, type SeedCheck } from './check-seed.ts';
 import { isUserCodeError } from '../util/user-code.ts';
@@ -42,7 +43,7 @@ export interface ReplaySource {
   actors: ActorRecord[];
   actions: ActionRecord[];
   exchanges: ExchangeRecord[];
-  /** The original's events: its screenshots go beside the replay's in a browser action's divergence. */
+  /** The original's events: a rerun applies its `control` events (RunControl calls) again at the same steps, and a browser action's divergence shows its screenshots beside the replay's. */
   events?: EventRecord[];
 }
 
@@ -180,6 +181,7 @@ export async function replayRunInternal(source: ReplaySource, options: InternalR
   const { runId: replayRunId, targetState, stoppedBy = null } = complaints
     ? await rerun(sim, run, tracker, pages, comparison, offlineHttp, foreignServe, loaded?.codeHash, complaints, {
       ...options, ...(stoppedEarly ? { stopAfter: original.length } : {}), ...(storedSeed ? { storedSeed } : {}),
+      controls: recordedControls(source.events ?? []),
     })
     : await reissue(sim, source, tracker, pages, comparison, offlineHttp, foreignServe, options, minted);
   const first = tracker.kept[0];
@@ -225,7 +227,7 @@ interface RunConfig {
 async function rerun(
   sim: Simulation, run: RunRecord, tracker: DivergenceTracker, pages: DivergentPages, comparison: () => Json,
   http: HttpClientFactory | undefined, foreignServe: ForeignServe, codeHash: string | undefined, complaints: ComplaintRecord[],
-  options: ReplayOptions & { stopAfter?: number; storedSeed?: StoredSeed },
+  options: ReplayOptions & { stopAfter?: number; storedSeed?: StoredSeed; controls: readonly RecordedControl[] },
 ): Promise<Replayed> {
   const config = (run.config ?? {}) as RunConfig;
   // A fuzz run is replayed from its stored spec (population + tapes), not from its seed.
@@ -251,6 +253,7 @@ async function rerun(
     ...(run.file ? { file: run.file } : {}),
     ...(codeHash ? { codeHash } : {}),
     ...(options.storedSeed ? { storedSeed: options.storedSeed } : {}),
+    ...(options.controls.length ? { controls: options.controls } : {}),
     db: options.db ?? defaultStorePath,
     hooks: {
       ...options.hooks,

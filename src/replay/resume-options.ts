@@ -16,6 +16,12 @@ export async function runToResume(store: RunStore, ref: string): Promise<RunReco
   if (run.kind === 'replay') throw cannot(`it is a replay (of ${run.parentRunId ?? 'another run'})`, 'Resume the run it replayed, or replay it again');
   if (run.status === 'running') throw cannot('it is still being recorded', 'Wait for it to finish, or stop it (Ctrl-C) and resume it then');
   if (run.stopReason === 'all-actors-stopped') throw cannot('every actor of it had stopped: nothing is left to run', 'Start a new run');
+  // Snapshots hold the states of the population's actors, not the actors control calls added, removed or gave another behavior.
+  const changed = (await store.events(run.runId)).find((e) => e.kind === 'control' && ['spawn', 'remove', 'replace'].includes((e.detail as { op?: string }).op ?? ''));
+  if (changed) {
+    throw cannot(`its population was changed while it ran (a control call '${(changed.detail as { op: string }).op}' at sim time ${formatDuration(toSeconds(changed.simTime))}), which snapshots do not restore`,
+      'Replay it instead (`beamulator replay` applies its control calls again), or start a new run');
+  }
   return run;
 }
 
