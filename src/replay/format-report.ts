@@ -13,6 +13,7 @@ const kindText: Record<DivergenceKind, string> = {
   'carried-over': 'a value the target answered differently earlier went into this action',
   'result-changed': 'the target answered differently',
   'request-changed': 'the action sent a different request than the recording',
+  'complaint-changed': 'the replay raised a different complaint on this action',
   missing: 'the replay ended before this action',
   extra: 'the replay made an action the original did not',
 };

@@ -23,7 +23,8 @@ import type { RunStore } from '../store/run-store.ts';
 import { parseDuration } from '../util/duration.ts';
 import { BeamulatorError, errorMessage } from '../util/errors.ts';
 import { version } from '../util/version.ts';
-import { ResultNormalizer, type Divergence } from './compare.ts';
+import type { Divergence } from './compare.ts';
+import { ReplayNormalizer } from './replay-normalizer.ts';
 import { DivergenceTracker } from './divergence-tracker.ts';
 import { DivergentPages } from './divergent-page.ts';
 import { MintedValues } from './minted-values.ts';
@@ -44,6 +45,8 @@ export interface ReplaySource {
   exchanges: ExchangeRecord[];
   /** The original's events: its screenshots go beside the replay's in a browser action's divergence. */
   events?: EventRecord[];
+  /** The original's complaints: a rerun compares the complaints it raises with them (see ReplayRules for `complaint.detail` rules). */
+  complaints?: ComplaintRecord[];
 }
 
 export type ReplayMode = 'rerun' | 'log';
@@ -163,8 +166,10 @@ export async function replayRunInternal(source: ReplaySource, options: InternalR
   // stopped: a rerun stops after as many actions. A stop request releases actors mid-turn and a
   // kill cuts the log anywhere, so the replay's actions past the original's end are not compared.
   const stoppedEarly = run.status === 'stopped' || run.status === 'abandoned' || run.stopReason === 'max-wall-time';
-  const tracker = new DivergenceTracker(original, new ResultNormalizer(sim.replay), redactor, {
+  const tracker = new DivergenceTracker(original, new ReplayNormalizer(sim.replay), redactor, {
     ...(minted ? { minted } : {}), ...(stoppedEarly ? { cutAt: original.length } : {}),
+    // Log mode runs no behavior or check: it raises no complaints to compare.
+    ...(source.complaints && mode === 'rerun' ? { complaints: source.complaints } : {}),
   });
   const exchanges = exchangeIndex(source.exchanges);
   const offlineHttp = offline ? new OfflineHttp(exchanges, (m) => tracker.request(m)) : undefined;
@@ -266,6 +271,7 @@ async function rerun(
       },
       onComplaint: (c) => {
         complaints.push(c);
+        tracker.complaint(c);
         options.hooks?.onComplaint?.(c);
       },
     },

@@ -23,7 +23,7 @@ const rootTypes = [
   'FuzzSpec', 'FuzzTarget', 'FuzzTargetSpec', 'HostileStringOptions', 'HttpClient', 'HttpRequestOptions', 'HttpResponse', 'InitInput', 'Invariant', 'InvariantVerdict',
   'Json', 'LostUpdateOptions', 'MonotonicReadsOptions', 'Outcome', 'ParamDef', 'ParamDefs', 'ParamSettings', 'ParamType',
   'ParamValue', 'ParamValues', 'PopulationEntry', 'ReadReplayOptions', 'RedactPattern', 'ReplayBundle', 'ReplayMode',
-  'ReadYourWritesOptions', 'ReplayOptions', 'ReplayReport', 'ReplayRules', 'ReplaySource', 'Rng', 'RngState', 'RunOptions', 'RunProgress', 'RunRecord',
+  'ReadYourWritesOptions', 'ReplayNormalizers', 'ReplayOptions', 'ReplayReport', 'ReplayRules', 'ReplaySource', 'Rng', 'RngState', 'RunOptions', 'RunProgress', 'RunRecord',
   'RunResult', 'RunStart', 'RunStore', 'RunSummary', 'RunView', 'SeedContext', 'SeededActor', 'Severity', 'Shard', 'Simulation', 'SimulationSpec', 'StartedChecker',
   'StartedTarget', 'Stop', 'TargetSpec', 'TargetStartInput', 'TurnResult', 'Violation', 'Violations', 'Weighted',
 ];
