@@ -23,6 +23,8 @@ import { resolveParams } from './resolve-params.ts';
 import type { StoredSeed } from './stored-seed.ts';
 import type { ResumePoint } from './resume-point.ts';
 import { openRunResources, type RunResources } from './run-resources.ts';
+import { resumeRunOptions, runToResume } from './resume-options.ts';
+import { defaultStorePath, openStore } from '../store/duckdb-store.ts';
 import type { TargetState } from './reset-target.ts';
 import { resolveShard, type ResolvedShard, type Shard } from './shard.ts';
 import { isSimulation, redactionOf, type Simulation } from './simulation.ts';
@@ -76,6 +78,19 @@ export interface RunOptions<P extends ParamDefs = ParamDefs> {
   hooks?: EngineHooks;
   /** The simulation file, stored with the run (so `beamulator replay <run-id>` can load it). */
   file?: string;
+  /**
+   * Continue a stopped or interrupted run (its id, or `latest`) from its last snapshots, as a new
+   * run linked to it (`parentRunId`), as `beamulator run --resume` does. The run is read from the
+   * store `db` names (default the default store) and the new one is recorded there too. It keeps
+   * the stopped run's seed, parameters, actors and settings, so `seed`, `params`, `env`, `actors`,
+   * `concurrency`, `overlapWindow` and `shard` may not be given; `duration` extends it. The target
+   * is not reset (it holds what the run left there): pass the one it ran against as `target`.
+   *
+   * @example
+   * const first = await runSimulation(sim, { seed: 9, duration: '2h', db: 'runs.duckdb' });
+   * const rest = await runSimulation(sim, { resume: first.runId, duration: '6h', db: 'runs.duckdb' });
+   */
+  resume?: string;
 }
 
 /**
@@ -173,6 +188,7 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
   if (!isSimulation(sim)) {
     throw new BeamulatorError('BEAM_SIMULATION_INVALID', 'cannot run: the value given is not a simulation', 'Export defineSimulation({...}) from the simulation file');
   }
+  if (options.resume !== undefined) return resumeRun(sim, options);
   const wallStart = monotonicMs();
   const seed = normalizeSeed(options.seed ?? sim.seed);
   const durationMs = parsePositiveDuration(options.duration ?? sim.duration ?? '1h', 'duration');
@@ -282,6 +298,26 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
     runId: writer.runId, seed, params: new Redactor({ extra: redactionOf(sim, options.redact) }).value(params), status, stopReason: outcome.stopReason, summary: outcome.summary, crashes: outcome.crashes,
     simDurationMs: outcome.simDurationMs, wallMs: monotonicMs() - wallStart, db: store?.path ?? null, targetUrl: target?.url ?? null, targetState, shard,
   };
+}
+
+/** `resume`: the stopped run's options (see resumeRunOptions), then the run, in the store the stopped run is in. */
+async function resumeRun<P extends ParamDefs>(sim: Simulation<P>, { resume, ...options }: InternalRunOptions<P>): Promise<RunResult> {
+  for (const key of ['seed', 'params', 'env', 'actors', 'concurrency', 'overlapWindow', 'shard'] as const) {
+    if (options[key] !== undefined) {
+      throw new BeamulatorError('BEAM_USAGE', `cannot resume run '${resume}' with ${key}: a resumed run keeps the settings of the run it continues`, `Drop ${key} from the options`);
+    }
+  }
+  if (options.db === false) throw new BeamulatorError('BEAM_USAGE', `cannot resume run '${resume}' with db: false: the run and its snapshots are read from a store`, 'Pass the store it was recorded in as db');
+  const owned = options.db === undefined || typeof options.db === 'string'
+    ? await openStore(options.db ?? defaultStorePath, { redact: { extra: redactionOf(sim, options.redact) } })
+    : null;
+  const store = owned ?? (options.db as RunStore);
+  try {
+    const run = await runToResume(store, resume!);
+    return await runSimulationInternal(sim, { ...options, ...(await resumeRunOptions(store, run, sim as Simulation, options.duration)), db: store });
+  } finally {
+    await owned?.close();
+  }
 }
 
 /** The comparison of a replay that failed: null when making it fails too (a normalizer that throws again). */

@@ -31,7 +31,7 @@ import { MintedValues } from './minted-values.ts';
 import type { TargetState } from '../engine/reset-target.ts';
 import type { ResolvedShard } from '../engine/shard.ts';
 import { OfflineHttp, type RequestMismatch } from './offline-http.ts';
-import { storedParams } from './stored-params.ts';
+import { storedParams } from '../engine/stored-params.ts';
 import { storedSeedOf } from '../engine/seed-population.ts';
 import type { StoredSeed } from '../engine/stored-seed.ts';
 import { checkSeed, type SeedCheck } from './check-seed.ts';
