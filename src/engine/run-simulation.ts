@@ -18,6 +18,7 @@ import { isUserCodeError } from '../util/user-code.ts';
 import { version } from '../util/version.ts';
 import { Engine } from './engine.ts';
 import type { EngineHooks } from './engine-hooks.ts';
+import { userHooks } from './user-hooks.ts';
 import type { ParamDefs, ParamSettings, ParamValues } from '../util/params.ts';
 import { resolveParams } from './resolve-params.ts';
 import type { StoredSeed } from './stored-seed.ts';
@@ -74,7 +75,11 @@ export interface RunOptions<P extends ParamDefs = ParamDefs> {
   shard?: Shard;
   /** Abort to stop the run gracefully (everything recorded so far is kept). */
   signal?: AbortSignal;
-  /** Called as the run goes: onRunStart, onAction, onComplaint, onEvent, onProgress. */
+  /**
+   * Called as the run goes: onRunStart, onAction, onComplaint, onEvent, onProgress. A hook that
+   * throws stops the run with a UserCodeError naming it (`RunOptions.hooks.onAction()`, exit 6),
+   * not as a crash of the behavior whose action it was told of.
+   */
   hooks?: EngineHooks;
   /** The simulation file, stored with the run (so `beamulator replay <run-id>` can load it). */
   file?: string;
@@ -180,7 +185,8 @@ export interface RunResult {
  * console.log(result.runId, result.summary.complaints);
  */
 export function runSimulation<P extends ParamDefs>(sim: Simulation<P>, options: RunOptions<P> = {}): Promise<RunResult> {
-  return runSimulationInternal(sim, options);
+  const hooks = userHooks(options.hooks, 'RunOptions');
+  return runSimulationInternal(sim, { ...options, ...(hooks ? { hooks } : {}) });
 }
 
 /** runSimulation with the options only beamulator itself passes (see InternalRunOptions). */

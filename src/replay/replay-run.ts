@@ -8,6 +8,7 @@ import { originOf, relativeUrl } from '../connectors/relative-url.ts';
 import { ActionWatchdog } from '../engine/action-watchdog.ts';
 import type { EngineHooks } from '../engine/engine-hooks.ts';
 import { executeAction } from '../engine/execute-action.ts';
+import { userHooks } from '../engine/user-hooks.ts';
 import { fuzzSpecOfConfig, specRunOptions } from './fuzz-spec.ts';
 import { loadSimulation } from '../engine/load-simulation.ts';
 import { resolveParams } from '../engine/resolve-params.ts';
@@ -144,7 +145,8 @@ export interface ReplayReport {
  * if (!report.identical) console.log(report.divergences[0]);
  */
 export function replayRun(source: ReplaySource, options: ReplayOptions = {}): Promise<ReplayReport> {
-  return replayRunInternal(source, options);
+  const hooks = userHooks(options.hooks, 'ReplayOptions');
+  return replayRunInternal(source, { ...options, ...(hooks ? { hooks } : {}) });
 }
 
 /** replayRun with the options only the CLI passes (see InternalReplayOptions). */
