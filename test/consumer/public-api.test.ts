@@ -39,7 +39,7 @@ const configTypes = ['BeamulatorConfig', 'RedactPattern'];
 const optionFields = {
   RunOptions: [
     'actionTimeout', 'actors', 'concurrency', 'db', 'duration', 'env', 'file', 'hooks', 'maxActions', 'maxWallTime', 'overlapWindow',
-    'params', 'redact', 'seed', 'shard', 'signal', 'target',
+    'params', 'redact', 'resume', 'seed', 'shard', 'signal', 'target',
   ],
   ReplayOptions: ['checkTarget', 'db', 'file', 'hooks', 'mode', 'offline', 'pace', 'redact', 'signal', 'simulation', 'target'],
   FuzzOptions: [
