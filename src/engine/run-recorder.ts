@@ -48,6 +48,8 @@ export class RunRecorder {
   #actionSeq = 0;
   #complaintSeq = 0;
   #eventSeq = 0;
+  /** A library user's hook threw: the run is stopping for it (see #tell). */
+  #hookFailed = false;
 
   constructor(
     runId: string, writer: RunWriter, hooks: EngineHooks, clock: VirtualClock, actors: readonly Actor[],
@@ -150,8 +152,6 @@ export class RunRecorder {
       throw error;
     }
   }
-
-  #hookFailed = false;
 
   /** When the run ends: what the checkers held back. */
   finishCheckers(): void {

@@ -1,5 +1,5 @@
 import { JSONPath } from 'jsonpath-plus';
-import { pathsIn, type RulePart } from '../engine/replay-rule-paths.ts';
+import { pathsIn, ruleParts, type RulePart } from '../engine/replay-rule-paths.ts';
 import type { ReplayRules } from '../engine/simulation.ts';
 import type { Json } from '../store/records.ts';
 import { userCodeError } from '../util/user-code.ts';
@@ -28,7 +28,7 @@ export class ReplayNormalizer {
 
   constructor(rules: ReplayRules = {}) {
     this.#rules = rules;
-    const untouched = new Set<RulePart>(['result', 'args', 'complaint.detail', 'exchange.request.body']);
+    const untouched = new Set<RulePart>(ruleParts);
     const ignore = rules.ignore;
     const listed = !ignore ? [] : Array.isArray(ignore) ? ignore : Object.values(ignore as Record<string, readonly string[]>).flat();
     for (const part of [...untouched]) {
