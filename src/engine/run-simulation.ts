@@ -124,7 +124,7 @@ export interface InternalRunOptions<P extends ParamDefs = ParamDefs> extends Run
   replay?: ReplayRecording;
   /** Set by replay: the original's seed (fromTarget entries are built from it; the target is not read). */
   storedSeed?: StoredSeed;
-  /** `run --resume`: continue a stopped run from its snapshots, as a new run linked to it (see replay/resume-options.ts). */
+  /** `run --resume`: continue a stopped run from its snapshots, as a new run linked to it (see resume-options.ts). */
   resumeFrom?: ResumePoint;
   /** Run the target's `reset` on a running target before the run (default true; the fuzzer resets between runs itself). */
   resetTarget?: boolean;
