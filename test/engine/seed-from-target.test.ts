@@ -1,8 +1,12 @@
 /** fromTarget: actors seeded from what a running target holds; replays use the stored seed; --check-target compares. */
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineActions, defineBehavior, defineSimulation, openStore, readRunBundle, replayRun, runSimulation, type ActionRecord } from 'beamulator';
 import { seedDisagreement } from '../../src/engine/shard-groups.ts';
+import { mergeCommand } from '../../src/cli/merge-command.ts';
 
 interface Account { id: string; owner: string; balance: number }
 
@@ -196,6 +200,24 @@ describe('fromTarget', () => {
         .toBe('shard 2 was seeded from the target with other actors than shard 1 (population[0]: 4 actors, not 3), so their actor ids do not line up');
     } finally {
       await store.close();
+    }
+  });
+
+  it('merge of shard stores seeded with different lists says so and exits 11', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'beamulator-seed-shards-'));
+    try {
+      const stores = [path.join(dir, 'one.duckdb'), path.join(dir, 'two.duckdb')];
+      svc.restore();
+      await runSimulation(byAccount, { target: svc.url, db: stores[0]!, seed: 5, shard: { index: 1, count: 2 } });
+      svc.state.accounts.unshift({ id: 'a0', owner: 'abe', balance: 5 });
+      await runSimulation(byAccount, { target: svc.url, db: stores[1]!, seed: 5, shard: { index: 2, count: 2 } });
+      const err: string[] = [];
+      const output = { out: () => undefined, err: (text: string) => err.push(text), isTTY: false, color: false, errColor: false };
+      const code = await mergeCommand(stores, { out: path.join(dir, 'all.duckdb') }, output);
+      expect(code).toBe(11);
+      expect(err.join('')).toMatch(/^beamulator: group g-\w+ does not add up: shard 2 was seeded from the target with other actors than shard 1 \(population\[0\]: 4 actors, not 3\), so their actor ids do not line up\. Start every shard/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
