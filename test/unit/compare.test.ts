@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { compareAction } from '../../src/replay/compare.ts';
+import { compareAction, compareComplaint } from '../../src/replay/compare.ts';
+import { MintedValues } from '../../src/replay/minted-values.ts';
 import { ReplayNormalizer } from '../../src/replay/replay-normalizer.ts';
 import { equal } from '../../src/store/json-equal.ts';
-import type { ActionRecord } from '../../src/store/records.ts';
+import type { ActionRecord, ComplaintRecord } from '../../src/store/records.ts';
 import { Redactor } from '../../src/store/redact.ts';
 
 const action = (over: Partial<ActionRecord> = {}): ActionRecord => ({
@@ -77,5 +78,25 @@ describe('replay comparison', () => {
     const onlyIds = new ReplayNormalizer({ ignore: ['$..id'] });
     expect(compareAction(action(), action({ result: [{ id: 'x9', done: false }] }), onlyIds)).toBeNull();
     expect(compareAction(action(), action({ result: [{ id: 'x9', done: true }] }), onlyIds)).toMatchObject({ kind: 'result-changed' });
+  });
+
+  it('compares complaints: the detail through the rules, minted values paired in the detail and the message', () => {
+    const recorded = action({ seq: 0, action: 'createTodo', result: { id: '94ecfc67-0001', at: 5 } });
+    const minted = new MintedValues([recorded]);
+    // The replay's target minted another id: the result pairs it.
+    expect(minted.result(0, recorded.result, { id: '3b1d0e42-0002', at: 5 })).toEqual({ id: '94ecfc67-0001', at: 5 });
+    const complaint = (over: Partial<ComplaintRecord>): ComplaintRecord => ({
+      runId: 'r', seq: 0, actionSeq: 0, actorId: 1, severity: 'urgent', message: 'todo 94ecfc67-0001 lost', trigger: 'ctx.complain', detail: { id: '94ecfc67-0001', at: 1 }, simTime: 0, ...over,
+    });
+    const actionOf = () => recorded;
+    const replayed = complaint({ message: 'todo 3b1d0e42-0002 lost', detail: { id: '3b1d0e42-0002', at: 2 } });
+    expect(compareComplaint(complaint({}), replayed, actionOf, new ReplayNormalizer(), undefined, minted)).toMatchObject({
+      kind: 'complaint-changed', seq: 0, action: 'createTodo', differences: ['complaint.detail.at: 1 → 2'],
+    });
+    expect(compareComplaint(complaint({}), replayed, actionOf, new ReplayNormalizer({ ignore: { createTodo: ['complaint.detail.at'] } }), undefined, minted)).toBeNull();
+    // Without the pairing the id differs too; a complaint on one side only is named.
+    expect(compareComplaint(complaint({}), replayed, actionOf, new ReplayNormalizer({ ignore: ['complaint.detail.at'] }))!.differences)
+      .toEqual(['complaint.message: "todo 94ecfc67-0001 lost" → "todo 3b1d0e42-0002 lost"', 'complaint.detail.id: "94ecfc67-0001" → "3b1d0e42-0002"']);
+    expect(compareComplaint(complaint({}), undefined, actionOf, new ReplayNormalizer())!.differences).toEqual(['the replay did not raise it: urgent: "todo 94ecfc67-0001 lost"']);
   });
 });
