@@ -25,7 +25,7 @@ export type { Complaint, ComplaintInput } from './engine/complaint.ts';
 export { defineSimulation } from './engine/simulation.ts';
 export type { SeedContext, SeededActor } from './engine/seed-from-target.ts';
 export type {
-  Simulation, SimulationSpec, PopulationEntry, TargetSpec, TargetStartInput, StartedTarget, ReplayRules,
+  Simulation, SimulationSpec, PopulationEntry, TargetSpec, TargetStartInput, StartedTarget, ReplayRules, ReplayNormalizers,
 } from './engine/simulation.ts';
 export { defineParams } from './util/params.ts';
 export type { ParamDef, ParamDefs, ParamValue, ParamValues, ParamSettings, ParamType } from './util/params.ts';

@@ -22,7 +22,7 @@ import { configuredFiles, redactPatterns, simulationDefaults, type ProjectOption
 import { cliJson } from '../util/strict-json.ts';
 import { openStore, type DuckDBRunStore } from '../store/duckdb-store.ts';
 import type { RunRecord } from '../store/records.ts';
-import { resumeRunOptions, runToResume } from '../replay/resume-options.ts';
+import { resumeRunOptions, runToResume } from '../engine/resume-options.ts';
 import { findRecordedSimulation } from '../replay/simulation-file.ts';
 import { StopSignals, stoppingLine } from './stop-signals.ts';
 import { bothHooks, startRunDashboard, type LiveDashboard } from './live-dashboard.ts';

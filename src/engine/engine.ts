@@ -656,7 +656,7 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
     } finally {
       // Also when fromTarget failed: the reads it made are recorded, as the seeder's.
       this.recorder.actor({
-        runId: this.runId, actorId: SEEDER_ID, behavior: seederBehavior.name, name: 'seeder', config: seeds ? seederConfig(seeds) : null,
+        runId: this.runId, actorId: SEEDER_ID, behavior: seederBehavior.name, name: 'seeder', config: seeds ? seederConfig(seeds, (options.shard?.count ?? 1) > 1) : null,
         initialState: null, tags: [], rngState: null, origin: 'seeder', spawnAt: 0,
       });
     }

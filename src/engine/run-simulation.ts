@@ -18,11 +18,14 @@ import { isUserCodeError } from '../util/user-code.ts';
 import { version } from '../util/version.ts';
 import { Engine } from './engine.ts';
 import type { EngineHooks } from './engine-hooks.ts';
+import { userHooks } from './user-hooks.ts';
 import type { ParamDefs, ParamSettings, ParamValues } from '../util/params.ts';
 import { resolveParams } from './resolve-params.ts';
 import type { StoredSeed } from './stored-seed.ts';
 import type { ResumePoint } from './resume-point.ts';
 import { openRunResources, type RunResources } from './run-resources.ts';
+import { resumeRunOptions, runToResume } from './resume-options.ts';
+import { defaultStorePath, openStore } from '../store/duckdb-store.ts';
 import type { TargetState } from './reset-target.ts';
 import type { RecordedControl } from './population-control.ts';
 import type { RunControl } from './run-control.ts';
@@ -74,7 +77,11 @@ export interface RunOptions<P extends ParamDefs = ParamDefs> {
   shard?: Shard;
   /** Abort to stop the run gracefully (everything recorded so far is kept). */
   signal?: AbortSignal;
-  /** Called as the run goes: onRunStart, onAction, onComplaint, onEvent, onProgress. */
+  /**
+   * Called as the run goes: onRunStart, onAction, onComplaint, onEvent, onProgress. A hook that
+   * throws stops the run with a UserCodeError naming it (`RunOptions.hooks.onAction()`, exit 6),
+   * not as a crash of the behavior whose action it was told of.
+   */
   hooks?: EngineHooks;
   /**
    * Called once, when the actors are about to start, with the run's RunControl: spawn, remove,
@@ -84,6 +91,19 @@ export interface RunOptions<P extends ParamDefs = ParamDefs> {
   onControl?: (control: RunControl) => void;
   /** The simulation file, stored with the run (so `beamulator replay <run-id>` can load it). */
   file?: string;
+  /**
+   * Continue a stopped or interrupted run (its id, or `latest`) from its last snapshots, as a new
+   * run linked to it (`parentRunId`), as `beamulator run --resume` does. The run is read from the
+   * store `db` names (default the default store) and the new one is recorded there too. It keeps
+   * the stopped run's seed, parameters, actors and settings, so `seed`, `params`, `env`, `actors`,
+   * `concurrency`, `overlapWindow` and `shard` may not be given; `duration` extends it. The target
+   * is not reset (it holds what the run left there): pass the one it ran against as `target`.
+   *
+   * @example
+   * const first = await runSimulation(sim, { seed: 9, duration: '2h', db: 'runs.duckdb' });
+   * const rest = await runSimulation(sim, { resume: first.runId, duration: '6h', db: 'runs.duckdb' });
+   */
+  resume?: string;
 }
 
 /**
@@ -114,7 +134,7 @@ export interface InternalRunOptions<P extends ParamDefs = ParamDefs> extends Run
   controls?: readonly RecordedControl[];
   /** Set by replay: the original's seed (fromTarget entries are built from it; the target is not read). */
   storedSeed?: StoredSeed;
-  /** `run --resume`: continue a stopped run from its snapshots, as a new run linked to it (see replay/resume-options.ts). */
+  /** `run --resume`: continue a stopped run from its snapshots, as a new run linked to it (see resume-options.ts). */
   resumeFrom?: ResumePoint;
   /** Run the target's `reset` on a running target before the run (default true; the fuzzer resets between runs itself). */
   resetTarget?: boolean;
@@ -175,7 +195,8 @@ export interface RunResult {
  * console.log(result.runId, result.summary.complaints);
  */
 export function runSimulation<P extends ParamDefs>(sim: Simulation<P>, options: RunOptions<P> = {}): Promise<RunResult> {
-  return runSimulationInternal(sim, options);
+  const hooks = userHooks(options.hooks, 'RunOptions');
+  return runSimulationInternal(sim, { ...options, ...(hooks ? { hooks } : {}) });
 }
 
 /** runSimulation with the options only beamulator itself passes (see InternalRunOptions). */
@@ -183,6 +204,7 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
   if (!isSimulation(sim)) {
     throw new BeamulatorError('BEAM_SIMULATION_INVALID', 'cannot run: the value given is not a simulation', 'Export defineSimulation({...}) from the simulation file');
   }
+  if (options.resume !== undefined) return resumeRun(sim, options);
   const wallStart = monotonicMs();
   const seed = normalizeSeed(options.seed ?? sim.seed);
   const durationMs = parsePositiveDuration(options.duration ?? sim.duration ?? '1h', 'duration');
@@ -294,6 +316,26 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
     runId: writer.runId, seed, params: new Redactor({ extra: redactionOf(sim, options.redact) }).value(params), status, stopReason: outcome.stopReason, summary: outcome.summary, crashes: outcome.crashes,
     simDurationMs: outcome.simDurationMs, wallMs: monotonicMs() - wallStart, db: store?.path ?? null, targetUrl: target?.url ?? null, targetState, shard,
   };
+}
+
+/** `resume`: the stopped run's options (see resumeRunOptions), then the run, in the store the stopped run is in. */
+async function resumeRun<P extends ParamDefs>(sim: Simulation<P>, { resume, ...options }: InternalRunOptions<P>): Promise<RunResult> {
+  for (const key of ['seed', 'params', 'env', 'actors', 'concurrency', 'overlapWindow', 'shard'] as const) {
+    if (options[key] !== undefined) {
+      throw new BeamulatorError('BEAM_USAGE', `cannot resume run '${resume}' with ${key}: a resumed run keeps the settings of the run it continues`, `Drop ${key} from the options`);
+    }
+  }
+  if (options.db === false) throw new BeamulatorError('BEAM_USAGE', `cannot resume run '${resume}' with db: false: the run and its snapshots are read from a store`, 'Pass the store it was recorded in as db');
+  const owned = options.db === undefined || typeof options.db === 'string'
+    ? await openStore(options.db ?? defaultStorePath, { redact: { extra: redactionOf(sim, options.redact) } })
+    : null;
+  const store = owned ?? (options.db as RunStore);
+  try {
+    const run = await runToResume(store, resume!);
+    return await runSimulationInternal(sim, { ...options, ...(await resumeRunOptions(store, run, sim as Simulation, options.duration)), db: store });
+  } finally {
+    await owned?.close();
+  }
 }
 
 /** The comparison of a replay that failed: null when making it fails too (a normalizer that throws again). */

@@ -48,7 +48,7 @@ export async function startLiveTarget(sim: Simulation, params: ParamValues, doin
   const stop = async () => {
     const stopping = current;
     current = null;
-    await stopping?.stop?.();
+    if (stopping?.stop) await callUser('target.stop()', () => stopping.stop!(), { doing: `stop the target of '${sim.name}'` });
   };
   return {
     browser,

@@ -13,6 +13,7 @@ const kindText: Record<DivergenceKind, string> = {
   'carried-over': 'a value the target answered differently earlier went into this action',
   'result-changed': 'the target answered differently',
   'request-changed': 'the action sent a different request than the recording',
+  'complaint-changed': 'the replay raised a different complaint on this action',
   missing: 'the replay ended before this action',
   extra: 'the replay made an action the original did not',
 };
@@ -60,7 +61,7 @@ export function formatReplayReport(
     }
   }
   if (report.complaints && originalComplaints) {
-    const line = complaintsLine(originalComplaints, report.complaints);
+    const line = complaintsLine(originalComplaints, report.complaints, report.divergences.filter((d) => d.kind === 'complaint-changed').length);
     if (line) lines.push(`  ${line}`);
   }
   if (report.stoppedEarly) {
@@ -85,11 +86,13 @@ function pageLines(page: DivergentPage, bold: (text: string) => string): string[
 }
 
 /** Whether the replay raised the original's complaints again: what a user replaying a failure wants to know first. */
-function complaintsLine(original: readonly ComplaintRecord[], replay: readonly ComplaintRecord[]): string | null {
+function complaintsLine(original: readonly ComplaintRecord[], replay: readonly ComplaintRecord[], changed: number): string | null {
   if (original.length === 0 && replay.length === 0) return null;
   const text = (c: ComplaintRecord) => `${c.severity}: ${c.message}`;
   const same = original.length === replay.length && original.every((c, i) => text(c) === text(replay[i]!) && c.actionSeq === replay[i]!.actionSeq);
   const plural = (n: number) => `${n} complaint${n === 1 ? '' : 's'}`;
+  // The same messages, other details (complaint-changed divergences): not "as in the original".
+  if (same && changed > 0) return `${plural(replay.length)} raised again, ${changed} with another detail than the original's (complaint-changed above)`;
   if (same) return `${plural(replay.length)} raised again, as in the original (first: ${clip(text(replay[0]!), 90)})`;
   return `complaints differ: the original had ${original.length}, the replay raised ${replay.length}${replay[0] ? ` (first: ${clip(text(replay[0]), 90)})` : ''}`;
 }

@@ -8,6 +8,7 @@ import { originOf, relativeUrl } from '../connectors/relative-url.ts';
 import { ActionWatchdog } from '../engine/action-watchdog.ts';
 import type { EngineHooks } from '../engine/engine-hooks.ts';
 import { executeAction } from '../engine/execute-action.ts';
+import { userHooks } from '../engine/user-hooks.ts';
 import { fuzzSpecOfConfig, specRunOptions } from './fuzz-spec.ts';
 import { loadSimulation } from '../engine/load-simulation.ts';
 import { resolveParams } from '../engine/resolve-params.ts';
@@ -23,14 +24,15 @@ import type { RunStore } from '../store/run-store.ts';
 import { parseDuration } from '../util/duration.ts';
 import { BeamulatorError, errorMessage } from '../util/errors.ts';
 import { version } from '../util/version.ts';
-import { ResultNormalizer, type Divergence } from './compare.ts';
+import type { Divergence } from './compare.ts';
+import { ReplayNormalizer } from './replay-normalizer.ts';
 import { DivergenceTracker } from './divergence-tracker.ts';
 import { DivergentPages } from './divergent-page.ts';
 import { MintedValues } from './minted-values.ts';
 import type { TargetState } from '../engine/reset-target.ts';
 import type { ResolvedShard } from '../engine/shard.ts';
 import { OfflineHttp, type RequestMismatch } from './offline-http.ts';
-import { storedParams } from './stored-params.ts';
+import { storedParams } from '../engine/stored-params.ts';
 import { storedSeedOf } from '../engine/seed-population.ts';
 import { recordedControls, type RecordedControl } from '../engine/population-control.ts';
 import type { StoredSeed } from '../engine/stored-seed.ts';
@@ -45,6 +47,8 @@ export interface ReplaySource {
   exchanges: ExchangeRecord[];
   /** The original's events: a rerun applies its `control` events (RunControl calls) again at the same steps, and a browser action's divergence shows its screenshots beside the replay's. */
   events?: EventRecord[];
+  /** The original's complaints: a rerun compares the complaints it raises with them (see ReplayRules for `complaint.detail` rules). */
+  complaints?: ComplaintRecord[];
 }
 
 export type ReplayMode = 'rerun' | 'log';
@@ -142,7 +146,8 @@ export interface ReplayReport {
  * if (!report.identical) console.log(report.divergences[0]);
  */
 export function replayRun(source: ReplaySource, options: ReplayOptions = {}): Promise<ReplayReport> {
-  return replayRunInternal(source, options);
+  const hooks = userHooks(options.hooks, 'ReplayOptions');
+  return replayRunInternal(source, { ...options, ...(hooks ? { hooks } : {}) });
 }
 
 /** replayRun with the options only the CLI passes (see InternalReplayOptions). */
@@ -164,8 +169,10 @@ export async function replayRunInternal(source: ReplaySource, options: InternalR
   // stopped: a rerun stops after as many actions. A stop request releases actors mid-turn and a
   // kill cuts the log anywhere, so the replay's actions past the original's end are not compared.
   const stoppedEarly = run.status === 'stopped' || run.status === 'abandoned' || run.stopReason === 'max-wall-time';
-  const tracker = new DivergenceTracker(original, new ResultNormalizer(sim.replay), redactor, {
+  const tracker = new DivergenceTracker(original, new ReplayNormalizer(sim.replay), redactor, {
     ...(minted ? { minted } : {}), ...(stoppedEarly ? { cutAt: original.length } : {}),
+    // Log mode runs no behavior or check: it raises no complaints to compare.
+    ...(source.complaints && mode === 'rerun' ? { complaints: source.complaints } : {}),
   });
   const exchanges = exchangeIndex(source.exchanges);
   const offlineHttp = offline ? new OfflineHttp(exchanges, (m) => tracker.request(m)) : undefined;
@@ -269,6 +276,7 @@ async function rerun(
       },
       onComplaint: (c) => {
         complaints.push(c);
+        tracker.complaint(c);
         options.hooks?.onComplaint?.(c);
       },
     },

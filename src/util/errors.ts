@@ -30,7 +30,7 @@ export const ExitCode = {
   replayVersion: 9,
   /** A replay file edited after export (its checksum does not match). */
   replayEdited: 10,
-  /** `merge`: a group of shards is incomplete (a shard missing, or one that did not complete); what was there is merged. */
+  /** `merge`: a group of shards is incomplete (a shard missing, or one that did not complete) or was seeded from the target unevenly; what was there is merged. */
   incomplete: 11,
   /** `replay --check-target`: the target no longer holds what the run was seeded from. */
   targetChanged: 12,

@@ -23,7 +23,7 @@ const rootTypes = [
   'FuzzSpec', 'FuzzTarget', 'FuzzTargetSpec', 'HostileStringOptions', 'HttpClient', 'HttpRequestOptions', 'HttpResponse', 'InitInput', 'Invariant', 'InvariantVerdict',
   'Json', 'LostUpdateOptions', 'MonotonicReadsOptions', 'Outcome', 'ParamDef', 'ParamDefs', 'ParamSettings', 'ParamType',
   'ParamValue', 'ParamValues', 'PopulationEntry', 'ReadReplayOptions', 'RedactPattern', 'ReplayBundle', 'ReplayMode',
-  'ReadYourWritesOptions', 'ReplayOptions', 'ReplayReport', 'ReplayRules', 'ReplaySource', 'Rng', 'RngState', 'RunControl', 'RunOptions', 'RunProgress', 'RunRecord',
+  'ReadYourWritesOptions', 'ReplayNormalizers', 'ReplayOptions', 'ReplayReport', 'ReplayRules', 'ReplaySource', 'Rng', 'RngState', 'RunControl', 'RunOptions', 'RunProgress', 'RunRecord',
   'RunResult', 'RunStart', 'RunStore', 'RunSummary', 'RunView', 'SeedContext', 'SeededActor', 'Severity', 'Shard', 'Simulation', 'SimulationSpec', 'SpawnOptions', 'StartedChecker',
   'StartedTarget', 'Stop', 'TargetSpec', 'TargetStartInput', 'TurnResult', 'Violation', 'Violations', 'Weighted',
 ];
@@ -39,7 +39,7 @@ const configTypes = ['BeamulatorConfig', 'RedactPattern'];
 const optionFields = {
   RunOptions: [
     'actionTimeout', 'actors', 'concurrency', 'db', 'duration', 'env', 'file', 'hooks', 'maxActions', 'maxWallTime', 'onControl', 'overlapWindow',
-    'params', 'redact', 'seed', 'shard', 'signal', 'target',
+    'params', 'redact', 'resume', 'seed', 'shard', 'signal', 'target',
   ],
   ReplayOptions: ['checkTarget', 'db', 'file', 'hooks', 'mode', 'offline', 'pace', 'redact', 'signal', 'simulation', 'target'],
   FuzzOptions: [

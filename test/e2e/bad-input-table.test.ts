@@ -148,6 +148,7 @@ const rows: Row[] = [
   { name: 'throws when loaded', args: ['run', at('throws.sim.mjs'), ...db], code: usage, message: /cannot load simulation .*throws\.sim\.mjs: boom at load/ },
   { name: 'unknown behavior in the population', args: ['run', at('unknown-behavior.sim.mjs'), ...db], code: usage, message: /unknown behavior 'Walkr'/ },
   { name: 'invalid duration in the simulation', args: ['run', at('bad-duration.sim.mjs'), ...db], code: usage, message: /not a duration/ },
+  { name: 'replay rule path that names no part', args: ['run', at('bad-rule.sim.mjs'), ...db], code: usage, message: /cannot use simulation 'r': replay\.ignore: 'id' starts with neither \$ \(a result\) nor result, args, complaint\.detail, exchange\.request\.body\. Start a path with/ },
   { name: 'fromTarget that throws', args: ['run', at('seed-throws.sim.mjs'), ...db], code: usage, message: /cannot seed population\[0\] \(Reader\) from the target: its fromTarget threw: shelf locked\. Fix fromTarget; the reads it made are recorded with the run$/ },
   { name: 'fromTarget that returns nonsense', args: ['run', at('seed-nonsense.sim.mjs'), ...db], code: usage, message: /cannot seed population\[0\] \(Reader\) from the target: its fromTarget returned an object, not a list of actors/ },
   { name: 'replay --check-target of a changed target', args: ['replay', '{seeded}', ...db, '--check-target'], code: ExitCode.targetChanged, message: /cannot replay run \S+ as seeded: the target changed since \(3 differences: population\[0\]: 2 actors stored, 3 now; dune: name: "dune" → "dune \(2nd ed\.\)"; dune: state\.book: "dune" → "dune \(2nd ed\.\)"\)\. Bring the target back/ },
@@ -245,6 +246,7 @@ beforeAll(async () => {
   file('bad-import.sim.mjs', "import 'no-such-package';\nexport default {};\n");
   file('throws.sim.mjs', "throw new Error('boom at load');\n");
   file('unknown-behavior.sim.mjs', simOf("export default defineSimulation({ name: 'u', behaviors: [walker], population: [{ behavior: 'Walkr', count: 1 }] });"));
+  file('bad-rule.sim.mjs', simOf("export default defineSimulation({ name: 'r', population: [{ behavior: walker, count: 1 }], replay: { ignore: ['id'] } });"));
   file('bad-duration.sim.mjs', simOf("export default defineSimulation({ name: 'd', duration: 'soon', population: [{ behavior: walker, count: 1 }] });"));
   file('bad-start.sim.mjs', simOf("export default defineSimulation({ name: 'bad-start', population: [{ behavior: walker, count: 1 }], target: { start: () => { throw new Error('port taken'); } } });"));
   file('no-chromium.sim.mjs', simOf("export default defineSimulation({ name: 'no-chromium', population: [{ behavior: walker, count: 1 }], browser: { executablePath: '/nonexistent/chromium' } });"));

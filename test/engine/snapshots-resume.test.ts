@@ -1,8 +1,11 @@
 /** Snapshots: crash restore from the last one under the restart policy; resume of a stopped run equals a straight run. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defineAction, defineBehavior, defineSimulation, openStore, type ActionRecord } from 'beamulator';
+import { defineAction, defineBehavior, defineSimulation, openStore, runSimulation, type ActionRecord } from 'beamulator';
 import { runSimulationInternal } from '../../src/engine/run-simulation.ts';
-import { resumeRunOptions, runToResume } from '../../src/replay/resume-options.ts';
+import { resumeRunOptions, runToResume } from '../../src/engine/resume-options.ts';
 
 const roll = defineAction('roll', async (args: { who: string; password: string; n: number; total: number }) => ({ total: args.total + args.n }));
 
@@ -135,6 +138,32 @@ describe('run --resume of a run changed by control calls', () => {
       await expect(runToResume(store, tagged.runId)).resolves.toMatchObject({ runId: tagged.runId });
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe('runSimulation({ resume })', () => {
+  it('continues a stopped run from the store db names (a path): the two logs together equal a straight run; refuses settings it keeps', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'beamulator-resume-'));
+    const db = path.join(dir, 'runs.duckdb');
+    try {
+      const straight = await run({ db, seed: 4, duration: '5h' });
+      const first = await run({ db, seed: 4, duration: '5h', maxActions: 6 });
+      const actions: ActionRecord[] = [];
+      const second = await runSimulation(sim, { resume: 'latest', db, hooks: { onAction: (a) => actions.push(a) } });
+      expect(logOf([...first.actions, ...actions])).toEqual(logOf(straight.actions));
+      const store = await openStore(db);
+      try {
+        expect(await store.getRun(second.runId)).toMatchObject({ parentRunId: first.result.runId, seed: straight.result.seed });
+      } finally {
+        await store.close();
+      }
+      await expect(runSimulation(sim, { resume: first.result.runId, db, seed: 5 })).rejects.toThrow(
+        `cannot resume run '${first.result.runId}' with seed: a resumed run keeps the settings of the run it continues. Drop seed from the options`);
+      await expect(runSimulation(sim, { resume: first.result.runId, db: false })).rejects.toMatchObject({ code: 'BEAM_USAGE' });
+      await expect(runSimulation(sim, { resume: 'nope', db })).rejects.toMatchObject({ code: 'BEAM_RUN_NOT_FOUND' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

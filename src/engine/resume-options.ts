@@ -1,12 +1,28 @@
-import type { ResumePoint } from '../engine/resume-point.ts';
-import type { InternalRunOptions } from '../engine/run-simulation.ts';
-import { storedSeedOf } from '../engine/seed-population.ts';
-import type { Simulation } from '../engine/simulation.ts';
+import type { ResumePoint } from './resume-point.ts';
+import { storedSeedOf } from './seed-population.ts';
+import type { Simulation } from './simulation.ts';
+import type { StoredSeed } from './stored-seed.ts';
+import type { ParamSettings } from '../util/params.ts';
 import type { RunRecord } from '../store/records.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { formatDuration, parsePositiveDuration, toSeconds, type Duration } from '../util/duration.ts';
 import { BeamulatorError } from '../util/errors.ts';
 import { storedParams } from './stored-params.ts';
+
+/** The run options a resumed run takes from the run it continues (a part of InternalRunOptions). */
+export interface ResumedRunOptions {
+  seed: string;
+  params?: ParamSettings;
+  env?: Readonly<Record<string, string | undefined>>;
+  duration: number;
+  resumeFrom: ResumePoint;
+  resetTarget: false;
+  storedSeed?: StoredSeed;
+  concurrency?: number;
+  overlapWindow?: number;
+  actionTimeout?: number;
+  actors?: Record<string, number>;
+}
 
 /** The run `run --resume` continues, read from the store and checked (see resumeRunOptions). */
 export async function runToResume(store: RunStore, ref: string): Promise<RunRecord> {
@@ -29,7 +45,7 @@ export async function runToResume(store: RunStore, ref: string): Promise<RunReco
  * What `run --resume` runs with: the stopped run's seed, parameters and settings, its last
  * snapshots, and a duration that must reach past where it stopped (`duration` extends it).
  */
-export async function resumeRunOptions(store: RunStore, run: RunRecord, sim: Simulation, duration?: Duration): Promise<InternalRunOptions> {
+export async function resumeRunOptions(store: RunStore, run: RunRecord, sim: Simulation, duration?: Duration): Promise<ResumedRunOptions> {
   const snapshots = await store.lastSnapshots(run.runId);
   const counters = snapshots.find((s) => s.actorId === null);
   if (!counters) {
