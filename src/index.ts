@@ -27,7 +27,7 @@ export type { SeedContext, SeededActor } from './engine/seed-from-target.ts';
 export type { Arrivals, ArrivalStage, RateText } from './engine/arrivals.ts';
 export type { PaceControl, PaceStatus, LagSummary } from './engine/pace-control.ts';
 export type {
-  Simulation, SimulationSpec, PopulationEntry, TargetSpec, TargetStartInput, StartedTarget, ReplayRules,
+  Simulation, SimulationSpec, PopulationEntry, TargetSpec, TargetStartInput, StartedTarget, ReplayRules, ReplayNormalizers,
 } from './engine/simulation.ts';
 export { defineParams } from './util/params.ts';
 export type { ParamDef, ParamDefs, ParamValue, ParamValues, ParamSettings, ParamType } from './util/params.ts';
@@ -47,6 +47,9 @@ export type {
 export { runSimulation } from './engine/run-simulation.ts';
 export type { RunOptions, RunResult } from './engine/run-simulation.ts';
 export type { Shard } from './engine/shard.ts';
+export type {
+  RunControl, ActorQuery, ActorInfo, ActorMessage, ActorRef, ControlSource, SpawnOptions, ControlActionResult,
+} from './engine/run-control.ts';
 export type { Crash, EngineHooks, RunProgress, RunStart } from './engine/engine-hooks.ts';
 
 // Reading recorded runs.

@@ -4,11 +4,15 @@
  * times drift on shared machines).
  *
  *  1. Launch: chromium.launch() + close(), cold (first) and warm (median of the rest).
- *  2. Browser actions/s with 1 and CONTEXTS actor contexts: each actor signs up on the todo app's
- *     page, then adds CLICKS todos (fill, click Add, wait for the new row), through beamulator
- *     (recorded to a DuckDB file: every request, the page clock moved each turn) against a plain
- *     Playwright script doing the same clicks on one context per actor, concurrently.
+ *  2. Browser actions/s with 1, 4 and 8 actor contexts (CONTEXTS=1,4,8): each actor signs up on
+ *     the todo app's page, then adds CLICKS todos (fill, click Add, wait for the new row), through
+ *     beamulator (recorded to a DuckDB file: every request, the page clock moved each turn) against
+ *     a plain Playwright script doing the same clicks on one context per actor, concurrently.
  *     Goal: recording adds <= 15% over the plain script.
+ *  3. Cost per fuzz run of a 3-actor browser population: FUZZ_RUNS runs of 3 UI Organizers (the
+ *     example's browser persona, 4 turns each: sign up, then read and add/complete/rename/delete)
+ *     against the todo app, one Chromium for the campaign and a fresh context per actor per run,
+ *     the app reset between runs. Goal: <= 2 s per run.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,12 +20,15 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { monotonicMs } from '../../src/clock/wall-clock.ts';
 import { chromiumFlags, defaultChromium } from '../../src/connectors/browser-connector.ts';
-import { defineBehavior, defineSimulation, runSimulation } from 'beamulator';
+import { defineBehavior, defineFuzzTarget, defineSimulation, fuzz, runSimulation, type FuzzSpec } from 'beamulator';
+
+import todoUi from '../../examples/todo/todo-ui.sim.ts';
 import { startTodoApp } from '../../fixtures/todo-app/server.ts';
 import { uiActions } from '../../examples/todo/ui-actions.ts';
 
 const CLICKS = Number(process.env.CLICKS ?? 40);
-const CONTEXTS = Number(process.env.CONTEXTS ?? 4);
+const CONTEXTS = (process.env.CONTEXTS ?? '1,4,8').split(',').map(Number);
+const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 10);
 const executablePath = process.env.BEAMULATOR_CHROMIUM ?? defaultChromium;
 const dir = mkdtempSync(path.join(tmpdir(), 'beamulator-bench-'));
 const app = await startTodoApp();
@@ -95,13 +102,62 @@ async function simulated(actors: number): Promise<number> {
   return ms;
 }
 
-for (const actors of new Set([1, CONTEXTS])) {
+for (const actors of new Set(CONTEXTS)) {
   const clicks = actors * (CLICKS + 1);
   const base = await plain(actors);
   const ours = await simulated(actors);
   console.log(
     `${actors} context${actors > 1 ? 's' : ''}: plain Playwright ${fmt((clicks / base) * 1000, 1)} actions/s (${fmt(base)} ms), `
     + `beamulator recorded ${fmt((clicks / ours) * 1000, 1)} actions/s (${fmt(ours)} ms): ${fmt((ours / base - 1) * 100)}% over the plain script`,
+  );
+}
+
+// --- 3. cost per fuzz run -----------------------------------------------------------------------
+// Every run is the same 3-actor population (fast-check examples, no random search), so the cost
+// per run is of exactly 3 browser actors; zero tapes make each turn's least choice.
+const tape = Array.from({ length: 5 }, () => Array<number>(8).fill(0));
+const threeActors: FuzzSpec = { overlap: false, actors: [0, 1, 2].map(() => ({ behavior: 'UI Organizer', config: { team: 'red' }, tape })) };
+const organizers = defineFuzzTarget({ name: 'ui-organizers', simulation: todoUi, behaviors: ['UI Organizer'], configs: [{ team: 'red' }], maxActors: 3, maxTurns: 4, duration: '4h' });
+{
+  // The baseline: a plain Playwright script doing what one such run does (3 fresh contexts; each
+  // signs up, then reads the list and adds a todo 3 times), actors one after another as the fuzz
+  // runs them (concurrency 1), in one browser for all runs.
+  const browser = await chromium.launch({ executablePath, args: [...chromiumFlags] });
+  const p0 = monotonicMs();
+  for (let run = 0; run < FUZZ_RUNS; run++) {
+    const pages = await Promise.all([0, 1, 2].map(async () => (await browser.newContext({ baseURL: app.url })).newPage()));
+    for (const [a, page] of pages.entries()) {
+      const user = `fuzz-plain-${run}-${a}`;
+      await page.goto('/');
+      await page.getByPlaceholder('Username').fill(user);
+      await page.getByPlaceholder('Password').fill('pw');
+      await page.getByPlaceholder('Team').fill(user);
+      await page.getByRole('button', { name: 'Sign up' }).click();
+      await page.getByText(`Signed in as ${user}`).waitFor();
+    }
+    for (let turn = 1; turn <= 3; turn++) {
+      for (const [a, page] of pages.entries()) {
+        await page.locator('#todos li').evaluateAll((items) => items.map((li) => li.textContent));
+        await page.locator('#left').textContent();
+        const title = `todo ${a}.${turn}`;
+        await page.getByPlaceholder('What needs doing?').fill(title);
+        await page.getByRole('button', { name: 'Add' }).click();
+        await page.locator('#todos li', { hasText: title }).first().waitFor();
+      }
+    }
+    await Promise.all(pages.map((page) => page.context().close()));
+  }
+  const plainMs = (monotonicMs() - p0) / FUZZ_RUNS;
+  await browser.close();
+  const t0 = monotonicMs();
+  const result = await fuzz(organizers, { examples: Array.from({ length: FUZZ_RUNS }, () => threeActors), runs: 0, seed: 1, db: false, replaysDir: false, reproduceRuns: 0 });
+  const ms = monotonicMs() - t0;
+  if (result.found) throw new Error(`the bugs-off population failed: ${JSON.stringify(result.failure)}`);
+  const { coverage } = result;
+  console.log(
+    `fuzz: ${coverage.runs} runs of 3 UI Organizers (${fmt(coverage.actions / coverage.runs, 1)} browser actions per run): `
+    + `${fmt(ms / coverage.runs)} ms per run (${fmt(ms)} ms in all, one Chromium, fresh contexts per run); `
+    + `a plain Playwright script doing the same per run: ${fmt(plainMs)} ms (${fmt((ms / coverage.runs / plainMs - 1) * 100)}% over it)`,
   );
 }
 

@@ -4,10 +4,12 @@
  * chromium`). Apart from the default example so that one stays fast and needs no browser.
  *
  *   npx beamulator run examples/todo/todo-ui.sim.ts --duration 2h                            # no complaints
- *   npx beamulator run examples/todo/todo-ui.sim.ts --duration 2h --param bugs=double-submit # the page's bug
+ *   npx beamulator run examples/todo/todo-ui.sim.ts --duration 2h --param bugs=double-submit # one of the page's bugs
  *   npx beamulator replay latest --offline    # the pages are served what was recorded, no app running
  *
- * `bugs` also takes the web page's planted bug, double-submit (a double-click on Add creates two todos).
+ * `bugs` also takes the web page's planted bugs: double-submit (a double-click on Add creates two
+ * todos), stale-counter (after a delete the counter still counts the deleted todo) and lost-edit (a
+ * rename typed just before leaving for the Summary is lost).
  */
 import { bugNames } from '../../fixtures/todo-app/bugs.ts';
 import { defineParams, defineSimulation } from 'beamulator';

@@ -44,8 +44,26 @@ export const uiActions = defineActions({
     return null;
   },
 
+  /** Clicks × on the todo and returns the screen once its row is gone. */
   deleteTodoInUi: async (args: { title: string }, { page }) => {
-    await page.getByRole('button', { name: `Delete ${args.title}`, exact: true }).first().click();
+    const row = page.locator('#todos li').filter({ has: page.getByRole('button', { name: `Delete ${args.title}`, exact: true }) }).first();
+    const id = await row.getAttribute('data-id');
+    await row.getByRole('button', { name: `Delete ${args.title}`, exact: true }).click();
+    await page.locator(`#todos li[data-id="${id}"]`).waitFor({ state: 'detached' });
+    return screen(page);
+  },
+
+  /**
+   * Clicks ✎ on the todo and types its new title (the page saves it a second after the last
+   * keystroke). `leave`: the user then opens the Summary at once and comes back to the list.
+   */
+  renameTodoInUi: async (args: { title: string; to: string; leave: boolean }, { page }) => {
+    await page.getByRole('button', { name: `Rename ${args.title}`, exact: true }).first().click();
+    await page.getByRole('textbox', { name: `New title for ${args.title}`, exact: true }).fill(args.to);
+    if (args.leave) {
+      await page.getByRole('button', { name: 'Summary' }).click();
+      await page.getByRole('button', { name: 'List' }).click();
+    }
     return null;
   },
 

@@ -14,6 +14,8 @@
  * Both limits count the process's CPU time since the last beat, not wall time: on an overloaded
  * machine (a CI runner, a laptop compiling) the main thread can wait seconds for a core, and that
  * is not code stuck in a loop. A loop burns CPU the whole time; a starved thread burns none.
+ * And the notice waits until onBlocked has run: a main thread inside one long native call (a
+ * DuckDB checkpoint) cannot be interrupted and is not stuck in JavaScript; it returns by itself.
  *
  * Cost (measured, see the signals branch report): starting the worker takes the main thread ~2 ms;
  * the worker's own start-up runs on its thread. Without an inspector in the Node build, nothing is
@@ -26,11 +28,14 @@ export interface BlockedThreadWatch {
 }
 
 export interface BlockedThreadOptions {
-  /** Called on the main thread, inside the blocking code, once it has not returned for `blockedAfterMs`. */
-  onBlocked(): void;
+  /**
+   * Called on the main thread, inside the blocking code, once it has not returned for
+   * `blockedAfterMs`; returns where it is blocked (`file:line:column`), or null, for the notice.
+   */
+  onBlocked(): string | null;
   /** Called on the main thread when it runs again after onBlocked. */
   onUnblocked(): void;
-  /** The line written to stderr once a block lasts `noticeAfterMs`; `{s}` is replaced by the seconds. */
+  /** The line written to stderr once a block lasts `noticeAfterMs`; `{s}` is replaced by the seconds, `{at}` by ` at <where>` (or nothing). */
   notice: string;
   blockedAfterMs?: number;
   noticeAfterMs?: number;
@@ -52,6 +57,8 @@ let last = Atomics.load(beat, 0);
 let since = performance.now();
 let cpuSince = process.cpuUsage();
 let blocked = false;
+let answered = false;
+let where = null;
 let noticed = false;
 setInterval(() => {
   const now = performance.now();
@@ -60,18 +67,21 @@ setInterval(() => {
     last = seen;
     since = now;
     cpuSince = process.cpuUsage();
-    blocked = noticed = false;
+    blocked = answered = noticed = false;
     return;
   }
   const cpu = process.cpuUsage(cpuSince);
   const busyMs = (cpu.user + cpu.system) / 1000;
   if (!blocked && busyMs >= blockedAfterMs) {
     blocked = true;
-    session.post('Runtime.evaluate', { expression: 'globalThis[Symbol.for("beamulator.blocked-thread")]?.()' }, () => {});
+    session.post('Runtime.evaluate', { expression: 'globalThis[Symbol.for("beamulator.blocked-thread")]?.()', returnByValue: true }, (error, answer) => {
+      answered = !error;
+      where = answer?.result?.value ?? null;
+    });
   }
-  if (!noticed && busyMs >= noticeAfterMs) {
+  if (!noticed && answered && busyMs >= noticeAfterMs) {
     noticed = true;
-    try { writeSync(2, notice.replace('{s}', String(Math.round((now - since) / 1000)))); } catch {}
+    try { writeSync(2, notice.replace('{s}', String(Math.round((now - since) / 1000))).replace('{at}', where ? ' at ' + where : '')); } catch {}
   }
 }, 100);
 `;
@@ -82,7 +92,7 @@ export function watchBlockedThread(options: BlockedThreadOptions): BlockedThread
   let blocked = false;
   const hook = () => {
     blocked = true;
-    options.onBlocked();
+    return options.onBlocked();
   };
   let worker: Worker;
   try {

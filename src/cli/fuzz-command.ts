@@ -5,6 +5,7 @@
  * main.ts loads this module for every command (even `--help`): the fuzz engine, fast-check and the
  * simulation loader are imported inside {@link fuzzCommand}, only when a campaign runs.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { wallNow } from '../clock/wall-clock.ts';
@@ -43,6 +44,8 @@ export interface FuzzCommandOptions extends ProjectOptions {
   confirm?: string;
   /** Re-runs of the shrunk failure (reproduceRuns). */
   reproduce?: string;
+  /** `--trace`: a Playwright trace of each browser actor of the recorded failure (FuzzOptions.trace). */
+  trace?: boolean;
   /** Simulation code may crash without failing a run (overrides the targets' allowCrashes). */
   allowCrashes?: boolean;
   /** The targets are known to be buggy: succeed when each one fails, fail when one passes. */
@@ -68,6 +71,7 @@ export function registerFuzzCommand(program: Command, output: Output, setCode: (
     .option('--no-overlap', 'run events serially, whatever the target says')
     .option('--confirm <n>', 'a failing shrink candidate must fail the same way n times in a row (default 2 with overlap, else 1)')
     .option('--reproduce <n>', 'replay the shrunk failure\'s replay file in n fresh processes, as `beamulator replay <file>` would, reported k/n (default 5; 0: none)')
+    .option('--trace', "record a Playwright trace of each browser actor of the shrunk failure's recorded run next to the store (traces/<run-id>/actor-<id>.zip)")
     .option('--shard <i/N>', 'run shard i of N of the campaign: its share of --runs with its own seed derived from --seed; default from BEAMULATOR_SHARD, or JOB_COMPLETION_INDEX with BEAMULATOR_SHARDS')
     .option('--allow-crashes', "a behavior or action that crashes does not fail a run (default: it does, unless the target's allowCrashes says otherwise)")
     .option('--expect-failure', 'the targets have a known bug: exit 0 when each one fails (recorded, replayable), 1 when one passes')
@@ -137,12 +141,14 @@ export async function fuzzCommand(file: string | readonly string[] | undefined, 
         signal: stop.signal, ...overrides, ...allowCrashes, ...(redact ? { redact } : {}),
         ...(confirmRuns !== undefined ? { confirmRuns } : {}),
         ...(reproduceRuns !== undefined ? { reproduceRuns } : {}),
+        ...(opts.trace ? { trace: true } : {}),
         ...(opts.failOn ? { failOn: opts.failOn as Severity } : {}),
         ...(draw ? { onProgress: throttled((p) => output.err(`\r${styler(output.errColor).dim(progressLine(p))}\x1b[K`)) } : {}),
       });
       if (draw) output.err('\r\x1b[K');
       results.push({ ...result, file: rel });
       if (!opts.json) output.out(formatFuzzResult(result, opts.db, output.color, redactor));
+      if (!opts.json && opts.trace && result.runId) output.out(tracesLine(result.runId, opts.db));
     }
   } finally {
     stop[Symbol.dispose]();
@@ -303,4 +309,12 @@ function concurrentWith(actions: readonly ActionRecord[]): Map<number, number[]>
     }
   }
   return out;
+}
+
+/** Where `--trace` put the recorded failure's traces (next to the store). */
+function tracesLine(runId: string, db: string): string {
+  const dir = path.join(path.dirname(path.resolve(db)), 'traces', runId);
+  if (!existsSync(dir)) return '  traces    none: no browser actor ran in the recorded failure\n';
+  const relative = path.relative(process.cwd(), dir);
+  return `  traces    ${relative.startsWith('..') ? dir : relative}/ (open one with \`npx playwright show-trace <file>\`)\n`;
 }

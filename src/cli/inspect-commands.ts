@@ -2,6 +2,7 @@ import { openStore, type DuckDBRunStore } from '../store/duckdb-store.ts';
 import type { Redactor } from '../store/redact.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { formatClock, formatDuration, toSeconds } from '../util/duration.ts';
+import { controlLine } from '../format/control-line.ts';
 import { ExitCode } from '../util/errors.ts';
 import { formatActionLine } from '../format/action-line.ts';
 import { formatRunSummary, groupComplaints } from './format-run.ts';
@@ -131,6 +132,12 @@ export async function showCommand(idArg: string, opts: { db: string; actions: nu
         output.out(`  ${formatClock(e.simTime).padStart(8)}  ${who.padEnd(18)} ${detail.fatal ? `${detail.what} threw ` : ''}${detail.error ?? '?'}${when}${s.dim(where)}\n`);
       }
       if (crashEvents.length > 10) output.out(s.dim(`  ... ${crashEvents.length - 10} more (--json for all)\n`));
+    }
+    const controls = events.filter((e) => e.kind === 'control');
+    if (controls.length > 0) {
+      output.out(`\n${s.bold('control calls')} ${s.dim('(changes made while it ran; a replay makes them again)')}\n`);
+      for (const e of controls.slice(0, 10)) output.out(`  ${formatClock(e.simTime).padStart(8)}  ${controlLine(e.detail, name)}\n`);
+      if (controls.length > 10) output.out(s.dim(`  ... ${controls.length - 10} more (--json for all)\n`));
     }
     if (actions.length > 0) {
       output.out(`\n${s.bold('actions')}${actions.length < run.summary.actions ? s.dim(` (first ${actions.length} of ${run.summary.actions}; --all for every one)`) : ''}\n`);

@@ -55,6 +55,7 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
     .option('--max-wall-time <duration>', 'stop after this much real time of running (counted from when the store and target are ready, not the process start)')
     .option('--resume <run-id>', 'continue a stopped or interrupted run from its last snapshots, as a new run linked to it (its seed, parameters and settings; --duration extends it)')
     .option('--fail-on <severity>', 'exit 1 when a complaint this serious or worse is recorded: urgent, annoying, justsayin or none', 'urgent')
+    .option('--trace', "record a Playwright trace of each browser actor's page next to the store (traces/<run-id>/actor-<id>.zip; open with `npx playwright show-trace`)")
     .option('--json', 'print the result as JSON')
     .option('--no-progress', 'do not draw the progress line')
     .option('--dashboard', 'serve a live dashboard of the run (charts, actors, complaints, controls) while it runs; its url is printed')

@@ -7,7 +7,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { atLeast } from '../engine/complaint.ts';
-import { groupProblem, shardGroups } from '../engine/shard-groups.ts';
+import { groupProblem, seedDisagreement, shardGroups } from '../engine/shard-groups.ts';
 import { severities } from '../store/records.ts';
 import { BeamulatorError, ExitCode } from '../util/errors.ts';
 import { cliJson } from '../util/strict-json.ts';
@@ -47,6 +47,8 @@ export async function mergeCommand(files: string[], opts: MergeOptions, output: 
   const merged: Array<{ source: string; kind: SourceKind; copied: string[]; alreadyThere: string[] }> = [];
   let groups;
   let failing = 0;
+  // Per group: shards that were seeded from the target with other actors (see seedDisagreement).
+  const seeds = new Map<string, string | null>();
   try {
     for (const [file, kind] of kinds) {
       if (kind === 'store') {
@@ -69,17 +71,21 @@ export async function mergeCommand(files: string[], opts: MergeOptions, output: 
     }
     // Only the groups this merge brought: the target store may hold older, unrelated ones.
     groups = shardGroups(runs).filter((g) => [...g.shards.values()].some((r) => touched.has(r.runId)));
+    for (const g of groups) {
+      const shards = await Promise.all([...g.shards].map(async ([index, r]) => ({ index, actors: await store.actors(r.runId) })));
+      seeds.set(g.group, seedDisagreement(shards));
+    }
   } finally {
     await store.close();
   }
-  const problems = groups.map((g) => ({ g, problem: groupProblem(g) }));
-  const exitCode = problems.some((p) => p.problem) ? ExitCode.incomplete : failing > 0 ? ExitCode.complaints : ExitCode.ok;
+  const problems = groups.map((g) => ({ g, problem: groupProblem(g), seed: seeds.get(g.group) ?? null }));
+  const exitCode = problems.some((p) => p.problem || p.seed) ? ExitCode.incomplete : failing > 0 ? ExitCode.complaints : ExitCode.ok;
   if (opts.json) {
     output.out(`${cliJson({
       out: opts.out, sources: merged, exitCode, failOn: failOn ?? 'none', failingComplaints: failing,
-      groups: problems.map(({ g, problem }) => ({
+      groups: problems.map(({ g, problem, seed }) => ({
         group: g.group, simulation: g.simulation, seed: g.seed, count: g.count,
-        shards: Object.fromEntries([...g.shards].map(([i, r]) => [i, { runId: r.runId, status: r.status }])), missing: g.missing, problem,
+        shards: Object.fromEntries([...g.shards].map(([i, r]) => [i, { runId: r.runId, status: r.status }])), missing: g.missing, problem, seedDisagreement: seed,
       })),
     })}\n`);
     return exitCode;
@@ -91,13 +97,16 @@ export async function mergeCommand(files: string[], opts: MergeOptions, output: 
   }
   const total = merged.reduce((n, m) => n + m.copied.length, 0);
   output.out(`merged ${total} run${total === 1 ? '' : 's'} from ${merged.length} file${merged.length === 1 ? '' : 's'} into ${opts.out}\n`);
-  for (const { g, problem } of problems) {
+  for (const { g, problem, seed } of problems) {
     const shards = `${g.shards.size}/${g.count} shards`;
-    output.out(`  group ${s.bold(g.group)}  ${g.simulation}  seed ${g.seed}  ${problem ? s.yellow(shards) : s.green(shards)}\n`);
+    output.out(`  group ${s.bold(g.group)}  ${g.simulation}  seed ${g.seed}  ${problem || seed ? s.yellow(shards) : s.green(shards)}\n`);
   }
   output.out(`  inspect   beamulator runs${dbFlag(opts.out)}\n`);
   for (const { g, problem } of problems) {
     if (problem) output.err(`beamulator: group ${g.group} is incomplete: ${problem}. Rerun the missing shards with --shard i/${g.count} --group ${g.group} and merge again\n`);
+  }
+  for (const { g, seed } of problems) {
+    if (seed) output.err(`beamulator: group ${g.group} does not add up: ${seed}. Start every shard before any of them changes what fromTarget reads (or give each the same data), and run the group again\n`);
   }
   if (failing > 0) output.err(`beamulator: the merged runs hold ${failing} complaint${failing === 1 ? '' : 's'} at or above '${failOn}'. \`beamulator show <group-id>${dbFlag(opts.out)}\` lists them\n`);
   return exitCode;

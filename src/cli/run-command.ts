@@ -22,7 +22,7 @@ import { configuredFiles, redactPatterns, simulationDefaults, type ProjectOption
 import { cliJson } from '../util/strict-json.ts';
 import { openStore, type DuckDBRunStore } from '../store/duckdb-store.ts';
 import type { RunRecord } from '../store/records.ts';
-import { resumeRunOptions, runToResume } from '../replay/resume-options.ts';
+import { resumeRunOptions, runToResume } from '../engine/resume-options.ts';
 import { findRecordedSimulation } from '../replay/simulation-file.ts';
 import { StopSignals, stoppingLine } from './stop-signals.ts';
 import { bothHooks, startRunDashboard, type LiveDashboard } from './live-dashboard.ts';
@@ -48,6 +48,8 @@ export interface RunCommandOptions extends ProjectOptions {
   maxWallTime?: string;
   resume?: string;
   failOn: string;
+  /** `--trace`: a Playwright trace per browser actor, next to the store. */
+  trace?: boolean;
   json?: boolean;
   progress: boolean;
   dashboard?: boolean;
@@ -103,6 +105,9 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
     // With one action in flight at a time nothing can overlap: the window would be ignored.
     throw new BeamulatorError('BEAM_USAGE', `cannot use --overlap-window ${opts.overlapWindow} without concurrency: one action at a time never overlaps`, 'Add --concurrency <n> with n >= 2, or drop --overlap-window');
   }
+  if (opts.trace && opts.db === ':memory:') {
+    throw new BeamulatorError('BEAM_USAGE', 'cannot use --trace with --db :memory:: traces are written next to the store file', 'Give --db a file, or drop --trace');
+  }
   const shard = shardOption(opts);
   // Like the shard, read from the environment when the flag is absent (a Job's pods share it).
   const startAt = opts.startAt ?? (process.env.BEAMULATOR_START_AT || undefined);
@@ -114,6 +119,7 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
   const se = styler(output.errColor);
 
   const complaints: ComplaintRecord[] = [];
+  const traces: string[] = [];
   const actorNames = new Map<number, string>();
   const crashes: string[] = [];
   // Error messages are free text that may quote a secret: printed lines hide what the store hides.
@@ -152,6 +158,7 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
       ...(opts.maxActions !== undefined ? { maxActions: opts.maxActions } : {}),
       ...(opts.maxWallTime !== undefined ? { maxWallTime: opts.maxWallTime } : {}),
       ...(redact ? { redact } : {}),
+      ...(opts.trace ? { trace: true } : {}),
       hooks: withLive(live, {
         onComplaint: (c) => complaints.push(c),
         onRunStart: (start) => {
@@ -167,6 +174,7 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
           if (e.kind === 'pace' && !opts.json && (e.detail as { what: string }).what === 'start' && (e.detail as { lateMs: number }).lateMs > 0) {
             output.err(`${se.yellow('warning')}: the run was ready ${((e.detail as { lateMs: number }).lateMs / 1000).toFixed(1)}s after its --start-at instant: its first turns are late (the lag shows it). Give a start further ahead\n`);
           }
+          if (e.kind === 'trace') traces.push((e.detail as { file: string }).file);
           if (e.kind === 'snapshots-off' && !opts.json) output.err(`${se.yellow('warning')}: snapshots are off for this run (crash restore from a snapshot and --resume need them): ${(e.detail as { reason: string }).reason.replace(/^cannot snapshot /, '')}. Keep actor state plain JSON, or set snapshots: false\n`);
         },
         onCrash: (c) => {
@@ -213,6 +221,7 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
     if (resuming && result.targetState === 'started') {
       output.err(`${se.yellow(`warning: the target was started anew for the resumed run, so it does not hold what run ${resuming.run.runId} left there; resume against the target it ran against with --target <url>`)}\n`);
     }
+    if (opts.trace) output.out(tracesLine(traces, result.db!));
     if (!resuming) output.out(`  repeat    ${reproduceCommand(rel, {
       seed: result.seed, durationMs: parseDuration(opts.duration ?? simulation.duration ?? '1h'), params: result.params,
       ...(opts.target ? { target: opts.target } : {}), ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
@@ -283,6 +292,18 @@ function paceLine(pace: { speed: number; lag: LagSummary | null }): string {
   const { lag } = pace;
   const lagText = lag ? `lag p50 ${lag.p50Ms.toFixed(1)} ms, p99 ${lag.p99Ms.toFixed(1)} ms, max ${lag.maxMs.toFixed(1)} ms over ${lag.turns} turns` : 'no turns';
   return `speed ${pace.speed}x, ${lagText}`;
+}
+
+/** Where `--trace` wrote its traces (next to the store), or that no browser actor ran. */
+function tracesLine(traces: readonly string[], db: string): string {
+  if (traces.length === 0) return '  traces    none: no browser actor ran\n';
+  const at = (file: string) => {
+    const absolute = path.join(path.dirname(path.resolve(db)), file);
+    const relative = path.relative(process.cwd(), absolute);
+    return relative.startsWith('..') ? absolute : relative;
+  };
+  const shown = traces.slice(0, 3).map(at).join(', ');
+  return `  traces    ${shown}${traces.length > 3 ? ` and ${traces.length - 3} more` : ''} (open one with \`npx playwright show-trace <file>\`)\n`;
 }
 
 /** `--fail-on`'s default in main.ts (not imported from there: main.ts loads commands lazily). */

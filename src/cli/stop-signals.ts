@@ -1,5 +1,6 @@
 import { ExitCode } from '../util/errors.ts';
 import { watchBlockedThread, type BlockedThreadWatch } from './blocked-thread-watch.ts';
+import { userFrame } from '../util/user-code.ts';
 
 export type StopSignalName = 'SIGINT' | 'SIGTERM';
 
@@ -48,11 +49,15 @@ export class StopSignals implements Disposable {
     this.#onFirst = onFirst;
     this.#listen();
     this.#watch = options.watchBlocked === false ? null : watchBlockedThread({
-      onBlocked: () => this.#unlisten(),
+      onBlocked: () => {
+        this.#unlisten();
+        // Called inside the blocking code: the stack names the user's line that loops.
+        return userFrame(new Error('blocked'));
+      },
       onUnblocked: () => {
         if (!this.#received) this.#listen();
       },
-      notice: `beamulator: the simulation code has not returned for {s}s (a synchronous loop in an action or behavior?): nothing can stop the run gracefully now; Ctrl-C or SIGTERM ends the process at once, keeping the rows saved before it blocked (the run will read abandoned)\n`,
+      notice: `beamulator: the simulation code has not returned for {s}s{at} (a synchronous loop in an action or behavior?): nothing can stop the run gracefully now; Ctrl-C or SIGTERM ends the process at once, keeping the rows saved before it blocked (the run will read abandoned)\n`,
     });
   }
 

@@ -4,6 +4,7 @@ import type { ActionScope } from './action-scope.ts';
 import { ConnectorError } from './connector-error.ts';
 import type { HttpExchange } from './http-client.ts';
 import { pageInit } from './page-init.ts';
+import type { PageView } from './page-view.ts';
 import type { RecordedPages } from './recorded-pages.ts';
 
 /** How an actor's context is made (see BrowserSession). */
@@ -17,6 +18,8 @@ export interface ActorPageOptions {
   seed: number;
   /** Offline replay: the page's requests are answered from the recording (no target). */
   recorded: RecordedPages | null;
+  /** Where the context's Playwright trace is written when it closes (null: not traced). */
+  trace?: string | null;
 }
 
 interface InFlight {
@@ -45,7 +48,7 @@ export class ActorPage {
   /** The seq of the actor's last browser action (a complaint about it gets a screenshot). */
   lastActionSeq = -1;
 
-  private constructor(readonly context: BrowserContext, readonly page: Page, time: number) {
+  private constructor(readonly context: BrowserContext, readonly page: Page, time: number, readonly trace: string | null) {
     this.#time = time;
     context.on('request', (request) => this.#started(request));
     context.on('requestfinished', (request) => this.#finished(request, null));
@@ -70,7 +73,9 @@ export class ActorPage {
       await context.addInitScript({ content: pageInit(options.seed) });
       await context.clock.install({ time: options.time });
       await context.clock.pauseAt(options.time);
-      const actor = new ActorPage(context, await context.newPage(), options.time);
+      // Snapshots of the DOM at each Playwright call, and screenshots: what `npx playwright show-trace` shows.
+      if (options.trace) await context.tracing.start({ screenshots: true, snapshots: true });
+      const actor = new ActorPage(context, await context.newPage(), options.time, options.trace ?? null);
       const { recorded } = options;
       if (recorded) await context.route('**/*', (route) => actor.#serve(route, recorded));
       return actor;
@@ -138,6 +143,26 @@ export class ActorPage {
     })());
   }
 
+  /**
+   * What the page shows now (url, title, its visible text, whitespace collapsed, up to 300
+   * characters) and, with `path`, a PNG of it there; `then` gets the view. The actor's next action
+   * waits for both (the page must not change under them).
+   */
+  inspect(path: string | null, then: (view: PageView) => void): Promise<void> {
+    const page = this.page;
+    const looked = (async (): Promise<PageView> => {
+      const text = await page.evaluate('document.body ? document.body.innerText : ""').then(String, () => '');
+      const flat = text.replace(/\s+/g, ' ').trim();
+      return {
+        url: page.url(), title: await page.title().catch(() => ''),
+        text: flat.length > 300 ? `${flat.slice(0, 299)}…` : flat,
+        screenshot: path === null ? null : await page.screenshot({ path }).then(() => path, () => null),
+      };
+    })().then(then, () => undefined);
+    this.#shots.push(looked);
+    return looked;
+  }
+
   /** Writes a PNG of the page to `path`; the actor's next action waits for it. */
   screenshot(path: string): Promise<void> {
     const shot = this.page.screenshot({ path }).then(() => undefined, () => undefined);
@@ -147,6 +172,7 @@ export class ActorPage {
 
   async close(): Promise<void> {
     await Promise.all(this.#shots.splice(0));
+    if (this.trace) await this.context.tracing.stop({ path: this.trace }).catch(() => undefined);
     await this.context.close().catch(() => undefined);
   }
 

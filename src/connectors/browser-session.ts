@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { ActionScope } from './action-scope.ts';
 import { ActorPage } from './actor-page.ts';
+import type { PageView } from './page-view.ts';
 import type { BrowserConnector } from './browser-connector.ts';
 import type { RecordedPages } from './recorded-pages.ts';
 
@@ -28,6 +29,10 @@ export interface BrowserSessionOptions {
   screenshots: { root: string; dir: string } | null;
   /** Told of each screenshot when it is asked for (the file is written meanwhile). */
   onScreenshot(actorId: number, shot: Screenshot): void;
+  /** Playwright traces, one per actor context, written into `dir` when it closes (null: none); named like screenshots. */
+  traces?: { root: string; dir: string } | null;
+  /** Told of each trace when its context opens (`file` relative to the root; written when it closes). */
+  onTrace?(actorId: number, file: string): void;
   /** Offline replay: pages are served the recording instead of reaching a target. */
   recorded?: RecordedPages | null;
 }
@@ -45,6 +50,7 @@ export class BrowserSession {
   readonly #pages = new Map<number, Promise<ActorPage>>();
   readonly #closing: Promise<void>[] = [];
   #madeDir = false;
+  readonly #traced = new Map<number, number>();
 
   constructor(readonly options: BrowserSessionOptions) {}
 
@@ -66,6 +72,7 @@ export class BrowserSession {
         baseUrl: this.options.baseUrl, timeoutMs: connector.options.timeoutMs ?? 5000,
         viewport: connector.options.viewport ?? { width: 1280, height: 720 }, time, seed: this.options.seedFor(actorId),
         recorded: this.options.recorded ?? null,
+        trace: this.#traceFile(actorId),
       };
       opening = connector.browser().then((browser) => ActorPage.open((o) => browser.newContext(o) as Promise<BrowserContext>, options));
       this.#pages.set(actorId, opening);
@@ -99,6 +106,23 @@ export class BrowserSession {
     }, () => undefined);
   }
 
+  /**
+   * What the actor's page shows after its action `actionSeq` (a replay's first divergence), with a
+   * screenshot `divergence-<seq>.png` when screenshots are taken (`screenshot` relative to their
+   * root). `then` gets the view before the run ends; nothing when the actor has no open page.
+   */
+  inspect(actorId: number, actionSeq: number, then: (view: PageView) => void): void {
+    const opening = this.#pages.get(actorId);
+    if (!opening) return;
+    const { screenshots } = this.options;
+    const looking = opening.then((actor) => {
+      if (actor.crashed) return;
+      const file = screenshots ? path.join(this.#screenshotDir(screenshots), `divergence-${actionSeq}.png`) : null;
+      return actor.inspect(file, (view) => then({ ...view, screenshot: view.screenshot && screenshots ? path.relative(screenshots.root, view.screenshot) : null }));
+    }, () => undefined);
+    this.#closing.push(looking);
+  }
+
   /** The actor stopped: its context closes (the run does not wait). */
   closeActor(actorId: number): void {
     const opening = this.#pages.get(actorId);
@@ -117,13 +141,29 @@ export class BrowserSession {
     const { screenshots } = this.options;
     // A crashed page has nothing to show.
     if (!screenshots || actor.crashed) return Promise.resolve();
+    const name = complaintSeq === null ? `action-${actionSeq}.png` : `complaint-${complaintSeq}.png`;
+    const file = path.join(this.#screenshotDir(screenshots), name);
+    this.options.onScreenshot(actorId, { file: path.relative(screenshots.root, file), actionSeq, complaintSeq });
+    return actor.screenshot(file);
+  }
+
+  /** The actor's trace file (`actor-3.zip`, `actor-3-2.zip` for its second context after a crash), told to onTrace. */
+  #traceFile(actorId: number): string | null {
+    const { traces } = this.options;
+    if (!traces) return null;
+    const n = (this.#traced.get(actorId) ?? 0) + 1;
+    this.#traced.set(actorId, n);
+    mkdirSync(traces.dir, { recursive: true });
+    const file = path.join(traces.dir, `actor-${actorId}${n > 1 ? `-${n}` : ''}.zip`);
+    this.options.onTrace?.(actorId, path.relative(traces.root, file));
+    return file;
+  }
+
+  #screenshotDir(screenshots: { dir: string }): string {
     if (!this.#madeDir) {
       mkdirSync(screenshots.dir, { recursive: true });
       this.#madeDir = true;
     }
-    const name = complaintSeq === null ? `action-${actionSeq}.png` : `complaint-${complaintSeq}.png`;
-    const file = path.join(screenshots.dir, name);
-    this.options.onScreenshot(actorId, { file: path.relative(screenshots.root, file), actionSeq, complaintSeq });
-    return actor.screenshot(file);
+    return screenshots.dir;
   }
 }

@@ -11,6 +11,9 @@ import type { ParamValues } from '../util/params.ts';
 import { ActionCall, type ActionRunContext } from './execute-action.ts';
 import type { RunRecorder } from './run-recorder.ts';
 import { STOP, type Stop } from './stop.ts';
+import type { PopulationControl } from './population-control.ts';
+import type { ActorInfo, ActorMessage, ActorQuery, ActorRef } from './run-control.ts';
+import type { Json } from '../store/records.ts';
 
 /** What an actor's ctx needs from the run it is in (the engine). */
 export interface TurnRun {
@@ -25,6 +28,10 @@ export interface TurnRun {
   sleep(actor: Actor, ms: number): Promise<void>;
   /** Stops the run: the user's code threw where it cannot go on (see Engine.fail). */
   fail(error: UserCodeError): void;
+  /** Queries and messages (see PopulationControl). */
+  readonly control: PopulationControl;
+  /** Pauses the actor's turn until a message is delivered to it or `ms` pass (Infinity: no timeout). */
+  waitForMessage(actor: Actor, ms: number): Promise<void>;
 }
 
 /** The `ctx` of one turn. Thin: everything lives on the actor and the run. */
@@ -56,6 +63,28 @@ export class ActorContextImpl<S = any, C = any> implements ActorContext<S, C> {
 
   stop(reason?: string): Stop {
     return reason === undefined ? STOP : { stop: true, reason };
+  }
+
+  actors(query: ActorQuery = {}): ActorInfo[] {
+    return this.#run.control.query(query, this.#actor);
+  }
+
+  send(to: ActorRef | ActorQuery, message: Json): void {
+    this.#run.control.post(this.#actor, to, message);
+  }
+
+  messages(): ActorMessage[] {
+    return this.#run.control.drain(this.#actor);
+  }
+
+  async nextMessage(options: { timeout?: Duration } = {}): Promise<ActorMessage | null> {
+    const { control } = this.#run;
+    const actor = this.#actor;
+    const waiting = control.take(actor);
+    if (waiting) return waiting;
+    const ms = options.timeout === undefined ? Infinity : parseDuration(options.timeout, 'ctx.nextMessage timeout');
+    await this.#run.waitForMessage(actor, ms);
+    return control.take(actor) ?? null;
   }
 
   complain(message: string, options: { severity?: Severity; detail?: unknown } = {}): void {

@@ -5,6 +5,8 @@ import type { Duration } from '../util/duration.ts';
 import type { Stop } from './stop.ts';
 import type { Complaint } from './complaint.ts';
 import type { ParamValues } from '../util/params.ts';
+import type { Json } from '../store/records.ts';
+import type { ActorInfo, ActorMessage, ActorQuery, ActorRef } from './run-control.ts';
 
 /** The outcome of `ctx.execute`. It never throws for target failures: check `ok`. */
 export interface ActionResult<R> {
@@ -58,4 +60,33 @@ export interface ActorContext<S = any, C = any, V = ParamValues> {
   complain(message: string, options?: { severity?: Severity; detail?: unknown }): void;
   /** Return this from `act` to end the actor. */
   stop(reason?: string): Stop;
+  /**
+   * Other actors of the run that match `query` (default: all that have not stopped), as frozen
+   * copies in id order. This actor is left out unless asked for by its id. In a sharded run only
+   * this shard's actors are seen, and naming (by id or name) one of another shard throws.
+   */
+  actors(query?: ActorQuery): ActorInfo[];
+  /**
+   * Sends `message` (plain JSON, copied) to an actor (by id) or to every other actor `query`
+   * matches when it is delivered. Delivery is at the end of the engine's step, in a fixed order
+   * (send time, sender id, order of sending): the recipient sees it on its next turn, or wakes
+   * from `nextMessage` at once. Each send is logged as a `message` event. An unknown id, or one
+   * in another shard, throws.
+   *
+   * @example
+   * ctx.send({ tag: 'seller' }, { wants: 'lamp', maxPrice: 40 });
+   */
+  send(to: ActorRef | ActorQuery, message: Json): void;
+  /** Takes every message waiting in this actor's inbox, oldest first (empty when none). */
+  messages(): ActorMessage[];
+  /**
+   * Takes the oldest waiting message; with none, pauses the turn (like `sleep`: other actors act
+   * meanwhile) until one is delivered, or `timeout` passes (then null). No timeout: it waits as
+   * long as the run lasts.
+   *
+   * @example
+   * const offer = await ctx.nextMessage({ timeout: '10m' });
+   * if (offer === null) return '1h'; // nobody answered
+   */
+  nextMessage(options?: { timeout?: Duration }): Promise<ActorMessage | null>;
 }

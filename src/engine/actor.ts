@@ -1,6 +1,7 @@
 import type { Rng, RngState } from '../rng/rng.ts';
 import type { ActorContext } from './actor-context.ts';
 import type { Behavior } from './behavior.ts';
+import type { ActorMessage } from './run-control.ts';
 
 /** An actor's last snapshot, kept in memory: what it restarts from after a crash. */
 export interface ActorSnapshot {
@@ -44,10 +45,21 @@ export class Actor {
   snapshot: ActorSnapshot | null = null;
   /** Sim times of its restarts within the restart policy's window (made on the first crash). */
   restarts: number[] | null = null;
+  /** Removed by RunControl.remove (or the seeder, no member of the population): its queued events are skipped, no query sees it. */
+  removed = false;
+  /** Messages delivered and not yet read (made on the first one; see PopulationControl). */
+  inbox: ActorMessage[] | null = null;
+  /**
+   * While it waits in ctx.nextMessage: the sim time of the one wake-up event that counts (its
+   * timeout, or the delivery of a message; Infinity: no timeout). -1 when not waiting. A wake-up
+   * event at another time is a stale one (the timeout after a message came) and is skipped.
+   */
+  messageWaitAt = -1;
 
   constructor(
     readonly id: number,
-    readonly behavior: Behavior,
+    /** Changed by RunControl.replace. */
+    public behavior: Behavior,
     readonly name: string,
     readonly config: unknown,
     public state: unknown,

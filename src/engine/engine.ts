@@ -34,9 +34,11 @@ import type { RngState } from '../rng/rng.ts';
 import { formatDuration, toSeconds } from '../util/duration.ts';
 import { restoreSnapshot, runSnapshotRow, snapshotOf, snapshotRow, unredacted, type StoredActorDetail } from './actor-snapshots.ts';
 import type { ResumePoint } from './resume-point.ts';
+import { PopulationControl, type RecordedControl } from './population-control.ts';
+import type { RunControl } from './run-control.ts';
 import { RunRecorder } from './run-recorder.ts';
 import {
-  START_TURN, WAKE_FROM_SLEEP, schedulerFor, type QueuedEventKind, type ScheduledRun, type Scheduler,
+  START_TURN, WAKE_FROM_SLEEP, WAKE_ON_MESSAGE, schedulerFor, type QueuedEventKind, type ScheduledRun, type Scheduler,
 } from './scheduler.ts';
 import type { Simulation } from './simulation.ts';
 import { inShard, type ResolvedShard } from './shard.ts';
@@ -59,6 +61,10 @@ export interface EngineOptions {
   recordedSeq?: (seq: number, actorId: number) => number;
   /** Offline replay: browser pages are answered from these recorded exchanges. */
   recordedPages?: { exchanges: ExchangeSource; onMismatch?: (mismatch: RequestMismatch) => void };
+  /** Record a Playwright trace of each actor's browser context into `<screenshotRoot>/traces/<run id>/` (needs screenshotRoot). */
+  trace?: boolean;
+  /** Given the run's browser session once made (a replay inspects the page of its first divergence). */
+  onBrowserSession?: (session: BrowserSession) => void;
   targetUrl: string;
   simEpoch: number;
   durationMs: number;
@@ -106,6 +112,10 @@ export interface EngineOptions {
   shard?: ResolvedShard;
   signal?: AbortSignal;
   hooks?: EngineHooks;
+  /** Handed the run's RunControl when the actors are about to start (see RunOptions.onControl). */
+  onControl?: (control: RunControl) => void;
+  /** A replay's control calls: each applied again at the step it was recorded at. */
+  controls?: readonly RecordedControl[];
   /** How often progress is reported, wall ms (default 500). */
   progressEveryMs?: number;
 }
@@ -136,6 +146,8 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
   /** What each action of the run is executed with (see executeAction). */
   readonly actionRun: ActionRunContext;
   readonly wallStartMs = monotonicMs();
+  /** The population API: control calls (applied between steps), queries and messages. */
+  readonly control: PopulationControl;
 
   step = 0;
   #crashes = 0;
@@ -178,6 +190,7 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
     if (invariants?.length && this.recorder.log) this.#invariants = new InvariantChecks(this, this.recorder.log, invariants);
     this.#checks = Boolean(checkers?.length || invariants?.length);
     this.#scheduler = schedulerFor(options, this);
+    this.control = new PopulationControl(this, options.controls);
     this.#paced = options.pace ? new PacedLoop(this.#pacedRun(), { ...options.pace, concurrency: options.concurrency, durationMs: options.durationMs }) : null;
     this.#serial = options.concurrency === 1 && !options.overlap && !options.pace;
     // A paced run has no steps to defer to: its turns' checks run as each ends (replay compares per actor).
@@ -202,9 +215,12 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
       seedFor: (actorId) => this.actors[actorId]!.rng.int(0, 0xffffffff),
       screenshots: root === null ? null : { root, dir: `${root}/screenshots/${this.options.runId}` },
       onScreenshot: (actorId, shot) => this.recorder.event(this.actors[actorId] ?? null, 'screenshot', { ...shot }),
+      traces: root !== null && this.options.trace ? { root, dir: `${root}/traces/${this.options.runId}` } : null,
+      onTrace: (actorId, file) => this.recorder.event(this.actors[actorId] ?? null, 'trace', { file }),
       recorded: this.options.recordedPages ? new RecordedPages({ ...this.options.recordedPages, relativeUrl: (url) => this.actionRun.relativeUrl(url) }) : null,
     });
     this.recorder.onComplaint = (row) => session.complaint(row.actorId, row.actionSeq, row.seq);
+    this.options.onBrowserSession?.(session);
     return session;
   }
 
@@ -228,9 +244,14 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
       const { shard } = options;
       const population = options.population ?? options.sim.population;
       const seeds = seedsFromTarget(population) ? await this.#seed(population) : undefined;
-      for (const spawn of buildPopulation(options.sim, options.seed, options.params, options.counts, options.rngFor, options.population, seeds, options.durationMs)) {
-        if (!shard || inShard(spawn.id, shard)) this.#spawn(spawn);
+      const spawns = buildPopulation(options.sim, options.seed, options.params, options.counts, options.rngFor, options.population, seeds, options.durationMs);
+      // A sharded run knows the names other shards run: a message or query naming one is refused, not silently unmatched.
+      const elsewhere = new Map<string, number>();
+      for (const spawn of spawns) {
+        if (!shard || inShard(spawn.id, shard)) this.spawnActor(spawn);
+        else if (shard.count > 1) elsewhere.set(spawn.name, spawn.id);
       }
+      this.control.populated(spawns.length > 0 ? spawns.at(-1)!.id + 1 : seeds ? SEEDER_ID + 1 : 0, elsewhere);
       if (options.resume) this.#resumeFrom(options.resume);
       // A paced run has no instant when no actor runs: snapshots only at its stop.
       this.#nextSnapshotAt = every > 0 && Number.isFinite(every) && !this.#paced ? (Math.floor(this.clock.now() / every) + 1) * every : Infinity;
@@ -239,6 +260,7 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
       });
       options.signal?.addEventListener('abort', onAbort, { once: true });
       if (options.signal?.aborted) onAbort();
+      if (options.onControl) callUser('RunOptions.onControl()', () => options.onControl!(this.control));
       if (this.#paced) options.pace?.onControl?.(this.#paced);
       const reason = await this.#loop();
       const pace = this.#paced ? { speed: this.#paced.speed, lag: this.#paced.lag.summary() } : null;
@@ -255,6 +277,7 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
       options.signal?.removeEventListener('abort', onAbort);
       clearTimeout(timers.wallLimit);
       clearInterval(timers.progress);
+      this.control.end();
       this.actionRun.watchdog.stop();
       await this.actionRun.browser?.close();
     }
@@ -313,6 +336,11 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
       requestStop: (reason) => this.requestStop(reason),
       actionsDone: () => this.recorder.summary.actions >= this.options.maxActions,
       paceChanged: (what, status) => this.recorder.event(null, 'pace', { what, speed: status.speed, simTime: status.simTime, paused: status.paused }),
+      // The population API's step boundary, in a paced run: before each dispatch (other actors may be mid-turn).
+      betweenTurns: () => {
+        this.control.deliver();
+        return this.control.due() ? this.control.applyDue() : undefined;
+      },
       startedAt: (lateMs) => this.recorder.event(null, 'pace', { what: 'start', lateMs: Math.round(lateMs * 1000) / 1000 }),
     };
   }
@@ -326,6 +354,8 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
     }
     let lastYield = monotonicMs();
     for (;;) {
+      // Between steps no actor runs: control calls apply here, at a point a replay finds again (the step).
+      if (this.control.due()) await this.control.applyDue();
       if (this.#stopRequested) return this.#limit(this.#stopRequested);
       if (queue.size === 0) return 'all-actors-stopped';
       const t = queue.peekTime();
@@ -339,6 +369,7 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
       this.step++;
       const pending = this.#scheduler.step(t);
       if (pending) await pending;
+      this.control.deliver();
       if (this.#deferred.length > 0) await this.#checkDeferred();
       // Steps that never wait on I/O would starve the event loop (signals, the timers above, the
       // writer's flushes): every 256 steps, let it turn if 50 ms went by.
@@ -355,12 +386,15 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
 
   /** Called by the scheduler: runs an actor until it pauses (ctx.sleep) or its turn ends (see ScheduledRun). */
   dispatch(actor: Actor, kind: QueuedEventKind, time: number, turnBegun: boolean): Promise<void> | undefined {
+    // Events left behind: a removed actor's, or a message wait's timeout after a message woke it.
+    if (actor.removed || (kind === WAKE_ON_MESSAGE && actor.messageWaitAt !== time)) return undefined;
     actor.now = time;
     if (this.#deferChecks) actor.dispatchOrder = this.#dispatches++;
     actor.resumeEngine = stoppedBeforeTheEngineAwaited;
     if (this.#serial) this.#current = actor;
     else this.#inFlight.add(actor);
-    if (kind === WAKE_FROM_SLEEP) {
+    if (kind !== START_TURN) {
+      actor.messageWaitAt = -1;
       const wake = actor.wake!;
       actor.wake = null;
       wake();
@@ -380,6 +414,17 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
   sleep(actor: Actor, ms: number): Promise<void> {
     if (!actor.resumeEngine) throw new Error(`ctx.sleep was called outside ${actor.name}'s turn (a missing await?)`);
     this.queue.push(actor.now + ms, actor.id, WAKE_FROM_SLEEP);
+    return new Promise<void>((resolve) => {
+      actor.wake = resolve;
+      this.#returnControl(actor);
+    });
+  }
+
+  /** Called by ctx.nextMessage: pauses the coroutine until a message is delivered to it or `ms` pass (Infinity: no timeout). */
+  waitForMessage(actor: Actor, ms: number): Promise<void> {
+    if (!actor.resumeEngine) throw new Error(`ctx.nextMessage was called outside ${actor.name}'s turn (a missing await?)`);
+    actor.messageWaitAt = actor.now + ms;
+    if (Number.isFinite(ms)) this.queue.push(actor.now + ms, actor.id, WAKE_ON_MESSAGE);
     return new Promise<void>((resolve) => {
       actor.wake = resolve;
       this.#returnControl(actor);
@@ -526,9 +571,10 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
     const order = new Float64Array(this.actors.length);
     const midTurn = new Uint8Array(this.actors.length);
     this.queue.forEach((time, seq, actorId, kind) => {
+      if (kind === WAKE_ON_MESSAGE && this.actors[actorId]!.messageWaitAt !== time) return; // stale (see dispatch)
       wake[actorId] = time;
       order[actorId] = seq;
-      if (kind === WAKE_FROM_SLEEP) midTurn[actorId] = 1;
+      if (kind !== START_TURN) midTurn[actorId] = 1;
     });
     // The run's own actors (a shard's; not the seeder, which never takes a turn). All of them
     // are taken before any is stored or kept: a state that cannot be snapshotted leaves no half pass.
@@ -545,7 +591,8 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
       return;
     }
     for (const [actor, snapshot] of taken) {
-      const released = this.#released.has(actor);
+      // One in ctx.nextMessage with no timeout has no queued event: like a released one, it starts a new turn on resume.
+      const released = this.#released.has(actor) || actor.messageWaitAt === Infinity;
       const next = released ? actor.now : Number.isNaN(wake[actor.id]!) ? null : wake[actor.id]!;
       actor.snapshot = snapshot;
       writer.addSnapshot(snapshotRow(this.runId, actor, snapshot, actor.stopped ? null : next, released ? -1 : order[actor.id]!, released || midTurn[actor.id] === 1));
@@ -642,6 +689,8 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
     const rng = options.rngFor?.(SEEDER_ID) ?? SeededRng.forActor(options.seed, SEEDER_ID);
     const seeder = new Actor(SEEDER_ID, seederBehavior, 'seeder', {}, {}, rng, []);
     seeder.stopped = true;
+    // Not a member of the population: no query, message or control call reaches it.
+    seeder.removed = true;
     this.actors[SEEDER_ID] = seeder;
     let seeds: ReadonlyMap<number, readonly SeededActor[]> | null = options.storedSeed?.byEntry ?? null;
     try {
@@ -651,14 +700,15 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
     } finally {
       // Also when fromTarget failed: the reads it made are recorded, as the seeder's.
       this.recorder.actor({
-        runId: this.runId, actorId: SEEDER_ID, behavior: seederBehavior.name, name: 'seeder', config: seeds ? seederConfig(seeds) : null,
+        runId: this.runId, actorId: SEEDER_ID, behavior: seederBehavior.name, name: 'seeder', config: seeds ? seederConfig(seeds, (options.shard?.count ?? 1) > 1) : null,
         initialState: null, tags: [], rngState: null, origin: 'seeder', spawnAt: 0,
       });
     }
     return seeds!;
   }
 
-  #spawn({ id, behavior, name, config, tags, arrival, rngFor, origin, seededState }: Spawn): void {
+  /** Adds an actor (of the population, or spawned by a control call), records it and queues its first turn. */
+  spawnActor({ id, behavior, name, config, tags, arrival, rngFor, origin, seededState }: Spawn): void {
     const rng = rngFor(id);
     const rngState = rng.getState();
     // The engine's own randomness (arrival jitter) is drawn from the actor's stream too.

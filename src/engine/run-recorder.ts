@@ -5,7 +5,7 @@ import type {
 } from '../store/records.ts';
 import type { RunWriter } from '../store/run-store.ts';
 import { toJson } from '../util/to-json.ts';
-import { callUser, userCodeError, type UserCodeError } from '../util/user-code.ts';
+import { callUser, isUserCodeError, userCodeError, UserCodeError } from '../util/user-code.ts';
 import type { Actor } from './actor.ts';
 import type { Crash, EngineHooks, RunProgress, RunStart } from './engine-hooks.ts';
 
@@ -48,6 +48,8 @@ export class RunRecorder {
   #actionSeq = 0;
   #complaintSeq = 0;
   #eventSeq = 0;
+  /** A library user's hook threw: the run is stopping for it (see #tell). */
+  #hookFailed = false;
 
   constructor(
     runId: string, writer: RunWriter, hooks: EngineHooks, clock: VirtualClock, actors: readonly Actor[],
@@ -84,7 +86,7 @@ export class RunRecorder {
   }
 
   runStart(start: RunStart): void {
-    this.#hooks.onRunStart?.(start);
+    if (this.#hooks.onRunStart) this.#tell(this.#hooks.onRunStart, start);
   }
 
   actor(row: ActorRecord): void {
@@ -96,7 +98,7 @@ export class RunRecorder {
     this.summary.actions++;
     this.summary.byOutcome[row.outcome]++;
     this.#writer.addAction(row);
-    this.#hooks.onAction?.(row);
+    if (this.#hooks.onAction) this.#tell(this.#hooks.onAction, row);
     if (this.#checks || this.log) this.#observe(row);
   }
 
@@ -107,21 +109,21 @@ export class RunRecorder {
       runId: this.#runId, seq: this.#complaintSeq++, actionSeq, actorId: actor.id, severity, message, trigger, detail, simTime,
     };
     this.#writer.addComplaint(row);
-    this.#hooks.onComplaint?.(row);
+    if (this.#hooks.onComplaint) this.#tell(this.#hooks.onComplaint, row);
     this.onComplaint?.(row);
     this.log?.complaints.push(row);
   }
 
-  /** An event of `actor` at its own time, or of the run (`actor` null) at the clock's. */
-  event(actor: Actor | null, kind: EventKind, detail: Json): void {
-    const row = { runId: this.#runId, seq: this.#eventSeq++, simTime: actor?.now ?? this.#clock.now(), actorId: actor?.id ?? null, kind, detail };
+  /** An event of `actor` at its own time, or of the run (`actor` null) at the clock's; `simTime` overrides either. */
+  event(actor: Actor | null, kind: EventKind, detail: Json, simTime = actor?.now ?? this.#clock.now()): void {
+    const row = { runId: this.#runId, seq: this.#eventSeq++, simTime, actorId: actor?.id ?? null, kind, detail };
     this.#writer.addEvent(row);
-    this.#hooks.onEvent?.(row);
+    if (this.#hooks.onEvent) this.#tell(this.#hooks.onEvent, row);
   }
 
   /** Simulation code crashed in an actor's turn (its act(), or an action's code): for the hooks, the run goes on. */
   crash(crash: Crash): void {
-    this.#hooks.onCrash?.(crash);
+    if (this.#hooks.onCrash) this.#tell(this.#hooks.onCrash, crash);
   }
 
   progress(simLimit: number, wallMs: number, pace?: RunProgress['pace']): void {
@@ -129,6 +131,26 @@ export class RunRecorder {
     this.#hooks.onProgress?.({
       simTime: this.#clock.now(), simLimit, actions: summary.actions, complaints: summary.complaints, actors: summary.actors, wallMs, ...(pace ? { pace } : {}),
     });
+  }
+
+  /**
+   * Tells a hook. A library user's hook that throws (a UserCodeError, see userHooks) stops the
+   * run, even when the behavior whose action it was told of catches what ctx.execute throws.
+   */
+  #tell<T>(hook: (row: T) => void, row: T): void {
+    try {
+      hook.call(this.#hooks, row);
+    } catch (thrown) {
+      if (!isUserCodeError(thrown)) throw thrown;
+      // Once the run is stopping for a hook, the hooks it is still told (the crash event of the
+      // failure itself) are not heard: the first failure is the one reported.
+      if (this.#hookFailed) return;
+      this.#hookFailed = true;
+      const actorId = thrown.options.action?.actorId;
+      const error = actorId === undefined ? thrown : thrown.with({ actorName: this.#actors[actorId]?.name });
+      this.#fail(error);
+      throw error;
+    }
   }
 
   /** When the run ends: what the checkers held back. */
@@ -141,7 +163,7 @@ export class RunRecorder {
       } catch (thrown) {
         throw this.#checkerFailed(checker, 'atEnd()', thrown, null);
       }
-      this.#violations(checker, found);
+      this.#violations(checker, found, 'atEnd()', null);
     }
   }
 
@@ -158,7 +180,7 @@ export class RunRecorder {
         this.#fail(error);
         throw error;
       }
-      this.#violations(checker, found);
+      this.#violations(checker, found, 'onAction()', row);
     }
   }
 
@@ -169,11 +191,19 @@ export class RunRecorder {
     return error.with({ prefix: `checker '${checker.name}' `, actorName: actorId === undefined ? undefined : this.#actors[actorId]?.name });
   }
 
-  #violations(checker: Checker, found: Violations): void {
+  #violations(checker: Checker, found: Violations, method: string, row: ActionRecord | null): void {
     if (found === null) return;
     for (const v of Array.isArray(found) ? (found as readonly Violation[]) : [found as Violation]) {
       const actor = this.#actors[v.actorId];
-      if (!actor) throw new Error(`checker '${checker.name}' reported a violation for unknown actor ${v.actorId}`);
+      if (!actor) {
+        const returned = `a violation for actor ${String(v.actorId)}, which this run does not have`;
+        const error = new UserCodeError(method, returned, {
+          returned, advice: 'Give each violation the actorId of an action the checker was told of',
+          ...(row ? { action: { seq: row.seq, action: row.action, actorId: row.actorId, ...(this.#actors[row.actorId] ? { actorName: this.#actors[row.actorId]!.name } : {}) } } : {}),
+        }).with({ prefix: `checker '${checker.name}' ` });
+        this.#fail(error);
+        throw error;
+      }
       this.complaint(actor, v.actionSeq, checker.severity ?? 'urgent', v.message, `checker:${checker.name}`,
         toJson({ checker: checker.name, actions: v.actions, ...v.detail }), v.simTime);
     }

@@ -13,7 +13,7 @@ import { parseDuration } from '../util/duration.ts';
 import { ResourceStack } from '../util/resource-stack.ts';
 import { resetTarget, type TargetState } from './reset-target.ts';
 import { redactionOf, type Simulation, type StartedTarget } from './simulation.ts';
-import { atUserLine } from '../util/user-code.ts';
+import { atUserLine, callUser } from '../util/user-code.ts';
 
 /** What a run (or a log-mode replay) needs open around it; see openRunResources. */
 export interface RunResourceOptions {
@@ -97,7 +97,10 @@ export async function openRunResources(sim: Simulation, options: RunResourceOpti
     } else {
       const resolved = await resolveTarget(sim, options.target, options.params);
       target = resolved.target;
-      if (resolved.started) stack.defer(() => resolved.target?.stop?.());
+      if (resolved.started) {
+        const started = resolved.target!;
+        stack.defer(() => callUser('target.stop()', () => started.stop?.(), { doing: `stop the target of '${sim.name}'` }));
+      }
       if (target) targetState = resolved.started ? 'started' : sim.target?.reset && options.resetTarget !== false ? 'reset' : 'as-found';
       if (targetState === 'reset') await resetTarget(sim.target!, target!.url, options.params);
       if (target) {

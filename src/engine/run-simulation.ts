@@ -2,6 +2,7 @@ import { dirname, resolve as resolvePath } from 'node:path';
 import { defaultSimEpoch } from '../clock/virtual-clock.ts';
 import { monotonicMs, wallNow } from '../clock/wall-clock.ts';
 import type { BrowserConnector } from '../connectors/browser-connector.ts';
+import type { BrowserSession } from '../connectors/browser-session.ts';
 import type { ExchangeSource } from '../connectors/exchange-source.ts';
 import type { RequestMismatch } from '../connectors/request-mismatch.ts';
 import type { HttpClientFactory } from '../connectors/http-client.ts';
@@ -20,12 +21,17 @@ import { checkSpeed, type PacedLoopOptions } from './paced-loop.ts';
 import type { LagSummary, PaceControl } from './pace-control.ts';
 import { parseWallStartAt } from './wall-start-at.ts';
 import type { EngineHooks } from './engine-hooks.ts';
+import { userHooks } from './user-hooks.ts';
 import type { ParamDefs, ParamSettings, ParamValues } from '../util/params.ts';
 import { resolveParams } from './resolve-params.ts';
 import type { StoredSeed } from './stored-seed.ts';
 import type { ResumePoint } from './resume-point.ts';
 import { openRunResources, type RunResources } from './run-resources.ts';
+import { resumeRunOptions, runToResume } from './resume-options.ts';
+import { defaultStorePath, openStore } from '../store/duckdb-store.ts';
 import type { TargetState } from './reset-target.ts';
+import type { RecordedControl } from './population-control.ts';
+import type { RunControl } from './run-control.ts';
 import { resolveShard, type ResolvedShard, type Shard } from './shard.ts';
 import { isSimulation, redactionOf, type Simulation } from './simulation.ts';
 
@@ -88,10 +94,33 @@ export interface RunOptions<P extends ParamDefs = ParamDefs> {
   shard?: Shard;
   /** Abort to stop the run gracefully (everything recorded so far is kept). */
   signal?: AbortSignal;
-  /** Called as the run goes: onRunStart, onAction, onComplaint, onEvent, onProgress. */
+  /**
+   * Called as the run goes: onRunStart, onAction, onComplaint, onEvent, onProgress. A hook that
+   * throws stops the run with a UserCodeError naming it (`RunOptions.hooks.onAction()`, exit 6),
+   * not as a crash of the behavior whose action it was told of.
+   */
   hooks?: EngineHooks;
+  /**
+   * Called once, when the actors are about to start, with the run's RunControl: spawn, remove,
+   * replace, run an action as an actor, set state, tag, send messages, query actors while the
+   * run runs. Each change is recorded, so the run still replays exactly (docs/population-api.md).
+   */
+  onControl?: (control: RunControl) => void;
   /** The simulation file, stored with the run (so `beamulator replay <run-id>` can load it). */
   file?: string;
+  /**
+   * Continue a stopped or interrupted run (its id, or `latest`) from its last snapshots, as a new
+   * run linked to it (`parentRunId`), as `beamulator run --resume` does. The run is read from the
+   * store `db` names (default the default store) and the new one is recorded there too. It keeps
+   * the stopped run's seed, parameters, actors and settings, so `seed`, `params`, `env`, `actors`,
+   * `concurrency`, `overlapWindow` and `shard` may not be given; `duration` extends it. The target
+   * is not reset (it holds what the run left there): pass the one it ran against as `target`.
+   *
+   * @example
+   * const first = await runSimulation(sim, { seed: 9, duration: '2h', db: 'runs.duckdb' });
+   * const rest = await runSimulation(sim, { resume: first.runId, duration: '6h', db: 'runs.duckdb' });
+   */
+  resume?: string;
 }
 
 /**
@@ -100,6 +129,10 @@ export interface RunOptions<P extends ParamDefs = ParamDefs> {
  * package: a run made with them could not be repeated from the options a user can see.
  */
 export interface InternalRunOptions<P extends ParamDefs = ParamDefs> extends RunOptions<P> {
+  /** The folder screenshots and traces go into (default: the store's; a fuzz recording in a scratch store names the campaign store's). */
+  artifactsRoot?: string | null;
+  /** A Playwright trace of each actor's browser context, written next to the store (`traces/<run id>/actor-<id>.zip`) and named by a `trace` event. */
+  trace?: boolean;
   /** Replace the simulation's population (fuzzing generates one). */
   population?: Simulation['population'];
   /** Each actor's random stream (default: seeded; fuzzing passes tape-backed ones). */
@@ -114,9 +147,11 @@ export interface InternalRunOptions<P extends ParamDefs = ParamDefs> extends Run
   codeHash?: string;
   /** Set by replay: records the run as a replay of its parent and stores the comparison. */
   replay?: ReplayRecording;
+  /** Set by replay: the original's control calls, applied again at the same steps. */
+  controls?: readonly RecordedControl[];
   /** Set by replay: the original's seed (fromTarget entries are built from it; the target is not read). */
   storedSeed?: StoredSeed;
-  /** `run --resume`: continue a stopped run from its snapshots, as a new run linked to it (see replay/resume-options.ts). */
+  /** `run --resume`: continue a stopped run from its snapshots, as a new run linked to it (see resume-options.ts). */
   resumeFrom?: ResumePoint;
   /** Run the target's `reset` on a running target before the run (default true; the fuzzer resets between runs itself). */
   resetTarget?: boolean;
@@ -144,6 +179,8 @@ export interface ReplayRecording {
   onRequestMismatch?: (mismatch: RequestMismatch) => void;
   /** Offline replay of a paced run: the seq the original recorded an action under (see ActionRunContext.recordedSeq). */
   recordedSeq?: (seq: number, actorId: number) => number;
+  /** Given the run's browser session (see EngineOptions.onBrowserSession). */
+  onBrowserSession?: (session: BrowserSession) => void;
   /** The comparison with the parent, stored with the run when it finishes. */
   comparison(): Json;
 }
@@ -181,7 +218,8 @@ export interface RunResult {
  * console.log(result.runId, result.summary.complaints);
  */
 export function runSimulation<P extends ParamDefs>(sim: Simulation<P>, options: RunOptions<P> = {}): Promise<RunResult> {
-  return runSimulationInternal(sim, options);
+  const hooks = userHooks(options.hooks, 'RunOptions');
+  return runSimulationInternal(sim, { ...options, ...(hooks ? { hooks } : {}) });
 }
 
 /** runSimulation with the options only beamulator itself passes (see InternalRunOptions). */
@@ -189,6 +227,7 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
   if (!isSimulation(sim)) {
     throw new BeamulatorError('BEAM_SIMULATION_INVALID', 'cannot run: the value given is not a simulation', 'Export defineSimulation({...}) from the simulation file');
   }
+  if (options.resume !== undefined) return resumeRun(sim, options);
   const wallStart = monotonicMs();
   const seed = normalizeSeed(options.seed ?? sim.seed);
   const durationMs = parsePositiveDuration(options.duration ?? sim.duration ?? '1h', 'duration');
@@ -274,10 +313,12 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
   try {
     engine = new Engine({
       ...settings, sim, runId: writer.runId, seed, writer, http, targetUrl: target?.url ?? '', params,
-      browser, screenshotRoot: store && store.path !== ':memory:' ? dirname(resolvePath(store.path)) : null,
+      browser, screenshotRoot: options.artifactsRoot !== undefined ? options.artifactsRoot : store && store.path !== ':memory:' ? dirname(resolvePath(store.path)) : null,
       ...(options.replay?.http && options.replay.exchanges
         ? { recordedPages: { exchanges: options.replay.exchanges, ...(options.replay.onRequestMismatch ? { onMismatch: options.replay.onRequestMismatch } : {}) } }
         : {}),
+      ...(options.replay?.onBrowserSession ? { onBrowserSession: options.replay.onBrowserSession } : {}),
+      ...(options.trace ? { trace: true } : {}),
       ...(options.actors ? { counts: options.actors } : {}),
       ...(options.replay?.recordedSeq ? { recordedSeq: options.replay.recordedSeq } : {}),
       ...(shard ? { shard } : {}),
@@ -288,6 +329,8 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
       ...(options.overlap ? { overlap: options.overlap } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.hooks ? { hooks: options.hooks } : {}),
+      ...(options.onControl ? { onControl: options.onControl } : {}),
+      ...(options.controls?.length ? { controls: options.controls } : {}),
       ...(speed !== null ? {
         pace: {
           speed,
@@ -321,6 +364,26 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
     simDurationMs: outcome.simDurationMs, wallMs: monotonicMs() - wallStart, db: store?.path ?? null, targetUrl: target?.url ?? null, targetState, shard,
     pace: outcome.pace,
   };
+}
+
+/** `resume`: the stopped run's options (see resumeRunOptions), then the run, in the store the stopped run is in. */
+async function resumeRun<P extends ParamDefs>(sim: Simulation<P>, { resume, ...options }: InternalRunOptions<P>): Promise<RunResult> {
+  for (const key of ['seed', 'params', 'env', 'actors', 'concurrency', 'overlapWindow', 'shard'] as const) {
+    if (options[key] !== undefined) {
+      throw new BeamulatorError('BEAM_USAGE', `cannot resume run '${resume}' with ${key}: a resumed run keeps the settings of the run it continues`, `Drop ${key} from the options`);
+    }
+  }
+  if (options.db === false) throw new BeamulatorError('BEAM_USAGE', `cannot resume run '${resume}' with db: false: the run and its snapshots are read from a store`, 'Pass the store it was recorded in as db');
+  const owned = options.db === undefined || typeof options.db === 'string'
+    ? await openStore(options.db ?? defaultStorePath, { redact: { extra: redactionOf(sim, options.redact) } })
+    : null;
+  const store = owned ?? (options.db as RunStore);
+  try {
+    const run = await runToResume(store, resume!);
+    return await runSimulationInternal(sim, { ...options, ...(await resumeRunOptions(store, run, sim as Simulation, options.duration)), db: store });
+  } finally {
+    await owned?.close();
+  }
 }
 
 /** The comparison of a replay that failed: null when making it fails too (a normalizer that throws again). */

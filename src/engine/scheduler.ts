@@ -6,7 +6,9 @@ import type { EventQueue } from './event-queue.ts';
 export const START_TURN = 0;
 /** ...or resume a turn paused in ctx.sleep. */
 export const WAKE_FROM_SLEEP = 1;
-export type QueuedEventKind = typeof START_TURN | typeof WAKE_FROM_SLEEP;
+/** ...or resume a turn waiting in ctx.nextMessage (a message came, or its timeout). */
+export const WAKE_ON_MESSAGE = 2;
+export type QueuedEventKind = typeof START_TURN | typeof WAKE_FROM_SLEEP | typeof WAKE_ON_MESSAGE;
 
 /** What a scheduler works on: the run's queue, clock and actors, and the engine, which runs a popped event's actor. */
 export interface ScheduledRun {

@@ -57,9 +57,19 @@ export function rerecordSeed(recorder: RunRecorder, runId: string, seed: StoredS
   }
 }
 
-/** The seeder actor's config: how many actors each fromTarget entry gave (a replay splits the stored actors by it). */
-export function seederConfig(seeds: ReadonlyMap<number, readonly SeededActor[]>): Json {
-  return { entries: [...seeds].map(([entry, actors]) => ({ entry, actors: actors.length })) };
+/**
+ * The seeder actor's config: how many actors each fromTarget entry gave (a replay splits the
+ * stored actors by it). A shard stores only its own actors, so `sharded` also keeps the whole
+ * list each entry gave (`seeded`): a replay of the shard rebuilds the population with the same
+ * ids, and `merge` checks that the shards got the same list (see seedDisagreement).
+ */
+export function seederConfig(seeds: ReadonlyMap<number, readonly SeededActor[]>, sharded = false): Json {
+  return {
+    entries: [...seeds].map(([entry, actors]) => ({
+      entry, actors: actors.length,
+      ...(sharded ? { seeded: actors.map((a) => JSON.parse(JSON.stringify({ name: a.name, config: a.config, state: a.state })) as Json) } : {}),
+    })),
+  };
 }
 
 /**
@@ -69,12 +79,12 @@ export function seederConfig(seeds: ReadonlyMap<number, readonly SeededActor[]>)
 export function storedSeedOf(actors: ReadonlyArray<{ actorId: number; origin: string; name: string; config: Json; initialState: Json }>, actions: readonly ActionRecord[]): StoredSeed | null {
   const seeder = actors.find((a) => a.origin === 'seeder');
   if (!seeder) return null;
-  const entries = ((seeder.config as { entries?: Array<{ entry: number; actors: number }> } | null)?.entries ?? []);
+  const entries = ((seeder.config as { entries?: Array<{ entry: number; actors: number; seeded?: SeededActor[] }> } | null)?.entries ?? []);
   const seeded = actors.filter((a) => a.origin === 'target').sort((a, b) => a.actorId - b.actorId);
   const byEntry = new Map<number, SeededActor[]>();
   let next = 0;
-  for (const { entry, actors: count } of entries) {
-    byEntry.set(entry, seeded.slice(next, next + count).map((a) => ({ name: a.name, config: a.config, state: a.initialState })));
+  for (const { entry, actors: count, seeded: whole } of entries) {
+    byEntry.set(entry, whole ?? seeded.slice(next, next + count).map((a) => ({ name: a.name, config: a.config, state: a.initialState })));
     next += count;
   }
   return { byEntry, actions: actions.filter((a) => a.actorId === seeder.actorId) };

@@ -4,6 +4,7 @@ import type { Checker, Invariant } from '../checkers/types.ts';
 import type { Json } from '../store/records.ts';
 import type { RedactPattern } from '../store/redact.ts';
 import { parseResetRequest } from './reset-target.ts';
+import { replayRulesProblem } from './replay-rule-paths.ts';
 import { BeamulatorError } from '../util/errors.ts';
 import type { Duration } from '../util/duration.ts';
 import type { Behavior } from './behavior.ts';
@@ -108,29 +109,51 @@ export interface TargetSpec<V = ParamValues> {
 }
 
 /**
- * How replay compares results. By default nothing is ignored: every field must match. Declare
- * what legitimately changes between runs (generated ids, timestamps) here.
+ * How replay compares a run with its original. By default nothing is ignored: every field must
+ * match. Declare what legitimately changes between runs (generated ids, timestamps) here.
+ *
+ * A rule path names a part, then a JSONPath inside it, as a divergence report prints it:
+ * `result.items[*].id`, `args.since`, `complaint.detail..createdAt`, `exchange.request.body.sentAt`
+ * (offline replays compare request bodies). A path that starts with `$` is in the result
+ * (`$..id` is `result..id`). See docs/replay.md.
+ *
+ * @example
+ * replay: {
+ *   ignore: ['result..createdAt', 'args.since', 'complaint.detail.at'],
+ *   minted: { createOrder: ['result.number'] },
+ *   normalize: { 'complaint.detail': (detail) => detail, result: (result, action) => result },
+ * }
  */
 export interface ReplayRules {
   /**
-   * JSONPath expressions (`$.id`, `$[*].updatedAt`, `$..createdAt`) whose values are ignored in
-   * action results: one list for every action, or lists by action name (`'*'` for all).
+   * Rule paths whose values are ignored: one list for every action, or lists by action name
+   * (`'*'` for all; a complaint goes by the action it was raised on).
    */
   ignore?: readonly string[] | Readonly<Record<string, readonly string[]>>;
   /**
-   * A last say on a result before it is compared (after `ignore`): return the value to compare.
-   * Called for the original's and the replay's result of every action, whatever its outcome (a
-   * failed action's result may be null). One that throws stops the replay (exit 6, with your line).
+   * A last say on a value before it is compared (after `ignore`): return the value to compare.
+   * A function is for results (the original's and the replay's result of every action, whatever
+   * its outcome: a failed action's result may be null); an object gives one by part. One that
+   * throws stops the replay (exit 6, with your line).
    */
-  normalize?: (result: Json, action: string) => Json;
+  normalize?: ((result: Json, action: string) => Json) | ReplayNormalizers;
   /**
-   * JSONPath expressions of values the target mints (`$.id`, `$..token`), in the same form as
-   * `ignore`. In a live replay a minted value is paired with the one the target mints this time,
-   * and later arguments that carry it compare equal. Strings that look minted (no whitespace, a
-   * digit: UUIDs, `t12`, tokens, timestamps) and first appear in a result are paired without a
-   * rule; list here numbers and anything else.
+   * Paths of values the target mints (`$.id`, `result..token`), in results only, in the same
+   * form as `ignore`. In a live replay a minted value is paired with the one the target mints
+   * this time, and later arguments (and complaint details) that carry it compare equal. Strings
+   * that look minted (no whitespace, a digit: UUIDs, `t12`, tokens, timestamps) and first appear
+   * in a result are paired without a rule; list here numbers and anything else.
    */
   minted?: readonly string[] | Readonly<Record<string, readonly string[]>>;
+}
+
+/** ReplayRules.normalize by part: each gets the part's value (after `ignore`) and the action's name. */
+export interface ReplayNormalizers {
+  result?: (result: Json, action: string) => Json;
+  args?: (args: Json, action: string) => Json;
+  'complaint.detail'?: (detail: Json, action: string) => Json;
+  /** Offline replays: a request body (JSON parsed; other bodies as text) before it is compared with the recorded one. */
+  'exchange.request.body'?: (body: Json, action: string) => Json;
 }
 
 export interface SimulationSpec<P extends ParamDefs = ParamDefs> {
@@ -301,6 +324,8 @@ function validate(spec: SimulationSpec<any>): void {
   if (connections !== undefined && (!Number.isInteger(connections) || connections < 1)) {
     throw invalid(name, `target.connections is ${connections}`, 'Use a whole number >= 1');
   }
+  const rules = replayRulesProblem(spec.replay);
+  if (rules) throw invalid(name, rules.reason, rules.hint);
   const reset = spec.target?.reset;
   if (typeof reset === 'string') parseResetRequest(reset);
   else if (reset !== undefined && typeof reset !== 'function') throw invalid(name, 'target.reset is neither a request nor a function', "Use 'POST /__reset' or an async function");
@@ -315,7 +340,7 @@ export function redactionOf(sim: Pick<SimulationSpec, 'redact'>, extra: readonly
 /** Finds a population entry's behavior, by value or by name. */
 export function resolveBehavior(sim: SimulationSpec, ref: Behavior | string): Behavior {
   if (typeof ref !== 'string') return ref;
-  const known = [...(sim.behaviors ?? []), ...sim.population.map((p) => p.behavior).filter((b): b is Behavior => typeof b !== 'string')];
+  const known = knownBehaviors(sim);
   const found = known.find((b) => b.name === ref);
   if (found) return found;
   const names = [...new Set(known.map((b) => b.name))];
@@ -324,4 +349,9 @@ export function resolveBehavior(sim: SimulationSpec, ref: Behavior | string): Be
     `cannot build population of '${sim.name}': unknown behavior '${ref}'`,
     names.length ? `Known behaviors: ${names.join(', ')}` : 'List behaviors in the simulation\'s behaviors: [...]',
   );
+}
+
+/** The behaviors a simulation knows: its `behaviors`, then those its population entries give as objects. */
+export function knownBehaviors(sim: SimulationSpec): Behavior[] {
+  return [...(sim.behaviors ?? []), ...sim.population.map((p) => p.behavior).filter((b): b is Behavior => typeof b !== 'string')];
 }

@@ -67,6 +67,12 @@ export interface FuzzOptions {
    * example). Needs the fuzz target's `file`.
    */
   reproduceRuns?: number;
+  /**
+   * Record a Playwright trace of each browser actor of the shrunk failure's recorded run, next to
+   * the campaign's store (`traces/<run id>/actor-<id>.zip`, named by `trace` events). The search
+   * and shrink runs are not traced.
+   */
+  trace?: boolean;
 }
 
 /**

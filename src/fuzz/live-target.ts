@@ -34,6 +34,9 @@ export async function startLiveTarget(sim: Simulation, params: ParamValues, doin
   if (!spec?.start && !spec?.url) {
     throw new BeamulatorError('BEAM_USAGE', `cannot ${doing}: it has no target`, 'Give the fuzz target a target: { start() } (or the simulation a target)');
   }
+  const browser = new BrowserConnector(browserOptionsOf(sim));
+  // As a run does: a simulation that declares `browser` learns of a missing Chromium before anything starts.
+  if (sim.browser) browser.checkExecutable();
   const start = async (): Promise<StartedTarget> => {
     try {
       return spec.start ? await spec.start({ params }) : { url: spec.url! };
@@ -45,9 +48,8 @@ export async function startLiveTarget(sim: Simulation, params: ParamValues, doin
   const stop = async () => {
     const stopping = current;
     current = null;
-    await stopping?.stop?.();
+    if (stopping?.stop) await callUser('target.stop()', () => stopping.stop!(), { doing: `stop the target of '${sim.name}'` });
   };
-  const browser = new BrowserConnector(browserOptionsOf(sim));
   return {
     browser,
     get url() {

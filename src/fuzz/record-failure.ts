@@ -8,6 +8,7 @@ import { redactionOf } from '../engine/simulation.ts';
 import { specRunOptions, type FuzzSpecOptions } from '../replay/fuzz-spec.ts';
 import { importBundle, readRunBundle, writeReplayFile, type ReplayBundle } from '../replay/replay-file.ts';
 import { openStore } from '../store/duckdb-store.ts';
+import { defaultStorePath } from '../store/default-store-path.ts';
 import type { Json } from '../store/records.ts';
 import type { ParamValues } from '../util/params.ts';
 import type { FuzzOptions } from './fuzz-options.ts';
@@ -134,11 +135,20 @@ async function recordOnce(run: FailingRun, recording: FailureRecording, options:
     } as Json,
     ...specRunOptions(spec, specOptions),
     ...(options.file ? { file: options.file } : {}),
+    // Screenshots of browser actions go next to the campaign's store, which the run is imported into.
+    artifactsRoot: artifactsRootOf(options.db),
+    ...(options.trace ? { trace: true } : {}),
     hooks: watch.hooks,
   });
   const outcome = watch.outcome(settings, spec);
   const bundle = resources.store ? await readRunBundle(resources.store, result.runId) : null;
   return { bundle, ...outcome };
+}
+
+/** The folder of the campaign's store file (null: none, or in memory). */
+function artifactsRootOf(db: FuzzOptions['db']): string | null {
+  const file = typeof db === 'object' ? db.path : db === false ? null : db ?? defaultStorePath;
+  return file && file !== ':memory:' ? path.dirname(path.resolve(file)) : null;
 }
 
 /** The bundle with `entries` added to its run's meta. */

@@ -10,7 +10,7 @@ import { resolveParams } from '../engine/resolve-params.ts';
 import { runSimulationInternal } from '../engine/run-simulation.ts';
 import { redactionOf } from '../engine/simulation.ts';
 import { readRunBundle } from '../replay/replay-file.ts';
-import { storedParams } from '../replay/stored-params.ts';
+import { storedParams } from '../engine/stored-params.ts';
 import { RecordingRng } from '../rng/recording-rng.ts';
 import { SeededRng } from '../rng/seeded-rng.ts';
 import type { ComplaintRecord, Json } from '../store/records.ts';

@@ -1,12 +1,11 @@
-import { JSONPath } from 'jsonpath-plus';
 import diff from 'microdiff';
-import type { ReplayRules } from '../engine/simulation.ts';
 import { matchesRecording } from '../store/json-equal.ts';
 import { Redactor } from '../store/redact.ts';
-import type { ActionRecord, Json } from '../store/records.ts';
+import type { ActionRecord, ComplaintRecord, Json } from '../store/records.ts';
 import type { RequestView } from '../connectors/request-mismatch.ts';
-import { pathsFor, type MintedValues } from './minted-values.ts';
-import { userCodeError } from '../util/user-code.ts';
+import type { PageView } from '../connectors/page-view.ts';
+import type { MintedValues } from './minted-values.ts';
+import type { ReplayNormalizer } from './replay-normalizer.ts';
 
 /**
  * - `simulation-changed`: the replay made a different action (actor, name or args) at this seq.
@@ -14,10 +13,12 @@ import { userCodeError } from '../util/user-code.ts';
  *   in where the recording had another (that result differed, or its difference was ignored).
  * - `result-changed`: same action, different outcome, error or (normalized) result.
  * - `request-changed`: offline replay: the action sent a request other than the recorded one.
+ * - `complaint-changed`: (rerun) the replay raised another complaint than the original at this
+ *   point of the order of complaints, or none, or one more (its detail compared by the rules).
  * - `missing`: the original has an action here, the replay ended before it.
  * - `extra`: the replay made an action past the end of the original.
  */
-export type DivergenceKind = 'simulation-changed' | 'carried-over' | 'result-changed' | 'request-changed' | 'missing' | 'extra';
+export type DivergenceKind = 'simulation-changed' | 'carried-over' | 'result-changed' | 'request-changed' | 'complaint-changed' | 'missing' | 'extra';
 
 export interface Divergence {
   kind: DivergenceKind;
@@ -34,42 +35,21 @@ export interface Divergence {
   differences: string[];
   /** `carried-over`: the seq of the earlier action whose result brought the differing value in. */
   from?: number;
+  /** A browser action (the replay's first divergent one): what its page showed, and the screenshots. */
+  page?: DivergentPage;
 }
 
-const IGNORED = '<ignored>';
+/** A browser action's divergence: what the replay's page showed after it, beside what the original stored. */
+export interface DivergentPage extends Omit<PageView, 'screenshot'> {
+  /** The selector an error of either side names (a selector timeout, a strict-mode violation), or null. */
+  selector: string | null;
+  /** The replay's screenshot of the page, relative to its store's folder (null: not taken, e.g. no store). */
+  screenshot: string | null;
+  /** The original's screenshot of that action (taken when it failed or was complained about), relative to its store's folder; null when none was taken. */
+  originalScreenshot: string | null;
+}
+
 const builtInRedactor = new Redactor();
-
-/** Applies a simulation's replay rules to results before they are compared. */
-export class ResultNormalizer {
-  readonly #rules: ReplayRules;
-
-  constructor(rules: ReplayRules = {}) {
-    this.#rules = rules;
-  }
-
-  normalize(action: string, value: Json): Json {
-    const paths = pathsFor(this.#rules.ignore, action);
-    let out = value;
-    if (paths.length > 0 && out !== null && typeof out === 'object') {
-      out = structuredClone(out);
-      for (const path of paths) {
-        JSONPath({
-          path, json: out as object, resultType: 'all', wrap: true,
-          callback: (match: { parent: Record<string, unknown> | null; parentProperty: string | number }) => {
-            if (match.parent) match.parent[match.parentProperty] = IGNORED;
-          },
-        });
-      }
-    }
-    const { normalize } = this.#rules;
-    if (!normalize) return out;
-    try {
-      return normalize(out, action);
-    } catch (thrown) {
-      throw userCodeError(`replay.normalize() for a result of ${action}`, thrown, { doing: 'compare the replay with its original' });
-    }
-  }
-}
 
 /**
  * Compares what the replay did at one seq with what the original recorded. The original was
@@ -80,7 +60,7 @@ export class ResultNormalizer {
  * ones and compare equal (see MintedValues); call in the order the actions finished.
  */
 export function compareAction(
-  expected: ActionRecord | undefined, actual: ActionRecord | undefined, normalizer: ResultNormalizer, redactor: Redactor = builtInRedactor,
+  expected: ActionRecord | undefined, actual: ActionRecord | undefined, normalizer: ReplayNormalizer, redactor: Redactor = builtInRedactor,
   minted?: MintedValues,
 ): Divergence | null {
   if (!expected && !actual) return null;
@@ -93,24 +73,64 @@ export function compareAction(
     return divergence('extra', replayed, null, view(replayed), ['the original ended before this action']);
   }
   const sameAction = expected.actorId === actual.actorId && expected.action === actual.action;
-  const args = minted ? minted.toRecorded(actual.args) : actual.args;
-  if (!sameAction || !matchesRecording(expected.args, args)) {
+  // Args as compared: the values the target minted anew put back to the recorded ones, then the rules.
+  const expectedArgs = normalizer.apply('args', expected.action, expected.args);
+  const args = normalizer.apply('args', actual.action, minted ? minted.toRecorded(actual.args) : actual.args);
+  if (!sameAction || !matchesRecording(expectedArgs, args)) {
     const original = redactor.record(expected);
     const replayed = redactor.record(actual);
     const differences = orHidden(describeDifferences(
-      { actorId: original.actorId, action: original.action, args: original.args }, { actorId: replayed.actorId, action: replayed.action, args: replayed.args },
+      { actorId: original.actorId, action: original.action, args: redactor.value(expectedArgs) }, { actorId: replayed.actorId, action: replayed.action, args: redactor.value(args) },
     ));
-    const from = sameAction && minted ? carriedFrom(expected.args, args, minted) : undefined;
+    const from = sameAction && minted ? carriedFrom(expectedArgs, args, minted) : undefined;
     if (from === undefined) return divergence('simulation-changed', original, view(original), view(replayed), differences);
     return { ...divergence('carried-over', original, view(original), view(replayed), differences), from };
   }
-  const expectedResult = normalizer.normalize(expected.action, expected.result);
-  const actualResult = normalizer.normalize(actual.action, minted ? minted.result(actual.seq, expected.result, actual.result) : actual.result);
+  const expectedResult = normalizer.apply('result', expected.action, expected.result);
+  const actualResult = normalizer.apply('result', actual.action, minted ? minted.result(actual.seq, expected.result, actual.result) : actual.result);
   // Compared field by field: the {outcome, error, result} views are built only for a divergence.
   if (expected.outcome === actual.outcome && expected.error === actual.error && matchesRecording(expectedResult, actualResult)) return null;
   const before: Json = { outcome: expected.outcome, error: expected.error, result: redactor.value(expectedResult) };
   const after: Json = { outcome: actual.outcome, error: actual.error, result: redactor.value(actualResult) };
   return divergence('result-changed', redactor.record(expected), before, after, orHidden(describeDifferences(before, after)));
+}
+
+/**
+ * Compares a complaint the replay raised with the original's at the same place in the order of
+ * complaints (either may be missing): severity, message, action, actor and detail, the detail
+ * through the rules (`complaint.detail` paths, by the name of the action it was raised on) and,
+ * live, with the values the target minted anew put back to the recorded ones, in the message too.
+ * `at`: the original's action the complaint was raised on (its seq, time and actor locate the divergence).
+ */
+export function compareComplaint(
+  expected: ComplaintRecord | undefined, actual: ComplaintRecord | undefined, actionOf: (seq: number | null) => ActionRecord | undefined,
+  normalizer: ReplayNormalizer, redactor: Redactor = builtInRedactor, minted?: MintedValues,
+): Divergence | null {
+  if (!expected && !actual) return null;
+  const view = (c: ComplaintRecord | undefined, replayed: boolean): Json => {
+    if (!c) return null;
+    const action = actionOf(c.actionSeq)?.action ?? '';
+    const detail = replayed && minted ? minted.toRecorded(c.detail) : c.detail;
+    const message = replayed && minted ? minted.textToRecorded(c.message) : c.message;
+    return { complaint: { actionSeq: c.actionSeq, actorId: c.actorId, severity: c.severity, message, detail: normalizer.apply('complaint.detail', action, detail) } };
+  };
+  const before = view(expected, false);
+  const after = view(actual, true);
+  if (before !== null && after !== null && matchesRecording(before, after)) return null;
+  const shownBefore = redactor.value(before);
+  const shownAfter = redactor.value(after);
+  const differences = !expected ? ['the original raised no complaint here: ' + describe(actual!)] : !actual ? ['the replay did not raise it: ' + describe(expected)]
+    : orHidden(describeDifferences(shownBefore, shownAfter));
+  const c = (expected ?? actual)!;
+  const at = actionOf(c.actionSeq);
+  return {
+    kind: 'complaint-changed', seq: at?.seq ?? c.actionSeq ?? -1, simTime: at?.simTime ?? c.simTime, actorId: at?.actorId ?? c.actorId,
+    action: at?.action ?? '(no action)', args: at ? redactor.value(at.args) : null, expected: shownBefore, actual: shownAfter, differences,
+  };
+}
+
+function describe(c: ComplaintRecord): string {
+  return `${c.severity}: ${short(c.message)}`;
 }
 
 /**

@@ -4,7 +4,7 @@ import { styler } from '../format/styler.ts';
 import { formatClock, formatDuration } from '../util/duration.ts';
 import type { ActorRecord, ComplaintRecord } from '../store/records.ts';
 import { Redactor } from '../store/redact.ts';
-import type { DivergenceKind } from './compare.ts';
+import type { DivergenceKind, DivergentPage } from './compare.ts';
 import type { ReplayReport } from './replay-run.ts';
 import { clip } from '../util/clip.ts';
 
@@ -13,6 +13,7 @@ const kindText: Record<DivergenceKind, string> = {
   'carried-over': 'a value the target answered differently earlier went into this action',
   'result-changed': 'the target answered differently',
   'request-changed': 'the action sent a different request than the recording',
+  'complaint-changed': 'the replay raised a different complaint on this action',
   missing: 'the replay ended before this action',
   extra: 'the replay made an action the original did not',
 };
@@ -41,7 +42,9 @@ export function formatReplayReport(
     }
     lines.push(`  ${report.divergenceCount} divergence${report.divergenceCount === 1 ? '' : 's'} in ${report.compared} actions compared (original: ${report.original}), ${formatDuration(Math.round(report.wallMs))}`);
     lines.push('');
-    lines.push(`  ${s.bold('first divergence')}: ${kindText[first.kind]}`);
+    // A browser action's result is what its page showed or did, not only what the target answered.
+    const why = first.page && first.kind === 'result-changed' ? 'the page showed or did something else' : kindText[first.kind];
+    lines.push(`  ${s.bold('first divergence')}: ${why}`);
     lines.push(`    #${first.seq}  ${formatClock(first.simTime)}  ${name(first.actorId)}  ${first.action}(${previewJson(redactor.value(first.args), 90)})`);
     if (report.context.length > 0) {
       lines.push(`  ${s.dim(`before it, ${name(first.actorId)} did (original log):`)}`);
@@ -50,6 +53,7 @@ export function formatReplayReport(
     lines.push(`  ${s.bold('original → replay')}:`);
     for (const d of first.differences) lines.push(`    ${d}`);
     if (first.from !== undefined) lines.push(`    ${s.dim(`(the replayed value came from the answer to #${first.from}, which already differed from the recording or was ignored)`)}`);
+    if (first.page) lines.push(...pageLines(first.page, s.bold));
     const others = report.divergences.slice(1, 6);
     if (others.length > 0) {
       lines.push(`  ${s.dim('next divergences:')}`);
@@ -57,7 +61,7 @@ export function formatReplayReport(
     }
   }
   if (report.complaints && originalComplaints) {
-    const line = complaintsLine(originalComplaints, report.complaints);
+    const line = complaintsLine(originalComplaints, report.complaints, report.divergences.filter((d) => d.kind === 'complaint-changed').length);
     if (line) lines.push(`  ${line}`);
   }
   if (report.stoppedEarly) {
@@ -71,12 +75,24 @@ export function formatReplayReport(
   return lines.join('\n') + '\n';
 }
 
+/** What the replay's page showed at a browser action's divergence, its selector, and both screenshots. */
+function pageLines(page: DivergentPage, bold: (text: string) => string): string[] {
+  const lines = [`  ${bold('the page')} (replay, after the action): ${page.url}${page.title ? ` "${clip(page.title, 60)}"` : ''}`];
+  if (page.selector) lines.push(`    selector  ${page.selector}`);
+  lines.push(`    showed    ${page.text ? clip(page.text, 200) : '(no text)'}`);
+  lines.push(`    screenshots (next to the store): original ${page.originalScreenshot ?? '(none: the original took one only for a failure or complaint)'}`);
+  lines.push(`                                     replay   ${page.screenshot ?? '(none: the replay is not stored)'}`);
+  return lines;
+}
+
 /** Whether the replay raised the original's complaints again: what a user replaying a failure wants to know first. */
-function complaintsLine(original: readonly ComplaintRecord[], replay: readonly ComplaintRecord[]): string | null {
+function complaintsLine(original: readonly ComplaintRecord[], replay: readonly ComplaintRecord[], changed: number): string | null {
   if (original.length === 0 && replay.length === 0) return null;
   const text = (c: ComplaintRecord) => `${c.severity}: ${c.message}`;
   const same = original.length === replay.length && original.every((c, i) => text(c) === text(replay[i]!) && c.actionSeq === replay[i]!.actionSeq);
   const plural = (n: number) => `${n} complaint${n === 1 ? '' : 's'}`;
+  // The same messages, other details (complaint-changed divergences): not "as in the original".
+  if (same && changed > 0) return `${plural(replay.length)} raised again, ${changed} with another detail than the original's (complaint-changed above)`;
   if (same) return `${plural(replay.length)} raised again, as in the original (first: ${clip(text(replay[0]!), 90)})`;
   return `complaints differ: the original had ${original.length}, the replay raised ${replay.length}${replay[0] ? ` (first: ${clip(text(replay[0]), 90)})` : ''}`;
 }

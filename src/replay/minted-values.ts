@@ -1,4 +1,5 @@
 import { JSONPath } from 'jsonpath-plus';
+import { pathsIn } from '../engine/replay-rule-paths.ts';
 import type { ReplayRules } from '../engine/simulation.ts';
 import { REDACTED } from '../store/redact.ts';
 import type { ActionRecord, Json } from '../store/records.ts';
@@ -71,6 +72,19 @@ export class MintedValues {
     return this.#toRecorded.size === 0 ? value : translate(value, this.#toRecorded);
   }
 
+  /**
+   * A text the replay wrote (a complaint's message) with the minted values it quotes put back to
+   * their recorded form: `todo 3b1d… was lost` reads `todo 94ec… was lost`. Only strings of 8
+   * characters or more are looked for, so a short counter never rewrites an unrelated number.
+   */
+  textToRecorded(text: string): string {
+    let out = text;
+    for (const [replayed, recorded] of this.#toRecorded) {
+      if (typeof replayed === 'string' && replayed !== recorded && replayed.length >= 8 && out.includes(replayed)) out = out.split(replayed).join(String(recorded));
+    }
+    return out;
+  }
+
   /** A recorded value (log mode's arguments) with its paired values as the replay got them. */
   toReplayed(value: Json): Json {
     return this.#toReplayed.size === 0 ? value : translate(value, this.#toReplayed);
@@ -85,7 +99,7 @@ export class MintedValues {
   }
 
   #declared(action: string, result: Json): Json[] {
-    const paths = pathsFor(this.#rules.minted, action);
+    const paths = pathsIn(this.#rules.minted, action, 'result');
     if (paths.length === 0 || result === null || typeof result !== 'object') return [];
     return paths.flatMap((path) => JSONPath({ path, json: result as object, wrap: true }) as Json[]);
   }
@@ -122,14 +136,6 @@ export class MintedValues {
     this.#toReplayed.set(recorded, replayed);
     this.#toRecorded.set(replayed, recorded);
   }
-}
-
-/** The paths of `replay.minted` (or `ignore`) that apply to an action. */
-export function pathsFor(rule: ReplayRules['ignore'], action: string): readonly string[] {
-  if (!rule) return [];
-  if (Array.isArray(rule)) return rule as readonly string[];
-  const byAction = rule as Readonly<Record<string, readonly string[]>>;
-  return [...(byAction['*'] ?? []), ...(byAction[action] ?? [])];
 }
 
 function isObject(value: Json): value is Record<string, Json> {

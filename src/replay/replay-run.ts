@@ -8,6 +8,7 @@ import { originOf, relativeUrl } from '../connectors/relative-url.ts';
 import { ActionWatchdog } from '../engine/action-watchdog.ts';
 import type { EngineHooks } from '../engine/engine-hooks.ts';
 import { executeAction } from '../engine/execute-action.ts';
+import { userHooks } from '../engine/user-hooks.ts';
 import { fuzzSpecOfConfig, specRunOptions } from './fuzz-spec.ts';
 import { loadSimulation } from '../engine/load-simulation.ts';
 import { resolveParams } from '../engine/resolve-params.ts';
@@ -16,21 +17,24 @@ import { runSimulationInternal } from '../engine/run-simulation.ts';
 import { redactionOf, type Simulation } from '../engine/simulation.ts';
 import { withSimulationDefaults, type SimulationDefaults } from '../engine/simulation-defaults.ts';
 import { defaultStorePath } from '../store/duckdb-store.ts';
-import type { ActionRecord, ActorRecord, ComplaintRecord, ExchangeRecord, Json, RunRecord } from '../store/records.ts';
+import type { ActionRecord, ActorRecord, ComplaintRecord, EventRecord, ExchangeRecord, Json, RunRecord } from '../store/records.ts';
 import { NullWriter } from '../store/null-writer.ts';
 import { Redactor, type RedactPattern } from '../store/redact.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { parseDuration } from '../util/duration.ts';
 import { BeamulatorError, errorMessage } from '../util/errors.ts';
 import { version } from '../util/version.ts';
-import { ResultNormalizer, type Divergence } from './compare.ts';
+import type { Divergence } from './compare.ts';
+import { ReplayNormalizer } from './replay-normalizer.ts';
 import { DivergenceTracker } from './divergence-tracker.ts';
+import { DivergentPages } from './divergent-page.ts';
 import { MintedValues } from './minted-values.ts';
 import type { TargetState } from '../engine/reset-target.ts';
 import type { ResolvedShard } from '../engine/shard.ts';
 import { OfflineHttp, type RequestMismatch } from './offline-http.ts';
-import { storedParams } from './stored-params.ts';
+import { storedParams } from '../engine/stored-params.ts';
 import { storedSeedOf } from '../engine/seed-population.ts';
+import { recordedControls, type RecordedControl } from '../engine/population-control.ts';
 import type { StoredSeed } from '../engine/stored-seed.ts';
 import { checkSeed, type SeedCheck } from './check-seed.ts';
 import { isUserCodeError } from '../util/user-code.ts';
@@ -41,6 +45,10 @@ export interface ReplaySource {
   actors: ActorRecord[];
   actions: ActionRecord[];
   exchanges: ExchangeRecord[];
+  /** The original's events: a rerun applies its `control` events (RunControl calls) again at the same steps, and a browser action's divergence shows its screenshots beside the replay's. */
+  events?: EventRecord[];
+  /** The original's complaints: a rerun compares the complaints it raises with them (see ReplayRules for `complaint.detail` rules). */
+  complaints?: ComplaintRecord[];
 }
 
 export type ReplayMode = 'rerun' | 'log';
@@ -138,7 +146,8 @@ export interface ReplayReport {
  * if (!report.identical) console.log(report.divergences[0]);
  */
 export function replayRun(source: ReplaySource, options: ReplayOptions = {}): Promise<ReplayReport> {
-  return replayRunInternal(source, options);
+  const hooks = userHooks(options.hooks, 'ReplayOptions');
+  return replayRunInternal(source, { ...options, ...(hooks ? { hooks } : {}) });
 }
 
 /** replayRun with the options only the CLI passes (see InternalReplayOptions). */
@@ -164,8 +173,11 @@ export async function replayRunInternal(source: ReplaySource, options: InternalR
   // a rerun is compared actor by actor. A log replay reissues the log in its order: by seq.
   const paced = typeof ((run.config ?? {}) as RunConfig).speed === 'number';
   const perActor = paced && mode === 'rerun';
-  const tracker = new DivergenceTracker(original, new ResultNormalizer(sim.replay), redactor, {
+  const tracker = new DivergenceTracker(original, new ReplayNormalizer(sim.replay), redactor, {
     ...(minted ? { minted } : {}), ...(stoppedEarly ? { cutAt: original.length } : {}), perActor,
+    // Log mode runs no behavior or check: it raises no complaints to compare. A paced run's
+    // complaints are numbered in wall-clock order across actors: not compared (yet).
+    ...(source.complaints && mode === 'rerun' && !perActor ? { complaints: source.complaints } : {}),
   });
   const exchanges = exchangeIndex(source.exchanges);
   const offlineHttp = offline ? new OfflineHttp(exchanges, (m) => tracker.request(m)) : undefined;
@@ -175,15 +187,17 @@ export async function replayRunInternal(source: ReplaySource, options: InternalR
     return tracker.toJson(mode, offline);
   };
   const complaints: ComplaintRecord[] | null = mode === 'rerun' ? [] : null;
+  const pages = new DivergentPages(sim, source.events, tracker);
   const storedSeed = storedSeedOf(source.actors, source.actions);
   const seedCheck = options.checkTarget ? await checkTarget(sim, source, storedSeed, redactor, offline, mode, options) : null;
   const { runId: replayRunId, targetState, stoppedBy = null } = complaints
-    ? await rerun(sim, run, tracker, comparison, offlineHttp, foreignServe, loaded?.codeHash, complaints, {
+    ? await rerun(sim, run, tracker, pages, comparison, offlineHttp, foreignServe, loaded?.codeHash, complaints, {
       // Stopped early, a paced run is rerun to the sim time it reached (a count of actions would
       // cut the rerun's own order, which is not the original's across actors).
       ...options, ...(stoppedEarly ? (perActor ? { stopAtSim: run.simDurationMs } : { stopAfter: original.length }) : {}), perActor, ...(storedSeed ? { storedSeed } : {}),
+      controls: recordedControls(source.events ?? []),
     })
-    : await reissue(sim, source, tracker, comparison, offlineHttp, foreignServe, options, minted);
+    : await reissue(sim, source, tracker, pages, comparison, offlineHttp, foreignServe, options, minted);
   const first = tracker.kept[0];
   return {
     replayRunId, parentRunId: run.runId, simulation: run.simulation, mode, offline, identical: tracker.identical,
@@ -227,9 +241,9 @@ interface RunConfig {
 }
 
 async function rerun(
-  sim: Simulation, run: RunRecord, tracker: DivergenceTracker, comparison: () => Json,
+  sim: Simulation, run: RunRecord, tracker: DivergenceTracker, pages: DivergentPages, comparison: () => Json,
   http: HttpClientFactory | undefined, foreignServe: ForeignServe, codeHash: string | undefined, complaints: ComplaintRecord[],
-  options: ReplayOptions & { stopAfter?: number; stopAtSim?: number; perActor?: boolean; storedSeed?: StoredSeed },
+  options: ReplayOptions & { stopAfter?: number; stopAtSim?: number; perActor?: boolean; storedSeed?: StoredSeed; controls: readonly RecordedControl[] },
 ): Promise<Replayed> {
   const config = (run.config ?? {}) as RunConfig;
   // A fuzz run is replayed from its stored spec (population + tapes), not from its seed.
@@ -257,6 +271,7 @@ async function rerun(
     ...(run.file ? { file: run.file } : {}),
     ...(codeHash ? { codeHash } : {}),
     ...(options.storedSeed ? { storedSeed: options.storedSeed } : {}),
+    ...(options.controls.length ? { controls: options.controls } : {}),
     db: options.db ?? defaultStorePath,
     hooks: {
       ...options.hooks,
@@ -266,11 +281,13 @@ async function rerun(
       },
       onAction: (a) => {
         tracker.check(a);
+        pages.checked(a);
         diverged ||= tracker.count > 0;
         options.hooks?.onAction?.(a);
       },
       onComplaint: (c) => {
         complaints.push(c);
+        tracker.complaint(c);
         options.hooks?.onComplaint?.(c);
       },
     },
@@ -278,6 +295,7 @@ async function rerun(
       parentRunId: run.runId, ...(http ? { http, targetUrl: recordedTargetUrl(run) } : {}), ...foreignServe, comparison,
       // Offline, a paced run's answers are found by each actor's own n-th action, not by the rerun's seqs.
       ...(http && options.perActor ? { recordedSeq: (_seq: number, actorId: number) => tracker.recordedSeqOf(actorId) } : {}),
+      onBrowserSession: (session) => pages.watch(session),
     },
   }).catch((error: unknown) => {
     // Code that threw on answers other than the recording's: the divergence is what to report.
@@ -296,7 +314,7 @@ interface Replayed {
 
 /** Log mode: the logged actions, verbatim, in seq order; no behavior code runs. */
 async function reissue(
-  sim: Simulation, source: ReplaySource, tracker: DivergenceTracker, comparison: () => Json,
+  sim: Simulation, source: ReplaySource, tracker: DivergenceTracker, pages: DivergentPages, comparison: () => Json,
   offlineHttp: HttpClientFactory | undefined, foreignServe: ForeignServe, options: ReplayOptions, minted: MintedValues | undefined,
 ): Promise<Replayed> {
   const { run } = source;
@@ -330,6 +348,7 @@ async function reissue(
       ? new RecordedPages({ exchanges: foreignServe.exchanges, relativeUrl: toRelative, ...(foreignServe.onRequestMismatch ? { onMismatch: foreignServe.onRequestMismatch } : {}) })
       : null,
   });
+  pages.watch(browser);
   const context = {
     runId, writer: writer ?? new NullWriter(), http, targetUrl: target?.url ?? '', actionTimeoutMs: timeoutMs, watchdog, wallStartUs,
     relativeUrl: toRelative, foreignHttp: Boolean(sim.foreignHttp), params, browser,
@@ -365,6 +384,7 @@ async function reissue(
       writer?.addAction(record);
       options.hooks?.onAction?.(record);
       tracker.check(record);
+      pages.checked(record);
     }
   } catch (error) {
     failure = error;

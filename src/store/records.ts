@@ -155,9 +155,9 @@ export interface SnapshotRecord {
 /**
  * `probe`: an invariant ran an action (detail `{ invariant, seq }`), so logs can tell probes from the behaviors' actions.
  * `screenshot`: a browser action failed or was complained about; detail `{ file, actionSeq, complaintSeq }`, `file`
- * relative to the run store's folder.
+ * relative to the run store's folder. `trace`: a browser actor's Playwright trace (`--trace`); detail `{ file }`, relative likewise.
  */
-export type EventKind = 'spawn' | 'stop' | 'retire' | 'crash' | 'restart' | 'give-up' | 'limit' | 'interrupt' | 'probe' | 'resume' | 'snapshots-off' | 'screenshot' | 'pace';
+export type EventKind = 'spawn' | 'stop' | 'retire' | 'crash' | 'restart' | 'give-up' | 'limit' | 'interrupt' | 'probe' | 'resume' | 'snapshots-off' | 'screenshot' | 'trace' | 'control' | 'message' | 'pace';
 
 export interface EventRecord {
   runId: string;

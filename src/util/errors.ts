@@ -30,7 +30,7 @@ export const ExitCode = {
   replayVersion: 9,
   /** A replay file edited after export (its checksum does not match). */
   replayEdited: 10,
-  /** `merge`: a group of shards is incomplete (a shard missing, or one that did not complete); what was there is merged. */
+  /** `merge`: a group of shards is incomplete (a shard missing, or one that did not complete) or was seeded from the target unevenly; what was there is merged. */
   incomplete: 11,
   /** `replay --check-target`: the target no longer holds what the run was seeded from. */
   targetChanged: 12,
@@ -51,6 +51,7 @@ export type ErrorCode =
   | 'BEAM_SIMULATION_LOAD'
   | 'BEAM_SIMULATION_INVALID'
   | 'BEAM_UNKNOWN_BEHAVIOR'
+  | 'BEAM_UNKNOWN_ACTOR'
   | 'BEAM_STORE_LOCKED'
   | 'BEAM_STORE_CORRUPT'
   | 'BEAM_STORE'
@@ -76,6 +77,8 @@ const exitCodes: Record<ErrorCode, ExitCodeValue> = {
   BEAM_SIMULATION_LOAD: ExitCode.usage,
   BEAM_SIMULATION_INVALID: ExitCode.usage,
   BEAM_UNKNOWN_BEHAVIOR: ExitCode.usage,
+  /** A control call or a message names an actor the run does not have (or one in another shard). */
+  BEAM_UNKNOWN_ACTOR: ExitCode.usage,
   BEAM_STORE_LOCKED: ExitCode.store,
   BEAM_STORE_CORRUPT: ExitCode.store,
   BEAM_STORE: ExitCode.store,

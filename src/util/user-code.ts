@@ -27,6 +27,11 @@ export interface UserCodeErrorOptions {
   advice?: string;
   /** What was kept of the run: `the run so far is kept (20261201-..., status failed)`. */
   kept?: string;
+  /**
+   * The callback broke its contract by what it returned rather than by throwing: the message
+   * says it `returned <this>` (and `thrown` is this text, for the run's crash event).
+   */
+  returned?: string;
 }
 
 /** Set to 1 to have the CLI print the whole stack of what user code threw, after its one-line error. */
@@ -48,11 +53,12 @@ export class UserCodeError extends BeamulatorError {
   readonly options: UserCodeErrorOptions;
 
   constructor(what: string, thrown: unknown, options: UserCodeErrorOptions = {}) {
-    const at = userFrame(thrown);
-    const { doing = 'run the simulation', action, advice, kept } = options;
+    const { doing = 'run the simulation', action, advice, kept, returned } = options;
+    const at = returned === undefined ? userFrame(thrown) : null;
     const forAction = action ? ` for action #${action.seq} ${action.action}${action.actorName ? ` by ${action.actorName}` : ''}` : '';
     const hint = `${advice ? `${advice}: fix` : 'Fix'} that code${kept ? `; ${kept}` : ''}; ${stackEnvVar}=1 prints its stack`;
-    super('BEAM_USER_CODE', `cannot ${doing}: ${what}${forAction} threw ${describeThrown(thrown)}${at ? ` (at ${at})` : ''}`, hint, { cause: thrown });
+    const how = returned === undefined ? `threw ${describeThrown(thrown)}` : `returned ${returned}`;
+    super('BEAM_USER_CODE', `cannot ${doing}: ${what}${forAction} ${how}${at ? ` (at ${at})` : ''}`, hint, { cause: thrown });
     this.name = 'UserCodeError';
     this.what = what;
     this.thrown = thrown;

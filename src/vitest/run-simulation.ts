@@ -1,5 +1,6 @@
 import { loadSimulation, type LoadedSimulation } from '../engine/load-simulation.ts';
 import { resolveParams } from '../engine/resolve-params.ts';
+import { userHooks } from '../engine/user-hooks.ts';
 import { runSimulationInternal, type RunOptions, type RunResult } from '../engine/run-simulation.ts';
 import { isSimulation, type Simulation } from '../engine/simulation.ts';
 import type { ActionRecord, ActorRecord, ComplaintRecord, EventRecord, ExchangeRecord, RunRecord } from '../store/records.ts';
@@ -98,6 +99,7 @@ export async function runSimulation<P extends ParamDefs = ParamDefs>(sim: Simula
   try {
     result = await runSimulationInternal(simulation, {
       ...runOptions,
+      ...(runOptions.hooks ? { hooks: userHooks(runOptions.hooks, 'runSimulation options') } : {}),
       seed,
       params,
       db: store,

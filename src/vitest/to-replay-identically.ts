@@ -72,7 +72,7 @@ export function replaySourceOf(run: RecordedRun): ReplaySource {
     throw new TypeError(`expect(run).toReplayIdentically(): run ${run.runId} has no \`run\` row or no \`exchanges\`; `
       + "pass what runSimulation from 'beamulator/vitest' resolves to (it keeps every row a replay needs)");
   }
-  return { run: run.run, actors: [...run.actors], actions: [...run.actions], exchanges: [...run.exchanges] };
+  return { run: run.run, actors: [...run.actors], actions: [...run.actions], exchanges: [...run.exchanges], events: [...run.events] };
 }
 
 function describeHow(report: ReplayReport): string {

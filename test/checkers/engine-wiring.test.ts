@@ -100,4 +100,42 @@ describe('engine wiring of checkers and invariants', () => {
     expect((error as Error).message).toMatch(/^cannot run \S+: invariant 'throws' at the end of the run threw Error: oops \(at test\/checkers\/engine-wiring\.test\.ts:\d+:\d+\)\. Fix that code/);
     expect(complaints).toEqual([]);
   });
+
+  it('a checker that names an actor the run does not have stops the run with one line naming the checker and the id', async () => {
+    const stray = defineChecker({
+      name: 'stray',
+      start: () => ({ onAction: (r): Violation | null => (r.seq === 2 ? { message: 'x', actorId: 42, actionSeq: r.seq, simTime: r.simTime, actions: {} } : null) }),
+    });
+    const error = await runSimulation(makeSim({ checkers: [stray] }), { db: false, seed: 1 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'BEAM_USER_CODE', exitCode: 6 });
+    expect((error as Error).message).toMatch(
+      /^cannot run counter: checker 'stray' onAction\(\) for action #2 bump by User \d returned a violation for actor 42, which this run does not have\. Give each violation the actorId of an action the checker was told of: fix that code/);
+  });
+});
+
+describe("a library user's own hooks", () => {
+  it('one that throws while an action is recorded stops the run as its failure (exit 6, naming the hook and its line), not as a crash of the behavior', async () => {
+    const crashes: string[] = [];
+    const error = await runSimulation(makeSim(), {
+      db: false, seed: 1,
+      hooks: {
+        onAction: (a) => { if (a.seq === 3) throw new Error('hook bug'); },
+        onCrash: (c) => crashes.push(c.what),
+      },
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'BEAM_USER_CODE', exitCode: 6 });
+    expect((error as Error).message).toMatch(
+      /^cannot run counter: RunOptions\.hooks\.onAction\(\) for action #3 peek by User \d threw Error: hook bug \(at test\/checkers\/engine-wiring\.test\.ts:\d+:\d+\)\. Fix that code/);
+    expect(crashes).toEqual([]);
+  });
+
+  it('target.stop() that throws is reported as the user\'s code, with its line', async () => {
+    const sim = defineSimulation({
+      ...makeSim(),
+      target: { start: async () => ({ url: 'http://127.0.0.1:9', stop: async () => { throw new Error('stuck'); } }) },
+    });
+    const error = await runSimulation(sim, { db: false, seed: 1 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'BEAM_USER_CODE', exitCode: 6 });
+    expect((error as Error).message).toMatch(/^cannot stop the target of 'counter': target\.stop\(\) threw Error: stuck \(at test\/checkers\/engine-wiring\.test\.ts:\d+:\d+\)/);
+  });
 });

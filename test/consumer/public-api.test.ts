@@ -16,15 +16,15 @@ const rootValues = [
   'readYourWrites', 'replayRun', 'runSimulation',
 ];
 const rootTypes = [
-  'Action', 'ActionFn', 'ActionIO', 'ActionRecord', 'ActionResult', 'ActorContext', 'ActorRecord', 'ActorView', 'ArrivalStage', 'Arrivals', 'Behavior',
-  'Checker', 'CheckerOptions', 'Complaint', 'ComplaintInput', 'ComplaintRecord', 'Crash', 'Divergence', 'DivergenceKind', 'Duration',
+  'Action', 'ActionFn', 'ActionIO', 'ActionRecord', 'ActionResult', 'ActorContext', 'ActorInfo', 'ActorMessage', 'ActorQuery', 'ActorRecord', 'ActorRef', 'ActorView', 'ArrivalStage', 'Arrivals', 'Behavior',
+  'Checker', 'CheckerOptions', 'Complaint', 'ComplaintInput', 'ComplaintRecord', 'ControlActionResult', 'ControlSource', 'Crash', 'Divergence', 'DivergenceKind', 'Duration',
   'EngineHooks', 'EntityModel', 'ErrorCode', 'EventRecord', 'ExchangeRecord', 'ExecuteOptions', 'ExitCodeValue', 'Fields',
   'FuzzActorSpec', 'FuzzConfigs', 'FuzzCoverage', 'FuzzFailure', 'FuzzInvariant', 'FuzzInvariantFunction', 'FuzzOptions', 'FuzzProgress', 'FuzzResult', 'FuzzRunView', 'FuzzSettings',
   'FuzzSpec', 'FuzzTarget', 'FuzzTargetSpec', 'HostileStringOptions', 'HttpClient', 'HttpRequestOptions', 'HttpResponse', 'InitInput', 'Invariant', 'InvariantVerdict',
   'Json', 'LagSummary', 'LostUpdateOptions', 'MonotonicReadsOptions', 'Outcome', 'ParamDef', 'ParamDefs', 'ParamSettings', 'ParamType',
   'PaceControl', 'PaceStatus', 'ParamValue', 'ParamValues', 'PopulationEntry', 'RateText', 'ReadReplayOptions', 'RedactPattern', 'ReplayBundle', 'ReplayMode',
-  'ReadYourWritesOptions', 'ReplayOptions', 'ReplayReport', 'ReplayRules', 'ReplaySource', 'Rng', 'RngState', 'RunOptions', 'RunProgress', 'RunRecord',
-  'RunResult', 'RunStart', 'RunStore', 'RunSummary', 'RunView', 'SeedContext', 'SeededActor', 'Severity', 'Shard', 'Simulation', 'SimulationSpec', 'StartedChecker',
+  'ReadYourWritesOptions', 'ReplayNormalizers', 'ReplayOptions', 'ReplayReport', 'ReplayRules', 'ReplaySource', 'Rng', 'RngState', 'RunControl', 'RunOptions', 'RunProgress', 'RunRecord',
+  'RunResult', 'RunStart', 'RunStore', 'RunSummary', 'RunView', 'SeedContext', 'SeededActor', 'Severity', 'Shard', 'Simulation', 'SimulationSpec', 'SpawnOptions', 'StartedChecker',
   'StartedTarget', 'Stop', 'TargetSpec', 'TargetStartInput', 'TurnResult', 'Violation', 'Violations', 'Weighted',
 ];
 const vitestValues = ['checkReplayFile', 'fuzzTest', 'replayTests', 'runFuzzTest', 'runSimulation', 'setupMatchers'];
@@ -38,8 +38,8 @@ const configTypes = ['BeamulatorConfig', 'RedactPattern'];
 /** The fields of the options a user passes, as the published .d.ts declares them. */
 const optionFields = {
   RunOptions: [
-    'actionTimeout', 'actors', 'concurrency', 'db', 'duration', 'env', 'file', 'hooks', 'maxActions', 'maxWallTime', 'onPaceControl', 'overlapWindow',
-    'params', 'redact', 'seed', 'shard', 'signal', 'speed', 'target', 'wallStartAt',
+    'actionTimeout', 'actors', 'concurrency', 'db', 'duration', 'env', 'file', 'hooks', 'maxActions', 'maxWallTime', 'onControl', 'onPaceControl', 'overlapWindow',
+    'params', 'redact', 'resume', 'seed', 'shard', 'signal', 'speed', 'target', 'wallStartAt',
   ],
   ReplayOptions: ['checkTarget', 'db', 'file', 'hooks', 'mode', 'offline', 'pace', 'redact', 'signal', 'simulation', 'target'],
   FuzzOptions: [

@@ -155,6 +155,7 @@ const rows: Row[] = [
   { name: 'arrival rate that is not a rate', args: ['run', at('bad-rate.sim.mjs'), ...db], code: usage, message: /cannot use r's population\[0\]\.arrivals\.rate "10 per s": not a rate\. Write a count per unit of sim time/ },
   { name: 'arrivals with a count', args: ['run', at('rate-and-count.sim.mjs'), ...db], code: usage, message: /population\[0\] has arrivals and count\. Arrivals decide how many actors come/ },
   { name: 'invalid duration in the simulation', args: ['run', at('bad-duration.sim.mjs'), ...db], code: usage, message: /not a duration/ },
+  { name: 'replay rule path that names no part', args: ['run', at('bad-rule.sim.mjs'), ...db], code: usage, message: /cannot use simulation 'r': replay\.ignore: 'id' starts with neither \$ \(a result\) nor result, args, complaint\.detail, exchange\.request\.body\. Start a path with/ },
   { name: 'fromTarget that throws', args: ['run', at('seed-throws.sim.mjs'), ...db], code: usage, message: /cannot seed population\[0\] \(Reader\) from the target: its fromTarget threw: shelf locked\. Fix fromTarget; the reads it made are recorded with the run$/ },
   { name: 'fromTarget that returns nonsense', args: ['run', at('seed-nonsense.sim.mjs'), ...db], code: usage, message: /cannot seed population\[0\] \(Reader\) from the target: its fromTarget returned an object, not a list of actors/ },
   { name: 'replay --check-target of a changed target', args: ['replay', '{seeded}', ...db, '--check-target'], code: ExitCode.targetChanged, message: /cannot replay run \S+ as seeded: the target changed since \(3 differences: population\[0\]: 2 actors stored, 3 now; dune: name: "dune" → "dune \(2nd ed\.\)"; dune: state\.book: "dune" → "dune \(2nd ed\.\)"\)\. Bring the target back/ },
@@ -206,6 +207,8 @@ const rows: Row[] = [
   { name: 'fuzz target missing', args: ['fuzz', at('nope.fuzz.ts'), ...db], code: usage, message: /cannot load fuzz target .*nope\.fuzz\.ts: no such file\. Check the path \(fuzz target files usually end in \.fuzz\.ts\)$/ },
   { name: 'fuzz folder with no target', args: ['fuzz', at('empty-folder'), ...db], code: usage, message: /cannot load a fuzz target from .*empty-folder: the folder holds no \*\.fuzz\.ts file/ },
   { name: 'fuzz target without a default export', args: ['fuzz', at('no-export.fuzz.ts'), ...db], code: usage, message: /does not export a fuzz target \(exports: name\)\. Add `export default defineFuzzTarget/ },
+  { name: 'run --trace without a store file', args: ['run', '{notes}', '--trace', '--db', ':memory:'], code: usage, message: /cannot use --trace with --db :memory:: traces are written next to the store file\. Give --db a file, or drop --trace/ },
+  { name: 'fuzz target without Chromium', args: ['fuzz', at('no-chromium.fuzz.mjs'), ...db], code: usage, message: /cannot launch Chromium \/nonexistent\/chromium: it does not exist\. Install it with `apt-get install chromium`/ },
   { name: 'fuzz target that is a simulation', args: ['fuzz', at('a-sim.fuzz.mjs'), ...db], code: usage, message: /not a fuzz target/ },
   { name: 'fuzz target with an unknown behavior', args: ['fuzz', at('unknown.fuzz.mjs'), ...db], code: usage, message: /unknown behavior 'Nobody'/ },
   { name: 'fuzz target with configs of a behavior it does not draw', args: ['fuzz', at('configs.fuzz.mjs'), ...db], code: usage, message: /cannot define fuzz target 'c': configs names 'Namer', which is not one of its behaviors\. Its behaviors: Scribe\. Fix the error/ },
@@ -252,6 +255,7 @@ beforeAll(async () => {
   file('unknown-behavior.sim.mjs', simOf("export default defineSimulation({ name: 'u', behaviors: [walker], population: [{ behavior: 'Walkr', count: 1 }] });"));
   file('bad-rate.sim.mjs', simOf("export default defineSimulation({ name: 'r', population: [{ behavior: walker, arrivals: { rate: '10 per s' } }] });"));
   file('rate-and-count.sim.mjs', simOf("export default defineSimulation({ name: 'rc', population: [{ behavior: walker, count: 2, arrivals: [{ target: '1/s', over: '1m' }] }] });"));
+  file('bad-rule.sim.mjs', simOf("export default defineSimulation({ name: 'r', population: [{ behavior: walker, count: 1 }], replay: { ignore: ['id'] } });"));
   file('bad-duration.sim.mjs', simOf("export default defineSimulation({ name: 'd', duration: 'soon', population: [{ behavior: walker, count: 1 }] });"));
   file('bad-start.sim.mjs', simOf("export default defineSimulation({ name: 'bad-start', population: [{ behavior: walker, count: 1 }], target: { start: () => { throw new Error('port taken'); } } });"));
   file('no-chromium.sim.mjs', simOf("export default defineSimulation({ name: 'no-chromium', population: [{ behavior: walker, count: 1 }], browser: { executablePath: '/nonexistent/chromium' } });"));
@@ -262,6 +266,7 @@ beforeAll(async () => {
   file('unknown.fuzz.mjs', fuzzOf("export default defineFuzzTarget({ name: 'u', simulation: notes, behaviors: ['Nobody'] });"));
   file('configs.fuzz.mjs', fuzzOf("export default defineFuzzTarget({ name: 'c', simulation: notes, behaviors: ['Scribe'], configs: { Namer: [{}] } });"));
   file('invariant.fuzz.mjs', fuzzOf("export default defineFuzzTarget({ name: 'i', simulation: notes, invariants: [{ check: () => null }] });"));
+  file('no-chromium.fuzz.mjs', fuzzOf("export default defineFuzzTarget({ name: 'nc', simulation: defineSimulation({ ...notes, name: 'nc', target: { url: 'http://127.0.0.1:9' }, browser: { executablePath: '/nonexistent/chromium' } }) });"));
   file('syntax.fuzz.ts', 'export default defineFuzzTarget({ name: "x", simulation: [ });\n');
 
   // Config files.

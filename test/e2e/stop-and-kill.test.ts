@@ -145,7 +145,7 @@ describe('simulation code stuck in a synchronous loop', () => {
     cli.child.kill('SIGTERM');
     const r = await endsWithin(cli, 3000, 'the second signal');
     expect(r.signal).toBe('SIGTERM');
-    expect(r.stderr).toMatch(/^beamulator: the simulation code has not returned for \d+s \(a synchronous loop in an action or behavior\?\): nothing can stop the run gracefully now; Ctrl-C or SIGTERM ends the process at once, keeping the rows saved before it blocked \(the run will read abandoned\)$/m);
+    expect(r.stderr).toMatch(/^beamulator: the simulation code has not returned for \d+s at test\/e2e\/sims\/stuck\.sim\.ts:\d+:\d+ \(a synchronous loop in an action or behavior\?\): nothing can stop the run gracefully now; Ctrl-C or SIGTERM ends the process at once, keeping the rows saved before it blocked \(the run will read abandoned\)$/m);
     expect((await stored(db)).statuses).toEqual(['abandoned', 'abandoned', 'abandoned']);
   });
 });

@@ -1,7 +1,12 @@
 /** fromTarget: actors seeded from what a running target holds; replays use the stored seed; --check-target compares. */
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defineActions, defineBehavior, defineSimulation, openStore, readRunBundle, replayRun, runSimulation } from 'beamulator';
+import { defineActions, defineBehavior, defineSimulation, openStore, readRunBundle, replayRun, runSimulation, type ActionRecord } from 'beamulator';
+import { seedDisagreement } from '../../src/engine/shard-groups.ts';
+import { mergeCommand } from '../../src/cli/merge-command.ts';
 
 interface Account { id: string; owner: string; balance: number }
 
@@ -160,6 +165,59 @@ describe('fromTarget', () => {
       }
     } finally {
       await store.close();
+    }
+  });
+
+  it('with --shard, every shard seeds from the whole target and spawns only its own actors; a shard replays from its stored seed', async () => {
+    svc.restore();
+    const store = await openStore(':memory:');
+    try {
+      const whole = await runSimulation(byAccount, { target: svc.url, db: store, seed: 5 });
+      const wholeLog = await store.actions(whole.runId);
+      // The shards share the target, as on many machines: no reset between them (shard 1's actors spend first).
+      svc.restore();
+      const shards = [];
+      for (const index of [1, 2]) shards.push(await runSimulation(byAccount, { target: svc.url, db: store, seed: 5, shard: { index, count: 2 } }));
+      const actorsOf = await Promise.all(shards.map((r) => store.actors(r.runId)));
+      expect(actorsOf.map((actors) => actors.map((a) => [a.actorId, a.name]))).toEqual([[[0, 'seeder'], [2, 'bob']], [[0, 'seeder'], [1, 'ann'], [3, 'cy']]]);
+      expect(seedDisagreement(actorsOf.map((actors, i) => ({ index: i + 1, actors })))).toBeNull();
+      // Each seeded actor did in its shard exactly what it did in the whole run.
+      const byActor = (log: ActionRecord[], id: number) => log.filter((a) => a.actorId === id).map(({ action, args, result, simTime }) => ({ action, args, result, simTime }));
+      const shardLogs = await Promise.all(shards.map((r) => store.actions(r.runId)));
+      for (const [shard, id] of [[0, 2], [1, 1], [1, 3]] as const) expect(byActor(shardLogs[shard]!, id)).toEqual(byActor(wholeLog, id));
+      expect(shardLogs.every((log) => log[0]!.action === 'listAccounts' && log[0]!.actorId === 0)).toBe(true);
+
+      // Shard 2 holds only ann and cy, yet a rerun of it rebuilds the population with the ids it had.
+      svc.restore();
+      const report = await replayRun(await readRunBundle(store, shards[1]!.runId), { simulation: byAccount, target: svc.url, db: false });
+      expect(report).toMatchObject({ identical: true, compared: shardLogs[1]!.length });
+
+      // A shard that finds another list on the target (an account opened meanwhile) does not line up: merge says so.
+      svc.restore();
+      svc.state.accounts.unshift({ id: 'a0', owner: 'abe', balance: 5 });
+      const late = await runSimulation(byAccount, { target: svc.url, db: store, seed: 5, shard: { index: 2, count: 2 } });
+      expect(seedDisagreement([{ index: 1, actors: actorsOf[0]! }, { index: 2, actors: await store.actors(late.runId) }]))
+        .toBe('shard 2 was seeded from the target with other actors than shard 1 (population[0]: 4 actors, not 3), so their actor ids do not line up');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('merge of shard stores seeded with different lists says so and exits 11', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'beamulator-seed-shards-'));
+    try {
+      const stores = [path.join(dir, 'one.duckdb'), path.join(dir, 'two.duckdb')];
+      svc.restore();
+      await runSimulation(byAccount, { target: svc.url, db: stores[0]!, seed: 5, shard: { index: 1, count: 2 } });
+      svc.state.accounts.unshift({ id: 'a0', owner: 'abe', balance: 5 });
+      await runSimulation(byAccount, { target: svc.url, db: stores[1]!, seed: 5, shard: { index: 2, count: 2 } });
+      const err: string[] = [];
+      const output = { out: () => undefined, err: (text: string) => err.push(text), isTTY: false, color: false, errColor: false };
+      const code = await mergeCommand(stores, { out: path.join(dir, 'all.duckdb') }, output);
+      expect(code).toBe(11);
+      expect(err.join('')).toMatch(/^beamulator: group g-\w+ does not add up: shard 2 was seeded from the target with other actors than shard 1 \(population\[0\]: 4 actors, not 3\), so their actor ids do not line up\. Start every shard/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -1,8 +1,11 @@
 /** Snapshots: crash restore from the last one under the restart policy; resume of a stopped run equals a straight run. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defineAction, defineBehavior, defineSimulation, openStore, type ActionRecord } from 'beamulator';
+import { defineAction, defineBehavior, defineSimulation, openStore, runSimulation, type ActionRecord } from 'beamulator';
 import { runSimulationInternal } from '../../src/engine/run-simulation.ts';
-import { resumeRunOptions, runToResume } from '../../src/replay/resume-options.ts';
+import { resumeRunOptions, runToResume } from '../../src/engine/resume-options.ts';
 
 const roll = defineAction('roll', async (args: { who: string; password: string; n: number; total: number }) => ({ total: args.total + args.n }));
 
@@ -78,6 +81,89 @@ describe('run --resume', () => {
       await expect(runToResume(store, 'nope')).rejects.toMatchObject({ code: 'BEAM_RUN_NOT_FOUND' });
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe('run --resume of a run with messages', () => {
+  it('an actor waiting for a message with no timeout is not taken for stopped: resumed, it gets the message a straight run gives it', async () => {
+    const note = defineAction('note', async (args: { what: string }) => args);
+    const waiter = defineBehavior({
+      name: 'Waiter',
+      initialState: {},
+      async act(ctx) {
+        const message = await ctx.nextMessage();
+        await ctx.execute(note, { what: `got ${JSON.stringify(message?.body)}` });
+        return 0;
+      },
+    });
+    const pinger = defineBehavior({
+      name: 'Pinger',
+      initialState: {},
+      async act(ctx) {
+        if (ctx.turn > 1) ctx.send(0, { ping: ctx.turn });
+        await ctx.execute(note, { what: `ping ${ctx.turn}` });
+        return '3h';
+      },
+    });
+    const talk = defineSimulation({ name: 'talk', actions: { note }, population: [{ behavior: waiter }, { behavior: pinger }], duration: '4h' });
+    const store = await openStore(':memory:');
+    try {
+      const notes = async (options: Parameters<typeof runSimulationInternal>[1]) => {
+        const seen: string[] = [];
+        const result = await runSimulationInternal(talk, { db: store, seed: 1, ...options, hooks: { onAction: (a) => seen.push(`${(a.args as { what: string }).what} @${a.simTime / 3_600_000}h`) } });
+        return { result, seen };
+      };
+      const straight = await notes({});
+      const first = await notes({ duration: '2h' });
+      const second = await notes(await resumeRunOptions(store, await runToResume(store, first.result.runId), talk, '4h'));
+      expect(straight.seen).toEqual(['ping 1 @0h', 'ping 2 @3h', 'got {"ping":2} @3h']);
+      expect([...first.seen, ...second.seen]).toEqual(straight.seen);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('run --resume of a run changed by control calls', () => {
+  it('refuses one whose population was changed (snapshots do not restore spawned or removed actors), and resumes one only tagged', async () => {
+    const store = await openStore(':memory:');
+    try {
+      const spawned = await runSimulationInternal(sim, { db: store, seed: 3, duration: '2h', onControl: (c) => void c.spawn('Walker', 1, { source: 'test' }) });
+      await expect(runToResume(store, spawned.runId)).rejects.toMatchObject({
+        code: 'BEAM_STATE',
+        message: `cannot resume run ${spawned.runId}: its population was changed while it ran (a control call 'spawn' at sim time 0ms), which snapshots do not restore. Replay it instead (\`beamulator replay\` applies its control calls again), or start a new run`,
+      });
+      const tagged = await runSimulationInternal(sim, { db: store, seed: 3, duration: '2h', onControl: (c) => void c.tag(0, 'vip') });
+      await expect(runToResume(store, tagged.runId)).resolves.toMatchObject({ runId: tagged.runId });
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('runSimulation({ resume })', () => {
+  it('continues a stopped run from the store db names (a path): the two logs together equal a straight run; refuses settings it keeps', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'beamulator-resume-'));
+    const db = path.join(dir, 'runs.duckdb');
+    try {
+      const straight = await run({ db, seed: 4, duration: '5h' });
+      const first = await run({ db, seed: 4, duration: '5h', maxActions: 6 });
+      const actions: ActionRecord[] = [];
+      const second = await runSimulation(sim, { resume: 'latest', db, hooks: { onAction: (a) => actions.push(a) } });
+      expect(logOf([...first.actions, ...actions])).toEqual(logOf(straight.actions));
+      const store = await openStore(db);
+      try {
+        expect(await store.getRun(second.runId)).toMatchObject({ parentRunId: first.result.runId, seed: straight.result.seed });
+      } finally {
+        await store.close();
+      }
+      await expect(runSimulation(sim, { resume: first.result.runId, db, seed: 5 })).rejects.toThrow(
+        `cannot resume run '${first.result.runId}' with seed: a resumed run keeps the settings of the run it continues. Drop seed from the options`);
+      await expect(runSimulation(sim, { resume: first.result.runId, db: false })).rejects.toMatchObject({ code: 'BEAM_USAGE' });
+      await expect(runSimulation(sim, { resume: 'nope', db })).rejects.toMatchObject({ code: 'BEAM_RUN_NOT_FOUND' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

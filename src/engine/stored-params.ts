@@ -1,5 +1,5 @@
-import type { RunOptions } from '../engine/run-simulation.ts';
-import type { Simulation } from '../engine/simulation.ts';
+import type { Simulation } from './simulation.ts';
+import type { ParamSettings } from '../util/params.ts';
 import { REDACTED } from '../store/redact.ts';
 import type { Json, RunRecord } from '../store/records.ts';
 
@@ -13,7 +13,7 @@ import type { Json, RunRecord } from '../store/records.ts';
  * @example
  * await runSimulation(sim, { seed: run.seed, ...storedParams(sim, run) });
  */
-export function storedParams(sim: Simulation, run: RunRecord): Pick<RunOptions, 'params' | 'env'> {
+export function storedParams(sim: Simulation, run: RunRecord): { params?: ParamSettings; env?: Readonly<Record<string, string | undefined>> } {
   if (run.params === null) return {};
   const defs = sim.params ?? {};
   const given: Record<string, Json> = {};
@@ -27,5 +27,5 @@ export function storedParams(sim: Simulation, run: RunRecord): Pick<RunOptions, 
       given[name] = value;
     }
   }
-  return { params: given as RunOptions['params'], env };
+  return { params: given as ParamSettings, env };
 }

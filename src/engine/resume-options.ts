@@ -1,12 +1,28 @@
-import type { ResumePoint } from '../engine/resume-point.ts';
-import type { InternalRunOptions } from '../engine/run-simulation.ts';
-import { storedSeedOf } from '../engine/seed-population.ts';
-import type { Simulation } from '../engine/simulation.ts';
+import type { ResumePoint } from './resume-point.ts';
+import { storedSeedOf } from './seed-population.ts';
+import type { Simulation } from './simulation.ts';
+import type { StoredSeed } from './stored-seed.ts';
+import type { ParamSettings } from '../util/params.ts';
 import type { RunRecord } from '../store/records.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { formatDuration, parsePositiveDuration, toSeconds, type Duration } from '../util/duration.ts';
 import { BeamulatorError } from '../util/errors.ts';
 import { storedParams } from './stored-params.ts';
+
+/** The run options a resumed run takes from the run it continues (a part of InternalRunOptions). */
+export interface ResumedRunOptions {
+  seed: string;
+  params?: ParamSettings;
+  env?: Readonly<Record<string, string | undefined>>;
+  duration: number;
+  resumeFrom: ResumePoint;
+  resetTarget: false;
+  storedSeed?: StoredSeed;
+  concurrency?: number;
+  overlapWindow?: number;
+  actionTimeout?: number;
+  actors?: Record<string, number>;
+}
 
 /** The run `run --resume` continues, read from the store and checked (see resumeRunOptions). */
 export async function runToResume(store: RunStore, ref: string): Promise<RunRecord> {
@@ -16,6 +32,12 @@ export async function runToResume(store: RunStore, ref: string): Promise<RunReco
   if (run.kind === 'replay') throw cannot(`it is a replay (of ${run.parentRunId ?? 'another run'})`, 'Resume the run it replayed, or replay it again');
   if (run.status === 'running') throw cannot('it is still being recorded', 'Wait for it to finish, or stop it (Ctrl-C) and resume it then');
   if (run.stopReason === 'all-actors-stopped') throw cannot('every actor of it had stopped: nothing is left to run', 'Start a new run');
+  // Snapshots hold the states of the population's actors, not the actors control calls added, removed or gave another behavior.
+  const changed = (await store.events(run.runId)).find((e) => e.kind === 'control' && ['spawn', 'remove', 'replace'].includes((e.detail as { op?: string }).op ?? ''));
+  if (changed) {
+    throw cannot(`its population was changed while it ran (a control call '${(changed.detail as { op: string }).op}' at sim time ${formatDuration(toSeconds(changed.simTime))}), which snapshots do not restore`,
+      'Replay it instead (`beamulator replay` applies its control calls again), or start a new run');
+  }
   return run;
 }
 
@@ -23,7 +45,7 @@ export async function runToResume(store: RunStore, ref: string): Promise<RunReco
  * What `run --resume` runs with: the stopped run's seed, parameters and settings, its last
  * snapshots, and a duration that must reach past where it stopped (`duration` extends it).
  */
-export async function resumeRunOptions(store: RunStore, run: RunRecord, sim: Simulation, duration?: Duration): Promise<InternalRunOptions> {
+export async function resumeRunOptions(store: RunStore, run: RunRecord, sim: Simulation, duration?: Duration): Promise<ResumedRunOptions> {
   const snapshots = await store.lastSnapshots(run.runId);
   const counters = snapshots.find((s) => s.actorId === null);
   if (!counters) {
