@@ -44,7 +44,7 @@ const optionFields = {
   ReplayOptions: ['checkTarget', 'db', 'file', 'hooks', 'mode', 'offline', 'pace', 'redact', 'signal', 'simulation', 'target'],
   FuzzOptions: [
     'allowCrashes', 'confirmRuns', 'db', 'examples', 'failOn', 'file', 'maxActors', 'maxTurns', 'onProgress', 'overlap', 'params', 'redact', 'replaysDir',
-    'reproduceRuns', 'runs', 'seed', 'shrinkRuns', 'shrinkTimeLimitMs', 'signal', 'timeLimitMs',
+    'reproduceRuns', 'runs', 'seed', 'shrinkRuns', 'shrinkTimeLimitMs', 'signal', 'timeLimitMs', 'trace',
   ],
   TestRunOptions: [
     'actors', 'concurrency', 'duration', 'file', 'hooks', 'keep', 'maxActions', 'maxWallTime', 'overlapWindow', 'params', 'redact',
