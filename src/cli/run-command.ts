@@ -27,6 +27,8 @@ import { findRecordedSimulation } from '../replay/simulation-file.ts';
 import { StopSignals, stoppingLine } from './stop-signals.ts';
 import { bothHooks, startRunDashboard, type LiveDashboard } from './live-dashboard.ts';
 import type { EngineHooks } from '../engine/engine-hooks.ts';
+import type { RunControl } from '../engine/run-control.ts';
+import { runControlHandlers, type RunControls } from './run-controls.ts';
 
 export interface RunCommandOptions extends ProjectOptions {
   seed?: string;
@@ -120,9 +122,11 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
   const drawProgress = opts.progress && output.isTTY && !opts.json;
   let progressDrawn = false;
   let live: LiveDashboard | null = null;
+  // The run hands its controls out when its actors start; the dashboard's handlers find them here.
+  const controls: RunControls = { population: null, pace: null };
   try {
     if (opts.dashboard) {
-      live = await startRunDashboard(simulation, redactor, { host: opts.dashboardHost, port: opts.dashboardPort });
+      live = await startRunDashboard(simulation, redactor, { host: opts.dashboardHost, port: opts.dashboardPort }, runControlHandlers(controls, false));
       output.err(`${se.dim('dashboard')}  ${se.bold(live.dashboard.url)}  ${se.dim('(live while the run runs)')}\n`);
     }
     const result = await runSimulationInternal(simulation, {
@@ -143,6 +147,7 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
       ...(opts.maxWallTime !== undefined ? { maxWallTime: opts.maxWallTime } : {}),
       ...(redact ? { redact } : {}),
       ...(opts.trace ? { trace: true } : {}),
+      ...(live ? { onControl: (control: RunControl) => void (controls.population = control) } : {}),
       hooks: withLive(live, {
         onComplaint: (c) => complaints.push(c),
         onRunStart: (start) => {
@@ -223,6 +228,7 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
     return exitCode;
   } finally {
     stop[Symbol.dispose]();
+    controls.population = controls.pace = null;
     live?.feed.end();
     await live?.dashboard.close();
   }
