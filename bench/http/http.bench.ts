@@ -33,7 +33,8 @@ function ensureTools(): void {
   execFileSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--ignore-scripts', '--prefix', tools, 'autocannon@8', 'artillery@2.0.21'], { stdio: 'inherit' });
 }
 
-interface Result { name: string; requests: number; seconds: number; p50: number | null; p99: number | null }
+/** cpuUs: the load generator's own CPU time (user + system, all its threads), where it reports it. */
+interface Result { name: string; requests: number; seconds: number; p50: number | null; p99: number | null; cpuUs?: number }
 
 function run(command: string[], options: { cwd?: string } = {}): Promise<string> {
   const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], cwd: options.cwd ?? root, env: { ...process.env, NO_COLOR: '1' } });
@@ -92,7 +93,8 @@ try {
     const r = await p;
     results.push(r);
     const rate = r.requests / r.seconds;
-    console.log(`  ${r.name.padEnd(34)} ${Math.round(rate).toLocaleString('en').padStart(8)} req/s   p50 ${fmt(r.p50)}  p99 ${fmt(r.p99)}`);
+    const cpu = r.cpuUs === undefined ? '' : `   CPU ${(r.cpuUs / r.requests).toFixed(1).padStart(5)} µs/req`;
+    console.log(`  ${r.name.padEnd(34)} ${Math.round(rate).toLocaleString('en').padStart(8)} req/s   p50 ${fmt(r.p50)}  p99 ${fmt(r.p99)}${cpu}`);
   };
   await measure(undiciLoop(target.url));
   await measure(autocannon(target.url));
@@ -105,6 +107,9 @@ try {
   const file = rate('beamulator, DuckDB file');
   console.log(`beamulator (file store): ${(file / rate('undici')).toFixed(2)}x undici (goal >= 0.75), ${(file / rate('autocannon')).toFixed(2)}x autocannon (goal >= 0.6),`
     + ` ${(file / rate('Artillery')).toFixed(1)}x Artillery (goal >= 10); p99 ${(p99('beamulator, DuckDB file') / p99('undici')).toFixed(2)}x undici's (goal <= 1.5)`);
+  // On a shared machine req/s follows the load of the moment; CPU time per request much less so.
+  const cpuPer = (name: string) => { const r = results.find((x) => x.name.startsWith(name))!; return (r.cpuUs ?? NaN) / r.requests; };
+  console.log(`CPU per request: file store ${(cpuPer('beamulator, DuckDB file') / cpuPer('undici')).toFixed(2)}x undici's, no store ${(cpuPer('beamulator, no store') / cpuPer('undici')).toFixed(2)}x`);
 } finally {
   target.stop();
   rmSync(dir, { recursive: true, force: true });

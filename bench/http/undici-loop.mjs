@@ -6,6 +6,7 @@ const { origin, pathname } = new URL(url);
 const pool = new Pool(origin, { connections: inFlight, pipelining: 1 });
 const latencies = [];
 let done = 0;
+const cpuBefore = process.cpuUsage();
 const end = performance.now() + durationMs;
 await Promise.all(Array.from({ length: inFlight }, async () => {
   while (performance.now() < end) {
@@ -16,6 +17,7 @@ await Promise.all(Array.from({ length: inFlight }, async () => {
     done++;
   }
 }));
+const cpu = process.cpuUsage(cpuBefore);
 await pool.close();
 latencies.sort((a, b) => a - b);
-console.log(JSON.stringify({ requests: done, seconds: durationMs / 1000, p50: latencies[Math.floor(latencies.length * 0.5)], p99: latencies[Math.floor(latencies.length * 0.99)] }));
+console.log(JSON.stringify({ requests: done, seconds: durationMs / 1000, p50: latencies[Math.floor(latencies.length * 0.5)], p99: latencies[Math.floor(latencies.length * 0.99)], cpuUs: cpu.user + cpu.system }));

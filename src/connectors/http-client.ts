@@ -85,11 +85,26 @@ export interface HttpClient {
 }
 
 /**
+ * What cancels one action's requests in flight (it timed out, or the run ended): an event target
+ * with one event, `abort`, which undici takes as a request's `signal`. An AbortController per
+ * action (and undici's listeners on its signal) cost more than a localhost round trip's share of
+ * CPU, and almost no action is ever aborted; so the engine's per-action object is the target, and
+ * a real AbortSignal is made only when something needs one (`signal()`).
+ */
+export interface RequestCanceller {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  addEventListener(type: 'abort', listener: () => void, options?: unknown): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+  /** An AbortSignal that aborts with it (made on the first call). */
+  signal(): AbortSignal;
+}
+
+/**
  * Makes the HTTP client of one action. The live connector (undici) and offline replay
  * (recorded answers) both implement it; the engine does not know which it has.
  */
 export interface HttpClientFactory {
-  /** `signal` is lazy: an AbortSignal costs more than an offline action, so it is made only when asked for. */
-  client(recorder: (exchange: HttpExchange) => void, signal: () => AbortSignal, actionSeq: number): HttpClient;
+  client(recorder: (exchange: HttpExchange) => void, cancel: RequestCanceller, actionSeq: number): HttpClient;
   close(): Promise<void>;
 }

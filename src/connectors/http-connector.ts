@@ -9,7 +9,7 @@ import { BeamulatorError } from '../util/errors.ts';
 import { redactUrl } from '../store/redact.ts';
 import { ConnectorError } from './connector-error.ts';
 import { transportError } from './transport-error.ts';
-import type { HttpClient, HttpExchange, HttpMethod, HttpRequestOptions, HttpResponse } from './http-client.ts';
+import type { HttpClient, HttpExchange, HttpMethod, HttpRequestOptions, HttpResponse, RequestCanceller } from './http-client.ts';
 
 /** Options of {@link HttpConnector}. */
 export interface HttpConnectorOptions {
@@ -68,14 +68,14 @@ export class HttpConnector {
 
   /**
    * A client for ONE action execution; each exchange (failed ones too) goes to `recorder`.
-   * Aborting `signal` (the action timed out or the run stopped) cancels its requests in flight.
-   * It may be given lazily, as a function: it is then made only when a request is sent.
+   * Aborting `cancel` (the action timed out or the run stopped) cancels its requests in flight:
+   * an AbortSignal, or the engine's cheaper {@link RequestCanceller}.
    *
    * @example
    * const http = connector.client((exchange) => store.addExchange({ runId, actionSeq, n: n++, ...exchange }));
    */
-  client(recorder: ExchangeRecorder, signal?: AbortSignal | (() => AbortSignal)): HttpClient {
-    return new ConnectorHttpClient(this.#transport, recorder, signal);
+  client(recorder: ExchangeRecorder, cancel?: AbortSignal | RequestCanceller): HttpClient {
+    return new ConnectorHttpClient(this.#transport, recorder, cancel);
   }
 
   /**
@@ -150,7 +150,7 @@ class ConnectorHttpClient implements HttpClient {
   constructor(
     readonly transport: Transport,
     readonly recorder: ExchangeRecorder,
-    readonly signal?: AbortSignal | (() => AbortSignal),
+    readonly cancel?: AbortSignal | RequestCanceller,
   ) {}
 
   get(path: string, options?: HttpRequestOptions): Promise<HttpResponse> {
@@ -209,7 +209,7 @@ class ConnectorHttpClient implements HttpClient {
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
         // undici's own timeouts tick at ~0.5s and may fire up to ~1s late; short ones get an exact timer.
-        signal: requestSignal(typeof this.signal === 'function' ? this.signal() : this.signal, timeoutMs),
+        signal: requestSignal(this.cancel, timeoutMs),
       });
       responseHeaders = joinMultiValues(response.headers);
       body = await response.body.text();
@@ -348,9 +348,14 @@ function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}`.replace(/\s*\n\s*/g, ' ') : String(error);
 }
 
-/** The request's abort signal: the action's, an exact timer for short timeouts, both, or none. */
-function requestSignal(action: AbortSignal | undefined, timeoutMs: number): AbortSignal | null {
-  const timer = timeoutMs > 0 && timeoutMs <= preciseTimeoutMaxMs ? AbortSignal.timeout(timeoutMs) : undefined;
-  if (action && timer) return AbortSignal.any([action, timer]);
-  return action ?? timer ?? null;
+/**
+ * The request's abort signal: the action's canceller, an exact timer for short timeouts, both, or
+ * none. undici takes any event target with `aborted`, `reason` and an `abort` event as a signal
+ * (it only adds and removes one listener), so the canceller goes to it as it is.
+ */
+function requestSignal(cancel: AbortSignal | RequestCanceller | undefined, timeoutMs: number): AbortSignal | null {
+  if (!(timeoutMs > 0 && timeoutMs <= preciseTimeoutMaxMs)) return (cancel ?? null) as AbortSignal | null;
+  const timer = AbortSignal.timeout(timeoutMs);
+  if (cancel === undefined) return timer;
+  return AbortSignal.any([cancel instanceof AbortSignal ? cancel : cancel.signal(), timer]);
 }
