@@ -3,7 +3,8 @@
  * keep-alive), IN_FLIGHT requests in flight (default 32), DURATION seconds each (default 5), the
  * target pinned to core 0 and each load generator to core 1 (taskset, when there is one):
  *
- *   - a raw `undici` Pool request loop (the baseline: what Node can do at all),
+ *   - a raw `undici` Pool request loop (the baseline: what Node can do at all), and the same in
+ *     rounds of IN_FLIGHT requests that wait for each other (the step barrier of --concurrency),
  *   - autocannon (`-c IN_FLIGHT`), Artillery (`quick`, IN_FLIGHT virtual users),
  *   - beamulator: IN_FLIGHT actors with --concurrency IN_FLIGHT, every action and exchange
  *     recorded to a DuckDB file, to `:memory:`, and with no store.
@@ -52,9 +53,9 @@ async function startTarget(): Promise<{ url: string; stop: () => void }> {
   return { url, stop: () => child.kill('SIGTERM') };
 }
 
-async function undiciLoop(url: string): Promise<Result> {
-  const out = await run(pin(1, [process.execPath, path.join(here, 'undici-loop.mjs'), url, String(inFlight), String(seconds * 1000)]));
-  return { name: 'undici loop (baseline)', ...JSON.parse(out) };
+async function undiciLoop(url: string, mode: 'loop' | 'barrier' = 'loop'): Promise<Result> {
+  const out = await run(pin(1, [process.execPath, path.join(here, 'undici-loop.mjs'), url, String(inFlight), String(seconds * 1000), mode]));
+  return { name: mode === 'loop' ? 'undici loop (baseline)' : `undici, rounds of ${inFlight} (barrier)`, ...JSON.parse(out) };
 }
 
 async function autocannon(url: string): Promise<Result> {
@@ -97,6 +98,8 @@ try {
     console.log(`  ${r.name.padEnd(34)} ${Math.round(rate).toLocaleString('en').padStart(8)} req/s   p50 ${fmt(r.p50)}  p99 ${fmt(r.p99)}${cpu}`);
   };
   await measure(undiciLoop(target.url));
+  // What the step barrier of --concurrency costs by itself (no beamulator in it).
+  await measure(undiciLoop(target.url, 'barrier'));
   await measure(autocannon(target.url));
   await measure(artillery(target.url));
   await measure(beamulator(target.url, path.join(dir, 'run.duckdb'), 'DuckDB file'));

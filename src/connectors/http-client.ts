@@ -84,20 +84,23 @@ export interface HttpClient {
   delete(path: string, options?: HttpRequestOptions): Promise<HttpResponse>;
 }
 
+/** Told when its canceller aborts (an EventTarget listener object: an AbortSignal takes it too). */
+export interface AbortListener {
+  handleEvent(): void;
+}
+
 /**
  * What cancels one action's requests in flight (it timed out, or the run ended): an event target
- * with one event, `abort`, which undici takes as a request's `signal`. An AbortController per
- * action (and undici's listeners on its signal) cost more than a localhost round trip's share of
- * CPU, and almost no action is ever aborted; so the engine's per-action object is the target, and
- * a real AbortSignal is made only when something needs one (`signal()`).
+ * with one event, `abort`, like an AbortSignal. An AbortController per action costs more than a
+ * localhost round trip's share of CPU, and almost no action is ever aborted; so the engine's
+ * per-action object is the canceller, and a real AbortSignal is made only when something needs
+ * one (`io.signal`).
  */
 export interface RequestCanceller {
   readonly aborted: boolean;
   readonly reason: unknown;
-  addEventListener(type: 'abort', listener: () => void, options?: unknown): void;
-  removeEventListener(type: 'abort', listener: () => void): void;
-  /** An AbortSignal that aborts with it (made on the first call). */
-  signal(): AbortSignal;
+  addEventListener(type: 'abort', listener: AbortListener): void;
+  removeEventListener(type: 'abort', listener: AbortListener): void;
 }
 
 /**

@@ -6,7 +6,7 @@ import { ConnectorError } from '../connectors/connector-error.ts';
 import { actionScope, type ActionScope } from '../connectors/action-scope.ts';
 import type { BrowserSession } from '../connectors/browser-session.ts';
 import { pageError } from '../connectors/page-error.ts';
-import type { HttpClient, HttpClientFactory, HttpExchange, RequestCanceller } from '../connectors/http-client.ts';
+import type { AbortListener, HttpClient, HttpClientFactory, HttpExchange, RequestCanceller } from '../connectors/http-client.ts';
 import type { ActionRecord, Json, Outcome } from '../store/records.ts';
 import type { RunWriter } from '../store/run-store.ts';
 import { formatDuration } from '../util/duration.ts';
@@ -84,9 +84,9 @@ export class ActionCall<A, R> implements ActionScope, Watched, RequestCanceller 
   #n = 0;
   // Made only when something asks for the signal: an AbortController costs more than an offline action.
   #controller: AbortController | undefined = undefined;
-  // RequestCanceller: the listeners of the requests in flight (undici adds one per request, removes it when done).
-  #listener: (() => void) | null = null;
-  #moreListeners: (() => void)[] | null = null;
+  // RequestCanceller: the requests in flight (the connector adds each one, removes it when done).
+  #listener: AbortListener | null = null;
+  #moreListeners: AbortListener[] | null = null;
   aborted = false;
   reason: unknown = undefined;
   readonly recordNext: (exchange: HttpExchange) => void;
@@ -222,17 +222,17 @@ export class ActionCall<A, R> implements ActionScope, Watched, RequestCanceller 
     const first = this.#listener;
     const more = this.#moreListeners;
     this.#listener = this.#moreListeners = null;
-    first?.();
-    if (more) for (const listener of more) listener();
+    first?.handleEvent();
+    if (more) for (const listener of more) listener.handleEvent();
     this.#controller?.abort(this.reason);
   }
 
-  addEventListener(_type: 'abort', listener: () => void): void {
+  addEventListener(_type: 'abort', listener: AbortListener): void {
     if (this.#listener === null) this.#listener = listener;
     else (this.#moreListeners ??= []).push(listener);
   }
 
-  removeEventListener(_type: 'abort', listener: () => void): void {
+  removeEventListener(_type: 'abort', listener: AbortListener): void {
     if (this.#listener === listener) this.#listener = null;
     else if (this.#moreListeners) {
       const i = this.#moreListeners.indexOf(listener);
@@ -240,7 +240,7 @@ export class ActionCall<A, R> implements ActionScope, Watched, RequestCanceller 
     }
   }
 
-  /** A real AbortSignal (io.signal, short request timeouts): made on the first call. */
+  /** A real AbortSignal (io.signal): made on the first call. */
   signal(): AbortSignal {
     if (this.#controller === undefined) {
       this.#controller = new AbortController();
