@@ -385,10 +385,9 @@ class InFlight implements Dispatcher.DispatchHandler, AbortListener {
     return done;
   }
 
-  /** The canceller aborted. */
+  /** The canceller aborted: the request fails with its reason, as undici's request() does. */
   handleEvent(): void {
-    const reason = this.cancel!.reason;
-    this.stop(reason instanceof Error ? reason : new undiciErrors.RequestAbortedError());
+    this.stop((this.cancel!.reason ?? new undiciErrors.RequestAbortedError()) as Error);
   }
 
   /** Ends the request now with `reason` (undici then calls onError with it). */
