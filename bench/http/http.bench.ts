@@ -3,7 +3,8 @@
  * keep-alive), IN_FLIGHT requests in flight (default 32), DURATION seconds each (default 5), the
  * target pinned to core 0 and each load generator to core 1 (taskset, when there is one):
  *
- *   - a raw `undici` Pool request loop (the baseline: what Node can do at all),
+ *   - a raw `undici` Pool request loop (the baseline: what Node can do at all), and the same in
+ *     rounds of IN_FLIGHT requests that wait for each other (the step barrier of --concurrency),
  *   - autocannon (`-c IN_FLIGHT`), Artillery (`quick`, IN_FLIGHT virtual users),
  *   - beamulator: IN_FLIGHT actors with --concurrency IN_FLIGHT, every action and exchange
  *     recorded to a DuckDB file, to `:memory:`, and with no store.
@@ -33,7 +34,8 @@ function ensureTools(): void {
   execFileSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--ignore-scripts', '--prefix', tools, 'autocannon@8', 'artillery@2.0.21'], { stdio: 'inherit' });
 }
 
-interface Result { name: string; requests: number; seconds: number; p50: number | null; p99: number | null }
+/** cpuUs: the load generator's own CPU time (user + system, all its threads), where it reports it. */
+interface Result { name: string; requests: number; seconds: number; p50: number | null; p99: number | null; cpuUs?: number }
 
 function run(command: string[], options: { cwd?: string } = {}): Promise<string> {
   const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], cwd: options.cwd ?? root, env: { ...process.env, NO_COLOR: '1' } });
@@ -51,9 +53,9 @@ async function startTarget(): Promise<{ url: string; stop: () => void }> {
   return { url, stop: () => child.kill('SIGTERM') };
 }
 
-async function undiciLoop(url: string): Promise<Result> {
-  const out = await run(pin(1, [process.execPath, path.join(here, 'undici-loop.mjs'), url, String(inFlight), String(seconds * 1000)]));
-  return { name: 'undici loop (baseline)', ...JSON.parse(out) };
+async function undiciLoop(url: string, mode: 'loop' | 'barrier' = 'loop'): Promise<Result> {
+  const out = await run(pin(1, [process.execPath, path.join(here, 'undici-loop.mjs'), url, String(inFlight), String(seconds * 1000), mode]));
+  return { name: mode === 'loop' ? 'undici loop (baseline)' : `undici, rounds of ${inFlight} (barrier)`, ...JSON.parse(out) };
 }
 
 async function autocannon(url: string): Promise<Result> {
@@ -92,9 +94,12 @@ try {
     const r = await p;
     results.push(r);
     const rate = r.requests / r.seconds;
-    console.log(`  ${r.name.padEnd(34)} ${Math.round(rate).toLocaleString('en').padStart(8)} req/s   p50 ${fmt(r.p50)}  p99 ${fmt(r.p99)}`);
+    const cpu = r.cpuUs === undefined ? '' : `   CPU ${(r.cpuUs / r.requests).toFixed(1).padStart(5)} µs/req`;
+    console.log(`  ${r.name.padEnd(34)} ${Math.round(rate).toLocaleString('en').padStart(8)} req/s   p50 ${fmt(r.p50)}  p99 ${fmt(r.p99)}${cpu}`);
   };
   await measure(undiciLoop(target.url));
+  // What the step barrier of --concurrency costs by itself (no beamulator in it).
+  await measure(undiciLoop(target.url, 'barrier'));
   await measure(autocannon(target.url));
   await measure(artillery(target.url));
   await measure(beamulator(target.url, path.join(dir, 'run.duckdb'), 'DuckDB file'));
@@ -105,6 +110,9 @@ try {
   const file = rate('beamulator, DuckDB file');
   console.log(`beamulator (file store): ${(file / rate('undici')).toFixed(2)}x undici (goal >= 0.75), ${(file / rate('autocannon')).toFixed(2)}x autocannon (goal >= 0.6),`
     + ` ${(file / rate('Artillery')).toFixed(1)}x Artillery (goal >= 10); p99 ${(p99('beamulator, DuckDB file') / p99('undici')).toFixed(2)}x undici's (goal <= 1.5)`);
+  // On a shared machine req/s follows the load of the moment; CPU time per request much less so.
+  const cpuPer = (name: string) => { const r = results.find((x) => x.name.startsWith(name))!; return (r.cpuUs ?? NaN) / r.requests; };
+  console.log(`CPU per request: file store ${(cpuPer('beamulator, DuckDB file') / cpuPer('undici')).toFixed(2)}x undici's, no store ${(cpuPer('beamulator, no store') / cpuPer('undici')).toFixed(2)}x`);
 } finally {
   target.stop();
   rmSync(dir, { recursive: true, force: true });

@@ -41,13 +41,16 @@ export function tokenFor(host: string): { token?: string } {
 
 /** Starts the live dashboard of a run of `simulation` (before the run: its url can be opened while the run starts). */
 export async function startRunDashboard(
-  simulation: Simulation, redactor: Redactor, opts: LiveDashboardOptions, controls: ControlHandlers = {}, pace?: () => Record<string, unknown>,
+  simulation: Simulation, redactor: Redactor, opts: LiveDashboardOptions, controls: ControlHandlers = {}, pace?: () => object | null,
 ): Promise<LiveDashboard> {
   const port = dashboardPort(opts.port);
   const [{ LiveFeed }, { startLiveDashboard }] = await Promise.all([import('../dashboard/live-feed.ts'), import('../dashboard/dashboard-server.ts')]);
   const behaviors = [...new Set([...(simulation.behaviors ?? []), ...simulation.population.map((p) => p.behavior)]
     .map((b: Behavior | string) => (typeof b === 'string' ? b : b.name)))];
-  const feed = new LiveFeed({ title: simulation.name, redactor, behaviors, actions: Object.keys(simulation.actions ?? {}), ...(pace ? { pace } : {}) });
+  const feed = new LiveFeed({
+    title: simulation.name, redactor, behaviors, actions: Object.keys(simulation.actions ?? {}),
+    ...(pace ? { pace: () => pace() as Record<string, unknown> | null } : {}),
+  });
   const dashboard = await startLiveDashboard(feed, controls, { host: opts.host, port, ...tokenFor(opts.host) });
   return { feed, dashboard, controls };
 }

@@ -28,7 +28,8 @@ import { StopSignals, stoppingLine } from './stop-signals.ts';
 import { bothHooks, startRunDashboard, type LiveDashboard } from './live-dashboard.ts';
 import type { EngineHooks } from '../engine/engine-hooks.ts';
 import type { LagSummary, PaceControl } from '../engine/pace-control.ts';
-import type { ControlHandlers } from '../dashboard/dashboard-server.ts';
+import type { RunControl } from '../engine/run-control.ts';
+import { runControlHandlers, type RunControls } from './run-controls.ts';
 
 export interface RunCommandOptions extends ProjectOptions {
   seed?: string;
@@ -129,13 +130,13 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
   const drawProgress = opts.progress && output.isTTY && !opts.json;
   let progressDrawn = false;
   let live: LiveDashboard | null = null;
-  // A paced run's control, once it starts: the dashboard's pause, resume and speed call it.
-  let paceControl: PaceControl | null = null;
   const paced = (opts.speed ?? simulation.speed) !== undefined;
+  // The run hands its controls out when its actors start; the dashboard's handlers find them here.
+  const controls: RunControls = { population: null, pace: null };
   try {
     if (opts.dashboard) {
-      live = await startRunDashboard(simulation, redactor, { host: opts.dashboardHost, port: opts.dashboardPort }, paced ? pacedControls(() => paceControl) : {},
-        paced ? () => paceFeed(paceControl) : undefined);
+      live = await startRunDashboard(simulation, redactor, { host: opts.dashboardHost, port: opts.dashboardPort }, runControlHandlers(controls, paced),
+        paced ? () => paceFeed(controls.pace as PaceControl | null) : undefined);
       output.err(`${se.dim('dashboard')}  ${se.bold(live.dashboard.url)}  ${se.dim('(live while the run runs)')}\n`);
     }
     const result = await runSimulationInternal(simulation, {
@@ -152,13 +153,14 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
       ...(opts.overlapWindow !== undefined ? { overlapWindow: opts.overlapWindow } : {}),
       ...(opts.speed !== undefined ? { speed: opts.speed } : {}),
       ...(startAt !== undefined ? { wallStartAt: startAt } : {}),
-      onPaceControl: (pace) => { paceControl = pace; },
+      onPaceControl: (pace) => { controls.pace = pace; },
       ...(opts.actors !== undefined ? { actors: opts.actors } : {}),
       ...(shard ? { shard } : {}),
       ...(opts.maxActions !== undefined ? { maxActions: opts.maxActions } : {}),
       ...(opts.maxWallTime !== undefined ? { maxWallTime: opts.maxWallTime } : {}),
       ...(redact ? { redact } : {}),
       ...(opts.trace ? { trace: true } : {}),
+      ...(live ? { onControl: (control: RunControl) => void (controls.population = control) } : {}),
       hooks: withLive(live, {
         onComplaint: (c) => complaints.push(c),
         onRunStart: (start) => {
@@ -245,6 +247,7 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
     return exitCode;
   } finally {
     stop[Symbol.dispose]();
+    controls.population = controls.pace = null;
     live?.feed.end();
     await live?.dashboard.close();
   }
@@ -263,20 +266,6 @@ function shardOption(opts: RunCommandOptions): Shard | null {
     return null;
   }
   return opts.group !== undefined ? { ...shard, group: opts.group } : shard;
-}
-
-/** The live dashboard's pause, resume and speed of a paced run (refused until the run has started). */
-function pacedControls(current: () => PaceControl | null): ControlHandlers {
-  const control = (): PaceControl => {
-    const pace = current();
-    if (!pace) throw new BeamulatorError('BEAM_USAGE', 'cannot change the pace yet: the run has not started', 'Try again in a moment');
-    return pace;
-  };
-  return {
-    pause: () => control().pause(),
-    resume: () => control().resume(),
-    speed: (args) => control().setSpeed(args.speed as number),
-  };
 }
 
 /** What the live feed shows of a paced run's pace (speed, paused, paced sim time, turns, recent lag). */

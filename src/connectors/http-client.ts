@@ -84,12 +84,30 @@ export interface HttpClient {
   delete(path: string, options?: HttpRequestOptions): Promise<HttpResponse>;
 }
 
+/** Told when its canceller aborts (an EventTarget listener object: an AbortSignal takes it too). */
+export interface AbortListener {
+  handleEvent(): void;
+}
+
+/**
+ * What cancels one action's requests in flight (it timed out, or the run ended): an event target
+ * with one event, `abort`, like an AbortSignal. An AbortController per action costs more than a
+ * localhost round trip's share of CPU, and almost no action is ever aborted; so the engine's
+ * per-action object is the canceller, and a real AbortSignal is made only when something needs
+ * one (`io.signal`).
+ */
+export interface RequestCanceller {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  addEventListener(type: 'abort', listener: AbortListener): void;
+  removeEventListener(type: 'abort', listener: AbortListener): void;
+}
+
 /**
  * Makes the HTTP client of one action. The live connector (undici) and offline replay
  * (recorded answers) both implement it; the engine does not know which it has.
  */
 export interface HttpClientFactory {
-  /** `signal` is lazy: an AbortSignal costs more than an offline action, so it is made only when asked for. */
-  client(recorder: (exchange: HttpExchange) => void, signal: () => AbortSignal, actionSeq: number): HttpClient;
+  client(recorder: (exchange: HttpExchange) => void, cancel: RequestCanceller, actionSeq: number): HttpClient;
   close(): Promise<void>;
 }

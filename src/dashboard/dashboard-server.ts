@@ -86,7 +86,7 @@ export async function startLiveDashboard(feed: LiveFeed, controls: ControlHandle
   });
   const dashboard = await serve(options, feed.hello().title, {
     get: (path, res) => (path === '/api/data' ? (send(res, 200, 'application/json', strictJson(JSON.stringify(feed.hello()))), true) : false),
-    post: (req, res, path) => void control(req, res, path, controls),
+    post: (req, res, path) => void control(req, res, path, controls, (value) => feed.redact(value)),
     upgrade: (req, socket, head, path) => {
       if (path !== '/api/live') return false;
       sockets.handleUpgrade(req, socket, head, (ws) => sockets.emit('connection', ws, req));
@@ -166,7 +166,7 @@ async function serve(options: DashboardOptions, title: string, routes: Routes): 
 }
 
 /** `POST /api/control/<op>`: a JSON object in, `{ ok: true, result }` or `{ error }` out; a refused call changed nothing. */
-async function control(req: IncomingMessage, res: ServerResponse, path: string, controls: ControlHandlers): Promise<void> {
+async function control(req: IncomingMessage, res: ServerResponse, path: string, controls: ControlHandlers, redact: (value: unknown) => unknown): Promise<void> {
   const op = path.startsWith('/api/control/') ? path.slice('/api/control/'.length) : null;
   if (req.method !== 'POST' || op === null) {
     send(res, 405, 'application/json', errorJson(`${req.method} ${path} is not allowed: controls are POST /api/control/<op>`));
@@ -196,7 +196,8 @@ async function control(req: IncomingMessage, res: ServerResponse, path: string, 
   const clientId = req.headers['x-client-id'];
   try {
     const result = await handler(args as Record<string, unknown>, { source: 'dashboard', clientId: typeof clientId === 'string' ? clientId.slice(0, 64) : null });
-    send(res, 200, 'application/json', strictJson(JSON.stringify({ ok: true, result: result ?? null })));
+    // An actor's state or config can hold a password: shown as the store shows it.
+    send(res, 200, 'application/json', strictJson(JSON.stringify({ ok: true, result: redact(result ?? null) })));
   } catch (error) {
     send(res, isBeamulatorError(error) ? 400 : 500, 'application/json', errorJson(errorMessage(error)));
   }

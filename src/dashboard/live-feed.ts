@@ -81,8 +81,8 @@ export interface LiveFeedOptions {
   redactor: Redactor;
   /** How often a batch is sent, wall ms (default 250). */
   everyMs?: number;
-  /** The run's pace (speed, paused, lag), read at every batch. */
-  pace?: () => Record<string, unknown>;
+  /** The run's pace (speed, paused, lag), read at every batch; null while there is none. */
+  pace?: () => Record<string, unknown> | null;
   behaviors?: string[];
   actions?: string[];
 }
@@ -193,6 +193,11 @@ export class LiveFeed {
       if (progress.simTime > this.#status.simTime) this.#status.simTime = progress.simTime;
     },
   };
+
+  /** `value` with what the run's redaction hides hidden (a control call's answer, before it leaves the process). */
+  redact(value: unknown): unknown {
+    return value !== null && typeof value === 'object' ? this.#options.redactor.record(value) : value;
+  }
 
   /** The operations the page may offer (set once the run's controls are known). */
   set controlOps(ops: string[]) {

@@ -6,7 +6,7 @@ import { ConnectorError } from '../connectors/connector-error.ts';
 import { actionScope, type ActionScope } from '../connectors/action-scope.ts';
 import type { BrowserSession } from '../connectors/browser-session.ts';
 import { pageError } from '../connectors/page-error.ts';
-import type { HttpClient, HttpClientFactory, HttpExchange } from '../connectors/http-client.ts';
+import type { AbortListener, HttpClient, HttpClientFactory, HttpExchange, RequestCanceller } from '../connectors/http-client.ts';
 import type { ActionRecord, Json, Outcome } from '../store/records.ts';
 import type { RunWriter } from '../store/run-store.ts';
 import { formatDuration } from '../util/duration.ts';
@@ -85,12 +85,16 @@ function captureSettlers(resolve: (value: any) => void, reject: (reason: unknown
  * through tsx, every named arrow function becomes a dictionary-mode object (esbuild's keepNames),
  * and each closure, context and list entry was garbage of every offline action.
  */
-export class ActionCall<A, R> implements ActionScope, Watched {
+export class ActionCall<A, R> implements ActionScope, Watched, RequestCanceller {
   #n = 0;
   // Made only when something asks for the signal: an AbortController costs more than an offline action.
   #controller: AbortController | undefined = undefined;
+  // RequestCanceller: the requests in flight (the connector adds each one, removes it when done).
+  #listener: AbortListener | null = null;
+  #moreListeners: AbortListener[] | null = null;
+  aborted = false;
+  reason: unknown = undefined;
   readonly recordNext: (exchange: HttpExchange) => void;
-  readonly signal: () => AbortSignal;
   readonly timeoutMs: number;
   // Watched: the watchdog's intrusive list.
   deadline = 0;
@@ -115,7 +119,6 @@ export class ActionCall<A, R> implements ActionScope, Watched {
   ) {
     this.timeoutMs = action.timeoutMs ?? run.actionTimeoutMs;
     this.recordNext = this.#recordNext.bind(this);
-    this.signal = this.#signal.bind(this);
   }
 
   /** Runs the action's code: settles with its outcome, or a timeout (see expire) if that comes first. */
@@ -124,7 +127,7 @@ export class ActionCall<A, R> implements ActionScope, Watched {
     const settled = settledBy(this);
     this.#wallStart = monotonicUs();
     run.watchdog.watch(this, this.timeoutMs, this.#wallStart / 1000);
-    const http: HttpClient = run.http ? run.http.client(this.recordNext, this.signal, run.recordedSeq ? run.recordedSeq(this.actionSeq, this.actorId) : this.actionSeq) : noTarget;
+    const http: HttpClient = run.http ? run.http.client(this.recordNext, this, run.recordedSeq ? run.recordedSeq(this.actionSeq, this.actorId) : this.actionSeq) : noTarget;
     const io = new ActionIOImpl(http, run.targetUrl, run.params, this);
     try {
       (action.browser ? this.#inBrowser(args, io) : this.#run(args, io)).then(this.resolve, this.reject);
@@ -215,16 +218,44 @@ export class ActionCall<A, R> implements ActionScope, Watched {
     });
   }
 
+  /** Cancels the requests in flight and aborts the signal, if one was made. */
   abort(): void {
-    this.#controller?.abort();
+    if (this.aborted) return;
+    this.aborted = true;
+    // What AbortController.abort() gives: the recorded errors of aborted requests stay as they were.
+    this.reason = new DOMException('This operation was aborted', 'AbortError');
+    const first = this.#listener;
+    const more = this.#moreListeners;
+    this.#listener = this.#moreListeners = null;
+    first?.handleEvent();
+    if (more) for (const listener of more) listener.handleEvent();
+    this.#controller?.abort(this.reason);
+  }
+
+  addEventListener(_type: 'abort', listener: AbortListener): void {
+    if (this.#listener === null) this.#listener = listener;
+    else (this.#moreListeners ??= []).push(listener);
+  }
+
+  removeEventListener(_type: 'abort', listener: AbortListener): void {
+    if (this.#listener === listener) this.#listener = null;
+    else if (this.#moreListeners) {
+      const i = this.#moreListeners.indexOf(listener);
+      if (i >= 0) this.#moreListeners.splice(i, 1);
+    }
+  }
+
+  /** A real AbortSignal (io.signal): made on the first call. */
+  signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.aborted) this.#controller.abort(this.reason);
+    }
+    return this.#controller.signal;
   }
 
   #recordNext(exchange: HttpExchange): void {
     this.record(this.#n++, exchange);
-  }
-
-  #signal(): AbortSignal {
-    return (this.#controller ??= new AbortController()).signal;
   }
 }
 
@@ -248,7 +279,7 @@ class LoggedAction implements ActionRecord {
 class ActionIOImpl implements ActionIO {
   #page: Page | undefined = undefined;
 
-  constructor(readonly http: HttpClient, readonly targetUrl: string, readonly params: ParamValues, readonly call: { readonly signal: () => AbortSignal; readonly action: Action }) {}
+  constructor(readonly http: HttpClient, readonly targetUrl: string, readonly params: ParamValues, readonly call: { signal(): AbortSignal; readonly action: Action }) {}
 
   get signal(): AbortSignal {
     return this.call.signal();

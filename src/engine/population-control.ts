@@ -232,7 +232,7 @@ export class PopulationControl implements RunControl {
 
   /** Actors that match `query`, as frozen copies; `from` (a sender) is left out of matches by anything but its id. */
   query(query: ActorQuery, from: Actor | null): ActorInfo[] {
-    return this.#matching(checkQuery(query), from, 'query actors').map(infoOf);
+    return this.#matching(checkQuery(query), from, 'find').map(infoOf);
   }
 
   /**

@@ -3,7 +3,7 @@ import { ConnectorError } from '../connectors/connector-error.ts';
 import { appendQuery, ConnectorHttpResponse, mergeHeaders } from '../connectors/http-connector.ts';
 import type { ExchangeSource } from '../connectors/exchange-source.ts';
 import { requestMismatch, type RequestMismatch } from '../connectors/request-mismatch.ts';
-import type { HttpClient, HttpClientFactory, HttpExchange, HttpMethod, HttpRequestOptions, HttpResponse } from '../connectors/http-client.ts';
+import type { HttpClient, HttpClientFactory, HttpExchange, HttpMethod, HttpRequestOptions, HttpResponse, RequestCanceller } from '../connectors/http-client.ts';
 import { urlMatchesRecording } from '../store/json-equal.ts';
 
 export type { RequestMismatch };
@@ -23,7 +23,7 @@ export class OfflineHttp implements HttpClientFactory {
     readonly onMismatch: (mismatch: RequestMismatch) => void,
   ) {}
 
-  client(recorder: (exchange: HttpExchange) => void, _signal: () => AbortSignal, actionSeq: number): HttpClient {
+  client(recorder: (exchange: HttpExchange) => void, _cancel: RequestCanceller, actionSeq: number): HttpClient {
     return new OfflineClient(this, recorder, actionSeq);
   }
 

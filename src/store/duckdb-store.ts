@@ -342,6 +342,7 @@ export class DuckDBRunStore implements RunStore {
     if (this.#closed) return;
     this.#closed = true;
     let failure: unknown = null;
+    const wrote = this.#writers.size > 0;
     for (const writer of this.#writers) {
       try {
         await writer.close();
@@ -351,6 +352,12 @@ export class DuckDBRunStore implements RunStore {
     }
     this.#writers.clear();
     await this.#tail;
+    if (wrote) {
+      // The last close of a file checkpoints it, synchronously; a long run's last WAL (up to 16 MB)
+      // is written into the file here first, on a libuv thread, so the event loop (Ctrl-C, the
+      // blocked-thread watch) stays free. Whatever this leaves (another store's open transaction), closing does.
+      await this.#conn.run('CHECKPOINT').catch(() => undefined);
+    }
     try {
       this.#conn.closeSync();
     } finally {

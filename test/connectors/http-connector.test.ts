@@ -260,6 +260,44 @@ describe('HttpConnector', () => {
     expect(exchanges.map((e) => e.status)).toEqual([null, null]);
   });
 
+  it('an aborted signal cancels the request in flight, before and after the response headers; the exchange keeps the abort', async () => {
+    const srv = await startServer((req, _body, res) => {
+      if (req.url === '/half') {
+        res.writeHead(200, { 'content-length': '100' });
+        res.write('partial');
+      }
+    });
+    const c = connector(srv.url);
+    for (const path of ['/silent', '/half']) {
+      const exchanges: HttpExchange[] = [];
+      const controller = new AbortController();
+      const pending = c.client((exchange) => exchanges.push(exchange), controller.signal).get(path).catch((e: unknown) => e);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      controller.abort();
+      const error = await pending;
+      expect(error).toMatchObject({ name: 'AbortError' });
+      expect(exchanges).toEqual([expect.objectContaining({ status: null, responseBody: null, error: 'AbortError: This operation was aborted' })]);
+    }
+    // An already aborted signal: nothing is sent.
+    const error = await c.client(() => {}, AbortSignal.abort()).get('/never').catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'AbortError' });
+  });
+
+  it('reads a large body that arrives in many chunks as UTF-8, a byte order mark skipped', async () => {
+    const text = 'ünïcödé ✓ '.repeat(20_000);
+    const srv = await startServer((_req, _body, res) => {
+      res.setHeader('content-type', 'text/plain; charset=utf-8');
+      const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]);
+      // Split inside multi-byte characters too.
+      for (let at = 0; at < bytes.length; at += 1001) res.write(bytes.subarray(at, at + 1001));
+      res.end();
+    });
+    const { http, exchanges } = recording(connector(srv.url));
+    const res = await http.get('/big');
+    expect(res.body).toBe(text);
+    expect(exchanges[0]!.responseBody).toBe(text);
+  });
+
   it('a socket closed by the server -> ConnectorError unreachable', async () => {
     const srv = await startServer((req) => req.socket.destroy());
     const { http, exchanges } = recording(connector(srv.url));

@@ -17,7 +17,7 @@ describe('beamulator run --speed (real CLI)', () => {
     const speed = (body: unknown) => fetch(`${url}/api/control/speed`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const refused = await speed({ speed: 0 });
     expect(refused.status).toBe(400);
-    expect(((await refused.json()) as { error: string }).error).toMatch(/cannot (pace a run at speed 0|change the pace yet)/);
+    expect(((await refused.json()) as { error: string }).error).toMatch(/cannot speed: (speed must be a number above 0|the run has not started yet)/);
     // The control is handed over right after the run-start line: retried until the run has it.
     let answer = await speed({ speed: 1200 });
     for (let i = 0; i < 50 && answer.status === 400; i++) answer = await new Promise((r) => setTimeout(r, 20)).then(() => speed({ speed: 1200 }));

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { defineActions, defineBehavior, defineSimulation, fail } from 'beamulator';
 import { runSimulationInternal } from '../../src/engine/run-simulation.ts';
@@ -247,6 +248,37 @@ describe('engine', () => {
     expect(log).toHaveLength(1);
     expect(log[0]).toMatchObject({ outcome: 'error', error: 'action hang did not finish within 50ms (its actionTimeout)' });
     expect(aborted).toBe(true);
+  });
+
+  it('cancels the HTTP request of an action that times out: the target sees it closed while the run goes on', async () => {
+    const closed: string[] = [];
+    // Never answers: only a cancel ends the request before the run's end.
+    const server = http.createServer((req) => req.on('close', () => closed.push(req.url!)));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const actions = defineActions({
+        // No request timeout of its own (0): only the action's timeout can end it.
+        slow: async (_args: object, io) => (await io.http.get('/slow', { timeoutMs: 0 })).status,
+        // What the target saw closed by now, waiting up to 2 s of wall time for it.
+        seen: async () => {
+          for (let waited = 0; closed.length === 0 && waited < 2000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+          return [...closed];
+        },
+      });
+      const b = defineBehavior({
+        name: 'Patient', initialState: {},
+        async act(ctx) { await ctx.execute(actions.slow, {}); await ctx.execute(actions.seen, {}); return ctx.stop(); },
+      });
+      const target = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      const { actions: log } = await collect(defineSimulation({ name: 't', population: [{ behavior: b }], actionTimeout: 100 }), { seed: 1, target });
+      expect(log.map((a) => [a.action, a.outcome, a.error ?? a.result])).toEqual([
+        ['slow', 'error', 'action slow did not finish within 100ms (its actionTimeout)'],
+        ['seen', 'ok', ['/slow']],
+      ]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 

@@ -451,8 +451,8 @@ describe('across shards', () => {
     });
     expect(tried.slice(0, 3)).toEqual([
       'BEAM_UNKNOWN_ACTOR: cannot send a message from Caller 1 to actor 1: actor 1 is in shard 2/2 (by id), and this process runs shard 1/2. Messages and queries reach only the actors of their own shard (docs/sharding.md)',
-      "BEAM_UNKNOWN_ACTOR: cannot query actors 'Caller 2': actor 1 is in shard 2/2 (by id), and this process runs shard 1/2. Messages and queries reach only the actors of their own shard (docs/sharding.md)",
-      'BEAM_UNKNOWN_ACTOR: cannot query actors actor 3: actor 3 is in shard 2/2 (by id), and this process runs shard 1/2. Messages and queries reach only the actors of their own shard (docs/sharding.md)',
+      "BEAM_UNKNOWN_ACTOR: cannot find 'Caller 2': actor 1 is in shard 2/2 (by id), and this process runs shard 1/2. Messages and queries reach only the actors of their own shard (docs/sharding.md)",
+      'BEAM_UNKNOWN_ACTOR: cannot find actor 3: actor 3 is in shard 2/2 (by id), and this process runs shard 1/2. Messages and queries reach only the actors of their own shard (docs/sharding.md)',
     ]);
     expect(refused).toBe('cannot remove actor 1: actor 1 is in shard 2/2 (by id), and this process runs shard 1/2. Messages and queries reach only the actors of their own shard (docs/sharding.md)');
     expect(spawned).toEqual([4, 6]);
