@@ -72,7 +72,7 @@ describe('beamulator run --dashboard', () => {
     expect(r.code, r.stderr).toBe(130);
     const store = await openStore(db, { readOnly: true });
     try {
-      const [run] = await store.listRuns(1);
+      const [run] = await store.listRuns({ limit: 1 });
       const events = await store.events(run!.runId);
       const spawn = events.filter((e) => e.kind === 'control').map((e) => e.detail as { op: string; source: string; ids?: number[] });
       expect(spawn).toMatchObject([{ op: 'spawn', source: 'dashboard' }]);
