@@ -89,7 +89,10 @@ export interface HttpClient {
  * (recorded answers) both implement it; the engine does not know which it has.
  */
 export interface HttpClientFactory {
-  /** `signal` is lazy: an AbortSignal costs more than an offline action, so it is made only when asked for. */
-  client(recorder: (exchange: HttpExchange) => void, signal: () => AbortSignal, actionSeq: number): HttpClient;
+  /**
+   * `signal` is lazy: an AbortSignal costs more than an offline action, so it is made only when asked for.
+   * `actorId`: the actor whose action it is (the engine's overlap gate orders requests by actor).
+   */
+  client(recorder: (exchange: HttpExchange) => void, signal: () => AbortSignal, actionSeq: number, actorId?: number): HttpClient;
   close(): Promise<void>;
 }

@@ -119,7 +119,7 @@ export class ActionCall<A, R> implements ActionScope, Watched {
     const settled = settledBy(this);
     this.#wallStart = monotonicUs();
     run.watchdog.watch(this, this.timeoutMs, this.#wallStart / 1000);
-    const http: HttpClient = run.http ? run.http.client(this.recordNext, this.signal, this.actionSeq) : noTarget;
+    const http: HttpClient = run.http ? run.http.client(this.recordNext, this.signal, this.actionSeq, this.actorId) : noTarget;
     const io = new ActionIOImpl(http, run.targetUrl, run.params, this);
     try {
       (action.browser ? this.#inBrowser(args, io) : this.#run(args, io)).then(this.resolve, this.reject);

@@ -1,0 +1,269 @@
+import { setImmediate as nextLoopTurn } from 'node:timers/promises';
+import { monotonicMs } from '../clock/wall-clock.ts';
+import type { HttpClient, HttpClientFactory, HttpExchange, HttpMethod, HttpRequestOptions, HttpResponse } from '../connectors/http-client.ts';
+import type { Json } from '../store/records.ts';
+import type { Actor } from './actor.ts';
+
+/** Send and delivery ranks are drawn in 0..maxRank (0: in arrival order, the canonical choice). */
+const maxRank = 3;
+
+/**
+ * How often a request waits for the responses of those sent before it in its round (on a random
+ * tape): rarely, as a step's requests that wait are about those of consecutive steps, which the
+ * overlap draws already explore; together is what only an overlapping step does.
+ */
+const waitChance = 0.2;
+
+/**
+ * A member that goes on running without reaching the gate (it awaits a timer, a page, a foreign
+ * client) for this long (wall ms) is let go: its requests pass the gate for the rest of the step,
+ * so an action the gate cannot see never holds the others (at the price of their order).
+ */
+const letGoAfterMs = 200;
+
+/** One actor of an overlapping step, as the gate sees it. */
+interface Member {
+  readonly actor: Actor;
+  /** Its requests the gate holds: waiting to be sent, or sent and waiting to be delivered. */
+  pending: number;
+  /** Its turn ended or paused (ctx.sleep): it sends nothing more in this step. */
+  done: boolean;
+  /** Let go (see letGoAfterMs): its requests pass. */
+  free: boolean;
+}
+
+/** A request held by the gate, with the draws of its actor that place it. */
+interface Held {
+  readonly member: Member;
+  readonly actionSeq: number;
+  readonly arrival: number;
+  /** Sent in (sendRank, arrival) order... */
+  readonly sendRank: number;
+  /** ...at once after the one before it, or only once every request sent before it in the round has its response. */
+  readonly afterResponses: boolean;
+  /** Responses are handed back in (deliverRank, send order) order. */
+  readonly deliverRank: number;
+  readonly send: () => Promise<HttpResponse>;
+  resolve: (response: HttpResponse) => void;
+  reject: (error: unknown) => void;
+  /** Set once sent: settles (never rejects) when its response or error is in. */
+  settled: Promise<void> | null;
+  outcome: { response: HttpResponse } | { error: unknown } | null;
+}
+
+class Step {
+  readonly members = new Map<number, Member>();
+  held: Held[] = [];
+  arrivals = 0;
+  rounds = 0;
+  inRound = false;
+  checkQueued = false;
+  stall: NodeJS.Timeout | undefined = undefined;
+}
+
+/**
+ * Engine-controlled overlap (fuzz runs): within an overlapping step, the actors' HTTP requests
+ * go out and their responses come back in an order drawn from the actors' own tapes, so that
+ * the only nondeterminism left is inside the target.
+ *
+ * The step runs in rounds. A round starts once every member of the step is either waiting on
+ * the gate (a request held) or done (its turn ended or paused). The held requests are sent in
+ * the order drawn (each request's actor draws, when the request is made, its send rank, whether
+ * it waits for the responses of those sent before it, and its delivery rank), back to back
+ * unless told to wait; once every response is in, they are handed back one at a time in the
+ * drawn delivery order, each actor running until it reaches the gate again (or ends its turn)
+ * before the next gets its response. Each round is logged as an `overlap-order` event: the
+ * action seqs in send order, those that waited, and the delivery order. A step with one member
+ * passes through: serial runs draw nothing more.
+ *
+ * The draws come from the actor's stream at the point its code makes the request, so a replay
+ * of the same tapes (offline or live) makes the same order, and shrinking the draws to 0 gives
+ * "send together, in arrival order; deliver in send order".
+ *
+ * @example
+ * const gate = new OverlapGate((detail) => recorder.event(null, 'overlap-order', detail));
+ * const http = gate.wrap(connector); // the actions' client factory
+ * gate.begin([a, b]); // the scheduler's batch, before dispatching it
+ */
+export class OverlapGate {
+  #step: Step | null = null;
+
+  constructor(readonly record: (detail: Json) => void) {}
+
+  /** The actions' client factory, its requests passed through the gate. */
+  wrap(http: HttpClientFactory): HttpClientFactory {
+    return {
+      client: (recorder: (exchange: HttpExchange) => void, signal: () => AbortSignal, actionSeq: number, actorId?: number) =>
+        new GatedClient(http.client(recorder, signal, actionSeq, actorId), this, actionSeq, actorId ?? -1),
+      close: () => http.close(),
+    };
+  }
+
+  /** A step begins with these actors (in dispatch order), before any of them is dispatched. */
+  begin(actors: readonly Actor[]): void {
+    this.#step = null;
+    if (actors.length < 2) return;
+    const step = new Step();
+    for (const actor of actors) step.members.set(actor.id, { actor, pending: 0, done: false, free: false });
+    this.#step = step;
+  }
+
+  /** The actor's part of the step is over (its turn ended or paused). */
+  done(actor: Actor): void {
+    const member = this.#step?.members.get(actor.id);
+    if (!member) return;
+    member.done = true;
+    this.#queueCheck(this.#step!);
+  }
+
+  /** The step is over (or the run stopped mid-step): whatever is still held goes through. */
+  end(): void {
+    const step = this.#step;
+    this.#step = null;
+    if (!step) return;
+    clearTimeout(step.stall);
+    releaseAll(step.held);
+    step.held = [];
+  }
+
+  /** Sends `send` now, or holds it until its drawn turn in the step's current round. */
+  request(actorId: number, actionSeq: number, send: () => Promise<HttpResponse>): Promise<HttpResponse> {
+    const step = this.#step;
+    const member = step?.members.get(actorId);
+    if (!step || !member || member.free || member.done) return send();
+    const rng = member.actor.rng;
+    const sendRank = rng.int(0, maxRank);
+    const afterResponses = rng.chance(waitChance);
+    const deliverRank = rng.int(0, maxRank);
+    return new Promise<HttpResponse>((resolve, reject) => {
+      member.pending++;
+      step.held.push({ member, actionSeq, arrival: step.arrivals++, sendRank, afterResponses, deliverRank, send, resolve, reject, settled: null, outcome: null });
+      this.#queueCheck(step);
+    });
+  }
+
+  /** Looks again once the event loop turned: the actors' microtasks (requests made together, a turn's end) have run by then. */
+  #queueCheck(step: Step): void {
+    if (step.checkQueued || step.inRound) return;
+    step.checkQueued = true;
+    setImmediate(() => {
+      step.checkQueued = false;
+      if (this.#step === step) this.#check(step);
+    });
+  }
+
+  #check(step: Step): void {
+    if (step.inRound || step.held.length === 0) return;
+    const running = [...step.members.values()].filter((m) => !quiet(m));
+    if (running.length > 0) {
+      step.stall ??= setTimeout(() => {
+        step.stall = undefined;
+        for (const member of running) if (!quiet(member)) member.free = true;
+        if (this.#step === step) this.#check(step);
+      }, letGoAfterMs);
+      return;
+    }
+    clearTimeout(step.stall);
+    step.stall = undefined;
+    void this.#round(step);
+  }
+
+  async #round(step: Step): Promise<void> {
+    step.inRound = true;
+    const round = step.held.sort((a, b) => a.sendRank - b.sendRank || a.arrival - b.arrival);
+    step.held = [];
+    const responses: Promise<void>[] = [];
+    for (let i = 0; i < round.length; i++) {
+      const held = round[i]!;
+      if (held.afterResponses && i > 0) await Promise.all(responses);
+      if (this.#step !== step) break;
+      responses.push(held.settled = settle(held));
+    }
+    if (this.#step === step) await Promise.all(responses);
+    // Stopped mid-round (a stop request released the actors): the rest goes through, unordered.
+    if (this.#step !== step) return releaseAll(round);
+    const delivery = round.map((held, sent) => ({ held, sent })).sort((a, b) => a.held.deliverRank - b.held.deliverRank || a.sent - b.sent);
+    this.record({
+      round: ++step.rounds,
+      sent: round.map((h) => h.actionSeq),
+      waited: round.filter((h, i) => h.afterResponses && i > 0).map((h) => h.actionSeq),
+      delivered: delivery.map((d) => d.held.actionSeq),
+    });
+    for (let i = 0; i < delivery.length; i++) {
+      const { held } = delivery[i]!;
+      if (this.#step !== step) return releaseAll(delivery.slice(i).map((d) => d.held));
+      held.member.pending--;
+      deliver(held);
+      await this.#untilQuiet(step, held.member);
+    }
+    step.inRound = false;
+    if (this.#step === step) this.#check(step);
+  }
+
+  /** Waits until the member, given its response, reaches the gate again or is done; lets it go after letGoAfterMs. */
+  async #untilQuiet(step: Step, member: Member): Promise<void> {
+    const since = monotonicMs();
+    for (let polls = 0; this.#step === step && !quiet(member); polls++) {
+      if (monotonicMs() - since > letGoAfterMs) {
+        member.free = true;
+        return;
+      }
+      if (polls < 16) await nextLoopTurn();
+      else await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  }
+}
+
+function quiet(member: Member): boolean {
+  return member.done || member.free || member.pending > 0;
+}
+
+function settle(held: Held): Promise<void> {
+  let sent: Promise<HttpResponse>;
+  try {
+    sent = held.send();
+  } catch (error) {
+    sent = Promise.reject(error);
+  }
+  return sent.then((response) => void (held.outcome = { response }), (error: unknown) => void (held.outcome = { error }));
+}
+
+/** Hands the actor its response (or error). */
+function deliver(held: Held): void {
+  const outcome = held.outcome!;
+  if ('response' in outcome) held.resolve(outcome.response);
+  else held.reject(outcome.error);
+}
+
+/** Out of order: sent now if it was not, delivered when its response is in. */
+function release(held: Held): void {
+  (held.settled ??= settle(held)).then(() => deliver(held), () => undefined);
+}
+
+function releaseAll(helds: readonly Held[]): void {
+  for (const held of helds) release(held);
+}
+
+/** An action's client whose requests go through the gate. */
+class GatedClient implements HttpClient {
+  constructor(readonly inner: HttpClient, readonly gate: OverlapGate, readonly actionSeq: number, readonly actorId: number) {}
+
+  request(method: HttpMethod, path: string, options?: HttpRequestOptions): Promise<HttpResponse> {
+    return this.gate.request(this.actorId, this.actionSeq, () => this.inner.request(method, path, options));
+  }
+  get(path: string, options?: HttpRequestOptions): Promise<HttpResponse> {
+    return this.request('GET', path, options);
+  }
+  post(path: string, options?: HttpRequestOptions): Promise<HttpResponse> {
+    return this.request('POST', path, options);
+  }
+  put(path: string, options?: HttpRequestOptions): Promise<HttpResponse> {
+    return this.request('PUT', path, options);
+  }
+  patch(path: string, options?: HttpRequestOptions): Promise<HttpResponse> {
+    return this.request('PATCH', path, options);
+  }
+  delete(path: string, options?: HttpRequestOptions): Promise<HttpResponse> {
+    return this.request('DELETE', path, options);
+  }
+}
