@@ -54,7 +54,7 @@ for (const name of TARGETS) {
     const t0 = monotonicMs();
     for (let i = 0; i < REPEATS; i++) {
       const result = await fuzz(race.target, {
-        seed, runs: 1000, timeLimitMs: 120_000, shrinkTimeLimitMs: 120_000, shrinkRuns: SHRINK_RUNS,
+        seed, runs: 1000, timeLimitMs: 600_000, shrinkTimeLimitMs: 600_000, shrinkRuns: SHRINK_RUNS,
         db: i === 0 ? path.join(tmp, `${name}-${seed}.duckdb`) : false, replaysDir: i === 0 ? path.join(tmp, 'replays') : false,
         file: race.file, reproduceRuns: i === 0 ? REPRODUCE : 0,
       });
