@@ -4,15 +4,20 @@ import type { HttpClient, HttpClientFactory, HttpExchange, HttpMethod, HttpReque
 import type { Json } from '../store/records.ts';
 import type { Actor } from './actor.ts';
 
-/** Send and delivery ranks are drawn in 0..maxRank (0: in arrival order, the canonical choice). */
-const maxRank = 3;
-
 /**
- * How often a request waits for the responses of those sent before it in its round (on a random
- * tape): rarely, as a step's requests that wait are about those of consecutive steps, which the
- * overlap draws already explore; together is what only an overlapping step does.
+ * Each member of an overlapping step draws one value when the step begins (right after its span,
+ * before its behavior draws anything): `orderBits` bits per request it makes in the step, for its
+ * first `requestsDrawn` requests (later ones get 0). Per request: bits 0-1 its send rank, bits 2-4
+ * its delay (7: held back one round; 0-6: none), bits 5-6 its delivery rank. Delays are rare: a
+ * request held back shifts every later request of its actor by a round (rounds are lockstep), so
+ * the k-th requests of two turns, the ones most races need together, would rarely meet. One draw per member
+ * and step, at a fixed place in its turn's segment: draws made at each request would eat the
+ * segment's values (a tape holds at most maxDrawsPerTurn per turn) and leave the behavior zeros.
+ * Value 0 (what shrinking goes towards): together, in arrival order, delivered in send order.
  */
-const waitChance = 0.2;
+const orderBits = 7;
+const requestsDrawn = 4;
+const maxOrderDraw = 2 ** (orderBits * requestsDrawn) - 1;
 
 /**
  * A member that goes on running without reaching the gate (it awaits a timer, a page, a foreign
@@ -30,6 +35,9 @@ interface Member {
   done: boolean;
   /** Let go (see letGoAfterMs): its requests pass. */
   free: boolean;
+  /** Its draw for the step (see orderBits), and how many requests it made so far. */
+  readonly order: number;
+  requests: number;
 }
 
 /** A request held by the gate, with the draws of its actor that place it. */
@@ -39,8 +47,8 @@ interface Held {
   readonly arrival: number;
   /** Sent in (sendRank, arrival) order... */
   readonly sendRank: number;
-  /** ...at once after the one before it, or only once every request sent before it in the round has its response. */
-  readonly afterResponses: boolean;
+  /** ...in the first round numbered notBefore or later. */
+  readonly notBefore: number;
   /** Responses are handed back in (deliverRank, send order) order. */
   readonly deliverRank: number;
   readonly send: () => Promise<HttpResponse>;
@@ -67,18 +75,19 @@ class Step {
  * the only nondeterminism left is inside the target.
  *
  * The step runs in rounds. A round starts once every member of the step is either waiting on
- * the gate (a request held) or done (its turn ended or paused). The held requests are sent in
- * the order drawn (each request's actor draws, when the request is made, its send rank, whether
- * it waits for the responses of those sent before it, and its delivery rank), back to back
- * unless told to wait; once every response is in, they are handed back one at a time in the
- * drawn delivery order, each actor running until it reaches the gate again (or ends its turn)
- * before the next gets its response. Each round is logged as an `overlap-order` event: the
- * action seqs in send order, those that waited, and the delivery order. A step with one member
- * passes through: serial runs draw nothing more.
+ * the gate (a request held) or done (its turn ended or paused). Each request gets, from its
+ * actor's draw for the step (see orderBits), a send rank, a delay in rounds, and a delivery rank.
+ * The held requests due (their delay over) are sent back to back, in (send rank, arrival) order, so they
+ * are in flight together; the others stay held for a later round. Once every response is in,
+ * they are handed back one at a time in (delivery rank, send order) order, each actor running
+ * until it reaches the gate again (or ends its turn) before the next gets its response. Each
+ * round is logged as an `overlap-order` event: its number, the action seqs sent (in order), those
+ * still held back, and the delivery order. A step with one member passes through: serial steps
+ * draw nothing more.
  *
- * The draws come from the actor's stream at the point its code makes the request, so a replay
- * of the same tapes (offline or live) makes the same order, and shrinking the draws to 0 gives
- * "send together, in arrival order; deliver in send order".
+ * The draws come from the actors' streams when the step begins, so a replay of the same tapes
+ * (offline or live) makes the same order, and shrinking them to 0 gives "send together, in
+ * arrival order; deliver in send order".
  *
  * @example
  * const gate = new OverlapGate((detail) => recorder.event(null, 'overlap-order', detail));
@@ -104,7 +113,7 @@ export class OverlapGate {
     this.#step = null;
     if (actors.length < 2) return;
     const step = new Step();
-    for (const actor of actors) step.members.set(actor.id, { actor, pending: 0, done: false, free: false });
+    for (const actor of actors) step.members.set(actor.id, { actor, pending: 0, done: false, free: false, order: actor.rng.int(0, maxOrderDraw), requests: 0 });
     this.#step = step;
   }
 
@@ -131,13 +140,14 @@ export class OverlapGate {
     const step = this.#step;
     const member = step?.members.get(actorId);
     if (!step || !member || member.free || member.done) return send();
-    const rng = member.actor.rng;
-    const sendRank = rng.int(0, maxRank);
-    const afterResponses = rng.chance(waitChance);
-    const deliverRank = rng.int(0, maxRank);
+    const k = member.requests++;
+    const bits = k < requestsDrawn ? Math.floor(member.order / 2 ** (orderBits * k)) % 2 ** orderBits : 0;
+    const sendRank = bits & 3;
+    const notBefore = step.rounds + 1 + ((bits >> 2 & 7) === 7 ? 1 : 0);
+    const deliverRank = bits >> 5 & 3;
     return new Promise<HttpResponse>((resolve, reject) => {
       member.pending++;
-      step.held.push({ member, actionSeq, arrival: step.arrivals++, sendRank, afterResponses, deliverRank, send, resolve, reject, settled: null, outcome: null });
+      step.held.push({ member, actionSeq, arrival: step.arrivals++, sendRank, notBefore, deliverRank, send, resolve, reject, settled: null, outcome: null });
       this.#queueCheck(step);
     });
   }
@@ -170,23 +180,21 @@ export class OverlapGate {
 
   async #round(step: Step): Promise<void> {
     step.inRound = true;
-    const round = step.held.sort((a, b) => a.sendRank - b.sendRank || a.arrival - b.arrival);
-    step.held = [];
-    const responses: Promise<void>[] = [];
-    for (let i = 0; i < round.length; i++) {
-      const held = round[i]!;
-      if (held.afterResponses && i > 0) await Promise.all(responses);
-      if (this.#step !== step) break;
-      responses.push(held.settled = settle(held));
-    }
-    if (this.#step === step) await Promise.all(responses);
+    // The next round, or the first one a held request is due in when every one of them is delayed (nothing else can happen meanwhile).
+    const number = Math.max(step.rounds + 1, Math.min(...step.held.map((h) => h.notBefore)));
+    step.rounds = number;
+    const round = step.held.filter((h) => h.notBefore <= number).sort((a, b) => a.sendRank - b.sendRank || a.arrival - b.arrival);
+    step.held = step.held.filter((h) => h.notBefore > number);
+    // Back to back: the requests of a round are in flight together.
+    const responses = round.map((held) => (held.settled = settle(held)));
+    await Promise.all(responses);
     // Stopped mid-round (a stop request released the actors): the rest goes through, unordered.
     if (this.#step !== step) return releaseAll(round);
     const delivery = round.map((held, sent) => ({ held, sent })).sort((a, b) => a.held.deliverRank - b.held.deliverRank || a.sent - b.sent);
     this.record({
-      round: ++step.rounds,
+      round: number,
       sent: round.map((h) => h.actionSeq),
-      waited: round.filter((h, i) => h.afterResponses && i > 0).map((h) => h.actionSeq),
+      held: step.held.map((h) => h.actionSeq),
       delivered: delivery.map((d) => d.held.actionSeq),
     });
     for (let i = 0; i < delivery.length; i++) {

@@ -16,16 +16,16 @@ import { noTimeCap } from '../support/no-time-cap.ts';
 import target, { arrivals, COUNTER_RACE_MINIMUM } from './targets/counter-race.fuzz.ts';
 
 const ordered: FuzzSpecOptions = { maxSpan: 2, maxLatencyMs: 600_000, retire: true, arrivalJitterMs: 0, ordered: true };
-const WAIT = 999; // a chance(0.2) draw that comes out true: the request waits for the responses sent before it
 
 /**
- * Three Counters, one turn each, all in one step: turn 1 is [span (1: the next event joins), the
- * choice (0: increment), then the gate's draws at the request: send rank, wait, delivery rank].
+ * Counters, one turn each, all in one step: turn 1 is [span (1: the next event joins), the gate's
+ * draw for the step (for its first request: bits 0-1 send rank, 2-4 delay (7: one round), 5-6
+ * delivery rank), the choice (0: increment)].
  */
-function spec(draws: Array<{ send: number; wait?: number; deliver: number }>, span = 1): FuzzSpec {
+function spec(draws: Array<{ send: number; delay?: boolean; deliver: number }>, span = 1): FuzzSpec {
   return {
     overlap: true,
-    actors: draws.map((d, i) => ({ behavior: 'Counter', config: {}, tape: [[], [i < draws.length - 1 ? span : 0, 0, d.send, d.wait ?? 0, d.deliver]] })),
+    actors: draws.map((d, i) => ({ behavior: 'Counter', config: {}, tape: [[], [i < draws.length - 1 ? span : 0, d.send | (d.delay ? 7 << 2 : 0) | d.deliver << 5, 0]] })),
   };
 }
 
@@ -45,9 +45,10 @@ async function run(s: FuzzSpec, options = ordered) {
     hooks: { onEvent: (e) => void events.push(e), onAction: (a) => void actions.push(a) },
   });
   const actorOf = new Map(actions.map((a) => [a.seq, a.actorId]));
-  const rounds = events.filter((e) => e.kind === 'overlap-order').map((e) => e.detail as { sent: number[]; waited: number[]; delivered: number[] });
+  const rounds = events.filter((e) => e.kind === 'overlap-order').map((e) => e.detail as { round: number; sent: number[]; held: number[]; delivered: number[] });
+  const actors = (seqs: number[]) => seqs.map((q) => actorOf.get(q));
   return {
-    order: rounds.map((r) => ({ sent: r.sent.map((q) => actorOf.get(q)), waited: r.waited.map((q) => actorOf.get(q)), delivered: r.delivered.map((q) => actorOf.get(q)) })),
+    order: rounds.map((r) => ({ round: r.round, sent: actors(r.sent), held: actors(r.held), delivered: actors(r.delivered) })),
     log: actions.map((a) => ({ seq: a.seq, actorId: a.actorId, action: a.action, outcome: a.outcome, result: a.result, step: a.step })),
     arrivals: [...arrivals],
   };
@@ -58,19 +59,22 @@ describe('engine-ordered overlap', () => {
     const draws = spec([{ send: 2, deliver: 0 }, { send: 0, deliver: 1 }, { send: 1, deliver: 2 }]);
     const first = await run(draws);
     // Sent by send rank (actor 1, 2, 0), together; delivered by delivery rank (0, 1, 2).
-    expect(first.order).toEqual([{ sent: [1, 2, 0], waited: [], delivered: [0, 1, 2] }]);
+    expect(first.order).toEqual([{ round: 1, sent: [1, 2, 0], held: [], delivered: [0, 1, 2] }]);
     // The log is in delivery order: each actor runs on to the end of its action before the next gets its response.
     expect(first.log.map((a) => a.actorId)).toEqual([0, 1, 2]);
     expect(new Set(first.log.map((a) => a.step)).size).toBe(1);
     for (let i = 0; i < 2; i++) expect(await run(draws)).toEqual(first);
     // Other draws, another order.
     const other = await run(spec([{ send: 0, deliver: 3 }, { send: 1, deliver: 0 }, { send: 3, deliver: 0 }]));
-    expect(other.order).toEqual([{ sent: [0, 1, 2], waited: [], delivered: [1, 2, 0] }]);
+    expect(other.order).toEqual([{ round: 1, sent: [0, 1, 2], held: [], delivered: [1, 2, 0] }]);
   });
 
-  it('a request drawn to wait is sent once the responses of those before it are in', async () => {
-    const { order, log, arrivals: seen } = await run(spec([{ send: 1, deliver: 0 }, { send: 0, deliver: 0 }, { send: 2, wait: WAIT, deliver: 0 }]));
-    expect(order).toEqual([{ sent: [1, 0, 2], waited: [2], delivered: [1, 0, 2] }]);
+  it('a request drawn to wait a round is sent once the responses of the round before are in', async () => {
+    const { order, log, arrivals: seen } = await run(spec([{ send: 1, deliver: 0 }, { send: 0, deliver: 0 }, { send: 0, delay: true, deliver: 0 }]));
+    expect(order).toEqual([
+      { round: 1, sent: [1, 0], held: [2], delivered: [1, 0] },
+      { round: 2, sent: [2], held: [], delivered: [2] },
+    ]);
     // Actors 1 and 0 went together (they raced: both answered 1); actor 2 after both: 2.
     expect(seen.slice(-1)).toEqual(['2 /incr']);
     expect(log.map((a) => [a.actorId, (a.result as { value: number }).value])).toEqual([[1, 1], [0, 1], [2, 2]]);
