@@ -7,16 +7,18 @@ import type { Actor } from './actor.ts';
 /**
  * Each member of an overlapping step draws one value when the step begins (right after its span,
  * before its behavior draws anything): `orderBits` bits per request it makes in the step, for its
- * first `requestsDrawn` requests (later ones get 0). Per request: bits 0-1 its send rank, bits 2-4
- * its delay (7: held back one round; 0-6: none), bits 5-6 its delivery rank. Delays are rare: a
+ * first `requestsDrawn` requests (later ones get 0). Per request: bit 0 its send rank, bits 1-3
+ * its delay (7: held back one round; 0-6: none), bit 4 its delivery rank. Delays are rare: a
  * request held back shifts every later request of its actor by a round (rounds are lockstep), so
- * the k-th requests of two turns, the ones most races need together, would rarely meet. One draw per member
- * and step, at a fixed place in its turn's segment: draws made at each request would eat the
- * segment's values (a tape holds at most maxDrawsPerTurn per turn) and leave the behavior zeros.
+ * the k-th requests of two turns, the ones most races need together, would rarely meet.
+ * One draw per member and step, at a fixed place in its turn's segment: draws made at each
+ * request ate the segment's values (a tape holds at most maxDrawsPerTurn per turn) and left the
+ * behavior zeros. And a small one (10 bits): fast-check shrinks a value bit by bit, and 28 bits
+ * per draw (4 requests, 2-bit ranks) left the booking race at 12 actions where 10 reach its minimum, 4.
  * Value 0 (what shrinking goes towards): together, in arrival order, delivered in send order.
  */
-const orderBits = 7;
-const requestsDrawn = 4;
+const orderBits = 5;
+const requestsDrawn = 2;
 const maxOrderDraw = 2 ** (orderBits * requestsDrawn) - 1;
 
 /**
@@ -142,9 +144,9 @@ export class OverlapGate {
     if (!step || !member || member.free || member.done) return send();
     const k = member.requests++;
     const bits = k < requestsDrawn ? Math.floor(member.order / 2 ** (orderBits * k)) % 2 ** orderBits : 0;
-    const sendRank = bits & 3;
-    const notBefore = step.rounds + 1 + ((bits >> 2 & 7) === 7 ? 1 : 0);
-    const deliverRank = bits >> 5 & 3;
+    const sendRank = bits & 1;
+    const notBefore = step.rounds + 1 + ((bits >> 1 & 7) === 7 ? 1 : 0);
+    const deliverRank = bits >> 4 & 1;
     return new Promise<HttpResponse>((resolve, reject) => {
       member.pending++;
       step.held.push({ member, actionSeq, arrival: step.arrivals++, sendRank, notBefore, deliverRank, send, resolve, reject, settled: null, outcome: null });
