@@ -6,9 +6,9 @@
  * app first, the rename overwrites it, and the completion's own response comes back incomplete (the
  * complaint); the rename ends after it (8 actions in the run).
  * The engine orders the requests of an overlapping step from the tapes (src/engine/overlap-gate.ts):
- * measured with shrinkRuns 400, seeds 2 and 3 are found in 10 and 746 runs and shrink to 7 and 8
- * actions, the same 5 campaigns out of 5 (bench/fuzz/races.bench.ts); seed 2 is tested against
- * the bound its shrink must meet: within 1 action of the minimum. (Before the ordering, seeds 1-4
+ * measured with shrinkRuns 400 (bench/fuzz/races.bench.ts), seed 3 is found in 420 runs and shrinks
+ * to the minimum, 7, the same in 5 campaigns out of 5; it is tested against the bound its shrink
+ * must meet: within 1 action of the minimum. (Before the ordering, seeds 1-4
  * gave 8, 10, 8, 8 actions, found in 109, 221, 408, 145 runs.)
  *
  * Nothing here depends on the machine's speed: the campaign is capped by runs (noTimeCap), and
@@ -38,7 +38,7 @@ let result: FuzzResult;
 beforeAll(async () => {
   store = await openStore(path.join(tmp.dir, 'lost-update.duckdb'));
   result = await fuzz(lostUpdate, {
-    seed: 2, runs: 1000, shrinkRuns: 400, ...noTimeCap, db: store,
+    seed: 3, runs: 1000, shrinkRuns: 400, ...noTimeCap, db: store,
     replaysDir: path.join(tmp.dir, 'replays'), file: 'fuzz/lost-update.fuzz.ts',
   });
 }, 300_000);
