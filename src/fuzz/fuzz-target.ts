@@ -96,8 +96,8 @@ export interface FuzzTargetSpec<P extends ParamDefs = ParamDefs, B extends strin
   maxSpan?: number;
   /**
    * With overlap: events joining a batch are due within this much sim time (default '10m'). Actors
-   * usually wait minutes between turns: with '2s' (the default until 2026-12) the bugs-off
-   * campaign overlapped 3 steps in 200 runs, with '10m' 187.
+   * usually wait minutes between turns: with the former default, '2s', hardly any step overlapped
+   * (fuzz/README.md has the figures).
    */
   maxLatency?: Duration;
   /** Each actor arrives at a time drawn from its tape in 0..arrivalJitter (default 0: all arrive at 0). */
