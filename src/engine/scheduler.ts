@@ -181,7 +181,8 @@ class OrderedOverlapScheduler extends BatchScheduler {
     const until = this.until(time);
     const popped = this.#popped;
     popped.length = 0;
-    for (let stillToPop = 1; stillToPop > 0 && this.nextJoins(until); stillToPop--) {
+    // An actor with two events due (a message's wake and its turn) runs once per step: nothing of it is dispatched yet to say so.
+    for (let stillToPop = 1; stillToPop > 0 && this.nextJoins(until) && !popped.some((p) => p.actor.id === queue.peekActor()); stillToPop--) {
       queue.pop();
       const actor = this.actors[queue.poppedActor]!;
       const kind = queue.poppedKind as QueuedEventKind;
