@@ -108,6 +108,7 @@ export interface RequestCanceller {
  * (recorded answers) both implement it; the engine does not know which it has.
  */
 export interface HttpClientFactory {
-  client(recorder: (exchange: HttpExchange) => void, cancel: RequestCanceller, actionSeq: number): HttpClient;
+  /** `actorId`: the actor whose action it is (the engine's overlap gate orders requests by actor). */
+  client(recorder: (exchange: HttpExchange) => void, cancel: RequestCanceller, actionSeq: number, actorId?: number): HttpClient;
   close(): Promise<void>;
 }

@@ -36,6 +36,7 @@ import { restoreSnapshot, runSnapshotRow, snapshotOf, snapshotRow, unredacted, t
 import type { ResumePoint } from './resume-point.ts';
 import { PopulationControl, type RecordedControl } from './population-control.ts';
 import type { RunControl } from './run-control.ts';
+import { OverlapGate } from './overlap-gate.ts';
 import { RunRecorder } from './run-recorder.ts';
 import {
   START_TURN, WAKE_FROM_SLEEP, WAKE_ON_MESSAGE, schedulerFor, type QueuedEventKind, type ScheduledRun, type Scheduler,
@@ -106,8 +107,9 @@ export interface EngineOptions {
    * Overlap drawn from the actors' own streams: after popping an event, its actor draws how many
    * of the next events (0..maxSpan, 0 = none) run concurrently with it, among those due within
    * `maxLatencyMs`. Used by fuzzing, where the draws come from the actor's tape and shrink to serial.
+   * `ordered`: the engine also orders the requests and responses of an overlapping step (see OverlapGate).
    */
-  overlap?: { maxSpan: number; maxLatencyMs: number };
+  overlap?: { maxSpan: number; maxLatencyMs: number; ordered?: boolean };
   /** Run only this shard's actors (see inShard); ids stay those of the whole population. */
   shard?: ResolvedShard;
   signal?: AbortSignal;
@@ -148,6 +150,8 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
   readonly wallStartMs = monotonicMs();
   /** The population API: control calls (applied between steps), queries and messages. */
   readonly control: PopulationControl;
+  /** Orders an overlapping step's requests (drawn overlap with `ordered`); null otherwise: nothing in the way. */
+  readonly gate: OverlapGate | null;
 
   step = 0;
   #crashes = 0;
@@ -189,6 +193,7 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
     // The recorder keeps the run's log in memory exactly when there are invariants to read it.
     if (invariants?.length && this.recorder.log) this.#invariants = new InvariantChecks(this, this.recorder.log, invariants);
     this.#checks = Boolean(checkers?.length || invariants?.length);
+    this.gate = options.overlap?.ordered && options.http ? new OverlapGate((detail) => this.recorder.event(null, 'overlap-order', detail)) : null;
     this.#scheduler = schedulerFor(options, this);
     this.control = new PopulationControl(this, options.controls);
     this.#paced = options.pace ? new PacedLoop(this.#pacedRun(), { ...options.pace, concurrency: options.concurrency, durationMs: options.durationMs }) : null;
@@ -197,7 +202,7 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
     this.#deferChecks = !this.#serial && !options.pace && Boolean(this.#invariants?.perTurn);
     const targetOrigin = originOf(options.targetUrl);
     this.actionRun = {
-      runId: options.runId, writer: options.writer, http: options.http, targetUrl: options.targetUrl,
+      runId: options.runId, writer: options.writer, http: this.gate ? this.gate.wrap(options.http!) : options.http, targetUrl: options.targetUrl,
       actionTimeoutMs: options.actionTimeoutMs, watchdog: new ActionWatchdog(),
       // The same instant as wallStartMs, in µs: wall columns of the log count from it.
       wallStartUs: Math.round(this.wallStartMs * 1000),

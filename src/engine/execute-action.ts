@@ -127,7 +127,7 @@ export class ActionCall<A, R> implements ActionScope, Watched, RequestCanceller 
     const settled = settledBy(this);
     this.#wallStart = monotonicUs();
     run.watchdog.watch(this, this.timeoutMs, this.#wallStart / 1000);
-    const http: HttpClient = run.http ? run.http.client(this.recordNext, this, run.recordedSeq ? run.recordedSeq(this.actionSeq, this.actorId) : this.actionSeq) : noTarget;
+    const http: HttpClient = run.http ? run.http.client(this.recordNext, this, run.recordedSeq ? run.recordedSeq(this.actionSeq, this.actorId) : this.actionSeq, this.actorId) : noTarget;
     const io = new ActionIOImpl(http, run.targetUrl, run.params, this);
     try {
       (action.browser ? this.#inBrowser(args, io) : this.#run(args, io)).then(this.resolve, this.reject);

@@ -138,7 +138,7 @@ export interface InternalRunOptions<P extends ParamDefs = ParamDefs> extends Run
   /** Each actor's random stream (default: seeded; fuzzing passes tape-backed ones). */
   rngFor?: (actorId: number) => Rng;
   /** Overlap drawn from the actors' own streams (fuzzing); see EngineOptions.overlap. */
-  overlap?: { maxSpan: number; maxLatencyMs: number };
+  overlap?: { maxSpan: number; maxLatencyMs: number; ordered?: boolean };
   /** `fuzz` for runs made by the fuzzer (default `run`). */
   kind?: 'run' | 'fuzz';
   /** Extra data stored in the run's config under `meta` (the fuzzer stores the failing spec there). */

@@ -1,6 +1,7 @@
 import type { VirtualClock } from '../clock/virtual-clock.ts';
 import type { Actor } from './actor.ts';
 import type { EventQueue } from './event-queue.ts';
+import type { OverlapGate } from './overlap-gate.ts';
 
 /** What a queued event does for its actor (stored as a byte in the EventQueue): start its next turn... */
 export const START_TURN = 0;
@@ -21,6 +22,8 @@ export interface ScheduledRun {
    * scheduler already began the turn on the actor's stream (see DrawnOverlapScheduler).
    */
   dispatch(actor: Actor, kind: QueuedEventKind, time: number, turnBegun: boolean): Promise<void> | undefined;
+  /** Orders the requests of an overlapping step (drawn overlap with `ordered` only; see OverlapGate). */
+  readonly gate: OverlapGate | null;
 }
 
 /**
@@ -37,7 +40,7 @@ export interface SchedulerOptions {
   durationMs: number;
   concurrency: number;
   overlapWindowMs: number;
-  overlap?: { maxSpan: number; maxLatencyMs: number } | undefined;
+  overlap?: { maxSpan: number; maxLatencyMs: number; ordered?: boolean } | undefined;
 }
 
 /**
@@ -46,7 +49,9 @@ export interface SchedulerOptions {
  */
 export function schedulerFor(options: SchedulerOptions, run: ScheduledRun): Scheduler {
   const { overlap, durationMs } = options;
-  if (overlap) return new DrawnOverlapScheduler(run, overlap.maxSpan, overlap.maxLatencyMs, durationMs);
+  if (overlap) {
+    return run.gate ? new OrderedOverlapScheduler(run, run.gate, overlap.maxSpan, overlap.maxLatencyMs, durationMs) : new DrawnOverlapScheduler(run, overlap.maxSpan, overlap.maxLatencyMs, durationMs);
+  }
   if (options.concurrency === 1) return new SerialScheduler(run);
   return new ConcurrencyScheduler(run, options.concurrency, options.overlapWindowMs, durationMs);
 }
@@ -155,5 +160,49 @@ class DrawnOverlapScheduler extends BatchScheduler {
       if (pending) batch.push(pending);
     }
     if (batch.length > 0) await Promise.all(batch);
+  }
+}
+
+/**
+ * Drawn overlap whose requests the engine orders (see OverlapGate): the batch is drawn as by
+ * DrawnOverlapScheduler, but popped whole before any of it is dispatched, so the gate knows the
+ * step's members before the first of them sends (and a turn that ends at once cannot queue its
+ * next event into the same batch); then dispatched in pop order.
+ */
+class OrderedOverlapScheduler extends BatchScheduler {
+  readonly #popped: Array<{ actor: Actor; kind: QueuedEventKind; time: number }> = [];
+
+  constructor(run: ScheduledRun, readonly gate: OverlapGate, readonly maxSpan: number, maxLatencyMs: number, durationMs: number) {
+    super(run, maxLatencyMs, durationMs);
+  }
+
+  async step(time: number): Promise<void> {
+    const { queue, maxSpan, gate } = this;
+    const until = this.until(time);
+    const popped = this.#popped;
+    popped.length = 0;
+    // An actor with two events due (a message's wake and its turn) runs once per step: nothing of it is dispatched yet to say so.
+    for (let stillToPop = 1; stillToPop > 0 && this.nextJoins(until) && !popped.some((p) => p.actor.id === queue.peekActor()); stillToPop--) {
+      queue.pop();
+      const actor = this.actors[queue.poppedActor]!;
+      const kind = queue.poppedKind as QueuedEventKind;
+      if (kind === START_TURN) actor.rng.beginTurn();
+      stillToPop = Math.max(stillToPop, 1 + actor.rng.int(0, maxSpan));
+      popped.push({ actor, kind, time: queue.poppedTime });
+    }
+    const members = popped.map((p) => p.actor);
+    gate.begin(members);
+    const batch: Promise<void>[] = [];
+    for (const { actor, kind, time: due } of popped) {
+      this.clock.advanceTo(due);
+      const pending = this.dispatcher.dispatch(actor, kind, due, kind === START_TURN);
+      if (pending) batch.push(pending.then(() => gate.done(actor)));
+      else gate.done(actor);
+    }
+    try {
+      if (batch.length > 0) await Promise.all(batch);
+    } finally {
+      gate.end();
+    }
   }
 }

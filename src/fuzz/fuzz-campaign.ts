@@ -74,7 +74,7 @@ export class FuzzCampaign {
     // Crashes allowed: so is the complaint of an actor that gave up after them (the restart policy's).
     this.fails = this.allowCrashes ? (c) => c.trigger !== 'restart-policy' && fails(c) : fails;
     this.tally = new CoverageTally(this.fails);
-    this.specOptions = { maxSpan: settings.maxSpan, maxLatencyMs: settings.maxLatencyMs, retire: true, arrivalJitterMs: settings.arrivalJitterMs };
+    this.specOptions = { maxSpan: settings.maxSpan, maxLatencyMs: settings.maxLatencyMs, retire: true, arrivalJitterMs: settings.arrivalJitterMs, ordered: true };
     this.#confirmRuns = options.confirmRuns ?? (settings.overlap ? 2 : 1);
     // fast-check's shrink passes get 3/4 of the shrink caps: the deletion pass after them needs a few
     // seconds (about 2 s on lost-update), and a slow target must not leave it none.

@@ -32,9 +32,14 @@ export interface FuzzSpecOptions {
   retire: boolean;
   /** Each actor's arrival is drawn from its setup segment in 0..arrivalJitterMs (0: all arrive at 0, no draw). */
   arrivalJitterMs?: number;
+  /**
+   * With overlap on: the engine orders the requests and responses of an overlapping step from the
+   * actors' tapes (see OverlapGate). Absent in runs recorded before it existed, which replay without.
+   */
+  ordered?: boolean;
 }
 
-export const defaultFuzzSpecOptions: FuzzSpecOptions = { maxSpan: 2, maxLatencyMs: 2_000, retire: true, arrivalJitterMs: 0 };
+export const defaultFuzzSpecOptions: FuzzSpecOptions = { maxSpan: 2, maxLatencyMs: 2_000, retire: true, arrivalJitterMs: 0, ordered: false };
 
 /**
  * The run options that run a spec: one population entry per actor (count 1, config fixed,
@@ -55,7 +60,7 @@ export function specRunOptions(spec: FuzzSpec, options: FuzzSpecOptions): Pick<I
   return {
     population,
     rngFor: (actorId) => new TapeRng(spec.actors[actorId]?.tape ?? [], { retire: options.retire }),
-    ...(spec.overlap ? { overlap: { maxSpan: options.maxSpan, maxLatencyMs: options.maxLatencyMs } } : {}),
+    ...(spec.overlap ? { overlap: { maxSpan: options.maxSpan, maxLatencyMs: options.maxLatencyMs, ...(options.ordered ? { ordered: true } : {}) } } : {}),
   };
 }
 

@@ -83,7 +83,7 @@ const outcomes: Record<Outcome, true> = { ok: true, error: true, crash: true };
 const severities: Record<Severity, true> = { urgent: true, annoying: true, justsayin: true };
 const origins: Record<ActorOrigin, true> = { config: true, target: true, seeder: true, runtime: true };
 const eventKinds: Record<EventKind, true> = {
-  spawn: true, stop: true, retire: true, crash: true, restart: true, 'give-up': true, limit: true, interrupt: true, probe: true, resume: true, 'snapshots-off': true, screenshot: true, trace: true, control: true, message: true, pace: true,
+  spawn: true, stop: true, retire: true, crash: true, restart: true, 'give-up': true, limit: true, interrupt: true, probe: true, resume: true, 'snapshots-off': true, screenshot: true, trace: true, control: true, message: true, 'overlap-order': true, pace: true,
 };
 
 export const runFields: Fields<RunRecord> = {

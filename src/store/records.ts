@@ -157,7 +157,7 @@ export interface SnapshotRecord {
  * `screenshot`: a browser action failed or was complained about; detail `{ file, actionSeq, complaintSeq }`, `file`
  * relative to the run store's folder. `trace`: a browser actor's Playwright trace (`--trace`); detail `{ file }`, relative likewise.
  */
-export type EventKind = 'spawn' | 'stop' | 'retire' | 'crash' | 'restart' | 'give-up' | 'limit' | 'interrupt' | 'probe' | 'resume' | 'snapshots-off' | 'screenshot' | 'trace' | 'control' | 'message' | 'pace';
+export type EventKind = 'spawn' | 'stop' | 'retire' | 'crash' | 'restart' | 'give-up' | 'limit' | 'interrupt' | 'probe' | 'resume' | 'snapshots-off' | 'screenshot' | 'trace' | 'control' | 'message' | 'overlap-order' | 'pace';
 
 export interface EventRecord {
   runId: string;

@@ -5,8 +5,11 @@
  * and completes t1 while the Procrastinator lists and renames it. The Organizer's PATCH reaches the
  * app first, the rename overwrites it, and the completion's own response comes back incomplete (the
  * complaint); the rename ends after it (8 actions in the run).
- * Measured with shrinkRuns 400: seeds 1-4 give 8, 10, 8, 8 actions up to the complaint (found in
- * 109, 221, 408, 145 runs); seed 4 is tested against the bound its shrink must meet: within 1 action of the minimum.
+ * The engine orders the requests of an overlapping step from the tapes (src/engine/overlap-gate.ts):
+ * measured with shrinkRuns 400 (bench/fuzz/races.bench.ts), seed 3 is found in 420 runs and shrinks
+ * to the minimum, 7, the same in 5 campaigns out of 5; it is tested against the bound its shrink
+ * must meet: within 1 action of the minimum. (Before the ordering, seeds 1-4
+ * gave 8, 10, 8, 8 actions, found in 109, 221, 408, 145 runs.)
  *
  * Nothing here depends on the machine's speed: the campaign is capped by runs (noTimeCap), and
  * the target's app counts its race window in event-loop turns (fuzz/lost-update.fuzz.ts). The
@@ -35,7 +38,7 @@ let result: FuzzResult;
 beforeAll(async () => {
   store = await openStore(path.join(tmp.dir, 'lost-update.duckdb'));
   result = await fuzz(lostUpdate, {
-    seed: 4, runs: 1000, shrinkRuns: 400, ...noTimeCap, db: store,
+    seed: 3, runs: 1000, shrinkRuns: 400, ...noTimeCap, db: store,
     replaysDir: path.join(tmp.dir, 'replays'), file: 'fuzz/lost-update.fuzz.ts',
   });
 }, 300_000);
@@ -52,7 +55,7 @@ describe('fuzz: lost-update', () => {
     expect(result.actors[0]!.config).toEqual(result.actors[1]!.config);
     const upTo = result.actions.slice(0, result.failure!.actionsAtFailure);
     expect(upTo.length).toBeGreaterThanOrEqual(MINIMUM);
-    expect(upTo.length).toBeLessThanOrEqual(MINIMUM + 1); // measured 8
+    expect(upTo.length).toBeLessThanOrEqual(MINIMUM + 1); // measured 7
     // The race really happened: the rename and the completion ran in the same overlapping step.
     const complete = upTo[upTo.length - 1]!;
     expect(complete.action).toBe('completeTodo');
