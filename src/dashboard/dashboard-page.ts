@@ -56,7 +56,7 @@ export function dashboardPage(title: string): string {
     <section class="controls" id="controls"><h2>Controls</h2>
       <form id="pace-form"><button type="button" id="pause">Pause</button><button type="button" id="resume">Resume</button>
         <label>speed <input id="speed" type="number" min="0" step="any" value="1"></label><button type="submit">Set speed</button></form>
-      <form id="spawn-form"><label>spawn <input id="spawn-count" type="number" min="1" value="1"></label> <select id="spawn-behavior"></select><button type="submit">Spawn</button></form>
+      <form id="spawn-form" novalidate><label>spawn <input id="spawn-count" type="number" min="1" value="1"></label> <select id="spawn-behavior"></select><button type="submit">Spawn</button></form>
       <div id="control-result" class="muted"></div>
     </section>
     <section><h2>Actors</h2><div id="legend"></div><div id="grid"></div><div id="card" class="muted">Click an actor for its card.</div>
