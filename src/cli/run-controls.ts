@@ -6,7 +6,7 @@
  * `pace` event with the caller's source and client id.
  */
 import type { Json } from '../store/records.ts';
-import type { ActorQuery, RunControl } from '../engine/run-control.ts';
+import type { ActorQuery, ControlSource, RunControl } from '../engine/run-control.ts';
 import { BeamulatorError } from '../util/errors.ts';
 import type { ControlCaller, ControlHandlers } from '../dashboard/dashboard-server.ts';
 
@@ -18,9 +18,9 @@ export interface RunControls {
 
 /** What the handlers use of a paced run's control. */
 export interface PaceLike {
-  pause(): void;
-  resume(): void;
-  setSpeed(speed: number): void;
+  pause(by?: ControlSource): void;
+  resume(by?: ControlSource): void;
+  setSpeed(speed: number, by?: ControlSource): void;
   status(): object;
 }
 
@@ -75,18 +75,18 @@ export function runControlHandlers(controls: RunControls, paced: boolean): Contr
   };
   if (paced) {
     Object.assign(handlers, {
-      pause: () => {
-        pace('pause').pause();
+      pause: (_args: Record<string, unknown>, caller: ControlCaller) => {
+        pace('pause').pause(from(caller));
         return pace('pause').status();
       },
-      resume: () => {
-        pace('resume').resume();
+      resume: (_args: Record<string, unknown>, caller: ControlCaller) => {
+        pace('resume').resume(from(caller));
         return pace('resume').status();
       },
-      speed: (args: Record<string, unknown>) => {
+      speed: (args: Record<string, unknown>, caller: ControlCaller) => {
         const speed = args.speed;
         if (typeof speed !== 'number' || !Number.isFinite(speed) || speed <= 0) throw refused('speed', `speed must be a number above 0 (sim ms per wall ms), not ${JSON.stringify(speed)}`, 'Give e.g. {"speed": 60}');
-        pace('speed').setSpeed(speed);
+        pace('speed').setSpeed(speed, from(caller));
         return pace('speed').status();
       },
     });

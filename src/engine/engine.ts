@@ -340,7 +340,9 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
       stopReason: () => this.#stopRequested,
       requestStop: (reason) => this.requestStop(reason),
       actionsDone: () => this.recorder.summary.actions >= this.options.maxActions,
-      paceChanged: (what, status) => this.recorder.event(null, 'pace', { what, speed: status.speed, simTime: status.simTime, paused: status.paused }),
+      paceChanged: (what, status, by) => this.recorder.event(null, 'pace', {
+        what, speed: status.speed, simTime: status.simTime, paused: status.paused, source: by?.source ?? 'api', ...(by?.clientId ? { clientId: by.clientId } : {}),
+      }),
       // The population API's step boundary, in a paced run: before each dispatch (other actors may be mid-turn).
       betweenTurns: () => {
         this.control.deliver();

@@ -1,3 +1,4 @@
+import type { ControlSource } from './run-control.ts';
 /** What a paced run's control reports (see PaceControl.status). */
 export interface PaceStatus {
   /** Sim ms per wall ms now. */
@@ -38,11 +39,11 @@ export interface LagSummary {
  */
 export interface PaceControl {
   /** Stops dispatching turns; actions in flight finish. Sim time stops at the paced sim time of the call. */
-  pause(): void;
+  pause(by?: ControlSource): void;
   /** Dispatches again from where sim time stopped. */
-  resume(): void;
+  resume(by?: ControlSource): void;
   /** Sim ms per wall ms from now on (> 0, fractional allowed); sim time continues from its paced value. */
-  setSpeed(speed: number): void;
+  setSpeed(speed: number, by?: ControlSource): void;
   /** Speed, pause, paced sim time and lag so far. */
   status(): PaceStatus;
 }

@@ -7,6 +7,7 @@ import type { EventQueue } from './event-queue.ts';
 import { LagStats } from './lag-stats.ts';
 import type { PaceControl, PaceStatus } from './pace-control.ts';
 import type { QueuedEventKind } from './scheduler.ts';
+import type { ControlSource } from './run-control.ts';
 
 /** What the paced loop works on: the engine's queue, clock and actors, and the engine's dispatch and stop. */
 export interface PacedRun {
@@ -22,7 +23,7 @@ export interface PacedRun {
   /** The action cap is reached. */
   actionsDone(): boolean;
   /** A pause, resume or speed change, to record (the run's log says when the pace changed). */
-  paceChanged(what: 'pause' | 'resume' | 'speed', status: PaceStatus): void;
+  paceChanged(what: 'pause' | 'resume' | 'speed', status: PaceStatus, by?: ControlSource): void;
   /**
    * Called before each dispatch, after the loop chose to dispatch: what the engine does between
    * turns in a paced run (where a virtual run does it between steps). A promise (only when it had
@@ -105,28 +106,28 @@ export class PacedLoop implements PaceControl {
     return Math.min(this.#durationMs, Math.max(this.#run.clock.now(), paced));
   }
 
-  pause(): void {
+  pause(by?: ControlSource): void {
     if (this.#paused) return;
     this.#reanchor();
     this.#paused = true;
-    this.#run.paceChanged('pause', this.#statusAtAnchor());
+    this.#run.paceChanged('pause', this.#statusAtAnchor(), by);
     this.notify();
   }
 
-  resume(): void {
+  resume(by?: ControlSource): void {
     if (!this.#paused) return;
     this.#paused = false;
     this.#wallOrigin = monotonicMs();
-    this.#run.paceChanged('resume', this.#statusAtAnchor());
+    this.#run.paceChanged('resume', this.#statusAtAnchor(), by);
     this.notify();
   }
 
-  setSpeed(speed: number): void {
+  setSpeed(speed: number, by?: ControlSource): void {
     checkSpeed(speed);
     if (speed === this.#speed) return;
     this.#reanchor();
     this.#speed = speed;
-    this.#run.paceChanged('speed', this.#statusAtAnchor());
+    this.#run.paceChanged('speed', this.#statusAtAnchor(), by);
     this.notify();
   }
 

@@ -78,7 +78,10 @@ describe('beamulator run --dashboard', () => {
       const spawn = events.filter((e) => e.kind === 'control').map((e) => e.detail as { op: string; source: string; ids?: number[] });
       expect(spawn).toMatchObject([{ op: 'spawn', source: 'dashboard' }]);
       expect(spawn[0]!.ids).toHaveLength(2);
-      expect(events.filter((e) => e.kind === 'pace').map((e) => (e.detail as { what: string }).what)).toEqual(expect.arrayContaining(['pause', 'resume']));
+      const paceCalls = events.filter((e) => e.kind === 'pace').map((e) => e.detail as { what: string; source: string; clientId?: string });
+      const pauses = paceCalls.filter((p) => p.what === 'pause' || p.what === 'resume');
+      expect(pauses).toMatchObject([{ what: 'pause', source: 'dashboard' }, { what: 'resume', source: 'dashboard' }]);
+      expect(pauses[0]!.clientId).toMatch(/^[0-9a-f]{8}$/);
       const spawned = (await store.actors(run!.runId)).filter((a) => spawn[0]!.ids!.includes(a.actorId));
       expect(spawned.map((a) => a.behavior)).toEqual(['Procrastinator', 'Procrastinator']);
     } finally {
