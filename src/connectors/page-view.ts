@@ -10,3 +10,8 @@ export interface PageView {
   /** Where its screenshot was written, or null. */
   screenshot: string | null;
 }
+
+/** What a replay needs of a run's browser session: a look at an actor's page after an action (see BrowserSession.inspect). */
+export interface PageInspector {
+  inspect(actorId: number, actionSeq: number, then: (view: PageView) => void): void;
+}

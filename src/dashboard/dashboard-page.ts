@@ -39,6 +39,7 @@ export function dashboardPage(title: string): string {
   .controls form { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin: 4px 0; }
   .controls input, .controls select, .controls button, .controls textarea { font: inherit; font-size: 13px; }
   .controls input[type=number] { width: 70px; } .controls textarea { width: 100%; height: 48px; font-family: ui-monospace, monospace; font-size: 12px; }
+  #control-log li { overflow-wrap: anywhere; }
   #control-result { min-height: 1.4em; font-size: 12px; } #control-result.error { color: #d62728; }
   body.done .controls button { opacity: .5; pointer-events: none; }
 </style>
@@ -302,11 +303,23 @@ function livePoints(points) {
   document.body.dataset.points = live.points.length;
 }
 
+// One control call in a line: its op, what it named, and who made it (the rest is in the store).
+function controlLine(d) {
+  const what = d.op === 'spawn' ? d.count + ' ' + d.behavior + (d.ids ? ' (#' + d.ids.join(', #') + ')' : '')
+    : d.actor !== undefined ? (live.actors.get(d.actor)?.row.name || 'actor ' + d.actor) + (d.behavior ? ' → ' + d.behavior : d.action ? ': ' + d.action : d.tag ? ' ' + d.tag : '')
+    : d.to !== undefined ? 'to ' + JSON.stringify(d.to) : '';
+  return d.op + ' ' + what + ' · ' + d.source + (d.clientId ? ' ' + d.clientId : '');
+}
+
 function onLive(message) {
   if (message.type === 'hello') {
     document.getElementById('title').textContent = message.title;
     for (const a of message.actors) liveActor(a, false);
-    if (!live.wired) { wireControls(message); live.wired = true; }
+    if (!live.wired) {
+      wireControls(message);
+      live.wired = true;
+      if (message.status.pace?.speed !== undefined) document.getElementById('speed').value = message.status.pace.speed;
+    }
     live.points = [];
     livePoints(message.points);
     const list = document.getElementById('complaints');
@@ -322,7 +335,7 @@ function onLive(message) {
   livePoints([message.point]);
   if (message.complaints.length > 0) liveComplaints(message.complaints);
   const log = document.getElementById('control-log');
-  for (const c of message.controls) log.prepend(el('li', clock(c.simTime) + ' ' + JSON.stringify(c.detail)));
+  for (const c of message.controls) log.prepend(el('li', clock(c.simTime) + ' ' + controlLine(c.detail)));
   liveStatus(message.status);
 }
 

@@ -4,7 +4,8 @@ import { SeededRng } from '../rng/seeded-rng.ts';
 import type { EventRecord, Json } from '../store/records.ts';
 import { BeamulatorError, isBeamulatorError } from '../util/errors.ts';
 import { toJson } from '../util/to-json.ts';
-import { isUserCodeError, type UserCodeError } from '../util/user-code.ts';
+import { callUser, isUserCodeError, type UserCodeError } from '../util/user-code.ts';
+import type { ParamValues } from '../util/params.ts';
 import type { Actor } from './actor.ts';
 import type { Behavior } from './behavior.ts';
 import type { EventQueue } from './event-queue.ts';
@@ -17,23 +18,9 @@ import type { RunRecorder } from './run-recorder.ts';
 import { WAKE_ON_MESSAGE } from './scheduler.ts';
 import { inShard, type ResolvedShard } from './shard.ts';
 import { knownBehaviors, type Simulation } from './simulation.ts';
+import type { ControlCall, RecordedControl } from './control-call.ts';
 
-/** One change to the population, as JSON: what a `control` event records and a replay applies again. */
-export type ControlCall =
-  | { op: 'spawn'; behavior: string; count: number; config?: Json; name?: string; tags?: string[] }
-  | { op: 'remove'; actor: number }
-  | { op: 'replace'; actor: number; behavior: string }
-  | { op: 'runAction'; actor: number; action: string; args: Json }
-  | { op: 'setState'; actor: number; patch: Record<string, Json> }
-  | { op: 'setState'; actor: number; state: Json }
-  | { op: 'tag' | 'untag'; actor: number; tag: string }
-  | { op: 'send'; to: number | ActorQuery; body: Json };
-
-/** A control call of a recorded run: applied again at the same step by a replay. */
-export interface RecordedControl {
-  step: number;
-  call: ControlCall;
-}
+export type { ControlCall, RecordedControl } from './control-call.ts';
 
 /** What the population control needs from the run it changes (the engine). */
 export interface ControlledRun {
@@ -48,6 +35,8 @@ export interface ControlledRun {
   readonly step: number;
   readonly options: {
     readonly sim: Simulation;
+    readonly population?: Simulation['population'] | undefined;
+    readonly params: ParamValues;
     readonly seed: string;
     readonly rngFor?: ((actorId: number) => Rng) | undefined;
     readonly shard?: ResolvedShard | undefined;
@@ -302,6 +291,21 @@ export class PopulationControl implements RunControl {
     return new Promise<T>((resolve, reject) => this.#pending.push({ ...made, resolve: resolve as (value: unknown) => void, reject }));
   }
 
+  /**
+   * A spawn given no config gets what the population gives this behavior's next actor: more of the
+   * same users (a team, a plan), not actors missing what their actions need. The index counts the
+   * behavior's actors so far, so a replay that applies the call at the same step gets the same.
+   */
+  #entryConfig(behavior: Behavior, name: string): unknown {
+    const { sim, population, params } = this.#run.options;
+    const entry = (population ?? sim.population).find((e) => (typeof e.behavior === 'string' ? e.behavior : e.behavior.name) === behavior.name && e.config !== undefined);
+    if (!entry) return {};
+    const configOf = entry.config;
+    if (typeof configOf !== 'function') return structuredClone(configOf);
+    const index = this.#run.spawned.filter((a) => a.behavior.name === behavior.name).length;
+    return callUser(`the population's config() of ${behavior.name} for ${name}`, () => (configOf as (i: number, p: ParamValues, name: string) => unknown)(index, params, name));
+  }
+
   /** Applies one call and records it: checks first, so a call that cannot apply changes nothing and is not recorded. */
   async #apply(call: ControlCall, source: ControlSource): Promise<unknown> {
     const run = this.#run;
@@ -315,7 +319,8 @@ export class PopulationControl implements RunControl {
       const tags = [...(behavior.tags ?? []), ...(call.tags ?? [])];
       for (const [i, id] of ids.entries()) {
         const name = call.name === undefined ? `${behavior.name} #${id}` : call.count > 1 ? `${call.name} ${i + 1}` : call.name;
-        run.spawnActor({ id, behavior, name, config: structuredClone(call.config ?? {}), tags, arrival: now, rngFor, origin: 'runtime' });
+        const config = call.config !== undefined ? structuredClone(call.config) : this.#entryConfig(behavior, name);
+        run.spawnActor({ id, behavior, name, config, tags, arrival: now, rngFor, origin: 'runtime' });
       }
       return ids.map((id) => infoOf(run.actors[id]!));
     }

@@ -2,7 +2,7 @@ import { dirname, resolve as resolvePath } from 'node:path';
 import { defaultSimEpoch } from '../clock/virtual-clock.ts';
 import { monotonicMs, wallNow } from '../clock/wall-clock.ts';
 import type { BrowserConnector } from '../connectors/browser-connector.ts';
-import type { BrowserSession } from '../connectors/browser-session.ts';
+import type { PageInspector } from '../connectors/page-view.ts';
 import type { ExchangeSource } from '../connectors/exchange-source.ts';
 import type { RequestMismatch } from '../connectors/request-mismatch.ts';
 import type { HttpClientFactory } from '../connectors/http-client.ts';
@@ -30,7 +30,7 @@ import { openRunResources, type RunResources } from './run-resources.ts';
 import { resumeRunOptions, runToResume } from './resume-options.ts';
 import { defaultStorePath, openStore } from '../store/duckdb-store.ts';
 import type { TargetState } from './reset-target.ts';
-import type { RecordedControl } from './population-control.ts';
+import type { RecordedControl } from './control-call.ts';
 import type { RunControl } from './run-control.ts';
 import { resolveShard, type ResolvedShard, type Shard } from './shard.ts';
 import { isSimulation, redactionOf, type Simulation } from './simulation.ts';
@@ -180,7 +180,7 @@ export interface ReplayRecording {
   /** Offline replay of a paced run: the seq the original recorded an action under (see ActionRunContext.recordedSeq). */
   recordedSeq?: (seq: number, actorId: number) => number;
   /** Given the run's browser session (see EngineOptions.onBrowserSession). */
-  onBrowserSession?: (session: BrowserSession) => void;
+  onBrowserSession?: (session: PageInspector) => void;
   /** The comparison with the parent, stored with the run when it finishes. */
   comparison(): Json;
 }

@@ -1,4 +1,4 @@
-import type { BrowserSession } from '../connectors/browser-session.ts';
+import type { PageInspector } from '../connectors/page-view.ts';
 import type { Simulation } from '../engine/simulation.ts';
 import type { ActionRecord, EventRecord } from '../store/records.ts';
 import type { DivergenceTracker } from './divergence-tracker.ts';
@@ -10,13 +10,13 @@ import type { DivergenceTracker } from './divergence-tracker.ts';
  *
  * @example
  * const pages = new DivergentPages(sim, source.events, tracker);
- * // runSimulation(..., { replay: { onBrowserSession: (s) => pages.watch(s) } }); after tracker.check(record):
+ * // runSimulation(..., { replay: { onPageInspector: (s) => pages.watch(s) } }); after tracker.check(record):
  * pages.checked(record);
  */
 export class DivergentPages {
   readonly #browserActions: ReadonlySet<string>;
   readonly #shots = new Map<number, string>();
-  #session: BrowserSession | null = null;
+  #session: PageInspector | null = null;
   #done = false;
 
   constructor(sim: Simulation, events: readonly EventRecord[] | undefined, readonly tracker: DivergenceTracker) {
@@ -29,7 +29,7 @@ export class DivergentPages {
     }
   }
 
-  watch(session: BrowserSession): void {
+  watch(session: PageInspector): void {
     this.#session = session;
   }
 

@@ -52,7 +52,7 @@ describe('beamulator run --dashboard', () => {
     await page.fill('#spawn-count', '2');
     await page.click('#spawn-form button[type=submit]');
     await expect.poll(() => page.locator('#grid .actor').count(), { timeout: 20_000 }).toBe(actors + 2);
-    await expect.poll(() => page.textContent('#control-log')).toMatch(/"op":"spawn"/);
+    await expect.poll(() => page.textContent('#control-log')).toMatch(/spawn 2 Procrastinator \(#\d+, #\d+\) · dashboard [0-9a-f]{8}/);
 
     // A bad call from the page: refused with the run's message, nothing changes.
     await page.fill('#spawn-count', '0');

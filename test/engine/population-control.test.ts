@@ -320,6 +320,33 @@ describe('RunControl', () => {
     expect(crashes).toEqual([{ actorId: 2, what: 'action boom (#0, run by a control call)', error: expect.stringContaining('bug in the action'), at: null }]);
   });
 
+  it("spawns with the population's config for the behavior's next actor when given none (a given config wins)", async () => {
+    const { actions } = makeMarket();
+    const member = defineBehavior({
+      name: 'Member',
+      initialState: {},
+      async act(ctx) {
+        await ctx.execute(actions.browse, { page: 1 });
+        return '1h';
+      },
+    });
+    const sim = defineSimulation({
+      name: 'club', actions, duration: '2h',
+      population: [{ behavior: member, count: 2, config: (i: number, _p: unknown, name: string) => ({ desk: i, badge: name }) }],
+    });
+    const configs: Array<[string, unknown]> = [];
+    await runSimulation(sim, {
+      db: false, seed: 1,
+      onControl: (c) => {
+        void c.spawn('Member', 2).then((made) => configs.push(...made.map((a): [string, unknown] => [a.name, a.config])));
+        void c.spawn('Member', 1, { config: { desk: 'given' } }).then((made) => configs.push(...made.map((a): [string, unknown] => [a.name, a.config])));
+      },
+    });
+    expect(configs).toEqual([
+      ['Member #2', { desk: 2, badge: 'Member #2' }], ['Member #3', { desk: 3, badge: 'Member #3' }], ['Member #4', { desk: 'given' }],
+    ]);
+  });
+
   it('refuses calls once the run has ended', async () => {
     let control: RunControl | null = null;
     await collect(makeMarket().sim, { duration: '5m', onControl: (c) => (control = c) });
