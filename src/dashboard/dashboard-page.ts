@@ -31,8 +31,7 @@ export function dashboardPage(title: string): string {
   .urgent { color: #d62728; } .annoying { color: #b8860b; } .justsayin { color: #5a6275; }
   .muted { color: #8a91a3; }
   #grid .actor.stopped { opacity: .25; }
-  #grid .actor.flash { animation: flash .6s ease-out; }
-  @keyframes flash { from { box-shadow: 0 0 0 3px #ffd54f; } to { box-shadow: 0 0 0 0 transparent; } }
+  #grid .actor.flash { box-shadow: 0 0 0 2px #ffd54f; }
   #progress { height: 4px; background: #3a4256; margin-top: 8px; border-radius: 2px; } #progress div { height: 4px; width: 0; background: #4fc3f7; border-radius: 2px; }
   [hidden] { display: none !important; }
   .controls { display: none; } body.live .controls { display: block; }
@@ -145,7 +144,7 @@ function draw(data) {
 }
 
 // ---- The live view: a hello with everything so far, then batches over the WebSocket. ----
-const live = { actors: new Map(), colors: new Map(), points: [], charts: null, selected: null, clientId: Array.from(crypto.getRandomValues(new Uint8Array(4)), (b) => b.toString(16).padStart(2, '0')).join('') };
+const live = { actors: new Map(), colors: new Map(), points: [], charts: null, selected: null, toFlash: [], flashing: new Set(), clientId: Array.from(crypto.getRandomValues(new Uint8Array(4)), (b) => b.toString(16).padStart(2, '0')).join('') };
 const token = new URLSearchParams(location.search).get('token');
 
 function colorOf(behavior) {
@@ -162,6 +161,8 @@ function liveActor(a, flash) {
     const d = el('div', undefined, 'actor');
     d.dataset.actorId = a.id;
     d.addEventListener('click', () => select(a.id));
+    // The tooltip is made when pointed at, not at every batch.
+    d.addEventListener('mouseenter', () => { const r = live.actors.get(a.id).row; d.title = r.name + ' (' + r.behavior + '): ' + r.actions + ' actions, ' + r.complaints + ' complaints' + (r.stopped ? ', stopped' : ''); });
     document.getElementById('grid').append(d);
     entry = { el: d, row: a };
     live.actors.set(a.id, entry);
@@ -170,11 +171,34 @@ function liveActor(a, flash) {
   const d = entry.el;
   d.style.background = colorOf(a.behavior);
   d.dataset.actor = a.name;
-  d.title = a.name + ' (' + a.behavior + '): ' + a.actions + ' actions, ' + a.complaints + ' complaints' + (a.stopped ? ', stopped' : '');
-  d.classList.toggle('complained', a.complaints > 0);
-  d.classList.toggle('stopped', a.stopped);
-  if (flash) { d.classList.remove('flash'); void d.offsetWidth; d.classList.add('flash'); }
-  if (live.selected === a.id) showCard();
+  marks(entry, flash);
+}
+
+// A batch's compact row: [id, actions, failed, complaints, stopped].
+function liveCounts([id, actions, failed, complaints, stopped]) {
+  const entry = live.actors.get(id);
+  if (!entry) return;
+  Object.assign(entry.row, { actions, failed, complaints, stopped: stopped === 1 });
+  marks(entry, true);
+}
+
+function marks(entry, flash) {
+  const a = entry.row;
+  const d = entry.el;
+  if (a.complaints > 0 && !d.classList.contains('complained')) d.classList.add('complained');
+  if (a.stopped && !d.classList.contains('stopped')) d.classList.add('stopped');
+  if (flash) live.toFlash.push(d);
+  if (live.selected === a.id) select(a.id);
+}
+
+// Actors that acted in the last batch are marked until the next one: a class set and cleared
+// once per batch. (An animation per acting actor made 10k actors janky: measured in bench/dashboard.)
+function flash() {
+  const now = new Set(live.toFlash);
+  for (const d of live.flashing) if (!now.has(d)) d.classList.remove('flash');
+  for (const d of now) d.classList.add('flash');
+  live.flashing = now;
+  live.toFlash = [];
 }
 
 function showCard() {
@@ -187,14 +211,25 @@ function showCard() {
     lastAction: a.lastAction && { ...a.lastAction, at: clock(a.lastAction.simTime) }, ...(entry.detail ? { now: entry.detail } : {}) }, null, 2);
 }
 
+// The card: the feed's row (counts, last action) and, when the run offers it, the actor now (state, config, tags). At most one refresh in flight.
 async function select(id) {
+  if (live.selected !== id) live.refreshing = false;
   live.selected = id;
   document.getElementById('actor-controls').hidden = live.controls.length === 0;
   showCard();
-  if (live.controls.includes('inspect')) {
-    const answer = await call('inspect', { actor: id }, true);
+  if (live.refreshing) return;
+  live.refreshing = true;
+  try {
+    const row = await fetch('api/actor?id=' + id + (token ? '&token=' + encodeURIComponent(token) : '')).then((r) => (r.ok ? r.json() : null));
     const entry = live.actors.get(id);
-    if (answer && entry) { entry.detail = answer.result; showCard(); }
+    if (row && entry) entry.row = row;
+    if (live.controls.includes('inspect') && document.body.dataset.state !== 'done') {
+      const answer = await call('inspect', { actor: id }, true);
+      if (answer && entry) entry.detail = answer.result;
+    }
+    if (live.selected === id) showCard();
+  } finally {
+    live.refreshing = false;
   }
 }
 
@@ -330,8 +365,9 @@ function onLive(message) {
     document.body.dataset.ready = 'true';
     return;
   }
-  for (const a of message.spawned) liveActor(a, true);
-  for (const a of message.changed) liveActor(a, true);
+  for (const a of message.spawned) liveActor(a, false);
+  for (const c of message.changed) liveCounts(c);
+  flash();
   livePoints([message.point]);
   if (message.complaints.length > 0) liveComplaints(message.complaints);
   const log = document.getElementById('control-log');

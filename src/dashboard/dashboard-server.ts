@@ -85,7 +85,15 @@ export async function startLiveDashboard(feed: LiveFeed, controls: ControlHandle
     socket.on('error', unsubscribe);
   });
   const dashboard = await serve(options, feed.hello().title, {
-    get: (path, res) => (path === '/api/data' ? (send(res, 200, 'application/json', strictJson(JSON.stringify(feed.hello()))), true) : false),
+    get: (path, res, url) => {
+      if (path === '/api/data') send(res, 200, 'application/json', strictJson(JSON.stringify(feed.hello())));
+      else if (path === '/api/actor') {
+        const actor = feed.actor(Number(url.searchParams.get('id')));
+        if (actor) send(res, 200, 'application/json', strictJson(JSON.stringify(actor)));
+        else send(res, 404, 'application/json', errorJson(`no actor ${url.searchParams.get('id')} in this run`));
+      } else return false;
+      return true;
+    },
     post: (req, res, path) => void control(req, res, path, controls, (value) => feed.redact(value)),
     upgrade: (req, socket, head, path) => {
       if (path !== '/api/live') return false;
@@ -105,7 +113,7 @@ export async function startLiveDashboard(feed: LiveFeed, controls: ControlHandle
 
 interface Routes {
   /** Answers a GET of `path` beyond the page and its assets; false: not found. */
-  get(path: string, res: ServerResponse): boolean;
+  get(path: string, res: ServerResponse, url: URL): boolean;
   post(req: IncomingMessage, res: ServerResponse, path: string): void;
   upgrade?(req: IncomingMessage, socket: Duplex, head: Buffer, path: string): boolean;
 }
@@ -130,7 +138,7 @@ async function serve(options: DashboardOptions, title: string, routes: Routes): 
       case '/assets/uplot.js': send(res, 200, 'text/javascript', assets.js); return;
       case '/assets/uplot.css': send(res, 200, 'text/css', assets.css); return;
       case '/favicon.ico': res.writeHead(204).end(); return;
-      default: if (!routes.get(url.pathname, res)) send(res, 404, 'application/json', errorJson(`no such page: ${url.pathname}`));
+      default: if (!routes.get(url.pathname, res, url)) send(res, 404, 'application/json', errorJson(`no such page: ${url.pathname}`));
     }
   };
   const server = createServer((req, res) => {

@@ -51,8 +51,12 @@ export interface LiveBatch {
   status: LiveStatus;
   point: LivePoint;
   spawned: LiveActor[];
-  /** Actors whose counts changed in this batch (acted, failed, complained or stopped): their new rows. */
-  changed: LiveActor[];
+  /**
+   * Actors whose counts changed in this batch (acted, failed, complained or stopped), as compact
+   * rows `[id, actions, failed, complaints, stopped 0|1]`: with 10k actors most change in every
+   * batch, and whole rows made the page stutter. The rest of a row: `actor(id)`.
+   */
+  changed: LiveCounts[];
   complaints: ComplaintRecord[];
   /** Calls made through the controls since the last batch (what, by whom). */
   controls: EventRecord[];
@@ -74,6 +78,9 @@ export interface LiveHello {
 }
 
 export type LiveMessage = LiveHello | LiveBatch;
+
+/** `[id, actions, failed, complaints, stopped 0|1]` (see LiveBatch.changed). */
+export type LiveCounts = [number, number, number, number, 0 | 1];
 
 export interface LiveFeedOptions {
   title: string;
@@ -199,6 +206,11 @@ export class LiveFeed {
     return value !== null && typeof value === 'object' ? this.#options.redactor.record(value) : value;
   }
 
+  /** One actor's whole row (for its card), or null. */
+  actor(id: number): LiveActor | null {
+    return this.#actors.get(id) ?? null;
+  }
+
   /** The operations the page may offer (set once the run's controls are known). */
   set controlOps(ops: string[]) {
     this.#controlOps = ops;
@@ -243,8 +255,9 @@ export class LiveFeed {
     if (this.#complaints.length > keptComplaints) this.#complaints.splice(0, this.#complaints.length - keptComplaints);
     const spawned = new Set(this.#spawned);
     const batch: LiveBatch = {
-      type: 'batch', status: this.#statusNow(), point, spawned: this.#spawned,
-      changed: [...this.#changed].filter((a) => !spawned.has(a)), complaints: this.#newComplaints, controls: this.#controls,
+      type: 'batch', status: this.#statusNow(), point, spawned: this.#spawned.map((a) => ({ ...a })),
+      changed: [...this.#changed].filter((a) => !spawned.has(a)).map((a): LiveCounts => [a.id, a.actions, a.failed, a.complaints, a.stopped ? 1 : 0]),
+      complaints: this.#newComplaints, controls: this.#controls,
     };
     this.#spawned = [];
     this.#changed.clear();

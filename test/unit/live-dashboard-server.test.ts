@@ -53,7 +53,10 @@ describe('the live dashboard server', () => {
       expect(spawned.map((a) => a.name).sort()).toEqual(actors.map((a) => a.name).sort());
       // The last row each actor was sent with carries its final count.
       const last = new Map<number, number>();
-      for (const b of batches) for (const a of [...b.spawned, ...b.changed]) last.set(a.id, a.actions);
+      for (const b of batches) {
+        for (const a of b.spawned) last.set(a.id, a.actions);
+        for (const [id, actions] of b.changed) last.set(id, actions);
+      }
       for (const a of actors) expect(last.get(a.actorId), a.name).toBe(actions.filter((x) => x.actorId === a.actorId).length);
       const byAction = batches.at(-1)!.status.byAction;
       expect(byAction.add!.count).toBe(actions.length);
