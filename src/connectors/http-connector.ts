@@ -3,6 +3,7 @@
  * action execution that reports every exchange to the engine.
  */
 import { Agent, Pool, errors as undiciErrors, util as undiciUtil } from 'undici';
+import { HttpVerbs } from './http-verbs.ts';
 import type { Dispatcher } from 'undici';
 import { monotonicUs } from '../clock/wall-clock.ts';
 import { BeamulatorError } from '../util/errors.ts';
@@ -141,7 +142,7 @@ class Transport {
 }
 
 /** The per-action client: a recorder and two counters on top of the shared transport. */
-class ConnectorHttpClient implements HttpClient {
+class ConnectorHttpClient extends HttpVerbs {
   #started = 0;
   #reported = 0;
   /** Exchanges that finished before an earlier-started one, by start index. */
@@ -151,23 +152,10 @@ class ConnectorHttpClient implements HttpClient {
     readonly transport: Transport,
     readonly recorder: ExchangeRecorder,
     readonly cancel?: AbortSignal | RequestCanceller,
-  ) {}
+  ) {
+    super();
+  }
 
-  get(path: string, options?: HttpRequestOptions): Promise<HttpResponse> {
-    return this.request('GET', path, options);
-  }
-  post(path: string, options?: HttpRequestOptions): Promise<HttpResponse> {
-    return this.request('POST', path, options);
-  }
-  put(path: string, options?: HttpRequestOptions): Promise<HttpResponse> {
-    return this.request('PUT', path, options);
-  }
-  patch(path: string, options?: HttpRequestOptions): Promise<HttpResponse> {
-    return this.request('PATCH', path, options);
-  }
-  delete(path: string, options?: HttpRequestOptions): Promise<HttpResponse> {
-    return this.request('DELETE', path, options);
-  }
 
   async request(method: HttpMethod, path: string, options?: HttpRequestOptions): Promise<HttpResponse> {
     const transport = this.transport;

@@ -1,4 +1,5 @@
 import { setImmediate as nextLoopTurn } from 'node:timers/promises';
+import { HttpVerbs } from '../connectors/http-verbs.ts';
 import { monotonicMs } from '../clock/wall-clock.ts';
 import type { HttpClient, HttpClientFactory, HttpExchange, HttpMethod, HttpRequestOptions, HttpResponse, RequestCanceller } from '../connectors/http-client.ts';
 import type { Json } from '../store/records.ts';
@@ -255,25 +256,12 @@ function releaseAll(helds: readonly Held[]): void {
 }
 
 /** An action's client whose requests go through the gate. */
-class GatedClient implements HttpClient {
-  constructor(readonly inner: HttpClient, readonly gate: OverlapGate, readonly actionSeq: number, readonly actorId: number) {}
+class GatedClient extends HttpVerbs {
+  constructor(readonly inner: HttpClient, readonly gate: OverlapGate, readonly actionSeq: number, readonly actorId: number) {
+    super();
+  }
 
   request(method: HttpMethod, path: string, options?: HttpRequestOptions): Promise<HttpResponse> {
     return this.gate.request(this.actorId, this.actionSeq, () => this.inner.request(method, path, options));
-  }
-  get(path: string, options?: HttpRequestOptions): Promise<HttpResponse> {
-    return this.request('GET', path, options);
-  }
-  post(path: string, options?: HttpRequestOptions): Promise<HttpResponse> {
-    return this.request('POST', path, options);
-  }
-  put(path: string, options?: HttpRequestOptions): Promise<HttpResponse> {
-    return this.request('PUT', path, options);
-  }
-  patch(path: string, options?: HttpRequestOptions): Promise<HttpResponse> {
-    return this.request('PATCH', path, options);
-  }
-  delete(path: string, options?: HttpRequestOptions): Promise<HttpResponse> {
-    return this.request('DELETE', path, options);
   }
 }

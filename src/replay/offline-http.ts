@@ -1,4 +1,5 @@
 import { monotonicUs } from '../clock/wall-clock.ts';
+import { HttpVerbs } from '../connectors/http-verbs.ts';
 import { ConnectorError } from '../connectors/connector-error.ts';
 import { appendQuery, ConnectorHttpResponse, mergeHeaders } from '../connectors/http-connector.ts';
 import type { ExchangeSource } from '../connectors/exchange-source.ts';
@@ -30,20 +31,17 @@ export class OfflineHttp implements HttpClientFactory {
   async close(): Promise<void> {}
 }
 
-class OfflineClient implements HttpClient {
+class OfflineClient extends HttpVerbs {
   #n = 0;
 
   constructor(
     readonly http: OfflineHttp,
     readonly recorder: (exchange: HttpExchange) => void,
     readonly actionSeq: number,
-  ) {}
+  ) {
+    super();
+  }
 
-  get(path: string, options?: HttpRequestOptions) { return this.request('GET', path, options); }
-  post(path: string, options?: HttpRequestOptions) { return this.request('POST', path, options); }
-  put(path: string, options?: HttpRequestOptions) { return this.request('PUT', path, options); }
-  patch(path: string, options?: HttpRequestOptions) { return this.request('PATCH', path, options); }
-  delete(path: string, options?: HttpRequestOptions) { return this.request('DELETE', path, options); }
 
   async request(method: HttpMethod, path: string, options?: HttpRequestOptions): Promise<HttpResponse> {
     const n = this.#n++;
