@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { EngineHooks } from '../engine/engine-hooks.ts';
 import type { Behavior } from '../engine/behavior.ts';
+import type { PaceStatus } from '../engine/pace-control.ts';
 import type { Simulation } from '../engine/simulation.ts';
 import type { Redactor } from '../store/redact.ts';
 import { BeamulatorError } from '../util/errors.ts';
@@ -41,7 +42,7 @@ export function tokenFor(host: string): { token?: string } {
 
 /** Starts the live dashboard of a run of `simulation` (before the run: its url can be opened while the run starts). */
 export async function startRunDashboard(
-  simulation: Simulation, redactor: Redactor, opts: LiveDashboardOptions, controls: ControlHandlers = {}, pace?: () => object | null,
+  simulation: Simulation, redactor: Redactor, opts: LiveDashboardOptions, controls: ControlHandlers = {}, pace?: () => PaceStatus | null,
 ): Promise<LiveDashboard> {
   const port = dashboardPort(opts.port);
   const [{ LiveFeed }, { startLiveDashboard }] = await Promise.all([import('../dashboard/live-feed.ts'), import('../dashboard/dashboard-server.ts')]);
@@ -49,7 +50,7 @@ export async function startRunDashboard(
     .map((b: Behavior | string) => (typeof b === 'string' ? b : b.name)))];
   const feed = new LiveFeed({
     title: simulation.name, redactor, behaviors, actions: Object.keys(simulation.actions ?? {}),
-    ...(pace ? { pace: () => pace() as Record<string, unknown> | null } : {}),
+    ...(pace ? { pace } : {}),
   });
   const dashboard = await startLiveDashboard(feed, controls, { host: opts.host, port, ...tokenFor(opts.host) });
   return { feed, dashboard, controls };

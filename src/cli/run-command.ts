@@ -27,7 +27,7 @@ import { findRecordedSimulation } from '../replay/simulation-file.ts';
 import { StopSignals, stoppingLine } from './stop-signals.ts';
 import { bothHooks, startRunDashboard, type LiveDashboard } from './live-dashboard.ts';
 import type { EngineHooks } from '../engine/engine-hooks.ts';
-import type { LagSummary, PaceControl } from '../engine/pace-control.ts';
+import type { LagSummary } from '../engine/pace-control.ts';
 import type { RunControl } from '../engine/run-control.ts';
 import { runControlHandlers, type RunControls } from './run-controls.ts';
 
@@ -136,7 +136,7 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
   try {
     if (opts.dashboard) {
       live = await startRunDashboard(simulation, redactor, { host: opts.dashboardHost, port: opts.dashboardPort }, runControlHandlers(controls, paced),
-        paced ? () => paceFeed(controls.pace as PaceControl | null) : undefined);
+        paced ? () => controls.pace?.status() ?? null : undefined);
       output.err(`${se.dim('dashboard')}  ${se.bold(live.dashboard.url)}  ${se.dim('(live while the run runs)')}\n`);
     }
     const result = await runSimulationInternal(simulation, {
@@ -266,14 +266,6 @@ function shardOption(opts: RunCommandOptions): Shard | null {
     return null;
   }
   return opts.group !== undefined ? { ...shard, group: opts.group } : shard;
-}
-
-/** What the live feed shows of a paced run's pace (speed, paused, paced sim time, turns, recent lag). */
-function paceFeed(pace: PaceControl | null): Record<string, unknown> {
-  if (!pace) return {};
-  const { speed, paused, simTime, turns, lag } = pace.status();
-  // The page reads lag.p99 (ms).
-  return { speed, paused, simTime, turns, lag: lag ? { p50: lag.p50Ms, p99: lag.p99Ms, max: lag.maxMs } : null };
 }
 
 /** `speed 60x, lag p50 0.3 ms, p99 1.2 ms, max 4.0 ms over 1200 turns`. */

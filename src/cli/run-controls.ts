@@ -6,23 +6,17 @@
  * `pace` event with the caller's source and client id.
  */
 import type { Json } from '../store/records.ts';
-import type { ActorQuery, ControlSource, RunControl } from '../engine/run-control.ts';
+import type { ActorQuery, RunControl } from '../engine/run-control.ts';
+import type { PaceControl } from '../engine/pace-control.ts';
 import { BeamulatorError } from '../util/errors.ts';
 import type { ControlCaller, ControlHandlers } from '../dashboard/dashboard-server.ts';
 
 /** Where the handlers find the run's controls: set once the run hands them out (onControl, onPaceControl). */
 export interface RunControls {
   population: RunControl | null;
-  pace: PaceLike | null;
+  pace: PaceControl | null;
 }
 
-/** What the handlers use of a paced run's control. */
-export interface PaceLike {
-  pause(by?: ControlSource): void;
-  resume(by?: ControlSource): void;
-  setSpeed(speed: number, by?: ControlSource): void;
-  status(): object;
-}
 
 /** The handlers (see ControlHandlers); `paced`: whether pause, resume and speed are offered. */
 export function runControlHandlers(controls: RunControls, paced: boolean): ControlHandlers {
@@ -30,7 +24,7 @@ export function runControlHandlers(controls: RunControls, paced: boolean): Contr
     if (!controls.population) throw refused(op, 'the run has not started yet (or has ended)', 'Wait for its actors to start');
     return controls.population;
   };
-  const pace = (op: string): PaceLike => {
+  const pace = (op: string): PaceControl => {
     if (!controls.pace) throw refused(op, 'the run has not started yet (or has ended)', 'Wait for its actors to start');
     return controls.pace;
   };
@@ -65,12 +59,8 @@ export function runControlHandlers(controls: RunControls, paced: boolean): Contr
       if (args.message === undefined) throw refused('send', 'no message given', 'Give e.g. {"to": 3, "message": {"sale": true}}');
       return population('send').send(target, args.message as Json, from(caller));
     },
-    inspect: (args) => {
-      const id = actorOf('inspect', args);
-      const [actor] = population('inspect').actors({ id, stopped: true });
-      if (!actor) throw new BeamulatorError('BEAM_UNKNOWN_ACTOR', `cannot inspect actor ${id}: the run has no such actor`, 'Pick one from the grid');
-      return actor;
-    },
+    // The control refuses an unknown or removed actor itself ('cannot find actor N').
+    inspect: (args) => population('inspect').actors({ id: actorOf('inspect', args), stopped: true })[0],
     actors: (args) => population('actors').actors(args as ActorQuery),
   };
   if (paced) {

@@ -188,7 +188,7 @@ function marks(entry, flash) {
   if (a.complaints > 0 && !d.classList.contains('complained')) d.classList.add('complained');
   if (a.stopped && !d.classList.contains('stopped')) d.classList.add('stopped');
   if (flash) live.toFlash.push(d);
-  if (live.selected === a.id) select(a.id);
+  if (live.selected === a.id) showCard();
 }
 
 // Actors that acted in the last batch are marked until the next one: a class set and cleared
@@ -211,26 +211,20 @@ function showCard() {
     lastAction: a.lastAction && { ...a.lastAction, at: clock(a.lastAction.simTime) }, ...(entry.detail ? { now: entry.detail } : {}) }, null, 2);
 }
 
-// The card: the feed's row (counts, last action) and, when the run offers it, the actor now (state, config, tags). At most one refresh in flight.
+// The card, when an actor is clicked: the feed's whole row (counts, last action) and, when the run
+// offers it, the actor now (state, config, tags). Batches then keep its counts current.
 async function select(id) {
-  if (live.selected !== id) live.refreshing = false;
   live.selected = id;
   document.getElementById('actor-controls').hidden = live.controls.length === 0;
   showCard();
-  if (live.refreshing) return;
-  live.refreshing = true;
-  try {
-    const row = await fetch('api/actor?id=' + id + (token ? '&token=' + encodeURIComponent(token) : '')).then((r) => (r.ok ? r.json() : null));
-    const entry = live.actors.get(id);
-    if (row && entry) entry.row = row;
-    if (live.controls.includes('inspect') && document.body.dataset.state !== 'done') {
-      const answer = await call('inspect', { actor: id }, true);
-      if (answer && entry) entry.detail = answer.result;
-    }
-    if (live.selected === id) showCard();
-  } finally {
-    live.refreshing = false;
+  const row = await fetch('api/actor?id=' + id + (token ? '&token=' + encodeURIComponent(token) : '')).then((r) => (r.ok ? r.json() : null));
+  const entry = live.actors.get(id);
+  if (row && entry) entry.row = row;
+  if (entry && live.controls.includes('inspect') && document.body.dataset.state !== 'done') {
+    const answer = await call('inspect', { actor: id }, true);
+    if (answer) entry.detail = answer.result;
   }
+  if (live.selected === id) showCard();
 }
 
 async function call(op, args, quiet) {
@@ -281,7 +275,7 @@ function liveStatus(status) {
     status.actions + ' actions', status.failed + ' failed', status.complaints + ' complaints', status.actors + ' actors'];
   if (pace) {
     if (pace.speed !== undefined) parts.push('speed ' + pace.speed + 'x' + (pace.paused ? ' (paused)' : ''));
-    if (pace.lag) parts.push('lag p99 ' + num(pace.lag.p99, 1) + ' ms');
+    if (pace.lag) parts.push('lag p99 ' + num(pace.lag.p99Ms, 1) + ' ms');
   }
   document.getElementById('summary').textContent = parts.join(' · ');
   const bar = document.getElementById('progress');

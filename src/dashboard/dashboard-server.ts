@@ -84,7 +84,7 @@ export async function startLiveDashboard(feed: LiveFeed, controls: ControlHandle
     socket.on('close', unsubscribe);
     socket.on('error', unsubscribe);
   });
-  const dashboard = await serve(options, feed.hello().title, {
+  const dashboard = await serve(options, feed.title, {
     get: (path, res, url) => {
       if (path === '/api/data') send(res, 200, 'application/json', strictJson(JSON.stringify(feed.hello())));
       else if (path === '/api/actor') {

@@ -1,5 +1,7 @@
 import { monotonicMs } from '../clock/wall-clock.ts';
 import type { EngineHooks, RunProgress, RunStart } from '../engine/engine-hooks.ts';
+import type { PaceStatus } from '../engine/pace-control.ts';
+import { nearestRank } from '../util/nearest-rank.ts';
 import type { ActionRecord, ComplaintRecord, EventRecord } from '../store/records.ts';
 import type { Redactor } from '../store/redact.ts';
 
@@ -27,7 +29,7 @@ export interface LiveStatus {
   complaints: number;
   actors: number;
   /** What the run's pace control reports (speed, paused, lag), when the run has one. */
-  pace: Record<string, unknown> | null;
+  pace: PaceStatus | null;
   /** Counts by action name so far. */
   byAction: Record<string, { count: number; failed: number }>;
 }
@@ -89,7 +91,7 @@ export interface LiveFeedOptions {
   /** How often a batch is sent, wall ms (default 250). */
   everyMs?: number;
   /** The run's pace (speed, paused, lag), read at every batch; null while there is none. */
-  pace?: () => Record<string, unknown> | null;
+  pace?: () => PaceStatus | null;
   behaviors?: string[];
   actions?: string[];
 }
@@ -216,6 +218,10 @@ export class LiveFeed {
     this.#controlOps = ops;
   }
 
+  get title(): string {
+    return this.#options.title;
+  }
+
   /** Everything a new client needs, then it gets batches. */
   hello(): LiveHello {
     return {
@@ -247,7 +253,7 @@ export class LiveFeed {
     const sorted = this.#latencies.sort((a, b) => a - b);
     const point: LivePoint = {
       at: this.#status.simTime, wallMs: Math.round(now - this.#startedAt), actionsPerSecond: this.#intervalActions / seconds,
-      failed: this.#intervalFailed, complaints: this.#intervalComplaints, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99),
+      failed: this.#intervalFailed, complaints: this.#intervalComplaints, p50: nearestRank(sorted, 0.5), p99: nearestRank(sorted, 0.99),
     };
     this.#points.push(point);
     if (this.#points.length > keptPoints) this.#points.splice(0, this.#points.length - keptPoints);
@@ -283,9 +289,4 @@ export class LiveFeed {
       this.#latencyStride *= 2;
     }
   }
-}
-
-function quantile(sorted: readonly number[], q: number): number | null {
-  if (sorted.length === 0) return null;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }

@@ -1,4 +1,5 @@
 import type { LagSummary } from './pace-control.ts';
+import { nearestRank } from '../util/nearest-rank.ts';
 
 /**
  * Every turn's lag of a paced run, kept exactly (8 bytes a turn: a million turns is 8 MB) so the
@@ -54,8 +55,7 @@ const RECENT = 4096;
 function summarize(values: Float64Array, max: number): LagSummary {
   const n = values.length;
   const sorted = values.sort();
-  const rank = (p: number) => sorted[Math.min(n - 1, Math.max(0, Math.ceil(p * n) - 1))]!;
-  return { turns: n, p50Ms: round3(rank(0.5)), p99Ms: round3(rank(0.99)), maxMs: round3(max) };
+  return { turns: n, p50Ms: round3(nearestRank(sorted, 0.5)!), p99Ms: round3(nearestRank(sorted, 0.99)!), maxMs: round3(max) };
 }
 
 /** Wall ms to the µs: finer is noise. */
