@@ -195,8 +195,9 @@ function marks(entry, flash) {
 // once per batch. (An animation per acting actor made 10k actors janky: measured in bench/dashboard.)
 function flash() {
   const now = new Set(live.toFlash);
-  for (const d of live.flashing) if (!now.has(d)) d.classList.remove('flash');
-  for (const d of now) d.classList.add('flash');
+  const before = live.flashing;
+  for (const d of before) if (!now.has(d)) d.classList.remove('flash');
+  for (const d of now) if (!before.has(d)) d.classList.add('flash');
   live.flashing = now;
   live.toFlash = [];
 }
