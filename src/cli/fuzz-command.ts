@@ -142,6 +142,7 @@ export async function fuzzCommand(file: string | readonly string[] | undefined, 
         ...(confirmRuns !== undefined ? { confirmRuns } : {}),
         ...(reproduceRuns !== undefined ? { reproduceRuns } : {}),
         ...(opts.trace ? { trace: true } : {}),
+        ...(shard ? { shard: { index: shard.index, count: shard.count } } : {}),
         ...(opts.failOn ? { failOn: opts.failOn as Severity } : {}),
         ...(draw ? { onProgress: throttled((p) => output.err(`\r${styler(output.errColor).dim(progressLine(p))}\x1b[K`)) } : {}),
       });

@@ -139,6 +139,8 @@ export interface InternalRunOptions<P extends ParamDefs = ParamDefs> extends Run
   rngFor?: (actorId: number) => Rng;
   /** Overlap drawn from the actors' own streams (fuzzing); see EngineOptions.overlap. */
   overlap?: { maxSpan: number; maxLatencyMs: number; ordered?: boolean };
+  /** The run id's shard tag (`-s<i>`) for a run that is not itself a shard: a failure of a sharded fuzz campaign. */
+  runIdShard?: number;
   /** `fuzz` for runs made by the fuzzer (default `run`). */
   kind?: 'run' | 'fuzz';
   /** Extra data stored in the run's config under `meta` (the fuzzer stores the failing spec there). */
@@ -305,7 +307,7 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
       kind: options.replay ? 'replay' : options.kind ?? 'run', parentRunId: options.replay?.parentRunId ?? options.resumeFrom?.runId ?? null, simulation: sim.name, file: options.file ?? null, seed, config, params,
       codeHash: options.codeHash ?? null, beamulatorVersion: version, wallStartedAt: wallNow(), simEpoch: settings.simEpoch, redact: sim.redact,
       // Shards start in the same second on many machines: their ids must differ by more than chance.
-      ...(shard && shard.count > 1 ? { shardIndex: shard.index } : {}),
+      ...(shard && shard.count > 1 ? { shardIndex: shard.index } : options.runIdShard !== undefined ? { shardIndex: options.runIdShard } : {}),
     })
     : new NullWriter();
   let engine: Engine | undefined;

@@ -73,6 +73,12 @@ export interface FuzzOptions {
    * and shrink runs are not traced.
    */
   trace?: boolean;
+  /**
+   * This campaign is shard `index` of `count` (the CLI's `--shard`, which also derives the seed
+   * and share of runs): the failure's run id ends in `-s<index>`, like a sharded run's, so the
+   * failures of one campaign's shards never share an id when their stores are merged.
+   */
+  shard?: { index: number; count: number };
 }
 
 /**

@@ -129,6 +129,7 @@ async function recordOnce(run: FailingRun, recording: FailureRecording, options:
     // Stop after the failing step (a replay stops at the same place: maxActions is stored with the run).
     maxActions: failure.kind === 'invariant' ? settings.maxActions : Math.max(1, failure.actionsAtFailure),
     kind: 'fuzz',
+    ...(options.shard && options.shard.count > 1 ? { runIdShard: options.shard.index } : {}),
     meta: {
       fuzzSpec: spec as unknown as Json, fuzzOptions: specOptions as unknown as Json, failure: storedFailure(failure) as unknown as Json,
       failOn: options.failOn ?? settings.failOn, reproduced: null, coverage: recording.coverage as unknown as Json,

@@ -167,6 +167,14 @@ describe('crashes fail a fuzz run', () => {
     expect(parsed!.coverage.crashes).toBeGreaterThan(0);
   });
 
+  it('a failure of a sharded campaign (--shard 2/3) gets a run id ending in -s2, like a sharded run', async () => {
+    const output = captured();
+    expect(await fuzzCommand(file, options({ shard: '2/3', replays: path.join(tmp.dir, 'shard-replays') }), output)).toBe(1);
+    expect(output.text).toContain('(shard 2/3: 7 of 20 runs');
+    const runId = /inspect +beamulator show (\S+)/.exec(output.text)![1]!;
+    expect(runId).toMatch(/-s2$/);
+  });
+
   it('--allow-crashes: the crashes pass, and the invariant that counts restarts (events) fails, with its detail stored', async () => {
     const output = captured();
     expect(await fuzzCommand(file, options({ allowCrashes: true }), output)).toBe(1);
