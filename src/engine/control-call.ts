@@ -18,4 +18,10 @@ export type ControlCall =
 export interface RecordedControl {
   step: number;
   call: ControlCall;
+  /**
+   * Set when the recorded run was paced: the call is applied again at the first step boundary
+   * after every event up to this sim time (and before anything, when it came before the first
+   * turn). A paced run's steps are its dispatches, which a replay in virtual time does not share.
+   */
+  simTime?: number;
 }

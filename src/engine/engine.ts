@@ -343,10 +343,13 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
       paceChanged: (what, status, by) => this.recorder.event(null, 'pace', {
         what, speed: status.speed, simTime: status.simTime, paused: status.paused, source: by?.source ?? 'api', ...(by?.clientId ? { clientId: by.clientId } : {}),
       }),
-      // The population API's step boundary, in a paced run: before each dispatch (other actors may be mid-turn).
+      // The population API's step boundary, in a paced run: before a dispatch (other actors may be
+      // mid-turn), never between two events of one sim time, so a replay in virtual time (other
+      // steps) finds the same point again: after every event up to the call's sim time.
       betweenTurns: () => {
         this.control.deliver();
-        return this.control.due() ? this.control.applyDue() : undefined;
+        const boundary = this.step === 0 || this.queue.peekTime() > this.clock.now();
+        return boundary && this.control.due() ? this.control.applyDue() : undefined;
       },
       startedAt: (lateMs) => this.recorder.event(null, 'pace', { what: 'start', lateMs: Math.round(lateMs * 1000) / 1000 }),
     };

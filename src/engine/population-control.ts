@@ -178,14 +178,25 @@ export class PopulationControl implements RunControl {
 
   /** Whether calls wait to be applied at this step boundary (the loop's hot path: a length and a step compared). */
   due(): boolean {
-    return this.#pending.length > 0 || (this.#nextReplayed < this.#replayed.length && this.#replayed[this.#nextReplayed]!.step <= this.#run.step);
+    return this.#pending.length > 0 || this.#replayDue();
+  }
+
+  /** Whether the replay's next recorded call applies now: at its step, or (a paced original) once its sim time is done. */
+  #replayDue(): boolean {
+    const next = this.#replayed[this.#nextReplayed];
+    if (next === undefined) return false;
+    if (next.simTime === undefined) return next.step <= this.#run.step;
+    const { queue } = this.#run;
+    return next.step === 0 || queue.size === 0 || queue.peekTime() > next.simTime;
   }
 
   /** Between two steps: applies a replay's calls recorded at this step, then the queued ones, in the order they came. */
   async applyDue(): Promise<void> {
     const { step } = this.#run;
-    while (this.#nextReplayed < this.#replayed.length && this.#replayed[this.#nextReplayed]!.step <= step) {
-      const { call } = this.#replayed[this.#nextReplayed++]!;
+    while (this.#replayDue()) {
+      const { call, simTime } = this.#replayed[this.#nextReplayed++]!;
+      // The original applied it at that sim time; a replay's last step may have been earlier.
+      if (simTime !== undefined && this.#run.clock.now() < simTime) this.#run.clock.advanceTo(simTime);
       try {
         await this.#apply(call, { source: 'replay' });
       } catch (error) {
@@ -462,13 +473,13 @@ export class PopulationControl implements RunControl {
   }
 }
 
-/** The recorded control calls of a run's events, in order, for its replay. */
-export function recordedControls(events: readonly EventRecord[]): RecordedControl[] {
+/** The recorded control calls of a run's events, in order, for its replay; `paced`: the run was paced (see RecordedControl.simTime). */
+export function recordedControls(events: readonly EventRecord[], paced = false): RecordedControl[] {
   const out: RecordedControl[] = [];
   for (const event of [...events].sort((a, b) => a.seq - b.seq)) {
     if (event.kind !== 'control') continue;
     const { step, source: _s, clientId: _c, ids: _i, ...call } = event.detail as Record<string, Json>;
-    out.push({ step: step as number, call: call as unknown as ControlCall });
+    out.push({ step: step as number, call: call as unknown as ControlCall, ...(paced ? { simTime: event.simTime } : {}) });
   }
   return out;
 }

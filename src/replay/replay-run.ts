@@ -195,7 +195,7 @@ export async function replayRunInternal(source: ReplaySource, options: InternalR
       // Stopped early, a paced run is rerun to the sim time it reached (a count of actions would
       // cut the rerun's own order, which is not the original's across actors).
       ...options, ...(stoppedEarly ? (perActor ? { stopAtSim: run.simDurationMs } : { stopAfter: original.length }) : {}), perActor, ...(storedSeed ? { storedSeed } : {}),
-      controls: recordedControls(source.events ?? []),
+      controls: recordedControls(source.events ?? [], paced),
     })
     : await reissue(sim, source, tracker, pages, comparison, offlineHttp, foreignServe, options, minted);
   const first = tracker.kept[0];
