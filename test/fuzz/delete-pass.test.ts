@@ -17,7 +17,7 @@ describe('deletePass', () => {
   it('drops a useless actor in the middle and filler turns, keeping what the failure needs', async () => {
     const spec: FuzzSpec = { overlap: false, actors: [actor('A', [[1], [2], [7], [3]]), actor('C', [[0], [5]]), actor('B', [[9], [4]])] };
     const tried: FuzzSpec[] = [];
-    const result = await deletePass(spec, judge(spec).actionsAtFailure, async (s) => {
+    const result = await deletePass(spec, judge(spec), async (s) => {
       tried.push(s);
       return judge(s);
     }, () => true);
@@ -37,17 +37,17 @@ describe('deletePass', () => {
       return { failed, actionsAtFailure: s.actors.reduce((n, x) => n + x.tape.length, 0) };
     };
     const spec: FuzzSpec = { overlap: true, actors: [actor('A', [[0], [1], [2], [3]]), actor('B', [[0], [4], [5], [6]])] };
-    const result = await deletePass(spec, 8, async (s) => aligned(s), () => true);
+    const result = await deletePass(spec, { failed: true, actionsAtFailure: 8 }, async (s) => aligned(s), () => true);
     expect(result.spec.actors.map((a) => a.tape.length)).toEqual([2, 2]);
     expect(result.actionsAtFailure).toBe(4);
   });
 
   it('keeps the spec when no deletion still fails, and stops when told to', async () => {
     const spec: FuzzSpec = { overlap: false, actors: [actor('A', [[7]]), actor('B', [[1]])] };
-    expect(await deletePass(spec, 2, async (s) => judge(s), () => true)).toEqual({ spec, actionsAtFailure: 2, deletions: 0 });
+    expect(await deletePass(spec, { failed: true, actionsAtFailure: 2 }, async (s) => judge(s), () => true)).toEqual({ spec, actionsAtFailure: 2, deletions: 0 });
     let runs = 0;
     const big: FuzzSpec = { overlap: false, actors: [actor('A', [[0], [1], [2], [7]]), actor('B', [[0], [1], [2]])] };
-    const capped = await deletePass(big, 7, async (s) => (runs++, judge(s)), () => runs < 2);
+    const capped = await deletePass(big, { failed: true, actionsAtFailure: 7 }, async (s) => (runs++, judge(s)), () => runs < 2);
     expect(runs).toBe(2);
     expect(capped.deletions).toBeLessThanOrEqual(2);
   });
@@ -55,7 +55,7 @@ describe('deletePass', () => {
   it('never accepts a deletion that needs more actions to fail', async () => {
     const spec: FuzzSpec = { overlap: false, actors: [actor('A', [[7], [1]]), actor('B', [[0]])] };
     // Pretend that losing A's second turn makes the failure take longer.
-    const result = await deletePass(spec, 3, async (s) => ({ failed: true, actionsAtFailure: s.actors[0]?.tape.length === 1 ? 10 : 3 }), () => true);
+    const result = await deletePass(spec, { failed: true, actionsAtFailure: 3 }, async (s) => ({ failed: true, actionsAtFailure: s.actors[0]?.tape.length === 1 ? 10 : 3 }), () => true);
     expect(result.spec.actors[0]!.tape).toEqual([[7], [1]]);
   });
 });
