@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FuzzSpec } from '../../src/replay/fuzz-spec.ts';
-import { deletePass, type Trial } from '../../src/fuzz/delete-pass.ts';
+import { deletePass, withoutTurn, type Trial } from '../../src/fuzz/delete-pass.ts';
 
 const actor = (behavior: string, tape: number[][]) => ({ behavior, config: {}, tape });
 
@@ -57,5 +57,52 @@ describe('deletePass', () => {
     // Pretend that losing A's second turn makes the failure take longer.
     const result = await deletePass(spec, { failed: true, actionsAtFailure: 3 }, async (s) => ({ failed: true, actionsAtFailure: s.actors[0]?.tape.length === 1 ? 10 : 3 }), () => true);
     expect(result.spec.actors[0]!.tape).toEqual([[7], [1]]);
+  });
+});
+
+/**
+ * A stand-in with sim time: each turn waits its segment's first value (plus the actor's pause)
+ * before the next; the run fails when some turn of A and some turn of B that both draw 7 begin at
+ * the same instant (one overlapping step). Actions = turns; turnStarts as a real run reports them.
+ */
+function timed(spec: FuzzSpec): Trial {
+  const turnStarts = spec.actors.map((a) => {
+    const starts: Array<number | undefined> = [undefined];
+    let t = a.pauses?.[0] ?? 0;
+    for (let k = 1; k < a.tape.length; k++) {
+      starts[k] = t;
+      t += (a.tape[k]![0] ?? 0) + (a.pauses?.[k] ?? 0);
+    }
+    return starts;
+  });
+  const sevens = (name: string) => spec.actors.flatMap((a, i) => (a.behavior === name ? a.tape.flatMap((seg, k) => (k > 0 && seg.includes(7) ? [turnStarts[i]![k]] : [])) : []));
+  const failed = sevens('A').some((t) => sevens('B').includes(t));
+  return { failed, actionsAtFailure: spec.actors.reduce((n, a) => n + a.tape.length - 1, 0), turnStarts };
+}
+
+describe('deletePass keeping sim time', () => {
+  // A's 7 is at t=10 (after a 10 wait); B reaches its 7 at t=10 through two turns of 5.
+  const spec: FuzzSpec = { overlap: true, actors: [actor('A', [[], [10], [7]]), actor('B', [[], [5], [5], [7]])] };
+
+  it('deletes a middle turn only with its wait kept: the later turn still meets the other side', async () => {
+    expect(timed(spec).failed).toBe(true);
+    // Plain deletion of B's turn 2 moves its 7 to t=5: no longer with A's.
+    expect(timed({ ...spec, actors: [spec.actors[0]!, actor('B', [[], [5], [7]])] }).failed).toBe(false);
+    // Kept: B pauses 5 after turn 1, so its 7 is still at t=10.
+    const kept = withoutTurn(spec.actors[1]!, 2, timed(spec).turnStarts![1]!);
+    expect(kept).toEqual({ ...actor('B', [[], [5], [7]]), pauses: [0, 5] });
+    expect(timed({ ...spec, actors: [spec.actors[0]!, kept] }).failed).toBe(true);
+
+    const result = await deletePass(spec, timed(spec), async (s) => timed(s), () => true);
+    // Both sides lose every filler turn and arrive where their 7s met: one turn each.
+    expect(result.spec.actors).toEqual([{ ...actor('A', [[], [7]]), pauses: [10] }, { ...actor('B', [[], [7]]), pauses: [10] }]);
+    expect(result.actionsAtFailure).toBe(2);
+    expect(timed(result.spec).failed).toBe(true);
+  });
+
+  it('without turn times (a run that cannot say them) only plain deletions are tried: none keeps the 7s together', async () => {
+    const blind = async (s: FuzzSpec) => ({ ...timed(s), turnStarts: undefined });
+    const result = await deletePass(spec, { ...timed(spec), turnStarts: undefined }, blind, () => true);
+    expect(result).toEqual({ spec, actionsAtFailure: 5, deletions: 0 });
   });
 });
