@@ -452,7 +452,7 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
 
   #startTurn(actor: Actor, turnBegun: boolean): void {
     actor.turns++;
-    if (!turnBegun) actor.rng.beginTurn();
+    if (!turnBegun) actor.rng.beginTurn(actor.now);
     let result: unknown;
     try {
       result = actor.behavior.act(this.contextOf(actor));
@@ -487,7 +487,8 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
         this.#crash(actor, error);
         return;
       }
-      this.queue.push(actor.now + ms, actor.id, START_TURN);
+      // A fuzz spec's pause keeps the turns after a deleted one at their sim times (see FuzzActorSpec.pauses).
+      this.queue.push(actor.now + ms + (actor.rng.pauseMs?.() ?? 0), actor.id, START_TURN);
     }
     if (this.#deferChecks) {
       actor.checkPending = true;
@@ -722,7 +723,7 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
     const rng = rngFor(id);
     const rngState = rng.getState();
     // The engine's own randomness (arrival jitter) is drawn from the actor's stream too.
-    const at = typeof arrival === 'number' ? arrival : arrival(rng);
+    const at = (typeof arrival === 'number' ? arrival : arrival(rng)) + (rng.pauseMs?.() ?? 0);
     const actor = new Actor(id, behavior, name, config, undefined, rng, tags);
     actor.now = at;
     actor.state = seededState !== undefined ? structuredClone(seededState) : freshState(behavior, actor, this.options.params);

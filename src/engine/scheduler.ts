@@ -154,7 +154,7 @@ class DrawnOverlapScheduler extends BatchScheduler {
       // deletes its span too, instead of handing it to the turn after (whose own span it was not).
       const kind = queue.poppedKind as QueuedEventKind;
       const turn = kind === START_TURN;
-      if (turn) actor.rng.beginTurn();
+      if (turn) actor.rng.beginTurn(queue.poppedTime);
       stillToPop = Math.max(stillToPop, 1 + actor.rng.int(0, maxSpan));
       const pending = this.dispatcher.dispatch(actor, kind, queue.poppedTime, turn);
       if (pending) batch.push(pending);
@@ -186,7 +186,7 @@ class OrderedOverlapScheduler extends BatchScheduler {
       queue.pop();
       const actor = this.actors[queue.poppedActor]!;
       const kind = queue.poppedKind as QueuedEventKind;
-      if (kind === START_TURN) actor.rng.beginTurn();
+      if (kind === START_TURN) actor.rng.beginTurn(queue.poppedTime);
       stillToPop = Math.max(stillToPop, 1 + actor.rng.int(0, maxSpan));
       popped.push({ actor, kind, time: queue.poppedTime });
     }

@@ -1,6 +1,5 @@
-import type { FuzzSpec } from '../replay/fuzz-spec.ts';
+import { tapeRngOf, type FuzzSpec } from '../replay/fuzz-spec.ts';
 import { RecordingRng } from '../rng/recording-rng.ts';
-import { TapeRng } from '../rng/tape-rng.ts';
 import { failingRun, type FailingRun, type RunSpec } from './run-outcome.ts';
 
 /**
@@ -15,7 +14,7 @@ import { failingRun, type FailingRun, type RunSpec } from './run-outcome.ts';
  */
 export async function canonicalize(spec: FuzzSpec, runSpec: RunSpec, retire: boolean): Promise<FailingRun | null> {
   const recorders: RecordingRng[] = [];
-  await runSpec(spec, (id) => (recorders[id] = new RecordingRng(new TapeRng(spec.actors[id]?.tape ?? [], { retire }))));
+  await runSpec(spec, (id) => (recorders[id] = new RecordingRng(tapeRngOf(spec.actors[id], retire))));
   const candidate: FuzzSpec = {
     ...spec,
     actors: spec.actors.map((actor, i) => {

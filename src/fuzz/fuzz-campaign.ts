@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { monotonicMs } from '../clock/wall-clock.ts';
 import { runSimulationInternal } from '../engine/run-simulation.ts';
-import { specRunOptions, type FuzzSpec, type FuzzSpecOptions } from '../replay/fuzz-spec.ts';
+import { specRunOptions, tapeRngOf, type FuzzSpec, type FuzzSpecOptions } from '../replay/fuzz-spec.ts';
 import type { Rng } from '../rng/rng.ts';
+import type { TapeRng } from '../rng/tape-rng.ts';
 import type { ComplaintRecord } from '../store/records.ts';
 import { CoverageTally } from './fuzz-coverage.ts';
 import type { ParamValues } from '../util/params.ts';
@@ -104,14 +105,18 @@ export class FuzzCampaign {
     await this.live.reset();
     const stop = new AbortController();
     const watch = new FailureWatch({ fails: this.fails, allowCrashes: this.allowCrashes }, () => stop.abort());
+    const options = specRunOptions(spec, this.specOptions);
+    // The tapes' rngs kept: when each turn began, for the deletion pass (a turn deleted with its time kept).
+    const tapes: TapeRng[] = [];
     await runSimulationInternal(this.target, {
       db: false, target: this.live.url, resetTarget: false, duration: this.settings.durationMs, maxActions: this.settings.maxActions, signal: stop.signal, params: this.params,
       browser: this.live.browser,
-      ...specRunOptions(spec, this.specOptions),
-      ...(rngFor ? { rngFor } : {}),
+      ...options,
+      rngFor: rngFor ?? ((id) => (tapes[id] = tapeRngOf(spec.actors[id], this.specOptions.retire))),
       hooks: watch.hooks,
     });
-    return watch.outcome(this.settings, spec);
+    const outcome = watch.outcome(this.settings, spec);
+    return rngFor ? outcome : { ...outcome, turnStarts: spec.actors.map((_, i) => [...(tapes[i]?.turnStarts ?? [])]) };
   };
 
   /** While shrinking, a failure counts only when it fails the same way confirmRuns times in a row. */
@@ -205,13 +210,14 @@ export class FuzzCampaign {
     if (!this.interrupted && !this.#fatal) {
       const start = this.best;
       const outcomes = new Map<FuzzSpec, RunOutcome>([[start.spec, start.outcome]]);
-      const deleted = await deletePass(start.spec, start.outcome.failure.actionsAtFailure, async (spec) => {
+      const startTrial = { failed: true, actionsAtFailure: start.outcome.failure.actionsAtFailure, turnStarts: start.outcome.turnStarts };
+      const deleted = await deletePass(start.spec, startTrial, async (spec) => {
         this.shrinkRuns++;
         try {
           const outcome = await this.#confirmedRun(spec);
           outcomes.set(spec, outcome);
           if (outcome.failure) this.failures++;
-          return { failed: outcome.failure !== null, actionsAtFailure: outcome.failure?.actionsAtFailure ?? 0 };
+          return { failed: outcome.failure !== null, actionsAtFailure: outcome.failure?.actionsAtFailure ?? 0, turnStarts: outcome.turnStarts };
         } catch (error) {
           this.#fatal = { error };
           return { failed: false, actionsAtFailure: 0 };

@@ -17,6 +17,8 @@ export interface RunOutcome {
   actions: ActionRecord[];
   complaints: ComplaintRecord[];
   events: EventRecord[];
+  /** Per actor, the sim time each of its turns began at, by tape segment (none at 0, the setup; runs of a spec's own tapes only). */
+  turnStarts?: Array<Array<number | undefined>>;
 }
 
 /** A spec whose run failed. */

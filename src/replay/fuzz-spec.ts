@@ -13,6 +13,13 @@ export interface FuzzActorSpec {
   behavior: string;
   config: Json;
   tape: number[][];
+  /**
+   * Extra sim ms before the actor's next turn, by tape segment: `pauses[k]` is added once segment
+   * k is over (k = 0: to its arrival; k >= 1: to the wait turn k returns). The shrink's deletion
+   * pass writes them when it deletes a turn but keeps the turns after it at their sim times (two
+   * actors' turns that overlap stay in one step). Absent or short: 0.
+   */
+  pauses?: number[];
 }
 
 /** A generated population with its choices; stored as `meta.fuzzSpec` with a fuzz run. */
@@ -59,9 +66,14 @@ export function specRunOptions(spec: FuzzSpec, options: FuzzSpecOptions): Pick<I
   }));
   return {
     population,
-    rngFor: (actorId) => new TapeRng(spec.actors[actorId]?.tape ?? [], { retire: options.retire }),
+    rngFor: (actorId) => tapeRngOf(spec.actors[actorId], options.retire),
     ...(spec.overlap ? { overlap: { maxSpan: options.maxSpan, maxLatencyMs: options.maxLatencyMs, ...(options.ordered ? { ordered: true } : {}) } } : {}),
   };
+}
+
+/** The TapeRng that plays one actor of a spec (its tape and pauses; an actor past the spec's gets an empty tape). */
+export function tapeRngOf(actor: FuzzActorSpec | undefined, retire: boolean): TapeRng {
+  return new TapeRng(actor?.tape ?? [], { retire, ...(actor?.pauses ? { pauses: actor.pauses } : {}) });
 }
 
 /** Reads `meta.fuzzSpec` / `meta.fuzzOptions` back from a stored run config (null when not a fuzz run). */

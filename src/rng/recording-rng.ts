@@ -11,7 +11,9 @@ export interface Uint32Source {
   weighted<T>(options: readonly Weighted<T>[]): T;
   getState(): RngState;
   /** Forwarded (a TapeRng needs it to move to its next segment). */
-  beginTurn?(): void;
+  beginTurn?(at?: number): void;
+  /** Forwarded (a TapeRng's pauses keep a re-recorded spec's turns at their sim times). */
+  pauseMs?(): number;
   /** Forwarded (a retiring TapeRng: re-recording a shrunk spec keeps its turn count). */
   readonly retired?: boolean;
 }
@@ -52,9 +54,13 @@ export class RecordingRng extends RngBase implements Rng {
     this.#tape[this.#tape.length - 1]!.push(value);
   }
 
-  override beginTurn(): void {
-    this.#inner.beginTurn?.();
+  override beginTurn(at?: number): void {
+    this.#inner.beginTurn?.(at);
     this.#tape.push([]);
+  }
+
+  pauseMs(): number {
+    return this.#inner.pauseMs?.() ?? 0;
   }
 
   get retired(): boolean {

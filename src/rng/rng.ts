@@ -50,8 +50,13 @@ export interface Rng {
    * `mrng.clone()` inside arbitraries reads the same stream (so `fc.clone` copies are not equal).
    */
   draw<T>(arb: Arbitrary<T>): T;
-  /** Called by the engine at the start of each turn (tape-backed rngs start a new segment). */
-  beginTurn(): void;
+  /** Called by the engine at the start of each turn, due at sim time `at` (tape-backed rngs start a new segment). */
+  beginTurn(at?: number): void;
+  /**
+   * Extra sim ms the engine adds before the actor's next turn: asked at its arrival (before turn 1)
+   * and when each turn ends. Only tape-backed streams have it (a fuzz spec's `pauses`); none is 0.
+   */
+  pauseMs?(): number;
   /** A JSON snapshot of the stream's position, to restart it exactly. */
   getState(): RngState;
   /** True when a tape-backed stream has run out of choices and its actor should retire. */

@@ -16,6 +16,8 @@ export function positiveOptions<T>(options: readonly Weighted<T>[] | Readonly<Re
 export interface TapeRngOptions {
   /** Report `retired` once the actor has started its last taped turn (default false: zero-fill forever). */
   retire?: boolean;
+  /** Extra sim ms before the next turn, per segment: `pauses[k]` once segment k is over (see FuzzActorSpec.pauses). */
+  pauses?: readonly number[];
 }
 
 /**
@@ -40,7 +42,10 @@ export interface TapeRngOptions {
  */
 export class TapeRng extends RngBase {
   readonly tape: readonly (readonly number[])[];
+  /** The sim time each turn began at, by segment (the engine says it; a shrink keeps deleted turns' time with it). */
+  readonly turnStarts: Array<number | undefined> = [];
   readonly #retire: boolean;
+  readonly #pauses: readonly number[];
   #segment = 0;
   #pos = 0;
 
@@ -48,11 +53,18 @@ export class TapeRng extends RngBase {
     super();
     this.tape = tape;
     this.#retire = options.retire ?? false;
+    this.#pauses = options.pauses ?? [];
   }
 
-  override beginTurn(): void {
+  override beginTurn(at?: number): void {
     this.#segment++;
     this.#pos = 0;
+    if (at !== undefined) this.turnStarts[this.#segment] = at;
+  }
+
+  /** The current segment's pause (0 when the spec has none). */
+  pauseMs(): number {
+    return this.#pauses[this.#segment] ?? 0;
   }
 
   nextUint32(): number {

@@ -51,6 +51,7 @@ async function run(s: FuzzSpec, options = ordered) {
     order: rounds.map((r) => ({ round: r.round, sent: actors(r.sent), held: actors(r.held), delivered: actors(r.delivered) })),
     log: actions.map((a) => ({ seq: a.seq, actorId: a.actorId, action: a.action, outcome: a.outcome, result: a.result, step: a.step })),
     arrivals: [...arrivals],
+    times: actions.map((a) => a.simTime),
   };
 }
 
@@ -84,6 +85,14 @@ describe('engine-ordered overlap', () => {
     const serial = await run(spec([{ send: 0, deliver: 0 }, { send: 0, deliver: 0 }], 0));
     expect(serial.order).toEqual([]);
     expect(serial.log.map((a) => a.step)).toEqual([1, 2]);
+  });
+
+  it("a spec's pauses delay the actor's arrival and its next turn by that much sim time (a deleted turn's time kept)", async () => {
+    // One Counter, two turns: [span 0, increment, wait int(1,3) -> 1 min] each.
+    const times = async (pauses?: number[]) =>
+      (await run({ overlap: true, actors: [{ behavior: 'Counter', config: {}, tape: [[], [0, 0, 0], [0, 0, 0]], ...(pauses ? { pauses } : {}) }] })).times;
+    expect(await times()).toEqual([0, 60_000]);
+    expect(await times([30_000, 120_000])).toEqual([30_000, 210_000]);
   });
 
   it('a seeded race campaign repeats exactly, and shrinks to the minimum (2 actions)', async () => {

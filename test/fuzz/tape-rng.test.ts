@@ -67,13 +67,17 @@ describe('RecordingRng', () => {
     expect(again).toEqual(choices);
   });
 
-  it('forwards beginTurn and retired to a wrapped TapeRng (re-recording a shrunk spec)', () => {
-    const rec = new RecordingRng(new TapeRng([[9], [3]], { retire: true }));
+  it('forwards beginTurn, retired and pauses to a wrapped TapeRng (re-recording a shrunk spec)', () => {
+    const inner = new TapeRng([[9], [3]], { retire: true, pauses: [5, 7] });
+    const rec = new RecordingRng(inner);
     expect(rec.int(0, 99)).toBe(9);
-    rec.beginTurn();
+    expect(rec.pauseMs()).toBe(5);
+    rec.beginTurn(60_000);
     expect(rec.int(0, 1)).toBe(1);
+    expect(rec.pauseMs()).toBe(7);
     expect(rec.retired).toBe(true);
     expect(rec.tape).toEqual([[9], [1]]);
+    expect(inner.turnStarts[1]).toBe(60_000);
   });
 });
 
