@@ -7,17 +7,24 @@
  *     a few small modules: no DuckDB, TypeScript loader, faker, undici or fast-check.
  *  2. `beamulator runs --db <a fresh store with 3 runs>`: loads DuckDB, but no loader, faker or
  *     fuzz code.
+ *  3. `beamulator run bench/cli/tiny.sim.ts --target <a server in this process>`: one actor, four
+ *     GETs, a fresh store file each start: the fixed start of a run (issue 13: "a fixed ~0.9 s
+ *     start"). Besides the total, the time from spawning the process to the first request the
+ *     server sees (modules, the TypeScript loader and the simulation, the store's open).
  *
- * ROUNDS (default 5) starts of each, interleaved after one warm-up round so drift hits all three
+ * ROUNDS (default 5) starts of each, interleaved after one warm-up round so drift hits them all
  * alike; prints the medians and their ratio to `node -e 0`. Then one more start of each under a
  * peak-RSS probe, and one under test/support/load-trace.mjs, which lists the packages loaded (a
  * heavy one in `--help` is a regression; test/e2e/cli-startup.test.ts asserts it).
  *
  * CLI_BIN=<another checkout>/bin/beamulator.js measures that checkout's CLI instead (to compare
- * with an older commit; it is not rebuilt).
+ * with an older commit; it is not rebuilt). BASE_BIN=<another checkout>/bin/beamulator.js adds
+ * that checkout's `run` to the same rounds (interleaved: a before/after ratio on a noisy machine).
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { monotonicMs } from '../../src/clock/wall-clock.ts';
@@ -38,6 +45,20 @@ if (bin !== ownBin) {
   buildDist();
 }
 
+// The target of the `run` case, in this process: it notes when the first request of each start arrives.
+let firstRequestAt: number | null = null;
+const body = Buffer.from('{"ok":true}');
+const server = createServer((req, res) => {
+  firstRequestAt ??= monotonicMs();
+  req.resume();
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length }).end(body);
+});
+await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+const targetUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+// The other checkout's own copy when CLI_BIN names one, so its `import 'beamulator'` is that checkout's.
+const tinySimOf = (dir: string) => [path.join(dir, 'bench/cli/tiny.sim.ts'), path.join(import.meta.dirname, 'tiny.sim.ts')].find(existsSync)!;
+const baseBin = process.env.BASE_BIN ? path.resolve(process.env.BASE_BIN) : null;
+
 const tmp = mkdtempSync(path.join(tmpdir(), 'beamulator-bench-cli-'));
 try {
   const db = path.join(tmp, 'runs.duckdb');
@@ -47,28 +68,50 @@ try {
     { name: 'node -e 0', args: ['-e', '0'] },
     { name: 'beamulator --help', args: [bin, '--help'] },
     { name: 'beamulator runs', args: [bin, 'runs', '--db', db] },
+    { name: 'beamulator run', args: [bin, 'run', tinySimOf(checkout), '--target', targetUrl, '--seed', '1', '--db', path.join(tmp, 'run.duckdb')] },
   ];
+  if (baseBin) {
+    const baseCheckout = path.resolve(path.dirname(baseBin), '..');
+    cases.push({ name: 'base run', args: [baseBin, 'run', tinySimOf(baseCheckout), '--target', targetUrl, '--seed', '1', '--db', path.join(tmp, 'run.duckdb')] });
+  }
+  const isRun = (i: number) => i >= 3;
   const env = { ...process.env, NO_COLOR: '1' };
-  const start = (args: string[], extraEnv: Record<string, string> = {}) => {
-    const result = spawnSync(process.execPath, args, { cwd: tmp, env: { ...env, ...extraEnv }, encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`node ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
-    return result;
+  // Asynchronous (spawnSync would block this process's server, so the run could not reach it); resolves to the stderr.
+  const start = (args: string[], extraEnv: Record<string, string> = {}) => new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: tmp, env: { ...env, ...extraEnv }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(stderr) : reject(new Error(`node ${args.join(' ')} exited ${code}: ${stderr}`))));
+  });
+  const freshRunStore = () => {
+    rmSync(path.join(tmp, 'run.duckdb'), { force: true });
+    rmSync(path.join(tmp, 'run.duckdb.wal'), { force: true });
   };
 
   const times = cases.map(() => [] as number[]);
+  const toFirstAction = cases.map(() => [] as number[]);
   for (let round = -1; round < ROUNDS; round++) {
-    cases.forEach((c, i) => {
+    for (const [i, c] of cases.entries()) {
+      freshRunStore();
+      firstRequestAt = null;
       const t0 = monotonicMs();
-      start(c.args);
-      if (round >= 0) times[i]!.push(monotonicMs() - t0);
-    });
+      await start(c.args);
+      if (round < 0) continue;
+      times[i]!.push(monotonicMs() - t0);
+      if (isRun(i)) toFirstAction[i]!.push(firstRequestAt! - t0);
+    }
   }
   const medians = times.map(median);
   const baseline = medians[0]!;
 
   // Peak RSS, from an exit hook in a separate (untimed) start.
   const rssProbe = "data:text/javascript,process.on('exit',()=>process.stderr.write('\\nmaxRSS='+process.resourceUsage().maxRSS))";
-  const rssMb = cases.map((c) => Number(/maxRSS=(\d+)/.exec(start(['--import', rssProbe, ...c.args]).stderr)![1]) / 1024);
+  const rssMb: number[] = [];
+  for (const c of cases) {
+    freshRunStore();
+    rssMb.push(Number(/maxRSS=(\d+)/.exec(await start(['--import', rssProbe, ...c.args]))![1]) / 1024);
+  }
 
   console.log(`cli start-up: median of ${ROUNDS} cold starts (new process each), ${process.version}`);
   cases.forEach((c, i) => {
@@ -76,18 +119,24 @@ try {
     const goal = i === 1 ? `  goal <= ${goalMs} ms: ${medians[i]! <= goalMs ? 'ok' : 'MISSED'}` : '';
     console.log(`  ${c.name.padEnd(18)} ${medians[i]!.toFixed(0).padStart(5)} ms  ${ratio.padEnd(16)} peak RSS ${rssMb[i]!.toFixed(0).padStart(3)} MB${goal}`);
     if (i > 0) console.log(`  ${''.padEnd(18)} ${times[i]!.map((t) => t.toFixed(0)).join(' ')} ms`);
+    if (isRun(i)) {
+      const first = toFirstAction[i]!;
+      console.log(`  ${''.padEnd(18)} ${median(first).toFixed(0).padStart(5)} ms  to the first request (${(median(first) / baseline).toFixed(1)}x node -e 0): ${first.map((t) => t.toFixed(0)).join(' ')} ms`);
+    }
   });
 
   console.log('packages loaded (one traced start each; heavy ones marked *):');
-  for (const c of cases.slice(1)) {
+  for (const c of cases.slice(1, 4)) {
     const trace = path.join(tmp, 'trace.txt');
-    start(['--import', loadTraceHook, ...c.args], { BEAMULATOR_LOAD_TRACE: trace });
+    freshRunStore();
+    await start(['--import', loadTraceHook, ...c.args], { BEAMULATOR_LOAD_TRACE: trace });
     const loads = readLoads(trace, checkout);
     const heavy = heavyOf(loads);
     const list = loads.packages.map((p) => (heavy.includes(p) ? `${p}*` : p)).join(', ');
     console.log(`  ${c.name.padEnd(18)} ${loads.own.length} own modules; ${list || 'no packages'}`);
   }
 } finally {
+  server.close();
   rmSync(tmp, { recursive: true, force: true });
 }
 

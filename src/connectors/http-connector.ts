@@ -2,9 +2,9 @@
  * The HTTP connector: one keep-alive undici pool per run, and a cheap client per
  * action execution that reports every exchange to the engine.
  */
-import { Agent, Pool, errors as undiciErrors, util as undiciUtil } from 'undici';
 import { HttpVerbs } from './http-verbs.ts';
-import type { Dispatcher } from 'undici';
+import type { Agent, Dispatcher, Pool } from 'undici';
+import { headerNameToString, UndiciAgent, UndiciPool, undiciErrors } from './undici-parts.ts';
 import { monotonicUs } from '../clock/wall-clock.ts';
 import { BeamulatorError } from '../util/errors.ts';
 import { redactUrl } from '../store/redact.ts';
@@ -117,7 +117,7 @@ class Transport {
       bodyTimeout: timeoutMs,
       pipelining: 1,
     };
-    this.pool = new Pool(origin, this.#dispatcherOptions);
+    this.pool = new UndiciPool(origin, this.#dispatcherOptions);
   }
 
   /** Where a request for `path` goes. */
@@ -133,7 +133,7 @@ class Transport {
   #otherOrigins(): Dispatcher {
     if (this.#agent) return this.#agent;
     if (this.#closing) return this.pool; // closed: the request fails with UND_ERR_CLOSED, no new sockets
-    return (this.#agent = new Agent(this.#dispatcherOptions));
+    return (this.#agent = new UndiciAgent(this.#dispatcherOptions));
   }
 
   close(): Promise<void> {
@@ -318,7 +318,7 @@ export function appendQuery(path: string, query: Record<string, string | number 
 }
 
 /** Header names as undici spells them (lowercase; interned for the common ones). */
-const headerName = undiciUtil.headerNameToString;
+const headerName = headerNameToString;
 
 /**
  * The response headers: lowercase names, a repeated header's values joined with ', ' (what

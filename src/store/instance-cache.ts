@@ -26,6 +26,8 @@ export interface InstanceOptions {
   readOnly: boolean;
   /** DuckDB's memory_limit, applied when this call creates the instance (a shared one keeps its own). */
   memoryLimit?: string | undefined;
+  /** More DuckDB settings for a new instance (a run store's: runStoreSettings in duckdb-store.ts). */
+  settings?: Record<string, string> | undefined;
 }
 
 /** DuckDB's configuration for a new instance. */
@@ -33,6 +35,7 @@ function config(options: InstanceOptions): Record<string, string> {
   return {
     ...(options.readOnly ? { access_mode: 'READ_ONLY' } : {}),
     ...(options.memoryLimit !== undefined ? { memory_limit: options.memoryLimit } : {}),
+    ...options.settings,
   };
 }
 
@@ -45,7 +48,7 @@ export async function acquireInstance(
 ): Promise<Lease> {
   const { readOnly } = options;
   if (key === ':memory:') {
-    const instance = await DuckDBInstance.create(':memory:', config({ readOnly: false, memoryLimit: options.memoryLimit }));
+    const instance = await DuckDBInstance.create(':memory:', config({ ...options, readOnly: false }));
     try {
       await init(instance);
     } catch (error) {
