@@ -1,4 +1,4 @@
-import type { BrowserContext, CDPSession, Page, Request, Response, Route } from 'playwright-core';
+import type { BrowserContext, CDPSession, Page, Request, Route } from 'playwright-core';
 import { monotonicUs } from '../clock/wall-clock.ts';
 import type { ActionScope } from './action-scope.ts';
 import { ConnectorError } from './connector-error.ts';
@@ -306,12 +306,20 @@ export class ActorPage {
 
 /** A finished (or failed) page request as the HTTP connector reports one: lowercase headers, text bodies. */
 async function exchangeOf(request: Request, wallStartUs: number, error: string | null): Promise<HttpExchange> {
-  const requestHeaders = await request.allHeaders().catch(() => request.headers());
-  const response = error === null ? await request.response().catch(() => null) : null;
-  const responseHeaders = response ? joinHeaders(await response.headersArray().catch(() => [])) : {};
+  // Each is a round trip to the browser: asked together, not one after another.
+  const [requestHeaders, response] = await Promise.all([
+    request.allHeaders().catch(() => request.headers()),
+    error === null ? request.response().catch(() => null) : null,
+  ]);
+  // The body is read only for textual types (the headers Playwright has at hand name the type).
+  const textBody = response !== null && isTextual(response.headers()['content-type'] ?? '');
+  const [headers, body] = response
+    ? await Promise.all([response.headersArray().catch(() => []), textBody ? response.body().catch(() => null) : null])
+    : [[], null];
+  const responseHeaders = joinHeaders(headers);
   return {
     protocol: 'http', method: request.method(), url: request.url(), requestHeaders, requestBody: request.postData(),
-    status: response?.status() ?? null, responseHeaders, responseBody: response ? await bodyText(response, responseHeaders) : null,
+    status: response?.status() ?? null, responseHeaders, responseBody: response ? bodyText(body, responseHeaders) : null,
     error: error ?? (response ? null : 'no response'),
     wallStartUs, durationMs: (monotonicUs() - wallStartUs) / 1000,
   };
@@ -319,15 +327,15 @@ async function exchangeOf(request: Request, wallStartUs: number, error: string |
 
 const textual = /^(text\/|application\/(json|javascript|xml|x-www-form-urlencoded)|[^;]*\+(json|xml)|image\/svg)/i;
 
+function isTextual(type: string): boolean {
+  return type === '' || textual.test(type);
+}
+
 /** The body as text for textual content types; null for binary ones (images, fonts) and bodiless answers. */
-async function bodyText(response: Response, headers: Record<string, string>): Promise<string | null> {
-  const type = headers['content-type'] ?? '';
-  if (type !== '' && !textual.test(type)) return null;
-  try {
-    return (await response.body()).toString('utf8');
-  } catch {
-    return null; // a redirect, or a body the browser did not keep
-  }
+function bodyText(body: Buffer | null, headers: Record<string, string>): string | null {
+  if (!isTextual(headers['content-type'] ?? '')) return null;
+  // null: a redirect, or a body the browser did not keep (or not read: binary).
+  return body === null ? null : body.toString('utf8');
 }
 
 function joinHeaders(headers: ReadonlyArray<{ name: string; value: string }>): Record<string, string> {
