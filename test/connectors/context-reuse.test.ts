@@ -49,6 +49,9 @@ describe('a reused browser context', () => {
     const page1 = a.page;
     // Later in the run the page's clock is well past the next actor's start.
     await first.begin(1, 3_600_000, 1, scope(1));
+    // A document opened after the clock moved starts at the moved time.
+    await a.page.goto('/?later');
+    expect(await a.page.evaluate('Date.now()')).toBe(epoch + 3_600_000);
     await first.end(1, 1, false);
     await first.close();
     expect(connector.idleContexts).toHaveLength(1);
