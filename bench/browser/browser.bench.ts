@@ -11,8 +11,11 @@
  *     Goal: recording adds <= 15% over the plain script.
  *  3. Cost per fuzz run of a 3-actor browser population: FUZZ_RUNS runs of 3 UI Organizers (the
  *     example's browser persona, 4 turns each: sign up, then read and add/complete/rename/delete)
- *     against the todo app, one Chromium for the campaign and a fresh context per actor per run,
- *     the app reset between runs. Goal: <= 2 s per run.
+ *     against the todo app, one Chromium for the campaign, each actor's context reset and reused
+ *     by the next run's actors (the plain script makes fresh ones), the app reset between runs.
+ *     Goal: <= 2 s per run.
+ *
+ * PARTS=3 runs only part 3 (PARTS=2,3: parts 2 and 3), e.g. to interleave two builds.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +32,8 @@ import { uiActions } from '../../examples/todo/ui-actions.ts';
 const CLICKS = Number(process.env.CLICKS ?? 40);
 const CONTEXTS = (process.env.CONTEXTS ?? '1,4,8').split(',').map(Number);
 const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 10);
+// Which parts to run (PARTS=3: only the fuzz runs, e.g. to interleave two builds' part 3).
+const PARTS = new Set((process.env.PARTS ?? '1,2,3').split(',').map(Number));
 const executablePath = process.env.BEAMULATOR_CHROMIUM ?? defaultChromium;
 const dir = mkdtempSync(path.join(tmpdir(), 'beamulator-bench-'));
 const app = await startTodoApp();
@@ -37,13 +42,13 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 // --- 1. launch ---------------------------------------------------------------------------------
 const launches: number[] = [];
-for (let i = 0; i < 5; i++) {
+for (let i = 0; i < (PARTS.has(1) ? 5 : 0); i++) {
   const t0 = monotonicMs();
   const browser = await chromium.launch({ executablePath, args: [...chromiumFlags] });
   launches.push(monotonicMs() - t0);
   await browser.close();
 }
-console.log(`launch: cold ${fmt(launches[0]!)} ms, warm median ${fmt(median(launches.slice(1)))} ms`);
+if (PARTS.has(1)) console.log(`launch: cold ${fmt(launches[0]!)} ms, warm median ${fmt(median(launches.slice(1)))} ms`);
 
 // --- 2. actions/s ------------------------------------------------------------------------------
 let plainRuns = 0;
@@ -94,6 +99,8 @@ async function simulated(actors: number): Promise<number> {
     population: [{ behavior: clicker, count: actors }], target: { url: app.url },
     // Actors due together click together, as the plain script's contexts do.
     concurrency: actors, duration: '1d',
+    // Playwright's own default, as the plain script has: a loaded machine must not fail the clicks.
+    browser: { timeout: '30s' },
   });
   const t0 = monotonicMs();
   const result = await runSimulation(sim, { seed: 1, db: path.join(dir, 'runs.duckdb'), params: { run: ++runs } });
@@ -102,7 +109,7 @@ async function simulated(actors: number): Promise<number> {
   return ms;
 }
 
-for (const actors of new Set(CONTEXTS)) {
+for (const actors of PARTS.has(2) ? new Set(CONTEXTS) : []) {
   const clicks = actors * (CLICKS + 1);
   const base = await plain(actors);
   const ours = await simulated(actors);
@@ -118,7 +125,7 @@ for (const actors of new Set(CONTEXTS)) {
 const tape = Array.from({ length: 5 }, () => Array<number>(8).fill(0));
 const threeActors: FuzzSpec = { overlap: false, actors: [0, 1, 2].map(() => ({ behavior: 'UI Organizer', config: { team: 'red' }, tape })) };
 const organizers = defineFuzzTarget({ name: 'ui-organizers', simulation: todoUi, behaviors: ['UI Organizer'], configs: [{ team: 'red' }], maxActors: 3, maxTurns: 4, duration: '4h' });
-{
+if (PARTS.has(3)) {
   // The baseline: a plain Playwright script doing what one such run does (3 fresh contexts; each
   // signs up, then reads the list and adds a todo 3 times), actors one after another as the fuzz
   // runs them (concurrency 1), in one browser for all runs.
@@ -150,13 +157,13 @@ const organizers = defineFuzzTarget({ name: 'ui-organizers', simulation: todoUi,
   const plainMs = (monotonicMs() - p0) / FUZZ_RUNS;
   await browser.close();
   const t0 = monotonicMs();
-  const result = await fuzz(organizers, { examples: Array.from({ length: FUZZ_RUNS }, () => threeActors), runs: 0, seed: 1, db: false, replaysDir: false, reproduceRuns: 0 });
+  const result = await fuzz(organizers, { timeLimitMs: 3_600_000, examples: Array.from({ length: FUZZ_RUNS }, () => threeActors), runs: 0, seed: 1, db: false, replaysDir: false, reproduceRuns: 0 });
   const ms = monotonicMs() - t0;
   if (result.found) throw new Error(`the bugs-off population failed: ${JSON.stringify(result.failure)}`);
   const { coverage } = result;
   console.log(
     `fuzz: ${coverage.runs} runs of 3 UI Organizers (${fmt(coverage.actions / coverage.runs, 1)} browser actions per run): `
-    + `${fmt(ms / coverage.runs)} ms per run (${fmt(ms)} ms in all, one Chromium, fresh contexts per run); `
+    + `${fmt(ms / coverage.runs)} ms per run (${fmt(ms)} ms in all, one Chromium, contexts reset and reused across runs); `
     + `a plain Playwright script doing the same per run: ${fmt(plainMs)} ms (${fmt((ms / coverage.runs / plainMs - 1) * 100)}% over it)`,
   );
 }
