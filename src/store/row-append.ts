@@ -119,9 +119,12 @@ function int(app: DuckDBAppender, v: number | null): void {
   else app.appendNull();
 }
 
+/** BIGINT's range as doubles: beyond it a value is stored as NULL (appendBigInt would throw, failing the whole batch). */
+const int64Limit = 2 ** 63;
+
 function big(app: DuckDBAppender, v: number | null): void {
   if (typeof v === 'number' && Number.isSafeInteger(v)) app.appendBigInt(BigInt(v));
-  else if (typeof v === 'number' && Number.isFinite(v)) app.appendBigInt(BigInt(Math.round(v)));
+  else if (typeof v === 'number' && Number.isFinite(v) && v < int64Limit && v >= -int64Limit) app.appendBigInt(BigInt(Math.round(v)));
   else app.appendNull();
 }
 

@@ -262,12 +262,15 @@ describe('the writer', () => {
     cyclic.self = cyclic;
     w.addAction(action(w.runId, 0, { args: cyclic as Json, result: { n: 10n } as unknown as Json }));
     w.addAction(action(w.runId, 1, { seq: 1, simTime: Number.NaN, wallStartUs: Number.POSITIVE_INFINITY }));
+    // Finite but past BIGINT: it used to throw in the append and fail its whole batch on every retry.
+    w.addAction(action(w.runId, 2, { seq: 2, wallStartUs: 1e19, wallEndUs: -1e19 }));
     await w.flush();
-    const [a0, a1] = await store.actions(w.runId);
+    const [a0, a1, a2] = await store.actions(w.runId);
     expect(a0!.args).toEqual({ a: 1, token: '[redacted]', self: '[circular]' });
     expect(a0!.result).toEqual({ n: '10' });
     expect(a1!.simTime).toBeNaN();
     expect(a1!.wallStartUs).toBeNaN(); // not representable in BIGINT: stored as NULL
+    expect([a2!.seq, a2!.wallStartUs, a2!.wallEndUs]).toEqual([2, Number.NaN, Number.NaN]);
   });
 
   it('loses nothing when a write fails: the batch stays buffered and the next flush writes it', async () => {
