@@ -73,12 +73,6 @@ export interface FuzzOptions {
    * and shrink runs are not traced.
    */
   trace?: boolean;
-  /**
-   * This campaign is shard `index` of `count` (the CLI's `--shard`, which also derives the seed
-   * and share of runs): the failure's run id ends in `-s<index>`, like a sharded run's, so the
-   * failures of one campaign's shards never share an id when their stores are merged.
-   */
-  shard?: { index: number; count: number };
 }
 
 /**
@@ -127,4 +121,14 @@ const rank: Record<Severity, number> = { urgent: 3, annoying: 2, justsayin: 1 };
 export function failsRun(settings: FuzzSettings, failOn: Severity = settings.failOn): (complaint: ComplaintRecord) => boolean {
   const { failWhen } = settings;
   return (c) => rank[c.severity] >= rank[failOn] && (!failWhen || callUser(`fuzz target '${settings.name}' failWhen()`, () => failWhen(c)));
+}
+
+/**
+ * FuzzOptions plus what beamulator's CLI passes. `shard`: the campaign is shard `index` of `count`
+ * (`fuzz --shard`, which derives the seed and share of runs itself): the failure's run id ends in
+ * `-s<index>`, like a sharded run's, so the failures of a campaign's shards never share an id
+ * when their stores are merged.
+ */
+export interface InternalFuzzOptions extends FuzzOptions {
+  shard?: { index: number; count: number };
 }

@@ -11,7 +11,7 @@ import { openStore } from '../store/duckdb-store.ts';
 import { defaultStorePath } from '../store/default-store-path.ts';
 import type { Json } from '../store/records.ts';
 import type { ParamValues } from '../util/params.ts';
-import type { FuzzOptions } from './fuzz-options.ts';
+import type { FuzzOptions, InternalFuzzOptions } from './fuzz-options.ts';
 import type { FuzzResult } from './fuzz-result.ts';
 import type { FuzzSettings, FuzzTarget } from './fuzz-target.ts';
 import type { LiveTarget } from './live-target.ts';
@@ -54,7 +54,7 @@ const recordAttempts = 5;
  * @example
  * const recorded = await recordFailure(shrunk, { target, settings, live, params, specOptions, fails, allowCrashes, reproduceRuns: 5, coverage }, options);
  */
-export async function recordFailure(run: FailingRun, recording: FailureRecording, options: FuzzOptions): Promise<RecordedFailure> {
+export async function recordFailure(run: FailingRun, recording: FailureRecording, options: InternalFuzzOptions): Promise<RecordedFailure> {
   const { target, settings } = recording;
   let kept: Recorded | null = null;
   let recordings = 0;
@@ -114,7 +114,7 @@ interface Recorded extends RunOutcome {
   bundle: ReplayBundle | null;
 }
 
-async function recordOnce(run: FailingRun, recording: FailureRecording, options: FuzzOptions): Promise<Recorded> {
+async function recordOnce(run: FailingRun, recording: FailureRecording, options: InternalFuzzOptions): Promise<Recorded> {
   const { target, settings, live, params, specOptions } = recording;
   const { spec } = run;
   const failure = run.outcome.failure;
