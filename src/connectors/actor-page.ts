@@ -1,4 +1,4 @@
-import type { BrowserContext, CDPSession, Page, Request, Route } from 'playwright-core';
+import type { BrowserContext, Page, Request, Route } from 'playwright-core';
 import { monotonicUs } from '../clock/wall-clock.ts';
 import type { ActionScope } from './action-scope.ts';
 import { ConnectorError } from './connector-error.ts';
@@ -21,26 +21,6 @@ export interface ActorPageOptions {
   /** Where the context's Playwright trace is written when it closes (null: not traced). */
   trace?: string | null;
 }
-
-/**
- * A context an actor gave back, reset for the next one (see ActorPage.release): its page is on
- * about:blank, with no cookies, storage or cache; its clock stays installed and paused.
- */
-export interface IdleContext {
-  context: BrowserContext;
-  page: Page;
-  cdp: CDPSession;
-  /** How many actors used it (see maxUses). */
-  uses: number;
-  /** The last actor's pageInit script, replaced by the next actor's (its seed). */
-  init: { dispose(): Promise<void> };
-}
-
-/**
- * Actors per context before it is closed instead of reused: every clock move adds an init script
- * (Playwright's clock replays its log in each new document), so an old context's pages open slower.
- */
-export const maxUses = 25;
 
 interface InFlight {
   n: number;
@@ -67,57 +47,20 @@ export class ActorPage {
   #crash: ConnectorError | null = null;
   /** The seq of the actor's last browser action (a complaint about it gets a screenshot). */
   lastActionSeq = -1;
-  /** Origins the page sent requests to: their storage is cleared when the context is reused. */
-  readonly #origins = new Set<string>();
-  #routed = false;
-  readonly #listeners: Array<[string, (arg: never) => void]>;
 
-  private constructor(
-    readonly context: BrowserContext, readonly page: Page, time: number, readonly trace: string | null,
-    readonly init: { dispose(): Promise<void> }, readonly uses: number, readonly cdp: CDPSession | null,
-  ) {
+  private constructor(readonly context: BrowserContext, readonly page: Page, time: number, readonly trace: string | null) {
     this.#time = time;
-    const onRequest = (request: Request) => this.#started(request);
-    const onFinished = (request: Request) => this.#finished(request, null);
-    const onFailed = (request: Request) => this.#finished(request, request.failure()?.errorText ?? 'failed');
-    const onCrash = () => {
+    context.on('request', (request) => this.#started(request));
+    context.on('requestfinished', (request) => this.#finished(request, null));
+    context.on('requestfailed', (request) => this.#finished(request, request.failure()?.errorText ?? 'failed'));
+    page.on('crash', () => {
       this.#crash = new ConnectorError(`the page crashed at ${page.url()}`, 'protocol');
       this.#crashed?.(this.#crash);
-    };
-    context.on('request', onRequest);
-    context.on('requestfinished', onFinished);
-    context.on('requestfailed', onFailed);
-    page.on('crash', onCrash);
-    this.#listeners = [['request', onRequest], ['requestfinished', onFinished], ['requestfailed', onFailed]];
-    this.#listeners.push(['crash', onCrash as (arg: never) => void]);
+    });
   }
 
-  /**
-   * The actor's context: `idle` reset for it when given (a new seed, the clock set to its time),
-   * else a fresh one (clock installed and paused, Math.random seeded) with one page.
-   */
-  static async open(newContext: (options: object) => Promise<BrowserContext>, options: ActorPageOptions, idle?: IdleContext | null): Promise<ActorPage> {
-    if (idle && !options.trace) {
-      const { context, page } = idle;
-      try {
-        await idle.init.dispose();
-        const init = await context.addInitScript({ content: pageInit(options.seed) });
-        // The clock cannot go back (pauseAt): the wall time is set instead, the timers' ticks go on.
-        await context.clock.setSystemTime(options.time);
-        context.setDefaultTimeout(options.timeoutMs);
-        context.setDefaultNavigationTimeout(options.timeoutMs);
-        const actor = new ActorPage(context, page, options.time, null, init, idle.uses + 1, idle.cdp);
-        const { recorded } = options;
-        if (recorded) await actor.#route(recorded);
-        return actor;
-      } catch {
-        await context.close().catch(() => undefined);
-      }
-    }
-    return ActorPage.#fresh(newContext, options);
-  }
-
-  static async #fresh(newContext: (options: object) => Promise<BrowserContext>, options: ActorPageOptions): Promise<ActorPage> {
+  /** A fresh context (clock installed and paused, Math.random seeded) with one page. */
+  static async open(newContext: (options: object) => Promise<BrowserContext>, options: ActorPageOptions): Promise<ActorPage> {
     const context = await newContext({
       ...(options.baseUrl ? { baseURL: options.baseUrl } : {}),
       viewport: options.viewport,
@@ -127,14 +70,14 @@ export class ActorPage {
     try {
       context.setDefaultTimeout(options.timeoutMs);
       context.setDefaultNavigationTimeout(options.timeoutMs);
-      const init = await context.addInitScript({ content: pageInit(options.seed) });
+      await context.addInitScript({ content: pageInit(options.seed) });
       await context.clock.install({ time: options.time });
       await context.clock.pauseAt(options.time);
       // Snapshots of the DOM at each Playwright call, and screenshots: what `npx playwright show-trace` shows.
       if (options.trace) await context.tracing.start({ screenshots: true, snapshots: true });
-      const actor = new ActorPage(context, await context.newPage(), options.time, options.trace ?? null, init, 1, null);
+      const actor = new ActorPage(context, await context.newPage(), options.time, options.trace ?? null);
       const { recorded } = options;
-      if (recorded) await actor.#route(recorded);
+      if (recorded) await context.route('**/*', (route) => actor.#serve(route, recorded));
       return actor;
     } catch (error) {
       await context.close().catch(() => undefined);
@@ -256,48 +199,6 @@ export class ActorPage {
     await this.context.close().catch(() => undefined);
   }
 
-  /**
-   * The actor stopped: its context, reset for another actor (pages but the first closed, on
-   * about:blank with its history dropped; cookies, the storage of every origin it reached and the
-   * HTTP cache cleared; offline routes removed), or null when it is closed instead (traced,
-   * crashed, used maxUses times, or the reset failed). A fresh context costs a renderer process.
-   */
-  async release(viewport: { width: number; height: number }): Promise<IdleContext | null> {
-    await Promise.all(this.#shots.splice(0));
-    if (this.trace || this.crashed || this.uses >= maxUses) {
-      await this.close();
-      return null;
-    }
-    const { context, page } = this;
-    for (const [event, listener] of this.#listeners) (event === 'crash' ? page : context).off(event as 'request', listener as () => void);
-    try {
-      await Promise.all(context.pages().filter((other) => other !== page).map((other) => other.close()));
-      if (this.#routed) await context.unrouteAll({ behavior: 'ignoreErrors' });
-      await page.unrouteAll({ behavior: 'ignoreErrors' });
-      // sessionStorage is the tab's: cleared in the document that has it, before leaving it.
-      await page.evaluate('try { sessionStorage.clear() } catch {}').catch(() => undefined);
-      await page.goto('about:blank');
-      const cdp = this.cdp ?? await context.newCDPSession(page);
-      await Promise.all([
-        context.clearCookies(),
-        cdp.send('Page.resetNavigationHistory'),
-        cdp.send('Network.clearBrowserCache'),
-        ...[...this.#origins].map((origin) => cdp.send('Storage.clearDataForOrigin', { origin, storageTypes: 'all' })),
-      ]);
-      const size = page.viewportSize();
-      if (size?.width !== viewport.width || size.height !== viewport.height) await page.setViewportSize(viewport);
-      return { context, page, cdp, uses: this.uses, init: this.init };
-    } catch {
-      await context.close().catch(() => undefined);
-      return null;
-    }
-  }
-
-  async #route(recorded: RecordedPages): Promise<void> {
-    this.#routed = true;
-    await this.context.route('**/*', (route) => this.#serve(route, recorded));
-  }
-
   #serve(route: Route, recorded: RecordedPages): Promise<void> {
     const scope = this.#scope;
     // Between actions nothing was recorded, so nothing can be served.
@@ -306,8 +207,6 @@ export class ActorPage {
   }
 
   #started(request: Request): void {
-    const origin = originOf(request.url());
-    if (origin !== null) this.#origins.add(origin);
     const scope = this.#scope;
     if (scope === null) return;
     this.#inFlight.set(request, { n: scope.nextExchange(), scope, wallStartUs: monotonicUs() });
@@ -368,12 +267,6 @@ function joinHeaders(headers: ReadonlyArray<{ name: string; value: string }>): R
     out[key] = out[key] === undefined ? value : `${out[key]}, ${value}`;
   }
   return out;
-}
-
-function originOf(url: string): string | null {
-  if (!url.startsWith('http')) return null;
-  const end = url.indexOf('/', url.indexOf('//') + 2);
-  return end === -1 ? url : url.slice(0, end);
 }
 
 async function withCap(ms: number, work: Promise<void>): Promise<void> {

@@ -50,12 +50,6 @@ export const chromiumFlags: readonly string[] = [
 export class BrowserConnector {
   readonly executablePath: string;
   readonly options: BrowserOptions;
-  /**
-   * Actor contexts given back by stopped actors, reset (see ActorPage.release), for the next actor
-   * of this run or of the campaign's next run: a context costs a renderer process, the largest
-   * part of a short browser run. Typed loosely so that this file never loads Playwright's types.
-   */
-  readonly idleContexts: unknown[] = [];
   #browser: Promise<LaunchedBrowser> | undefined;
   #closed = false;
 
@@ -80,16 +74,9 @@ export class BrowserConnector {
     return this.#browser !== undefined;
   }
 
-  /** True once close() was called. */
-  get closed(): boolean {
-    return this.#closed;
-  }
-
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    // The idle contexts close with the browser.
-    this.idleContexts.length = 0;
     const launching = this.#browser;
     if (!launching) return;
     const browser = await launching.catch(() => null);

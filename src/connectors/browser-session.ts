@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { ActionScope } from './action-scope.ts';
-import { ActorPage, type IdleContext } from './actor-page.ts';
+import { ActorPage } from './actor-page.ts';
 import type { PageView } from './page-view.ts';
 import type { BrowserConnector } from './browser-connector.ts';
 import type { RecordedPages } from './recorded-pages.ts';
@@ -74,9 +74,7 @@ export class BrowserSession {
         recorded: this.options.recorded ?? null,
         trace: this.#traceFile(actorId),
       };
-      // A context another actor gave back (this run's, or the campaign's last run's) when there is one.
-      const idle = connector.idleContexts.pop() as IdleContext | undefined;
-      opening = connector.browser().then((browser) => ActorPage.open((o) => browser.newContext(o) as Promise<BrowserContext>, options, idle));
+      opening = connector.browser().then((browser) => ActorPage.open((o) => browser.newContext(o) as Promise<BrowserContext>, options));
       this.#pages.set(actorId, opening);
     }
     const actor = await opening;
@@ -125,18 +123,12 @@ export class BrowserSession {
     this.#closing.push(looking);
   }
 
-  /** The actor stopped: its context is reset for the next actor, or closed (the run does not wait). */
+  /** The actor stopped: its context closes (the run does not wait). */
   closeActor(actorId: number): void {
     const opening = this.#pages.get(actorId);
     if (!opening) return;
     this.#pages.delete(actorId);
-    const { connector } = this.options;
-    this.#closing.push(opening.then(async (actor) => {
-      const idle = await actor.release(connector.options.viewport ?? { width: 1280, height: 720 });
-      if (idle === null) return;
-      if (connector.launched && !connector.closed) connector.idleContexts.push(idle);
-      else await idle.context.close().catch(() => undefined);
-    }, () => undefined));
+    this.#closing.push(opening.then((actor) => actor.close(), () => undefined));
   }
 
   /** Closes every context (the browser stays open: it is the connector's). */
