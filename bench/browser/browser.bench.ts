@@ -11,8 +11,8 @@
  *     Goal: recording adds <= 15% over the plain script.
  *  3. Cost per fuzz run of a 3-actor browser population: FUZZ_RUNS runs of 3 UI Organizers (the
  *     example's browser persona, 4 turns each: sign up, then read and add/complete/rename/delete)
- *     against the todo app, one Chromium for the campaign, each actor's context reset and reused
- *     by the next run's actors (the plain script makes fresh ones), the app reset between runs.
+ *     against the todo app, one Chromium for the campaign, a fresh context per actor per run
+ *     (as the plain script does), the app reset between runs.
  *     Goal: <= 2 s per run.
  *
  * PARTS=3 runs only part 3 (PARTS=2,3: parts 2 and 3), e.g. to interleave two builds.
@@ -163,7 +163,7 @@ if (PARTS.has(3)) {
   const { coverage } = result;
   console.log(
     `fuzz: ${coverage.runs} runs of 3 UI Organizers (${fmt(coverage.actions / coverage.runs, 1)} browser actions per run): `
-    + `${fmt(ms / coverage.runs)} ms per run (${fmt(ms)} ms in all, one Chromium, contexts reset and reused across runs); `
+    + `${fmt(ms / coverage.runs)} ms per run (${fmt(ms)} ms in all, one Chromium, fresh contexts per run); `
     + `a plain Playwright script doing the same per run: ${fmt(plainMs)} ms (${fmt((ms / coverage.runs / plainMs - 1) * 100)}% over it)`,
   );
 }
