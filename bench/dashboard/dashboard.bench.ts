@@ -11,28 +11,17 @@
  */
 import { chromium } from 'playwright-core';
 import WebSocket from 'ws';
-import { defineActions } from '../../src/actions/action.ts';
-import { defineBehavior } from '../../src/engine/behavior.ts';
-import { defineSimulation } from '../../src/engine/simulation.ts';
 import { runSimulation } from '../../src/engine/run-simulation.ts';
 import { Redactor } from '../../src/store/redact.ts';
 import { startLiveDashboard } from '../../src/dashboard/dashboard-server.ts';
+import { visitorsSim } from '../paced/visitors.ts';
 import { LiveFeed, type LiveBatch } from '../../src/dashboard/live-feed.ts';
 
 const ACTORS = Number(process.env.ACTORS ?? 10_000);
 const SPEED = Number(process.env.SPEED ?? 60);
 const WALL_S = Number(process.env.WALL ?? 15);
 
-const actions = defineActions({ browse: async (args: { page: number }) => ({ page: args.page }) });
-const visitor = defineBehavior({
-  name: 'Visitor', initialState: { pages: 0 },
-  async act(ctx) {
-    ctx.state.pages++;
-    await ctx.execute(actions.browse, { page: ctx.state.pages });
-    return ctx.rng.int(30_000, 90_000);
-  },
-});
-const sim = defineSimulation({ name: 'dashboard-bench', actions, population: [{ behavior: visitor, count: ACTORS, start: { jitter: '60s' } }] });
+const sim = visitorsSim('dashboard-bench', ACTORS);
 
 /** Frame times (ms) of the page over `seconds`, from requestAnimationFrame. */
 const frameTimes = (seconds: number) => `new Promise((resolve) => {

@@ -11,13 +11,13 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { openStore, runSimulation } from 'beamulator';
-import { runStoreOptions, type OpenStoreOptions } from '../../src/store/duckdb-store.ts';
+import { runStoreSettings, type OpenStoreOptions } from '../../src/store/duckdb-store.ts';
 import sim from '../http/crowd.sim.ts';
 
 const [target, actions, db, settingsJson] = [process.argv[2]!, Number(process.argv[3]), process.argv[4]!, process.argv[5]];
 // false: record nothing (the floor: what the engine and HTTP take without a store).
 const given = JSON.parse(settingsJson ?? '{}') as OpenStoreOptions | false | 'run';
-const settings = given === 'run' ? runStoreOptions(db) : given;
+const settings = given === 'run' ? runStoreSettings : given;
 
 const mb = (bytes: number) => bytes / 2 ** 20;
 const kernelMb = (field: string) => Number(/(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8').split('\n').find((l) => l.startsWith(field)) ?? '')?.[1] ?? NaN) / 1024;

@@ -14,27 +14,15 @@
  *  drift is the sum of every timer's lateness. Ratio = paced drift / naive drift (lower is better).
  */
 import { monotonicMs } from '../../src/clock/wall-clock.ts';
-import { defineActions } from '../../src/actions/action.ts';
-import { defineBehavior } from '../../src/engine/behavior.ts';
 import { Engine } from '../../src/engine/engine.ts';
-import { defineSimulation } from '../../src/engine/simulation.ts';
 import { NullWriter } from '../../src/store/null-writer.ts';
+import { visitorsSim } from './visitors.ts';
 
 const ACTORS = Number(process.env.ACTORS ?? 10_000);
 const SPEED = Number(process.env.SPEED ?? 60);
 const WALL_S = Number(process.env.WALL ?? 60);
 
-const actions = defineActions({ browse: async (args: { page: number }) => ({ page: args.page }) });
-
 async function pacedRun() {
-  const visitor = defineBehavior({
-    name: 'Visitor', initialState: { pages: 0 },
-    async act(ctx) {
-      ctx.state.pages++;
-      await ctx.execute(actions.browse, { page: ctx.state.pages });
-      return ctx.rng.int(30_000, 90_000);
-    },
-  });
   const durationMs = WALL_S * 1000 * SPEED;
   const dispatches = { t: new Float64Array(1 << 20), due: new Float64Array(1 << 20), actual: new Float64Array(1 << 20), n: 0 };
   const record = (t: number, due: number, actual: number) => {
@@ -45,7 +33,7 @@ async function pacedRun() {
     dispatches.actual[i] = actual;
   };
   const engine = new Engine({
-    sim: defineSimulation({ name: 'paced-bench', actions, population: [{ behavior: visitor, count: ACTORS, start: { jitter: '60s' } }] }),
+    sim: visitorsSim('paced-bench', ACTORS),
     runId: 'bench', seed: 'bench', writer: new NullWriter(), http: null, targetUrl: '', simEpoch: 0,
     durationMs, maxActions: Infinity, maxWallMs: Infinity, concurrency: Infinity, overlapWindowMs: 0,
     actionTimeoutMs: 30_000, restartDelayMs: 1000, maxCrashesInARow: 5, params: {}, snapshotEveryMs: Infinity,

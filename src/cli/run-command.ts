@@ -20,7 +20,7 @@ import { formatRunSummary, groupComplaints } from './format-run.ts';
 import { dbFlag, styler, type Output } from './output.ts';
 import { configuredFiles, redactPatterns, simulationDefaults, type ProjectOptions } from './project-config.ts';
 import { cliJson } from '../util/strict-json.ts';
-import { openStore, runStoreOptions, type DuckDBRunStore } from '../store/duckdb-store.ts';
+import { openRunStore, type DuckDBRunStore } from '../store/duckdb-store.ts';
 import type { RunRecord } from '../store/records.ts';
 import { resumeRunOptions, runToResume } from '../engine/resume-options.ts';
 import { findRecordedSimulation } from '../replay/simulation-file.ts';
@@ -83,7 +83,7 @@ async function openResumed(opts: RunCommandOptions): Promise<Resuming> {
   for (const [flag, given] of [['--seed', opts.seed], ['--param', opts.param], ['--actors', opts.actors], ['--concurrency', opts.concurrency], ['--overlap-window', opts.overlapWindow], ['--shard', opts.shard]] as const) {
     if (given !== undefined) throw new BeamulatorError('BEAM_USAGE', `cannot use ${flag} with --resume: a resumed run keeps the settings of the run it continues`, `Drop ${flag}`);
   }
-  const store = await openStore(opts.db, { ...runStoreOptions(opts.db), redact: { extra: redactPatterns(opts.projectConfig) } });
+  const store = await openRunStore(opts.db, { redact: { extra: redactPatterns(opts.projectConfig) } });
   try {
     const run = await runToResume(store, opts.resume!);
     const recordedIn = opts.db === ':memory:' ? null : path.dirname(path.resolve(opts.db));

@@ -4,7 +4,7 @@
  */
 import { HttpVerbs } from './http-verbs.ts';
 import type { Agent, Dispatcher, Pool } from 'undici';
-import { headerNameToString, UndiciAgent, UndiciPool, undiciErrors } from './undici-parts.ts';
+import { headerNameToString as headerName, UndiciAgent, UndiciPool, undiciErrors } from './undici-parts.ts';
 import { monotonicUs } from '../clock/wall-clock.ts';
 import { BeamulatorError } from '../util/errors.ts';
 import { redactUrl } from '../store/redact.ts';
@@ -155,7 +155,6 @@ class ConnectorHttpClient extends HttpVerbs {
   ) {
     super();
   }
-
 
   async request(method: HttpMethod, path: string, options?: HttpRequestOptions): Promise<HttpResponse> {
     const transport = this.transport;
@@ -316,9 +315,6 @@ export function appendQuery(path: string, query: Record<string, string | number 
   }
   return path;
 }
-
-/** Header names as undici spells them (lowercase; interned for the common ones). */
-const headerName = headerNameToString;
 
 /**
  * The response headers: lowercase names, a repeated header's values joined with ', ' (what

@@ -4,7 +4,7 @@ import type { ForeignHttp } from '../connectors/foreign-http.ts';
 import type { HttpClientFactory } from '../connectors/http-client.ts';
 import { HttpConnector, targetUrl } from '../connectors/http-connector.ts';
 import type { RequestMismatch } from '../connectors/request-mismatch.ts';
-import { defaultStorePath, openStore, runStoreOptions } from '../store/duckdb-store.ts';
+import { defaultStorePath, openRunStore } from '../store/duckdb-store.ts';
 import type { RedactPattern } from '../store/redact.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { BeamulatorError, errorMessage } from '../util/errors.ts';
@@ -82,7 +82,7 @@ export async function openRunResources(sim: Simulation, options: RunResourceOpti
     if (sim.browser) browser.checkExecutable();
     const store = options.db === false ? null
       : typeof options.db === 'object' ? options.db
-      : stack.use(await openStore(options.db ?? defaultStorePath, { ...runStoreOptions(options.db ?? defaultStorePath), redact: { extra: redactionOf(sim, options.redact) } }), (s) => s.close());
+      : stack.use(await openRunStore(options.db ?? defaultStorePath, { redact: { extra: redactionOf(sim, options.redact) } }), (s) => s.close());
     if (sim.foreignHttp) {
       // Before the target starts, as it always was: a target.start that calls out passes through it unrecorded.
       const foreign = await foreignHttpFor(options);

@@ -28,7 +28,7 @@ import type { StoredSeed } from './stored-seed.ts';
 import type { ResumePoint } from './resume-point.ts';
 import { openRunResources, type RunResources } from './run-resources.ts';
 import { resumeRunOptions, runToResume } from './resume-options.ts';
-import { defaultStorePath, openStore, runStoreOptions } from '../store/duckdb-store.ts';
+import { defaultStorePath, openRunStore } from '../store/duckdb-store.ts';
 import type { TargetState } from './reset-target.ts';
 import type { RecordedControl } from './control-call.ts';
 import type { RunControl } from './run-control.ts';
@@ -377,7 +377,7 @@ async function resumeRun<P extends ParamDefs>(sim: Simulation<P>, { resume, ...o
   }
   if (options.db === false) throw new BeamulatorError('BEAM_USAGE', `cannot resume run '${resume}' with db: false: the run and its snapshots are read from a store`, 'Pass the store it was recorded in as db');
   const owned = options.db === undefined || typeof options.db === 'string'
-    ? await openStore(options.db ?? defaultStorePath, { ...runStoreOptions(options.db ?? defaultStorePath), redact: { extra: redactionOf(sim, options.redact) } })
+    ? await openRunStore(options.db ?? defaultStorePath, { redact: { extra: redactionOf(sim, options.redact) } })
     : null;
   const store = owned ?? (options.db as RunStore);
   try {

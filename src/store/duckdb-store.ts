@@ -66,9 +66,14 @@ export const runStoreSettings = {
   duckdbSettings: { allocator_flush_threshold: '16MB' },
 } as const satisfies OpenStoreOptions;
 
-/** {@link runStoreSettings} for a run's store at `path` (none for `:memory:`). */
-export function runStoreOptions(path: string): OpenStoreOptions {
-  return path === ':memory:' ? {} : { memoryLimit: runStoreSettings.memoryLimit, duckdbSettings: { ...runStoreSettings.duckdbSettings } };
+/**
+ * openStore for a run that records into the store: with {@link runStoreSettings} (a file only).
+ *
+ * @example
+ * const store = await openRunStore('.beamulator/runs.duckdb', { redact: { extra } });
+ */
+export function openRunStore(path: string, options: OpenStoreOptions = {}): Promise<DuckDBRunStore> {
+  return openStore(path, path === ':memory:' ? options : { ...runStoreSettings, ...options });
 }
 
 type BeginRun = Parameters<RunStore['beginRun']>[0];
