@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { ActionScope } from './action-scope.ts';
 import { ActorPage } from './actor-page.ts';
-import type { PageView } from './page-view.ts';
+import type { ActionPageView } from './page-view.ts';
+import { PageCalls } from './page-calls.ts';
 import type { BrowserConnector } from './browser-connector.ts';
 import type { RecordedPages } from './recorded-pages.ts';
 
@@ -48,6 +49,8 @@ export interface BrowserSessionOptions {
  */
 export class BrowserSession {
   readonly #pages = new Map<number, Promise<ActorPage>>();
+  /** The page each actor's actions get: its calls note the selectors they act on. */
+  readonly #calls = new Map<number, PageCalls>();
   readonly #closing: Promise<void>[] = [];
   #madeDir = false;
   readonly #traced = new Map<number, number>();
@@ -79,7 +82,10 @@ export class BrowserSession {
     }
     const actor = await opening;
     await actor.begin(time, actionSeq, scope, this.options.connector.options.timeoutMs ?? 5000);
-    return actor.page;
+    let calls = this.#calls.get(actorId);
+    if (calls?.raw !== actor.page) this.#calls.set(actorId, calls = new PageCalls(actor.page));
+    calls.begin(actionSeq);
+    return calls.page;
   }
 
   /** The action's code, failing as soon as the actor's page crashes. */
@@ -111,14 +117,17 @@ export class BrowserSession {
    * screenshot `divergence-<seq>.png` when screenshots are taken (`screenshot` relative to their
    * root). `then` gets the view before the run ends; nothing when the actor has no open page.
    */
-  inspect(actorId: number, actionSeq: number, then: (view: PageView) => void): void {
+  inspect(actorId: number, actionSeq: number, then: (view: ActionPageView) => void): void {
     const opening = this.#pages.get(actorId);
     if (!opening) return;
     const { screenshots } = this.options;
+    // Taken now: the actor's next action starts another list.
+    const calls = this.#calls.get(actorId);
+    const selectors = calls?.actionSeq === actionSeq ? [...calls.selectors] : [];
     const looking = opening.then((actor) => {
       if (actor.crashed) return;
       const file = screenshots ? path.join(this.#screenshotDir(screenshots), `divergence-${actionSeq}.png`) : null;
-      return actor.inspect(file, (view) => then({ ...view, screenshot: view.screenshot && screenshots ? path.relative(screenshots.root, view.screenshot) : null }));
+      return actor.inspect(file, (view) => then({ ...view, selectors, screenshot: view.screenshot && screenshots ? path.relative(screenshots.root, view.screenshot) : null }));
     }, () => undefined);
     this.#closing.push(looking);
   }
@@ -128,6 +137,7 @@ export class BrowserSession {
     const opening = this.#pages.get(actorId);
     if (!opening) return;
     this.#pages.delete(actorId);
+    this.#calls.delete(actorId);
     this.#closing.push(opening.then((actor) => actor.close(), () => undefined));
   }
 

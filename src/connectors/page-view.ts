@@ -11,7 +11,13 @@ export interface PageView {
   screenshot: string | null;
 }
 
+/** An actor's page after one of its actions: what it showed, and the selectors the action acted on (see PageCalls). */
+export interface ActionPageView extends PageView {
+  /** The selectors the action's code acted on, the last one last (at most 5). */
+  selectors: string[];
+}
+
 /** What a replay needs of a run's browser session: a look at an actor's page after an action (see BrowserSession.inspect). */
 export interface PageInspector {
-  inspect(actorId: number, actionSeq: number, then: (view: PageView) => void): void;
+  inspect(actorId: number, actionSeq: number, then: (view: ActionPageView) => void): void;
 }

@@ -41,8 +41,13 @@ export interface Divergence {
 
 /** A browser action's divergence: what the replay's page showed after it, beside what the original stored. */
 export interface DivergentPage extends Omit<PageView, 'screenshot'> {
-  /** The selector an error of either side names (a selector timeout, a strict-mode violation), or null. */
+  /**
+   * The selector an error of either side names (a selector timeout, a strict-mode violation); without
+   * an error, the last one the replay's action acted on (see `selectors`); null when it acted on none.
+   */
   selector: string | null;
+  /** The selectors the replay's action acted on (clicked, filled, read, waited for), the last one last; at most 5. */
+  selectors: string[];
   /** The replay's screenshot of the page, relative to its store's folder (null: not taken, e.g. no store). */
   screenshot: string | null;
   /** The original's screenshot of that action (taken when it failed or was complained about), relative to its store's folder; null when none was taken. */

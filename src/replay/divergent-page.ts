@@ -5,7 +5,7 @@ import type { DivergenceTracker } from './divergence-tracker.ts';
 
 /**
  * Inspects the replay's page at its first divergent browser action (once per replay): the page's
- * url, title and text and a screenshot, attached to that divergence with the original's own
+ * url, title and text, the selectors the action acted on, and a screenshot, attached to that divergence with the original's own
  * screenshot of the action, if it took one.
  *
  * @example
@@ -41,9 +41,10 @@ export class DivergentPages {
     this.#done = true;
     const originalScreenshot = this.#shots.get(record.seq) ?? null;
     const expected = (divergence.expected as { error?: unknown } | null)?.error;
-    const selector = selectorIn(record.error) ?? selectorIn(typeof expected === 'string' ? expected : null);
+    const named = selectorIn(record.error) ?? selectorIn(typeof expected === 'string' ? expected : null);
     this.#session.inspect(record.actorId, record.seq, (view) => {
-      divergence.page = { ...view, selector, originalScreenshot };
+      // Without an error to name it, the last selector the action acted on is where it read what differs.
+      divergence.page = { ...view, selector: named ?? view.selectors.at(-1) ?? null, originalScreenshot };
     });
   }
 }

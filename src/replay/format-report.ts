@@ -53,7 +53,7 @@ export function formatReplayReport(
     lines.push(`  ${s.bold('original → replay')}:`);
     for (const d of first.differences) lines.push(`    ${d}`);
     if (first.from !== undefined) lines.push(`    ${s.dim(`(the replayed value came from the answer to #${first.from}, which already differed from the recording or was ignored)`)}`);
-    if (first.page) lines.push(...pageLines(first.page, s.bold));
+    if (first.page) lines.push(...pageLines(first.page, s));
     const others = report.divergences.slice(1, 6);
     if (others.length > 0) {
       lines.push(`  ${s.dim('next divergences:')}`);
@@ -76,9 +76,10 @@ export function formatReplayReport(
 }
 
 /** What the replay's page showed at a browser action's divergence, its selector, and both screenshots. */
-function pageLines(page: DivergentPage, bold: (text: string) => string): string[] {
-  const lines = [`  ${bold('the page')} (replay, after the action): ${page.url}${page.title ? ` "${clip(page.title, 60)}"` : ''}`];
+function pageLines(page: DivergentPage, s: ReturnType<typeof styler>): string[] {
+  const lines = [`  ${s.bold('the page')} (replay, after the action): ${page.url}${page.title ? ` "${clip(page.title, 60)}"` : ''}`];
   if (page.selector) lines.push(`    selector  ${page.selector}`);
+  if (page.selectors.length > 1) lines.push(s.dim(`    acted on  ${page.selectors.join(' → ')}`));
   lines.push(`    showed    ${page.text ? clip(page.text, 200) : '(no text)'}`);
   lines.push(`    screenshots (next to the store): original ${page.originalScreenshot ?? '(none: the original took one only for a failure or complaint)'}`);
   lines.push(`                                     replay   ${page.screenshot ?? '(none: the replay is not stored)'}`);
