@@ -6,21 +6,12 @@ import type { HttpExchange } from './http-client.ts';
 import { pageInit } from './page-init.ts';
 import type { PageView } from './page-view.ts';
 import type { RecordedPages } from './recorded-pages.ts';
-import type { BlankPage } from './spare-pages.ts';
 
-/** The newContext options of every actor context: the same for all of a run's actors (a spare made ahead fits any). */
-export function contextOptions(baseUrl: string | undefined, viewport: { width: number; height: number }): object {
-  return {
-    ...(baseUrl ? { baseURL: baseUrl } : {}),
-    viewport,
-    // A service worker's requests would bypass the context's request events.
-    serviceWorkers: 'block',
-  };
-}
-
-/** What is the actor's own in its context (see BrowserSession). */
+/** How an actor's context is made (see BrowserSession). */
 export interface ActorPageOptions {
+  baseUrl: string | undefined;
   timeoutMs: number;
+  viewport: { width: number; height: number };
   /** The page's clock at creation: the actor's sim time as epoch ms. */
   time: number;
   /** Seed of the page's Math.random. */
@@ -68,29 +59,23 @@ export class ActorPage {
     });
   }
 
-  /**
-   * The actor's context: `blank` gives a context and its page, which has loaded no document yet (made
-   * now, or ahead of time: see SparePages); the actor's own setup (Math.random seeded, clock
-   * installed and paused at its time, offline routes, tracing) is added here, so it applies from
-   * the page's first document on, whenever the context was made.
-   */
-  static async open(blank: () => Promise<BlankPage>, options: ActorPageOptions): Promise<ActorPage> {
-    const { context, page } = await blank() as { context: BrowserContext; page: Page };
+  /** A fresh context (clock installed and paused, Math.random seeded) with one page. */
+  static async open(newContext: (options: object) => Promise<BrowserContext>, options: ActorPageOptions): Promise<ActorPage> {
+    const context = await newContext({
+      ...(options.baseUrl ? { baseURL: options.baseUrl } : {}),
+      viewport: options.viewport,
+      // A service worker's requests would bypass the context's request events.
+      serviceWorkers: 'block',
+    });
     try {
       context.setDefaultTimeout(options.timeoutMs);
       context.setDefaultNavigationTimeout(options.timeoutMs);
       await context.addInitScript({ content: pageInit(options.seed) });
       await context.clock.install({ time: options.time });
-      // Paused by a log entry only, not clock.pauseAt: that would also pause the blank document's
-      // clock, which has run since install, and cannot go back to the actor's time. Wall time 0
-      // moves no ticks between the two entries (pauseAt's wall time would: performance.now()).
-      await context.addInitScript({ content: `globalThis.__pwClock?.controller.log('pauseAt', 0, ${options.time});` });
+      await context.clock.pauseAt(options.time);
       // Snapshots of the DOM at each Playwright call, and screenshots: what `npx playwright show-trace` shows.
       if (options.trace) await context.tracing.start({ screenshots: true, snapshots: true });
-      // The blank document, made before the scripts above, is replaced by one that ran them all (as
-      // a page made after them would have): what an action that starts without goto sees.
-      await page.goto('about:blank');
-      const actor = new ActorPage(context, page, options.time, options.trace ?? null);
+      const actor = new ActorPage(context, await context.newPage(), options.time, options.trace ?? null);
       const { recorded } = options;
       if (recorded) await context.route('**/*', (route) => actor.#serve(route, recorded));
       return actor;

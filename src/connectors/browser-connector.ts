@@ -5,7 +5,6 @@
  */
 import { existsSync } from 'node:fs';
 import { BeamulatorError, errorMessage } from '../util/errors.ts';
-import { SparePages, type BlankPage } from './spare-pages.ts';
 
 /** How the browser is launched and driven (SimulationSpec.browser). */
 export interface BrowserOptions {
@@ -26,7 +25,7 @@ export const defaultChromium = '/usr/bin/chromium';
  * reach this file) never load Playwright's, which need Node's.
  */
 export interface LaunchedBrowser {
-  newContext(options?: object): Promise<{ newPage(): Promise<unknown>; close(): Promise<void> }>;
+  newContext(options?: object): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -45,7 +44,7 @@ export const chromiumFlags: readonly string[] = [
  * @example
  * const connector = new BrowserConnector({});
  * connector.checkExecutable(); // BEAM_BROWSER when Chromium is not installed
- * const { context, page } = await connector.blankPage({ viewport: { width: 800, height: 600 } });
+ * const context = await (await connector.browser()).newContext();
  * await connector.close();
  */
 export class BrowserConnector {
@@ -53,16 +52,10 @@ export class BrowserConnector {
   readonly options: BrowserOptions;
   #browser: Promise<LaunchedBrowser> | undefined;
   #closed = false;
-  readonly #spares: SparePages;
 
-  /**
-   * `spareContexts`: how many blank contexts may be made ahead for the next run's actors (see
-   * keepSpares); 0 (the default) for a browser that serves one run.
-   */
-  constructor(options: BrowserOptions = {}, { spareContexts = 0 }: { spareContexts?: number } = {}) {
+  constructor(options: BrowserOptions = {}) {
     this.options = options;
     this.executablePath = options.executablePath ?? process.env.BEAMULATOR_CHROMIUM ?? defaultChromium;
-    this.#spares = new SparePages(spareContexts);
   }
 
   /** Throws BEAM_BROWSER naming how to install Chromium when the executable does not exist. */
@@ -76,28 +69,6 @@ export class BrowserConnector {
     return (this.#browser ??= this.#launch());
   }
 
-  /**
-   * A context made with `contextOptions` and its page, which has loaded no document yet: a spare
-   * when one was made ahead with the same options, else made now (launching the browser if need be).
-   */
-  blankPage(contextOptions: object): Promise<BlankPage> {
-    return this.#spares.take(JSON.stringify(contextOptions), () => this.#makeBlankPage(contextOptions));
-  }
-
-  /**
-   * A run has opened `count` contexts made with `contextOptions`: as many (up to spareContexts) are
-   * kept made, in the background, for the next actors (a fuzz campaign's runs are alike).
-   */
-  keepSpares(count: number, contextOptions: object): void {
-    if (this.#closed || this.#browser === undefined) return;
-    this.#spares.fill(count, JSON.stringify(contextOptions), () => this.#makeBlankPage(contextOptions));
-  }
-
-  /** How many spare contexts are kept now (made, or being made). */
-  get spares(): number {
-    return this.#spares.size;
-  }
-
   /** True once the browser was asked for (it may still be starting). */
   get launched(): boolean {
     return this.#browser !== undefined;
@@ -106,22 +77,10 @@ export class BrowserConnector {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    // The spares close with the browser (those still being made fail, and are not waited for).
-    this.#spares.drop();
     const launching = this.#browser;
     if (!launching) return;
     const browser = await launching.catch(() => null);
     await browser?.close().catch(() => undefined);
-  }
-
-  async #makeBlankPage(contextOptions: object): Promise<BlankPage> {
-    const context = await (await this.browser()).newContext(contextOptions);
-    try {
-      return { context, page: await context.newPage() };
-    } catch (error) {
-      await context.close().catch(() => undefined);
-      throw error;
-    }
   }
 
   async #launch(): Promise<LaunchedBrowser> {

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import type { ActionScope } from './action-scope.ts';
-import { ActorPage, contextOptions } from './actor-page.ts';
+import { ActorPage } from './actor-page.ts';
 import type { PageView } from './page-view.ts';
 import type { BrowserConnector } from './browser-connector.ts';
 import type { RecordedPages } from './recorded-pages.ts';
@@ -51,8 +51,6 @@ export class BrowserSession {
   readonly #closing: Promise<void>[] = [];
   #madeDir = false;
   readonly #traced = new Map<number, number>();
-  /** Contexts opened in this run: as many spares are made for the next run (see BrowserConnector.keepSpares). */
-  #opened = 0;
 
   constructor(readonly options: BrowserSessionOptions) {}
 
@@ -71,12 +69,12 @@ export class BrowserSession {
     if (!opening) {
       const { connector } = this.options;
       const options = {
-        timeoutMs: connector.options.timeoutMs ?? 5000, time, seed: this.options.seedFor(actorId),
+        baseUrl: this.options.baseUrl, timeoutMs: connector.options.timeoutMs ?? 5000,
+        viewport: connector.options.viewport ?? { width: 1280, height: 720 }, time, seed: this.options.seedFor(actorId),
         recorded: this.options.recorded ?? null,
         trace: this.#traceFile(actorId),
       };
-      this.#opened++;
-      opening = ActorPage.open(() => connector.blankPage(this.#contextOptions()), options);
+      opening = connector.browser().then((browser) => ActorPage.open((o) => browser.newContext(o) as Promise<BrowserContext>, options));
       this.#pages.set(actorId, opening);
     }
     const actor = await opening;
@@ -136,15 +134,7 @@ export class BrowserSession {
   /** Closes every context (the browser stays open: it is the connector's). */
   async close(): Promise<void> {
     for (const actorId of [...this.#pages.keys()]) this.closeActor(actorId);
-    // The campaign's next run will want as many: made while these close and the target is reset.
-    // (Made from each actor's open instead, they competed with the run's own pages: slower at load 12-17.)
-    if (this.#opened > 0) this.options.connector.keepSpares(this.#opened, this.#contextOptions());
     await Promise.all(this.#closing.splice(0));
-  }
-
-  #contextOptions(): object {
-    const { connector } = this.options;
-    return contextOptions(this.options.baseUrl, connector.options.viewport ?? { width: 1280, height: 720 });
   }
 
   #screenshot(actorId: number, actor: ActorPage, actionSeq: number, complaintSeq: number | null): Promise<void> {

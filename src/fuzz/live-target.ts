@@ -34,8 +34,7 @@ export async function startLiveTarget(sim: Simulation, params: ParamValues, doin
   if (!spec?.start && !spec?.url) {
     throw new BeamulatorError('BEAM_USAGE', `cannot ${doing}: it has no target`, 'Give the fuzz target a target: { start() } (or the simulation a target)');
   }
-  // Its runs are alike: the contexts one run used are made again, ahead, for the next (see keepSpares).
-  const browser = new BrowserConnector(browserOptionsOf(sim), { spareContexts: 4 });
+  const browser = new BrowserConnector(browserOptionsOf(sim));
   // As a run does: a simulation that declares `browser` learns of a missing Chromium before anything starts.
   if (sim.browser) browser.checkExecutable();
   const start = async (): Promise<StartedTarget> => {
