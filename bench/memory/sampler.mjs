@@ -14,8 +14,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import v8 from 'node:v8';
 
 const out = process.env.MEMORY_OUT;
-// Experiments: V8 flags set at run time, as a program could (v8.setFlagsFromString).
-if (process.env.MEMORY_V8_FLAGS) v8.setFlagsFromString(process.env.MEMORY_V8_FLAGS);
 const mb = (bytes) => Math.round(bytes / 2 ** 20 * 10) / 10;
 const statusFields = ['VmHWM', 'VmRSS', 'RssAnon', 'RssFile', 'RssShmem'];
 
