@@ -1,9 +1,10 @@
 // One run of bench/http/crowd.sim.ts against TARGET for ACTIONS actions, recorded to a fresh
-// DuckDB file, in its own process so its peak RSS is its own. Samples RSS and the JS heap every
-// 50 ms through the run and the store's close; the peak RSS is the kernel's high-water mark
-// (VmHWM, read after close), so a spike between samples counts too. Prints one JSON line.
+// DuckDB file, in its own process so its peak RSS is its own. Prints one JSON line (actions/s,
+// the store's close time, its own RSS samples); with bench/memory/sampler.mjs preloaded (as
+// memory.bench.ts runs it) it also hands the sampler DuckDB's accounting and the writer's
+// buffered rows (globalThis.__memoryProbe).
 //
-//   node --import tsx bench/memory/memory-run.ts <target> <actions> <db> [settings json]
+//   MEMORY_OUT=out.json node --import ./bench/memory/sampler.mjs --import tsx bench/memory/memory-run.ts <target> <actions> <db> [settings json]
 //
 // settings: OpenStoreOptions for the run's store (e.g. {"memoryLimit":"64MB"}; {} = DuckDB's
 // defaults); the script opens the store (so its close is timed apart from the run) and the run
