@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 // The CLI shim: compiled JavaScript. The user's TypeScript files (simulations, fuzz targets,
 // config) go through a loader that is registered only when one of them is loaded.
+import { boundOldGeneration } from '../dist/cli/bounded-old-generation.js';
 import { main } from '../dist/cli/main.js';
+
+// A long recorded run promotes its buffered rows; keep the old generation near what is live.
+boundOldGeneration();
 
 // Not a top-level await: when the command waits on a promise nothing can settle any more (user
 // code awaiting forever, with no timer or socket left), Node would end with exit 13 and a warning

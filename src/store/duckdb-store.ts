@@ -52,18 +52,20 @@ export interface OpenStoreOptions {
 }
 
 /**
- * How a run opens its store: a file's DuckDB instance bounded to 64 MB of buffer cache (the
+ * How a run opens its store: a file's DuckDB instance bounded to 32 MB of buffer cache (the
  * default, 80% of RAM, lets it keep every block the run writes: RSS climbed to a 410 MB peak
- * over 1M actions), and its allocator giving freed memory back past 16 MB (default 128 MB).
- * Measured with bench/memory (1M actions, one run): peak RSS 410 -> 324 MB, the same actions/s
- * (3450 vs 3431), the final close 9.6 -> 3.7 s. Readers sharing the instance in the run's process
- * (the live dashboard, stats) get the same bound: a query needing more spills to the temporary
- * folder next to the file, and evicted blocks are read again. Applies only when the run's open
- * creates the instance, and not to `:memory:` (nowhere to evict to).
+ * over 1M actions), and its allocator giving freed memory back past 8 MB (default 128 MB).
+ * Measured with bench/memory: 64 MB + 16 MB took the 1M-action peak from 410 to 324 MB at the
+ * same actions/s (final close 9.6 -> 3.7 s); 32 MB + 8 MB lowered the 150k-action peak by another
+ * ~15-20 MB (DuckDB's own accounting 53 -> 30 MB at most) at the same CPU per action. Readers
+ * sharing the instance in the run's process (the live dashboard, stats) get the same bound: a
+ * query needing more spills to the temporary folder next to the file, and evicted blocks are
+ * read again. Applies only when the run's open creates the instance, and not to `:memory:`
+ * (nowhere to evict to).
  */
 export const runStoreSettings = {
-  memoryLimit: '64MB',
-  duckdbSettings: { allocator_flush_threshold: '16MB' },
+  memoryLimit: '32MB',
+  duckdbSettings: { allocator_flush_threshold: '8MB' },
 } as const satisfies OpenStoreOptions;
 
 /**

@@ -13,7 +13,7 @@ const setting = async (store: DuckDBRunStore, name: string) =>
   (await store.sql(`SELECT current_setting('${name}') AS v`))[0]!.v;
 
 describe('a run store', () => {
-  it('is bounded: the run opens its file with runStoreSettings (64 MB buffer cache, allocator flush at 16 MB)', async () => {
+  it('is bounded: the run opens its file with runStoreSettings (32 MB buffer cache, allocator flush at 8 MB)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'beam-run-settings-'));
     dirs.push(dir);
     const db = join(dir, 'runs.duckdb');
@@ -22,8 +22,8 @@ describe('a run store', () => {
     await runSimulation(notes, { db, seed: 1, hooks: { onRunStart: () => { reader = openStore(db, { readOnly: false }); } } });
     const shared = await reader!;
     try {
-      expect(await setting(shared, 'memory_limit')).toBe('61.0 MiB');
-      expect(await setting(shared, 'allocator_flush_threshold')).toBe('15.2 MiB');
+      expect(await setting(shared, 'memory_limit')).toBe('30.5 MiB');
+      expect(await setting(shared, 'allocator_flush_threshold')).toBe('7.6 MiB');
     } finally {
       await shared.close();
     }
