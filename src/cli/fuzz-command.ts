@@ -10,7 +10,6 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { wallNow } from '../clock/wall-clock.ts';
 import type { FuzzCoverage, FuzzProgress, FuzzResult } from '../fuzz/fuzz.ts';
-import type { InternalFuzzOptions } from '../fuzz/fuzz-options.ts';
 import { fuzzFailureLine, storedFailure } from '../format/fuzz-failure-line.ts';
 import { describeRecordings, describeReproduction } from '../format/reproduction-line.ts';
 import { defaultStorePath } from '../store/default-store-path.ts';
@@ -112,7 +111,7 @@ export async function fuzzCommand(file: string | readonly string[] | undefined, 
   };
   const allowCrashes = opts.allowCrashes ? { allowCrashes: true } : {};
   const given = typeof file === 'string' ? [file] : (file ?? []);
-  const [{ loadSimulation }, { withSimulationDefaults }, { campaignSettings, fuzz }, { isFuzzTarget }, config, { filesOfArgument }] = await Promise.all([
+  const [{ loadSimulation }, { withSimulationDefaults }, { campaignSettings, fuzzInternal }, { isFuzzTarget }, config, { filesOfArgument }] = await Promise.all([
     import('../engine/load-simulation.ts'), import('../engine/simulation-defaults.ts'), import('../fuzz/fuzz.ts'), import('../fuzz/fuzz-target.ts'),
     import('./project-config.ts'), import('../engine/user-files.ts'),
   ]);
@@ -137,7 +136,7 @@ export async function fuzzCommand(file: string | readonly string[] | undefined, 
       const bounds = Object.keys(overrides).length > 0 ? `  ${s.dim(`(max-actors ${settings.maxActors}, max-turns ${settings.maxTurns}, overlap ${settings.overlap ? 'on' : 'off'})`)}` : '';
       if (!opts.json) output.out(`${s.bold('fuzz')} ${simulation.name}  ${s.dim(rel)}  seed ${seed}${sharePart}${bounds}\n`);
       const draw = output.isTTY && !opts.json;
-      const fuzzOptions: InternalFuzzOptions = {
+      const result = await fuzzInternal(simulation, {
         runs, seed, timeLimitMs, shrinkTimeLimitMs: timeLimitMs, file: rel, db: opts.db, replaysDir: opts.replays,
         signal: stop.signal, ...overrides, ...allowCrashes, ...(redact ? { redact } : {}),
         ...(confirmRuns !== undefined ? { confirmRuns } : {}),
@@ -146,8 +145,7 @@ export async function fuzzCommand(file: string | readonly string[] | undefined, 
         ...(shard ? { shard: { index: shard.index, count: shard.count } } : {}),
         ...(opts.failOn ? { failOn: opts.failOn as Severity } : {}),
         ...(draw ? { onProgress: throttled((p) => output.err(`\r${styler(output.errColor).dim(progressLine(p))}\x1b[K`)) } : {}),
-      };
-      const result = await fuzz(simulation, fuzzOptions);
+      });
       if (draw) output.err('\r\x1b[K');
       results.push({ ...result, file: rel });
       if (!opts.json) output.out(formatFuzzResult(result, opts.db, output.color, redactor));

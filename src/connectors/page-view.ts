@@ -13,7 +13,7 @@ export interface PageView {
 
 /** An actor's page after one of its actions: what it showed, and the selectors the action acted on (see PageCalls). */
 export interface ActionPageView extends PageView {
-  /** The selectors the action's code acted on, the last one last (at most 5). */
+  /** The selectors the action's code acted on (clicked, filled, read, waited for), the last one last; at most 5. */
   selectors: string[];
 }
 

@@ -11,7 +11,7 @@ import { Redactor } from '../store/redact.ts';
 import { canonicalize } from './canonicalize.ts';
 import { FuzzCampaign } from './fuzz-campaign.ts';
 import type { FuzzResult } from './fuzz-result.ts';
-import { campaignSettings, type FuzzOptions } from './fuzz-options.ts';
+import { campaignSettings, type FuzzOptions, type InternalFuzzOptions } from './fuzz-options.ts';
 import type { FuzzTarget } from './fuzz-target.ts';
 import { startLiveTarget } from './live-target.ts';
 import { recordFailure } from './record-failure.ts';
@@ -30,7 +30,12 @@ export type { FuzzResult } from './fuzz-result.ts';
  * const result = await fuzz(staleRead, { seed: 1, runs: 500, db: ':memory:', replaysDir: false });
  * if (result.found) console.log(result.actions.length, result.complaint?.message);
  */
-export async function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promise<FuzzResult> {
+export function fuzz(target: FuzzTarget, options: FuzzOptions = {}): Promise<FuzzResult> {
+  return fuzzInternal(target, options);
+}
+
+/** fuzz() with what only beamulator's CLI passes (InternalFuzzOptions: the shard of a `fuzz --shard` campaign). */
+export async function fuzzInternal(target: FuzzTarget, options: InternalFuzzOptions = {}): Promise<FuzzResult> {
   const started = monotonicMs();
   const settings = campaignSettings(target, options);
   // Resolved once: every run of the campaign (and its recorded failure) gets the same values.

@@ -3,7 +3,7 @@ import { matchesRecording } from '../store/json-equal.ts';
 import { Redactor } from '../store/redact.ts';
 import type { ActionRecord, ComplaintRecord, Json } from '../store/records.ts';
 import type { RequestView } from '../connectors/request-mismatch.ts';
-import type { PageView } from '../connectors/page-view.ts';
+import type { ActionPageView } from '../connectors/page-view.ts';
 import type { MintedValues } from './minted-values.ts';
 import type { ReplayNormalizer } from './replay-normalizer.ts';
 
@@ -40,14 +40,12 @@ export interface Divergence {
 }
 
 /** A browser action's divergence: what the replay's page showed after it, beside what the original stored. */
-export interface DivergentPage extends Omit<PageView, 'screenshot'> {
+export interface DivergentPage extends Omit<ActionPageView, 'screenshot'> {
   /**
    * The selector an error of either side names (a selector timeout, a strict-mode violation); without
    * an error, the last one the replay's action acted on (see `selectors`); null when it acted on none.
    */
   selector: string | null;
-  /** The selectors the replay's action acted on (clicked, filled, read, waited for), the last one last; at most 5. */
-  selectors: string[];
   /** The replay's screenshot of the page, relative to its store's folder (null: not taken, e.g. no store). */
   screenshot: string | null;
   /** The original's screenshot of that action (taken when it failed or was complained about), relative to its store's folder; null when none was taken. */
