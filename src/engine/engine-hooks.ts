@@ -50,4 +50,13 @@ export interface EngineHooks {
   onEvent?(row: EventRecord): void;
   onCrash?(crash: Crash): void;
   onProgress?(progress: RunProgress): void;
+  /**
+   * Told once, when the run is over and rows its store journaled while the process was
+   * saturated are still to be loaded into DuckDB (src/store/row-journal.ts): the run ends when
+   * they are. Not called when nothing is left to load.
+   *
+   * @example
+   * hooks: { onSaving: ({ journalBytes }) => console.error(`saving ${journalBytes} bytes of rows...`) }
+   */
+  onSaving?(saving: { journalBytes: number }): void;
 }

@@ -388,7 +388,7 @@ export class Engine implements ScheduledRun, TurnRun, InvariantRun {
         if (now - lastYield > 50) {
           lastYield = now;
           await yieldToEventLoop();
-          await options.writer.flush();
+          await options.writer.save();
         }
       }
     }

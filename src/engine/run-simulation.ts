@@ -95,7 +95,7 @@ export interface RunOptions<P extends ParamDefs = ParamDefs> {
   /** Abort to stop the run gracefully (everything recorded so far is kept). */
   signal?: AbortSignal;
   /**
-   * Called as the run goes: onRunStart, onAction, onComplaint, onEvent, onProgress. A hook that
+   * Called as the run goes: onRunStart, onAction, onComplaint, onEvent, onProgress, onSaving. A hook that
    * throws stops the run with a UserCodeError naming it (`RunOptions.hooks.onAction()`, exit 6),
    * not as a crash of the behavior whose action it was told of.
    */
@@ -357,6 +357,8 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
     throw failure;
   }
   const status: RunStatus = outcome.stopReason === 'interrupted' ? 'stopped' : 'completed';
+  const journalBytes = writer.journalBacklog ?? 0;
+  if (journalBytes > 0) options.hooks?.onSaving?.({ journalBytes });
   await writer.finish({
     status, simDurationMs: outcome.simDurationMs, stopReason: outcome.stopReason, error: null,
     ...(options.replay ? { comparison: options.replay.comparison() } : {}),

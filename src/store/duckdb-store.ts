@@ -10,11 +10,11 @@ import { JSDuckDBValueConverter, type DuckDBConnection, type DuckDBDataChunk, ty
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { makeDirsSync } from '../util/make-dirs.ts';
 import { basename, dirname, join, resolve } from 'node:path';
-import { BeamulatorError, errorMessage } from '../util/errors.ts';
+import { BeamulatorError, errorMessage, isBeamulatorError } from '../util/errors.ts';
 import { defaultStorePath } from './default-store-path.ts';
 import { importRunRows } from './duckdb-import.ts';
-import { DuckDBRunWriter, defaultBatchSize } from './duckdb-writer.ts';
-import { acquireInstance, type Lease } from './instance-cache.ts';
+import { DuckDBRunWriter, defaultBatchSize, type WriterOptions } from './duckdb-writer.ts';
+import { acquireInstance, isInstanceOpen, type Lease } from './instance-cache.ts';
 import { liveRuns } from './live-runs.ts';
 import {
   runColumns, summaryColumns, summaryJoins, toAction, toActor, toComplaint, toEvent, toExchange, toRunWithSummary, toSnapshot, type Row,
@@ -22,6 +22,7 @@ import {
 import type { ActionRecord, ActorRecord, ComplaintRecord, EventRecord, ExchangeRecord, RunRecord, RunSummary, SnapshotRecord } from './records.ts';
 import { Redactor, type RedactOptions } from './redact.ts';
 import { redactedJson } from './row-append.ts';
+import { hasJournals, recoverJournals } from './row-journal.ts';
 import { isLatestAlias, newRunId, pickRun, runNotFound } from './run-id.ts';
 import type { RunFilter, RunRows, RunStore, RunWriter } from './run-store.ts';
 import { mergeStoreRows, type MergedFrom } from './merge-store.ts';
@@ -49,6 +50,12 @@ export interface OpenStoreOptions {
    * {@link runStoreSettings}; bench/memory compares others).
    */
   duckdbSettings?: Record<string, string>;
+  /**
+   * @internal When a run's rows go to its journal (row-journal.ts) instead of DuckDB: 'busy'
+   * (default) while the event loop is saturated, 'always' (tests), 'never' (bench comparisons).
+   * `:memory:` never journals.
+   */
+  journal?: 'busy' | 'always' | 'never';
 }
 
 /**
@@ -105,12 +112,21 @@ export async function openStore(path: string = defaultStorePath, options: OpenSt
     }
   }
   const key = memory ? ':memory:' : canonicalPath(path);
+  // A read-only open can not load the journals a killed run left: a read-write open that this
+  // process can get (nobody else has the file) loads them first. Otherwise the next one will.
+  if (readOnly && !memory && !isInstanceOpen(key) && hasJournals(resolve(path))) {
+    await openRunStore(path, { redact: false }).then((s) => s.close(), (error: unknown) => {
+      // Locked, or a read-only file system: read what is there. A damaged journal is said.
+      if (isBeamulatorError(error) && error.code === 'BEAM_STORE_CORRUPT') throw error;
+    });
+  }
   let lease: Lease;
   try {
     lease = await acquireInstance(key, path, { readOnly, memoryLimit: options.memoryLimit, settings: options.duckdbSettings }, async (instance) => {
       const conn = await instance.connect();
       try {
         await prepareSchema(conn, path, { readOnly });
+        if (!readOnly && !memory) await recoverJournals(conn, resolve(path));
       } finally {
         conn.closeSync();
       }
@@ -127,7 +143,8 @@ export async function openStore(path: string = defaultStorePath, options: OpenSt
   }
   const redactor = options.redact === false ? null : new Redactor(options.redact ?? {});
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? defaultBatchSize));
-  return new DuckDBRunStore(path, lease, conn, readOnly, redactor, batchSize);
+  const journal = memory || options.journal === 'never' ? null : { nextTo: resolve(path), always: options.journal === 'always' };
+  return new DuckDBRunStore(path, lease, conn, readOnly, redactor, batchSize, journal);
 }
 
 export class DuckDBRunStore implements RunStore {
@@ -135,14 +152,16 @@ export class DuckDBRunStore implements RunStore {
   readonly #conn: DuckDBConnection;
   readonly #redactor: Redactor | null;
   readonly #batchSize: number;
+  readonly #journal: WriterOptions['journal'];
   readonly #writers = new Set<DuckDBRunWriter>();
   #tail: Promise<unknown> = Promise.resolve();
   #closed = false;
 
   constructor(
     readonly path: string, lease: Lease, conn: DuckDBConnection, readonly readOnly: boolean,
-    redactor: Redactor | null, batchSize: number,
+    redactor: Redactor | null, batchSize: number, journal: WriterOptions['journal'],
   ) {
+    this.#journal = journal;
     this.#lease = lease;
     this.#conn = conn;
     this.#redactor = redactor;
@@ -192,6 +211,7 @@ export class DuckDBRunStore implements RunStore {
     live.add(runId!);
     const writer = new DuckDBRunWriter({
       runId, connect: () => instance.connect(), path: this.path, redactor, batchSize: this.#batchSize,
+      journal: this.#journal,
       onDone: () => live.delete(runId!),
     });
     this.#writers.add(writer);

@@ -10,24 +10,30 @@
  * loop (`flushSync` in auto-commit) blocked it for ~100 ms per 5000 actions: ~30% of a
  * full-speed HTTP run's wall time, and its p99 latency.
  *
- * Auto-flush: when a buffer reaches `batchSize` rows, `addX` only schedules a flush with
- * `setImmediate` (one at a time); it runs when the engine next lets the event loop turn (the
- * engine also calls `flush()` itself at its yield points). And every `flushEveryMs` of wall time
- * (a timer, so nothing is added to `addX`), whatever is buffered is committed: a process killed
- * with SIGKILL loses at most the rows of the last half second or so, even when its actions are
- * slow and a batch takes minutes to fill. A failed batch goes back into its
- * buffer, so the next flush retries it; after a failed background flush, auto-flush pauses
- * until an explicit `flush()` succeeds, and that call reports the error.
+ * Saving in the background (`save()`): when a buffer reaches `batchSize` rows, `addX` only
+ * schedules a save with `setImmediate` (one at a time); it runs when the engine next lets the
+ * event loop turn (the engine also calls `save()` at its yield points). And every `flushEveryMs`
+ * of wall time (a timer, so nothing is added to `addX`), whatever is buffered is saved: a
+ * process killed with SIGKILL loses at most the rows of the last half second or so, even when its
+ * actions are slow and a batch takes minutes to fill. A save commits into DuckDB while the event
+ * loop has time; while it is saturated (a full-speed run) it appends the rows to the run's
+ * journal instead (row-journal.ts: a few µs per row against DuckDB's 15-25), which is loaded into
+ * DuckDB when the loop has time again, and always by `flush()`, `finish()` and `close()`.
+ * A failed batch goes back into its buffer, so the next flush retries it; after a failed
+ * background save, saving pauses until an explicit `flush()` succeeds, and that call reports
+ * the error.
  */
-import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { EventLoopLoad } from '../clock/event-loop-load.ts';
 import { wallNow } from '../clock/wall-clock.ts';
 import { errorMessage } from '../util/errors.ts';
+import { commitRows } from './commit-rows.ts';
 import type { ActionRecord, ActorRecord, ComplaintRecord, EventRecord, ExchangeRecord, Json, RunStatus } from './records.ts';
 import type { Redactor } from './redact.ts';
 import {
-  appendAction, appendActor, appendComplaint, appendEvent, appendExchange, appendSnapshot,
-  encodeAction, encodeActor, encodeComplaint, encodeEvent, encodeExchange, encodeSnapshot, redactedJson, type SnapshotWrite,
+  encodeAction, encodeActor, encodeComplaint, encodeEvent, encodeExchange, encodeSnapshot, redactedJson, rowTables, type SnapshotWrite,
 } from './row-append.ts';
+import { RowJournal } from './row-journal.ts';
 import type { RunWriter } from './run-store.ts';
 import { useError } from './store-errors.ts';
 
@@ -35,10 +41,8 @@ export const defaultBatchSize = 5000;
 /** How often buffered rows are committed while a run is recorded, wall ms (see the class comment). */
 export const defaultFlushEveryMs = 500;
 
-class TableBuffer<R> {
-  rows: R[] = [];
-  constructor(readonly table: string, readonly append: (app: DuckDBAppender, row: R) => void) {}
-}
+// Indexes into rowTables (and the writer's buffers).
+const ACTORS = 0, ACTIONS = 1, EXCHANGES = 2, COMPLAINTS = 3, EVENTS = 4, SNAPSHOTS = 5;
 
 export interface WriterOptions {
   runId: string;
@@ -50,6 +54,11 @@ export interface WriterOptions {
   batchSize: number;
   /** Commit what is buffered this often, wall ms (default defaultFlushEveryMs). */
   flushEveryMs?: number;
+  /**
+   * The run's journal (row-journal.ts), next to the store file `nextTo`, used while the event loop
+   * is saturated, or always; null (`:memory:`): never journal.
+   */
+  journal: { nextTo: string; always: boolean } | null;
   /** Called once when the run is finished or its writer closed: it is no longer being recorded. */
   onDone?: () => void;
 }
@@ -61,14 +70,14 @@ export class DuckDBRunWriter implements RunWriter {
   readonly #path: string;
   readonly #redactor: Redactor | null;
   readonly #batchSize: number;
-  // Flush order: actors first, so a reader never sees an action of an actor it does not know.
-  readonly #actors = new TableBuffer('actors', appendActor);
-  readonly #actions = new TableBuffer('actions', appendAction);
-  readonly #exchanges = new TableBuffer('exchanges', appendExchange);
-  readonly #complaints = new TableBuffer('complaints', appendComplaint);
-  readonly #events = new TableBuffer('events', appendEvent);
-  readonly #snapshots = new TableBuffer('snapshots', appendSnapshot);
-  readonly #buffers: readonly TableBuffer<any>[] = [this.#actors, this.#actions, this.#exchanges, this.#complaints, this.#events, this.#snapshots];
+  // Buffered encoded rows, one array per rowTables entry (commit order: actors first).
+  #rows: unknown[][] = rowTables.map(() => []);
+  readonly #journal: RowJournal | null;
+  readonly #load: Pick<EventLoopLoad, 'busy'>;
+  // While the event loop is saturated, rows go to the journal as they are added (see save()).
+  #journaling = false;
+  // Off once the run is finished: a stray late row is committed (its journal and offset are gone).
+  #mayJournal = true;
   #tail: Promise<unknown> = Promise.resolve();
   #queued = 0;
   #autoFlushScheduled = false;
@@ -83,49 +92,93 @@ export class DuckDBRunWriter implements RunWriter {
     this.#path = options.path;
     this.#redactor = options.redactor;
     this.#batchSize = options.batchSize;
+    this.#journal = options.journal === null ? null : new RowJournal(options.journal.nextTo, options.runId);
+    this.#load = options.journal?.always ? { busy: () => true } : new EventLoopLoad();
     this.#onDone = options.onDone ?? (() => {});
     // Unref'd: it never keeps a process alive; finish and close stop it.
-    this.#flushTimer = setInterval(() => this.#timedFlush(), options.flushEveryMs ?? defaultFlushEveryMs).unref();
+    this.#flushTimer = setInterval(() => this.#timedSave(), options.flushEveryMs ?? defaultFlushEveryMs).unref();
   }
 
   addActor(row: ActorRecord): void {
-    if (this.#actors.rows.push(encodeActor(row, this.runId, this.#redactor)) >= this.#batchSize) this.#autoFlush();
+    this.#add(ACTORS, encodeActor(row, this.runId, this.#redactor));
   }
 
   addAction(row: ActionRecord): void {
-    if (this.#actions.rows.push(encodeAction(row, this.runId, this.#redactor)) >= this.#batchSize) this.#autoFlush();
+    this.#add(ACTIONS, encodeAction(row, this.runId, this.#redactor));
   }
 
   addComplaint(row: ComplaintRecord): void {
-    if (this.#complaints.rows.push(encodeComplaint(row, this.runId, this.#redactor)) >= this.#batchSize) this.#autoFlush();
+    this.#add(COMPLAINTS, encodeComplaint(row, this.runId, this.#redactor));
   }
 
   addExchange(row: ExchangeRecord): void {
-    if (this.#exchanges.rows.push(encodeExchange(row, this.runId, this.#redactor)) >= this.#batchSize) this.#autoFlush();
+    this.#add(EXCHANGES, encodeExchange(row, this.runId, this.#redactor));
   }
 
   addEvent(row: EventRecord): void {
-    if (this.#events.rows.push(encodeEvent(row, this.runId, this.#redactor)) >= this.#batchSize) this.#autoFlush();
+    this.#add(EVENTS, encodeEvent(row, this.runId, this.#redactor));
   }
 
   addSnapshot(row: SnapshotWrite): void {
-    if (this.#snapshots.rows.push(encodeSnapshot(row, this.runId, this.#redactor)) >= this.#batchSize) this.#autoFlush();
+    this.#add(SNAPSHOTS, encodeSnapshot(row, this.runId, this.#redactor));
   }
 
-  /** Rows added but not yet committed. */
+  #add(table: number, row: Record<string, unknown>): void {
+    if (this.#journaling) {
+      if (!this.#journal!.add(table, row)) this.#stopJournaling();
+    } else if (this.#rows[table]!.push(row) >= this.#batchSize) {
+      this.#autoFlush();
+    }
+  }
+
+  /** Rows added and held in memory (neither committed nor journaled). */
   get pendingRows(): number {
     let n = 0;
-    for (const b of this.#buffers) n += b.rows.length;
+    for (const rows of this.#rows) n += rows.length;
     return n;
   }
 
-  /** Writes what is buffered; resolves when it is committed. Cheap when nothing is. */
+  /** Bytes of the run's journal not yet loaded into DuckDB (see row-journal.ts). */
+  get journalBacklog(): number {
+    return this.#journal?.backlog ?? 0;
+  }
+
+  /** Commits what is buffered or journaled into DuckDB; resolves when it is. Cheap when nothing is. */
   flush(): Promise<void> {
-    if (this.#queued === 0 && this.pendingRows === 0) return Promise.resolve();
+    this.#stopJournaling();
+    if (this.#queued === 0 && this.pendingRows === 0 && this.journalBacklog === 0) return Promise.resolve();
     return this.#serial(async () => {
       await this.#writeAll();
       this.#autoFlushPaused = false;
     });
+  }
+
+  /**
+   * Makes what is buffered durable the cheapest way now: into the journal while the event loop is
+   * saturated, else committed into DuckDB (with any journal backlog first).
+   */
+  save(): Promise<void> {
+    const journal = this.#journal;
+    if (journal !== null && this.#mayJournal && !this.#closed && this.#load.busy()) {
+      if (!this.#journaling) {
+        this.#rows.forEach((rows, t) => rows.forEach((row) => journal.hold(t, row as Record<string, unknown>)));
+        this.#rows = rowTables.map(() => []);
+        this.#journaling = true;
+      }
+      if (journal.write()) return Promise.resolve();
+      // The journal could not be written (disk full?): commit instead, which reports what fails.
+    }
+    return this.flush();
+  }
+
+  /** Rows go to the buffers again; lines the journal could not write come back into them too. */
+  #stopJournaling(): void {
+    if (!this.#journaling) return;
+    this.#journaling = false;
+    const journal = this.#journal!;
+    if (journal.write()) return;
+    const held = journal.takeHeld();
+    this.#rows = this.#rows.map((rows, t) => held[t]!.concat(rows));
   }
 
   /**
@@ -134,6 +187,7 @@ export class DuckDBRunWriter implements RunWriter {
    */
   async finish(update: { status: RunStatus; simDurationMs: number; stopReason: string | null; error: string | null; comparison?: Json }): Promise<void> {
     let failure: unknown = null;
+    this.#mayJournal = false;
     try {
       await this.flush();
     } catch (error) {
@@ -151,6 +205,7 @@ export class DuckDBRunWriter implements RunWriter {
       } catch (e) {
         throw useError(`finish run ${this.runId}`, this.#path, e);
       }
+      if (!failure) await this.#removeJournal();
       // A store may record many runs: do not keep a connection per finished one.
       // (A row added after finish reconnects; store.close() writes it.)
       if (this.pendingRows === 0) this.#disconnect();
@@ -163,6 +218,7 @@ export class DuckDBRunWriter implements RunWriter {
     if (this.#closed) return;
     try {
       await this.flush();
+      await this.#serial(() => this.#removeJournal());
     } finally {
       this.#closed = true;
       clearInterval(this.#flushTimer);
@@ -188,17 +244,17 @@ export class DuckDBRunWriter implements RunWriter {
     setImmediate(() => {
       this.#autoFlushScheduled = false;
       if (this.#closed) return;
-      this.flush().catch(() => {
+      this.save().catch(() => {
         // The rows are back in their buffers; the next explicit flush() retries and reports.
         this.#autoFlushPaused = true;
       });
     });
   }
 
-  #timedFlush(): void {
+  #timedSave(): void {
     // Not while a flush is queued (it takes what is buffered), nor after a failed one (see #autoFlush).
-    if (this.#closed || this.#autoFlushPaused || this.#queued > 0 || this.pendingRows === 0) return;
-    this.flush().catch(() => {
+    if (this.#closed || this.#autoFlushPaused || this.#queued > 0 || (this.pendingRows === 0 && this.journalBacklog === 0)) return;
+    this.save().catch(() => {
       this.#autoFlushPaused = true;
     });
   }
@@ -214,73 +270,35 @@ export class DuckDBRunWriter implements RunWriter {
     return done;
   }
 
+  async #removeJournal(): Promise<void> {
+    if (this.#journal === null || this.#journal.backlog > 0) return;
+    try {
+      await this.#journal.remove(await this.#connection());
+    } catch (error) {
+      throw useError(`remove the journal of run ${this.runId}`, this.#path, error);
+    }
+  }
+
   async #writeAll(): Promise<void> {
     const conn = await this.#connection();
+    try {
+      // Journaled rows are older than buffered ones: they go first.
+      await this.#journal?.load(conn);
+    } catch (error) {
+      throw useError(`write run ${this.runId}`, this.#path, error);
+    }
     // Everything buffered now; rows added meanwhile (while a commit runs) go to fresh buffers.
-    const taken = this.#buffers.map((buffer) => {
-      const rows = buffer.rows;
-      buffer.rows = [];
-      return rows;
-    });
+    const taken = this.#rows;
+    this.#rows = rowTables.map(() => []);
     const size = this.#batchSize;
     const longest = Math.max(...taken.map((rows) => rows.length));
     let committed = 0;
     try {
-      for (; committed < longest; committed += size) await this.#commitBatch(conn, taken, committed, committed + size);
+      for (; committed < longest; committed += size) await commitRows(conn, taken, committed, committed + size);
     } catch (error) {
       // Nothing recorded is dropped: the uncommitted rows go back in front of newer ones.
-      this.#buffers.forEach((buffer, i) => {
-        if (taken[i]!.length > committed) buffer.rows = taken[i]!.slice(committed).concat(buffer.rows);
-      });
+      this.#rows = this.#rows.map((rows, i) => (taken[i]!.length > committed ? taken[i]!.slice(committed).concat(rows) : rows));
       throw useError(`write run ${this.runId}`, this.#path, error);
     }
-  }
-
-  /** Rows [start, end) of every table, in one transaction (actors first: see #buffers). */
-  async #commitBatch(conn: DuckDBConnection, taken: readonly (readonly unknown[])[], start: number, end: number): Promise<void> {
-    await conn.run('BEGIN TRANSACTION');
-    try {
-      for (let i = 0; i < taken.length; i++) {
-        const rows = taken[i]!;
-        if (rows.length <= start) continue;
-        const buffer = this.#buffers[i]!;
-        const app = await conn.createAppender(buffer.table);
-        try {
-          const last = Math.min(end, rows.length);
-          for (let r = start; r < last; r++) buffer.append(app, rows[r]);
-          // Into the transaction only: cheap, no I/O.
-          app.flushSync();
-        } catch (error) {
-          clearQuietly(app);
-          throw error;
-        } finally {
-          closeQuietly(app);
-        }
-      }
-      await conn.run('COMMIT');
-    } catch (error) {
-      try {
-        await conn.run('ROLLBACK');
-      } catch {
-        // A failed COMMIT has ended the transaction already.
-      }
-      throw error;
-    }
-  }
-}
-
-function clearQuietly(app: DuckDBAppender): void {
-  try {
-    app.clear();
-  } catch {
-    // The appender is unusable; the transaction is rolled back regardless.
-  }
-}
-
-function closeQuietly(app: DuckDBAppender): void {
-  try {
-    app.closeSync();
-  } catch {
-    // Closing flushes nothing more (cleared or already flushed).
   }
 }

@@ -106,6 +106,11 @@ async function open(path: string, settings: Record<string, string>, init: (insta
   return instance;
 }
 
+/** True when this process holds the instance for `key` (a resolved path). */
+export function isInstanceOpen(key: string): boolean {
+  return entries.has(key);
+}
+
 /** How many files this process holds open (for tests). */
 export function openInstanceCount(): number {
   return entries.size;

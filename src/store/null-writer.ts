@@ -10,5 +10,6 @@ export class NullWriter implements RunWriter {
   addEvent(): void {}
   addSnapshot(): void {}
   async flush(): Promise<void> {}
+  async save(): Promise<void> {}
   async finish(): Promise<void> {}
 }

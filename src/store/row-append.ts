@@ -130,6 +130,8 @@ function big(app: DuckDBAppender, v: number | null): void {
 
 function dbl(app: DuckDBAppender, v: number | null): void {
   if (typeof v === 'number') app.appendDouble(v);
+  // A journal line's NaN, ±Infinity and -0 (JSON has none of them: see journalLine).
+  else if (typeof v === 'string') app.appendDouble(Number(v));
   else app.appendNull();
 }
 
@@ -171,3 +173,33 @@ export function appendSnapshot(app: DuckDBAppender, r: SnapshotRow): void {
   str(app, r.runId); dbl(app, r.simTime); int(app, r.actorId); str(app, r.state); str(app, r.rngState); dbl(app, r.nextWake); str(app, r.detail);
   app.endRow();
 }
+
+/** How rows of one table are written: what the writer buffers and a journal line names by index. */
+export interface RowTable<R = any> {
+  readonly table: string;
+  readonly append: (app: DuckDBAppender, row: R) => void;
+  /** The encoded row's fields, in column order (a journal line is their values: row-journal.ts). */
+  readonly columns: readonly string[];
+  /** Indexes of its DOUBLE columns: the values JSON can not carry exactly (NaN, ±Infinity, -0) live there. */
+  readonly doubles: readonly number[];
+}
+
+function rowTable<R>(table: string, append: (app: DuckDBAppender, row: R) => void, columns: readonly (keyof R & string)[], doubles: readonly (keyof R & string)[]): RowTable<R> {
+  return { table, append, columns, doubles: doubles.map((d) => columns.indexOf(d)) };
+}
+
+/**
+ * Every table a run writes, in commit order: actors first, so a reader never sees an action of
+ * an actor it does not know. Each one's first column is runId.
+ */
+export const rowTables: readonly RowTable[] = [
+  rowTable<ActorRow>('actors', appendActor, ['runId', 'actorId', 'behavior', 'name', 'config', 'initialState', 'tags', 'rngState', 'origin', 'spawnAt'], ['spawnAt']),
+  rowTable<ActionRow>('actions', appendAction,
+    ['runId', 'seq', 'actorId', 'action', 'args', 'outcome', 'result', 'error', 'simTime', 'step', 'wallStartUs', 'wallEndUs', 'latencyMs'], ['simTime', 'latencyMs']),
+  rowTable<ExchangeRow>('exchanges', appendExchange,
+    ['runId', 'actionSeq', 'n', 'protocol', 'method', 'url', 'requestHeaders', 'requestBody', 'status', 'responseHeaders', 'responseBody', 'error', 'wallStartUs', 'durationMs'],
+    ['durationMs']),
+  rowTable<ComplaintRow>('complaints', appendComplaint, ['runId', 'seq', 'actionSeq', 'actorId', 'severity', 'message', 'trigger', 'detail', 'simTime'], ['simTime']),
+  rowTable<EventRow>('events', appendEvent, ['runId', 'seq', 'simTime', 'actorId', 'kind', 'detail'], ['simTime']),
+  rowTable<SnapshotRow>('snapshots', appendSnapshot, ['runId', 'simTime', 'actorId', 'state', 'rngState', 'nextWake', 'detail'], ['simTime', 'nextWake']),
+];

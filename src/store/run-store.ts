@@ -17,8 +17,15 @@ export interface RunWriter {
   addEvent(row: EventRecord): void;
   /** Where actors stood at a snapshot (see SnapshotRecord). */
   addSnapshot(row: SnapshotWrite): void;
-  /** Writes what is buffered. Cheap when nothing is. */
+  /** Writes what is buffered into the store, where readers see it. Cheap when nothing is. */
   flush(): Promise<void>;
+  /**
+   * Makes what is buffered durable the cheapest way now (a file store may journal it while the
+   * process is saturated and load it into the store later: see duckdb-writer.ts).
+   */
+  save(): Promise<void>;
+  /** Bytes of rows made durable outside the store and not yet loaded into it (see save). */
+  readonly journalBacklog?: number;
   /** Flushes and marks the run finished. */
   finish(update: { status: RunStatus; simDurationMs: number; stopReason: string | null; error: string | null; comparison?: Json }): Promise<void>;
 }
