@@ -16,6 +16,7 @@ import { importRunRows } from './duckdb-import.ts';
 import { DuckDBRunWriter, defaultBatchSize, type WriterOptions } from './duckdb-writer.ts';
 import { acquireInstance, isInstanceOpen, type Lease } from './instance-cache.ts';
 import { liveRuns } from './live-runs.ts';
+import { headroomOf, keepHeadroom } from './memory-headroom.ts';
 import {
   runColumns, summaryColumns, summaryJoins, toAction, toActor, toComplaint, toEvent, toExchange, toRunWithSummary, toSnapshot, type Row,
 } from './read-rows.ts';
@@ -123,10 +124,11 @@ export async function openStore(path: string = defaultStorePath, options: OpenSt
   let lease: Lease;
   try {
     lease = await acquireInstance(key, path, { readOnly, memoryLimit: options.memoryLimit, settings: options.duckdbSettings }, async (instance) => {
+      keepHeadroom(instance, options.memoryLimit);
       const conn = await instance.connect();
       try {
         await prepareSchema(conn, path, { readOnly });
-        if (!readOnly && !memory) await recoverJournals(conn, resolve(path));
+        if (!readOnly && !memory) await recoverJournals(conn, resolve(path), headroomOf(instance));
       } finally {
         conn.closeSync();
       }
@@ -211,7 +213,7 @@ export class DuckDBRunStore implements RunStore {
     live.add(runId!);
     const writer = new DuckDBRunWriter({
       runId, connect: () => instance.connect(), path: this.path, redactor, batchSize: this.#batchSize,
-      journal: this.#journal,
+      journal: this.#journal, headroom: headroomOf(instance),
       onDone: () => live.delete(runId!),
     });
     this.#writers.add(writer);

@@ -28,6 +28,7 @@ import { EventLoopLoad } from '../clock/event-loop-load.ts';
 import { wallNow } from '../clock/wall-clock.ts';
 import { errorMessage } from '../util/errors.ts';
 import { commitRows } from './commit-rows.ts';
+import type { MemoryHeadroom } from './memory-headroom.ts';
 import type { ActionRecord, ActorRecord, ComplaintRecord, EventRecord, ExchangeRecord, Json, RunStatus } from './records.ts';
 import type { Redactor } from './redact.ts';
 import {
@@ -59,6 +60,8 @@ export interface WriterOptions {
    * is saturated, or always; null (`:memory:`): never journal.
    */
   journal: { nextTo: string; always: boolean } | null;
+  /** Raises the store's memory_limit for long values (memory-headroom.ts); null: no limit set. */
+  headroom: MemoryHeadroom | null;
   /** Called once when the run is finished or its writer closed: it is no longer being recorded. */
   onDone?: () => void;
 }
@@ -74,6 +77,7 @@ export class DuckDBRunWriter implements RunWriter {
   #rows: unknown[][] = rowTables.map(() => []);
   readonly #journal: RowJournal | null;
   readonly #load: Pick<EventLoopLoad, 'busy'>;
+  readonly #headroom: MemoryHeadroom | null;
   // While the event loop is saturated, rows go to the journal as they are added (see save()).
   #journaling = false;
   // Off once the run is finished: a stray late row is committed (its journal and offset are gone).
@@ -94,6 +98,7 @@ export class DuckDBRunWriter implements RunWriter {
     this.#batchSize = options.batchSize;
     this.#journal = options.journal === null ? null : new RowJournal(options.journal.nextTo, options.runId);
     this.#load = options.journal?.always ? { busy: () => true } : new EventLoopLoad();
+    this.#headroom = options.headroom;
     this.#onDone = options.onDone ?? (() => {});
     // Unref'd: it never keeps a process alive; finish and close stop it.
     this.#flushTimer = setInterval(() => this.#timedSave(), options.flushEveryMs ?? defaultFlushEveryMs).unref();
@@ -283,7 +288,7 @@ export class DuckDBRunWriter implements RunWriter {
     const conn = await this.#connection();
     try {
       // Journaled rows are older than buffered ones: they go first.
-      await this.#journal?.load(conn);
+      await this.#journal?.load(conn, this.#headroom);
     } catch (error) {
       throw useError(`write run ${this.runId}`, this.#path, error);
     }
@@ -294,7 +299,7 @@ export class DuckDBRunWriter implements RunWriter {
     const longest = Math.max(...taken.map((rows) => rows.length));
     let committed = 0;
     try {
-      for (; committed < longest; committed += size) await commitRows(conn, taken, committed, committed + size);
+      for (; committed < longest; committed += size) await commitRows(conn, taken, committed, committed + size, null, this.#headroom);
     } catch (error) {
       // Nothing recorded is dropped: the uncommitted rows go back in front of newer ones.
       this.#rows = this.#rows.map((rows, i) => (taken[i]!.length > committed ? taken[i]!.slice(committed).concat(rows) : rows));

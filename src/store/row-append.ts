@@ -108,8 +108,14 @@ export function encodeSnapshot(r: SnapshotWrite, runId: string, redactor: Redact
 
 // ---- typed appends: never appendValue (10x slower) ----
 
+/** The longest string appended since the last reset (see commit-rows.ts: DuckDB's memory need grows with it). */
+export const longestAppended = { chars: 0 };
+
 function str(app: DuckDBAppender, v: string | null | undefined): void {
-  if (typeof v === 'string') app.appendVarchar(v);
+  if (typeof v === 'string') {
+    if (v.length > longestAppended.chars) longestAppended.chars = v.length;
+    app.appendVarchar(v);
+  }
   else if (v === null || v === undefined) app.appendNull();
   else app.appendVarchar(String(v));
 }
@@ -139,6 +145,7 @@ const varcharList = LIST(VARCHAR);
 
 export function appendActor(app: DuckDBAppender, r: ActorRow): void {
   str(app, r.runId); int(app, r.actorId); str(app, r.behavior); str(app, r.name); str(app, r.config); str(app, r.initialState);
+  for (const tag of r.tags) if (tag.length > longestAppended.chars) longestAppended.chars = tag.length;
   app.appendList(r.tags, varcharList);
   str(app, r.rngState); str(app, r.origin); dbl(app, r.spawnAt);
   app.endRow();

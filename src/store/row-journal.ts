@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { BeamulatorError, errorMessage } from '../util/errors.ts';
 import { makeDirsSync } from '../util/make-dirs.ts';
 import { commitRows } from './commit-rows.ts';
+import type { MemoryHeadroom } from './memory-headroom.ts';
 import { rowTables } from './row-append.ts';
 
 /** The folder of a store's journals. */
@@ -111,9 +112,11 @@ function parseLines(text: string, file: string, runId: string, offset: number): 
  * Loads the journal from `offset` to `size` into DuckDB, a chunk per transaction, each
  * committing the offset it reached. Returns the offset reached.
  */
-async function load(conn: DuckDBConnection, fd: number, file: string, runId: string, offset: number, size: () => number): Promise<number> {
+async function load(
+  conn: DuckDBConnection, headroom: MemoryHeadroom | null, fd: number, file: string, runId: string, offset: number, size: () => number,
+): Promise<number> {
   for (let chunk = readChunk(fd, file, runId, offset, size()); chunk; chunk = readChunk(fd, file, runId, offset, size())) {
-    await commitRows(conn, chunk.rows, 0, Infinity, { sql: upsertOffset, params: [metaKey(runId), String(chunk.end)] });
+    await commitRows(conn, chunk.rows, 0, Infinity, { sql: upsertOffset, params: [metaKey(runId), String(chunk.end)] }, headroom);
     offset = chunk.end;
   }
   return offset;
@@ -192,9 +195,9 @@ export class RowJournal {
   }
 
   /** Loads what is written into DuckDB (lines written meanwhile too; not the held ones). */
-  async load(conn: DuckDBConnection): Promise<void> {
+  async load(conn: DuckDBConnection, headroom: MemoryHeadroom | null): Promise<void> {
     if (this.#fd === null || this.#size === this.#loaded) return;
-    this.#loaded = await load(conn, this.#fd, this.file, this.runId, this.#loaded, () => this.#size);
+    this.#loaded = await load(conn, headroom, this.#fd, this.file, this.runId, this.#loaded, () => this.#size);
   }
 
   /**
@@ -236,7 +239,7 @@ function removeEmptyDir(file: string): void {
  * the store's DuckDB instance: no run of this process is being recorded into it yet. A journal
  * whose run is not in the store (the store file was replaced) is left alone.
  */
-export async function recoverJournals(conn: DuckDBConnection, storePath: string): Promise<void> {
+export async function recoverJournals(conn: DuckDBConnection, storePath: string, headroom: MemoryHeadroom | null): Promise<void> {
   const dir = journalDir(storePath);
   let files: string[] = [];
   try {
@@ -253,7 +256,7 @@ export async function recoverJournals(conn: DuckDBConnection, storePath: string)
     const fd = openSync(file, 'r');
     try {
       const size = fstatSync(fd).size;
-      await load(conn, fd, file, runId, Math.min(Number(stored ?? 0) || 0, size), () => size);
+      await load(conn, headroom, fd, file, runId, Math.min(Number(stored ?? 0) || 0, size), () => size);
     } finally {
       closeSync(fd);
     }
