@@ -166,6 +166,9 @@ Then:         beamulator run, beamulator show latest, beamulator fuzz`);
 }
 
 function reportError(error: unknown, output: Output, command: string): number {
+  // `await using` turns a failure of closing (the store, after the run itself failed) into a
+  // SuppressedError: what went wrong first is the one to report.
+  while (error instanceof Error && error.name === 'SuppressedError' && 'suppressed' in error) error = error.suppressed;
   if (error instanceof CommanderError) {
     // Help and version are not failures (commander printed them).
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return ExitCode.ok;

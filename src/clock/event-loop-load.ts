@@ -11,18 +11,21 @@ export class EventLoopLoad {
   #busy = false;
 
   /**
-   * @param busyShare utilization above which the loop counts as busy
+   * @param busyAbove utilization above which an idle loop counts as busy
+   * @param idleBelow utilization below which a busy loop counts as idle again (lower: a dip of a
+   *   moment does not flip it)
    * @param windowMs the shortest window measured: asked sooner, the last answer stands (a few
    *   ms of utilization say little)
    */
-  constructor(readonly busyShare = 0.8, readonly windowMs = 100) {}
+  constructor(readonly busyAbove = 0.8, readonly idleBelow = 0.5, readonly windowMs = 100) {}
 
-  /** True when the event loop was busier than `busyShare` over the last window. */
+  /** True when the event loop has been busy (see the constructor) over the last window. */
   busy(): boolean {
     const at = performance.now();
     if (at - this.#sampledAt >= this.windowMs) {
       const now = performance.eventLoopUtilization();
-      this.#busy = performance.eventLoopUtilization(now, this.#since).utilization > this.busyShare;
+      const utilization = performance.eventLoopUtilization(now, this.#since).utilization;
+      this.#busy = utilization > (this.#busy ? this.idleBelow : this.busyAbove);
       this.#since = now;
       this.#sampledAt = at;
     }

@@ -7,8 +7,8 @@ import { longestAppended, rowTables } from './row-append.ts';
  * transaction, with `also` (a statement run in the same transaction) before the COMMIT: all of
  * it is committed or none. Only the appends run on the event loop; the COMMIT, where DuckDB
  * writes its WAL and now and then checkpoints, runs on a libuv thread (`run` is asynchronous).
- * With a `headroom`, the instance's memory_limit is first raised as far as the longest value
- * appended needs (memory-headroom.ts: a checkpoint short of memory invalidates the database).
+ * With a `headroom`, the instance's memory_limit is raised for the COMMIT as far as the longest
+ * value needs (memory-headroom.ts: a checkpoint short of memory invalidates the database).
  */
 export async function commitRows(
   conn: DuckDBConnection, rows: readonly (readonly unknown[])[], start: number, end: number,
@@ -38,8 +38,12 @@ export async function commitRows(
       }
     }
     if (also) await conn.run(also.sql, also.params);
-    await headroom?.allow(conn, longest);
-    await conn.run('COMMIT');
+    const release = await headroom?.raise(conn, longest);
+    try {
+      await conn.run('COMMIT');
+    } finally {
+      await release?.();
+    }
   } catch (error) {
     try {
       await conn.run('ROLLBACK');

@@ -16,7 +16,7 @@ import { importRunRows } from './duckdb-import.ts';
 import { DuckDBRunWriter, defaultBatchSize, type WriterOptions } from './duckdb-writer.ts';
 import { acquireInstance, isInstanceOpen, type Lease } from './instance-cache.ts';
 import { liveRuns } from './live-runs.ts';
-import { headroomOf, keepHeadroom } from './memory-headroom.ts';
+import { headroomOf, limitMemory } from './memory-headroom.ts';
 import {
   runColumns, summaryColumns, summaryJoins, toAction, toActor, toComplaint, toEvent, toExchange, toRunWithSummary, toSnapshot, type Row,
 } from './read-rows.ts';
@@ -123,12 +123,16 @@ export async function openStore(path: string = defaultStorePath, options: OpenSt
   }
   let lease: Lease;
   try {
-    lease = await acquireInstance(key, path, { readOnly, memoryLimit: options.memoryLimit, settings: options.duckdbSettings }, async (instance) => {
-      keepHeadroom(instance, options.memoryLimit);
+    // A read-write file gets its memory limit after the open (memory-headroom.ts): replaying a
+    // WAL and loading journals checkpoint too, with DuckDB's default limit.
+    const limitLater = !readOnly && !memory && options.memoryLimit !== undefined;
+    const memoryLimit = limitLater ? undefined : options.memoryLimit;
+    lease = await acquireInstance(key, path, { readOnly, memoryLimit, settings: options.duckdbSettings }, async (instance) => {
       const conn = await instance.connect();
       try {
         await prepareSchema(conn, path, { readOnly });
-        if (!readOnly && !memory) await recoverJournals(conn, resolve(path), headroomOf(instance));
+        if (!readOnly && !memory) await recoverJournals(conn, resolve(path), null);
+        if (limitLater) await limitMemory(instance, conn, options.memoryLimit!);
       } finally {
         conn.closeSync();
       }
@@ -409,8 +413,11 @@ export class DuckDBRunStore implements RunStore {
     if (wrote) {
       // The last close of a file checkpoints it, synchronously; a long run's last WAL (up to 16 MB)
       // is written into the file here first, on a libuv thread, so the event loop (Ctrl-C, the
-      // blocked-thread watch) stays free. Whatever this leaves (another store's open transaction), closing does.
+      // blocked-thread watch) stays free, with the memory a checkpoint needs (memory-headroom.ts).
+      // Whatever this leaves (another store's open transaction), closing does.
+      const release = await headroomOf(this.#lease.instance)?.raise(this.#conn, 0).catch(() => undefined);
       await this.#conn.run('CHECKPOINT').catch(() => undefined);
+      await release?.();
     }
     try {
       this.#conn.closeSync();

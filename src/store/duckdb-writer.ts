@@ -80,7 +80,7 @@ export class DuckDBRunWriter implements RunWriter {
   readonly #headroom: MemoryHeadroom | null;
   // While the event loop is saturated, rows go to the journal as they are added (see save()).
   #journaling = false;
-  // Off once the run is finished: a stray late row is committed (its journal and offset are gone).
+  // Off once the run is finishing or closing: what is left is committed (its journal and offset then go).
   #mayJournal = true;
   #tail: Promise<unknown> = Promise.resolve();
   #queued = 0;
@@ -221,6 +221,7 @@ export class DuckDBRunWriter implements RunWriter {
   /** Called by the store's close(): writes what is left, then releases the connection. */
   async close(): Promise<void> {
     if (this.#closed) return;
+    this.#mayJournal = false;
     try {
       await this.flush();
       await this.#serial(() => this.#removeJournal());

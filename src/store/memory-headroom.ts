@@ -1,22 +1,33 @@
 /**
- * DuckDB pins whole vectors (2048 values) of a column while it checkpoints a table, so a commit
- * of long values needs memory in proportion: with 100 kB response bodies a vector alone is 200
- * MB. An automatic checkpoint (on COMMIT, once the WAL passes 16 MB) that cannot get it is a
- * FATAL error that invalidates the database for the rest of the process (measured: 20 kB values
- * broke a 32 MB memory_limit, 100 kB ones a 128 MB one; 96 MB and 512 MB held them). A run store
- * keeps a small memory_limit to stay lean (runStoreSettings), so before a commit holds longer
- * values than its limit allows for, the limit is raised (it is a cap: DuckDB still uses only
- * what it needs, and RSS follows the values' size, not the cap).
+ * A run store keeps DuckDB's memory_limit small so a long run stays lean (runStoreSettings), but
+ * DuckDB's checkpoints need more: they pin whole vectors (2048 values) of every column they
+ * write, so a commit of long values needs memory in proportion (100 kB response bodies: 200 MB
+ * a vector), and even short ones broke a 16 MB limit now and then. An automatic checkpoint (on
+ * COMMIT, once the WAL passes 16 MB) that cannot get its memory is a FATAL error: it invalidates
+ * the database for the rest of the process, and every row after it is lost (measured: 20 kB
+ * values broke a 32 MB limit, 100 kB ones a 128 MB one; the todo example broke 32 and 64 MB).
+ *
+ * So the limit is raised for the duration of each commit (and of the close's checkpoint) to what
+ * the longest value written so far needs, at least checkpointFloor, and lowered again when no
+ * commit is in flight: DuckDB then evicts its cache back to the small limit. The limit is a cap,
+ * not an allocation: a checkpoint uses what it needs.
  */
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 
 /** Bytes a commit may need per character of its longest value (2048 per vector, x4: several columns and threads, UTF-8). */
 const perChar = 4 * 2048;
+/** The least a commit is given, whatever its values (16 MB broke now and then with short values; 32 MB ran at its cap). */
+const checkpointFloor = 64 * 2 ** 20;
 
 export class MemoryHeadroom {
   #limit: number;
+  #longest = 0;
+  #inFlight = 0;
+  // One SET at a time, in order: a commit must never start under a limit being lowered.
+  #tail: Promise<unknown> = Promise.resolve();
 
-  constructor(readonly base: number) {
+  /** @param setting the small limit, as given ('32MB'); `base` is its bytes */
+  constructor(readonly setting: string, readonly base: number) {
     this.#limit = base;
   }
 
@@ -25,14 +36,40 @@ export class MemoryHeadroom {
     return this.#limit;
   }
 
-  /** Raises the instance's memory_limit, if needed, for a commit whose longest value has `chars` characters. */
-  async allow(conn: DuckDBConnection, chars: number): Promise<void> {
-    // Short values fit in the base limit (which leaves room for the rest of DuckDB's work).
-    const need = perChar * chars;
-    if (need <= this.#limit) return;
-    const mib = Math.ceil(need / 2 ** 20);
+  /**
+   * Raises the limit for a commit whose longest value has `chars` characters; call the returned
+   * function when the commit is over (committed or not).
+   */
+  async raise(conn: DuckDBConnection, chars: number): Promise<() => Promise<void>> {
+    this.#longest = Math.max(this.#longest, chars);
+    await this.#serial(async () => {
+      this.#inFlight++;
+      await this.#set(conn, Math.max(checkpointFloor, perChar * this.#longest));
+    });
+    let released = false;
+    return () => {
+      if (released) return Promise.resolve();
+      released = true;
+      return this.#serial(async () => {
+        if (--this.#inFlight === 0 && this.#limit !== this.base) {
+          await conn.run(`SET memory_limit = '${this.setting}'`).then(() => { this.#limit = this.base; }, () => undefined);
+        }
+      });
+    };
+  }
+
+  /** Raises the limit to `bytes` (rounded up to MiB), if it is lower. */
+  async #set(conn: DuckDBConnection, bytes: number): Promise<void> {
+    const mib = Math.ceil(bytes / 2 ** 20);
+    if (mib * 2 ** 20 <= this.#limit) return;
     await conn.run(`SET memory_limit = '${mib}MiB'`);
     this.#limit = mib * 2 ** 20;
+  }
+
+  #serial(fn: () => Promise<void>): Promise<void> {
+    const run = this.#tail.then(fn);
+    this.#tail = run.catch(() => undefined);
+    return run;
   }
 }
 
@@ -47,10 +84,15 @@ export function sizeBytes(setting: string): number | null {
   return m && unit ? Number(m[1]) * unit : null;
 }
 
-/** Gives a new instance opened with `memoryLimit` its headroom (none when no limit was set: DuckDB's default, 80% of RAM, needs no raising). */
-export function keepHeadroom(instance: DuckDBInstance, memoryLimit: string | undefined): void {
-  const base = memoryLimit === undefined ? null : sizeBytes(memoryLimit);
-  if (base !== null) headrooms.set(instance, new MemoryHeadroom(base));
+/**
+ * Puts a new read-write instance under `memoryLimit` from now on, with headroom for its commits.
+ * (The open itself, which may replay a WAL and load journals, ran with DuckDB's default.)
+ */
+export async function limitMemory(instance: DuckDBInstance, conn: DuckDBConnection, memoryLimit: string): Promise<void> {
+  const base = sizeBytes(memoryLimit);
+  if (base === null) throw new Error(`memory limit '${memoryLimit}' is not a size such as '32MB'`);
+  await conn.run(`SET memory_limit = '${memoryLimit}'`);
+  headrooms.set(instance, new MemoryHeadroom(memoryLimit, base));
 }
 
 /** The headroom of an instance (shared by every store and writer of it), or null. */

@@ -65,7 +65,7 @@ interface Chunk {
 }
 
 /** Loads at most this many bytes of a journal per transaction. */
-const chunkBytes = 4 * 1024 * 1024;
+const chunkBytes = 2 * 1024 * 1024;
 
 /**
  * Reads whole lines from `offset`: up to chunkBytes, more when one line is longer. Null at the
@@ -109,13 +109,13 @@ function parseLines(text: string, file: string, runId: string, offset: number): 
 }
 
 /**
- * Loads the journal from `offset` to `size` into DuckDB, a chunk per transaction, each
+ * Loads the journal from `offset` to `end` into DuckDB, a chunk per transaction, each
  * committing the offset it reached. Returns the offset reached.
  */
 async function load(
-  conn: DuckDBConnection, headroom: MemoryHeadroom | null, fd: number, file: string, runId: string, offset: number, size: () => number,
+  conn: DuckDBConnection, headroom: MemoryHeadroom | null, fd: number, file: string, runId: string, offset: number, end: number,
 ): Promise<number> {
-  for (let chunk = readChunk(fd, file, runId, offset, size()); chunk; chunk = readChunk(fd, file, runId, offset, size())) {
+  for (let chunk = readChunk(fd, file, runId, offset, end); chunk; chunk = readChunk(fd, file, runId, offset, end)) {
     await commitRows(conn, chunk.rows, 0, Infinity, { sql: upsertOffset, params: [metaKey(runId), String(chunk.end)] }, headroom);
     offset = chunk.end;
   }
@@ -194,10 +194,14 @@ export class RowJournal {
     return rows;
   }
 
-  /** Loads what is written into DuckDB (lines written meanwhile too; not the held ones). */
+  /**
+   * Loads what is written so far into DuckDB (not the held lines, nor lines written meanwhile:
+   * a load that chased a busy run's writes would do DuckDB's work during the run after all).
+   */
   async load(conn: DuckDBConnection, headroom: MemoryHeadroom | null): Promise<void> {
     if (this.#fd === null || this.#size === this.#loaded) return;
-    this.#loaded = await load(conn, headroom, this.#fd, this.file, this.runId, this.#loaded, () => this.#size);
+    const end = this.#size;
+    this.#loaded = await load(conn, headroom, this.#fd, this.file, this.runId, this.#loaded, end);
   }
 
   /**
@@ -256,7 +260,7 @@ export async function recoverJournals(conn: DuckDBConnection, storePath: string,
     const fd = openSync(file, 'r');
     try {
       const size = fstatSync(fd).size;
-      await load(conn, headroom, fd, file, runId, Math.min(Number(stored ?? 0) || 0, size), () => size);
+      await load(conn, headroom, fd, file, runId, Math.min(Number(stored ?? 0) || 0, size), size);
     } finally {
       closeSync(fd);
     }

@@ -218,7 +218,7 @@ describe('a journal left by a killed process', () => {
 
 describe('EventLoopLoad', () => {
   it('reads busy while callbacks keep the event loop running, and not while it waits', async () => {
-    const load = new EventLoopLoad(0.8, 50);
+    const load = new EventLoopLoad(0.8, 0.5, 50);
     const spinUntil = performance.now() + 120;
     while (performance.now() < spinUntil) { /* a callback that never yields */ }
     expect(load.busy()).toBe(true);
