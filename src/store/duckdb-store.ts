@@ -69,7 +69,8 @@ export interface OpenStoreOptions {
  * sharing the instance in the run's process (the live dashboard, stats) get the same bound: a
  * query needing more spills to the temporary folder next to the file, and evicted blocks are
  * read again. Applies only when the run's open creates the instance, and not to `:memory:`
- * (nowhere to evict to).
+ * (nowhere to evict to). Each commit gets more for its checkpoint, for as long as it runs
+ * (memory-headroom.ts: a checkpoint short of memory invalidates the database).
  */
 export const runStoreSettings = {
   memoryLimit: '32MB',
