@@ -132,7 +132,7 @@ export async function openStore(path: string = defaultStorePath, options: OpenSt
       const conn = await instance.connect();
       try {
         await prepareSchema(conn, path, { readOnly });
-        if (!readOnly && !memory) await recoverJournals(conn, resolve(path), null);
+        if (!readOnly && !memory) await recoverJournals(conn, resolve(path));
         if (limitLater) await limitMemory(instance, conn, options.memoryLimit!);
       } finally {
         conn.closeSync();

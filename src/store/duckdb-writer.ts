@@ -277,8 +277,9 @@ export class DuckDBRunWriter implements RunWriter {
   }
 
   async #removeJournal(): Promise<void> {
-    if (this.#journal === null || this.#journal.backlog > 0) return;
+    if (this.#journal === null) return;
     try {
+      // Kept while rows are left to load (a failed flush): the next open loads them.
       await this.#journal.remove(await this.#connection());
     } catch (error) {
       throw useError(`remove the journal of run ${this.runId}`, this.#path, error);

@@ -31,11 +31,6 @@ export class MemoryHeadroom {
     this.#limit = base;
   }
 
-  /** The memory_limit now, bytes. */
-  get limit(): number {
-    return this.#limit;
-  }
-
   /**
    * Raises the limit for a commit whose longest value has `chars` characters; call the returned
    * function when the commit is over (committed or not).

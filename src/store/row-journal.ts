@@ -36,7 +36,7 @@ const upsertOffset = 'INSERT INTO meta VALUES ($1, $2) ON CONFLICT (key) DO UPDA
  * One encoded row as a journal line: its table's index in rowTables, then its values in column
  * order as a JSON array, the run id as null when it is the journal's own (every line's, in practice).
  */
-export function journalLine(table: number, row: Record<string, unknown>, runId: string): string {
+function journalLine(table: number, row: Record<string, unknown>, runId: string): string {
   // An encoded row's keys are in column order (row-append.ts; a test holds them to it).
   const values = Object.values(row);
   if (values[0] === runId) values[0] = null;
@@ -68,11 +68,11 @@ interface Chunk {
 const chunkBytes = 2 * 1024 * 1024;
 
 /**
- * Reads whole lines from `offset`: up to chunkBytes, more when one line is longer. Null at the
- * end, and for a last line without its newline (a write cut short by a crash: never complete).
+ * Reads whole lines from `offset` (before `end`): up to chunkBytes, more when one line is longer.
+ * Null at `end`, and for a last line without its newline (a write cut short by a crash: never complete).
  */
-function readChunk(fd: number, file: string, runId: string, offset: number, size: number): Chunk | null {
-  let want = Math.min(chunkBytes, size - offset);
+function readChunk(fd: number, file: string, runId: string, offset: number, end: number): Chunk | null {
+  let want = Math.min(chunkBytes, end - offset);
   while (want > 0) {
     const buf = Buffer.allocUnsafe(want);
     let n = 0;
@@ -83,8 +83,8 @@ function readChunk(fd: number, file: string, runId: string, offset: number, size
     }
     const last = buf.lastIndexOf(10, n - 1);
     if (last >= 0) return { rows: parseLines(buf.toString('utf8', 0, last), file, runId, offset), end: offset + last + 1 };
-    if (offset + n >= size) return null;
-    want = Math.min(want * 2, size - offset);
+    if (offset + n >= end) return null;
+    want = Math.min(want * 2, end - offset);
   }
   return null;
 }
@@ -243,7 +243,7 @@ function removeEmptyDir(file: string): void {
  * the store's DuckDB instance: no run of this process is being recorded into it yet. A journal
  * whose run is not in the store (the store file was replaced) is left alone.
  */
-export async function recoverJournals(conn: DuckDBConnection, storePath: string, headroom: MemoryHeadroom | null): Promise<void> {
+export async function recoverJournals(conn: DuckDBConnection, storePath: string): Promise<void> {
   const dir = journalDir(storePath);
   let files: string[] = [];
   try {
@@ -260,7 +260,8 @@ export async function recoverJournals(conn: DuckDBConnection, storePath: string,
     const fd = openSync(file, 'r');
     try {
       const size = fstatSync(fd).size;
-      await load(conn, headroom, fd, file, runId, Math.min(Number(stored ?? 0) || 0, size), size);
+      // No headroom: the open that recovers runs under DuckDB's default limit (duckdb-store.ts).
+      await load(conn, null, fd, file, runId, Math.min(Number(stored ?? 0) || 0, size), size);
     } finally {
       closeSync(fd);
     }
