@@ -31,9 +31,9 @@ import { buildDist, distIsStale } from '../../test/support/build-dist.ts';
 interface Variant { cli?: boolean; store?: unknown; node?: string[] }
 interface Sampled {
   peakRssMb: number; cpuSeconds: number; rssDecilesMb: number[];
-  peaks: { RssAnon: number; RssFile: number; heapUsed: number; heapTotal: number; newSpace: number; oldSpace: number };
+  peaks: { RssAnon: number; RssFile: number; heapUsed: number; heapTotal: number; external: number; newSpace: number; oldSpace: number };
   probePeak: { duckdbTotal?: number; pendingRows?: number };
-  atPeak: { kernel: { RssAnon: number }; v8: { heapTotal: number }; probe: { duckdbTotal?: number } | null };
+  atPeak: { kernel: { RssAnon: number }; v8: { heapTotal: number; external: number }; probe: { duckdbTotal?: number } | null };
 }
 interface Result extends Sampled { actions: number; actionsPerSecond: number; closeSeconds: number | null }
 
@@ -89,8 +89,8 @@ try {
       results.get(name)!.push(r);
       const p = r.peaks;
       console.log(`${name.padEnd(10)} peak RSS ${r.peakRssMb.toFixed(0)} MB (anon ${p.RssAnon.toFixed(0)}, file ${p.RssFile.toFixed(0)}), JS heap max ${p.heapUsed.toFixed(0)} used / ${p.heapTotal.toFixed(0)} committed`
-        + ` (new ${p.newSpace.toFixed(0)}, old ${p.oldSpace.toFixed(0)}), DuckDB max ${(r.probePeak.duckdbTotal ?? NaN).toFixed(0)} MB, buffered rows max ${r.probePeak.pendingRows ?? '-'};`
-        + ` at the peak: anon ${r.atPeak.kernel.RssAnon.toFixed(0)} = JS heap ${r.atPeak.v8.heapTotal.toFixed(0)} + DuckDB ${(r.atPeak.probe?.duckdbTotal ?? NaN).toFixed(0)} + rest;`
+        + ` (new ${p.newSpace.toFixed(0)}, old ${p.oldSpace.toFixed(0)}), external max ${p.external.toFixed(0)}, DuckDB max ${(r.probePeak.duckdbTotal ?? NaN).toFixed(0)} MB, buffered rows max ${r.probePeak.pendingRows ?? '-'};`
+        + ` at the peak: anon ${r.atPeak.kernel.RssAnon.toFixed(0)} = JS heap ${r.atPeak.v8.heapTotal.toFixed(0)} + external ${r.atPeak.v8.external.toFixed(0)} + DuckDB ${(r.atPeak.probe?.duckdbTotal ?? NaN).toFixed(0)} + rest;`
         + ` ${r.actionsPerSecond.toFixed(0)} actions/s, ${(r.cpuSeconds / r.actions * 1e6).toFixed(0)} µs CPU/action${r.closeSeconds === null ? '' : `, close ${(r.closeSeconds * 1000).toFixed(0)} ms`};`
         + ` RSS by tenths [${r.rssDecilesMb.join(' ')}] (${load()})`);
     }

@@ -122,8 +122,10 @@ async function load(
   return offset;
 }
 
-/** Lines are held in memory up to this many characters, then written in one go. */
-const holdChars = 256 * 1024;
+/** Lines are held in memory up to this many bytes, then written in one go. */
+const holdBytes = 256 * 1024;
+/** A UTF-16 code unit is at most 3 bytes of UTF-8 (a surrogate pair, 2 units, is 4). */
+const maxBytesPerChar = 3;
 
 /** The journal of one run, written by its writer (see the module comment). */
 export class RowJournal {
@@ -131,31 +133,33 @@ export class RowJournal {
   #fd: number | null = null;
   #size = 0;
   #loaded = 0;
-  // Lines not yet written (a write per 256 kB, not per row), joined once: appending to one
-  // string makes a deep rope that is slow to flatten.
-  #held: string[] = [];
-  #heldChars = 0;
+  // Lines not yet written (a write per 256 kB, not per row), encoded into one buffer as they come:
+  // 10x cheaper than joining strings and writing the text (measured: 0.2 vs 2 µs per action and
+  // exchange), which made the journal's write a fifth of its cost during a saturated run.
+  #held: Buffer = Buffer.allocUnsafe(2 * holdBytes);
+  #heldBytes = 0;
 
   constructor(storePath: string, readonly runId: string) {
     this.file = journalFile(storePath, runId);
   }
 
-  /** Bytes journaled and not yet in DuckDB (held lines counted by their characters). */
+  /** Bytes journaled and not yet in DuckDB (held lines included). */
   get backlog(): number {
-    return this.#size - this.#loaded + this.#heldChars;
+    return this.#size - this.#loaded + this.#heldBytes;
   }
 
   /** Holds a row's line, to be written by the next write(). */
   hold(table: number, row: Record<string, unknown>): void {
     const line = journalLine(table, row, this.runId);
-    this.#held.push(line);
-    this.#heldChars += line.length;
+    const room = this.#heldBytes + line.length * maxBytesPerChar;
+    if (room > this.#held.length) this.#held = this.#resized(Math.max(room, 2 * this.#held.length));
+    this.#heldBytes += this.#held.write(line, this.#heldBytes);
   }
 
   /** Holds a row's line and writes what is held once it passes 256 kB. False when that write failed (see write). */
   add(table: number, row: Record<string, unknown>): boolean {
     this.hold(table, row);
-    return this.#heldChars < holdChars || this.write();
+    return this.#heldBytes < holdBytes || this.write();
   }
 
   /**
@@ -163,15 +167,12 @@ export class RowJournal {
    * lines stay held (takeHeld gives them back as rows). False when it failed.
    */
   write(): boolean {
-    if (this.#held.length === 0) return true;
-    const text = this.#held.join('');
-    let written = 0;
+    if (this.#heldBytes === 0) return true;
     let fd: number | null = null;
     try {
       fd = this.#open();
       // One write(2) of a regular file writes it all or fails (disk full): a short one is a failure too.
-      written = writeSync(fd, text, this.#size);
-      if (written !== Buffer.byteLength(text)) throw new Error('short write');
+      if (writeSync(fd, this.#held, 0, this.#heldBytes, this.#size) !== this.#heldBytes) throw new Error('short write');
     } catch {
       try {
         if (fd !== null) ftruncateSync(fd, this.#size);
@@ -180,18 +181,28 @@ export class RowJournal {
       }
       return false;
     }
-    this.#size += written;
-    this.#held = [];
-    this.#heldChars = 0;
+    this.#size += this.#heldBytes;
+    this.#dropHeld();
     return true;
   }
 
   /** The held lines as rows (one array per rowTables entry), no longer held. */
   takeHeld(): unknown[][] {
-    const rows = parseLines(this.#held.join(''), this.file, this.runId, this.#size);
-    this.#held = [];
-    this.#heldChars = 0;
+    const rows = parseLines(this.#held.toString('utf8', 0, this.#heldBytes), this.file, this.runId, this.#size);
+    this.#dropHeld();
     return rows;
+  }
+
+  /** Forgets the held lines; a buffer grown past its size (many rows held at once) is let go. */
+  #dropHeld(): void {
+    this.#heldBytes = 0;
+    if (this.#held.length > 2 * holdBytes) this.#held = Buffer.allocUnsafe(2 * holdBytes);
+  }
+
+  #resized(bytes: number): Buffer {
+    const bigger = Buffer.allocUnsafe(bytes);
+    this.#held.copy(bigger, 0, 0, this.#heldBytes);
+    return bigger;
   }
 
   /**
