@@ -183,12 +183,19 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
           crashes.push(`${c.what} by ${actorNames.get(c.actorId) ?? `actor ${c.actorId}`} threw ${redactor.text(c.error)}${c.at ? ` (at ${c.at})` : ''}`);
         },
         onAction: (a) => tally.add(a),
-        // Loading a big journal takes seconds (about 1 s per 60 MB here): say why the run has not ended yet.
-        onSaving: ({ journalBytes }) => {
+        // Loading a big journal takes seconds (about 1 s per 10-20 MB here): say why the run has not
+        // ended yet, and on a terminal how far the load is.
+        onSaving: ({ journalBytes, savedBytes }) => {
           if (opts.json || journalBytes < 16 * 2 ** 20) return;
-          if (progressDrawn) output.err('\r\x1b[K');
-          progressDrawn = false;
-          output.err(se.dim(`saving: loading ${(journalBytes / 2 ** 20).toFixed(0)} MB of rows journaled at full speed into ${opts.db} ...\n`));
+          const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+          if (savedBytes === 0) {
+            if (progressDrawn) output.err('\r\x1b[K');
+            progressDrawn = false;
+            output.err(se.dim(`saving: loading ${mb(journalBytes)} MB of rows journaled at full speed into ${opts.db} ...\n`));
+          } else if (drawProgress) {
+            progressDrawn = true;
+            output.err(`\r${se.dim(`  saving  ${mb(savedBytes)} / ${mb(journalBytes)} MB  ${Math.floor((100 * savedBytes) / journalBytes)}%`)}\x1b[K`);
+          }
         },
         onProgress: drawProgress
           ? (p) => {

@@ -51,12 +51,13 @@ export interface EngineHooks {
   onCrash?(crash: Crash): void;
   onProgress?(progress: RunProgress): void;
   /**
-   * Told once, when the run is over and rows its store journaled while the process was
-   * saturated are still to be loaded into DuckDB (src/store/row-journal.ts): the run ends when
-   * they are. Not called when nothing is left to load.
+   * Told when the run is over and rows its store journaled while the process was saturated are
+   * still to be loaded into DuckDB (src/store/row-journal.ts): the run ends when they are. First
+   * with `savedBytes` 0, then every quarter second with the bytes loaded so far. Not called when
+   * nothing is left to load.
    *
    * @example
-   * hooks: { onSaving: ({ journalBytes }) => console.error(`saving ${journalBytes} bytes of rows...`) }
+   * hooks: { onSaving: ({ journalBytes, savedBytes }) => console.error(`saving ${Math.floor(100 * savedBytes / journalBytes)}%`) }
    */
-  onSaving?(saving: { journalBytes: number }): void;
+  onSaving?(saving: { journalBytes: number; savedBytes: number }): void;
 }

@@ -357,12 +357,16 @@ export async function runSimulationInternal<P extends ParamDefs>(sim: Simulation
     throw failure;
   }
   const status: RunStatus = outcome.stopReason === 'interrupted' ? 'stopped' : 'completed';
-  const journalBytes = writer.journalBacklog ?? 0;
-  if (journalBytes > 0) options.hooks?.onSaving?.({ journalBytes });
-  await writer.finish({
-    status, simDurationMs: outcome.simDurationMs, stopReason: outcome.stopReason, error: null,
-    ...(options.replay ? { comparison: options.replay.comparison() } : {}),
-  });
+  const saving = savingProgress(writer, options.hooks?.onSaving);
+  try {
+    await writer.finish({
+      status, simDurationMs: outcome.simDurationMs, stopReason: outcome.stopReason, error: null,
+      ...(options.replay ? { comparison: options.replay.comparison() } : {}),
+    });
+  } finally {
+    saving.stop();
+  }
+  saving.throwIfFailed();
   return {
     runId: writer.runId, seed, params: new Redactor({ extra: redactionOf(sim, options.redact) }).value(params), status, stopReason: outcome.stopReason, summary: outcome.summary, crashes: outcome.crashes,
     simDurationMs: outcome.simDurationMs, wallMs: monotonicMs() - wallStart, db: store?.path ?? null, targetUrl: target?.url ?? null, targetState, shard,
@@ -391,6 +395,35 @@ async function resumeRun<P extends ParamDefs>(sim: Simulation<P>, { resume, ...o
 }
 
 /** The comparison of a replay that failed: null when making it fails too (a normalizer that throws again). */
+/**
+ * Tells onSaving what is left to load into DuckDB at the run's end (its journal), then how much is
+ * loaded every quarter second until stopped. Nothing when nothing is left. A hook that throws is
+ * told no more, and its error is thrown once the rows are saved (throwIfFailed): never instead.
+ */
+function savingProgress(writer: RunWriter, onSaving: EngineHooks['onSaving']): { stop(): void; throwIfFailed(): void } {
+  const journalBytes = writer.journalBacklog ?? 0;
+  let failure: { error: unknown } | null = null;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const tell = () => {
+    try {
+      onSaving!({ journalBytes, savedBytes: Math.max(0, journalBytes - (writer.journalBacklog ?? 0)) });
+    } catch (error) {
+      failure ??= { error };
+      clearInterval(timer);
+    }
+  };
+  if (journalBytes > 0 && onSaving) {
+    tell();
+    if (!failure) timer = setInterval(tell, 250).unref();
+  }
+  return {
+    stop: () => clearInterval(timer),
+    throwIfFailed: () => {
+      if (failure) throw failure.error;
+    },
+  };
+}
+
 function comparisonOrNull(replay: ReplayRecording): Json {
   try {
     return replay.comparison();

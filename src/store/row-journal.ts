@@ -110,14 +110,16 @@ function parseLines(text: string, file: string, runId: string, offset: number): 
 
 /**
  * Loads the journal from `offset` to `end` into DuckDB, a chunk per transaction, each
- * committing the offset it reached. Returns the offset reached.
+ * committing the offset it reached (told to `reached`). Returns the offset reached.
  */
 async function load(
   conn: DuckDBConnection, headroom: MemoryHeadroom | null, fd: number, file: string, runId: string, offset: number, end: number,
+  reached: (offset: number) => void = () => {},
 ): Promise<number> {
   for (let chunk = readChunk(fd, file, runId, offset, end); chunk; chunk = readChunk(fd, file, runId, offset, end)) {
     await commitRows(conn, chunk.rows, 0, Infinity, { sql: upsertOffset, params: [metaKey(runId), String(chunk.end)] }, headroom);
     offset = chunk.end;
+    reached(offset);
   }
   return offset;
 }
@@ -211,8 +213,10 @@ export class RowJournal {
    */
   async load(conn: DuckDBConnection, headroom: MemoryHeadroom | null): Promise<void> {
     if (this.#fd === null || this.#size === this.#loaded) return;
-    const end = this.#size;
-    this.#loaded = await load(conn, headroom, this.#fd, this.file, this.runId, this.#loaded, end);
+    // backlog falls chunk by chunk (a long load's progress is read from it).
+    await load(conn, headroom, this.#fd, this.file, this.runId, this.#loaded, this.#size, (offset) => {
+      this.#loaded = offset;
+    });
   }
 
   /**
