@@ -54,6 +54,8 @@ export type { Crash, EngineHooks, RunProgress, RunStart } from './engine/engine-
 
 // Reading recorded runs.
 export { openStore } from './store/duckdb-store.ts';
+export type { OpenStoreOptions } from './store/duckdb-store.ts';
+export type { Recovering } from './store/row-journal.ts';
 export type { RunStore } from './store/run-store.ts';
 export type { RedactPattern } from './store/redact.ts';
 export type {

@@ -7,6 +7,7 @@ import { defaultStorePath } from '../store/default-store-path.ts';
 import { ExitCode } from '../util/errors.ts';
 import { dashboardPort, tokenFor } from './live-dashboard.ts';
 import { styler, type Output } from './output.ts';
+import { recoveringNotice } from './recovering-notice.ts';
 import { StopSignals } from './stop-signals.ts';
 import type { ProjectOptions } from './project-config.ts';
 
@@ -36,7 +37,7 @@ export async function dashboardCommand(ref: string, opts: DashboardCommandOption
     import('../dashboard/dashboard-server.ts'), import('./project-config.ts'),
   ]);
   // Read once, then let go of the store: a recorded run does not change, and a held store would keep `run` from writing.
-  const store = await openStore(opts.db, { readOnly: true });
+  const store = await openStore(opts.db, { readOnly: true, onRecovering: recoveringNotice(output, opts.db) });
   let data;
   try {
     data = await readDashboardData(store, await runsOfRef(store, ref), outputRedactor(opts.projectConfig));

@@ -10,6 +10,7 @@ import { runNotFound } from '../store/run-id.ts';
 import { ExitCode } from '../util/errors.ts';
 import { shellQuote } from '../util/reproduce-command.ts';
 import { dbFlag, styler, type Output } from './output.ts';
+import { recoveringNotice } from './recovering-notice.ts';
 import type { ProjectOptions } from './project-config.ts';
 import { cliJson } from '../util/strict-json.ts';
 
@@ -69,7 +70,7 @@ export async function exportCommand(idArg: string, opts: ExportOptions, output: 
   ]);
   // DuckDB otherwise keeps every block of the run it reads cached (20-40 MB of the peak of a
   // 120 MB run); its Parquet writer needs more than that limit for itself, so --parquet goes without.
-  const store = await openStore(opts.db, { readOnly: true, memoryLimit: opts.parquet === undefined ? exportMemoryLimit : undefined });
+  const store = await openStore(opts.db, { readOnly: true, memoryLimit: opts.parquet === undefined ? exportMemoryLimit : undefined, onRecovering: recoveringNotice(output, opts.db) });
   let runId: string;
   let run: RunRecord;
   let file: string | null = null;
@@ -129,7 +130,7 @@ export async function importCommand(file: string, opts: ImportOptions, output: O
   const { bundle, edited } = await replay.loadReplayFile(file, { allowEdited: opts.allowEdited ?? false });
   // Imported rows pass through the store's redaction: the config's patterns too.
   const redact = redactPatterns(opts.projectConfig);
-  const store = await openStore(opts.db, { redact: { extra: redact } });
+  const store = await openStore(opts.db, { redact: { extra: redact }, onRecovering: recoveringNotice(output, opts.db) });
   let runId: string;
   try {
     runId = await replay.importBundle(store, bundle, opts.as !== undefined ? { runId: opts.as } : {});

@@ -12,14 +12,15 @@ import { probesOf } from '../engine/invariant-checks.ts';
 import { describeReproduction } from '../format/reproduction-line.ts';
 import type { Reproduction } from '../fuzz/reproduce.ts';
 import { styler, type Output } from './output.ts';
+import { recoveringNotice } from './recovering-notice.ts';
 import { outputRedactor, type ProjectOptions } from './project-config.ts';
 import { cliJson } from '../util/strict-json.ts';
 import { storeBytes } from '../store/prune-store.ts';
 import { formatBytes } from './format-bytes.ts';
 import { fuzzFailureLine, storedFailureOf } from '../format/fuzz-failure-line.ts';
 
-async function withStore<T>(db: string, fn: (store: DuckDBRunStore) => Promise<T>): Promise<T> {
-  const store = await openStore(db, { readOnly: true });
+async function withStore<T>(db: string, output: Output, fn: (store: DuckDBRunStore) => Promise<T>): Promise<T> {
+  const store = await openStore(db, { readOnly: true, onRecovering: recoveringNotice(output, db) });
   try {
     return await fn(store);
   } finally {
@@ -29,7 +30,7 @@ async function withStore<T>(db: string, fn: (store: DuckDBRunStore) => Promise<T
 
 /** `beamulator runs`: the recorded runs, newest first. */
 export async function runsCommand(opts: { db: string; limit: number; json?: boolean } & ProjectOptions, output: Output): Promise<number> {
-  return withStore(opts.db, async (store) => {
+  return withStore(opts.db, output, async (store) => {
     // What the store holds was redacted with the rules of its day: the config's patterns of today apply too.
     const redactor = outputRedactor(opts.projectConfig);
     const runs = (await store.listRuns({ limit: opts.limit })).map((r) => redactor.record(r));
@@ -81,7 +82,7 @@ export async function runsCommand(opts: { db: string; limit: number; json?: bool
 
 /** `beamulator show <run-id>`: summary, complaints, actions. */
 export async function showCommand(idArg: string, opts: { db: string; actions: number; all?: boolean; json?: boolean } & ProjectOptions, output: Output): Promise<number> {
-  return withStore(opts.db, async (store) => {
+  return withStore(opts.db, output, async (store) => {
     // What the store holds was redacted with the rules of its day: the config's patterns of today apply too.
     const redactor = outputRedactor(opts.projectConfig);
     const named = await resolveRunOrGroup(store, idArg);

@@ -13,6 +13,7 @@ import { BeamulatorError, ExitCode } from '../util/errors.ts';
 import { cliJson } from '../util/strict-json.ts';
 import { parseFailOn } from './fail-on.ts';
 import { dbFlag, styler, type Output } from './output.ts';
+import { recoveringNotice } from './recovering-notice.ts';
 import type { ProjectOptions } from './project-config.ts';
 
 export interface MergeOptions extends ProjectOptions {
@@ -43,7 +44,7 @@ export async function mergeCommand(files: string[], opts: MergeOptions, output: 
   const [{ openStore }, replay, { redactPatterns }] = await Promise.all([
     import('../store/duckdb-store.ts'), import('../replay/replay-file.ts'), import('./project-config.ts'),
   ]);
-  const store = await openStore(opts.out, { redact: { extra: redactPatterns(opts.projectConfig) } });
+  const store = await openStore(opts.out, { redact: { extra: redactPatterns(opts.projectConfig) }, onRecovering: recoveringNotice(output, opts.out) });
   const merged: Array<{ source: string; kind: SourceKind; copied: string[]; alreadyThere: string[] }> = [];
   let groups;
   let failing = 0;

@@ -13,6 +13,7 @@ import type { ActionRecord, EventRecord } from '../store/records.ts';
 import { clip } from '../util/clip.ts';
 import { ActionTally } from './action-tally.ts';
 import { dbFlag, styler, type Output } from './output.ts';
+import { recoveringNotice } from './recovering-notice.ts';
 import { outputRedactor, redactPatterns, simulationDefaults, type ProjectOptions } from './project-config.ts';
 import { cliJson } from '../util/strict-json.ts';
 import { StopSignals, stoppingLine } from './stop-signals.ts';
@@ -54,7 +55,7 @@ export async function replayCommand(ref: string, opts: ReplayCommandOptions, out
   const fromFile = ref.endsWith('.json') || existsSync(ref);
   const bundle = fromFile ? await readReplayFile(ref, { allowEdited: Boolean(opts.allowEdited) }) : null;
   const redact = redactPatterns(opts.projectConfig);
-  const store = await openStore(opts.db, { redact: { extra: redact } });
+  const store = await openStore(opts.db, { redact: { extra: redact }, onRecovering: recoveringNotice(output, opts.db) });
   const stop = new StopSignals((signal) => output.err(`\n${styler(output.errColor).yellow(stoppingLine(signal, 'saving the replay so far'))}\n`));
   try {
     const source = bundle ?? (await readRunBundle(store, await store.resolveRunId(ref)));

@@ -11,10 +11,11 @@ import { groupProblem } from '../engine/shard-groups.ts';
 import { looksLikeRunId } from '../engine/shard.ts';
 import { replayCommand, type ReplayCommandOptions } from './replay-command.ts';
 import { styler, type Output } from './output.ts';
+import { recoveringNotice } from './recovering-notice.ts';
 import { findGroup } from './show-group.ts';
 
 export async function replayRunOrGroup(ref: string, opts: ReplayCommandOptions, output: Output): Promise<number> {
-  const group = looksLikeRunId(ref) || ref.endsWith('.json') || existsSync(ref) || opts.db === ':memory:' || !existsSync(opts.db) ? null : await groupNamed(ref, opts.db);
+  const group = looksLikeRunId(ref) || ref.endsWith('.json') || existsSync(ref) || opts.db === ':memory:' || !existsSync(opts.db) ? null : await groupNamed(ref, opts.db, output);
   if (!group) return replayCommand(ref, opts, output);
   const s = styler(output.color);
   const shards = [...group.shards].sort(([a], [b]) => a - b);
@@ -37,8 +38,8 @@ export async function replayRunOrGroup(ref: string, opts: ReplayCommandOptions, 
   return worst;
 }
 
-async function groupNamed(ref: string, db: string) {
-  const store = await openStore(db, { readOnly: true });
+async function groupNamed(ref: string, db: string, output: Output) {
+  const store = await openStore(db, { readOnly: true, onRecovering: recoveringNotice(output, db) });
   try {
     return await findGroup(store, ref);
   } finally {

@@ -18,6 +18,8 @@ import { globFiles } from '../util/glob-files.ts';
 import { ActionTally } from './action-tally.ts';
 import { formatRunSummary, groupComplaints } from './format-run.ts';
 import { dbFlag, styler, type Output } from './output.ts';
+import { recoveringNotice } from './recovering-notice.ts';
+import { hasJournals } from '../store/row-journal.ts';
 import { configuredFiles, redactPatterns, simulationDefaults, type ProjectOptions } from './project-config.ts';
 import { cliJson } from '../util/strict-json.ts';
 import { openRunStore, type DuckDBRunStore } from '../store/duckdb-store.ts';
@@ -63,7 +65,7 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
   const failOn = parseFailOn(opts.failOn);
   const project = opts.projectConfig;
   // --resume: the run to continue names its simulation (a file given still wins).
-  const resuming = opts.resume !== undefined ? await openResumed(opts) : null;
+  const resuming = opts.resume !== undefined ? await openResumed(opts, output) : await recoverJournals(opts, output);
   try {
     const file = fileArg ?? resuming?.file ?? (await findSimulationFile(project));
     return await runLoaded(file, resuming, failOn, opts, output);
@@ -78,12 +80,23 @@ interface Resuming {
   file: string | undefined;
 }
 
+/**
+ * Loads the rows a killed run left in its journal (the store's first open would, silently: it can
+ * take seconds), saying so. Null: nothing to resume.
+ */
+async function recoverJournals(opts: RunCommandOptions, output: Output): Promise<null> {
+  if (opts.db !== ':memory:' && hasJournals(path.resolve(opts.db))) {
+    await (await openRunStore(opts.db, { redact: false, onRecovering: recoveringNotice(output, opts.db) })).close();
+  }
+  return null;
+}
+
 /** The store and the run `--resume` names, checked before anything loads (see runToResume). */
-async function openResumed(opts: RunCommandOptions): Promise<Resuming> {
+async function openResumed(opts: RunCommandOptions, output: Output): Promise<Resuming> {
   for (const [flag, given] of [['--seed', opts.seed], ['--param', opts.param], ['--actors', opts.actors], ['--concurrency', opts.concurrency], ['--overlap-window', opts.overlapWindow], ['--shard', opts.shard]] as const) {
     if (given !== undefined) throw new BeamulatorError('BEAM_USAGE', `cannot use ${flag} with --resume: a resumed run keeps the settings of the run it continues`, `Drop ${flag}`);
   }
-  const store = await openRunStore(opts.db, { redact: { extra: redactPatterns(opts.projectConfig) } });
+  const store = await openRunStore(opts.db, { redact: { extra: redactPatterns(opts.projectConfig) }, onRecovering: recoveringNotice(output, opts.db) });
   try {
     const run = await runToResume(store, opts.resume!);
     const recordedIn = opts.db === ':memory:' ? null : path.dirname(path.resolve(opts.db));

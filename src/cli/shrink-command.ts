@@ -14,6 +14,7 @@ import { parsePositiveDuration } from '../util/duration.ts';
 import { BeamulatorError, ExitCode } from '../util/errors.ts';
 import { fastCheckSeed, formatFuzzResult, wholeOption, type FuzzCommandOptions } from './fuzz-command.ts';
 import { styler, type Output } from './output.ts';
+import { recoveringNotice } from './recovering-notice.ts';
 import { cliJson } from '../util/strict-json.ts';
 import { StopSignals, stoppingLine } from './stop-signals.ts';
 
@@ -59,7 +60,7 @@ export async function shrinkCommand(runRef: string, opts: ShrinkCommandOptions, 
   const rel = path.relative(process.cwd(), path.resolve(opts.target)) || opts.target;
   const s = styler(output.color);
   const redact = config.redactPatterns(opts.projectConfig);
-  const store = await openStore(opts.db, { redact: { extra: redact } });
+  const store = await openStore(opts.db, { redact: { extra: redact }, onRecovering: recoveringNotice(output, opts.db) });
   const stop = new StopSignals((signal) => output.err(`\n${styler(output.errColor).yellow(stoppingLine(signal, 'keeping the smallest failure so far'))}\n`));
   try {
     const runId = await store.resolveRunId(runRef);

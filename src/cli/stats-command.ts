@@ -9,6 +9,7 @@ import { formatClock, formatDuration, toSeconds } from '../util/duration.ts';
 import { ExitCode } from '../util/errors.ts';
 import { cliJson } from '../util/strict-json.ts';
 import { styler, type Output } from './output.ts';
+import { recoveringNotice } from './recovering-notice.ts';
 import { outputRedactor, type ProjectOptions } from './project-config.ts';
 
 export interface StatsOptions extends ProjectOptions {
@@ -32,7 +33,7 @@ export async function statsCommand(ref: string, opts: StatsOptions, output: Outp
   const [{ openStore }, { readRunStats }, { runsOfRef }] = await Promise.all([
     import('../store/duckdb-store.ts'), import('../store/run-stats.ts'), import('./show-group.ts'),
   ]);
-  const store = await openStore(opts.db, { readOnly: true });
+  const store = await openStore(opts.db, { readOnly: true, onRecovering: recoveringNotice(output, opts.db) });
   let stats: RunStats;
   let title: string;
   try {

@@ -23,7 +23,7 @@ import {
 import type { ActionRecord, ActorRecord, ComplaintRecord, EventRecord, ExchangeRecord, RunRecord, RunSummary, SnapshotRecord } from './records.ts';
 import { Redactor, type RedactOptions } from './redact.ts';
 import { redactedJson } from './row-append.ts';
-import { hasJournals, recoverJournals } from './row-journal.ts';
+import { hasJournals, recoverJournals, type Recovering } from './row-journal.ts';
 import { isLatestAlias, newRunId, pickRun, runNotFound } from './run-id.ts';
 import type { RunFilter, RunRows, RunStore, RunWriter } from './run-store.ts';
 import { mergeStoreRows, type MergedFrom } from './merge-store.ts';
@@ -57,6 +57,15 @@ export interface OpenStoreOptions {
    * `:memory:` never journals.
    */
   journal?: 'busy' | 'always' | 'never';
+  /**
+   * Told when this open loads rows a killed process left in a run's journal (a run that was
+   * saturating its process when it was killed, or quit while saving: see the README's run store
+   * section), before it loads them: that can take seconds. Nothing is lost either way.
+   *
+   * @example
+   * await openStore(path, { readOnly: true, onRecovering: ({ runId, journalBytes }) => console.error(`loading ${journalBytes} bytes of run ${runId} ...`) });
+   */
+  onRecovering?: (recovering: Recovering) => void;
 }
 
 /**
@@ -117,7 +126,7 @@ export async function openStore(path: string = defaultStorePath, options: OpenSt
   // A read-only open can not load the journals a killed run left: a read-write open that this
   // process can get (nobody else has the file) loads them first. Otherwise the next one will.
   if (readOnly && !memory && !isInstanceOpen(key) && hasJournals(resolve(path))) {
-    await openRunStore(path, { redact: false }).then((s) => s.close(), (error: unknown) => {
+    await openRunStore(path, { redact: false, ...(options.onRecovering ? { onRecovering: options.onRecovering } : {}) }).then((s) => s.close(), (error: unknown) => {
       // Locked, or a read-only file system: read what is there. A damaged journal is said.
       if (isBeamulatorError(error) && error.code === 'BEAM_STORE_CORRUPT') throw error;
     });
@@ -132,7 +141,7 @@ export async function openStore(path: string = defaultStorePath, options: OpenSt
       const conn = await instance.connect();
       try {
         await prepareSchema(conn, path, { readOnly });
-        if (!readOnly && !memory) await recoverJournals(conn, resolve(path));
+        if (!readOnly && !memory) await recoverJournals(conn, resolve(path), options.onRecovering);
         if (limitLater) await limitMemory(instance, conn, options.memoryLimit!);
       } finally {
         conn.closeSync();

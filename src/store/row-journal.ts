@@ -252,13 +252,21 @@ function removeEmptyDir(file: string): void {
   }
 }
 
+/** A journal a killed process left, about to be loaded by an open of its store (OpenStoreOptions.onRecovering). */
+export interface Recovering {
+  runId: string;
+  /** Bytes left to load. */
+  journalBytes: number;
+  file: string;
+}
+
 /**
  * Loads the journals a killed process left next to the store at `storePath` (each from the
  * offset its last load committed), then deletes them. Called by a read-write open that creates
  * the store's DuckDB instance: no run of this process is being recorded into it yet. A journal
  * whose run is not in the store (the store file was replaced) is left alone.
  */
-export async function recoverJournals(conn: DuckDBConnection, storePath: string): Promise<void> {
+export async function recoverJournals(conn: DuckDBConnection, storePath: string, onRecovering?: (recovering: Recovering) => void): Promise<void> {
   const dir = journalDir(storePath);
   let files: string[] = [];
   try {
@@ -275,8 +283,10 @@ export async function recoverJournals(conn: DuckDBConnection, storePath: string)
     const fd = openSync(file, 'r');
     try {
       const size = fstatSync(fd).size;
+      const from = Math.min(Number(stored ?? 0) || 0, size);
+      if (size > from) onRecovering?.({ runId, journalBytes: size - from, file });
       // No headroom: the open that recovers runs under DuckDB's default limit (duckdb-store.ts).
-      await load(conn, null, fd, file, runId, Math.min(Number(stored ?? 0) || 0, size), size);
+      await load(conn, null, fd, file, runId, from, size);
     } finally {
       closeSync(fd);
     }

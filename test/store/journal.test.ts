@@ -13,6 +13,7 @@ import {
 import { journalDir } from '../../src/store/row-journal.ts';
 import { BeamulatorError } from '../../src/util/errors.ts';
 import { action, actor, beginTestRun, complaint, event, exchange, runChild, startChild, tempDir } from './helpers.ts';
+import { runCli } from '../support/cli.ts';
 
 let dir: string;
 let cleanup: () => void;
@@ -154,8 +155,10 @@ describe('a journal left by a killed process', () => {
     const path = join(dir, 'runs.duckdb');
     const { runId, journal } = await killedWhileJournaling(path);
     const copy = readFileSync(journal);
+    let told: unknown[] = [];
     const loaded = async () => {
-      const store = await openStore(path);
+      told = [];
+      const store = await openStore(path, { onRecovering: (r) => told.push(r) });
       try {
         return (await store.actions(runId)).map((a) => a.seq);
       } finally {
@@ -182,7 +185,20 @@ describe('a journal left by a killed process', () => {
     mkdirSync(journalDir(path));
     writeFileSync(journal, copy);
     expect(await loaded()).toEqual(Array.from({ length: n }, (_, i) => i));
+    // The open said what it loaded: the bytes after the committed offset.
+    expect(told).toEqual([{ runId, journalBytes: copy.length - offset, file: journal }]);
     expect(JSON.parse((await runChild(['read', path, runId])).stdout)).toEqual(counts(n));
+  });
+
+  it('is loaded by the next beamulator command, which says so', async () => {
+    const path = join(dir, 'runs.duckdb');
+    const { runId, journal } = await killedWhileJournaling(path);
+    const runs = await runCli(['runs', '--db', path, '--json']);
+    expect(runs.code).toBe(0);
+    expect(runs.stderr).toMatch(new RegExp(`^loading [\\d.]+ [kM]B of run ${runId}'s rows into ${path}: its process ended before it saved them \\(they were kept in its journal\\) \\.\\.\\.\\n$`));
+    const [run] = (JSON.parse(runs.stdout) as { runs: Array<{ runId: string; status: string; summary: { actions: number } }> }).runs;
+    expect(run).toMatchObject({ runId, status: 'abandoned', summary: { actions: n } });
+    expect(existsSync(journal)).toBe(false);
   });
 
   it('ignores a last line cut short by the crash', async () => {
