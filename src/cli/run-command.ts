@@ -65,7 +65,8 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
   const failOn = parseFailOn(opts.failOn);
   const project = opts.projectConfig;
   // --resume: the run to continue names its simulation (a file given still wins).
-  const resuming = opts.resume !== undefined ? await openResumed(opts, output) : await recoverJournals(opts, output);
+  const resuming = opts.resume !== undefined ? await openResumed(opts, output) : null;
+  if (!resuming) await loadLeftJournals(opts, output);
   try {
     const file = fileArg ?? resuming?.file ?? (await findSimulationFile(project));
     return await runLoaded(file, resuming, failOn, opts, output);
@@ -80,15 +81,11 @@ interface Resuming {
   file: string | undefined;
 }
 
-/**
- * Loads the rows a killed run left in its journal (the store's first open would, silently: it can
- * take seconds), saying so. Null: nothing to resume.
- */
-async function recoverJournals(opts: RunCommandOptions, output: Output): Promise<null> {
+/** Loads the rows a killed run left in its journal, saying so (the run's own open of the store would, silently: it can take seconds). */
+async function loadLeftJournals(opts: RunCommandOptions, output: Output): Promise<void> {
   if (opts.db !== ':memory:' && hasJournals(path.resolve(opts.db))) {
     await (await openRunStore(opts.db, { redact: false, onRecovering: recoveringNotice(output, opts.db) })).close();
   }
-  return null;
 }
 
 /** The store and the run `--resume` names, checked before anything loads (see runToResume). */

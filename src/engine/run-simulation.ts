@@ -394,7 +394,6 @@ async function resumeRun<P extends ParamDefs>(sim: Simulation<P>, { resume, ...o
   }
 }
 
-/** The comparison of a replay that failed: null when making it fails too (a normalizer that throws again). */
 /**
  * Tells onSaving what is left to load into DuckDB at the run's end (its journal), then how much is
  * loaded every quarter second until stopped. Nothing when nothing is left. A hook that throws is
@@ -424,6 +423,7 @@ function savingProgress(writer: RunWriter, onSaving: EngineHooks['onSaving']): {
   };
 }
 
+/** The comparison of a replay that failed: null when making it fails too (a normalizer that throws again). */
 function comparisonOrNull(replay: ReplayRecording): Json {
   try {
     return replay.comparison();
