@@ -18,11 +18,11 @@ import { globFiles } from '../util/glob-files.ts';
 import { ActionTally } from './action-tally.ts';
 import { formatRunSummary, groupComplaints } from './format-run.ts';
 import { dbFlag, styler, type Output } from './output.ts';
+import { formatBytes } from './format-bytes.ts';
 import { recoveringNotice } from './recovering-notice.ts';
-import { hasJournals } from '../store/row-journal.ts';
 import { configuredFiles, redactPatterns, simulationDefaults, type ProjectOptions } from './project-config.ts';
 import { cliJson } from '../util/strict-json.ts';
-import { openRunStore, type DuckDBRunStore } from '../store/duckdb-store.ts';
+import { loadLeftJournals, openRunStore, type DuckDBRunStore } from '../store/duckdb-store.ts';
 import type { RunRecord } from '../store/records.ts';
 import { resumeRunOptions, runToResume } from '../engine/resume-options.ts';
 import { findRecordedSimulation } from '../replay/simulation-file.ts';
@@ -66,7 +66,8 @@ export async function runCommand(fileArg: string | undefined, opts: RunCommandOp
   const project = opts.projectConfig;
   // --resume: the run to continue names its simulation (a file given still wins).
   const resuming = opts.resume !== undefined ? await openResumed(opts, output) : null;
-  if (!resuming) await loadLeftJournals(opts, output);
+  // The run's own open would load a killed run's journal silently (it can take seconds): say so.
+  if (!resuming) await loadLeftJournals(opts.db, recoveringNotice(output, opts.db));
   try {
     const file = fileArg ?? resuming?.file ?? (await findSimulationFile(project));
     return await runLoaded(file, resuming, failOn, opts, output);
@@ -79,13 +80,6 @@ interface Resuming {
   store: DuckDBRunStore;
   run: RunRecord;
   file: string | undefined;
-}
-
-/** Loads the rows a killed run left in its journal, saying so (the run's own open of the store would, silently: it can take seconds). */
-async function loadLeftJournals(opts: RunCommandOptions, output: Output): Promise<void> {
-  if (opts.db !== ':memory:' && hasJournals(path.resolve(opts.db))) {
-    await (await openRunStore(opts.db, { redact: false, onRecovering: recoveringNotice(output, opts.db) })).close();
-  }
 }
 
 /** The store and the run `--resume` names, checked before anything loads (see runToResume). */
@@ -197,14 +191,13 @@ async function runLoaded(file: string, resuming: Resuming | null, failOn: Severi
         // ended yet, and on a terminal how far the load is.
         onSaving: ({ journalBytes, savedBytes }) => {
           if (opts.json || journalBytes < 16 * 2 ** 20) return;
-          const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
           if (savedBytes === 0) {
             if (progressDrawn) output.err('\r\x1b[K');
             progressDrawn = false;
-            output.err(se.dim(`saving: loading ${mb(journalBytes)} MB of rows journaled at full speed into ${opts.db} ...\n`));
+            output.err(se.dim(`saving: loading ${formatBytes(journalBytes)} of rows journaled at full speed into ${opts.db} ...\n`));
           } else if (drawProgress) {
             progressDrawn = true;
-            output.err(`\r${se.dim(`  saving  ${mb(savedBytes)} / ${mb(journalBytes)} MB  ${Math.floor((100 * savedBytes) / journalBytes)}%`)}\x1b[K`);
+            output.err(`\r${se.dim(`  saving  ${formatBytes(savedBytes)} / ${formatBytes(journalBytes)}  ${Math.floor((100 * savedBytes) / journalBytes)}%`)}\x1b[K`);
           }
         },
         onProgress: drawProgress

@@ -403,15 +403,15 @@ function savingProgress(writer: RunWriter, onSaving: EngineHooks['onSaving']): {
   const journalBytes = writer.journalBacklog ?? 0;
   let failure: { error: unknown } | null = null;
   let timer: ReturnType<typeof setInterval> | undefined;
-  const tell = () => {
-    try {
-      onSaving!({ journalBytes, savedBytes: Math.max(0, journalBytes - (writer.journalBacklog ?? 0)) });
-    } catch (error) {
-      failure ??= { error };
-      clearInterval(timer);
-    }
-  };
   if (journalBytes > 0 && onSaving) {
+    const tell = () => {
+      try {
+        onSaving({ journalBytes, savedBytes: Math.max(0, journalBytes - (writer.journalBacklog ?? 0)) });
+      } catch (error) {
+        failure = { error };
+        clearInterval(timer);
+      }
+    };
     tell();
     if (!failure) timer = setInterval(tell, 250).unref();
   }

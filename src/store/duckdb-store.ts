@@ -96,6 +96,18 @@ export function openRunStore(path: string, options: OpenStoreOptions = {}): Prom
   return openStore(path, path === ':memory:' ? options : { ...runStoreSettings, ...options });
 }
 
+/**
+ * Loads the rows killed runs left in journals next to the store at `path` into it (a read-write
+ * open does: see row-journal.ts), telling `onRecovering` before each; nothing when none are left.
+ *
+ * @example
+ * await loadLeftJournals('.beamulator/runs.duckdb', ({ runId }) => console.error(`loading run ${runId} ...`));
+ */
+export async function loadLeftJournals(path: string, onRecovering?: (recovering: Recovering) => void): Promise<void> {
+  if (path === ':memory:' || !hasJournals(resolve(path))) return;
+  await (await openRunStore(path, { redact: false, ...(onRecovering ? { onRecovering } : {}) })).close();
+}
+
 type BeginRun = Parameters<RunStore['beginRun']>[0];
 
 /**
@@ -125,8 +137,8 @@ export async function openStore(path: string = defaultStorePath, options: OpenSt
   const key = memory ? ':memory:' : canonicalPath(path);
   // A read-only open can not load the journals a killed run left: a read-write open that this
   // process can get (nobody else has the file) loads them first. Otherwise the next one will.
-  if (readOnly && !memory && !isInstanceOpen(key) && hasJournals(resolve(path))) {
-    await openRunStore(path, { redact: false, ...(options.onRecovering ? { onRecovering: options.onRecovering } : {}) }).then((s) => s.close(), (error: unknown) => {
+  if (readOnly && !memory && !isInstanceOpen(key)) {
+    await loadLeftJournals(path, options.onRecovering).catch((error: unknown) => {
       // Locked, or a read-only file system: read what is there. A damaged journal is said.
       if (isBeamulatorError(error) && error.code === 'BEAM_STORE_CORRUPT') throw error;
     });

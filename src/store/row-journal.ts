@@ -13,7 +13,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readdirSync, readSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { BeamulatorError, errorMessage } from '../util/errors.ts';
 import { makeDirsSync } from '../util/make-dirs.ts';
 import { commitRows } from './commit-rows.ts';
@@ -199,7 +199,7 @@ export class RowJournal {
   /** Forgets the held lines; a buffer grown past its size (many rows held at once) is let go. */
   #dropHeld(): void {
     this.#heldBytes = 0;
-    if (this.#held.length > 2 * holdBytes) this.#held = Buffer.allocUnsafe(2 * holdBytes);
+    if (this.#held.length > 2 * holdBytes) this.#held = Buffer.alloc(0);
   }
 
   #resized(bytes: number): Buffer {
@@ -229,13 +229,13 @@ export class RowJournal {
     closeSync(this.#fd);
     this.#fd = null;
     unlinkSync(this.file);
-    removeEmptyDir(this.file);
+    removeEmptyDir(dirname(this.file));
     await conn.run('DELETE FROM meta WHERE key = $1', [metaKey(this.runId)]);
   }
 
   #open(): number {
     if (this.#fd === null) {
-      makeDirsSync(join(this.file, '..'));
+      makeDirsSync(dirname(this.file));
       // 'w+': a new run's journal; positional writes and reads.
       this.#fd = openSync(this.file, 'w+');
       this.#size = 0;
@@ -245,9 +245,9 @@ export class RowJournal {
   }
 }
 
-function removeEmptyDir(file: string): void {
+function removeEmptyDir(dir: string): void {
   try {
-    rmdirSync(join(file, '..'));
+    rmdirSync(dir);
   } catch {
     // Another run's journal is still there.
   }
@@ -293,7 +293,7 @@ export async function recoverJournals(conn: DuckDBConnection, storePath: string,
     }
     unlinkSync(file);
   }
-  if (files.length > 0) removeEmptyDir(join(dir, 'x'));
+  if (files.length > 0) removeEmptyDir(dir);
   // Offsets whose file is gone: a finished run's, removed by a crash between its two deletes.
   const keys = (await conn.runAndReadAll(`SELECT key FROM meta WHERE key LIKE 'journal:%'`)).getRows().map((r) => String(r[0]));
   for (const key of keys) {
